@@ -1,0 +1,29 @@
+using System.Reflection;
+using BenchmarkDotNet.Running;
+using TbLogger.Benchmarks.Quick;
+
+// `--quick [filter]`: every IQuickBenchmark in this assembly, figures as ratios measured in this run (under 2 minutes).
+// Anything else goes to BenchmarkDotNet's switcher, e.g. `-- --filter *AddScalar*` for MemoryDiagnoser figures.
+if (args.Length > 0 && args[0] == "--quick")
+{
+    string? filter = args.Length > 1 ? args[1] : null;
+    var report = new QuickReport();
+    var benchmarks = typeof(Program).Assembly.GetTypes()
+        .Where(t => typeof(IQuickBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+        .Select(t => (IQuickBenchmark)Activator.CreateInstance(t)!)
+        .Where(b => filter is null || b.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+        .OrderBy(b => b.Name, StringComparer.Ordinal);
+    foreach (var benchmark in benchmarks)
+    {
+        report.CurrentGroup = benchmark.Name;
+        Console.WriteLine($"== {benchmark.Name}");
+        benchmark.Run(report);
+    }
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);
+return 0;
+
+/// <summary>Entry point type, named so reflection above can find this assembly.</summary>
+public partial class Program;
