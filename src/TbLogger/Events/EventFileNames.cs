@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Net;
+
+namespace TbLogger.Events;
+
+/// <summary>
+/// Names event files the way TensorFlow's and PyTorch's writers do:
+/// <c>events.out.tfevents.{unix seconds, 10 digits}.{hostname}.{pid}.{counter}{suffix}</c>. TensorBoard reads a
+/// run's files in name order, so the zero-padded time keeps files of one run in creation order.
+/// </summary>
+public static class EventFileNames
+{
+    /// <summary>The part every event file name contains; TensorBoard finds runs by it.</summary>
+    public const string Marker = "tfevents";
+
+    private static readonly Lazy<string> s_host = new(() => SanitizeHost(SafeHostName()));
+    private static int s_counter = -1;
+
+    /// <summary>Returns a new file name; the counter is global to the process, so two writers never share a name.</summary>
+    /// <param name="now">Creation time (its unix seconds go into the name).</param>
+    /// <param name="suffix">Appended as is (e.g. ".profile"), or null.</param>
+    /// <returns>The file name, without a directory.</returns>
+    public static string Next(DateTimeOffset now, string? suffix = null)
+    {
+        int counter = Interlocked.Increment(ref s_counter);
+        string seconds = now.ToUnixTimeSeconds().ToString("D10", CultureInfo.InvariantCulture);
+        return $"events.out.{Marker}.{seconds}.{s_host.Value}.{Environment.ProcessId}.{counter}{suffix}";
+    }
+
+    /// <summary>True when <paramref name="fileName"/> is an event file name by TensorBoard's rule (it contains "tfevents").</summary>
+    /// <param name="fileName">A file name or path.</param>
+    /// <returns>Whether TensorBoard would read it as an event file.</returns>
+    public static bool IsEventFile(string fileName) => Path.GetFileName(fileName).Contains(Marker, StringComparison.Ordinal);
+
+    private static string SafeHostName()
+    {
+        try
+        {
+            return Dns.GetHostName();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return Environment.MachineName;
+        }
+    }
+
+    private static string SanitizeHost(string host)
+    {
+        // A host name with a path separator would put the file somewhere else.
+        var chars = host.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (chars[i] is '/' or '\\' || char.IsControl(chars[i]))
+            {
+                chars[i] = '_';
+            }
+        }
+        return chars.Length == 0 ? "localhost" : new string(chars);
+    }
+}

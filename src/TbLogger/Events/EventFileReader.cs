@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using TbLogger.Protos;
+using TbLogger.Records;
+
+namespace TbLogger.Events;
+
+/// <summary>
+/// Reads the <see cref="Event"/>s of one event file in order, streaming. A truncated final record ends the events
+/// and sets <see cref="IsTruncated"/>; corruption follows <see cref="TfRecordReaderOptions"/>. A record whose
+/// CRCs verify but which is not an Event throws <see cref="TfRecordCorruptException"/> with
+/// <see cref="TfRecordCorruption.InvalidPayload"/> (or is skipped, when skipping is on).
+/// </summary>
+public sealed class EventFileReader : IDisposable
+{
+    private readonly TfRecordReader _records;
+    private readonly TfRecordReaderOptions _options;
+    private long _invalidSkipped;
+
+    /// <summary>Opens <paramref name="path"/> for reading; the file may still be growing.</summary>
+    /// <param name="path">An event file.</param>
+    /// <param name="options">Corruption policy; null for the defaults (throw).</param>
+    public EventFileReader(string path, TfRecordReaderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        _options = options ?? TfRecordReaderOptions.Default;
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        _records = new TfRecordReader(stream, _options, path);
+        Path = path;
+    }
+
+    /// <summary>The file being read.</summary>
+    public string Path { get; }
+
+    /// <summary>True when reading stopped at an incomplete final record.</summary>
+    public bool IsTruncated => _records.IsTruncated;
+
+    /// <summary>Offset of the incomplete final record, when <see cref="IsTruncated"/>.</summary>
+    public long? TruncatedAt => _records.TruncatedAt;
+
+    /// <summary>Byte offset of the next record.</summary>
+    public long Position => _records.Position;
+
+    /// <summary>Corrupt records skipped (only with <see cref="TfRecordReaderOptions.SkipCorruptRecords"/>), including records that are not Events.</summary>
+    public long SkippedRecords => _records.SkippedRecords + _invalidSkipped;
+
+    /// <summary>Reads the next complete event.</summary>
+    /// <param name="value">The event.</param>
+    /// <returns>False at the end of the file or at a truncated record (a later call retries that record).</returns>
+    public bool TryReadNext(out Event value)
+    {
+        while (true)
+        {
+            long offset = _records.Position;
+            if (!_records.TryReadNext(out ReadOnlyMemory<byte> record))
+            {
+                value = null!;
+                return false;
+            }
+            try
+            {
+                value = Event.Parser.ParseFrom(record.Span);
+                return true;
+            }
+            catch (InvalidProtocolBufferException ex)
+            {
+                if (!_options.SkipCorruptRecords)
+                {
+                    throw new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
+                }
+                _invalidSkipped++;
+            }
+        }
+    }
+
+    /// <summary>Every remaining event, in file order.</summary>
+    /// <returns>A lazy sequence; it ends at the end of the file or at a truncated record.</returns>
+    public IEnumerable<Event> ReadEvents()
+    {
+        while (TryReadNext(out Event value))
+        {
+            yield return value;
+        }
+    }
+
+    /// <summary>
+    /// Follows a file that is still being written: yields every complete event, then waits (polling every
+    /// <paramref name="pollInterval"/>) for more, never returning a half-written record, until cancelled.
+    /// </summary>
+    /// <param name="pollInterval">How often to look for new records (default 200 ms).</param>
+    /// <param name="cancellationToken">Ends the sequence (without throwing) when cancelled.</param>
+    /// <returns>The events as they appear.</returns>
+    public async IAsyncEnumerable<Event> FollowAsync(TimeSpan? pollInterval = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        TimeSpan interval = pollInterval ?? TimeSpan.FromMilliseconds(200);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(pollInterval));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            while (TryReadNext(out Event value))
+            {
+                yield return value;
+            }
+            try
+            {
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Reads every event of <paramref name="path"/> in order (streaming); the file is closed when the sequence ends.</summary>
+    /// <param name="path">An event file.</param>
+    /// <param name="options">Corruption policy; null for the defaults (throw).</param>
+    /// <returns>A lazy sequence of events that stops at a truncated tail.</returns>
+    public static IEnumerable<Event> Read(string path, TfRecordReaderOptions? options = null)
+    {
+        using var reader = new EventFileReader(path, options);
+        foreach (var value in reader.ReadEvents())
+        {
+            yield return value;
+        }
+    }
+
+    /// <summary>Follows <paramref name="path"/> as it grows; see <see cref="FollowAsync(TimeSpan?, CancellationToken)"/>.</summary>
+    /// <param name="path">An event file.</param>
+    /// <param name="pollInterval">How often to look for new records (default 200 ms).</param>
+    /// <param name="cancellationToken">Ends the sequence when cancelled.</param>
+    /// <returns>The events as they appear.</returns>
+    public static async IAsyncEnumerable<Event> Follow(string path, TimeSpan? pollInterval = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var reader = new EventFileReader(path);
+        await foreach (var value in reader.FollowAsync(pollInterval, cancellationToken).ConfigureAwait(false))
+        {
+            yield return value;
+        }
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => _records.Dispose();
+}

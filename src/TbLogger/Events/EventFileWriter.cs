@@ -1,0 +1,382 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using TbLogger.Protos;
+using TbLogger.Records;
+
+namespace TbLogger.Events;
+
+/// <summary>
+/// Writes <see cref="Event"/>s to one event file. Callers enqueue; one background thread encodes, frames and
+/// writes, so the caller's cost is a short lock and a struct copy. The first record is
+/// <c>Event{wall_time, file_version = "brain.Event:2", source_metadata.writer = "tblogger"}</c>, written before the
+/// constructor returns. Safe for concurrent use; each thread's events keep their order in the file.
+/// </summary>
+/// <remarks>
+/// Events reach the operating system every <see cref="EventFileWriterOptions.FlushInterval"/>, on
+/// <see cref="Flush"/> and on dispose, which drains everything accepted before it. An I/O error on the worker is
+/// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call.
+/// </remarks>
+public sealed class EventFileWriter : IDisposable, IAsyncDisposable
+{
+    /// <summary>The file_version of the first record.</summary>
+    public const string FileVersion = "brain.Event:2";
+
+    /// <summary>The source_metadata.writer of the first record.</summary>
+    public const string WriterName = "tblogger";
+
+    private const int InitialQueueSlots = 256;
+
+    // Writers still open at process exit are drained then, as tensorboardX does with atexit.
+    private static readonly ConcurrentDictionary<EventFileWriter, byte> s_open = new();
+
+    private readonly object _gate = new();
+    private readonly TfRecordWriter _records;
+    private readonly Thread _worker;
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _capacity;
+    private readonly int _wakeThreshold;
+    private readonly QueueFullMode _fullMode;
+    private readonly long _flushIntervalMs;
+
+    private PendingEvent[] _active;
+    private PendingEvent[] _spare;
+    private int _count;
+    private long _flushRequested;
+    private long _flushCompleted;
+    private bool _stopping;
+    private bool _workerWaiting;
+    private int _blockedProducers;
+    private Exception? _fault;
+    private bool _faultReported;
+    private long _dropped;
+
+    static EventFileWriter()
+    {
+        AppDomain.CurrentDomain.ProcessExit += static (_, _) =>
+        {
+            foreach (var writer in s_open.Keys)
+            {
+                try
+                {
+                    writer.Dispose();
+                }
+                catch (Exception)
+                {
+                    // Nobody is left to report to at process exit.
+                }
+            }
+        };
+    }
+
+    /// <summary>Creates <paramref name="logDirectory"/> if needed and a new event file in it.</summary>
+    /// <param name="logDirectory">The run directory.</param>
+    /// <param name="options">Queue and flush settings; null for the defaults.</param>
+    public EventFileWriter(string logDirectory, EventFileWriterOptions? options = null)
+        : this(OpenNewFile(logDirectory, options ?? new EventFileWriterOptions(), out string path), path, options, ownsStream: true)
+    {
+    }
+
+    /// <summary>Writes event records to <paramref name="stream"/> (e.g. an object-storage upload buffer).</summary>
+    /// <param name="stream">A writable stream; disposed with the writer.</param>
+    /// <param name="name">Name used in errors, e.g. the object key.</param>
+    /// <param name="options">Queue and flush settings; null for the defaults.</param>
+    public EventFileWriter(Stream stream, string name, EventFileWriterOptions? options = null)
+        : this(stream, name, options, ownsStream: true)
+    {
+    }
+
+    private EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, bool ownsStream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new EventFileWriterOptions();
+        options.Validate();
+        FilePath = path;
+        _capacity = options.MaxQueueEvents;
+        // The queue starts small and doubles up to its capacity, so idle writers (e.g. many AddScalars sub-runs) stay cheap.
+        _active = new PendingEvent[Math.Min(InitialQueueSlots, _capacity)];
+        _spare = new PendingEvent[_active.Length];
+        _wakeThreshold = Math.Max(1, Math.Min(_capacity / 2, 4096));
+        _fullMode = options.QueueFullMode;
+        _flushIntervalMs = options.FlushInterval == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)Math.Ceiling(options.FlushInterval.TotalMilliseconds);
+        _records = new TfRecordWriter(stream, leaveOpen: !ownsStream);
+
+        var first = new Event
+        {
+            WallTime = WallClock.Now(),
+            FileVersion = FileVersion,
+            SourceMetadata = new SourceMetadata { Writer = WriterName },
+        };
+        _records.Write(first.ToByteArray());
+        _records.Flush();
+
+        _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "TbLogger event writer" };
+        _worker.Start();
+        s_open.TryAdd(this, 0);
+    }
+
+    /// <summary>The event file's path (or the stream's name).</summary>
+    public string FilePath { get; }
+
+    /// <summary>Events dropped because the queue was full in <see cref="QueueFullMode.Drop"/> mode.</summary>
+    public long DroppedEvents => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queues a complete event.</summary>
+    /// <param name="value">The event; it must not be changed afterwards.</param>
+    /// <returns>False when the queue was full and the event was dropped (<see cref="QueueFullMode.Drop"/>).</returns>
+    /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
+    /// <exception cref="EventFileWriteException">The worker failed earlier.</exception>
+    public bool WriteEvent(Event value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Enqueue(PendingEvent.Complete(value), wake: true);
+    }
+
+    internal bool EnqueueScalar(string tag, double value, long step, double wallTime, ScalarEncoding encoding) =>
+        Enqueue(PendingEvent.Scalar(tag, value, step, wallTime, encoding), wake: false);
+
+    internal bool EnqueueSummary(Func<Summary> build, long step, double wallTime) =>
+        Enqueue(PendingEvent.Deferred(build, step, wallTime), wake: true);
+
+    /// <summary>Blocks until every event queued before this call is written and flushed to the operating system.</summary>
+    /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
+    /// <exception cref="EventFileWriteException">The worker failed.</exception>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            long target = ++_flushRequested;
+            Monitor.PulseAll(_gate);
+            while (_flushCompleted < target && _fault is null)
+            {
+                Monitor.Wait(_gate);
+            }
+            ThrowIfUnusable();
+        }
+    }
+
+    private bool Enqueue(in PendingEvent item, bool wake)
+    {
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            while (_count == _active.Length)
+            {
+                if (_active.Length < _capacity)
+                {
+                    int grown = (int)Math.Min((long)_active.Length * 2, _capacity);
+                    Array.Resize(ref _active, grown);
+                }
+                else if (_fullMode == QueueFullMode.Drop)
+                {
+                    _dropped++;
+                    return false;
+                }
+                else
+                {
+                    _blockedProducers++;
+                    Monitor.PulseAll(_gate);
+                    Monitor.Wait(_gate);
+                    _blockedProducers--;
+                    ThrowIfUnusable();
+                }
+            }
+            _active[_count++] = item;
+            // Scalars wake the worker only in bulk: the caller then never pays for a thread switch.
+            if (_workerWaiting && (wake || _count >= _wakeThreshold))
+            {
+                Monitor.PulseAll(_gate);
+            }
+            return true;
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_fault is not null)
+        {
+            _faultReported = true;
+            throw new EventFileWriteException(FilePath, _fault);
+        }
+        ObjectDisposedException.ThrowIf(_stopping, this);
+    }
+
+    private void WorkerLoop()
+    {
+        var scalars = new ScalarEventEncoder();
+        byte[] scratch = new byte[4096];
+        long nextFlushAt = Deadline(Environment.TickCount64);
+        bool unflushed = false;
+        try
+        {
+            while (true)
+            {
+                PendingEvent[] batch;
+                int batchCount;
+                long flushTarget;
+                bool stopping;
+                lock (_gate)
+                {
+                    while (_count == 0 && _flushRequested == _flushCompleted && !_stopping)
+                    {
+                        long waitMs = nextFlushAt - Environment.TickCount64;
+                        if (waitMs <= 0)
+                        {
+                            break;
+                        }
+                        _workerWaiting = true;
+                        Monitor.Wait(_gate, (int)Math.Min(waitMs, int.MaxValue));
+                        _workerWaiting = false;
+                    }
+                    batch = _active;
+                    batchCount = _count;
+                    _active = _spare.Length >= _active.Length ? _spare : new PendingEvent[_active.Length];
+                    _spare = batch;
+                    _count = 0;
+                    flushTarget = _flushRequested;
+                    stopping = _stopping;
+                    if (_blockedProducers > 0)
+                    {
+                        Monitor.PulseAll(_gate);
+                    }
+                }
+
+                for (int i = 0; i < batchCount; i++)
+                {
+                    WriteOne(in batch[i], scalars, ref scratch);
+                    batch[i] = default; // let payloads be collected
+                }
+                unflushed |= batchCount > 0;
+
+                long now = Environment.TickCount64;
+                if (unflushed && (flushTarget > _flushCompleted || stopping || now >= nextFlushAt))
+                {
+                    _records.Flush();
+                    unflushed = false;
+                }
+                if (now >= nextFlushAt)
+                {
+                    nextFlushAt = Deadline(now);
+                }
+
+                lock (_gate)
+                {
+                    _flushCompleted = flushTarget;
+                    Monitor.PulseAll(_gate);
+                    if (stopping && _count == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+            _records.Dispose();
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                _fault = ex;
+                Monitor.PulseAll(_gate);
+            }
+            try
+            {
+                _records.Dispose();
+            }
+            catch (Exception)
+            {
+                // The first error is the one worth reporting.
+            }
+        }
+        finally
+        {
+            s_open.TryRemove(this, out _);
+            _exited.TrySetResult();
+        }
+    }
+
+    private long Deadline(long now) => _flushIntervalMs == long.MaxValue ? long.MaxValue : now + _flushIntervalMs;
+
+    private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, ref byte[] scratch)
+    {
+        if (item.Tag is not null)
+        {
+            int max = ScalarEventEncoder.MaxEncodedLength(item.Tag);
+            if (scratch.Length < max)
+            {
+                scratch = new byte[Math.Max(max, scratch.Length * 2)];
+            }
+            int length = scalars.Encode(item.Tag, item.Value, item.Step, item.WallTime, item.Encoding, scratch);
+            _records.Write(scratch.AsSpan(0, length));
+            return;
+        }
+        Event value = item.Payload switch
+        {
+            Event complete => complete,
+            Func<Summary> build => new Event { WallTime = item.WallTime, Step = item.Step, Summary = build() },
+            _ => throw new InvalidOperationException("Unknown queued item."),
+        };
+        int size = value.CalculateSize();
+        if (scratch.Length < size)
+        {
+            scratch = new byte[Math.Max(size, scratch.Length * 2)];
+        }
+        value.WriteTo(scratch.AsSpan(0, size));
+        _records.Write(scratch.AsSpan(0, size));
+    }
+
+    private void BeginStop()
+    {
+        lock (_gate)
+        {
+            if (!_stopping)
+            {
+                _stopping = true;
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    private void ThrowUnreportedFault()
+    {
+        lock (_gate)
+        {
+            if (_fault is not null && !_faultReported)
+            {
+                _faultReported = true;
+                throw new EventFileWriteException(FilePath, _fault);
+            }
+        }
+    }
+
+    /// <summary>Writes every event accepted before this call, flushes and closes the file.</summary>
+    /// <exception cref="EventFileWriteException">The worker failed and that was not reported yet.</exception>
+    public void Dispose()
+    {
+        BeginStop();
+        if (Thread.CurrentThread != _worker)
+        {
+            _worker.Join();
+        }
+        ThrowUnreportedFault();
+    }
+
+    /// <summary>Like <see cref="Dispose"/>, without blocking a thread while the worker drains.</summary>
+    /// <returns>A task that completes when the file is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        BeginStop();
+        await _exited.Task.ConfigureAwait(false);
+        ThrowUnreportedFault();
+    }
+
+    private static FileStream OpenNewFile(string logDirectory, EventFileWriterOptions options, out string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
+        options.Validate();
+        Directory.CreateDirectory(logDirectory);
+        path = Path.Combine(logDirectory, EventFileNames.Next(DateTimeOffset.UtcNow, options.FilenameSuffix));
+        // No FileStream buffer: TfRecordWriter gathers records itself. Readers may follow the file while it grows.
+        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+    }
+}

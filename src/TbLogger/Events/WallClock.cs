@@ -1,0 +1,11 @@
+namespace TbLogger.Events;
+
+/// <summary>Wall time as TensorBoard stores it: seconds since the Unix epoch, as a double.</summary>
+internal static class WallClock
+{
+    private const long UnixEpochTicks = 621_355_968_000_000_000L;
+
+    public static double Now() => (DateTime.UtcNow.Ticks - UnixEpochTicks) / (double)TimeSpan.TicksPerSecond;
+
+    public static double From(DateTimeOffset time) => (time.UtcTicks - UnixEpochTicks) / (double)TimeSpan.TicksPerSecond;
+}

@@ -1,0 +1,225 @@
+using System.Buffers.Binary;
+
+namespace TbLogger.Records;
+
+/// <summary>
+/// Reads TFRecord framing from a stream. A truncated final record (partial header or data, as left by a crash or a
+/// writer still writing) ends the readable data and is reported by <see cref="IsTruncated"/>, never thrown; a CRC
+/// mismatch throws <see cref="TfRecordCorruptException"/> unless <see cref="TfRecordReaderOptions.SkipCorruptRecords"/>.
+/// Memory grows only with bytes actually read, so a corrupt length field cannot cause a large allocation.
+/// </summary>
+public sealed class TfRecordReader : IDisposable
+{
+    private const int InitialBufferSize = 64 * 1024;
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly TfRecordReaderOptions _options;
+    private byte[] _buffer = new byte[InitialBufferSize];
+    private int _start;
+    private int _end;
+    private bool _resynchronizing;
+
+    /// <summary>Creates a reader positioned at the stream's current position, taken as offset 0 unless the stream can seek.</summary>
+    /// <param name="stream">A readable stream.</param>
+    /// <param name="options">Corruption policy and limits; null for <see cref="TfRecordReaderOptions.Default"/>.</param>
+    /// <param name="sourceName">Name used in error messages, e.g. the file path.</param>
+    /// <param name="leaveOpen">When true, <see cref="Dispose"/> does not close the stream.</param>
+    public TfRecordReader(Stream stream, TfRecordReaderOptions? options = null, string? sourceName = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
+        }
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _options = options ?? TfRecordReaderOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxRecordLength, "options.MaxRecordLength");
+        SourceName = sourceName;
+        Position = stream.CanSeek ? stream.Position : 0;
+    }
+
+    /// <summary>The name used in error messages.</summary>
+    public string? SourceName { get; }
+
+    /// <summary>Byte offset of the next record to read.</summary>
+    public long Position { get; private set; }
+
+    /// <summary>True when the last read stopped at an incomplete record; <see cref="TruncatedAt"/> says where it starts.</summary>
+    public bool IsTruncated { get; private set; }
+
+    /// <summary>Offset of the incomplete final record, when <see cref="IsTruncated"/>.</summary>
+    public long? TruncatedAt { get; private set; }
+
+    /// <summary>Records read successfully.</summary>
+    public long RecordsRead { get; private set; }
+
+    /// <summary>Corrupt records (or corrupt stretches, after a bad length) skipped under <see cref="TfRecordReaderOptions.SkipCorruptRecords"/>.</summary>
+    public long SkippedRecords { get; private set; }
+
+    /// <summary>Bytes passed over while skipping corrupt records.</summary>
+    public long SkippedBytes { get; private set; }
+
+    /// <summary>
+    /// Reads the next record into the reader's reusable buffer. The memory stays valid only until the next call.
+    /// Returns false at the end of the data or at a truncated record; a later call tries again from the same
+    /// record, so a reader can follow a file that is still being written.
+    /// </summary>
+    /// <param name="record">The record's payload.</param>
+    /// <returns>True when a complete, verified record was read.</returns>
+    /// <exception cref="TfRecordCorruptException">A CRC failed or the length is over the limit, and skipping is off.</exception>
+    public bool TryReadNext(out ReadOnlyMemory<byte> record)
+    {
+        while (true)
+        {
+            record = default;
+            long recordOffset = Position;
+            if (!Fill(TfRecordWriter.HeaderLength))
+            {
+                return EndOrTruncated(recordOffset);
+            }
+            ReadOnlySpan<byte> header = _buffer.AsSpan(_start, TfRecordWriter.HeaderLength);
+            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header);
+            uint storedLengthCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+            uint lengthCrc = MaskedCrc32C.ComputeMasked(header[..8]);
+            if (storedLengthCrc != lengthCrc)
+            {
+                Corrupt(recordOffset, TfRecordCorruption.LengthCrcMismatch, $"stored 0x{storedLengthCrc:X8}, computed 0x{lengthCrc:X8}");
+                SkipBytes(1);
+                continue;
+            }
+            if (length > (ulong)_options.MaxRecordLength)
+            {
+                Corrupt(recordOffset, TfRecordCorruption.LengthOverLimit, $"length {length} > limit {_options.MaxRecordLength}");
+                SkipBytes(1);
+                continue;
+            }
+            int total = checked((int)length + TfRecordWriter.FramingOverhead);
+            if (!Fill(total))
+            {
+                return EndOrTruncated(recordOffset);
+            }
+            ReadOnlySpan<byte> data = _buffer.AsSpan(_start + TfRecordWriter.HeaderLength, (int)length);
+            uint storedDataCrc = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start + TfRecordWriter.HeaderLength + (int)length, 4));
+            uint dataCrc = MaskedCrc32C.ComputeMasked(data);
+            if (storedDataCrc != dataCrc)
+            {
+                Corrupt(recordOffset, TfRecordCorruption.DataCrcMismatch, $"stored 0x{storedDataCrc:X8}, computed 0x{dataCrc:X8}, length {length}");
+                if (_resynchronizing)
+                {
+                    // A length that verified by chance inside a corrupt stretch: keep scanning.
+                    SkipBytes(1);
+                }
+                else
+                {
+                    SkippedRecords++;
+                    SkipBytes(total);
+                }
+                continue;
+            }
+            record = new ReadOnlyMemory<byte>(_buffer, _start + TfRecordWriter.HeaderLength, (int)length);
+            _start += total;
+            Position += total;
+            _resynchronizing = false;
+            IsTruncated = false;
+            TruncatedAt = null;
+            RecordsRead++;
+            return true;
+        }
+    }
+
+    /// <summary>Reads every remaining record, each in its own array (safe to keep).</summary>
+    /// <returns>The records in file order; stops at the end or at a truncated tail.</returns>
+    public IEnumerable<ReadOnlyMemory<byte>> ReadRecords()
+    {
+        while (TryReadNext(out ReadOnlyMemory<byte> record))
+        {
+            yield return record.ToArray();
+        }
+    }
+
+    private bool EndOrTruncated(long recordOffset)
+    {
+        int available = _end - _start;
+        if (available == 0)
+        {
+            IsTruncated = false;
+            TruncatedAt = null;
+            return false;
+        }
+        if (_resynchronizing)
+        {
+            // The tail of a corrupt stretch, not a record cut short: it was never going to verify.
+            SkipBytes(available);
+            IsTruncated = false;
+            TruncatedAt = null;
+            return false;
+        }
+        IsTruncated = true;
+        TruncatedAt = recordOffset;
+        return false;
+    }
+
+    private void Corrupt(long offset, TfRecordCorruption corruption, string detail)
+    {
+        if (!_options.SkipCorruptRecords)
+        {
+            throw new TfRecordCorruptException(SourceName, offset, corruption, detail);
+        }
+        if (corruption != TfRecordCorruption.DataCrcMismatch && !_resynchronizing)
+        {
+            _resynchronizing = true;
+            SkippedRecords++;
+        }
+    }
+
+    private void SkipBytes(int count)
+    {
+        _start += count;
+        Position += count;
+        SkippedBytes += count;
+    }
+
+    /// <summary>
+    /// Makes at least <paramref name="count"/> bytes available from <c>_start</c>, reading from the stream.
+    /// The buffer grows at most to twice what was really read, never to a size taken from the data.
+    /// </summary>
+    private bool Fill(int count)
+    {
+        while (_end - _start < count)
+        {
+            if (_end == _buffer.Length)
+            {
+                if (_start > 0)
+                {
+                    Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                    _end -= _start;
+                    _start = 0;
+                }
+                else
+                {
+                    // The buffer is full of real data: at most double it, however large the record claims to be.
+                    long doubled = Math.Min((long)_buffer.Length * 2, Array.MaxLength);
+                    Array.Resize(ref _buffer, (int)Math.Min(doubled, count));
+                }
+            }
+            int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read == 0)
+            {
+                return false;
+            }
+            _end += read;
+        }
+        return true;
+    }
+
+    /// <summary>Closes the stream unless the reader was created with leaveOpen.</summary>
+    public void Dispose()
+    {
+        if (!_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+}

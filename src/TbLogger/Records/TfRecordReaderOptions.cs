@@ -1,0 +1,21 @@
+namespace TbLogger.Records;
+
+/// <summary>How a <see cref="TfRecordReader"/> treats damaged input.</summary>
+public sealed record TfRecordReaderOptions
+{
+    /// <summary>The default options: throw on corruption, 256 MiB record limit.</summary>
+    public static TfRecordReaderOptions Default { get; } = new();
+
+    /// <summary>
+    /// When false (default), a CRC mismatch throws <see cref="TfRecordCorruptException"/>. When true, a record whose
+    /// data CRC fails is skipped, and after a bad length CRC the reader scans forward byte by byte to the next
+    /// record whose length and data CRCs both verify; <see cref="TfRecordReader.SkippedRecords"/> and
+    /// <see cref="TfRecordReader.SkippedBytes"/> count what was passed over.
+    /// </summary>
+    public bool SkipCorruptRecords { get; init; }
+
+    /// <summary>
+    /// Largest record length accepted (default 256 MiB). A longer length is corruption, never an allocation.
+    /// </summary>
+    public long MaxRecordLength { get; init; } = 256L * 1024 * 1024;
+}

@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+
+namespace TbLogger.Records;
+
+/// <summary>
+/// Frames records as TFRecord: uint64 length (little-endian), masked CRC32C of those 8 bytes, the data, masked
+/// CRC32C of the data. Records are gathered in an internal buffer and reach the stream in large writes.
+/// Not thread-safe: one writer thread per instance (the event file writer's worker).
+/// </summary>
+public sealed class TfRecordWriter : IDisposable
+{
+    /// <summary>Bytes a record's framing adds to its data: 8 length + 4 length CRC + 4 data CRC.</summary>
+    public const int FramingOverhead = 16;
+
+    /// <summary>Bytes before the data: 8 length + 4 length CRC.</summary>
+    public const int HeaderLength = 12;
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly byte[] _buffer;
+    private int _buffered;
+    private bool _disposed;
+
+    /// <summary>Creates a writer that frames records onto <paramref name="stream"/>.</summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <param name="leaveOpen">When true, <see cref="Dispose"/> flushes but does not close the stream.</param>
+    /// <param name="bufferSize">Size of the gathering buffer in bytes (at least 64).</param>
+    public TfRecordWriter(Stream stream, bool leaveOpen = false, int bufferSize = 64 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 64);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _buffer = new byte[bufferSize];
+    }
+
+    /// <summary>Total bytes framed so far (including those still in the buffer).</summary>
+    public long BytesWritten { get; private set; }
+
+    /// <summary>Records framed so far.</summary>
+    public long RecordsWritten { get; private set; }
+
+    /// <summary>Frames one record. The bytes reach the stream on <see cref="Flush"/>, when the buffer fills, or on dispose.</summary>
+    /// <param name="data">The record's payload, e.g. a serialized Event.</param>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int framed = data.Length + FramingOverhead;
+        if (framed > _buffer.Length - _buffered)
+        {
+            FlushBuffer();
+        }
+        if (framed <= _buffer.Length)
+        {
+            Frame(data, _buffer.AsSpan(_buffered, framed));
+            _buffered += framed;
+        }
+        else
+        {
+            // Larger than the buffer: header, data and footer go straight to the stream.
+            Span<byte> header = stackalloc byte[HeaderLength];
+            WriteHeader((ulong)data.Length, header);
+            _stream.Write(header);
+            _stream.Write(data);
+            Span<byte> footer = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc32C.ComputeMasked(data));
+            _stream.Write(footer);
+        }
+        BytesWritten += framed;
+        RecordsWritten++;
+    }
+
+    /// <summary>Writes buffered records to the stream and flushes the stream (to the operating system, not to the disk).</summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        FlushBuffer();
+        _stream.Flush();
+    }
+
+    /// <summary>Frames <paramref name="data"/> into <paramref name="destination"/>, which must be exactly <c>data.Length + 16</c> bytes.</summary>
+    /// <param name="data">The record's payload.</param>
+    /// <param name="destination">Where the framed record goes.</param>
+    public static void Frame(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        if (destination.Length != data.Length + FramingOverhead)
+        {
+            throw new ArgumentException(
+                $"A record of {data.Length} bytes frames to {data.Length + FramingOverhead} bytes, but the destination has {destination.Length}.",
+                nameof(destination));
+        }
+        WriteHeader((ulong)data.Length, destination);
+        data.CopyTo(destination[HeaderLength..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[(HeaderLength + data.Length)..], MaskedCrc32C.ComputeMasked(data));
+    }
+
+    private static void WriteHeader(ulong length, Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, length);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], MaskedCrc32C.ComputeMasked(destination[..8]));
+    }
+
+    private void FlushBuffer()
+    {
+        if (_buffered > 0)
+        {
+            _stream.Write(_buffer, 0, _buffered);
+            _buffered = 0;
+        }
+    }
+
+    /// <summary>Writes what is buffered, then closes the stream unless it was opened with leaveOpen.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        try
+        {
+            FlushBuffer();
+            _stream.Flush();
+        }
+        finally
+        {
+            _disposed = true;
+            if (!_leaveOpen)
+            {
+                _stream.Dispose();
+            }
+        }
+    }
+}

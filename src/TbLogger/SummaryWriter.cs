@@ -1,0 +1,240 @@
+using TbLogger.Events;
+using TbLogger.Protos;
+
+namespace TbLogger;
+
+/// <summary>
+/// Writes TensorBoard summaries for one run (a log directory), like PyTorch's and tensorboardX's SummaryWriter.
+/// Summaries are built by <see cref="Summaries"/> and written by an <see cref="EventFileWriter"/> on a background
+/// thread. Safe for concurrent use.
+/// </summary>
+/// <example>
+/// <code>
+/// using var writer = new SummaryWriter("runs/exp1");
+/// writer.AddScalar("train/loss", 0.25, step: 10);
+/// </code>
+/// </example>
+public sealed class SummaryWriter : IDisposable, IAsyncDisposable
+{
+    private readonly SummaryWriterOptions _options;
+    private readonly EventFileWriter _main;
+    private readonly Dictionary<string, EventFileWriter> _subRuns = new(StringComparer.Ordinal);
+    private volatile bool _disposed;
+
+    /// <summary>Opens a new event file in <paramref name="logDirectory"/> (created if missing).</summary>
+    /// <param name="logDirectory">The run directory, e.g. "runs/exp1".</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    public SummaryWriter(string logDirectory, SummaryWriterOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
+        _options = options ?? new SummaryWriterOptions();
+        if (!Enum.IsDefined(_options.ScalarEncoding))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.ScalarEncoding, "Unknown ScalarEncoding.");
+        }
+        LogDirectory = logDirectory;
+        _main = OpenRun(logDirectory);
+    }
+
+    /// <summary>The run directory.</summary>
+    public string LogDirectory { get; }
+
+    /// <summary>The main event file.</summary>
+    public string FilePath => _main.FilePath;
+
+    /// <summary>Events dropped because a queue was full in <see cref="QueueFullMode.Drop"/> mode, over the main file and sub-runs.</summary>
+    public long DroppedEvents
+    {
+        get
+        {
+            long total = _main.DroppedEvents;
+            lock (_subRuns)
+            {
+                foreach (var writer in _subRuns.Values)
+                {
+                    total += writer.DroppedEvents;
+                }
+            }
+            return total;
+        }
+    }
+
+    /// <summary>Logs a scalar. Allocates nothing; encoding and disk work happen on the writer's thread.</summary>
+    /// <param name="tag">Series name, e.g. "train/loss"; not empty or white space.</param>
+    /// <param name="value">The value; NaN and infinities are legal and TensorBoard plots them.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
+    public bool AddScalar(string tag, double value, long step, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(tag);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _main.EnqueueScalar(tag, value, step, WallTimeOf(wallTime), _options.ScalarEncoding);
+    }
+
+    /// <inheritdoc cref="AddScalar(string, double, long, DateTimeOffset?)"/>
+    public bool AddScalar(string tag, float value, long step, DateTimeOffset? wallTime = null) =>
+        AddScalar(tag, (double)value, step, wallTime);
+
+    /// <summary>
+    /// Logs several related scalars as one TensorBoard chart with a line each: like PyTorch, each key goes to its own
+    /// sub-run <c>{logDirectory}/{mainTag}_{key}</c> (sanitized to one safe directory name) under the tag
+    /// <paramref name="mainTag"/>. Nothing is written to the main run.
+    /// </summary>
+    /// <param name="mainTag">The chart's tag.</param>
+    /// <param name="values">Line name → value.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    public void AddScalars(string mainTag, IReadOnlyDictionary<string, double> values, long step, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(mainTag, nameof(mainTag));
+        ArgumentNullException.ThrowIfNull(values);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        double wall = WallTimeOf(wallTime);
+        foreach (var (key, value) in values)
+        {
+            if (string.IsNullOrEmpty(key))
+            {
+                throw new ArgumentException($"AddScalars('{mainTag}'): a key is empty.", nameof(values));
+            }
+            SubRun(SubRunName(mainTag, key)).EnqueueScalar(mainTag, value, step, wall, _options.ScalarEncoding);
+        }
+    }
+
+    /// <summary>Logs text (Markdown) at a step: plugin "text", a DT_STRING tensor of shape [1]. The tag is kept as given.</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="text">The text.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
+    public bool AddText(string tag, string text, long step, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(tag);
+        ArgumentNullException.ThrowIfNull(text);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _main.EnqueueSummary(() => Summaries.Text(tag, text), step, WallTimeOf(wallTime));
+    }
+
+    /// <summary>Logs a summary built elsewhere (e.g. by <see cref="Summaries"/>).</summary>
+    /// <param name="summary">The summary; it must not be changed afterwards.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
+    public bool AddSummary(Summary summary, long step, DateTimeOffset? wallTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _main.WriteEvent(new Event { WallTime = WallTimeOf(wallTime), Step = step, Summary = summary });
+    }
+
+    /// <summary>Blocks until everything logged before this call is written and flushed to the operating system.</summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _main.Flush();
+        foreach (var writer in SubRunsSnapshot())
+        {
+            writer.Flush();
+        }
+    }
+
+    /// <summary>Turns "{mainTag}_{key}" into one safe directory name: no separators, no "..", no invalid characters.</summary>
+    /// <param name="mainTag">The chart's tag.</param>
+    /// <param name="key">The line's name.</param>
+    /// <returns>The sub-run directory name.</returns>
+    public static string SubRunName(string mainTag, string key)
+    {
+        char[] invalid = Path.GetInvalidFileNameChars();
+        var name = (mainTag + "_" + key).ToCharArray();
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (c is '/' or '\\' or ':' || char.IsControl(c) || Array.IndexOf(invalid, c) >= 0)
+            {
+                name[i] = '_';
+            }
+        }
+        string result = new string(name).Trim();
+        // "." and ".." (or names made only of dots) would point at this or the parent directory.
+        return result.Length == 0 || result.All(c => c == '.') ? "_" + result : result;
+    }
+
+    private EventFileWriter SubRun(string name)
+    {
+        lock (_subRuns)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_subRuns.TryGetValue(name, out var writer))
+            {
+                writer = OpenRun(Path.Combine(LogDirectory, name));
+                _subRuns.Add(name, writer);
+            }
+            return writer;
+        }
+    }
+
+    private EventFileWriter OpenRun(string directory)
+    {
+        var writer = new EventFileWriter(directory, _options);
+        if (_options.PurgeStep is long purgeStep)
+        {
+            writer.WriteEvent(new Event
+            {
+                WallTime = WallClock.Now(),
+                Step = purgeStep,
+                SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start },
+            });
+        }
+        return writer;
+    }
+
+    private EventFileWriter[] SubRunsSnapshot()
+    {
+        lock (_subRuns)
+        {
+            return [.. _subRuns.Values];
+        }
+    }
+
+    private static double WallTimeOf(DateTimeOffset? wallTime) => wallTime is { } time ? WallClock.From(time) : WallClock.Now();
+
+    /// <summary>Writes everything logged, flushes and closes every file (the main run and the AddScalars sub-runs).</summary>
+    /// <exception cref="AggregateException">More than one file failed; see <see cref="EventFileWriteException"/>.</exception>
+    public void Dispose()
+    {
+        EventFileWriter[] subRuns;
+        lock (_subRuns)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            subRuns = [.. _subRuns.Values];
+        }
+        var errors = new List<Exception>();
+        foreach (var writer in subRuns.Prepend(_main))
+        {
+            try
+            {
+                writer.Dispose();
+            }
+            catch (EventFileWriteException ex)
+            {
+                errors.Add(ex);
+            }
+        }
+        if (errors.Count == 1)
+        {
+            throw errors[0];
+        }
+        if (errors.Count > 1)
+        {
+            throw new AggregateException("Several event files failed.", errors);
+        }
+    }
+
+    /// <summary>Like <see cref="Dispose"/>, without blocking a thread while the writers drain.</summary>
+    /// <returns>A task that completes when every file is closed.</returns>
+    public ValueTask DisposeAsync() => new(Task.Run(Dispose));
+}

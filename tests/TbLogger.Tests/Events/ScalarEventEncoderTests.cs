@@ -1,0 +1,60 @@
+using Google.Protobuf;
+using TbLogger.Events;
+using TbLogger.Protos;
+
+namespace TbLogger.Tests.Events;
+
+[TestClass]
+public sealed class ScalarEventEncoderTests
+{
+    private static byte[] Fast(string tag, double value, long step, double wall, ScalarEncoding encoding)
+    {
+        var buffer = new byte[ScalarEventEncoder.MaxEncodedLength(tag)];
+        int length = new ScalarEventEncoder().Encode(tag, value, step, wall, encoding, buffer);
+        return buffer[..length];
+    }
+
+    private static byte[] ViaProtobuf(string tag, double value, long step, double wall, ScalarEncoding encoding) =>
+        new Event { WallTime = wall, Step = step, Summary = TbLogger.Summaries.Scalar(tag, value, encoding) }.ToByteArray();
+
+    [TestMethod]
+    public void MatchesGoogleProtobufByteForByte()
+    {
+        string[] tags = ["a", "train/loss", new string('t', 127), new string('u', 128), new string('v', 20_000), "grüße/日本語"];
+        double[] values = [0, -0.0, 1, 0.25, -3.5e38, 1e-45, double.NaN, double.PositiveInfinity, double.NegativeInfinity, Math.PI];
+        long[] steps = [0, 1, 127, 128, 1L << 40, -1, long.MaxValue, long.MinValue];
+        double[] walls = [0, 1_700_000_000.125, -5];
+        int cases = 0;
+        foreach (var encoding in Enum.GetValues<ScalarEncoding>())
+        foreach (var tag in tags)
+        foreach (var value in values)
+        foreach (var step in steps)
+        foreach (var wall in walls)
+        {
+            CollectionAssert.AreEqual(ViaProtobuf(tag, value, step, wall, encoding), Fast(tag, value, step, wall, encoding),
+                $"{encoding} tag.Length={tag.Length} value={value} step={step} wall={wall}");
+            cases++;
+        }
+        Assert.AreEqual(3 * 6 * 10 * 8 * 3, cases);
+    }
+
+    [TestMethod]
+    public void EncodesAScalarEventAsTheHandBuiltWireBytes()
+    {
+        // Event{wall_time=2.0, step=10, summary{value{tag="loss", tensor{DT_FLOAT, shape [], float_val 0.25},
+        // metadata{plugin_data{plugin_name="scalars"}, data_class=SCALAR}}}}, assembled field by field.
+        byte[] wall = [0x09, 0, 0, 0, 0, 0, 0, 0, 0x40];                 // field 1, fixed64: 2.0
+        byte[] step = [0x10, 0x0A];                                      // field 2, varint 10
+        byte[] tag = [0x0A, 0x04, (byte)'l', (byte)'o', (byte)'s', (byte)'s'];
+        byte[] tensor = [0x42, 0x0A, 0x08, 0x01, 0x12, 0x00, 0x2A, 0x04, 0x00, 0x00, 0x80, 0x3E]; // 0.25f = 0x3E800000
+        byte[] metadata = [0x4A, 0x0D, 0x0A, 0x09, 0x0A, 0x07, .. "scalars"u8, 0x20, 0x01];
+        byte[] value = [.. tag, .. tensor, .. metadata];
+        byte[] summary = [0x0A, (byte)value.Length, .. value];
+        byte[] expected = [.. wall, .. step, 0x2A, (byte)summary.Length, .. summary];
+
+        CollectionAssert.AreEqual(expected, Fast("loss", 0.25, 10, 2.0, ScalarEncoding.Float32Tensor));
+        var parsed = Event.Parser.ParseFrom(expected);
+        Assert.AreEqual(0.25f, parsed.Summary.Value[0].Tensor.FloatVal[0]);
+        Assert.AreEqual(10L, parsed.Step);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Buffers.Binary;
+using TbLogger.Records;
+
+namespace TbLogger.Tests.Records;
+
+[TestClass]
+public sealed class TfRecordRoundTripTests
+{
+    [TestMethod]
+    public void FramesARecordAsLengthCrcDataCrc()
+    {
+        byte[] data = "abc"u8.ToArray();
+        var framed = new byte[data.Length + 16];
+        TfRecordWriter.Frame(data, framed);
+
+        Assert.AreEqual(3UL, BinaryPrimitives.ReadUInt64LittleEndian(framed));
+        Assert.AreEqual(MaskedCrc32C.Mask(MaskedCrc32C.Compute(framed.AsSpan(0, 8))), BinaryPrimitives.ReadUInt32LittleEndian(framed.AsSpan(8)));
+        CollectionAssert.AreEqual(data, framed[12..15]);
+        // CRC32C("abc") = 0x364B3FB7 (independently known value), masked.
+        Assert.AreEqual(MaskedCrc32C.Mask(0x364B3FB7u), BinaryPrimitives.ReadUInt32LittleEndian(framed.AsSpan(15)));
+    }
+
+    [TestMethod]
+    public void FrameRejectsAWrongDestinationLength()
+    {
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => TfRecordWriter.Frame("abc"u8, new byte[10]));
+        Assert.AreEqual("destination", ex.ParamName);
+        StringAssert.Contains(ex.Message, "frames to 19 bytes, but the destination has 10");
+    }
+
+    [TestMethod]
+    public void WritesAndReadsRecordsOfManySizesIncludingLargerThanTheBuffer()
+    {
+        var random = new Random(42);
+        var records = new List<byte[]>();
+        foreach (int size in new[] { 0, 1, 7, 8, 9, 100, 4095, 65_536, 200_000, 3 })
+        {
+            var r = new byte[size];
+            random.NextBytes(r);
+            records.Add(r);
+        }
+        var stream = new MemoryStream();
+        using (var writer = new TfRecordWriter(stream, leaveOpen: true, bufferSize: 1024))
+        {
+            foreach (var r in records)
+            {
+                writer.Write(r);
+            }
+            Assert.AreEqual(records.Count, writer.RecordsWritten);
+            Assert.AreEqual(records.Sum(r => r.Length + 16L), writer.BytesWritten);
+        }
+        Assert.AreEqual(records.Sum(r => r.Length + 16L), stream.Length);
+
+        stream.Position = 0;
+        using var reader = new TfRecordReader(stream);
+        var read = reader.ReadRecords().Select(m => m.ToArray()).ToList();
+        Assert.AreEqual(records.Count, read.Count);
+        for (int i = 0; i < records.Count; i++)
+        {
+            CollectionAssert.AreEqual(records[i], read[i], $"record {i}");
+        }
+        Assert.IsFalse(reader.IsTruncated);
+        Assert.AreEqual(stream.Length, reader.Position);
+    }
+
+    [TestMethod]
+    public void ReadsFromANonSeekableStreamThatDeliversOneByteAtATime()
+    {
+        var stream = new MemoryStream();
+        using (var writer = new TfRecordWriter(stream, leaveOpen: true))
+        {
+            writer.Write("first"u8);
+            writer.Write(new byte[70_000]);
+            writer.Write("third"u8);
+        }
+        using var reader = new TfRecordReader(new TrickleStream(stream.ToArray()));
+        var read = reader.ReadRecords().Select(m => m.ToArray()).ToList();
+        Assert.AreEqual(3, read.Count);
+        CollectionAssert.AreEqual("first"u8.ToArray(), read[0]);
+        Assert.AreEqual(70_000, read[1].Length);
+        CollectionAssert.AreEqual("third"u8.ToArray(), read[2]);
+    }
+
+    [TestMethod]
+    public void TryReadNextRetriesATruncatedRecordOnceTheRestArrives()
+    {
+        var full = new MemoryStream();
+        using (var writer = new TfRecordWriter(full, leaveOpen: true))
+        {
+            writer.Write("one"u8);
+            writer.Write("two"u8);
+        }
+        byte[] bytes = full.ToArray();
+        var growing = new MemoryStream();
+        growing.Write(bytes, 0, 19 + 10); // record one and 10 bytes of record two
+        growing.Position = 0;
+        using var reader = new TfRecordReader(growing, leaveOpen: true);
+
+        Assert.IsTrue(reader.TryReadNext(out var first));
+        CollectionAssert.AreEqual("one"u8.ToArray(), first.ToArray());
+        Assert.IsFalse(reader.TryReadNext(out _));
+        Assert.IsTrue(reader.IsTruncated);
+        Assert.AreEqual(19L, reader.TruncatedAt);
+
+        long position = growing.Position;
+        growing.Seek(0, SeekOrigin.End);
+        growing.Write(bytes, 29, bytes.Length - 29);
+        growing.Position = position;
+
+        Assert.IsTrue(reader.TryReadNext(out var second));
+        CollectionAssert.AreEqual("two"u8.ToArray(), second.ToArray());
+        Assert.IsFalse(reader.IsTruncated);
+        Assert.IsFalse(reader.TryReadNext(out _));
+        Assert.IsFalse(reader.IsTruncated);
+    }
+
+    /// <summary>A non-seekable stream that returns one byte per Read.</summary>
+    private sealed class TrickleStream(byte[] data) : Stream
+    {
+        private int _at;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_at >= data.Length || count == 0)
+            {
+                return 0;
+            }
+            buffer[offset] = data[_at++];
+            return 1;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

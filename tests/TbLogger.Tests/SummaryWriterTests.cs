@@ -1,0 +1,218 @@
+using TbLogger.Events;
+using TbLogger.Protos;
+using TbLogger.Tests.Support;
+
+namespace TbLogger.Tests;
+
+[TestClass]
+public sealed class SummaryWriterTests
+{
+    private static readonly DateTimeOffset s_t0 = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_250);
+
+    [TestMethod]
+    public void RoundTripsScalarsTextAndSummariesFieldByField()
+    {
+        using var dir = new TempDirectory();
+        string path;
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            path = writer.FilePath;
+            writer.AddScalar("train/loss", 0.25, step: 10, s_t0);
+            writer.AddScalar("train/acc", 0.5f, step: 11, s_t0.AddSeconds(1));
+            writer.AddScalar("weird", double.NaN, step: -3, s_t0);
+            writer.AddScalar("weird", double.NegativeInfinity, step: long.MaxValue, s_t0);
+            writer.AddText("notes", "**markdown** text", step: 0, s_t0);
+            writer.AddSummary(TbLogger.Summaries.Scalar("custom", 2, ScalarEncoding.SimpleValue), step: 5, s_t0);
+        }
+
+        var events = EventFileReader.Read(path).ToList();
+        Assert.AreEqual(7, events.Count);
+        Assert.AreEqual("brain.Event:2", events[0].FileVersion);
+        var e = events.Skip(1).ToList();
+
+        Assert.AreEqual((1_700_000_000.25, 10L), (e[0].WallTime, e[0].Step));
+        var loss = e[0].Summary.Value.Single();
+        Assert.AreEqual("train/loss", loss.Tag);
+        Assert.AreEqual(DataType.DtFloat, loss.Tensor.Dtype);
+        Assert.AreEqual(0, loss.Tensor.TensorShape.Dim.Count);
+        Assert.AreEqual(0.25f, loss.Tensor.FloatVal.Single());
+        Assert.AreEqual("scalars", loss.Metadata.PluginData.PluginName);
+        Assert.AreEqual(DataClass.Scalar, loss.Metadata.DataClass);
+        Assert.AreEqual(TbLogger.Summaries.Scalar("train/loss", 0.25), e[0].Summary);
+
+        Assert.AreEqual((1_700_000_001.25, 11L, 0.5f), (e[1].WallTime, e[1].Step, e[1].Summary.Value[0].Tensor.FloatVal[0]));
+        Assert.IsTrue(float.IsNaN(e[2].Summary.Value[0].Tensor.FloatVal[0]));
+        Assert.AreEqual(-3L, e[2].Step);
+        Assert.AreEqual((long.MaxValue, float.NegativeInfinity), (e[3].Step, e[3].Summary.Value[0].Tensor.FloatVal[0]));
+
+        Assert.AreEqual(TbLogger.Summaries.Text("notes", "**markdown** text"), e[4].Summary);
+        Assert.AreEqual("notes", e[4].Summary.Value[0].Tag);
+        Assert.AreEqual((5L, 2f), (e[5].Step, e[5].Summary.Value[0].SimpleValue));
+    }
+
+    [TestMethod]
+    [DataRow(ScalarEncoding.SimpleValue)]
+    [DataRow(ScalarEncoding.Float64Tensor)]
+    public void ScalarEncodingOptionIsHonoured(ScalarEncoding encoding)
+    {
+        using var dir = new TempDirectory();
+        string path;
+        using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { ScalarEncoding = encoding }))
+        {
+            path = writer.FilePath;
+            writer.AddScalar("x", 0.1, 1, s_t0);
+        }
+        var value = EventFileReader.Read(path).Last();
+        Assert.AreEqual(new Event { WallTime = 1_700_000_000.25, Step = 1, Summary = TbLogger.Summaries.Scalar("x", 0.1, encoding) }, value);
+        if (encoding == ScalarEncoding.Float64Tensor)
+        {
+            Assert.AreEqual(0.1, value.Summary.Value[0].Tensor.DoubleVal[0]);
+        }
+    }
+
+    [TestMethod]
+    public void AddScalarsWritesEachKeyToItsOwnSubRunUnderTheMainTag()
+    {
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            for (int s = 0; s < 3; s++)
+            {
+                writer.AddScalars("loss", new Dictionary<string, double> { ["train"] = s, ["val"] = 2 * s }, s, s_t0);
+            }
+        }
+        CollectionAssert.AreEquivalent(new[] { "loss_train", "loss_val" }, Directory.GetDirectories(dir.Path).Select(Path.GetFileName).ToArray());
+        foreach (var (run, factor) in new[] { ("loss_train", 1), ("loss_val", 2) })
+        {
+            var events = EventFileReader.Read(Fixtures.EventFileIn(dir.Combine(run))).Skip(1).ToList();
+            CollectionAssert.AreEqual(new[] { "loss", "loss", "loss" }, events.Select(e => e.Summary.Value[0].Tag).ToArray());
+            CollectionAssert.AreEqual(new[] { 0f, factor, 2f * factor }, events.Select(e => e.Summary.Value[0].Tensor.FloatVal[0]).ToArray());
+        }
+        // Nothing goes to the main run.
+        Assert.AreEqual(1, EventFileReader.Read(Fixtures.EventFileIn(dir.Path)).Count());
+    }
+
+    [TestMethod]
+    [DataRow("loss", "train", "loss_train")]
+    [DataRow("train/loss", "a/b", "train_loss_a_b")]
+    [DataRow("..", "..", ".._..")]
+    [DataRow("x", "../../etc", "x_.._.._etc")]
+    [DataRow("a\\b", "c:d", "a_b_c_d")]
+    [DataRow("tab\tnew", "line\n", "tab_new_line_")]
+    public void SubRunNamesAreOneSafeDirectoryName(string mainTag, string key, string expected)
+    {
+        string name = SummaryWriter.SubRunName(mainTag, key);
+        Assert.AreEqual(expected, name);
+        Assert.AreEqual(name, Path.GetFileName(name));
+    }
+
+    [TestMethod]
+    public void PurgeStepWritesSessionLogStartAfterFileVersion()
+    {
+        using var dir = new TempDirectory();
+        string path;
+        using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { PurgeStep = 42 }))
+        {
+            path = writer.FilePath;
+            writer.AddScalar("x", 1, 42);
+            writer.AddScalars("m", new Dictionary<string, double> { ["k"] = 1 }, 42);
+        }
+        foreach (var file in new[] { path, Fixtures.EventFileIn(dir.Combine("m_k")) })
+        {
+            var events = EventFileReader.Read(file).ToList();
+            Assert.AreEqual("brain.Event:2", events[0].FileVersion);
+            Assert.AreEqual(Event.WhatOneofCase.SessionLog, events[1].WhatCase);
+            Assert.AreEqual(SessionLog.Types.SessionStatus.Start, events[1].SessionLog.Status);
+            Assert.AreEqual(42L, events[1].Step);
+            Assert.AreEqual(Event.WhatOneofCase.Summary, events[2].WhatCase);
+        }
+    }
+
+    [TestMethod]
+    public void BadTagsAndClosedWritersGetSpecificErrorsAndAcceptedEventsStillReachDisk()
+    {
+        using var dir = new TempDirectory();
+        var writer = new SummaryWriter(dir.Path);
+        writer.AddScalar("kept", 1, 1);
+        Assert.AreEqual("tag", Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalar(" ", 1, 1)).ParamName);
+        Assert.AreEqual("tag", Assert.ThrowsExactly<ArgumentException>(() => writer.AddText("", "x", 1)).ParamName);
+        Assert.AreEqual("mainTag", Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("", new Dictionary<string, double>(), 1)).ParamName);
+        Assert.AreEqual("values", Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("m", new Dictionary<string, double> { [""] = 1 }, 1)).ParamName);
+        writer.AddScalar("kept", 2, 2);
+        writer.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => writer.AddScalar("late", 1, 1));
+        Assert.ThrowsExactly<ObjectDisposedException>(() => writer.AddText("late", "x", 1));
+        Assert.ThrowsExactly<ObjectDisposedException>(writer.Flush);
+
+        var steps = EventFileReader.Read(writer.FilePath).Skip(1).Select(e => (e.Summary.Value[0].Tag, e.Step)).ToArray();
+        CollectionAssert.AreEqual(new[] { ("kept", 1L), ("kept", 2L) }, steps);
+    }
+
+    [TestMethod]
+    public void FlushMakesEverythingReadableWhileTheWriterStaysOpen()
+    {
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
+        for (int i = 0; i < 1000; i++)
+        {
+            writer.AddScalar("x", i, i);
+        }
+        writer.AddScalars("m", new Dictionary<string, double> { ["a"] = 1 }, 0);
+        writer.Flush();
+        Assert.AreEqual(1001, EventFileReader.Read(writer.FilePath).Count());
+        Assert.AreEqual(2, EventFileReader.Read(Fixtures.EventFileIn(dir.Combine("m_a"))).Count());
+    }
+
+    [TestMethod]
+    public void AddScalarAllocatesNothingPerCall()
+    {
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { MaxQueueEvents = 1 << 16 });
+        for (int i = 0; i < 70_000; i++)
+        {
+            writer.AddScalar("warm", i, i); // grows the queue to its capacity once
+        }
+        writer.Flush();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            writer.AddScalar("train/loss", i * 0.5, i);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.AreEqual(0L, allocated);
+    }
+
+    [TestMethod]
+    public void EightThreadsTimesHundredThousandScalarsKeepEveryEventAndPerThreadOrder()
+    {
+        using var dir = new TempDirectory();
+        const int threads = 8;
+        const int perThread = 100_000;
+        string path;
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            path = writer.FilePath;
+            var tags = Enumerable.Range(0, threads).Select(t => $"thread/{t}").ToArray();
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                for (int i = 0; i < perThread; i++)
+                {
+                    writer.AddScalar(tags[t], i, i);
+                }
+            });
+        }
+        var next = new long[threads];
+        long total = 0;
+        foreach (var e in EventFileReader.Read(path).Skip(1))
+        {
+            var value = e.Summary.Value[0];
+            int t = value.Tag[^1] - '0';
+            Assert.AreEqual(next[t], e.Step, $"thread {t} out of order");
+            Assert.AreEqual((float)next[t], value.Tensor.FloatVal[0]);
+            next[t]++;
+            total++;
+        }
+        Assert.AreEqual((long)threads * perThread, total);
+        Assert.IsTrue(next.All(n => n == perThread));
+    }
+}
