@@ -14,7 +14,7 @@ namespace TbLogger;
 /// writer.AddScalar("train/loss", 0.25, step: 10);
 /// </code>
 /// </example>
-public sealed class SummaryWriter : IDisposable, IAsyncDisposable
+public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 {
     private readonly SummaryWriterOptions _options;
     private readonly EventFileWriter _main;
