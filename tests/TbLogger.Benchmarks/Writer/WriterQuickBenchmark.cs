@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using TbLogger.Benchmarks.Quick;
+using TbLogger.Events;
+using TbLogger.Records;
+
+namespace TbLogger.Benchmarks.Writer;
+
+/// <summary>
+/// The foundation's figures: AddScalar's cost on the caller's thread, end-to-end writing of 1,000,000 scalars
+/// against writing the identical bytes with a plain FileStream, and reading them back against reading the bytes.
+/// </summary>
+public sealed class WriterQuickBenchmark : IQuickBenchmark
+{
+    private const int Scalars = 1_000_000;
+
+    /// <inheritdoc />
+    public string Name => "writer";
+
+    /// <inheritdoc />
+    public void Run(QuickReport report)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "tblogger-bench", Guid.NewGuid().ToString("N"));
+        try
+        {
+            CallerCost(report, Path.Combine(root, "caller"));
+            string file = EndToEnd(report, Path.Combine(root, "e2e"));
+            Reader(report, file);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static void CallerCost(QuickReport report, string dir)
+    {
+        // Bursts that fit the queue measure the caller's own cost; between bursts the worker drains.
+        const int burst = 4096;
+        using var writer = new SummaryWriter(dir, new SummaryWriterOptions { MaxQueueEvents = 2 * burst, FlushInterval = Timeout.InfiniteTimeSpan });
+        var perCall = new List<double>();
+        long allocated = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            writer.Flush();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < burst; i++)
+            {
+                writer.AddScalar("train/loss", i * 0.001, i);
+            }
+            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / burst;
+            if (round >= 20)
+            {
+                perCall.Add(ns);
+                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        }
+        perCall.Sort();
+        report.Add("AddScalar median ns/call (bursts of 4096, queue not full)", perCall[perCall.Count / 2].ToString("0.0"), "goal < 100");
+        report.Add("AddScalar bytes allocated per call", (allocated / (double)(perCall.Count * burst)).ToString("0.000"), "goal 0");
+
+        // Sustained: a million calls back to back, so the caller waits whenever the worker falls behind.
+        long sustainedStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Scalars; i++)
+        {
+            writer.AddScalar("train/loss", i * 0.001, i);
+        }
+        double sustained = Stopwatch.GetElapsedTime(sustainedStart).TotalNanoseconds / Scalars;
+        report.Add("AddScalar sustained ns/call (1M back to back, incl. waits)", sustained.ToString("0.0"));
+    }
+
+    private static string EndToEnd(QuickReport report, string dir)
+    {
+        string file = "";
+        double ours = QuickReport.MedianNanoseconds(() =>
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            using var writer = new SummaryWriter(dir, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
+            for (int i = 0; i < Scalars; i++)
+            {
+                writer.AddScalar("train/loss", i * 0.001, i);
+            }
+            writer.Flush();
+            file = writer.FilePath;
+        }, runs: 5);
+        byte[] bytes = File.ReadAllBytes(file);
+        string copy = Path.Combine(dir, "plain.bin");
+        double floor = QuickReport.MedianNanoseconds(() =>
+        {
+            using var stream = new FileStream(copy, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            for (int at = 0; at < bytes.Length; at += 64 * 1024)
+            {
+                stream.Write(bytes, at, Math.Min(64 * 1024, bytes.Length - at));
+            }
+            stream.Flush();
+        }, runs: 5);
+        File.Delete(copy);
+        report.Add("end-to-end 1M scalars: ms (ours / plain FileStream of same bytes)", $"{ours / 1e6:0.0} / {floor / 1e6:0.0}");
+        report.AddRatio("end-to-end throughput ratio (FileStream time / ours)", ours, floor, "goal >= 0.3", higherIsBetter: true);
+        return file;
+    }
+
+    private static void Reader(QuickReport report, string file)
+    {
+        long events = 0;
+        double ours = QuickReport.MedianNanoseconds(() =>
+        {
+            events = 0;
+            foreach (var e in EventFileReader.Read(file))
+            {
+                events += e.Step >= 0 ? 1 : 0;
+            }
+        }, runs: 5);
+        long records = 0;
+        double recordsOnly = QuickReport.MedianNanoseconds(() =>
+        {
+            records = 0;
+            using var reader = new TfRecordReader(File.OpenRead(file));
+            while (reader.TryReadNext(out _))
+            {
+                records++;
+            }
+        }, runs: 5);
+        var buffer = new byte[64 * 1024];
+        double floor = QuickReport.MedianNanoseconds(() =>
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            while (stream.Read(buffer, 0, buffer.Length) > 0)
+            {
+            }
+        }, runs: 5);
+        report.Add("reader records/s (TfRecordReader, CRCs checked)", (records / (recordsOnly / 1e9)).ToString("N0"));
+        report.Add("reader events/s (EventFileReader, parsed)", (events / (ours / 1e9)).ToString("N0"));
+        report.AddRatio("records throughput ratio (FileStream read time / ours)", recordsOnly, floor, "report", higherIsBetter: true);
+        report.AddRatio("events throughput ratio (FileStream read time / ours)", ours, floor, "report", higherIsBetter: true);
+    }
+}
