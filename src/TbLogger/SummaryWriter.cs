@@ -42,6 +42,12 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <summary>The main event file.</summary>
     public string FilePath => _main.FilePath;
 
+    /// <summary>
+    /// Writes whose step repeated or went back for their tag, over the main file and sub-runs (see
+    /// <see cref="EventFileWriterOptions.StepDiscipline"/>).
+    /// </summary>
+    public long StepViolations => _main.StepViolations + SubRunsSnapshot().Sum(w => w.StepViolations);
+
     /// <summary>Events dropped because a queue was full in <see cref="QueueFullMode.Drop"/> mode, over the main file and sub-runs.</summary>
     public long DroppedEvents
     {
@@ -112,7 +118,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         Summaries.ValidateTag(tag);
         ArgumentNullException.ThrowIfNull(text);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(() => Summaries.Text(tag, text), step, WallTimeOf(wallTime));
+        return _main.EnqueueSummary(tag, () => Summaries.Text(tag, text), step, WallTimeOf(wallTime));
     }
 
     /// <summary>Logs a summary built elsewhere (e.g. by <see cref="Summaries"/>).</summary>
@@ -173,20 +179,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    private EventFileWriter OpenRun(string directory)
-    {
-        var writer = new EventFileWriter(directory, _options);
-        if (_options.PurgeStep is long purgeStep)
-        {
-            writer.WriteEvent(new Event
-            {
-                WallTime = WallClock.Now(),
-                Step = purgeStep,
-                SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start },
-            });
-        }
-        return writer;
-    }
+    private EventFileWriter OpenRun(string directory) => new(directory, _options);
 
     private EventFileWriter[] SubRunsSnapshot()
     {

@@ -6,13 +6,6 @@ namespace TbLogger;
 public sealed record SummaryWriterOptions : EventFileWriterOptions
 {
     /// <summary>
-    /// When set, the first event after file_version is <c>SessionLog{status = START}</c> at this step, which makes
-    /// TensorBoard discard the run's earlier events with step &gt;= PurgeStep: resume after a crash without
-    /// duplicate points. Applies to the sub-runs of <see cref="SummaryWriter.AddScalars"/> too.
-    /// </summary>
-    public long? PurgeStep { get; init; }
-
-    /// <summary>
     /// How scalars are stored (default <see cref="TbLogger.ScalarEncoding.Float32Tensor"/>, the TF2 form).
     /// <see cref="TbLogger.ScalarEncoding.Float64Tensor"/> keeps double precision, but TensorBoard's default
     /// loader drops DT_DOUBLE scalars: only <c>tensorboard --load_fast=false</c> shows them.

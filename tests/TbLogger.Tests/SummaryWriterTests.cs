@@ -168,9 +168,9 @@ public sealed class SummaryWriterTests
     {
         using var dir = new TempDirectory();
         using var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { MaxQueueEvents = 1 << 16 });
-        for (int i = 0; i < 70_000; i++)
+        for (int i = -70_000; i < 0; i++)
         {
-            writer.AddScalar("warm", i, i); // grows the queue to its capacity once
+            writer.AddScalar("train/loss", i, i); // grows the queue to its capacity and meets the tag once
         }
         writer.Flush();
         long before = GC.GetAllocatedBytesForCurrentThread();

@@ -37,6 +37,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private readonly int _wakeThreshold;
     private readonly QueueFullMode _fullMode;
     private readonly long _flushIntervalMs;
+    private readonly StepTracker? _steps;
+    private readonly bool _throwOnStepViolation;
+    private readonly Action<StepViolation> _reportStepViolation;
 
     private PendingEvent[] _active;
     private PendingEvent[] _spare;
@@ -100,6 +103,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         _fullMode = options.QueueFullMode;
         _flushIntervalMs = options.FlushInterval == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)Math.Ceiling(options.FlushInterval.TotalMilliseconds);
         _records = new TfRecordWriter(stream, leaveOpen: !ownsStream);
+        _steps = options.StepDiscipline == StepDiscipline.Silent ? null : new StepTracker(options.PurgeStep);
+        _throwOnStepViolation = options.StepDiscipline == StepDiscipline.Throw;
+        _reportStepViolation = options.StepViolationHandler ?? (static v => Console.Error.WriteLine(v.ToString()));
 
         var first = new Event
         {
@@ -108,6 +114,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             SourceMetadata = new SourceMetadata { Writer = WriterName },
         };
         _records.Write(first.ToByteArray());
+        if (options.PurgeStep is long purgeStep)
+        {
+            _records.Write(new Event
+            {
+                WallTime = first.WallTime,
+                Step = purgeStep,
+                SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start },
+            }.ToByteArray());
+        }
         _records.Flush();
 
         _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "TbLogger event writer" };
@@ -121,6 +136,18 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <summary>Events dropped because the queue was full in <see cref="QueueFullMode.Drop"/> mode.</summary>
     public long DroppedEvents => Interlocked.Read(ref _dropped);
 
+    /// <summary>Writes whose step repeated or went back for their tag (0 under <see cref="StepDiscipline.Silent"/>).</summary>
+    public long StepViolations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _steps?.Violations ?? 0;
+            }
+        }
+    }
+
     /// <summary>Queues a complete event.</summary>
     /// <param name="value">The event; it must not be changed afterwards.</param>
     /// <returns>False when the queue was full and the event was dropped (<see cref="QueueFullMode.Drop"/>).</returns>
@@ -129,14 +156,20 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     public bool WriteEvent(Event value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return Enqueue(PendingEvent.Complete(value), wake: true);
+        // Step tracking follows the first tag of a summary: one event is one point of each of its tags.
+        string? tag = value.WhatCase == Event.WhatOneofCase.Summary && value.Summary.Value.Count > 0 ? value.Summary.Value[0].Tag : null;
+        return Enqueue(PendingEvent.Complete(value), wake: true, tag, value.Step);
     }
 
     internal bool EnqueueScalar(string tag, double value, long step, double wallTime, ScalarEncoding encoding) =>
-        Enqueue(PendingEvent.Scalar(tag, value, step, wallTime, encoding), wake: false);
+        Enqueue(PendingEvent.Scalar(tag, value, step, wallTime, encoding), wake: false, tag, step);
 
     internal bool EnqueueSummary(Func<Summary> build, long step, double wallTime) =>
-        Enqueue(PendingEvent.Deferred(build, step, wallTime), wake: true);
+        Enqueue(PendingEvent.Deferred(build, step, wallTime), wake: true, null, step);
+
+    /// <summary>Queues a summary built on the worker thread; <paramref name="tag"/> is its tag, for step tracking.</summary>
+    internal bool EnqueueSummary(string tag, Func<Summary> build, long step, double wallTime) =>
+        Enqueue(PendingEvent.Deferred(build, step, wallTime), wake: true, tag, step);
 
     /// <summary>Blocks until every event queued before this call is written and flushed to the operating system.</summary>
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
@@ -156,11 +189,32 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    private bool Enqueue(in PendingEvent item, bool wake)
+    private bool Enqueue(in PendingEvent item, bool wake, string? tag, long step)
+    {
+        bool report = false;
+        long previous = 0;
+        bool accepted = EnqueueLocked(in item, wake, tag, step, ref report, ref previous);
+        if (report)
+        {
+            // Outside the lock: the handler may log, block or write itself.
+            _reportStepViolation(new StepViolation(FilePath, tag!, step, previous));
+        }
+        return accepted;
+    }
+
+    private bool EnqueueLocked(in PendingEvent item, bool wake, string? tag, long step, ref bool report, ref long previous)
     {
         lock (_gate)
         {
             ThrowIfUnusable();
+            if (_throwOnStepViolation && tag is not null && _steps!.IsViolation(tag, step, out long last))
+            {
+                throw new ArgumentException(
+                    step == last
+                        ? $"Tag '{tag}' was already written at step {step}; TensorBoard keeps one point per step (StepDiscipline.Throw)."
+                        : $"Tag '{tag}' went back from step {last} to {step}; TensorBoard would drop the points at steps >= {step} (StepDiscipline.Throw).",
+                    nameof(step));
+            }
             while (_count == _active.Length)
             {
                 if (_active.Length < _capacity)
@@ -183,6 +237,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 }
             }
             _active[_count++] = item;
+            if (tag is not null && _steps is not null)
+            {
+                report = _steps.Observe(tag, step, out previous);
+            }
             // Scalars wake the worker only in bulk: the caller then never pays for a thread switch.
             if (_workerWaiting && (wake || _count >= _wakeThreshold))
             {

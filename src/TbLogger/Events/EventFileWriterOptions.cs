@@ -18,6 +18,25 @@ public record EventFileWriterOptions
     /// <summary>Appended to the event file name (e.g. ".v2"), or null.</summary>
     public string? FilenameSuffix { get; init; }
 
+    /// <summary>
+    /// When set, the first event after file_version is <c>SessionLog{status = START}</c> at this step, which makes
+    /// TensorBoard discard the run's earlier events with step &gt;= PurgeStep: resume after a crash without
+    /// duplicate points. Step tracking starts just below it.
+    /// </summary>
+    public long? PurgeStep { get; init; }
+
+    /// <summary>
+    /// What to do when a tag's step repeats or goes back (default <see cref="Events.StepDiscipline.Warn"/>):
+    /// TensorBoard's default loader keeps one point per step and evicts later points when a step goes back.
+    /// </summary>
+    public StepDiscipline StepDiscipline { get; init; } = StepDiscipline.Warn;
+
+    /// <summary>
+    /// Receives the first step violation of each tag under <see cref="Events.StepDiscipline.Warn"/>; null writes it
+    /// to standard error. Called on the thread that wrote the event, outside the writer's locks.
+    /// </summary>
+    public Action<StepViolation>? StepViolationHandler { get; init; }
+
     internal void Validate()
     {
         if (FlushInterval != Timeout.InfiniteTimeSpan && FlushInterval <= TimeSpan.Zero)
@@ -25,6 +44,10 @@ public record EventFileWriterOptions
             throw new ArgumentOutOfRangeException(nameof(FlushInterval), FlushInterval, "FlushInterval must be positive or Timeout.InfiniteTimeSpan.");
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxQueueEvents, nameof(MaxQueueEvents));
+        if (!Enum.IsDefined(StepDiscipline))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StepDiscipline), StepDiscipline, "Unknown step discipline.");
+        }
         if (!Enum.IsDefined(QueueFullMode))
         {
             throw new ArgumentOutOfRangeException(nameof(QueueFullMode), QueueFullMode, "Unknown queue mode.");
