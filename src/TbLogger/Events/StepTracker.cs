@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TbLogger.Events;
@@ -8,8 +9,15 @@ namespace TbLogger.Events;
 /// </summary>
 internal sealed class StepTracker
 {
+    private const int CacheSlots = 64;
+
     private readonly Dictionary<string, TagSteps> _tags = new(StringComparer.Ordinal);
     private readonly long _floor;
+
+    // Callers pass the same string instance for a tag (a literal, a field) nearly always, so a small cache keyed by
+    // object identity skips hashing the tag's characters on the AddScalar path.
+    private readonly string?[] _cachedTags = new string?[CacheSlots];
+    private readonly TagSteps?[] _cachedSteps = new TagSteps?[CacheSlots];
 
     /// <param name="purgeStep">
     /// TensorBoard discards a resumed run's earlier points at steps &gt;= the purge step, but keeps those below it;
@@ -23,6 +31,11 @@ internal sealed class StepTracker
     /// <summary>True when writing <paramref name="step"/> now would repeat or go back; changes nothing.</summary>
     public bool IsViolation(string tag, long step, out long previous)
     {
+        if (Cached(tag) is { } cached)
+        {
+            previous = cached.Last;
+            return step <= cached.Last;
+        }
         if (_tags.TryGetValue(tag, out var state))
         {
             previous = state.Last;
@@ -35,18 +48,26 @@ internal sealed class StepTracker
     /// <summary>Records a write; returns true when it violates and is the tag's first violation, to be reported.</summary>
     public bool Observe(string tag, long step, out long previous)
     {
-        ref TagSteps? state = ref CollectionsMarshal.GetValueRefOrAddDefault(_tags, tag, out bool exists);
-        if (!exists)
+        TagSteps? state = Cached(tag);
+        if (state is null)
         {
-            state = new TagSteps { Last = _floor };
-            if (_floor == long.MinValue || step > _floor)
+            ref TagSteps? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_tags, tag, out bool exists);
+            bool fresh = !exists && (_floor == long.MinValue || step > _floor);
+            if (!exists)
             {
-                state.Last = step;
+                slot = new TagSteps { Last = fresh ? step : _floor };
+            }
+            state = slot!;
+            int index = Slot(tag);
+            _cachedTags[index] = tag;
+            _cachedSteps[index] = state;
+            if (fresh)
+            {
                 previous = step;
                 return false;
             }
         }
-        previous = state!.Last;
+        previous = state.Last;
         if (step > state.Last)
         {
             state.Last = step;
@@ -60,6 +81,14 @@ internal sealed class StepTracker
         state.Reported = true;
         return true;
     }
+
+    private TagSteps? Cached(string tag)
+    {
+        int index = Slot(tag);
+        return ReferenceEquals(_cachedTags[index], tag) ? _cachedSteps[index] : null;
+    }
+
+    private static int Slot(string tag) => RuntimeHelpers.GetHashCode(tag) & (CacheSlots - 1);
 
     private sealed class TagSteps
     {

@@ -12,6 +12,7 @@ public class AddScalarBenchmarks
     private const int Burst = 4096;
     private string _dir = "";
     private SummaryWriter _writer = null!;
+    private long _step;
 
     /// <summary>Opens a writer in a temp directory.</summary>
     [GlobalSetup]
@@ -31,7 +32,7 @@ public class AddScalarBenchmarks
     {
         for (int i = 0; i < Burst; i++)
         {
-            _writer.AddScalar("train/loss", i * 0.001, i);
+            _writer.AddScalar("train/loss", i * 0.001, _step++);
         }
     }
 
