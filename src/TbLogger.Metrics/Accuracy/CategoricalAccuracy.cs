@@ -1,0 +1,33 @@
+using System.Numerics.Tensors;
+
+namespace TbLogger.Metrics;
+
+/// <summary>Keras's <c>CategoricalAccuracy</c>: how often argmax(yPred) equals argmax(yTrue) for one-hot labels [N, C] (first maximum wins).</summary>
+public sealed class CategoricalAccuracy : MeanMetricWrapper
+{
+    /// <summary>Creates the metric.</summary>
+    /// <param name="name">Metric name; default <c>"categorical_accuracy"</c>.</param>
+    public CategoricalAccuracy(string? name = null) : base(name ?? "categorical_accuracy")
+    {
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">Shapes differ, or yTrue or yPred contains NaN.</exception>
+    public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, ReadOnlyTensorSpan<float> sampleWeight = default)
+    {
+        int rows = ClassificationLayout.Categorical(yTrue, yPred, out int c, out int samples, out var rowShape);
+        if (rows == 0) return;
+        var t = FlattenTrue(yTrue);
+        var p = FlattenPred(yPred);
+        var values = RowBuffer(rows);
+        for (int r = 0; r < rows; r++)
+        {
+            int truth = MetricKernels.ArgMax(t.Slice(r * c, c));
+            if (truth < 0) MetricGuard.RequireNoNaN(t, "yTrue");
+            int predicted = MetricKernels.ArgMax(p.Slice(r * c, c));
+            if (predicted < 0) ClassificationLayout.RequireNoNaN(p);
+            values[r] = truth == predicted ? 1f : 0f;
+        }
+        AccumulateRows(values, samples, sampleWeight, rowShape, yPred.Lengths, "yPred");
+    }
+}

@@ -1,0 +1,10 @@
+namespace TbLogger.Metrics;
+
+/// <summary>Which cell of the binary confusion matrix a count metric accumulates.</summary>
+internal enum ConfusionCondition
+{
+    TruePositives,
+    FalsePositives,
+    TrueNegatives,
+    FalseNegatives,
+}

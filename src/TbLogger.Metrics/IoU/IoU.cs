@@ -1,0 +1,78 @@
+using System.Numerics.Tensors;
+using System.Text.Json;
+
+namespace TbLogger.Metrics;
+
+/// <summary>
+/// Intersection-over-union of specific target classes, averaged (Keras <c>keras.metrics.IoU</c>).
+/// </summary>
+/// <remarks>
+/// IoU = TP / (TP + FP + FN) per class from an accumulated confusion matrix; classes absent from both labels and
+/// predictions are left out of the mean. Class-index inputs must be integers in [0, numClasses) (the ignored class
+/// excepted): other values throw <see cref="ArgumentException"/> naming the position, where Keras 3.16 silently drops
+/// them. Counts are doubles, so fractional sample weights are kept (Keras 3.16's default integer matrix truncates them;
+/// this equals Keras with <c>dtype="float32"</c>).
+/// </remarks>
+public sealed class IoU : Metric
+{
+    private readonly IoUCore _core;
+
+    /// <summary>Creates the metric.</summary>
+    /// <param name="numClasses">Number of classes C.</param>
+    /// <param name="targetClassIds">Classes whose IoUs are averaged (one id: that class's IoU).</param>
+    /// <param name="ignoreClass">A true label to skip (e.g. 255 or −1 for void pixels); null for none.</param>
+    /// <param name="sparseYTrue">True when labels are class indices; false for one-hot rows (argmax over the last axis).</param>
+    /// <param name="sparseYPred">True when predictions are class indices; false for probability rows (argmax over the last axis).</param>
+    /// <param name="axis">The class axis of one-hot inputs; only −1 is supported.</param>
+    /// <param name="name">Metric name; default <c>"io_u"</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses), or an axis other than −1.</exception>
+    public IoU(int numClasses, IReadOnlyList<int> targetClassIds, string? name = null, int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = true, int axis = -1)
+        : base(name ?? "io_u")
+    {
+        _core = new IoUCore(numClasses, targetClassIds, ignoreClass, sparseYTrue, sparseYPred, axis, AddState);
+        NumClasses = numClasses;
+        IgnoreClass = ignoreClass;
+        SparseYTrue = sparseYTrue;
+        SparseYPred = sparseYPred;
+        Axis = axis;
+    }
+
+    /// <summary>Number of classes C.</summary>
+    public int NumClasses { get; }
+
+    /// <summary>The ignored true label, or null.</summary>
+    public int? IgnoreClass { get; }
+
+    /// <summary>Whether labels are class indices.</summary>
+    public bool SparseYTrue { get; }
+
+    /// <summary>Whether predictions are class indices.</summary>
+    public bool SparseYPred { get; }
+
+    /// <summary>The class axis (always −1).</summary>
+    public int Axis { get; }
+
+    /// <summary>The class ids whose IoUs are averaged.</summary>
+    public IReadOnlyList<int> TargetClassIds => _core.TargetClassIds;
+
+    /// <inheritdoc/>
+    public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred,
+                                     ReadOnlyTensorSpan<float> sampleWeight = default)
+        => _core.Update(yTrue, yPred, sampleWeight);
+
+    /// <inheritdoc/>
+    protected override void ComputeResult(Span<double> destination) => destination[0] = _core.Result();
+
+    /// <inheritdoc/>
+    protected override void WriteConfig(Utf8JsonWriter writer)
+    {
+        writer.WriteNumber("num_classes", NumClasses);
+        writer.WriteStartArray("target_class_ids");
+        foreach (int id in TargetClassIds) writer.WriteNumberValue(id);
+        writer.WriteEndArray();
+        if (IgnoreClass is int ic) writer.WriteNumber("ignore_class", ic); else writer.WriteNull("ignore_class");
+        writer.WriteBoolean("sparse_y_true", SparseYTrue);
+        writer.WriteBoolean("sparse_y_pred", SparseYPred);
+        writer.WriteNumber("axis", Axis);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace TbLogger.Metrics;
+
+/// <summary>
+/// Keras's <c>ConcordanceCorrelation</c>: per row along the last axis,
+/// 2·cov(yTrue, yPred) / (var(yTrue) + var(yPred) + (μt − μp)² + 1e-7) (population moments), then the (weighted) mean
+/// over rows. A rank-1 input is a single row. Only <c>axis = -1</c>.
+/// </summary>
+public sealed class ConcordanceCorrelation : RowwiseMeanMetric
+{
+    /// <summary>Creates the metric.</summary>
+    /// <param name="name">Metric name; default <c>"concordance_correlation"</c>.</param>
+    /// <param name="axis">Must be -1 (the Keras default).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not -1.</exception>
+    public ConcordanceCorrelation(string? name = null, int axis = -1) : base(name ?? "concordance_correlation")
+    {
+        if (axis != -1) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Only axis = -1 is supported.");
+    }
+
+    /// <inheritdoc/>
+    protected override float ComputeRow(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred)
+    {
+        int n = yTrue.Length;
+        double mt = MetricKernels.Sum(yTrue) / n, mp = MetricKernels.Sum(yPred) / n;
+        double cov = 0, vt = 0, vp = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double dt = yTrue[i] - mt, dp = yPred[i] - mp;
+            cov += dt * dp; vt += dt * dt; vp += dp * dp;
+        }
+        cov /= n; vt /= n; vp /= n;
+        return (float)(2 * cov / (vt + vp + (mt - mp) * (mt - mp) + MetricMath.Epsilon));
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", -1);
+}

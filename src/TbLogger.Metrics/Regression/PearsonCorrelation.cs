@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace TbLogger.Metrics;
+
+/// <summary>
+/// Keras's <c>PearsonCorrelation</c>: the Pearson coefficient of each row along the last axis, then the (weighted) mean
+/// of those per-row values — not a running correlation over all samples. A rank-1 input is a single row (one value,
+/// one sample), as in Keras. A constant row has no correlation and yields NaN, as in Keras. Only <c>axis = -1</c>.
+/// </summary>
+public sealed class PearsonCorrelation : RowwiseMeanMetric
+{
+    /// <summary>Creates the metric.</summary>
+    /// <param name="name">Metric name; default <c>"pearson_correlation"</c>.</param>
+    /// <param name="axis">Must be -1 (the Keras default).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not -1.</exception>
+    public PearsonCorrelation(string? name = null, int axis = -1) : base(name ?? "pearson_correlation")
+    {
+        if (axis != -1) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Only axis = -1 is supported.");
+    }
+
+    /// <inheritdoc/>
+    protected override float ComputeRow(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred)
+    {
+        int n = yTrue.Length;
+        double mt = MetricKernels.Sum(yTrue) / n, mp = MetricKernels.Sum(yPred) / n;
+        double cov = 0, vt = 0, vp = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double dt = yTrue[i] - mt, dp = yPred[i] - mp;
+            cov += dt * dp; vt += dt * dt; vp += dp * dp;
+        }
+        return (float)(cov / Math.Sqrt(vt * vp));
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", -1);
+}
