@@ -1,0 +1,358 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Text;
+using System.Text.Json;
+
+namespace TbLogger.Metrics.Losses;
+
+/// <summary>
+/// A loss function in the style of Keras 3 (<c>keras.losses.Loss</c>) and TF.js (<c>tf.losses</c>): a per-sample
+/// value for each row of the batch, weighted by optional sample weights and reduced by <see cref="Reduction"/>, with an
+/// analytic gradient with respect to the predictions.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The reduction and the weighting are implemented once, here; each built-in only computes its per-sample values and
+/// their derivatives. So every built-in supports every <see cref="Losses.Reduction"/> and every weight shape.
+/// </para>
+/// <para>
+/// Inputs are <see cref="ReadOnlyTensorSpan{T}"/>s of any rank. Most losses reduce the last axis (Keras's <c>axis=-1</c>),
+/// so <c>[N, C]</c> inputs give N per-sample values and <c>[N, T, C]</c> inputs give N × T. Sample weights are a single
+/// value, one per sample (<c>[N]</c> or <c>[N, 1]</c>), or any shape that broadcasts onto the per-sample shape.
+/// </para>
+/// <para>
+/// An instance keeps scratch buffers that grow to the largest batch it has seen, so calls allocate nothing after
+/// warm-up. For the same reason an instance must not be used by several threads at once.
+/// </para>
+/// </remarks>
+public abstract class Loss
+{
+    /// <summary>Keras's <c>backend.epsilon()</c>, used to clip probabilities and guard divisions.</summary>
+    private protected const float Epsilon = 1e-7f;
+
+    private readonly LossScratch _scratch = new();
+
+    /// <summary>Creates a loss; only the built-ins in this assembly derive from it (custom losses use <see cref="FromFunction"/>).</summary>
+    /// <param name="name">Display name (Keras's <c>name</c>).</param>
+    /// <param name="reduction">How the weighted per-sample values are reduced.</param>
+    private protected Loss(string name, Reduction reduction)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!Enum.IsDefined(reduction)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+        Name = name;
+        Reduction = reduction;
+    }
+
+    /// <summary>The loss's name, e.g. <c>"categorical_crossentropy"</c> (Keras's default names) or the user's.</summary>
+    public string Name { get; }
+
+    /// <summary>How <see cref="Compute"/> reduces the weighted per-sample values.</summary>
+    public Reduction Reduction { get; }
+
+    /// <summary>What shape yTrue must have relative to yPred.</summary>
+    private protected virtual LabelLayout Labels => LabelLayout.Dense;
+
+    /// <summary>The axes reduced into one per-sample value for yPred of the given rank.</summary>
+    private protected abstract LossAxes GetAxes(int rank);
+
+    /// <summary>Writes one unweighted per-sample value per row.</summary>
+    private protected abstract void Forward(in LossRows rows, Span<float> values);
+
+    /// <summary>
+    /// Writes dLoss/dyPred given <paramref name="upstream"/>[r] = dLoss/dvalue[r] (the weights and reduction already
+    /// folded in): grad[r, k] = upstream[r] · ∂value[r]/∂yPred[r, k].
+    /// </summary>
+    private protected abstract void Backward(in LossRows rows, ReadOnlySpan<float> upstream, Span<float> grad);
+
+    /// <summary>Both at once; losses whose forward and backward passes share work (softmax) override this.</summary>
+    private protected virtual void ForwardBackward(in LossRows rows, ReadOnlySpan<float> upstream, Span<float> values, Span<float> grad)
+    {
+        Forward(rows, values);
+        Backward(rows, upstream, grad);
+    }
+
+    /// <summary>Writes 1 for rows that count and 0 for rows to ignore, and returns true, when the loss masks rows.</summary>
+    private protected virtual bool WriteMask(in LossRows rows, Span<float> mask) => false;
+
+    /// <summary>Writes the loss's own Keras config keys (after <c>name</c> and <c>reduction</c>).</summary>
+    private protected virtual void WriteConfig(Utf8JsonWriter writer)
+    {
+    }
+
+    /// <summary>A reusable buffer for kernels (slot ≥ <see cref="LossScratch.FirstKernelSlot"/>).</summary>
+    private protected Span<float> Scratch(int slot, int length) => _scratch.Get(slot, length);
+
+    /// <summary>Computes the reduced loss (Keras's <c>loss(y_true, y_pred, sample_weight)</c>).</summary>
+    /// <param name="yTrue">Labels, shaped as yPred (class indices for sparse losses).</param>
+    /// <param name="yPred">Predictions (probabilities or logits as configured).</param>
+    /// <param name="sampleWeight">Optional weights: none (default), one value, or a shape that broadcasts onto the per-sample shape.</param>
+    /// <returns>The reduced loss. With <see cref="Reduction.None"/> this is the sum of the weighted per-sample values (use <see cref="ComputePerSample"/> for the values).</returns>
+    /// <exception cref="ArgumentException">Shapes mismatch, the batch is empty, weights cannot broadcast or are negative where a weighted mean needs them, or labels are out of range.</exception>
+    public float Compute(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, ReadOnlyTensorSpan<float> sampleWeight = default)
+        => Run(in yTrue, in yPred, in sampleWeight, default, default, Mode.Value);
+
+    /// <summary>Computes the weighted per-sample values without reduction (Keras's <c>reduction=None</c>).</summary>
+    /// <param name="yTrue">Labels.</param>
+    /// <param name="yPred">Predictions.</param>
+    /// <param name="destination">Receives <see cref="GetPerSampleLength"/> values, in the row-major order of the per-sample shape.</param>
+    /// <param name="sampleWeight">Optional weights, as for <see cref="Compute"/>.</param>
+    /// <exception cref="ArgumentException">As for <see cref="Compute"/>, or <paramref name="destination"/> has the wrong length.</exception>
+    public void ComputePerSample(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, Span<float> destination,
+                                 ReadOnlyTensorSpan<float> sampleWeight = default)
+        => Run(in yTrue, in yPred, in sampleWeight, destination, default, Mode.PerSample);
+
+    /// <summary>
+    /// Computes the gradient of <see cref="Compute"/>'s result with respect to every prediction, with the weights and
+    /// the reduction applied (for <see cref="Reduction.None"/>: the gradient of the sum of the weighted values).
+    /// </summary>
+    /// <param name="yTrue">Labels.</param>
+    /// <param name="yPred">Predictions.</param>
+    /// <param name="dLossDPred">Receives one value per prediction, laid out as yPred (row-major).</param>
+    /// <param name="sampleWeight">Optional weights, as for <see cref="Compute"/>.</param>
+    /// <exception cref="ArgumentException">As for <see cref="Compute"/>, or <paramref name="dLossDPred"/> has the wrong length.</exception>
+    public void Gradient(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, Span<float> dLossDPred,
+                         ReadOnlyTensorSpan<float> sampleWeight = default)
+        => Run(in yTrue, in yPred, in sampleWeight, default, dLossDPred, Mode.Gradient);
+
+    /// <summary>Computes the loss and its gradient in one pass (sharing work such as the softmax), as a training step needs.</summary>
+    /// <param name="yTrue">Labels.</param>
+    /// <param name="yPred">Predictions.</param>
+    /// <param name="dLossDPred">Receives the gradient, as for <see cref="Gradient"/>.</param>
+    /// <param name="sampleWeight">Optional weights, as for <see cref="Compute"/>.</param>
+    /// <returns>The same value as <see cref="Compute"/>.</returns>
+    /// <exception cref="ArgumentException">As for <see cref="Gradient"/>.</exception>
+    public float ComputeWithGradient(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, Span<float> dLossDPred,
+                                     ReadOnlyTensorSpan<float> sampleWeight = default)
+        => Run(in yTrue, in yPred, in sampleWeight, default, dLossDPred, Mode.ValueAndGradient);
+
+    /// <summary>The number of per-sample values for these inputs (the length <see cref="ComputePerSample"/> needs).</summary>
+    /// <param name="yTrue">Labels.</param>
+    /// <param name="yPred">Predictions.</param>
+    /// <returns>The product of <see cref="GetPerSampleShape"/>.</returns>
+    /// <exception cref="ArgumentException">The shapes are invalid for this loss.</exception>
+    public int GetPerSampleLength(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred)
+        => Resolve(in yTrue, in yPred, out _).Count;
+
+    /// <summary>The per-sample shape: yPred's shape without the reduced axes (empty when everything reduces to one value).</summary>
+    /// <param name="yTrue">Labels.</param>
+    /// <param name="yPred">Predictions.</param>
+    /// <returns>A new array with the shape.</returns>
+    /// <exception cref="ArgumentException">The shapes are invalid for this loss.</exception>
+    public nint[] GetPerSampleShape(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred)
+    {
+        var g = Resolve(in yTrue, in yPred, out var shape);
+        var result = new nint[shape.Length];
+        return result[..g.WriteValueShape(shape, result)];
+    }
+
+    /// <summary>The Keras config as JSON: <c>name</c>, <c>reduction</c> (Keras's strings) and the loss's own snake_case keys, e.g. <c>{"name":"huber_loss","reduction":"sum_over_batch_size","delta":1}</c>.</summary>
+    /// <returns>JSON text that <see cref="LossFactory.Create"/> accepts for this loss.</returns>
+    public string GetConfigJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", Name);
+            writer.WriteString("reduction", ReductionNames.ToKeras(Reduction));
+            WriteConfig(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{GetType().Name}({Name}, {ReductionNames.ToKeras(Reduction)})";
+
+    /// <summary>
+    /// Wraps a user function as a loss, the way Keras and TF.js users write <c>(yTrue, yPred) =&gt; tensor</c>. The
+    /// function writes one value per row of yPred's last axis into <c>perSample</c> (or one per element when
+    /// <paramref name="elementwise"/>); this class applies weights and the reduction.
+    /// </summary>
+    /// <param name="name">The loss's name.</param>
+    /// <param name="function">Writes the unweighted per-sample values. Each value must depend only on its own row of yPred.</param>
+    /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
+    /// <param name="gradient">
+    /// Optional analytic derivative: writes ∂perSample[r]/∂yPred[r, k] for every element (laid out as yPred). When null,
+    /// <see cref="Gradient"/> uses central finite differences (2 × last-axis-length evaluations of <paramref name="function"/>).
+    /// </param>
+    /// <param name="elementwise">True when the function writes one value per element of yPred instead of one per row.</param>
+    /// <returns>The loss.</returns>
+    public static Loss FromFunction(string name, LossFunction function, Reduction reduction = Reduction.SumOverBatchSize,
+                                    LossGradientFunction? gradient = null, bool elementwise = false)
+        => new FunctionLoss(name, function, reduction, gradient, elementwise);
+
+    /// <summary>
+    /// TF.js's <c>tf.losses.computeWeightedLoss</c>: weights and reduces already-computed losses of any shape.
+    /// </summary>
+    /// <param name="losses">The losses.</param>
+    /// <param name="weights">Optional weights that broadcast onto the losses' shape.</param>
+    /// <param name="reduction">The reduction (default TF.js's <see cref="Reduction.SumByNonzeroWeights"/>); <see cref="Reduction.None"/> returns the weighted sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <exception cref="ArgumentException">The losses are empty, or the weights cannot broadcast or are negative under <see cref="Reduction.Mean"/>.</exception>
+    public static float ComputeWeightedLoss(ReadOnlyTensorSpan<float> losses, ReadOnlyTensorSpan<float> weights = default,
+                                            Reduction reduction = Reduction.SumByNonzeroWeights)
+    {
+        if (losses.IsEmpty)
+            throw new ArgumentException($"The batch is empty: losses has shape {LossGeometry.Format(losses.Lengths)}.", nameof(losses));
+        if (!Enum.IsDefined(reduction)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+        var scratch = new LossScratch();
+        ReadOnlySpan<float> values = DenseSpan.Of(losses, scratch, LossScratch.PredFlat);
+        Span<float> w = default;
+        if (!weights.IsEmpty)
+        {
+            w = scratch.Get(LossScratch.Weights, values.Length);
+            SampleWeights.Broadcast(DenseSpan.Of(weights, scratch, LossScratch.WeightFlat), weights.Lengths, losses.Lengths, w,
+                                    "computeWeightedLoss");
+            if (reduction == Reduction.Mean) SampleWeights.RequireNonNegative(w, "computeWeightedLoss");
+        }
+        double divisor = Divisor(reduction, values.Length, w, hasWeights: !weights.IsEmpty, maskedCount: -1);
+        double sum = weights.IsEmpty ? TensorPrimitives.Sum(values) : TensorPrimitives.Dot(values, w);
+        return divisor == 0 ? 0f : (float)(sum / divisor);
+    }
+
+    private enum Mode
+    {
+        Value,
+        PerSample,
+        Gradient,
+        ValueAndGradient,
+    }
+
+    private LossGeometry Resolve(in ReadOnlyTensorSpan<float> yTrue, in ReadOnlyTensorSpan<float> yPred, out ReadOnlySpan<nint> shape)
+    {
+        ReadOnlySpan<nint> t = yTrue.Lengths, p = yPred.Lengths;
+        shape = p;
+        if (Labels == LabelLayout.Dense)
+        {
+            if (!LossGeometry.SameUpToTrailingOne(t, p))
+                throw new ArgumentException(
+                    $"yTrue has shape {LossGeometry.Format(t)} but yPred has shape {LossGeometry.Format(p)}; loss '{Name}' needs the same shape.",
+                    nameof(yTrue));
+            // Keras expands the lower-rank side, so [N] labels with [N, 1] predictions give N values, not one.
+            if (t.Length > p.Length) shape = t;
+        }
+        var g = LossGeometry.Resolve(shape, GetAxes(shape.Length));
+        if (Labels == LabelLayout.Sparse) RequireSparseLabels(t, shape, g);
+        else if (Labels == LabelLayout.Any && yTrue.IsEmpty)
+            throw new ArgumentException($"The batch is empty: yTrue has shape {LossGeometry.Format(t)}.", nameof(yTrue));
+        return g;
+    }
+
+    private void RequireSparseLabels(ReadOnlySpan<nint> t, ReadOnlySpan<nint> p, in LossGeometry g)
+    {
+        // Accept the per-sample shape itself, or yPred's shape with the class axis as 1 ([N, 1] labels for [N, C]).
+        bool ok;
+        if (t.Length == p.Length)
+        {
+            ok = true;
+            for (int d = 0; d < p.Length && ok; d++)
+                ok = d >= g.Axes.Start && d < g.Axes.End ? t[d] == 1 : t[d] == p[d];
+        }
+        else
+        {
+            Span<nint> values = stackalloc nint[p.Length];
+            ok = t.SequenceEqual(values[..g.WriteValueShape(p, values)]);
+        }
+        if (!ok)
+            throw new ArgumentException(
+                $"yTrue has shape {LossGeometry.Format(t)} but yPred has shape {LossGeometry.Format(p)}; loss '{Name}' needs one class index " +
+                "per prediction row (yPred's shape without the class axis, or with it as 1).", "yTrue");
+    }
+
+    private float Run(in ReadOnlyTensorSpan<float> yTrue, in ReadOnlyTensorSpan<float> yPred, in ReadOnlyTensorSpan<float> sampleWeight,
+                      Span<float> perSample, Span<float> grad, Mode mode)
+    {
+        var g = Resolve(in yTrue, in yPred, out var shape);
+        int count = g.Count, total = g.Total;
+        if (mode == Mode.PerSample && perSample.Length != count)
+            throw new ArgumentException(
+                $"destination has length {perSample.Length} but loss '{Name}' gives {count} per-sample values for yPred of shape {LossGeometry.Format(shape)}.",
+                "destination");
+        if ((mode == Mode.Gradient || mode == Mode.ValueAndGradient) && grad.Length != total)
+            throw new ArgumentException(
+                $"dLossDPred has length {grad.Length} but yPred of shape {LossGeometry.Format(shape)} has {total} elements.", "dLossDPred");
+
+        ReadOnlySpan<float> p = DenseSpan.Of(yPred, _scratch, LossScratch.PredFlat);
+        ReadOnlySpan<float> t = DenseSpan.Of(yTrue, _scratch, LossScratch.TrueFlat);
+        if (g.NeedsTranspose)
+        {
+            var pt = _scratch.Get(LossScratch.PredTransposed, total);
+            g.ToRows(p, pt);
+            p = pt;
+            if (Labels == LabelLayout.Dense)
+            {
+                var tt = _scratch.Get(LossScratch.TrueTransposed, total);
+                g.ToRows(t, tt);
+                t = tt;
+            }
+        }
+        var rows = new LossRows(t, p, count, g.AxisLength, yTrue.Lengths, yPred.Lengths);
+
+        bool hasWeights = !sampleWeight.IsEmpty;
+        Span<float> w = default;
+        if (hasWeights)
+        {
+            w = _scratch.Get(LossScratch.Weights, count);
+            Span<nint> valueShape = stackalloc nint[shape.Length];
+            SampleWeights.Broadcast(DenseSpan.Of(sampleWeight, _scratch, LossScratch.WeightFlat), sampleWeight.Lengths,
+                                    valueShape[..g.WriteValueShape(shape, valueShape)], w, Name);
+            if (Reduction == Reduction.Mean) SampleWeights.RequireNonNegative(w, Name);
+        }
+        int maskedCount = -1;
+        Span<float> mask = _scratch.Get(LossScratch.Mask, count);
+        if (WriteMask(rows, mask))
+        {
+            maskedCount = (int)TensorPrimitives.Sum(mask);
+            if (hasWeights) TensorPrimitives.Multiply(w, mask, w);
+            else w = mask;
+            hasWeights = true;
+        }
+
+        double divisor = Divisor(Reduction, count, w, hasWeights, maskedCount);
+        float scale = divisor == 0 ? 0f : (float)(1.0 / divisor);
+
+        if (mode == Mode.PerSample)
+        {
+            Forward(rows, perSample);
+            if (hasWeights) TensorPrimitives.Multiply(perSample, w, perSample);
+            return 0f;
+        }
+
+        Span<float> values = mode == Mode.Gradient ? default : _scratch.Get(LossScratch.Values, count);
+        if (mode == Mode.Value)
+        {
+            Forward(rows, values);
+        }
+        else
+        {
+            Span<float> upstream = _scratch.Get(LossScratch.Upstream, count);
+            if (hasWeights) TensorPrimitives.Multiply(w, scale, upstream);
+            else upstream.Fill(scale);
+            Span<float> g2 = g.NeedsTranspose ? _scratch.Get(LossScratch.Gradient, total) : grad;
+            if (mode == Mode.Gradient) Backward(rows, upstream, g2);
+            else ForwardBackward(rows, upstream, values, g2);
+            if (g.NeedsTranspose) g.FromRows(g2, grad);
+            if (mode == Mode.Gradient) return 0f;
+        }
+        double sum = hasWeights ? TensorPrimitives.Dot(values, w) : TensorPrimitives.Sum(values);
+        return divisor == 0 ? 0f : (float)(sum / divisor);
+    }
+
+    private static double Divisor(Reduction reduction, int count, ReadOnlySpan<float> w, bool hasWeights, int maskedCount) => reduction switch
+    {
+        Reduction.None or Reduction.Sum => 1.0,
+        // Keras rescales masked entries so that the mean runs over the valid ones only.
+        Reduction.SumOverBatchSize => maskedCount >= 0 ? maskedCount : count,
+        Reduction.Mean => hasWeights ? TensorPrimitives.Sum(w) : count,
+        Reduction.SumByNonzeroWeights => hasWeights ? count - CountZeros(w) : count,
+        _ => throw new ArgumentOutOfRangeException(nameof(reduction)),
+    };
+
+    private static int CountZeros(ReadOnlySpan<float> w)
+    {
+        int zeros = 0;
+        foreach (float x in w) if (x == 0f) zeros++;
+        return zeros;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text;
+using System.Text.Json;
+
+namespace TbLogger.Metrics.Losses;
+
+/// <summary>
+/// A parsed loss config (Keras's <c>get_config()</c> dict as JSON): typed reads with defaults, and a check that every
+/// key is one the loss knows. TF.js's camelCase keys (e.g. <c>labelSmoothing</c>) are read as their snake_case form.
+/// </summary>
+internal sealed class LossConfig
+{
+    private static readonly string[] CommonKeys = ["name", "reduction", "dtype"];
+
+    private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
+    private readonly string _lossName;
+
+    private LossConfig(string lossName) => _lossName = lossName;
+
+    /// <exception cref="ArgumentException">Invalid JSON, not an object, duplicate or unknown keys.</exception>
+    public static LossConfig Parse(string? json, string lossName, IReadOnlyList<string> keys)
+    {
+        var config = new LossConfig(lossName);
+        if (string.IsNullOrWhiteSpace(json)) return config;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"The config for loss '{lossName}' is not valid JSON: {e.Message}", "configJson", e);
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ArgumentException($"The config for loss '{lossName}' must be a JSON object.", "configJson");
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                string key = ToSnakeCase(property.Name);
+                if (!CommonKeys.Contains(key) && !keys.Contains(key))
+                    throw new ArgumentException(
+                        $"Unknown config key '{property.Name}' for loss '{lossName}'. Valid keys: {string.Join(", ", CommonKeys.Concat(keys))}.",
+                        "configJson");
+                if (!config._values.TryAdd(key, property.Value.Clone()))
+                    throw new ArgumentException($"Config key '{property.Name}' appears twice for loss '{lossName}'.", "configJson");
+            }
+        }
+        config.CheckDtype();
+        return config;
+    }
+
+    public string Name(string defaultName)
+    {
+        if (!_values.TryGetValue("name", out var v) || v.ValueKind == JsonValueKind.Null) return defaultName;
+        if (v.ValueKind != JsonValueKind.String) throw WrongType("name", "a string");
+        return v.GetString()!;
+    }
+
+    public Reduction Reduction(Reduction defaultReduction)
+    {
+        if (!_values.TryGetValue("reduction", out var v)) return defaultReduction;
+        if (v.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)) throw WrongType("reduction", "a string or null");
+        return ReductionNames.Parse(v.GetString());
+    }
+
+    public bool Bool(string key, bool defaultValue)
+    {
+        if (!_values.TryGetValue(key, out var v)) return defaultValue;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw WrongType(key, "true or false"),
+        };
+    }
+
+    public float Float(string key, float defaultValue)
+    {
+        if (!_values.TryGetValue(key, out var v)) return defaultValue;
+        if (v.ValueKind != JsonValueKind.Number) throw WrongType(key, "a number");
+        return (float)v.GetDouble();
+    }
+
+    public int Int(string key, int defaultValue)
+    {
+        if (!_values.TryGetValue(key, out var v)) return defaultValue;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int i)) throw WrongType(key, "an integer");
+        return i;
+    }
+
+    public int? NullableInt(string key)
+    {
+        if (!_values.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return Int(key, 0);
+    }
+
+    /// <summary>null, one integer, or an array of integers (Keras's axis tuples).</summary>
+    public int[]? Axes(string key)
+    {
+        if (!_values.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind == JsonValueKind.Number) return [Int(key, 0)];
+        if (v.ValueKind != JsonValueKind.Array) throw WrongType(key, "null, an integer or an array of integers");
+        var axes = new List<int>();
+        foreach (var item in v.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int a)) throw WrongType(key, "null, an integer or an array of integers");
+            axes.Add(a);
+        }
+        return [.. axes];
+    }
+
+    private void CheckDtype()
+    {
+        if (!_values.TryGetValue("dtype", out var v) || v.ValueKind == JsonValueKind.Null) return;
+        if (v.ValueKind != JsonValueKind.String || v.GetString() != "float32")
+            throw new ArgumentException($"Loss '{_lossName}' computes in float32 only; config has dtype {v.GetRawText()}.", "configJson");
+    }
+
+    private ArgumentException WrongType(string key, string expected)
+        => new($"Config key '{key}' of loss '{_lossName}' must be {expected}; got {_values[key].GetRawText()}.", "configJson");
+
+    private static string ToSnakeCase(string key)
+    {
+        var sb = new StringBuilder(key.Length + 4);
+        foreach (char c in key)
+        {
+            if (char.IsUpper(c))
+            {
+                if (sb.Length > 0) sb.Append('_');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+}

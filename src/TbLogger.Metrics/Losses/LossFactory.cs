@@ -1,0 +1,107 @@
+namespace TbLogger.Metrics.Losses;
+
+/// <summary>
+/// Creates built-in losses from Keras identifiers and config JSON, as <c>keras.losses.get</c> and
+/// <c>Loss.from_config</c> do: <c>LossFactory.Create("categorical_crossentropy", """{"from_logits": true}""")</c>.
+/// </summary>
+public static class LossFactory
+{
+    private sealed record Entry(string ClassName, string[] Aliases, string[] Keys, Func<LossConfig, Loss> Create);
+
+    private static readonly Entry[] Entries =
+    [
+        new("MeanSquaredError", ["mean_squared_error", "mse"], [],
+            c => new MeanSquaredError(c.Reduction(Reduction.SumOverBatchSize), c.Name("mean_squared_error"))),
+        new("MeanAbsoluteError", ["mean_absolute_error", "mae"], [],
+            c => new MeanAbsoluteError(c.Reduction(Reduction.SumOverBatchSize), c.Name("mean_absolute_error"))),
+        new("MeanAbsolutePercentageError", ["mean_absolute_percentage_error", "mape"], [],
+            c => new MeanAbsolutePercentageError(c.Reduction(Reduction.SumOverBatchSize), c.Name("mean_absolute_percentage_error"))),
+        new("MeanSquaredLogarithmicError", ["mean_squared_logarithmic_error", "msle"], [],
+            c => new MeanSquaredLogarithmicError(c.Reduction(Reduction.SumOverBatchSize), c.Name("mean_squared_logarithmic_error"))),
+        new("Huber", ["huber", "huber_loss"], ["delta"],
+            c => new Huber(c.Float("delta", 1f), c.Reduction(Reduction.SumOverBatchSize), c.Name("huber_loss"))),
+        new("LogCosh", ["log_cosh", "logcosh"], [],
+            c => new LogCosh(c.Reduction(Reduction.SumOverBatchSize), c.Name("log_cosh"))),
+        new("BinaryCrossentropy", ["binary_crossentropy", "bce"], ["from_logits", "label_smoothing", "axis"],
+            c => new BinaryCrossentropy(c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1),
+                                        c.Reduction(Reduction.SumOverBatchSize), c.Name("binary_crossentropy"))),
+        new("CategoricalCrossentropy", ["categorical_crossentropy"], ["from_logits", "label_smoothing", "axis"],
+            c => new CategoricalCrossentropy(c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1),
+                                             c.Reduction(Reduction.SumOverBatchSize), c.Name("categorical_crossentropy"))),
+        new("SparseCategoricalCrossentropy", ["sparse_categorical_crossentropy"], ["from_logits", "ignore_class", "axis"],
+            c => new SparseCategoricalCrossentropy(c.Bool("from_logits", false), c.NullableInt("ignore_class"), c.Int("axis", -1),
+                                                   c.Reduction(Reduction.SumOverBatchSize), c.Name("sparse_categorical_crossentropy"))),
+        new("BinaryFocalCrossentropy", ["binary_focal_crossentropy"],
+            ["apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis"],
+            c => new BinaryFocalCrossentropy(c.Bool("apply_class_balancing", false), c.Float("alpha", 0.25f), c.Float("gamma", 2f),
+                                             c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1),
+                                             c.Reduction(Reduction.SumOverBatchSize), c.Name("binary_focal_crossentropy"))),
+        new("CategoricalFocalCrossentropy", ["categorical_focal_crossentropy"], ["alpha", "gamma", "from_logits", "label_smoothing", "axis"],
+            c => new CategoricalFocalCrossentropy(c.Float("alpha", 0.25f), c.Float("gamma", 2f), c.Bool("from_logits", false),
+                                                  c.Float("label_smoothing", 0f), c.Int("axis", -1),
+                                                  c.Reduction(Reduction.SumOverBatchSize), c.Name("categorical_focal_crossentropy"))),
+        new("Hinge", ["hinge"], [],
+            c => new Hinge(c.Reduction(Reduction.SumOverBatchSize), c.Name("hinge"))),
+        new("SquaredHinge", ["squared_hinge"], [],
+            c => new SquaredHinge(c.Reduction(Reduction.SumOverBatchSize), c.Name("squared_hinge"))),
+        new("CategoricalHinge", ["categorical_hinge"], [],
+            c => new CategoricalHinge(c.Reduction(Reduction.SumOverBatchSize), c.Name("categorical_hinge"))),
+        new("KLDivergence", ["kl_divergence", "kld", "kullback_leibler_divergence"], [],
+            c => new KLDivergence(c.Reduction(Reduction.SumOverBatchSize), c.Name("kl_divergence"))),
+        new("Poisson", ["poisson"], [],
+            c => new Poisson(c.Reduction(Reduction.SumOverBatchSize), c.Name("poisson"))),
+        new("CosineSimilarity", ["cosine_similarity"], ["axis"],
+            c => new CosineSimilarity(c.Int("axis", -1), c.Reduction(Reduction.SumOverBatchSize), c.Name("cosine_similarity"))),
+        new("Dice", ["dice"], ["axis"],
+            c => new Dice(c.Reduction(Reduction.SumOverBatchSize), c.Name("dice"), c.Axes("axis"))),
+        new("Tversky", ["tversky"], ["alpha", "beta", "axis"],
+            c => new Tversky(c.Float("alpha", 0.5f), c.Float("beta", 0.5f), c.Reduction(Reduction.SumOverBatchSize), c.Name("tversky"),
+                             c.Axes("axis"))),
+        new("AbsoluteDifference", ["absolute_difference", "absoluteDifference"], [],
+            c => new AbsoluteDifference(c.Reduction(Reduction.SumByNonzeroWeights), c.Name("absolute_difference"))),
+        new("SigmoidCrossEntropy", ["sigmoid_cross_entropy", "sigmoidCrossEntropy"], ["label_smoothing"],
+            c => new SigmoidCrossEntropy(c.Float("label_smoothing", 0f), c.Reduction(Reduction.SumByNonzeroWeights),
+                                         c.Name("sigmoid_cross_entropy"))),
+        new("SoftmaxCrossEntropy", ["softmax_cross_entropy", "softmaxCrossEntropy"], ["label_smoothing"],
+            c => new SoftmaxCrossEntropy(c.Float("label_smoothing", 0f), c.Reduction(Reduction.SumByNonzeroWeights),
+                                         c.Name("softmax_cross_entropy"))),
+    ];
+
+    private static readonly Dictionary<string, Entry> ByIdentifier = BuildIndex();
+
+    /// <summary>Every identifier <see cref="Create"/> accepts: Keras class names, snake_case names and aliases (case-insensitive).</summary>
+    public static IReadOnlyList<string> Identifiers { get; } = [.. Entries.SelectMany(e => e.Aliases.Prepend(e.ClassName))];
+
+    /// <summary>Creates a built-in loss.</summary>
+    /// <param name="identifier">A Keras class name (<c>"CategoricalCrossentropy"</c>), snake_case name (<c>"categorical_crossentropy"</c>), Keras alias (<c>"mse"</c>, <c>"kld"</c>, ...) or TF.js name (<c>"softmaxCrossEntropy"</c>); case-insensitive.</param>
+    /// <param name="configJson">Optional Keras config (e.g. from <see cref="Loss.GetConfigJson"/>): <c>name</c>, <c>reduction</c> and the loss's own keys; missing keys take Keras's defaults.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">Unknown identifier or config key (the message lists the valid ones), or an invalid value.</exception>
+    public static Loss Create(string identifier, string? configJson = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(identifier);
+        if (!ByIdentifier.TryGetValue(identifier, out var entry))
+            throw new ArgumentException(
+                $"Unknown loss '{identifier}'. Valid identifiers: {string.Join(", ", Identifiers)}.", nameof(identifier));
+        var config = LossConfig.Parse(configJson, entry.ClassName, entry.Keys);
+        try
+        {
+            return entry.Create(config);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"Invalid config for loss '{entry.ClassName}': {e.Message}", nameof(configJson), e);
+        }
+    }
+
+    private static Dictionary<string, Entry> BuildIndex()
+    {
+        var index = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);
+        foreach (var e in Entries)
+        {
+            index.Add(e.ClassName, e);
+            foreach (var alias in e.Aliases) index.TryAdd(alias, e);
+        }
+        return index;
+    }
+}

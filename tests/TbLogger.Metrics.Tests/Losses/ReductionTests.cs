@@ -1,0 +1,119 @@
+using static TbLogger.Metrics.Tests.Losses.LossTestHelpers;
+
+namespace TbLogger.Metrics.Tests.Losses;
+
+using TbLogger.Metrics.Losses;
+
+/// <summary>
+/// The base class's weighting and reductions, for every built-in: each reduction of the weighted values equals the
+/// formula applied by hand to the unweighted per-sample values.
+/// </summary>
+[TestClass]
+public sealed class ReductionTests
+{
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (var c in LossCase.All())
+            foreach (var reduction in Enum.GetValues<Reduction>())
+                yield return [c, reduction];
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void EveryReductionFollowsItsFormula(LossCase c, Reduction reduction)
+    {
+        var loss = c.Create(reduction);
+        float[] raw = PerSample(c.Create(Reduction.None), c.YTrue, c.TrueShape, c.YPred, c.PredShape);
+        double[] w = BroadcastByHand(c, raw.Length);
+        // The ignore-class case masks its second row: that is a weight of 0 on top of the sample weight.
+        if (c.Label.Contains("ignore", StringComparison.Ordinal)) w[1] = 0;
+        double sum = 0, weightSum = 0;
+        int nonzero = 0;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            sum += w[i] * raw[i];
+            weightSum += w[i];
+            if (w[i] != 0) nonzero++;
+        }
+        int valid = c.Label.Contains("ignore", StringComparison.Ordinal) ? raw.Length - 1 : raw.Length;
+        double expected = reduction switch
+        {
+            Reduction.None or Reduction.Sum => sum,
+            Reduction.SumOverBatchSize => sum / valid,
+            Reduction.Mean => sum / weightSum,
+            Reduction.SumByNonzeroWeights => sum / nonzero,
+            _ => throw new AssertFailedException(),
+        };
+        float actual = loss.Compute(T(c.YTrue, c.TrueShape), T(c.YPred, c.PredShape), T(c.Weights, c.WeightShape));
+        Close(expected, actual, rtol: 1e-5, atol: 1e-6);
+
+        var weighted = PerSample(loss, c.YTrue, c.TrueShape, c.YPred, c.PredShape, c.Weights, c.WeightShape);
+        for (int i = 0; i < raw.Length; i++) Close(w[i] * raw[i], weighted[i], rtol: 1e-6, atol: 1e-7);
+    }
+
+    // The weight shapes used by LossCase: one per sample, [N, 1] or [1, C] over an [N, C] per-sample shape, or a scalar.
+    private static double[] BroadcastByHand(LossCase c, int count)
+    {
+        var w = new double[count];
+        if (c.Weights.Length == 1) { Array.Fill(w, c.Weights[0]); return w; }
+        if (c.Weights.Length == count) { for (int i = 0; i < count; i++) w[i] = c.Weights[i]; return w; }
+        int stride = count / c.Weights.Length;
+        bool perRow = c.WeightShape.Length == 2 && c.WeightShape[1] == 1;
+        for (int i = 0; i < count; i++) w[i] = perRow ? c.Weights[i / stride] : c.Weights[i % c.Weights.Length];
+        return w;
+    }
+
+    [TestMethod]
+    public void ZeroDivisors_GiveZeroLikeKerasDivideNoNan()
+    {
+        float[] t = [1, 2], p = [2, 4];
+        Assert.AreEqual(0f, new MeanSquaredError(Reduction.Mean).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
+        Assert.AreEqual(0f, new MeanSquaredError(Reduction.SumByNonzeroWeights).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
+        var grad = new float[2];
+        new MeanSquaredError(Reduction.Mean).Gradient(T(t, 2, 1), T(p, 2, 1), grad, T([0f, 0f]));
+        CollectionAssert.AreEqual(new float[2], grad);
+    }
+
+    [TestMethod]
+    public void ReductionNone_ComputeReturnsTheSumAndGradientIsItsGradient()
+    {
+        float[] t = [1, 2, 3, 4], p = [2, 2, 5, 4];
+        var none = new MeanSquaredError(Reduction.None);
+        var sum = new MeanSquaredError(Reduction.Sum);
+        Assert.AreEqual(sum.Compute(T(t, 2, 2), T(p, 2, 2)), none.Compute(T(t, 2, 2), T(p, 2, 2)));
+        float[] g1 = new float[4], g2 = new float[4];
+        none.Gradient(T(t, 2, 2), T(p, 2, 2), g1);
+        sum.Gradient(T(t, 2, 2), T(p, 2, 2), g2);
+        CollectionAssert.AreEqual(g2, g1);
+    }
+
+    [TestMethod]
+    public void ReductionNames_FollowKeras()
+    {
+        Assert.AreEqual(Reduction.SumOverBatchSize, ReductionNames.Parse("sum_over_batch_size"));
+        Assert.AreEqual(Reduction.SumOverBatchSize, ReductionNames.Parse("mean"), "Keras's \"mean\" divides by the number of values.");
+        Assert.AreEqual(Reduction.Mean, ReductionNames.Parse("mean_with_sample_weight"));
+        Assert.AreEqual(Reduction.Sum, ReductionNames.Parse("sum"));
+        Assert.AreEqual(Reduction.None, ReductionNames.Parse("none"));
+        Assert.AreEqual(Reduction.None, ReductionNames.Parse(null));
+        Assert.AreEqual(Reduction.SumByNonzeroWeights, ReductionNames.Parse("sum_by_nonzero_weights"));
+        foreach (var r in Enum.GetValues<Reduction>()) Assert.AreEqual(r, ReductionNames.Parse(ReductionNames.ToKeras(r)));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ReductionNames.Parse("abc"));
+        Assert.Contains("sum_over_batch_size", e.Message);
+    }
+
+    [TestMethod]
+    public void Weights_BroadcastTheWayKerasAndTfjsDo()
+    {
+        float[] t = [0, 0, 0, 0, 0, 0], p = [1, 2, 3, 4, 5, 6];
+        var mae = new AbsoluteDifference(Reduction.Sum);
+        // [N, 1] over [N, C], [1, C] over [N, C], [C] over [N, C], and a full [N, C].
+        Close(1 + 2 + 3 + 2 * (4 + 5 + 6), mae.Compute(T(t, 2, 3), T(p, 2, 3), T([1, 2], 2, 1)));
+        Close(1 + 4 + 2 * (2 + 5) + 3 * (3 + 6), mae.Compute(T(t, 2, 3), T(p, 2, 3), T([1, 2, 3], 1, 3)));
+        Close(1 + 4 + 2 * (2 + 5) + 3 * (3 + 6), mae.Compute(T(t, 2, 3), T(p, 2, 3), T([1, 2, 3])));
+        Close(1 + 4 + 9 + 16 + 25 + 36, mae.Compute(T(t, 2, 3), T(p, 2, 3), T(p, 2, 3)));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => mae.Compute(T(t, 2, 3), T(p, 2, 3), T([1, 2])));
+        Assert.Contains("[2]", e.Message);
+        Assert.Contains("[2, 3]", e.Message);
+    }
+}
