@@ -1,0 +1,55 @@
+using System.Numerics.Tensors;
+using TbLogger.Events;
+
+namespace TbLogger;
+
+public sealed partial class SummaryWriter
+{
+    /// <summary>
+    /// Logs an audio clip (dashboard "audio") as a 16-bit PCM WAV. Samples are checked and converted before this
+    /// returns, so the caller may reuse its buffer. See <see cref="Summaries.Audio(string, ReadOnlySpan{float}, int, int)"/>.
+    /// </summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="samples">Floats in [-1, 1] (clipped), interleaved frame by frame for several channels; NaN is rejected.</param>
+    /// <param name="sampleRate">Frames per second, e.g. 44100.</param>
+    /// <param name="channels">Channels per frame (1 mono, 2 stereo, ...).</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException">No samples, a NaN, or not a whole number of frames.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> or <paramref name="channels"/> is not positive.</exception>
+    public bool AddAudio(string tag, ReadOnlySpan<float> samples, int sampleRate, int channels, long step, DateTimeOffset? wallTime = null)
+    {
+        var summary = Summaries.Audio(tag, samples, sampleRate, channels);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _main.EnqueueSummary(() => summary, step, WallTimeOf(wallTime));
+    }
+
+    /// <summary>Logs mono audio: <see cref="AddAudio(string, ReadOnlySpan{float}, int, int, long, DateTimeOffset?)"/> with one channel.</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="samples">Floats in [-1, 1] (clipped); NaN is rejected.</param>
+    /// <param name="sampleRate">Frames per second.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException">No samples or a NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> is not positive.</exception>
+    public bool AddAudio(string tag, ReadOnlySpan<float> samples, int sampleRate, long step, DateTimeOffset? wallTime = null) =>
+        AddAudio(tag, samples, sampleRate, channels: 1, step, wallTime);
+
+    /// <summary>Logs audio from a tensor: rank 1 [frames] is mono, rank 2 [frames, channels] multi-channel.</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="samples">The tensor of floats in [-1, 1].</param>
+    /// <param name="sampleRate">Frames per second.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException">Wrong rank, no samples or a NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> is not positive.</exception>
+    public bool AddAudio(string tag, in ReadOnlyTensorSpan<float> samples, int sampleRate, long step, DateTimeOffset? wallTime = null)
+    {
+        var summary = Summaries.Audio(tag, samples, sampleRate);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _main.EnqueueSummary(() => summary, step, WallTimeOf(wallTime));
+    }
+}

@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Text;
+using TbLogger.Protos.Plugins.Projector;
+
+namespace TbLogger;
+
+public sealed partial class SummaryWriter
+{
+    private static readonly UTF8Encoding s_utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    // One writer updates its run's projector_config.pbtxt at a time; readers see either the old or the new file.
+    private readonly object _projectorGate = new();
+
+    /// <summary>
+    /// Saves an embedding for TensorBoard's projector, like PyTorch's <c>add_embedding</c>: writes
+    /// <c>{step:D5}/{tag}/tensors.tsv</c> (and <c>metadata.tsv</c>, <c>sprite.png</c> when given) under the run
+    /// directory, then adds or replaces the entry in <c>projector_config.pbtxt</c>, keeping entries already there.
+    /// Files are written before this returns; no event is logged.
+    /// </summary>
+    /// <param name="tag">The embedding's name (sanitized into one directory name; see <see cref="ProjectorFiles.DirectoryName"/>).</param>
+    /// <param name="matrix">N × D finite floats, row by row: one row per point.</param>
+    /// <param name="columns">D.</param>
+    /// <param name="step">The global step, not negative.</param>
+    /// <param name="metadata">A label (or row of labels) per point, or null.</param>
+    /// <param name="sprite">A thumbnail per point, or null.</param>
+    /// <returns>The embedding's directory.</returns>
+    /// <exception cref="ArgumentException">Not whole rows, NaN or infinity, or metadata / sprite counts that differ from N.</exception>
+    /// <exception cref="FormatException">The existing projector_config.pbtxt cannot be read; it is left unchanged.</exception>
+    public string AddEmbedding(string tag, ReadOnlySpan<float> matrix, int columns, long step, EmbeddingMetadata? metadata = null, EmbeddingSprite? sprite = null)
+    {
+        Summaries.ValidateTag(tag);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        ProjectorFiles.ValidateMatrix(matrix, columns, nameof(matrix));
+        int rows = matrix.Length / columns;
+        if (metadata is not null && metadata.Count != rows)
+        {
+            throw new ArgumentException($"The matrix has {rows} rows but the metadata has {metadata.Count}.", nameof(metadata));
+        }
+        if (sprite is not null && sprite.Count != rows)
+        {
+            throw new ArgumentException($"The matrix has {rows} rows but the sprite has {sprite.Count} images.", nameof(sprite));
+        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        string relative = ProjectorFiles.RelativeDirectory(tag, step);
+        string root = Path.GetFullPath(LogDirectory);
+        string directory = Path.GetFullPath(Path.Combine(root, relative));
+        // DirectoryName already removes separators and dot names; this is the last line of defence.
+        if (!directory.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Tag '{tag}' would leave the log directory.", nameof(tag));
+        }
+        Directory.CreateDirectory(directory);
+
+        using (var tensors = new StreamWriter(Path.Combine(directory, ProjectorFiles.TensorsFileName), append: false, s_utf8NoBom))
+        {
+            ProjectorFiles.WriteTensorsTsv(tensors, matrix, columns);
+        }
+        if (metadata is not null)
+        {
+            using var labels = new StreamWriter(Path.Combine(directory, ProjectorFiles.MetadataFileName), append: false, s_utf8NoBom);
+            ProjectorFiles.WriteMetadataTsv(labels, metadata);
+        }
+        if (sprite is not null)
+        {
+            File.WriteAllBytes(Path.Combine(directory, ProjectorFiles.SpriteFileName), sprite.EncodePng());
+        }
+
+        var info = ProjectorFiles.EmbeddingInfo(tag, step, metadata is not null, sprite);
+        lock (_projectorGate)
+        {
+            string configPath = Path.Combine(root, ProjectorFiles.ConfigFileName);
+            var config = File.Exists(configPath) ? ProjectorConfigText.Parse(File.ReadAllText(configPath, Encoding.UTF8)) : new ProjectorConfig();
+            ProjectorFiles.Merge(config, info);
+            // A unique name: another writer (or process) may be replacing the same config at this moment.
+            string temporary = configPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            try
+            {
+                File.WriteAllText(temporary, ProjectorConfigText.Format(config), s_utf8NoBom);
+                File.Move(temporary, configPath, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+        }
+        return directory;
+    }
+
+    /// <summary>Saves an embedding given as a rank-2 tensor [N, D]. See <see cref="AddEmbedding(string, ReadOnlySpan{float}, int, long, EmbeddingMetadata?, EmbeddingSprite?)"/>.</summary>
+    /// <param name="tag">The embedding's name.</param>
+    /// <param name="matrix">A rank-2 tensor of finite floats.</param>
+    /// <param name="step">The global step, not negative.</param>
+    /// <param name="metadata">A label (or row of labels) per point, or null.</param>
+    /// <param name="sprite">A thumbnail per point, or null.</param>
+    /// <returns>The embedding's directory.</returns>
+    /// <exception cref="ArgumentException">Not rank 2, NaN or infinity, or counts that differ from N.</exception>
+    public string AddEmbedding(string tag, in ReadOnlyTensorSpan<float> matrix, long step, EmbeddingMetadata? metadata = null, EmbeddingSprite? sprite = null)
+    {
+        TensorInput.RequireRank(matrix.Lengths, 2, "An embedding needs a rank-2 tensor [N, D]", nameof(matrix));
+        int columns = TensorInput.Dim(matrix.Lengths, 1, nameof(matrix));
+        float[] rented = TensorInput.Flatten(matrix, out int length);
+        try
+        {
+            return AddEmbedding(tag, rented.AsSpan(0, length), columns, step, metadata, sprite);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+}
