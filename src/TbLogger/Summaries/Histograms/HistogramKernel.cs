@@ -1,0 +1,302 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using TbLogger.Protos;
+
+namespace TbLogger;
+
+/// <summary>
+/// Turns values into a <see cref="HistogramProto"/> the way PyTorch's <c>make_histogram</c> does (numpy bucket rules,
+/// statistics in double precision, empty buckets trimmed from both ends with one empty bucket kept on the left), in
+/// two passes and without allocations proportional to the input: the statistics are vectorised with
+/// <see cref="TensorPrimitives"/>, and each value's bucket comes from a closed form checked against the edges.
+/// </summary>
+internal static class HistogramKernel
+{
+    private const int StackBins = 2048;
+
+    public static HistogramProto Build<T>(ReadOnlySpan<T> values, HistogramBins bins, out int nonFinite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (values.IsEmpty)
+        {
+            throw new ArgumentException("A histogram needs at least one value.", nameof(values));
+        }
+        Moments moments = ComputeMoments(values);
+        nonFinite = values.Length - moments.Count;
+        if (moments.Count == 0)
+        {
+            // Nothing finite to count: an honest empty histogram (TensorBoard shows a gap) rather than NaN statistics.
+            return new HistogramProto();
+        }
+
+        int binCount = bins.Kind == HistogramBinKind.Uniform ? bins.BinCount : bins.Edges.Length - 1;
+        int[]? rentedCounts = null;
+        double[]? rentedEdges = null;
+        try
+        {
+            // Two interleaved count arrays: sorted or clustered data would otherwise chain every increment on the
+            // previous store to the same slot.
+            Span<int> countsA = binCount <= StackBins ? stackalloc int[2 * StackBins] : (rentedCounts = ArrayPool<int>.Shared.Rent(2 * binCount));
+            Span<int> countsB = countsA.Slice(binCount, binCount);
+            countsA = countsA[..binCount];
+            countsA.Clear();
+            countsB.Clear();
+
+            ReadOnlySpan<double> edges;
+            switch (bins.Kind)
+            {
+                case HistogramBinKind.Uniform:
+                    rentedEdges = ArrayPool<double>.Shared.Rent(binCount + 1);
+                    Span<double> uniform = rentedEdges.AsSpan(0, binCount + 1);
+                    UniformEdges(moments.Min, moments.Max, uniform);
+                    CountUniform(values, uniform, countsA, countsB);
+                    edges = uniform;
+                    break;
+                case HistogramBinKind.Explicit:
+                    edges = bins.ExplicitEdges;
+                    CountExplicit(values, edges, countsA, countsB);
+                    break;
+                default:
+                    edges = ExponentialEdges.Edges;
+                    CountExponential(values, countsA, countsB);
+                    break;
+            }
+            TensorPrimitives.Add(countsA, countsB, countsA);
+            return ToProto(moments, edges, countsA);
+        }
+        finally
+        {
+            if (rentedCounts is not null)
+            {
+                ArrayPool<int>.Shared.Return(rentedCounts);
+            }
+            if (rentedEdges is not null)
+            {
+                ArrayPool<double>.Shared.Return(rentedEdges);
+            }
+        }
+    }
+
+    private readonly record struct Moments(int Count, double Min, double Max, double Sum, double SumSquares);
+
+    private static Moments ComputeMoments<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!TensorPrimitives.IsFiniteAll(values))
+        {
+            return FiniteMomentsScalar(values);
+        }
+        double min = double.CreateTruncating(TensorPrimitives.Min(values));
+        double max = double.CreateTruncating(TensorPrimitives.Max(values));
+        double sum = 0, sumSquares = 0;
+        if (typeof(T) == typeof(double))
+        {
+            var doubles = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(values);
+            sum = TensorPrimitives.Sum(doubles);
+            sumSquares = TensorPrimitives.SumOfSquares(doubles);
+        }
+        else
+        {
+            // PyTorch histograms values.astype(float): sums in double, never in the input's precision.
+            (sum, sumSquares) = WidenedSums(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values));
+        }
+        return new Moments(values.Length, min, max, sum, sumSquares);
+    }
+
+    // TensorPrimitives.Sum<float> accumulates in float; this widens each vector to double first.
+    private static (double Sum, double SumSquares) WidenedSums(ReadOnlySpan<float> values)
+    {
+        var sum = Vector256<double>.Zero;
+        var squares = Vector256<double>.Zero;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.Create(values.Slice(i, Vector256<float>.Count)));
+                sum += lower + upper;
+                squares += lower * lower + upper * upper;
+            }
+        }
+        double total = Vector256.Sum(sum), totalSquares = Vector256.Sum(squares);
+        for (; i < values.Length; i++)
+        {
+            double x = values[i];
+            total += x;
+            totalSquares += x * x;
+        }
+        return (total, totalSquares);
+    }
+
+    private static Moments FiniteMomentsScalar<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int count = 0;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0, sumSquares = 0;
+        foreach (T value in values)
+        {
+            double x = double.CreateTruncating(value);
+            if (!double.IsFinite(x))
+            {
+                continue;
+            }
+            count++;
+            min = Math.Min(min, x);
+            max = Math.Max(max, x);
+            sum += x;
+            sumSquares += x * x;
+        }
+        return count == 0 ? default : new Moments(count, min, max, sum, sumSquares);
+    }
+
+    private static void CountExponential<T>(ReadOnlySpan<T> values, Span<int> countsA, Span<int> countsB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var indexer = new ExponentialEdges.Indexer();
+        int i = 0;
+        for (; i + 1 < values.Length; i += 2)
+        {
+            double x0 = double.CreateTruncating(values[i]);
+            double x1 = double.CreateTruncating(values[i + 1]);
+            if (double.IsFinite(x0))
+            {
+                countsA[ExponentialEdges.Bucket(x0, indexer)]++;
+            }
+            if (double.IsFinite(x1))
+            {
+                countsB[ExponentialEdges.Bucket(x1, indexer)]++;
+            }
+        }
+        if (i < values.Length)
+        {
+            double x = double.CreateTruncating(values[i]);
+            if (double.IsFinite(x))
+            {
+                countsA[ExponentialEdges.Bucket(x, indexer)]++;
+            }
+        }
+    }
+
+    /// <summary>numpy's <c>linspace(first, last, n + 1)</c>: i * step + first, with the last edge exactly <c>last</c>.</summary>
+    private static void UniformEdges(double min, double max, Span<double> edges)
+    {
+        double first = min, last = max;
+        if (first == last)
+        {
+            first -= 0.5;
+            last += 0.5;
+        }
+        int n = edges.Length - 1;
+        double step = (last - first) / n;
+        if (!double.IsFinite(step) || step == 0)
+        {
+            throw new ArgumentOutOfRangeException("values", $"The values span [{min}, {max}], which {n} equal buckets cannot divide in double precision; use explicit edges.");
+        }
+        for (int i = 0; i < n; i++)
+        {
+            edges[i] = i * step + first;
+        }
+        edges[n] = last;
+    }
+
+    // numpy's uniform-bin path: index = (x - first) * n / (last - first), then one correction each way because the
+    // product can land one bucket off within an ulp of an edge.
+    private static void CountUniform<T>(ReadOnlySpan<T> values, ReadOnlySpan<double> edges, Span<int> countsA, Span<int> countsB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = edges.Length - 1;
+        double first = edges[0];
+        double norm = n / (edges[n] - first);
+        for (int i = 0; i < values.Length; i++)
+        {
+            double x = double.CreateTruncating(values[i]);
+            if (!double.IsFinite(x))
+            {
+                continue;
+            }
+            int j = Math.Clamp((int)((x - first) * norm), 0, n - 1);
+            if (x < edges[j])
+            {
+                j = Math.Max(j - 1, 0);
+            }
+            else if (j != n - 1 && x >= edges[j + 1])
+            {
+                j++;
+            }
+            ((i & 1) == 0 ? countsA : countsB)[j]++;
+        }
+    }
+
+    private static void CountExplicit<T>(ReadOnlySpan<T> values, ReadOnlySpan<double> edges, Span<int> countsA, Span<int> countsB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = edges.Length - 1;
+        double first = edges[0], last = edges[n];
+        double norm = n / (last - first);
+        for (int i = 0; i < values.Length; i++)
+        {
+            double x = double.CreateTruncating(values[i]);
+            if (!(x >= first && x <= last))
+            {
+                continue; // outside the edges (or not finite): numpy counts it in no bucket
+            }
+            // Evenly spaced edges make this guess right; otherwise its neighbours or a binary search settle it.
+            int j = Math.Clamp((int)((x - first) * norm), 0, n - 1);
+            if (!InBucket(x, edges, j))
+            {
+                if (j + 1 < n && InBucket(x, edges, j + 1))
+                {
+                    j++;
+                }
+                else if (j > 0 && InBucket(x, edges, j - 1))
+                {
+                    j--;
+                }
+                else
+                {
+                    int found = edges.BinarySearch(x);
+                    int atOrBelow = found >= 0 ? found + 1 : ~found;
+                    j = Math.Min(atOrBelow - 1, n - 1);
+                }
+            }
+            ((i & 1) == 0 ? countsA : countsB)[j]++;
+        }
+    }
+
+    private static bool InBucket(double x, ReadOnlySpan<double> edges, int j) =>
+        x >= edges[j] && (x < edges[j + 1] || (j == edges.Length - 2 && x == edges[j + 1]));
+
+    private static HistogramProto ToProto(Moments moments, ReadOnlySpan<double> edges, ReadOnlySpan<int> counts)
+    {
+        var proto = new HistogramProto
+        {
+            Min = moments.Min,
+            Max = moments.Max,
+            Num = moments.Count,
+            Sum = moments.Sum,
+            SumSquares = moments.SumSquares,
+        };
+        int start = counts.IndexOfAnyExcept(0);
+        if (start < 0)
+        {
+            return proto; // every value fell outside explicit edges
+        }
+        int end = counts.LastIndexOfAnyExcept(0);
+        // TensorBoard reads only right edges; an empty bucket in front carries the left edge of the first full one.
+        int length = end - start + 2;
+        proto.BucketLimit.Capacity = length;
+        proto.Bucket.Capacity = length;
+        proto.Bucket.Add(0);
+        for (int j = start; j <= end; j++)
+        {
+            proto.Bucket.Add(counts[j]);
+        }
+        for (int j = start; j <= end + 1; j++)
+        {
+            proto.BucketLimit.Add(edges[j]);
+        }
+        return proto;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace TbLogger;
+
+/// <summary>
+/// TensorBoard's PR curve arithmetic (tensorboard/plugins/pr_curve/summary.py): each prediction, clamped to [0, 1],
+/// goes to bucket floor(p × (T − 1)) once; true and false positives at threshold i are the reverse cumulative sums
+/// of the buckets from i on; TN = FP[0] − FP, FN = TP[0] − TP, precision = TP / max(1e-7, TP + FP) and
+/// recall = TP / max(1e-7, TP + FN), in double, stored as float. O(N + T) time, O(T) memory.
+/// </summary>
+internal static class PrCurveKernel
+{
+    public const double MinimumCount = 1e-7;
+    public const int Rows = 6;
+    private const int StackThresholds = 1024;
+
+    /// <summary>Fills <paramref name="data"/> (6 × T, row-major: TP, FP, TN, FN, precision, recall).</summary>
+    public static void Compute<TLabel, TPrediction>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
+        ReadOnlySpan<float> weights, int numThresholds, Span<float> data)
+        where TLabel : unmanaged
+        where TPrediction : unmanaged, IFloatingPointIeee754<TPrediction>
+    {
+        int t = numThresholds;
+        double[]? rented = null;
+        try
+        {
+            Span<double> buckets = t <= StackThresholds ? stackalloc double[2 * StackThresholds] : (rented = ArrayPool<double>.Shared.Rent(2 * t));
+            Span<double> tpBuckets = buckets[..t];
+            Span<double> fpBuckets = buckets.Slice(t, t);
+            tpBuckets.Clear();
+            fpBuckets.Clear();
+            if (weights.IsEmpty)
+            {
+                CountUnweighted(labels, predictions, t, tpBuckets, fpBuckets);
+            }
+            else
+            {
+                CountWeighted(labels, predictions, weights, t, tpBuckets, fpBuckets);
+            }
+            Curve(tpBuckets, fpBuckets, data);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void CountUnweighted<TLabel, TPrediction>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
+        int t, Span<double> tpBuckets, Span<double> fpBuckets)
+        where TLabel : unmanaged
+        where TPrediction : unmanaged, IFloatingPointIeee754<TPrediction>
+    {
+        int[]? rented = null;
+        try
+        {
+            // Integer counts, slot 2 × bucket + label, in two interleaved arrays so runs of equal predictions do not
+            // chain every increment on the previous one.
+            int slots = 2 * t;
+            Span<int> counts = slots <= 2 * StackThresholds ? stackalloc int[4 * StackThresholds] : (rented = ArrayPool<int>.Shared.Rent(2 * slots));
+            Span<int> countsA = counts[..slots];
+            Span<int> countsB = counts.Slice(slots, slots);
+            countsA.Clear();
+            countsB.Clear();
+            TPrediction scale = TPrediction.CreateTruncating(t - 1);
+            int i = 0;
+            for (; i + 1 < predictions.Length; i += 2)
+            {
+                countsA[2 * Bucket(predictions, i, scale) + LabelBit(labels, i)]++;
+                countsB[2 * Bucket(predictions, i + 1, scale) + LabelBit(labels, i + 1)]++;
+            }
+            if (i < predictions.Length)
+            {
+                countsA[2 * Bucket(predictions, i, scale) + LabelBit(labels, i)]++;
+            }
+            for (int j = 0; j < t; j++)
+            {
+                fpBuckets[j] = countsA[2 * j] + countsB[2 * j];
+                tpBuckets[j] = countsA[2 * j + 1] + countsB[2 * j + 1];
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void CountWeighted<TLabel, TPrediction>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
+        ReadOnlySpan<float> weights, int t, Span<double> tpBuckets, Span<double> fpBuckets)
+        where TLabel : unmanaged
+        where TPrediction : unmanaged, IFloatingPointIeee754<TPrediction>
+    {
+        TPrediction scale = TPrediction.CreateTruncating(t - 1);
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            float w = weights[i];
+            if (!float.IsFinite(w) || w < 0)
+            {
+                throw new ArgumentException($"weights[{i}] is {w}; weights must be finite and not negative.", "weights");
+            }
+            int bucket = Bucket(predictions, i, scale);
+            if (LabelBit(labels, i) == 1)
+            {
+                tpBuckets[bucket] += w;
+            }
+            else
+            {
+                fpBuckets[bucket] += w;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Bucket<TPrediction>(ReadOnlySpan<TPrediction> predictions, int i, TPrediction scale)
+        where TPrediction : unmanaged, IFloatingPointIeee754<TPrediction>
+    {
+        TPrediction p = predictions[i];
+        if (TPrediction.IsNaN(p))
+        {
+            ThrowNaNPrediction(i);
+        }
+        // Clamped like TensorBoard's summary op; the product is in the prediction's own precision, as in numpy.
+        p = TPrediction.Min(TPrediction.One, TPrediction.Max(TPrediction.Zero, p));
+        return int.CreateTruncating(TPrediction.Floor(p * scale));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LabelBit<TLabel>(ReadOnlySpan<TLabel> labels, int i)
+        where TLabel : unmanaged
+    {
+        TLabel label = labels[i];
+        if (typeof(TLabel) == typeof(bool))
+        {
+            return Unsafe.As<TLabel, bool>(ref label) ? 1 : 0;
+        }
+        if (typeof(TLabel) == typeof(float))
+        {
+            float value = Unsafe.As<TLabel, float>(ref label);
+            return value == 1f ? 1 : value == 0f ? 0 : ThrowBadLabel(i, value);
+        }
+        if (typeof(TLabel) == typeof(double))
+        {
+            double value = Unsafe.As<TLabel, double>(ref label);
+            return value == 1d ? 1 : value == 0d ? 0 : ThrowBadLabel(i, value);
+        }
+        if (typeof(TLabel) == typeof(int))
+        {
+            int value = Unsafe.As<TLabel, int>(ref label);
+            return value is 0 or 1 ? value : ThrowBadLabel(i, value);
+        }
+        throw new NotSupportedException($"Labels of type {typeof(TLabel)} are not supported.");
+    }
+
+    private static void Curve(ReadOnlySpan<double> tpBuckets, ReadOnlySpan<double> fpBuckets, Span<float> data)
+    {
+        int t = tpBuckets.Length;
+        Span<float> tpRow = data[..t], fpRow = data.Slice(t, t), tnRow = data.Slice(2 * t, t);
+        Span<float> fnRow = data.Slice(3 * t, t), precisionRow = data.Slice(4 * t, t), recallRow = data.Slice(5 * t, t);
+        // Reverse cumulative sums, accumulated from the last threshold down as numpy's cumsum of the reversed array.
+        double tp = 0, fp = 0;
+        for (int i = t - 1; i >= 0; i--)
+        {
+            tp += tpBuckets[i];
+            fp += fpBuckets[i];
+            tpRow[i] = (float)tp;
+            fpRow[i] = (float)fp;
+        }
+        double totalTp = tp, totalFp = fp;
+        tp = 0;
+        fp = 0;
+        for (int i = t - 1; i >= 0; i--)
+        {
+            tp += tpBuckets[i];
+            fp += fpBuckets[i];
+            double tn = totalFp - fp;
+            double fn = totalTp - tp;
+            tnRow[i] = (float)tn;
+            fnRow[i] = (float)fn;
+            precisionRow[i] = (float)(tp / Math.Max(MinimumCount, tp + fp));
+            recallRow[i] = (float)(tp / Math.Max(MinimumCount, tp + fn));
+        }
+    }
+
+    private static void ThrowNaNPrediction(int index) =>
+        throw new ArgumentException($"predictions[{index}] is NaN; predictions must be numbers in [0, 1].", "predictions");
+
+    private static int ThrowBadLabel(int index, double value) =>
+        throw new ArgumentException($"labels[{index}] is {value}; labels must be 0 or 1.", "labels");
+}

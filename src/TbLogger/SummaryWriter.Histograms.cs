@@ -1,0 +1,92 @@
+using System.Numerics.Tensors;
+using TbLogger.Protos;
+
+namespace TbLogger;
+
+// Histograms are counted on the caller's thread: one O(N) pass that allocates only O(buckets), so nothing of the
+// caller's data is copied or kept. The worker only wraps the small finished proto.
+public sealed partial class SummaryWriter
+{
+    private long _nonFiniteHistogramValues;
+
+    /// <summary>NaN and infinite values that <c>AddHistogram</c> skipped so far (they are in no statistic and no bucket).</summary>
+    public long NonFiniteHistogramValues => Interlocked.Read(ref _nonFiniteHistogramValues);
+
+    /// <summary>
+    /// Logs a histogram of <paramref name="values"/> (histograms and distributions dashboards), like PyTorch's
+    /// <c>add_histogram</c>. NaN and infinities are skipped and counted in <see cref="NonFiniteHistogramValues"/>.
+    /// </summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="values">At least one value; not kept after the call returns.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="bins">Bucket edges; <c>default</c> is TensorFlow's exponential scheme.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException"><paramref name="values"/> is empty or the tag is invalid.</exception>
+    public bool AddHistogram(string tag, ReadOnlySpan<float> values, long step, HistogramBins bins = default, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(tag);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var histogram = Summaries.MakeHistogram(values, bins, out int nonFinite);
+        return EnqueueHistogram(tag, histogram, nonFinite, step, wallTime);
+    }
+
+    /// <inheritdoc cref="AddHistogram(string, ReadOnlySpan{float}, long, HistogramBins, DateTimeOffset?)"/>
+    public bool AddHistogram(string tag, ReadOnlySpan<double> values, long step, HistogramBins bins = default, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(tag);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var histogram = Summaries.MakeHistogram(values, bins, out int nonFinite);
+        return EnqueueHistogram(tag, histogram, nonFinite, step, wallTime);
+    }
+
+    /// <summary>Logs a histogram of every element of a tensor of any shape (dense or strided).</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="values">At least one element.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="bins">Bucket edges; <c>default</c> is TensorFlow's exponential scheme.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
+    public bool AddHistogram(string tag, ReadOnlyTensorSpan<float> values, long step, HistogramBins bins = default, DateTimeOffset? wallTime = null)
+    {
+        using var flat = new TensorFlattening<float>(values);
+        return AddHistogram(tag, flat.Span, step, bins, wallTime);
+    }
+
+    /// <inheritdoc cref="AddHistogram(string, ReadOnlyTensorSpan{float}, long, HistogramBins, DateTimeOffset?)"/>
+    public bool AddHistogram(string tag, ReadOnlyTensorSpan<double> values, long step, HistogramBins bins = default, DateTimeOffset? wallTime = null)
+    {
+        using var flat = new TensorFlattening<double>(values);
+        return AddHistogram(tag, flat.Span, step, bins, wallTime);
+    }
+
+    /// <summary>Logs a histogram from precomputed statistics and buckets (PyTorch's <c>add_histogram_raw</c>).</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="min">The smallest value.</param>
+    /// <param name="max">The largest value.</param>
+    /// <param name="num">The number of values.</param>
+    /// <param name="sum">The sum of the values.</param>
+    /// <param name="sumSquares">The sum of their squares.</param>
+    /// <param name="bucketLimits">Right edges, strictly increasing.</param>
+    /// <param name="bucketCounts">Counts, as many as <paramref name="bucketLimits"/>.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException">See <see cref="Summaries.HistogramRaw"/>.</exception>
+    public bool AddHistogramRaw(string tag, double min, double max, double num, double sum, double sumSquares,
+        ReadOnlySpan<double> bucketLimits, ReadOnlySpan<double> bucketCounts, long step, DateTimeOffset? wallTime = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var summary = Summaries.HistogramRaw(tag, min, max, num, sum, sumSquares, bucketLimits, bucketCounts);
+        return _main.WriteEvent(new Event { WallTime = WallTimeOf(wallTime), Step = step, Summary = summary });
+    }
+
+    private bool EnqueueHistogram(string tag, HistogramProto histogram, int nonFinite, long step, DateTimeOffset? wallTime)
+    {
+        if (nonFinite > 0)
+        {
+            Interlocked.Add(ref _nonFiniteHistogramValues, nonFinite);
+        }
+        return _main.EnqueueSummary(() => Summaries.Histogram(tag, histogram), step, WallTimeOf(wallTime));
+    }
+}
