@@ -22,7 +22,7 @@ public sealed partial class SummaryWriter
     {
         var summary = Summaries.Audio(tag, samples, sampleRate, channels);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(() => summary, step, WallTimeOf(wallTime));
+        return _main.EnqueueSummary(tag, () => summary, step, WallTimeOf(wallTime));
     }
 
     /// <summary>Logs mono audio: <see cref="AddAudio(string, ReadOnlySpan{float}, int, int, long, DateTimeOffset?)"/> with one channel.</summary>
@@ -50,6 +50,6 @@ public sealed partial class SummaryWriter
     {
         var summary = Summaries.Audio(tag, samples, sampleRate);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(() => summary, step, WallTimeOf(wallTime));
+        return _main.EnqueueSummary(tag, () => summary, step, WallTimeOf(wallTime));
     }
 }

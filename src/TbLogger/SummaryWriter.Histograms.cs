@@ -87,6 +87,6 @@ public sealed partial class SummaryWriter
         {
             Interlocked.Add(ref _nonFiniteHistogramValues, nonFinite);
         }
-        return _main.EnqueueSummary(() => Summaries.Histogram(tag, histogram), step, WallTimeOf(wallTime));
+        return _main.EnqueueSummary(tag, () => Summaries.Histogram(tag, histogram), step, WallTimeOf(wallTime));
     }
 }

@@ -153,7 +153,7 @@ public sealed partial class SummaryWriter
     {
         var summary = Summaries.ImageEncoded(tag, encoded);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(() => summary, step, WallTimeOf(wallTime));
+        return _main.EnqueueSummary(tag, () => summary, step, WallTimeOf(wallTime));
     }
 
     private static ImageOptions ValidImageOptions(ImageOptions? options)
@@ -168,6 +168,6 @@ public sealed partial class SummaryWriter
         // Every check happens here, so the deferred encoding cannot fail on the writer's thread.
         Summaries.CheckImageSize(pixels, options, parameterName);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(() => Summaries.ImageFromPixels(tag, pixels, options), step, WallTimeOf(wallTime));
+        return _main.EnqueueSummary(tag, () => Summaries.ImageFromPixels(tag, pixels, options), step, WallTimeOf(wallTime));
     }
 }

@@ -78,5 +78,5 @@ public sealed partial class SummaryWriter
     }
 
     private bool EnqueuePrCurve(string tag, float[] data, int numThresholds, long step, DateTimeOffset? wallTime) =>
-        _main.EnqueueSummary(() => Summaries.PrCurveSummary(tag, data, numThresholds), step, WallTimeOf(wallTime));
+        _main.EnqueueSummary(tag, () => Summaries.PrCurveSummary(tag, data, numThresholds), step, WallTimeOf(wallTime));
 }

@@ -164,9 +164,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     internal bool EnqueueScalar(string tag, double value, long step, double wallTime, ScalarEncoding encoding) =>
         Enqueue(PendingEvent.Scalar(tag, value, step, wallTime, encoding), wake: false, tag, step);
 
-    internal bool EnqueueSummary(Func<Summary> build, long step, double wallTime) =>
-        Enqueue(PendingEvent.Deferred(build, step, wallTime), wake: true, null, step);
-
     /// <summary>Queues a summary built on the worker thread; <paramref name="tag"/> is its tag, for step tracking.</summary>
     internal bool EnqueueSummary(string tag, Func<Summary> build, long step, double wallTime) =>
         Enqueue(PendingEvent.Deferred(build, step, wallTime), wake: true, tag, step);
