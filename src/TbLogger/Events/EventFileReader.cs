@@ -25,7 +25,15 @@ public sealed class EventFileReader : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         _options = options ?? TfRecordReaderOptions.Default;
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-        _records = new TfRecordReader(stream, _options, path);
+        try
+        {
+            _records = new TfRecordReader(stream, _options, path);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
         Path = path;
     }
 
@@ -64,10 +72,12 @@ public sealed class EventFileReader : IDisposable
             }
             catch (InvalidProtocolBufferException ex)
             {
+                var corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
                 if (!_options.SkipCorruptRecords)
                 {
-                    throw new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
+                    throw corrupt;
                 }
+                _options.OnCorruptRecord?.Invoke(corrupt);
                 _invalidSkipped++;
             }
         }
@@ -90,10 +100,16 @@ public sealed class EventFileReader : IDisposable
     /// <param name="pollInterval">How often to look for new records (default 200 ms).</param>
     /// <param name="cancellationToken">Ends the sequence (without throwing) when cancelled.</param>
     /// <returns>The events as they appear.</returns>
-    public async IAsyncEnumerable<Event> FollowAsync(TimeSpan? pollInterval = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Event> FollowAsync(TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
     {
+        // Checked here, not in the iterator, so a bad interval fails at the call rather than at the first MoveNextAsync.
         TimeSpan interval = pollInterval ?? TimeSpan.FromMilliseconds(200);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(pollInterval));
+        return FollowCore(interval, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<Event> FollowCore(TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             while (TryReadNext(out Event value))

@@ -23,7 +23,7 @@ internal sealed class StepTracker
     /// TensorBoard discards a resumed run's earlier points at steps &gt;= the purge step, but keeps those below it;
     /// so after a purge at p, tracking starts as if every tag had been written at p - 1.
     /// </param>
-    public StepTracker(long? purgeStep) => _floor = purgeStep is long p ? p - 1 : long.MinValue;
+    public StepTracker(long? purgeStep) => _floor = purgeStep is long p && p != long.MinValue ? p - 1 : long.MinValue;
 
     /// <summary>Writes that repeated or went back, reported or not.</summary>
     public long Violations { get; private set; }

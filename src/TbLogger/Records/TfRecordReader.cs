@@ -36,6 +36,8 @@ public sealed class TfRecordReader : IDisposable
         _leaveOpen = leaveOpen;
         _options = options ?? TfRecordReaderOptions.Default;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxRecordLength, "options.MaxRecordLength");
+        // A record lives in one array, framing included.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.MaxRecordLength, Array.MaxLength - TfRecordWriter.FramingOverhead, "options.MaxRecordLength");
         SourceName = sourceName;
         Position = stream.CanSeek ? stream.Position : 0;
     }
@@ -148,14 +150,8 @@ public sealed class TfRecordReader : IDisposable
             TruncatedAt = null;
             return false;
         }
-        if (_resynchronizing)
-        {
-            // The tail of a corrupt stretch, not a record cut short: it was never going to verify.
-            SkipBytes(available);
-            IsTruncated = false;
-            TruncatedAt = null;
-            return false;
-        }
+        // Also while resynchronising: the bytes left may be the start of a good record that is still being written,
+        // so they stay unread and the next call scans on from here once more data has arrived.
         IsTruncated = true;
         TruncatedAt = recordOffset;
         return false;
@@ -166,6 +162,11 @@ public sealed class TfRecordReader : IDisposable
         if (!_options.SkipCorruptRecords)
         {
             throw new TfRecordCorruptException(SourceName, offset, corruption, detail);
+        }
+        if (!_resynchronizing)
+        {
+            // Inside a corrupt stretch every byte fails again; report the stretch once, where it starts.
+            _options.OnCorruptRecord?.Invoke(new TfRecordCorruptException(SourceName, offset, corruption, detail));
         }
         if (corruption != TfRecordCorruption.DataCrcMismatch && !_resynchronizing)
         {

@@ -15,7 +15,14 @@ public sealed record TfRecordReaderOptions
     public bool SkipCorruptRecords { get; init; }
 
     /// <summary>
-    /// Largest record length accepted (default 256 MiB). A longer length is corruption, never an allocation.
+    /// Largest record length accepted (default 256 MiB; at most <see cref="Array.MaxLength"/> - 16). A longer length is
+    /// corruption, never an allocation.
     /// </summary>
     public long MaxRecordLength { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Called (with skipping on) for each corrupt record or corrupt stretch that is skipped, with what and where, so
+    /// a checker can report every problem without stopping at the first. Null by default.
+    /// </summary>
+    public Action<TfRecordCorruptException>? OnCorruptRecord { get; init; }
 }

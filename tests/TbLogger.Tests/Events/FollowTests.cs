@@ -77,6 +77,16 @@ public sealed class FollowTests
     }
 
     [TestMethod]
+    public void ANonPositivePollIntervalFailsAtTheCall()
+    {
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path);
+        using var reader = new EventFileReader(writer.FilePath);
+        var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => reader.FollowAsync(TimeSpan.Zero));
+        Assert.AreEqual("pollInterval", ex.ParamName);
+    }
+
+    [TestMethod]
     public void ARecordThatIsNotAnEventIsReportedAsInvalidPayloadWithItsOffset()
     {
         using var dir = new TempDirectory();
@@ -91,8 +101,10 @@ public sealed class FollowTests
         Assert.AreEqual(16L + new Event { FileVersion = "brain.Event:2" }.CalculateSize(), ex.Offset);
         StringAssert.Contains(ex.Message, "3 bytes are not an Event");
 
-        using var skipping = new EventFileReader(path, new TfRecordReaderOptions { SkipCorruptRecords = true });
+        var reported = new List<TfRecordCorruptException>();
+        using var skipping = new EventFileReader(path, new TfRecordReaderOptions { SkipCorruptRecords = true, OnCorruptRecord = reported.Add });
         Assert.AreEqual(1, skipping.ReadEvents().Count());
         Assert.AreEqual(1L, skipping.SkippedRecords);
+        Assert.AreEqual(TfRecordCorruption.InvalidPayload, reported.Single().Corruption);
     }
 }

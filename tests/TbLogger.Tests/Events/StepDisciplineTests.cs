@@ -85,6 +85,17 @@ public sealed class StepDisciplineTests
     }
 
     [TestMethod]
+    public void APurgeStepAtTheSmallestLongTracksNormally()
+    {
+        using var dir = new TempDirectory();
+        var reports = new List<StepViolation>();
+        using var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { PurgeStep = long.MinValue, StepViolationHandler = reports.Add });
+        writer.AddScalar("x", 1, 0);
+        writer.AddScalar("x", 1, 1);
+        Assert.AreEqual(0, reports.Count);
+    }
+
+    [TestMethod]
     public void SubRunsTrackTheirOwnSteps()
     {
         using var dir = new TempDirectory();

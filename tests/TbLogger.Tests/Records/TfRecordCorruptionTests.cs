@@ -87,6 +87,45 @@ public sealed class TfRecordCorruptionTests
     }
 
     [TestMethod]
+    public void AGoodRecordStillBeingWrittenAfterACorruptStretchIsWaitedForNotSkipped()
+    {
+        var framedA = new byte[5 + 16];
+        TfRecordWriter.Frame("alpha"u8, framedA);
+        var framedC = new byte[5 + 16];
+        TfRecordWriter.Frame("gamma"u8, framedC);
+        var stream = new MemoryStream();
+        stream.Write(framedA);
+        stream.Write([0xEE, 0xEE, 0xEE]);  // garbage
+        stream.Write(framedC, 0, 14);     // record C, still being written
+        stream.Position = 0;
+        using var reader = new TfRecordReader(stream, new TfRecordReaderOptions { SkipCorruptRecords = true }, leaveOpen: true);
+
+        Assert.IsTrue(reader.TryReadNext(out var a));
+        CollectionAssert.AreEqual("alpha"u8.ToArray(), a.ToArray());
+        Assert.IsFalse(reader.TryReadNext(out _));
+        Assert.IsTrue(reader.IsTruncated);
+        Assert.AreEqual(3L, reader.SkippedBytes);
+        Assert.AreEqual(24L, reader.TruncatedAt);
+
+        long position = stream.Position;
+        stream.Seek(0, SeekOrigin.End);
+        stream.Write(framedC, 14, framedC.Length - 14);
+        stream.Position = position;
+        Assert.IsTrue(reader.TryReadNext(out var c));
+        CollectionAssert.AreEqual("gamma"u8.ToArray(), c.ToArray());
+        Assert.AreEqual(1L, reader.SkippedRecords);
+        Assert.IsFalse(reader.IsTruncated);
+    }
+
+    [TestMethod]
+    public void AMaxRecordLengthThatCannotFitInAnArrayIsRejected()
+    {
+        var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            new TfRecordReader(new MemoryStream(), new TfRecordReaderOptions { MaxRecordLength = 3L << 30 }));
+        Assert.AreEqual("options.MaxRecordLength", ex.ParamName);
+    }
+
+    [TestMethod]
     public void ALengthOverTheLimitIsCorruptionNotAnAllocation()
     {
         // A header claiming 2^40 bytes with a valid length CRC.
