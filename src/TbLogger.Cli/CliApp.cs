@@ -1,0 +1,58 @@
+using System.CommandLine;
+using TbLogger.Cli.Commands;
+using TbLogger.Records;
+
+namespace TbLogger.Cli;
+
+/// <summary>The tblog command line: parsing, dispatch, and the exit-code and one-line-error rules.</summary>
+internal static class CliApp
+{
+    /// <summary>Runs the tool with the given streams (tests pass their own writers).</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <param name="interactive">Force interactive output on or off; null decides from whether stdout is redirected.</param>
+    /// <param name="cancellationToken">Ends long operations (tail) cleanly.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool? interactive, CancellationToken cancellationToken)
+    {
+        var json = new Option<bool>("--json") { Description = "Write JSON instead of tables (implies plain output).", Recursive = true };
+        var root = new RootCommand("tblog: read, export, rewrite, check, watch and plot TensorBoard logs.") { json };
+        Func<ParseResult, CliOutput> output = parse => new CliOutput(stdout, stderr, interactive ?? !Console.IsOutputRedirected, parse.GetValue(json));
+        root.Subcommands.Add(LsCommand.Create(output));
+        root.Subcommands.Add(ExportCommand.Create(output));
+        root.Subcommands.Add(ReplayCommand.Create(output));
+        root.Subcommands.Add(ImportCommand.Create(output));
+        root.Subcommands.Add(VerifyCommand.Create(output));
+        root.Subcommands.Add(TailCommand.Create(output));
+        root.Subcommands.Add(PlotCommand.Create(output));
+
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"tblog: {parse.Errors[0].Message} (see tblog --help)");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"tblog: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            stderr.WriteLine($"tblog: {OneLine(ex)}");
+            return ex is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.Usage : ExitCodes.Problems;
+        }
+    }
+
+    private static string OneLine(Exception ex) => ex switch
+    {
+        TfRecordCorruptException corrupt => corrupt.Message + " Run 'tblog verify' for every problem.",
+        _ => ex.Message.ReplaceLineEndings(" "),
+    };
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+using TbLogger.Reading;
+
+namespace TbLogger.Cli.Commands;
+
+/// <summary><c>tblog tail LOGDIR [--tags]</c>: prints new scalars as they are written.</summary>
+internal static class TailCommand
+{
+    public static Command Create(Func<ParseResult, CliOutput> output)
+    {
+        var logDir = new Argument<string>("LOGDIR") { Description = "The log directory (it may be empty still)." };
+        var runs = new Option<string?>("--runs") { Description = "Runs to follow (names, globs, re:REGEX)." };
+        var tags = new Option<string?>("--tags") { Description = "Tags to follow (names, globs, re:REGEX)." };
+        var fromStart = new Option<bool>("--from-start") { Description = "Print what is already there too." };
+        var count = new Option<int?>("--count", "-n") { Description = "Exit after this many values." };
+        var timeout = new Option<double?>("--timeout") { Description = "Exit after this many seconds." };
+        var poll = new Option<int>("--poll-ms") { Description = "Polling interval in milliseconds (default 500).", DefaultValueFactory = _ => 500 };
+        var command = new Command("tail", "Follow a live log directory and print new scalars as they arrive (Ctrl+C to stop).") { logDir, runs, tags, fromStart, count, timeout, poll };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var o = output(parse);
+            string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
+            if (parse.GetValue(poll) < 1)
+            {
+                throw new UsageException("--poll-ms must be at least 1.");
+            }
+            var filter = ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), null);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (parse.GetValue(timeout) is double seconds)
+            {
+                stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }
+            int? limit = parse.GetValue(count);
+            int printed = 0;
+            var reader = new LogDirReader(dir, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(poll)) });
+            if (limit is <= 0)
+            {
+                return ExitCodes.Ok;
+            }
+            await foreach (var p in reader.WatchScalarsAsync(filter, parse.GetValue(fromStart), stop.Token).ConfigureAwait(false))
+            {
+                if (o.Json)
+                {
+                    o.WriteJson(new { run = p.Run, tag = p.Tag, step = p.Step, wall_time = p.WallTime, value = p.Value });
+                }
+                else
+                {
+                    string time = DateTimeOffset.FromUnixTimeMilliseconds((long)(p.WallTime * 1000)).ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+                    o.Out.WriteLine($"{time}  {p.Run}  {p.Tag}  step {p.Step}  {p.Value.ToString("G9", CultureInfo.InvariantCulture)}");
+                }
+                o.Out.Flush();
+                if (limit is int l && ++printed >= l)
+                {
+                    break;
+                }
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

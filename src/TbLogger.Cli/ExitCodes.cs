@@ -1,0 +1,17 @@
+namespace TbLogger.Cli;
+
+/// <summary>The tool's exit codes.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything went well.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Problems were found (verify), nothing matched, or an operation failed.</summary>
+    public const int Problems = 1;
+
+    /// <summary>The command line was wrong: unknown option, bad value, missing file or directory.</summary>
+    public const int Usage = 2;
+}
+
+/// <summary>A bad argument found after parsing (e.g. a directory that does not exist); exits with <see cref="ExitCodes.Usage"/>.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,331 @@
+using System.Buffers.Binary;
+using TbLogger.Protos;
+
+namespace TbLogger.Reading;
+
+public sealed partial class LogDirReader
+{
+    /// <summary>
+    /// Scalars from every encoding: simple_value, and one-element tensors of dtype float, double, half, bfloat16,
+    /// integers or bool. Decoded from the wire bytes without building protobuf objects.
+    /// </summary>
+    /// <param name="filter">Runs, tags, steps; null for all.</param>
+    /// <returns>A lazy sequence, run by run in name order, each run in file order.</returns>
+    public IEnumerable<ScalarPoint> ReadScalars(ReadFilter? filter = null)
+    {
+        foreach (ValueRef v in Values(filter, PluginKind.Scalars))
+        {
+            if (TryScalar(v, out double value))
+            {
+                yield return new ScalarPoint(v.Run, v.Tag, v.Step, v.WallTime, value);
+            }
+        }
+    }
+
+    internal static bool TryScalar(in ValueRef v, out double value)
+    {
+        if (v.Info.ValueField == 2)
+        {
+            value = v.Info.SimpleValue;
+            return true;
+        }
+        if (v.Info.ValueField != 8)
+        {
+            value = 0;
+            return false;
+        }
+        if (EventWire.TryReadScalarTensor(v.Payload, out value))
+        {
+            return true;
+        }
+        // Unusual layouts (repeated packed fields, ...): let the protobuf parser have the last word.
+        try
+        {
+            return TensorValues.TryScalar(TensorProto.Parser.ParseFrom(v.Payload), out value);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Images: Summary.Image values and TF2 image tensors (one record per image).</summary>
+    /// <param name="filter">Runs, tags, steps; null for all.</param>
+    /// <returns>A lazy sequence.</returns>
+    public IEnumerable<ImagePoint> ReadImages(ReadFilter? filter = null)
+    {
+        foreach (ValueRef v in Values(filter, PluginKind.Images))
+        {
+            var value = v.Parse();
+            if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Image)
+            {
+                var image = value.Image;
+                yield return new ImagePoint(v.Run, v.Tag, v.Step, v.WallTime, 0, image.Width, image.Height, image.Colorspace, image.EncodedImageString.ToByteArray());
+            }
+            else if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor && value.Tensor.StringVal.Count >= 2)
+            {
+                // TF2: [width, height, image_1, ..., image_k] as strings.
+                var strings = value.Tensor.StringVal;
+                int.TryParse(strings[0].ToStringUtf8(), out int width);
+                int.TryParse(strings[1].ToStringUtf8(), out int height);
+                for (int i = 2; i < strings.Count; i++)
+                {
+                    yield return new ImagePoint(v.Run, v.Tag, v.Step, v.WallTime, i - 2, width, height, 0, strings[i].ToByteArray());
+                }
+            }
+        }
+    }
+
+    /// <summary>Audio: Summary.Audio values and TF2 audio tensors ([k, 2]: clip, label).</summary>
+    /// <param name="filter">Runs, tags, steps; null for all.</param>
+    /// <returns>A lazy sequence.</returns>
+    public IEnumerable<AudioPoint> ReadAudio(ReadFilter? filter = null)
+    {
+        foreach (ValueRef v in Values(filter, PluginKind.Audio))
+        {
+            var value = v.Parse();
+            if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Audio)
+            {
+                var audio = value.Audio;
+                yield return new AudioPoint(v.Run, v.Tag, v.Step, v.WallTime, 0, audio.SampleRate, audio.NumChannels, audio.LengthFrames, audio.ContentType, audio.EncodedAudioString.ToByteArray());
+            }
+            else if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor)
+            {
+                var strings = value.Tensor.StringVal;
+                long[] shape = TensorValues.Shape(value.Tensor);
+                int stride = shape.Length == 2 ? (int)shape[1] : 1;
+                for (int i = 0, sample = 0; i < strings.Count; i += Math.Max(stride, 1), sample++)
+                {
+                    byte[] clip = strings[i].ToByteArray();
+                    var (rate, channels, frames) = WavInfo(clip);
+                    yield return new AudioPoint(v.Run, v.Tag, v.Step, v.WallTime, sample, rate, channels, frames, "audio/wav", clip);
+                }
+            }
+        }
+    }
+
+    /// <summary>Histograms: HistogramProto values and TF2 [k, 3] bucket tensors, with TensorBoard's bucket conversion.</summary>
+    /// <param name="filter">Runs, tags, steps; null for all.</param>
+    /// <returns>A lazy sequence.</returns>
+    public IEnumerable<HistogramPoint> ReadHistograms(ReadFilter? filter = null)
+    {
+        foreach (ValueRef v in Values(filter, PluginKind.Histograms))
+        {
+            if (ToHistogram(v) is { } histogram)
+            {
+                yield return histogram;
+            }
+        }
+    }
+
+    internal static HistogramPoint? ToHistogram(in ValueRef v)
+    {
+        var value = v.Parse();
+        if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Histo)
+        {
+            var h = value.Histo;
+            return new HistogramPoint(v.Run, v.Tag, v.Step, v.WallTime, h.Min, h.Max, h.Num, h.Sum, h.SumSquares, ServedBuckets(h));
+        }
+        if (value.ValueCase != Summary.Types.Value.ValueOneofCase.Tensor)
+        {
+            return null;
+        }
+        double[] flat = TensorValues.Doubles(value.Tensor);
+        var buckets = new HistogramBucket[flat.Length / 3];
+        for (int i = 0; i < buckets.Length; i++)
+        {
+            buckets[i] = new HistogramBucket(flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]);
+        }
+        double min = buckets.Length > 0 ? buckets[0].Left : 0;
+        double max = buckets.Length > 0 ? buckets[^1].Right : 0;
+        return new HistogramPoint(v.Run, v.Tag, v.Step, v.WallTime, min, max, buckets.Sum(b => b.Count), double.NaN, double.NaN, buckets);
+    }
+
+    /// <summary>TensorBoard's conversion of a HistogramProto: trim empty edge buckets; edges min, inner limits, max.</summary>
+    internal static HistogramBucket[] ServedBuckets(HistogramProto histogram)
+    {
+        var counts = histogram.Bucket;
+        var limits = histogram.BucketLimit;
+        int first = 0;
+        while (first < counts.Count && counts[first] == 0)
+        {
+            first++;
+        }
+        int last = counts.Count - 1;
+        while (last >= first && counts[last] == 0)
+        {
+            last--;
+        }
+        if (first > last)
+        {
+            return [];
+        }
+        var result = new HistogramBucket[last - first + 1];
+        for (int i = first; i <= last; i++)
+        {
+            double left = i == first ? histogram.Min : limits[i - 1];
+            double right = i == last ? histogram.Max : limits[i];
+            result[i - first] = new HistogramBucket(left, right, counts[i]);
+        }
+        return result;
+    }
+
+    /// <summary>PR curves: the plugin's [6, T] float tensors as typed rows.</summary>
+    /// <param name="filter">Runs, tags, steps; null for all.</param>
+    /// <returns>A lazy sequence.</returns>
+    public IEnumerable<PrCurvePoint> ReadPrCurves(ReadFilter? filter = null)
+    {
+        var thresholds = new Dictionary<(string, string), int>();
+        foreach (ValueRef v in Values(filter, PluginKind.PrCurves))
+        {
+            if (ToPrCurve(v, thresholds) is { } curve)
+            {
+                yield return curve;
+            }
+        }
+    }
+
+    /// <summary>Decodes a PR curve; <paramref name="thresholds"/> remembers num_thresholds, which TensorFlow writes only with a tag's first value.</summary>
+    internal static PrCurvePoint? ToPrCurve(in ValueRef v, Dictionary<(string, string), int>? thresholds)
+    {
+        int? declared = v.Info.ContentStart >= 0 ? PluginContent.PrNumThresholds(v.Content) : null;
+        if (declared is int d && thresholds is not null)
+        {
+            thresholds[(v.Run, v.Tag)] = d;
+        }
+        var value = v.Parse();
+        if (value.ValueCase != Summary.Types.Value.ValueOneofCase.Tensor)
+        {
+            return null;
+        }
+        double[] flat = TensorValues.Doubles(value.Tensor);
+        if (flat.Length % 6 != 0)
+        {
+            throw new FormatException($"PR curve '{v.Tag}' at step {v.Step} in '{v.File}' has {flat.Length} values, not a [6, T] tensor.");
+        }
+        int width = flat.Length / 6;
+        float[][] rows = new float[6][];
+        for (int r = 0; r < 6; r++)
+        {
+            rows[r] = new float[width];
+            for (int c = 0; c < width; c++)
+            {
+                rows[r][c] = (float)flat[r * width + c];
+            }
+        }
+        int numThresholds = declared ?? (thresholds is not null && thresholds.TryGetValue((v.Run, v.Tag), out int n) ? n : width);
+        return new PrCurvePoint(v.Run, v.Tag, v.Step, v.WallTime, numThresholds, rows[0], rows[1], rows[2], rows[3], rows[4], rows[5]);
+    }
+
+    /// <summary>Text: string tensors of the text plugin.</summary>
+    /// <param name="filter">Runs, tags, steps; null for all.</param>
+    /// <returns>A lazy sequence.</returns>
+    public IEnumerable<TextPoint> ReadText(ReadFilter? filter = null)
+    {
+        foreach (ValueRef v in Values(filter, PluginKind.Text))
+        {
+            var value = v.Parse();
+            if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor)
+            {
+                yield return new TextPoint(v.Run, v.Tag, v.Step, v.WallTime, TensorValues.Shape(value.Tensor), TensorValues.Strings(value.Tensor));
+            }
+        }
+    }
+
+    /// <summary>The custom scalars layouts (tag "custom_scalars__config__"), one per run that declares one (the last wins).</summary>
+    /// <param name="filter">Runs; null for all.</param>
+    /// <returns>The layouts, by run name.</returns>
+    public IReadOnlyList<CustomScalarLayout> ReadCustomScalarLayouts(ReadFilter? filter = null)
+    {
+        var layouts = new SortedDictionary<string, CustomScalarLayout>(StringComparer.Ordinal);
+        foreach (ValueRef v in Values(filter, PluginKind.CustomScalars))
+        {
+            var value = v.Parse();
+            if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor && value.Tensor.StringVal.Count == 1)
+            {
+                layouts[v.Run] = PluginContent.Layout(v.Run, v.Step, value.Tensor.StringVal[0].Span);
+            }
+        }
+        return [.. layouts.Values];
+    }
+
+    /// <summary>The hparams experiment (from <c>_hparams_/experiment</c>), the last one found, or null.</summary>
+    /// <param name="filter">Runs; null for all.</param>
+    /// <returns>The experiment, or null.</returns>
+    public HParamsExperiment? ReadHParamsExperiment(ReadFilter? filter = null)
+    {
+        HParamsExperiment? experiment = null;
+        foreach (ValueRef v in Values(filter, PluginKind.HParams))
+        {
+            if (PluginContent.HParamsData(v.Content) is { DataCase: Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment } data)
+            {
+                experiment = PluginContent.Experiment(v.Run, data.Experiment);
+            }
+        }
+        return experiment;
+    }
+
+    /// <summary>
+    /// The hparams sessions: one per run with <c>_hparams_/session_start_info</c>, with its status and the last value
+    /// of each experiment metric logged in that run or its group sub-run (TensorBoard's hparams plugin does the same).
+    /// </summary>
+    /// <param name="filter">Runs; null for all.</param>
+    /// <returns>The sessions, by run name.</returns>
+    public IReadOnlyList<HParamsSession> ReadHParamsSessions(ReadFilter? filter = null)
+    {
+        HParamsExperiment? experiment = null;
+        var starts = new SortedDictionary<string, (SortedDictionary<string, object?> HParams, string Group, double Start)>(StringComparer.Ordinal);
+        var ends = new Dictionary<string, (string Status, double End)>(StringComparer.Ordinal);
+        foreach (ValueRef v in Values(filter is null ? null : filter with { Tags = null, Steps = default }, PluginKind.HParams))
+        {
+            var data = PluginContent.HParamsData(v.Content);
+            switch (data?.DataCase)
+            {
+                case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment:
+                    experiment = PluginContent.Experiment(v.Run, data.Experiment);
+                    break;
+                case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionStartInfo:
+                    starts[v.Run] = PluginContent.SessionStart(data.SessionStartInfo);
+                    break;
+                case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionEndInfo:
+                    ends[v.Run] = PluginContent.SessionEnd(data.SessionEndInfo);
+                    break;
+            }
+        }
+        var sessions = new List<HParamsSession>();
+        foreach (var (run, start) in starts)
+        {
+            var metrics = new SortedDictionary<string, (long, double)>(StringComparer.Ordinal);
+            if (experiment is not null && experiment.Metrics.Count > 0)
+            {
+                var wanted = experiment.Metrics.ToDictionary(m => (m.Group.Length == 0 ? run : run + "/" + m.Group, m.Tag), m => m.Tag);
+                string escaped = System.Text.RegularExpressions.Regex.Escape(run);
+                var scalars = ReadScalars(new ReadFilter { Runs = TagFilter.Regex("^" + escaped + "(/.*)?$"), Tags = TagFilter.Exact([.. wanted.Values.Distinct()]) });
+                foreach (ScalarPoint p in scalars)
+                {
+                    if (wanted.TryGetValue((p.Run, p.Tag), out string? tag))
+                    {
+                        metrics[tag] = (p.Step, p.Value);
+                    }
+                }
+            }
+            var end = ends.TryGetValue(run, out var e) ? e : (Status: (string?)null, End: 0d);
+            sessions.Add(new HParamsSession(run, start.Group, start.HParams, end.Status, start.Start, end.End, metrics));
+        }
+        return sessions;
+    }
+
+    private static (float Rate, long Channels, long Frames) WavInfo(ReadOnlySpan<byte> wav)
+    {
+        // RIFF/WAVE with the canonical 'fmt ' chunk first: enough for what TensorFlow's audio summaries encode.
+        if (wav.Length < 44 || !wav[..4].SequenceEqual("RIFF"u8) || !wav.Slice(8, 4).SequenceEqual("WAVE"u8))
+        {
+            return (0, 0, 0);
+        }
+        int channels = BinaryPrimitives.ReadUInt16LittleEndian(wav[22..]);
+        int rate = BinaryPrimitives.ReadInt32LittleEndian(wav[24..]);
+        int blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(wav[32..]);
+        int dataBytes = BinaryPrimitives.ReadInt32LittleEndian(wav[40..]);
+        return (rate, channels, blockAlign == 0 ? 0 : dataBytes / blockAlign);
+    }
+}

@@ -1,0 +1,149 @@
+using TbLogger.Protos;
+
+namespace TbLogger.Reading;
+
+/// <summary>
+/// Reads a TensorBoard log directory as TensorBoard does: every directory holding event files is a run (named by its
+/// path relative to the log directory), a run's files are read in file-name order, and orphaned data is purged
+/// (<see cref="LogDirReaderOptions.PurgeOrphanedData"/>). Reading streams: typed reads (<see cref="ReadScalars"/>,
+/// <see cref="ReadImages"/>, ...) hold one record at a time, plus one small first pass per run that finds purges.
+/// Truncated tails end a file quietly; corrupt records follow <see cref="LogDirReaderOptions.RecordOptions"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// var reader = new LogDirReader("runs");
+/// foreach (var p in reader.ReadScalars(new ReadFilter { Tags = TagFilter.Glob("train/*"), Steps = StepRange.Parse("100:") }))
+///     Console.WriteLine($"{p.Run} {p.Tag} {p.Step} {p.Value}");
+/// </code>
+/// </example>
+public sealed partial class LogDirReader
+{
+    /// <summary>Creates a reader; nothing is read until a method is called, and each call sees the directory as it is then.</summary>
+    /// <param name="logDirectory">The log directory (itself a run when it holds event files).</param>
+    /// <param name="options">Reading options; null for <see cref="LogDirReaderOptions.Default"/>.</param>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    public LogDirReader(string logDirectory, LogDirReaderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
+        if (!Directory.Exists(logDirectory))
+        {
+            throw new DirectoryNotFoundException($"Log directory '{logDirectory}' does not exist.");
+        }
+        LogDirectory = Path.GetFullPath(logDirectory);
+        Options = options ?? LogDirReaderOptions.Default;
+        ArgumentNullException.ThrowIfNull(Options.RecordOptions, "options.RecordOptions");
+    }
+
+    /// <summary>The log directory's full path.</summary>
+    public string LogDirectory { get; }
+
+    /// <summary>The options.</summary>
+    public LogDirReaderOptions Options { get; }
+
+    /// <summary>The runs, sorted by name.</summary>
+    /// <param name="runs">Which runs; null for all.</param>
+    /// <returns>The runs found now.</returns>
+    public IReadOnlyList<RunInfo> GetRuns(TagFilter? runs = null) => RunDiscovery.Discover(LogDirectory, runs);
+
+    /// <summary>
+    /// Every event of <paramref name="run"/> that TensorBoard keeps, parsed, in file order: events purged by a later
+    /// SessionLog START are skipped and purged values are removed from their summaries. Non-summary events
+    /// (file_version, session logs, graphs) are included.
+    /// </summary>
+    /// <param name="run">A run from <see cref="GetRuns"/>.</param>
+    /// <returns>A lazy sequence.</returns>
+    public IEnumerable<RunEvent> ReadEvents(RunInfo run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        PurgePlan plan = Options.PurgeOrphanedData ? PurgePlan.Build(run, Options) : PurgePlan.None;
+        foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions))
+        {
+            Event value;
+            try
+            {
+                value = Event.Parser.ParseFrom(record.Data.Span);
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException ex)
+            {
+                if (!Options.RecordOptions.SkipCorruptRecords)
+                {
+                    throw new Records.TfRecordCorruptException(record.File, record.Offset, Records.TfRecordCorruption.InvalidPayload, ex.Message, ex);
+                }
+                continue;
+            }
+            if (value.WhatCase == Event.WhatOneofCase.Summary && !plan.IsEmpty)
+            {
+                if (plan.IsEventPurged(record.Ordinal, value.Step))
+                {
+                    continue;
+                }
+                for (int i = value.Summary.Value.Count - 1; i >= 0; i--)
+                {
+                    if (plan.IsTagPurged(value.Summary.Value[i].Tag, record.Ordinal, value.Step))
+                    {
+                        value.Summary.Value.RemoveAt(i);
+                    }
+                }
+            }
+            yield return new RunEvent(run.Name, value, record.File, record.Offset);
+        }
+    }
+
+    /// <summary>The values selected by <paramref name="filter"/>, after purges, with their plugin resolved.</summary>
+    internal IEnumerable<ValueRef> Values(ReadFilter? filter, PluginKind? kind)
+    {
+        filter ??= ReadFilter.All;
+        var tags = new Utf8StringCache();
+        foreach (RunInfo run in GetRuns(filter.Runs))
+        {
+            PurgePlan plan = Options.PurgeOrphanedData ? PurgePlan.Build(run, Options) : PurgePlan.None;
+            var plugins = new TagPlugins();
+            foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions))
+            {
+                EventHeader header = record.Header;
+                if (header.Kind != EventKind.Summary)
+                {
+                    continue;
+                }
+                bool inRange = filter.Steps.Contains(header.Step) && !plan.IsEventPurged(record.Ordinal, header.Step);
+                int pos = 0;
+                while (true)
+                {
+                    if (!TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags))
+                    {
+                        break;
+                    }
+                    if (filter.Tags is { } tagFilter && !tagFilter.IsMatch(tag!))
+                    {
+                        continue;
+                    }
+                    // Resolve before the step and purge checks: a tag's metadata may come with a step that is filtered out.
+                    var (plugin, pluginKind) = plugins.Resolve(tag!, record.Data.Span.Slice(header.PayloadStart + start, length), info);
+                    if (!inRange || (kind is { } wanted && wanted != pluginKind) || plan.IsTagPurged(tag!, record.Ordinal, header.Step))
+                    {
+                        continue;
+                    }
+                    yield return new ValueRef(run.Name, tag!, plugin, pluginKind, record, header.PayloadStart + start, length, info);
+                }
+            }
+        }
+    }
+
+    private static bool TryNextValue(in RecordRef record, ref int pos, out int start, out int length, out ValueInfo info, out string? tag, Utf8StringCache tags)
+    {
+        ReadOnlySpan<byte> summary = record.Data.Span.Slice(record.Header.PayloadStart, record.Header.PayloadLength);
+        info = default;
+        tag = null;
+        while (EventWire.TryNextValue(summary, ref pos, out start, out length))
+        {
+            ReadOnlySpan<byte> value = summary.Slice(start, length);
+            if (EventWire.TryReadValue(value, out info))
+            {
+                tag = tags.Get(value.Slice(info.TagStart, info.TagLength));
+                return true;
+            }
+        }
+        start = length = 0;
+        return false;
+    }
+}

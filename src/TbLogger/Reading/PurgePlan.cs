@@ -1,0 +1,115 @@
+namespace TbLogger.Reading;
+
+/// <summary>
+/// TensorBoard's orphaned-data purges for one run, found in a first pass so that the second pass can stream: each
+/// mark says "events before record <c>Ordinal</c> with step &gt;= <c>Step</c> are dropped" (for every tag after a
+/// SessionLog START, for the event's own tags after an out-of-order step in files without file_version 2).
+/// </summary>
+internal sealed class PurgePlan
+{
+    public static readonly PurgePlan None = new([], new Dictionary<string, List<(long, long)>>());
+
+    private readonly long[] _ordinals;
+    private readonly long[] _minStepFrom;
+    private readonly Dictionary<string, (long[] Ordinals, long[] MinStepFrom)> _byTag;
+
+    private PurgePlan(List<(long Ordinal, long Step)> all, Dictionary<string, List<(long, long)>> byTag)
+    {
+        (_ordinals, _minStepFrom) = Suffix(all);
+        _byTag = byTag.ToDictionary(p => p.Key, p => Suffix(p.Value), StringComparer.Ordinal);
+    }
+
+    public bool IsEmpty => _ordinals.Length == 0 && _byTag.Count == 0;
+
+    public int Marks => _ordinals.Length + _byTag.Values.Sum(t => t.Ordinals.Length);
+
+    /// <summary>True when a later START purges an event at <paramref name="ordinal"/> with <paramref name="step"/>.</summary>
+    public bool IsEventPurged(long ordinal, long step) => IsPurged(_ordinals, _minStepFrom, ordinal, step);
+
+    /// <summary>True when a later out-of-order event of the same tag purges this value.</summary>
+    public bool IsTagPurged(string tag, long ordinal, long step) =>
+        _byTag.Count > 0 && _byTag.TryGetValue(tag, out var marks) && IsPurged(marks.Ordinals, marks.MinStepFrom, ordinal, step);
+
+    public static PurgePlan Build(RunInfo run, LogDirReaderOptions options)
+    {
+        var all = new List<(long, long)>();
+        var byTag = new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal);
+        double? fileVersion = null;
+        long mostRecentStep = -1;
+        var tags = new Utf8StringCache();
+        foreach (RecordRef record in RunRecords.Enumerate(run, options.RecordOptions))
+        {
+            EventHeader header = record.Header;
+            if (header.Kind == EventKind.FileVersion)
+            {
+                fileVersion = ParseFileVersion(record.Data.Span.Slice(header.PayloadStart, header.PayloadLength));
+            }
+            if (fileVersion >= 2)
+            {
+                if (header.Kind == EventKind.SessionLog && header.SessionStatus == EventWire.SessionStart)
+                {
+                    all.Add((record.Ordinal, header.Step));
+                }
+            }
+            else if (header.Kind == EventKind.Summary && header.Step < mostRecentStep)
+            {
+                ReadOnlySpan<byte> summary = record.Data.Span.Slice(header.PayloadStart, header.PayloadLength);
+                int pos = 0;
+                while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
+                {
+                    if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info))
+                    {
+                        string tag = tags.Get(summary.Slice(start + info.TagStart, info.TagLength));
+                        if (!byTag.TryGetValue(tag, out var list))
+                        {
+                            byTag[tag] = list = [];
+                        }
+                        list.Add((record.Ordinal, header.Step));
+                    }
+                }
+            }
+            if (header.Kind == EventKind.Summary)
+            {
+                mostRecentStep = header.Step;
+            }
+        }
+        return all.Count == 0 && byTag.Count == 0 ? None : new PurgePlan(all, byTag);
+    }
+
+    /// <summary>"brain.Event:2" → 2; TensorBoard treats an unparsable version as absent.</summary>
+    internal static double? ParseFileVersion(ReadOnlySpan<byte> text)
+    {
+        int colon = text.LastIndexOf((byte)':');
+        return colon >= 0 && double.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double version)
+            ? version
+            : null;
+    }
+
+    private static (long[] Ordinals, long[] MinStepFrom) Suffix(List<(long Ordinal, long Step)> marks)
+    {
+        var ordinals = new long[marks.Count];
+        var minFrom = new long[marks.Count];
+        long min = long.MaxValue;
+        for (int i = marks.Count - 1; i >= 0; i--)
+        {
+            ordinals[i] = marks[i].Ordinal;
+            min = Math.Min(min, marks[i].Step);
+            minFrom[i] = min;
+        }
+        return (ordinals, minFrom);
+    }
+
+    private static bool IsPurged(long[] ordinals, long[] minStepFrom, long ordinal, long step)
+    {
+        if (ordinals.Length == 0)
+        {
+            return false;
+        }
+        int index = Array.BinarySearch(ordinals, ordinal + 1);
+        if (index < 0)
+        {
+            index = ~index;
+        }
+        return index < ordinals.Length && step >= minStepFrom[index];
+    }
+}

@@ -1,0 +1,44 @@
+using TbLogger.Records;
+
+namespace TbLogger.Reading;
+
+/// <summary>Streams the event records of a run's files in order, decoding only each event's header.</summary>
+internal static class RunRecords
+{
+    public static IEnumerable<RecordRef> Enumerate(RunInfo run, TfRecordReaderOptions options)
+    {
+        long ordinal = 0;
+        foreach (string file in run.Files)
+        {
+            FileStream stream;
+            try
+            {
+                stream = OpenShared(file);
+            }
+            catch (FileNotFoundException)
+            {
+                // Deleted between discovery and reading (e.g. a rotated file): TensorBoard skips it too.
+                continue;
+            }
+            using var reader = new TfRecordReader(stream, options, file);
+            while (reader.TryReadNext(out ReadOnlyMemory<byte> data))
+            {
+                long offset = reader.Position - data.Length - TfRecordWriter.FramingOverhead;
+                if (!EventWire.TryReadHeader(data.Span, out EventHeader header))
+                {
+                    if (!options.SkipCorruptRecords)
+                    {
+                        throw new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, $"{data.Length} bytes are not an Event");
+                    }
+                    ordinal++;
+                    continue;
+                }
+                yield return new RecordRef(file, offset, ordinal++, data, header);
+            }
+        }
+    }
+
+    /// <summary>Opens for reading while writers keep writing (and may delete or rename).</summary>
+    public static FileStream OpenShared(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+}

@@ -1,0 +1,106 @@
+using TbLogger.Records;
+
+namespace TbLogger.Reading;
+
+/// <summary>How <see cref="LogRepair"/> treats a damaged file.</summary>
+public enum RepairMode
+{
+    /// <summary>Keep each file up to its last good record before the first problem (default).</summary>
+    Truncate,
+
+    /// <summary>Keep every record that verifies and decodes, skipping the damaged ones.</summary>
+    Salvage,
+}
+
+/// <summary>Writes a clean copy of a log directory from a <see cref="VerifyReport"/>; the input is never modified.</summary>
+public static class LogRepair
+{
+    /// <summary>Copies the log directory to <paramref name="outputDirectory"/>, repairing damaged event files.</summary>
+    /// <param name="report">A report from <see cref="LogVerifier.Verify"/>.</param>
+    /// <param name="outputDirectory">A new or empty directory outside the log directory.</param>
+    /// <param name="mode">What to keep of a damaged file.</param>
+    /// <returns>How many event files were repaired.</returns>
+    /// <exception cref="IOException">The output exists and is not empty, or lies inside the log directory.</exception>
+    public static int Repair(VerifyReport report, string outputDirectory, RepairMode mode = RepairMode.Truncate)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        string output = Path.GetFullPath(outputDirectory);
+        string input = Path.GetFullPath(report.LogDirectory);
+        if (IsSameOrInside(output, input))
+        {
+            throw new IOException($"The repair output '{outputDirectory}' must not be the log directory or inside it.");
+        }
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            throw new IOException($"The repair output '{outputDirectory}' already exists and is not empty.");
+        }
+        var damaged = report.Files.Where(f => f.Problems.Count > 0).ToDictionary(f => Path.GetFullPath(f.File), StringComparer.Ordinal);
+        int repaired = 0;
+        foreach (string source in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(output, Path.GetRelativePath(input, source));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (!damaged.TryGetValue(source, out var file))
+            {
+                File.Copy(source, target);
+                continue;
+            }
+            repaired++;
+            if (mode == RepairMode.Truncate)
+            {
+                CopyPrefix(source, target, file.GoodPrefixLength);
+            }
+            else
+            {
+                Salvage(source, target);
+            }
+        }
+        return repaired;
+    }
+
+    private static void CopyPrefix(string source, string target, long length)
+    {
+        using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var to = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+        byte[] buffer = new byte[81920];
+        long left = length;
+        while (left > 0)
+        {
+            int read = from.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0)
+            {
+                break;
+            }
+            to.Write(buffer, 0, read);
+            left -= read;
+        }
+    }
+
+    private static void Salvage(string source, string target)
+    {
+        using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new TfRecordReader(from, new TfRecordReaderOptions { SkipCorruptRecords = true }, source);
+        using var to = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+        using var writer = new TfRecordWriter(to);
+        while (reader.TryReadNext(out ReadOnlyMemory<byte> record))
+        {
+            try
+            {
+                Protos.Event.Parser.ParseFrom(record.Span);
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException)
+            {
+                continue;
+            }
+            writer.Write(record.Span);
+        }
+    }
+
+    private static bool IsSameOrInside(string path, string directory)
+    {
+        string dir = Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar;
+        return string.Equals(Path.TrimEndingDirectorySeparator(path), Path.TrimEndingDirectorySeparator(directory), StringComparison.Ordinal) ||
+               path.StartsWith(dir, StringComparison.Ordinal);
+    }
+}

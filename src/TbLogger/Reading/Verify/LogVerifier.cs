@@ -1,0 +1,134 @@
+using Google.Protobuf;
+using TbLogger.Protos;
+using TbLogger.Records;
+
+namespace TbLogger.Reading;
+
+/// <summary>
+/// Checks every record of every event file of a log directory: framing, both CRCs, Event decoding, then each
+/// <see cref="VerifyRule"/>. Unlike reading, it does not stop at the first corrupt record: it reports each problem
+/// with its file and byte offset and goes on to the next good record.
+/// </summary>
+public static class LogVerifier
+{
+    /// <summary>Verifies <paramref name="logDirectory"/>.</summary>
+    /// <param name="logDirectory">The log directory.</param>
+    /// <param name="options">Rules and progress; null for the defaults.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    public static VerifyReport Verify(string logDirectory, LogVerifierOptions? options = null)
+    {
+        options ??= new LogVerifierOptions();
+        var reader = new LogDirReader(logDirectory);
+        var files = new List<FileVerification>();
+        long done = 0;
+        foreach (RunInfo run in reader.GetRuns())
+        {
+            var runProblems = new List<VerifyProblem>();
+            var context = new VerifyContext(runProblems, run);
+            foreach (var rule in options.Rules)
+            {
+                rule.OnRunStart(context);
+            }
+            foreach (string file in run.Files)
+            {
+                int before = runProblems.Count;
+                var (records, length, goodPrefix) = VerifyFile(file, context, runProblems, options.Rules);
+                done += length;
+                options.Progress?.Report(done);
+                var problems = runProblems.Skip(before).OrderBy(p => p.Offset).ToList();
+                files.Add(new FileVerification(file, run.Name, length, records, problems.Count == 0 ? length : goodPrefix, problems));
+            }
+            context.File = "";
+            int beforeEnd = runProblems.Count;
+            foreach (var rule in options.Rules)
+            {
+                rule.OnRunEnd(context);
+            }
+            // Problems reported at run end name their own file; attach them to it.
+            foreach (var problem in runProblems.Skip(beforeEnd))
+            {
+                int index = files.FindIndex(f => f.File == problem.File);
+                if (index >= 0)
+                {
+                    files[index] = files[index] with { Problems = [.. files[index].Problems, problem] };
+                }
+            }
+        }
+        return new VerifyReport(reader.LogDirectory, files);
+    }
+
+    private static (long Records, long Length, long GoodPrefix) VerifyFile(string file, VerifyContext context, List<VerifyProblem> problems, IReadOnlyList<VerifyRule> rules)
+    {
+        context.File = file;
+        long? firstProblem = null;
+        long goodEnd = 0;
+        var options = new TfRecordReaderOptions
+        {
+            SkipCorruptRecords = true,
+            OnCorruptRecord = ex =>
+            {
+                problems.Add(new VerifyProblem(file, ex.Offset, VerifySeverity.Error, "framing", Describe(ex)));
+                firstProblem ??= ex.Offset;
+            },
+        };
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        }
+        catch (FileNotFoundException)
+        {
+            return (0, 0, 0);
+        }
+        long length = stream.Length;
+        long records = 0;
+        using (var reader = new TfRecordReader(stream, options, file))
+        {
+            while (reader.TryReadNext(out ReadOnlyMemory<byte> data))
+            {
+                long offset = reader.Position - data.Length - TfRecordWriter.FramingOverhead;
+                context.Offset = offset;
+                context.RecordIndex = records++;
+                Event value;
+                try
+                {
+                    value = Event.Parser.ParseFrom(data.Span);
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    problems.Add(new VerifyProblem(file, offset, VerifySeverity.Error, "decode", $"record of {data.Length} bytes is not an Event: {ex.Message}"));
+                    firstProblem ??= offset;
+                    continue;
+                }
+                int before = problems.Count;
+                foreach (var rule in rules)
+                {
+                    rule.OnEvent(context, value);
+                }
+                if (problems.Count > before && problems.Skip(before).Any(p => p.Severity == VerifySeverity.Error))
+                {
+                    firstProblem ??= offset;
+                }
+                if (firstProblem is null)
+                {
+                    goodEnd = reader.Position;
+                }
+            }
+            if (reader.IsTruncated)
+            {
+                long at = reader.TruncatedAt ?? reader.Position;
+                problems.Add(new VerifyProblem(file, at, VerifySeverity.Error, "framing", $"truncated record: the file ends {length - at} bytes into a record (a crash, or a writer still writing)"));
+            }
+        }
+        return (records, length, goodEnd);
+    }
+
+    private static string Describe(TfRecordCorruptException ex) => ex.Corruption switch
+    {
+        TfRecordCorruption.LengthCrcMismatch => "length CRC mismatch (skipped to the next good record)",
+        TfRecordCorruption.DataCrcMismatch => "data CRC mismatch (record skipped)",
+        TfRecordCorruption.LengthOverLimit => "record length over the limit (skipped to the next good record)",
+        _ => "record does not decode",
+    };
+}

@@ -1,0 +1,11 @@
+namespace TbLogger.Reading;
+
+/// <summary>How bad a verification problem is.</summary>
+public enum VerifySeverity
+{
+    /// <summary>TensorBoard reads the data but may show something unexpected.</summary>
+    Warning,
+
+    /// <summary>Data is lost or unreadable.</summary>
+    Error,
+}

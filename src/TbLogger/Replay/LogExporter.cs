@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Text;
+using TbLogger.Reading;
+
+namespace TbLogger.Replay;
+
+/// <summary>
+/// Exports a log directory's scalars (and optionally histograms and PR curves) as CSV or JSON Lines with the columns
+/// run, tag, step, wall_time, value, streaming: memory stays flat however large the logs are. Values use the
+/// shortest text that round-trips the double; NaN and infinities are written NaN, Infinity, -Infinity (JSON: as strings).
+/// </summary>
+public static class LogExporter
+{
+    private const int ProgressEvery = 65_536;
+
+    /// <summary>The format implied by a file name: ".jsonl", ".ndjson" or ".json" → JSON Lines, ".csv" (or anything else) → CSV.</summary>
+    /// <param name="path">The output path.</param>
+    /// <returns>The format.</returns>
+    public static ExportFormat FormatOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension is ".jsonl" or ".ndjson" or ".json" ? ExportFormat.JsonLines : ExportFormat.Csv;
+    }
+
+    /// <summary>Exports into a new file (replaced if it exists).</summary>
+    /// <param name="logDirectory">The log directory.</param>
+    /// <param name="outputPath">The output file.</param>
+    /// <param name="options">What to write; null for all scalars as CSV.</param>
+    /// <param name="readerOptions">How to read; null for the defaults.</param>
+    /// <returns>Rows written.</returns>
+    public static long ExportToFile(string logDirectory, string outputPath, ExportOptions? options = null, LogDirReaderOptions? readerOptions = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
+        var reader = new LogDirReader(logDirectory, readerOptions);
+        using var stream = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        return Export(reader, stream, options);
+    }
+
+    /// <summary>Exports to a stream (left open).</summary>
+    /// <param name="reader">The log directory reader.</param>
+    /// <param name="output">A writable stream.</param>
+    /// <param name="options">What to write; null for all scalars as CSV.</param>
+    /// <returns>Rows written.</returns>
+    public static long Export(LogDirReader reader, Stream output, ExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(output);
+        options ??= new ExportOptions();
+        bool json = options.Format == ExportFormat.JsonLines;
+        bool extra = options.IncludeHistograms || options.IncludePrCurves;
+        long rows = 0;
+        using var writer = new Utf8RowWriter(output);
+        if (!json)
+        {
+            writer.Raw(extra ? "run,tag,step,wall_time,value,kind,data\n"u8 : "run,tag,step,wall_time,value\n"u8);
+        }
+        if (!extra)
+        {
+            rows = ExportScalarsPipelined(reader, options, writer, json);
+            writer.Flush();
+            options.Progress?.Report(rows);
+            return rows;
+        }
+        PluginKind? only = null;
+        var thresholds = new Dictionary<(string, string), int>();
+        foreach (ValueRef v in reader.Values(options.Filter, only))
+        {
+            switch (v.Kind)
+            {
+                case PluginKind.Scalars when LogDirReader.TryScalar(v, out double value):
+                    WriteScalar(writer, v, value, json, extra);
+                    break;
+                case PluginKind.Histograms when options.IncludeHistograms:
+                    var histogram = LogDirReader.ToHistogram(v);
+                    if (histogram is null)
+                    {
+                        continue;
+                    }
+                    WriteExtra(writer, v, json, "histogram", HistogramJson(histogram));
+                    break;
+                case PluginKind.PrCurves when options.IncludePrCurves:
+                    var curve = LogDirReader.ToPrCurve(v, thresholds);
+                    if (curve is null)
+                    {
+                        continue;
+                    }
+                    WriteExtra(writer, v, json, "pr_curve", PrCurveJson(curve));
+                    break;
+                default:
+                    continue;
+            }
+            if (++rows % ProgressEvery == 0)
+            {
+                options.Progress?.Report(rows);
+            }
+        }
+        writer.Flush();
+        options.Progress?.Report(rows);
+        return rows;
+    }
+
+    /// <summary>
+    /// Scalars only: one thread decodes while this one formats (number formatting costs as much as decoding), handing
+    /// over fixed batches from a small pool, so memory stays constant.
+    /// </summary>
+    private static long ExportScalarsPipelined(LogDirReader reader, ExportOptions options, Utf8RowWriter writer, bool json)
+    {
+        const int batchSize = 4096;
+        using var full = new System.Collections.Concurrent.BlockingCollection<(ScalarPoint[] Items, int Count)>(boundedCapacity: 4);
+        using var empty = new System.Collections.Concurrent.BlockingCollection<ScalarPoint[]>();
+        for (int i = 0; i < 6; i++)
+        {
+            empty.Add(new ScalarPoint[batchSize]);
+        }
+        using var cancel = new CancellationTokenSource();
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                ScalarPoint[] batch = empty.Take(cancel.Token);
+                int count = 0;
+                foreach (ScalarPoint p in reader.ReadScalars(options.Filter))
+                {
+                    batch[count++] = p;
+                    if (count == batchSize)
+                    {
+                        full.Add((batch, count), cancel.Token);
+                        batch = empty.Take(cancel.Token);
+                        count = 0;
+                    }
+                }
+                if (count > 0)
+                {
+                    full.Add((batch, count), cancel.Token);
+                }
+            }
+            finally
+            {
+                full.CompleteAdding();
+            }
+        });
+        long rows = 0;
+        try
+        {
+            foreach (var (items, count) in full.GetConsumingEnumerable())
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    WritePoint(writer, items[i], json);
+                }
+                empty.Add(items);
+                long before = rows;
+                rows += count;
+                if (rows / ProgressEvery != before / ProgressEvery)
+                {
+                    options.Progress?.Report(rows);
+                }
+            }
+        }
+        catch
+        {
+            // The reader must not stay blocked on a full queue after the writer failed.
+            cancel.Cancel();
+            throw;
+        }
+        finally
+        {
+            try
+            {
+                producer.Wait();
+            }
+            catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
+            {
+            }
+        }
+        producer.GetAwaiter().GetResult();
+        return rows;
+    }
+
+    private static void WritePoint(Utf8RowWriter writer, in ScalarPoint p, bool json)
+    {
+        if (json)
+        {
+            writer.Raw("{\"run\":"u8);
+            writer.JsonString(p.Run);
+            writer.Raw(",\"tag\":"u8);
+            writer.JsonString(p.Tag);
+            writer.Raw(",\"step\":"u8);
+            writer.Long(p.Step);
+            writer.Raw(",\"wall_time\":"u8);
+            writer.Double(p.WallTime, json: true);
+            writer.Raw(",\"value\":"u8);
+            writer.Double(p.Value, json: true);
+            writer.Raw("}\n"u8);
+            return;
+        }
+        writer.CsvField(p.Run);
+        writer.Byte((byte)',');
+        writer.CsvField(p.Tag);
+        writer.Byte((byte)',');
+        writer.Long(p.Step);
+        writer.Byte((byte)',');
+        writer.Double(p.WallTime, json: false);
+        writer.Byte((byte)',');
+        writer.Double(p.Value, json: false);
+        writer.Byte((byte)'\n');
+    }
+
+    private static void WriteScalar(Utf8RowWriter writer, in ValueRef v, double value, bool json, bool extra)
+    {
+        if (json)
+        {
+            writer.Raw("{\"run\":"u8);
+            writer.JsonString(v.Run);
+            writer.Raw(",\"tag\":"u8);
+            writer.JsonString(v.Tag);
+            writer.Raw(",\"step\":"u8);
+            writer.Long(v.Step);
+            writer.Raw(",\"wall_time\":"u8);
+            writer.Double(v.WallTime, json: true);
+            writer.Raw(",\"value\":"u8);
+            writer.Double(value, json: true);
+            writer.Raw("}\n"u8);
+            return;
+        }
+        writer.CsvField(v.Run);
+        writer.Byte((byte)',');
+        writer.CsvField(v.Tag);
+        writer.Byte((byte)',');
+        writer.Long(v.Step);
+        writer.Byte((byte)',');
+        writer.Double(v.WallTime, json: false);
+        writer.Byte((byte)',');
+        writer.Double(value, json: false);
+        writer.Raw(extra ? ",scalar,\n"u8 : "\n"u8);
+    }
+
+    private static void WriteExtra(Utf8RowWriter writer, in ValueRef v, bool json, string kind, string data)
+    {
+        if (json)
+        {
+            writer.Raw("{\"run\":"u8);
+            writer.JsonString(v.Run);
+            writer.Raw(",\"tag\":"u8);
+            writer.JsonString(v.Tag);
+            writer.Raw(",\"step\":"u8);
+            writer.Long(v.Step);
+            writer.Raw(",\"wall_time\":"u8);
+            writer.Double(v.WallTime, json: true);
+            writer.Raw(Encoding.UTF8.GetBytes($",\"kind\":\"{kind}\",{data[1..]}\n"));
+            return;
+        }
+        writer.CsvField(v.Run);
+        writer.Byte((byte)',');
+        writer.CsvField(v.Tag);
+        writer.Byte((byte)',');
+        writer.Long(v.Step);
+        writer.Byte((byte)',');
+        writer.Double(v.WallTime, json: false);
+        writer.Raw(Encoding.UTF8.GetBytes($",,{kind},{Utf8RowWriter.EscapeCsv(data)}\n"));
+    }
+
+    private static string HistogramJson(HistogramPoint h)
+    {
+        var sb = new StringBuilder("{\"min\":").Append(Number(h.Min)).Append(",\"max\":").Append(Number(h.Max))
+            .Append(",\"count\":").Append(Number(h.Count)).Append(",\"buckets\":[");
+        for (int i = 0; i < h.Buckets.Count; i++)
+        {
+            var b = h.Buckets[i];
+            sb.Append(i == 0 ? "[" : ",[").Append(Number(b.Left)).Append(',').Append(Number(b.Right)).Append(',').Append(Number(b.Count)).Append(']');
+        }
+        return sb.Append("]}").ToString();
+    }
+
+    private static string PrCurveJson(PrCurvePoint p)
+    {
+        var sb = new StringBuilder("{\"num_thresholds\":").Append(p.NumThresholds);
+        Row(sb, "true_positives", p.TruePositives);
+        Row(sb, "false_positives", p.FalsePositives);
+        Row(sb, "true_negatives", p.TrueNegatives);
+        Row(sb, "false_negatives", p.FalseNegatives);
+        Row(sb, "precision", p.Precision);
+        Row(sb, "recall", p.Recall);
+        return sb.Append('}').ToString();
+    }
+
+    private static void Row(StringBuilder sb, string name, IReadOnlyList<float> values)
+    {
+        sb.Append(",\"").Append(name).Append("\":[");
+        for (int i = 0; i < values.Count; i++)
+        {
+            sb.Append(i == 0 ? "" : ",").Append(Number(values[i]));
+        }
+        sb.Append(']');
+    }
+
+    private static string Number(double value) =>
+        double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : double.IsNaN(value) ? "\"NaN\"" : value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+}

@@ -1,0 +1,208 @@
+using TbLogger.Events;
+using TbLogger.Protos;
+using TbLogger.Reading;
+
+namespace TbLogger.Replay;
+
+/// <summary>
+/// Rewrites a log directory into a new one: filters (runs, tags, steps), downsampling (every k-th or a reservoir of
+/// N per tag), a time shift, renamed tags and merged runs. The output is written by <see cref="EventFileWriter"/>, so
+/// it is valid by construction: one file per run starting with file_version, purges already applied (no SessionLog
+/// START is copied), each tag's plugin metadata on its first written value.
+/// </summary>
+public static class LogReplayer
+{
+    /// <summary>Replays <paramref name="source"/> into <paramref name="destination"/>.</summary>
+    /// <param name="source">The log directory to read.</param>
+    /// <param name="destination">A new or empty directory, not inside the source.</param>
+    /// <param name="options">What to keep and change; null copies everything.</param>
+    /// <param name="readerOptions">How to read; null for the defaults.</param>
+    /// <returns>Counts.</returns>
+    /// <exception cref="IOException">The destination is not empty or lies inside the source.</exception>
+    public static ReplayResult Replay(string source, string destination, ReplayOptions? options = null, LogDirReaderOptions? readerOptions = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(destination);
+        options ??= new ReplayOptions();
+        if (options.KeepEvery is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.KeepEvery, "KeepEvery must be at least 1.");
+        }
+        if (options.MaxPointsPerTag is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxPointsPerTag, "MaxPointsPerTag must be at least 1.");
+        }
+        var reader = new LogDirReader(source, readerOptions);
+        string output = Path.GetFullPath(destination);
+        OutputGuard.EnsureUsable(reader.LogDirectory, output);
+
+        var writers = new Dictionary<string, EventFileWriter>(StringComparer.Ordinal);
+        var state = new ReplayState(options, name => Writer(writers, output, name));
+        var runs = reader.GetRuns(options.Filter.Runs);
+        long eventsRead = 0;
+        int runsWritten = 0;
+        try
+        {
+            foreach (RunInfo run in runs)
+            {
+                string outRun = options.MergeInto ?? run.Name;
+                var metadata = new Dictionary<string, SummaryMetadata>(StringComparer.Ordinal);
+                foreach (RunEvent item in reader.ReadEvents(run))
+                {
+                    eventsRead++;
+                    if (eventsRead % 65_536 == 0)
+                    {
+                        options.Progress?.Report(eventsRead);
+                    }
+                    Event e = item.Event;
+                    switch (e.WhatCase)
+                    {
+                        case Event.WhatOneofCase.FileVersion:
+                        case Event.WhatOneofCase.SessionLog:
+                        case Event.WhatOneofCase.None:
+                            // The writer writes its own file_version; purges were applied while reading.
+                            continue;
+                        case Event.WhatOneofCase.Summary:
+                            foreach (var value in e.Summary.Value)
+                            {
+                                if (value.Metadata is not null && !metadata.ContainsKey(value.Tag))
+                                {
+                                    metadata[value.Tag] = value.Metadata;
+                                }
+                                state.Offer(run.Name, outRun, e, value, metadata);
+                            }
+                            break;
+                        default:
+                            if (options.Filter.Steps.Contains(e.Step))
+                            {
+                                var copy = e.Clone();
+                                copy.WallTime += options.TimeShift.TotalSeconds;
+                                state.Write(outRun, copy);
+                            }
+                            break;
+                    }
+                }
+                if (options.MergeInto is null)
+                {
+                    state.Finish(outRun);
+                    // One writer thread per open run: close each run as soon as it is done, so thousands of runs stay cheap.
+                    if (writers.Remove(outRun, out var done))
+                    {
+                        done.Dispose();
+                        runsWritten++;
+                    }
+                }
+            }
+            // Reservoirs of a merged run fill across all source runs.
+            state.Finish(null);
+        }
+        finally
+        {
+            foreach (var writer in writers.Values)
+            {
+                writer.Dispose();
+            }
+        }
+        options.Progress?.Report(eventsRead);
+        return new ReplayResult(runs.Count, runsWritten + writers.Count, eventsRead, state.Written, state.Dropped);
+    }
+
+    private static EventFileWriter Writer(Dictionary<string, EventFileWriter> writers, string output, string run)
+    {
+        if (!writers.TryGetValue(run, out var writer))
+        {
+            string directory = run == "." ? output : Path.Combine(output, run.Replace('/', Path.DirectorySeparatorChar));
+            writer = new EventFileWriter(directory, new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 65_536 });
+            writers.Add(run, writer);
+        }
+        return writer;
+    }
+
+    /// <summary>Per-tag counters and reservoirs of one replay.</summary>
+    private sealed class ReplayState(ReplayOptions options, Func<string, EventFileWriter> writerFor)
+    {
+        private readonly Dictionary<(string Run, string Tag), long> _seen = [];
+        private readonly Dictionary<(string Run, string Tag), Reservoir<(long Order, Event Event)>> _reservoirs = [];
+        private long _order;
+
+        public long Written { get; private set; }
+
+        public long Dropped { get; private set; }
+
+        public void Offer(string sourceRun, string outRun, Event e, Summary.Types.Value value, Dictionary<string, SummaryMetadata> metadata)
+        {
+            var filter = options.Filter;
+            if ((filter.Tags is { } tags && !tags.IsMatch(value.Tag)) || !filter.Steps.Contains(e.Step))
+            {
+                Dropped++;
+                return;
+            }
+            string tag = Rename(value.Tag);
+            if (options.MergeInto is not null && options.PrefixTagsWithRun)
+            {
+                tag = sourceRun + "/" + tag;
+            }
+            var key = (outRun, tag);
+            long index = _seen.TryGetValue(key, out long n) ? n : 0;
+            _seen[key] = index + 1;
+            if (options.KeepEvery is int k && k > 1 && index % k != 0)
+            {
+                Dropped++;
+                return;
+            }
+            var copy = value.Clone();
+            copy.Tag = tag;
+            if (copy.Metadata is null && metadata.TryGetValue(value.Tag, out var known))
+            {
+                // TensorFlow writes metadata only with a tag's first value, and that value may have been left out.
+                copy.Metadata = known.Clone();
+            }
+            var single = new Event { Step = e.Step, WallTime = e.WallTime + options.TimeShift.TotalSeconds, Summary = new Summary { Value = { copy } } };
+            if (options.MaxPointsPerTag is int max)
+            {
+                if (!_reservoirs.TryGetValue(key, out var reservoir))
+                {
+                    _reservoirs[key] = reservoir = new Reservoir<(long, Event)>(max, options.Seed);
+                }
+                reservoir.Add((_order++, single));
+                return;
+            }
+            Write(outRun, single);
+        }
+
+        /// <summary>Writes the reservoirs of <paramref name="outRun"/>, or of every run when null.</summary>
+        public void Finish(string? outRun)
+        {
+            var ready = _reservoirs.Where(p => outRun is null || p.Key.Run == outRun).ToList();
+            foreach (var item in ready.SelectMany(p => p.Value.Items.Select(i => (p.Key.Run, i.Order, i.Event))).OrderBy(i => i.Order))
+            {
+                Write(item.Run, item.Event);
+            }
+            foreach (var (key, reservoir) in ready)
+            {
+                Dropped += _seen[key] - reservoir.Items.Count;
+                _reservoirs.Remove(key);
+            }
+        }
+
+        public void Write(string run, Event e)
+        {
+            if (e.WhatCase == Event.WhatOneofCase.Summary)
+            {
+                Written += e.Summary.Value.Count;
+            }
+            writerFor(run).WriteEvent(e);
+        }
+
+        private string Rename(string tag)
+        {
+            foreach (var rename in options.Renames)
+            {
+                if (rename.Apply(tag) is { } renamed)
+                {
+                    return renamed;
+                }
+            }
+            return tag;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using TbLogger.Reading;
+
+namespace TbLogger.Replay;
+
+/// <summary>What <see cref="LogReplayer"/> keeps and changes.</summary>
+public sealed record ReplayOptions
+{
+    /// <summary>Runs, tags (before renaming) and steps to keep (default all).</summary>
+    public ReadFilter Filter { get; init; } = ReadFilter.All;
+
+    /// <summary>Keep every k-th value of each tag (the 1st, (k+1)-th, ...); null or 1 keeps all.</summary>
+    public int? KeepEvery { get; init; }
+
+    /// <summary>
+    /// Keep at most N values per tag, chosen like TensorBoard's reservoir sampling (uniform over the tag's values,
+    /// the last value always kept, seeded so replays are repeatable); null keeps all.
+    /// </summary>
+    public int? MaxPointsPerTag { get; init; }
+
+    /// <summary>Added to every wall time (e.g. to align runs).</summary>
+    public TimeSpan TimeShift { get; init; }
+
+    /// <summary>Tag renames, first match wins.</summary>
+    public IReadOnlyList<TagRename> Renames { get; init; } = [];
+
+    /// <summary>
+    /// When set, every selected run is written into this one run (name relative to the destination). Runs are merged
+    /// in name order; give tags distinct names (see <see cref="PrefixTagsWithRun"/>) or later runs' points of a
+    /// shared tag interleave with earlier ones.
+    /// </summary>
+    public string? MergeInto { get; init; }
+
+    /// <summary>With <see cref="MergeInto"/>, prefix each tag with its source run's name ("run/tag").</summary>
+    public bool PrefixTagsWithRun { get; init; }
+
+    /// <summary>Seed of the reservoir sampling (default 0, like TensorBoard).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Called with the number of events read so far; may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+}
+
+/// <summary>What a replay did.</summary>
+/// <param name="RunsRead">Source runs read.</param>
+/// <param name="RunsWritten">Destination runs written.</param>
+/// <param name="EventsRead">Events read (after purges).</param>
+/// <param name="ValuesWritten">Summary values written.</param>
+/// <param name="ValuesDropped">Summary values left out by filters and downsampling.</param>
+public sealed record ReplayResult(int RunsRead, int RunsWritten, long EventsRead, long ValuesWritten, long ValuesDropped);

@@ -1,0 +1,253 @@
+using TbLogger.Cli;
+using System.Text.Json;
+using TbLogger.Reading;
+
+namespace TbLogger.Cli.Tests;
+
+/// <summary>Each command end to end: exit codes, output, files written.</summary>
+[TestClass]
+public sealed class CommandTests
+{
+    [TestMethod]
+    public async Task LsListsRunsTagsCountsRangesAndLastValues()
+    {
+        var (code, stdout, stderr) = await Cli.Run("ls", Cli.Golden);
+        Assert.AreEqual(0, code, stderr);
+        var lines = stdout.Split('\n');
+        Assert.AreEqual("run1\t1 file(s)\t46028 bytes", lines[0]);
+        CollectionAssert.Contains(lines, "  scalars\ttrain/loss\t100\t0..99\t0.25");
+        CollectionAssert.Contains(lines, "  pr_curves\tpr/curve\t3\t0..2\t");
+        CollectionAssert.Contains(lines, "run1/group_b\t1 file(s)\t516 bytes");
+        CollectionAssert.Contains(lines, "  scalars\tgroup\t10\t0..9\t18");
+    }
+
+    [TestMethod]
+    public async Task LsJsonIsMachineReadable()
+    {
+        var (code, stdout, _) = await Cli.Run("ls", Cli.Golden, "--json", "--runs", "run1/hparams_trial");
+        Assert.AreEqual(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var run = doc.RootElement.EnumerateArray().Single();
+        Assert.AreEqual("run1/hparams_trial", run.GetProperty("run").GetString());
+        var accuracy = run.GetProperty("tags").EnumerateArray().Single(t => t.GetProperty("tag").GetString() == "hparam/accuracy");
+        Assert.AreEqual(0.875, accuracy.GetProperty("last_value").GetDouble());
+        Assert.AreEqual("scalars", accuracy.GetProperty("plugin").GetString());
+    }
+
+    [TestMethod]
+    public async Task UsageErrorsExitWith2AndOneLine()
+    {
+        var missing = await Cli.Run("ls", "/no/such/dir");
+        Assert.AreEqual((2, "", "tblog: Log directory '/no/such/dir' does not exist.\n"), missing);
+
+        var unknown = await Cli.Run("frobnicate");
+        Assert.AreEqual(2, unknown.Code);
+        Assert.AreEqual(1, unknown.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        StringAssert.StartsWith(unknown.Err, "tblog: ");
+
+        var noOutput = await Cli.Run("export", Cli.Golden);
+        Assert.AreEqual(2, noOutput.Code);
+        StringAssert.Contains(noOutput.Err, "--output");
+
+        var badSteps = await Cli.Run("export", Cli.Golden, "-o", "x.csv", "--steps", "9:1");
+        Assert.AreEqual((2, "tblog: --steps: Step range '9:1': the start is after the end.\n"), (badSteps.Code, badSteps.Err));
+
+        var badRegex = await Cli.Run("ls", Cli.Golden, "--tags", "re:(");
+        Assert.AreEqual(2, badRegex.Code);
+        StringAssert.StartsWith(badRegex.Err, "tblog: --tags: Invalid regular expression '('");
+        Assert.IsFalse(badRegex.Err.Contains("   at ", StringComparison.Ordinal), "no stack trace");
+    }
+
+    [TestMethod]
+    public async Task HelpListsTheCommands()
+    {
+        var (code, stdout, _) = await Cli.Run("--help");
+        Assert.AreEqual(0, code);
+        foreach (string command in new[] { "ls", "export", "replay", "import", "verify", "tail", "plot" })
+        {
+            StringAssert.Contains(stdout, command);
+        }
+    }
+
+    [TestMethod]
+    public async Task ExportWritesCsvAndJsonLinesWithFilters()
+    {
+        using var temp = new TempDirectory();
+        var (code, stdout, stderr) = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("out.csv"), "--runs", "run1", "--tags", "train/loss", "--steps", "98:");
+        Assert.AreEqual(0, code, stderr);
+        Assert.AreEqual($"Exported 2 rows to {temp.Combine("out.csv")}\n", stdout);
+        Assert.AreEqual("run,tag,step,wall_time,value\nrun1,train/loss,98,1700000098,0.5\nrun1,train/loss,99,1700000099,0.25\n", File.ReadAllText(temp.Combine("out.csv")));
+
+        (code, _, _) = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("out.jsonl"), "--tags", "group");
+        Assert.AreEqual(0, code);
+        var lines = File.ReadAllLines(temp.Combine("out.jsonl"));
+        Assert.AreEqual(20, lines.Length);
+        Assert.AreEqual("{\"run\":\"run1/group_b\",\"tag\":\"group\",\"step\":9,\"wall_time\":1700000009,\"value\":18}", lines[^1]);
+
+        var toStdout = await Cli.Run("export", Cli.Golden, "-o", "-", "--tags", "hparam/loss");
+        Assert.AreEqual("run,tag,step,wall_time,value\n", toStdout.Out.Split('\n')[0] + "\n");
+        StringAssert.Contains(toStdout.Out, "run1/hparams_trial,hparam/loss,0,");
+
+        var none = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("none.csv"), "--tags", "no/such/tag");
+        Assert.AreEqual(1, none.Code);
+    }
+
+    [TestMethod]
+    public async Task ReplayDownsamplesRenamesAndShifts()
+    {
+        using var temp = new TempDirectory();
+        var (code, stdout, stderr) = await Cli.Run("replay", Cli.Golden, temp.Combine("out"), "--runs", "run1", "--tags", "train/loss,train/accuracy",
+            "--downsample", "10", "--rename", "train/loss=loss", "--time-shift", "-1h");
+        Assert.AreEqual(0, code, stderr);
+        StringAssert.StartsWith(stdout, "Replayed 1 run(s) into 1: 20 values written, ");
+        var points = new LogDirReader(temp.Combine("out")).ReadScalars().ToList();
+        Assert.AreEqual(10, points.Count(p => p.Tag == "loss"));
+        Assert.AreEqual(10, points.Count(p => p.Tag == "train/accuracy"));
+        var last = points.Last(p => p.Tag == "loss");
+        Assert.AreEqual((99L, 1700000099.0 - 3600, 0.25), (last.Step, last.WallTime, last.Value));
+
+        var bad = await Cli.Run("replay", Cli.Golden, temp.Combine("bad"), "--rename", "nope");
+        Assert.AreEqual((2, "tblog: --rename: Rename 'nope' is not of the form old=new.\n"), (bad.Code, bad.Err));
+        var badShift = await Cli.Run("replay", Cli.Golden, temp.Combine("bad"), "--time-shift", "soon");
+        Assert.AreEqual((2, "tblog: --time-shift: 'soon' is not a duration (e.g. 3600, -90s, 2h, 1d, 01:30:00).\n"), (badShift.Code, badShift.Err));
+        var notEmpty = await Cli.Run("replay", Cli.Golden, temp.Combine("out"));
+        Assert.AreEqual((1, $"tblog: The destination '{temp.Combine("out")}' already exists and is not empty.\n"), (notEmpty.Code, notEmpty.Err));
+    }
+
+    [TestMethod]
+    public async Task ImportTurnsAKerasHistoryIntoRuns()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("history.csv"), "epoch,loss,val_loss\n0,1.0,1.5\n1,0.5,0.75\n");
+        var (code, stdout, stderr) = await Cli.Run("import", temp.Combine("history.csv"), temp.Combine("out"));
+        Assert.AreEqual(0, code, stderr);
+        Assert.AreEqual("Imported 2 rows: 4 values into 2 run(s).\n", stdout);
+        var ls = await Cli.Run("ls", temp.Combine("out"));
+        StringAssert.Contains(ls.Out, "  scalars\tloss\t2\t0..1\t0.75");
+
+        var missing = await Cli.Run("import", temp.Combine("nope.csv"), temp.Combine("x"));
+        Assert.AreEqual((2, $"tblog: History file '{temp.Combine("nope.csv")}' does not exist.\n"), (missing.Code, missing.Err));
+        File.WriteAllText(temp.Combine("bad.csv"), "epoch,loss\n0,zero\n");
+        var bad = await Cli.Run("import", temp.Combine("bad.csv"), temp.Combine("y"));
+        Assert.AreEqual((1, "tblog: Line 2: 'zero' is not a number.\n"), (bad.Code, bad.Err));
+    }
+
+    [TestMethod]
+    public async Task VerifyReportsProblemsWithOffsetsAndRepairs()
+    {
+        using var temp = new TempDirectory();
+        var clean = await Cli.Run("verify", Cli.Golden);
+        Assert.AreEqual((0, "4 file(s), 480 records, 0 problem(s).\n"), (clean.Code, clean.Out));
+
+        string run = temp.Combine("logs", "run");
+        Directory.CreateDirectory(run);
+        string source = Directory.GetFiles(Path.Combine(Cli.Golden, "run1", "group_a")).Single();
+        string file = Path.Combine(run, Path.GetFileName(source));
+        byte[] bytes = File.ReadAllBytes(source);
+        // group_a's records: file_version (12 + 16 framing ... ) then 10 scalars; damage the data of the 3rd record.
+        var offsets = RecordOffsets(bytes);
+        bytes[offsets[2] + 14] ^= 0x01;
+        File.WriteAllBytes(file, bytes[..^3]);
+
+        var (code, stdout, stderr) = await Cli.Run("verify", temp.Combine("logs"), "--repair", temp.Combine("fixed"));
+        Assert.AreEqual(1, code, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.AreEqual($"{file}:{offsets[2]}: error [framing] data CRC mismatch (record skipped)", lines[0]);
+        Assert.AreEqual($"{file}:{offsets[^1]}: error [framing] truncated record: the file ends {bytes.Length - 3 - offsets[^1]} bytes into a record (a crash, or a writer still writing)", lines[1]);
+        Assert.AreEqual("1 file(s), 9 records, 2 problem(s).", lines[2]);
+        Assert.AreEqual($"Wrote a repaired copy to {temp.Combine("fixed")} (1 file(s) repaired).", lines[3]);
+        var repaired = await Cli.Run("verify", temp.Combine("fixed"), "--json");
+        Assert.AreEqual(0, repaired.Code);
+        using var doc = JsonDocument.Parse(repaired.Out);
+        Assert.AreEqual(2, doc.RootElement.GetProperty("records").GetInt32());
+    }
+
+    private static List<int> RecordOffsets(byte[] file)
+    {
+        var offsets = new List<int>();
+        for (int at = 0; at < file.Length; at += 16 + (int)BitConverter.ToUInt64(file, at))
+        {
+            offsets.Add(at);
+        }
+        return offsets;
+    }
+
+    [TestMethod]
+    public async Task TailPrintsScalarsAsTheyAreWritten()
+    {
+        using var temp = new TempDirectory();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // --from-start: under load the first poll may come after the file appears; following a growing file is tested either way.
+        var tail = Cli.Run(cancel.Token, "tail", temp.Path, "--tags", "train/*", "--count", "3", "--poll-ms", "20", "--json", "--from-start");
+        await Task.Delay(300);
+        using (var writer = new SummaryWriter(temp.Combine("live")))
+        {
+            for (int step = 0; step < 3; step++)
+            {
+                writer.AddScalar("train/loss", 1.0 / (step + 1), step, DateTimeOffset.FromUnixTimeSeconds(1700000000 + step));
+                writer.AddScalar("other", 5, step);
+                writer.Flush();
+                await Task.Delay(50);
+            }
+        }
+        var (code, stdout, stderr) = await tail;
+        Assert.AreEqual(0, code, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.AreEqual(3, lines.Length, stdout);
+        Assert.AreEqual("{\"run\":\"live\",\"tag\":\"train/loss\",\"step\":1,\"wall_time\":1700000001,\"value\":0.5}", lines[1]);
+    }
+
+    [TestMethod]
+    public async Task TailEndsCleanlyOnTimeoutAndCancel()
+    {
+        using var temp = new TempDirectory();
+        var timedOut = await Cli.Run("tail", temp.Path, "--timeout", "0.3", "--poll-ms", "20");
+        Assert.AreEqual((0, "", ""), timedOut);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var cancelled = await Cli.Run(cancel.Token, "tail", temp.Path, "--poll-ms", "20");
+        Assert.AreEqual(0, cancelled.Code);
+    }
+
+    [TestMethod]
+    public async Task PlotWritesAPngWithSmoothing()
+    {
+        using var temp = new TempDirectory();
+        var (code, stdout, stderr) = await Cli.Run("plot", Cli.Golden, "--tags", "train/loss,train/accuracy", "-o", temp.Combine("chart.png"), "--smoothing", "0.6");
+        Assert.AreEqual(0, code, stderr);
+        Assert.AreEqual($"Plotted 2 series to {temp.Combine("chart.png")}\n", stdout);
+        byte[] png = File.ReadAllBytes(temp.Combine("chart.png"));
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.AreEqual(1000, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        Assert.AreEqual(600, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+
+        var svg = await Cli.Run("plot", Cli.Golden, "--tags", "group", "-o", temp.Combine("chart.svg"), "--smoothing", "0");
+        Assert.AreEqual(0, svg.Code);
+        StringAssert.Contains(File.ReadAllText(temp.Combine("chart.svg")), "<svg");
+
+        var badSmoothing = await Cli.Run("plot", Cli.Golden, "--tags", "group", "-o", temp.Combine("x.png"), "--smoothing", "1.5");
+        Assert.AreEqual((2, "tblog: --smoothing must be in [0, 1).\n"), (badSmoothing.Code, badSmoothing.Err));
+        var badExtension = await Cli.Run("plot", Cli.Golden, "--tags", "group", "-o", temp.Combine("x.gif"));
+        Assert.AreEqual(2, badExtension.Code);
+        var noMatch = await Cli.Run("plot", Cli.Golden, "--tags", "nothing", "-o", temp.Combine("x.png"));
+        Assert.AreEqual((1, "tblog: no scalars match --tags (and --runs/--steps).\n"), (noMatch.Code, noMatch.Err));
+    }
+}
+
+/// <summary>The Spectre.Console path (a terminal) renders without errors.</summary>
+[TestClass]
+public sealed class InteractiveOutputTests
+{
+    [TestMethod]
+    public async Task TablesAndColouredProblemsRender()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = await CliApp.RunAsync(["ls", Cli.Golden, "--runs", "run1/group_a"], stdout, stderr, interactive: true, CancellationToken.None);
+        Assert.AreEqual(0, code, stderr.ToString());
+        StringAssert.Contains(stdout.ToString(), "run1/group_a");
+        StringAssert.Contains(stdout.ToString(), "group");
+        code = await CliApp.RunAsync(["verify", Cli.Golden], stdout, stderr, interactive: true, CancellationToken.None);
+        Assert.AreEqual(0, code);
+        StringAssert.Contains(stdout.ToString(), "4 file(s), 480 records, 0 problem(s).");
+    }
+}

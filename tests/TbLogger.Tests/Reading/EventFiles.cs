@@ -1,0 +1,37 @@
+using Google.Protobuf;
+using TbLogger.Protos;
+using TbLogger.Records;
+
+namespace TbLogger.Tests.Reading;
+
+/// <summary>Writes event files record by record, for tests that need exact control (purges, versions, damage).</summary>
+internal static class EventFiles
+{
+    public static Event Version(string version = "brain.Event:2") => new() { WallTime = 1, FileVersion = version };
+
+    public static Event Scalar(string tag, long step, float value, double wall = 0) =>
+        new() { Step = step, WallTime = wall == 0 ? 1000 + step : wall, Summary = new Summary { Value = { new Summary.Types.Value { Tag = tag, SimpleValue = value } } } };
+
+    public static Event Start(long step) => new() { Step = step, WallTime = 2000 + step, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } };
+
+    public static string Write(string directory, string name, params Event[] events)
+    {
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, name);
+        using var stream = File.Create(path);
+        using var writer = new TfRecordWriter(stream);
+        foreach (var e in events)
+        {
+            writer.Write(e.ToByteArray());
+        }
+        return path;
+    }
+
+    public static byte[] Framed(Event e)
+    {
+        byte[] data = e.ToByteArray();
+        var framed = new byte[data.Length + TfRecordWriter.FramingOverhead];
+        TfRecordWriter.Frame(data, framed);
+        return framed;
+    }
+}

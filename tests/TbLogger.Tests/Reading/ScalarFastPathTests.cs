@@ -1,0 +1,125 @@
+using Google.Protobuf;
+using TbLogger.Events;
+using TbLogger.Protos;
+using TbLogger.Reading;
+using TbLogger.Tests.Support;
+
+namespace TbLogger.Tests.Reading;
+
+/// <summary>The wire-level scalar decoder gives exactly what the protobuf parser gives.</summary>
+[TestClass]
+public sealed class ScalarFastPathTests
+{
+    [TestMethod]
+    public void GoldenFilesDecodeTheSameBothWays()
+    {
+        int compared = 0;
+        foreach (string file in Directory.GetFiles(Path.GetDirectoryName(Fixtures.TorchRun1)!, "*tfevents*", SearchOption.AllDirectories))
+        {
+            foreach (var e in EventFileReader.Read(file))
+            {
+                byte[] bytes = e.ToByteArray();
+                Assert.IsTrue(EventWire.TryReadHeader(bytes, out EventHeader header));
+                Assert.AreEqual(e.Step, header.Step);
+                Assert.AreEqual(e.WallTime, header.WallTime);
+                Assert.AreEqual((int)e.WhatCase, (int)header.Kind);
+                if (e.WhatCase != Event.WhatOneofCase.Summary)
+                {
+                    continue;
+                }
+                var summary = bytes.AsSpan(header.PayloadStart, header.PayloadLength);
+                int pos = 0;
+                int index = 0;
+                while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
+                {
+                    var expected = e.Summary.Value[index++];
+                    Assert.IsTrue(EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info));
+                    Assert.AreEqual(expected.Tag, System.Text.Encoding.UTF8.GetString(summary.Slice(start + info.TagStart, info.TagLength)));
+                    if (expected.ValueCase == Summary.Types.Value.ValueOneofCase.SimpleValue)
+                    {
+                        Assert.AreEqual(expected.SimpleValue, info.SimpleValue);
+                        compared++;
+                    }
+                    else if (expected.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor && expected.Metadata?.PluginData?.PluginName == "scalars")
+                    {
+                        Assert.IsTrue(EventWire.TryReadScalarTensor(summary.Slice(start, length).Slice(info.PayloadStart, info.PayloadLength), out double fast));
+                        Assert.IsTrue(TensorValues.TryScalar(expected.Tensor, out double slow));
+                        Assert.AreEqual(slow, fast);
+                        compared++;
+                    }
+                }
+                Assert.AreEqual(e.Summary.Value.Count, index);
+            }
+        }
+        Assert.AreEqual(100 * 4 + 10 * 3 + 20 + 2, compared);
+    }
+
+    public static IEnumerable<object[]> Tensors()
+    {
+        TensorProto T(DataType dtype, Action<TensorProto> fill, params long[] shape)
+        {
+            var t = new TensorProto { Dtype = dtype };
+            if (shape.Length > 0 || dtype != DataType.DtFloat)
+            {
+                t.TensorShape = new TensorShapeProto();
+                foreach (long d in shape)
+                {
+                    t.TensorShape.Dim.Add(new TensorShapeProto.Types.Dim { Size = d });
+                }
+            }
+            fill(t);
+            return t;
+        }
+        yield return ["float", T(DataType.DtFloat, t => t.FloatVal.Add(0.1f)), (double)0.1f];
+        yield return ["float shape [1]", T(DataType.DtFloat, t => t.FloatVal.Add(-2.5f), 1), -2.5];
+        yield return ["float content", T(DataType.DtFloat, t => t.TensorContent = ByteString.CopyFrom(BitConverter.GetBytes(3.25f))), 3.25];
+        yield return ["double", T(DataType.DtDouble, t => t.DoubleVal.Add(0.1)), 0.1];
+        yield return ["double content", T(DataType.DtDouble, t => t.TensorContent = ByteString.CopyFrom(BitConverter.GetBytes(1e300))), 1e300];
+        yield return ["half", T(DataType.DtHalf, t => t.HalfVal.Add(BitConverter.HalfToUInt16Bits((Half)1.5))), 1.5];
+        yield return ["half content", T(DataType.DtHalf, t => t.TensorContent = ByteString.CopyFrom(BitConverter.GetBytes((Half)(-0.25)))), -0.25];
+        yield return ["bfloat16", T(DataType.DtBfloat16, t => t.HalfVal.Add(0x3FC0)), 1.5];
+        yield return ["int32", T(DataType.DtInt32, t => t.IntVal.Add(-7)), -7.0];
+        yield return ["int64", T(DataType.DtInt64, t => t.Int64Val.Add(1L << 40)), (double)(1L << 40)];
+        yield return ["int64 content", T(DataType.DtInt64, t => t.TensorContent = ByteString.CopyFrom(BitConverter.GetBytes(-5L))), -5.0];
+        yield return ["bool", T(DataType.DtBool, t => t.BoolVal.Add(true)), 1.0];
+        yield return ["uint8", T(DataType.DtUint8, t => t.IntVal.Add(200)), 200.0];
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Tensors))]
+    public void EveryScalarEncodingDecodesTheSameBothWays(string name, TensorProto tensor, double expected)
+    {
+        Assert.IsTrue(TensorValues.TryScalar(tensor, out double slow), name);
+        Assert.IsTrue(EventWire.TryReadScalarTensor(tensor.ToByteArray(), out double fast), name);
+        Assert.AreEqual(expected, slow, name);
+        Assert.AreEqual(expected, fast, name);
+    }
+
+    [TestMethod]
+    public void NonScalarTensorsAreRefusedBothWays()
+    {
+        var two = new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dim { Size = 2 } } }, FloatVal = { 1, 2 } };
+        var text = new TensorProto { Dtype = DataType.DtString, TensorShape = new TensorShapeProto(), StringVal = { ByteString.CopyFromUtf8("x") } };
+        Assert.IsFalse(EventWire.TryReadScalarTensor(two.ToByteArray(), out _));
+        Assert.IsFalse(TensorValues.TryScalar(two, out _));
+        Assert.IsFalse(EventWire.TryReadScalarTensor(text.ToByteArray(), out _));
+        Assert.IsFalse(TensorValues.TryScalar(text, out _));
+    }
+
+    [TestMethod]
+    public void OurWriterRoundTripsEveryEncoding()
+    {
+        using var temp = new TempDirectory();
+        foreach (var encoding in Enum.GetValues<ScalarEncoding>())
+        {
+            using var writer = new SummaryWriter(temp.Combine(encoding.ToString()), new SummaryWriterOptions { ScalarEncoding = encoding });
+            writer.AddScalar("x", 0.1, 3, DateTimeOffset.FromUnixTimeSeconds(1700000000));
+        }
+        var points = new LogDirReader(temp.Path).ReadScalars().ToDictionary(p => p.Run);
+        Assert.AreEqual((double)0.1f, points["Float32Tensor"].Value);
+        Assert.AreEqual((double)0.1f, points["SimpleValue"].Value);
+        Assert.AreEqual(0.1, points["Float64Tensor"].Value);
+        Assert.AreEqual(3L, points["Float64Tensor"].Step);
+        Assert.AreEqual(1700000000.0, points["Float64Tensor"].WallTime);
+    }
+}

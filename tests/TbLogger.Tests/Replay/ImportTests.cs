@@ -1,0 +1,66 @@
+using TbLogger.Reading;
+using TbLogger.Replay;
+using TbLogger.Tests.Support;
+
+namespace TbLogger.Tests.Replay;
+
+[TestClass]
+public sealed class ImportTests
+{
+    [TestMethod]
+    public void KerasCsvLoggerHistorySplitsTrainAndValidation()
+    {
+        using var temp = new TempDirectory();
+        string csv = temp.Combine("history.csv");
+        File.WriteAllText(csv, "epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.25,0.25,1.5\n1,0.75,0.5,0.5,0.75\n2,0.875,0.25,,0.5\n");
+        var result = HistoryImporter.Import(csv, temp.Combine("out"), new ImportOptions { BaseWallTime = 1000 });
+        Assert.AreEqual(new ImportResult(2, 11, 3), result);
+        var points = new LogDirReader(temp.Combine("out")).ReadScalars().ToList();
+        CollectionAssert.AreEqual(new[] { "train", "validation" }, points.Select(p => p.Run).Distinct().ToArray());
+        var valLoss = points.Where(p => p.Run == "validation" && p.Tag == "loss").Select(p => (p.Step, p.WallTime, p.Value)).ToList();
+        CollectionAssert.AreEqual(new List<(long, double, double)> { (0, 1000, 1.5), (1, 1001, 0.75), (2, 1002, 0.5) }, valLoss);
+        Assert.AreEqual(2, points.Count(p => p.Run == "validation" && p.Tag == "accuracy"));
+    }
+
+    [TestMethod]
+    public void OurExportImportsBackToTheSameScalars()
+    {
+        using var temp = new TempDirectory();
+        string golden = Path.GetDirectoryName(Fixtures.TorchRun1)!;
+        foreach (string name in new[] { "all.csv", "all.jsonl" })
+        {
+            string file = temp.Combine(name);
+            LogExporter.ExportToFile(golden, file, new ExportOptions { Format = LogExporter.FormatOf(name) });
+            string output = temp.Combine(name + ".out");
+            HistoryImporter.Import(file, output, new ImportOptions { Encoding = ScalarEncoding.Float64Tensor });
+            var before = new LogDirReader(golden).ReadScalars().OrderBy(p => p.Run, StringComparer.Ordinal).ThenBy(p => p.Tag, StringComparer.Ordinal).ThenBy(p => p.Step).ToList();
+            var after = new LogDirReader(output).ReadScalars().OrderBy(p => p.Run, StringComparer.Ordinal).ThenBy(p => p.Tag, StringComparer.Ordinal).ThenBy(p => p.Step).ToList();
+            CollectionAssert.AreEqual(before, after, name);
+        }
+    }
+
+    [TestMethod]
+    public void WideJsonLinesAndNonFiniteValues()
+    {
+        using var temp = new TempDirectory();
+        string jsonl = temp.Combine("h.jsonl");
+        File.WriteAllText(jsonl, "{\"step\": 10, \"loss\": 1.5, \"lr\": \"NaN\"}\n\n{\"step\": 20, \"loss\": \"Infinity\", \"lr\": 0.5}\n");
+        HistoryImporter.Import(jsonl, temp.Combine("out"), new ImportOptions { BaseWallTime = 0 });
+        var points = new LogDirReader(temp.Combine("out")).ReadScalars().ToList();
+        Assert.AreEqual(".", points[0].Run);
+        CollectionAssert.AreEqual(new[] { ("loss", 10L, 1.5), ("lr", 10L, double.NaN), ("loss", 20L, double.PositiveInfinity), ("lr", 20L, 0.5) }, points.Select(p => (p.Tag, p.Step, p.Value)).ToArray());
+    }
+
+    [TestMethod]
+    public void BadInputIsReportedWithItsLine()
+    {
+        using var temp = new TempDirectory();
+        string csv = temp.Combine("bad.csv");
+        File.WriteAllText(csv, "epoch,loss\n0,0.5\n1,abc\n");
+        var ex = Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out")));
+        Assert.AreEqual("Line 3: 'abc' is not a number.", ex.Message);
+        File.WriteAllText(csv, "epoch,loss\n0,0.5,9\n");
+        Assert.AreEqual("Line 2: 3 fields, the header has 2.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out2"))).Message);
+        Assert.ThrowsExactly<FileNotFoundException>(() => HistoryImporter.Import(temp.Combine("none.csv"), temp.Combine("out3")));
+    }
+}

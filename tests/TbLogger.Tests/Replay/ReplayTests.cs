@@ -1,0 +1,123 @@
+using TbLogger.Events;
+using TbLogger.Protos;
+using TbLogger.Reading;
+using TbLogger.Replay;
+using TbLogger.Tests.Support;
+using static TbLogger.Tests.Reading.EventFiles;
+
+namespace TbLogger.Tests.Replay;
+
+[TestClass]
+public sealed class ReplayTests
+{
+    private static readonly string s_golden = Path.GetDirectoryName(Fixtures.TorchRun1)!;
+
+    [TestMethod]
+    public void FullReplayOfTheGoldenDirectoryReadsBackIdentically()
+    {
+        using var temp = new TempDirectory();
+        var result = LogReplayer.Replay(s_golden, temp.Combine("out"));
+        Assert.AreEqual(4, result.RunsRead);
+        Assert.AreEqual(4, result.RunsWritten);
+        var before = new LogDirReader(s_golden);
+        var after = new LogDirReader(temp.Combine("out"));
+        CollectionAssert.AreEqual(before.ReadScalars().ToList(), after.ReadScalars().ToList());
+        CollectionAssert.AreEqual(before.ReadHistograms().Select(h => (h.Run, h.Tag, h.Step, h.Buckets.Count)).ToList(), after.ReadHistograms().Select(h => (h.Run, h.Tag, h.Step, h.Buckets.Count)).ToList());
+        CollectionAssert.AreEqual(before.ReadImages().Select(i => i.Encoded.ToArray().Length).ToList(), after.ReadImages().Select(i => i.Encoded.ToArray().Length).ToList());
+        Assert.AreEqual(before.ReadPrCurves().Count(), after.ReadPrCurves().Count());
+        Assert.AreEqual("adam", after.ReadHParamsSessions().Single().HParams["optimizer"]);
+        Assert.AreEqual(2, after.ReadCustomScalarLayouts().Single().Categories.Count);
+        // Valid by construction: every output file starts with file_version and verifies clean.
+        Assert.IsTrue(LogVerifier.Verify(temp.Combine("out")).IsClean);
+        foreach (var file in Directory.GetFiles(temp.Combine("out"), "*tfevents*", SearchOption.AllDirectories))
+        {
+            Assert.AreEqual(EventFileWriter.FileVersion, EventFileReader.Read(file).First().FileVersion);
+        }
+    }
+
+    [TestMethod]
+    public void FiltersRenamesAndTimeShiftApply()
+    {
+        using var temp = new TempDirectory();
+        LogReplayer.Replay(s_golden, temp.Combine("out"), new ReplayOptions
+        {
+            Filter = new ReadFilter { Runs = TagFilter.Exact("run1"), Tags = TagFilter.Glob("train/*"), Steps = StepRange.Parse("10:19") },
+            Renames = [TagRename.Parse("train/loss=loss"), TagRename.Parse("train/*=old/*")],
+            TimeShift = TimeSpan.FromHours(1),
+        });
+        var points = new LogDirReader(temp.Combine("out")).ReadScalars().ToList();
+        CollectionAssert.AreEquivalent(new[] { "loss", "old/accuracy", "old/lr_newstyle", "old/x_double" }, points.Select(p => p.Tag).Distinct().ToArray());
+        Assert.IsTrue(points.All(p => p.Step is >= 10 and <= 19));
+        var loss10 = points.First(p => p.Tag == "loss");
+        Assert.AreEqual((10L, 1700000010.0 + 3600, 22.5), (loss10.Step, loss10.WallTime, loss10.Value));
+        Assert.AreEqual(1, new LogDirReader(temp.Combine("out")).GetRuns().Count);
+    }
+
+    [TestMethod]
+    public void ReservoirKeepsAtMostNPerTagInOrderWithTheLast()
+    {
+        using var temp = new TempDirectory();
+        var result = LogReplayer.Replay(s_golden, temp.Combine("out"), new ReplayOptions { Filter = new ReadFilter { Tags = TagFilter.Exact("train/loss") }, MaxPointsPerTag = 10 });
+        var steps = new LogDirReader(temp.Combine("out")).ReadScalars().Select(p => p.Step).ToList();
+        Assert.AreEqual(10, steps.Count);
+        Assert.AreEqual(99L, steps[^1]);
+        CollectionAssert.AreEqual(steps.Order().ToList(), steps);
+        Assert.AreEqual(90L, result.ValuesDropped - (new LogDirReader(s_golden).Summarize().Sum(r => r.Tags.Sum(t => t.Count)) - 100));
+        // Seeded: the same replay keeps the same points.
+        LogReplayer.Replay(s_golden, temp.Combine("again"), new ReplayOptions { Filter = new ReadFilter { Tags = TagFilter.Exact("train/loss") }, MaxPointsPerTag = 10 });
+        CollectionAssert.AreEqual(steps, new LogDirReader(temp.Combine("again")).ReadScalars().Select(p => p.Step).ToList());
+    }
+
+    [TestMethod]
+    public void KeepEveryKeepsTheFirstOfEachGroupAndMetadataSurvives()
+    {
+        using var temp = new TempDirectory();
+        // TF writes plugin metadata only with a tag's first value: replay must carry it to the first kept value.
+        var first = new Event { Step = 0, WallTime = 1, Summary = TbLogger.Summaries.Scalar("t", 0.5) };
+        var later = Enumerable.Range(1, 9).Select(s => new Event { Step = s, WallTime = 1 + s, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "t", Tensor = TbLogger.Summaries.Scalar("t", s).Value[0].Tensor } } } });
+        Write(temp.Combine("src"), "events.out.tfevents.1.a", [Version(), first, .. later]);
+        LogReplayer.Replay(temp.Combine("src"), temp.Combine("out"), new ReplayOptions { KeepEvery = 3, Filter = new ReadFilter { Steps = StepRange.Parse("1:") } });
+        var points = new LogDirReader(temp.Combine("out")).ReadScalars().ToList();
+        CollectionAssert.AreEqual(new long[] { 1, 4, 7 }, points.Select(p => p.Step).ToArray());
+        CollectionAssert.AreEqual(new double[] { 1, 4, 7 }, points.Select(p => p.Value).ToArray());
+    }
+
+    [TestMethod]
+    public void MergeWritesSelectedRunsIntoOneWithPrefixedTags()
+    {
+        using var temp = new TempDirectory();
+        LogReplayer.Replay(s_golden, temp.Combine("out"), new ReplayOptions { Filter = new ReadFilter { Runs = TagFilter.Glob("run1/group_*") }, MergeInto = "groups", PrefixTagsWithRun = true });
+        var reader = new LogDirReader(temp.Combine("out"));
+        Assert.AreEqual("groups", reader.GetRuns().Single().Name);
+        var byTag = reader.ReadScalars().GroupBy(p => p.Tag).ToDictionary(g => g.Key, g => g.Select(p => p.Value).ToList());
+        CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(s => (double)s).ToList(), byTag["run1/group_a/group"]);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(s => 2.0 * s).ToList(), byTag["run1/group_b/group"]);
+    }
+
+    [TestMethod]
+    public void PurgedDataIsNotReplayedAndNoSessionStartIsCopied()
+    {
+        using var temp = new TempDirectory();
+        Write(temp.Combine("src"), "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 1, 2), Start(1), Scalar("loss", 1, 20));
+        LogReplayer.Replay(temp.Combine("src"), temp.Combine("out"));
+        string file = Directory.GetFiles(temp.Combine("out"), "*tfevents*").Single();
+        var events = EventFileReader.Read(file).ToList();
+        Assert.IsFalse(events.Any(e => e.WhatCase == Event.WhatOneofCase.SessionLog));
+        CollectionAssert.AreEqual(new[] { 1f, 20f }, events.Skip(1).Select(e => e.Summary.Value[0].SimpleValue).ToArray());
+    }
+
+    [TestMethod]
+    public void DestinationMustBeEmptyAndOutsideTheSource()
+    {
+        using var temp = new TempDirectory();
+        Write(temp.Combine("src"), "events.out.tfevents.1.a", Version());
+        var inside = Assert.ThrowsExactly<IOException>(() => LogReplayer.Replay(temp.Combine("src"), temp.Combine("src", "out")));
+        Assert.AreEqual($"The destination '{temp.Combine("src", "out")}' must not be the source log directory or inside it.", inside.Message);
+        File.WriteAllText(temp.Combine("full.txt"), "x");
+        Directory.CreateDirectory(temp.Combine("full"));
+        File.WriteAllText(temp.Combine("full", "x"), "x");
+        var full = Assert.ThrowsExactly<IOException>(() => LogReplayer.Replay(temp.Combine("src"), temp.Combine("full")));
+        Assert.AreEqual($"The destination '{temp.Combine("full")}' already exists and is not empty.", full.Message);
+        Assert.AreEqual("Rename 'abc' is not of the form old=new.", Assert.ThrowsExactly<FormatException>(() => TagRename.Parse("abc")).Message);
+    }
+}

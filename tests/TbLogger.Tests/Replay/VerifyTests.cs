@@ -1,0 +1,123 @@
+using TbLogger.Protos;
+using TbLogger.Reading;
+using TbLogger.Tests.Support;
+using static TbLogger.Tests.Reading.EventFiles;
+
+namespace TbLogger.Tests.Replay;
+
+[TestClass]
+public sealed class VerifyTests
+{
+    [TestMethod]
+    public void GoldenDirectoryIsClean()
+    {
+        var report = LogVerifier.Verify(Path.GetDirectoryName(Fixtures.TorchRun1)!);
+        Assert.IsTrue(report.IsClean);
+        Assert.AreEqual(4, report.Files.Count);
+        Assert.AreEqual(452 + 11 + 11 + 6, report.Files.Sum(f => f.Records));
+    }
+
+    [TestMethod]
+    public void EveryProblemIsReportedWithItsOffsetAndRepairKeepsTheGoodPrefix()
+    {
+        using var temp = new TempDirectory();
+        byte[] a = Framed(Version());
+        byte[] b = Framed(Scalar("loss", 0, 1));
+        byte[] badData = Framed(Scalar("loss", 1, 2));
+        badData[^6] ^= 0xFF;
+        byte[] c = Framed(Scalar("loss", 2, 3));
+        byte[] badLength = Framed(Scalar("loss", 3, 4));
+        badLength[2] ^= 0xFF;
+        byte[] d = Framed(Scalar("loss", 4, 5));
+        byte[] notEvent = Framed(Version());
+        notEvent = [.. notEvent];
+        byte[] garbage = [0x0A, 0xFF, 0xFF, 0xFF];
+        var garbageRecord = new byte[garbage.Length + 16];
+        TbLogger.Records.TfRecordWriter.Frame(garbage, garbageRecord);
+        byte[] tail = Framed(Scalar("loss", 5, 6))[..10];
+        string dir = temp.Combine("logs", "run");
+        Directory.CreateDirectory(dir);
+        string file = Path.Combine(dir, "events.out.tfevents.1.a");
+        byte[] all = [.. a, .. b, .. badData, .. c, .. badLength, .. d, .. garbageRecord, .. tail];
+        File.WriteAllBytes(file, all);
+        File.WriteAllText(Path.Combine(dir, "projector_config.pbtxt"), "kept");
+
+        var report = LogVerifier.Verify(temp.Combine("logs"));
+        var problems = report.Problems.ToList();
+        long offBad = a.Length + b.Length;
+        long offBadLength = offBad + badData.Length + c.Length;
+        long offGarbage = offBadLength + badLength.Length + d.Length;
+        long offTail = offGarbage + garbageRecord.Length;
+        CollectionAssert.AreEqual(
+            new[] { (offBad, "framing", "data CRC mismatch (record skipped)"), (offBadLength, "framing", "length CRC mismatch (skipped to the next good record)") },
+            problems.Take(2).Select(p => (p.Offset, p.Rule, p.Message)).ToArray());
+        Assert.AreEqual((offGarbage, "decode"), (problems[2].Offset, problems[2].Rule));
+        StringAssert.StartsWith(problems[2].Message, "record of 4 bytes is not an Event");
+        Assert.AreEqual((offTail, "framing", "truncated record: the file ends 10 bytes into a record (a crash, or a writer still writing)"), (problems[3].Offset, problems[3].Rule, problems[3].Message));
+        Assert.AreEqual(4, problems.Count);
+        Assert.AreEqual(offBad, report.Files.Single().GoodPrefixLength);
+
+        Assert.AreEqual(1, LogRepair.Repair(report, temp.Combine("fixed")));
+        string fixedFile = temp.Combine("fixed", "run", "events.out.tfevents.1.a");
+        CollectionAssert.AreEqual(all[..(int)offBad], File.ReadAllBytes(fixedFile));
+        Assert.AreEqual("kept", File.ReadAllText(temp.Combine("fixed", "run", "projector_config.pbtxt")));
+        CollectionAssert.AreEqual(all, File.ReadAllBytes(file), "the input is never modified");
+
+        LogRepair.Repair(report, temp.Combine("salvaged"), RepairMode.Salvage);
+        var steps = new LogDirReader(temp.Combine("salvaged")).ReadScalars().Select(p => p.Step).ToArray();
+        CollectionAssert.AreEqual(new long[] { 0, 2, 4 }, steps);
+        Assert.IsTrue(LogVerifier.Verify(temp.Combine("salvaged")).IsClean);
+
+        Assert.AreEqual($"The repair output '{temp.Combine("logs", "x")}' must not be the log directory or inside it.",
+            Assert.ThrowsExactly<IOException>(() => LogRepair.Repair(report, temp.Combine("logs", "x"))).Message);
+    }
+
+    [TestMethod]
+    public void DecodeRuleFlagsTensorsThatDoNotMatchTheirShape()
+    {
+        using var temp = new TempDirectory();
+        var value = new Summary.Types.Value
+        {
+            Tag = "bad",
+            Metadata = TbLogger.Summaries.ScalarMetadata(),
+            Tensor = new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dim { Size = 3 } } }, FloatVal = { 1, 2 } },
+        };
+        Write(temp.Path, "events.out.tfevents.1.a", Version(), new Event { Step = 7, Summary = new Summary { Value = { value } } });
+        var problem = LogVerifier.Verify(temp.Path).Problems.Single();
+        Assert.AreEqual("decode", problem.Rule);
+        Assert.AreEqual("tag 'bad' step 7: DtFloat tensor of shape [3] holds 2 elements, not 3", problem.Message);
+    }
+
+    private sealed class CountingRule : VerifyRule
+    {
+        public int Runs;
+        public int Events;
+
+        public override string Name => "count";
+
+        public override void OnRunStart(VerifyContext context) => Runs++;
+
+        public override void OnEvent(VerifyContext context, Event value)
+        {
+            Events++;
+            if (context.RecordIndex == 0 && value.WhatCase != Event.WhatOneofCase.FileVersion)
+            {
+                context.Report(Name, VerifySeverity.Warning, "first record is not file_version");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void RulesPlugIn()
+    {
+        using var temp = new TempDirectory();
+        Write(temp.Path, "events.out.tfevents.1.a", Scalar("loss", 0, 1), Scalar("loss", 1, 2));
+        var rule = new CountingRule();
+        var report = LogVerifier.Verify(temp.Path, new LogVerifierOptions { Rules = [rule, new DecodeRule()] });
+        Assert.AreEqual((1, 2), (rule.Runs, rule.Events));
+        var problem = report.Problems.Single();
+        Assert.AreEqual((0L, VerifySeverity.Warning, "count", "first record is not file_version"), (problem.Offset, problem.Severity, problem.Rule, problem.Message));
+        // A warning does not cut the repair prefix.
+        Assert.AreEqual(new FileInfo(report.Files[0].File).Length, report.Files[0].GoodPrefixLength);
+    }
+}
