@@ -7,15 +7,16 @@ namespace TbLogger.Cli.Commands;
 /// <summary><c>tblog verify LOGDIR [--repair [OUT]]</c>.</summary>
 internal static class VerifyCommand
 {
-    /// <summary>The rules applied; a later issue adds TensorBoard loader rules here.</summary>
-    public static IReadOnlyList<VerifyRule> Rules() => [new DecodeRule()];
+    /// <summary>The rules applied: decoding, then TensorBoard's default-loader rules (warnings).</summary>
+    public static IReadOnlyList<VerifyRule> Rules() => [new DecodeRule(), .. LoaderRules.All()];
 
     public static Command Create(Func<ParseResult, CliOutput> output)
     {
         var logDir = new Argument<string>("LOGDIR") { Description = "The log directory." };
         var repair = new Option<string?>("--repair") { Description = "Write a clean copy (to OUT, default LOGDIR.repaired) keeping each damaged file up to its last good record. The input is never modified.", Arity = ArgumentArity.ZeroOrOne };
         var salvage = new Option<bool>("--salvage") { Description = "With --repair, keep every good record instead of stopping at the first problem." };
-        var command = new Command("verify", "Check framing, CRCs and decoding of every record of every event file; report each problem with file and byte offset.") { logDir, repair, salvage };
+        var strict = new Option<bool>("--strict") { Description = "Exit 1 on warnings too (what TensorBoard's default loader would drop or misread), not only on errors." };
+        var command = new Command("verify", "Check framing, CRCs and decoding of every record of every event file, and TensorBoard's default-loader rules; report each problem with file and byte offset.") { logDir, repair, salvage, strict };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var o = output(parse);
@@ -24,7 +25,8 @@ internal static class VerifyCommand
             var report = await o.WithProgressAsync("Verifying", total, progress => LogVerifier.Verify(dir, new LogVerifierOptions { Rules = Rules(), Progress = progress })).ConfigureAwait(false);
             string? repairedTo = null;
             int repaired = 0;
-            if (parse.GetResult(repair) is not null && !report.IsClean)
+            bool failed = parse.GetValue(strict) ? report.Problems.Any() : report.Problems.Any(p => p.Severity == VerifySeverity.Error);
+            if (parse.GetResult(repair) is not null && report.Problems.Any(p => p.Severity == VerifySeverity.Error))
             {
                 repairedTo = parse.GetValue(repair) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)) + ".repaired";
                 repaired = LogRepair.Repair(report, repairedTo, parse.GetValue(salvage) ? RepairMode.Salvage : RepairMode.Truncate);
@@ -61,7 +63,7 @@ internal static class VerifyCommand
                     o.Out.WriteLine($"Wrote a repaired copy to {repairedTo} ({repaired} file(s) repaired).");
                 }
             }
-            return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Problems;
+            return failed ? ExitCodes.Problems : ExitCodes.Ok;
         });
         return command;
     }

@@ -74,6 +74,8 @@ internal sealed class StepTracker
             return false;
         }
         Violations++;
+        // TensorBoard evicts the tag's points at steps >= this one, so this step is now the tag's last.
+        state.Last = step;
         if (state.Reported)
         {
             return false;

@@ -35,7 +35,7 @@ public static class LogRepair
         {
             throw new IOException($"The repair output '{outputDirectory}' already exists and is not empty.");
         }
-        var damaged = report.Files.Where(f => f.Problems.Count > 0).ToDictionary(f => Path.GetFullPath(f.File), StringComparer.Ordinal);
+        var damaged = report.Files.Where(f => f.Problems.Any(p => p.Severity == VerifySeverity.Error)).ToDictionary(f => Path.GetFullPath(f.File), StringComparer.Ordinal);
         int repaired = 0;
         foreach (string source in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories))
         {
