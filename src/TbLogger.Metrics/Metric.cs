@@ -246,6 +246,129 @@ public abstract class Metric
         OnStateChanged();
     }
 
+    /// <summary>
+    /// Length of the flat state vector (<see cref="GetReducibleState"/>): the values of every state variable, in
+    /// registration order. Ranks agree on it once lazily sized states are built (each rank has seen one batch).
+    /// </summary>
+    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>, which no element-wise all-reduce can combine.</exception>
+    public int ReducibleStateLength
+    {
+        get
+        {
+            int length = 0;
+            foreach (var s in _states)
+            {
+                RequireReducible(s);
+                length += s.Length;
+            }
+            return length;
+        }
+    }
+
+    /// <summary>
+    /// The state as one flat vector for a data-parallel all-reduce (MPI, NCCL, a gRPC service…): reduce element
+    /// <c>i</c> of every rank's vector by <see cref="GetStateReductions"/>[i] (sum, min or max), then
+    /// <see cref="FromReducedState{TMetric}(TMetric, ReadOnlySpan{double})"/> or <see cref="LoadReducedState"/> gives
+    /// exactly the result of one process over all ranks' data.
+    /// </summary>
+    /// <returns>A new array of <see cref="ReducibleStateLength"/> values.</returns>
+    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>.</exception>
+    public double[] GetReducibleState()
+    {
+        var vector = new double[ReducibleStateLength];
+        WriteReducibleState(vector);
+        return vector;
+    }
+
+    /// <summary>Writes the flat state vector (see <see cref="GetReducibleState"/>) into <paramref name="destination"/>, without allocating.</summary>
+    /// <param name="destination">Exactly <see cref="ReducibleStateLength"/> values.</param>
+    /// <exception cref="ArgumentException">The destination has another length.</exception>
+    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>.</exception>
+    public void WriteReducibleState(Span<double> destination)
+    {
+        int length = ReducibleStateLength;
+        if (destination.Length != length)
+            throw new ArgumentException($"Metric '{Name}' has {length} state values; the destination has {destination.Length}.", nameof(destination));
+        int offset = 0;
+        foreach (var s in _states)
+        {
+            s.Values.CopyTo(destination[offset..]);
+            offset += s.Length;
+        }
+    }
+
+    /// <summary>How each element of the flat state vector reduces across ranks: <see cref="StateMerge.Sum"/>, <see cref="StateMerge.Min"/> or <see cref="StateMerge.Max"/>.</summary>
+    /// <returns>A new array of <see cref="ReducibleStateLength"/> reductions.</returns>
+    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>.</exception>
+    public StateMerge[] GetStateReductions()
+    {
+        var reductions = new StateMerge[ReducibleStateLength];
+        int offset = 0;
+        foreach (var s in _states)
+        {
+            reductions.AsSpan(offset, s.Length).Fill(s.Merge);
+            offset += s.Length;
+        }
+        return reductions;
+    }
+
+    /// <summary>Replaces this metric's state with an all-reduced flat state vector, laid out like this metric's own.</summary>
+    /// <param name="reduced">The reduced vector of <see cref="ReducibleStateLength"/> values.</param>
+    /// <exception cref="ArgumentException">The vector has another length.</exception>
+    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>.</exception>
+    public void LoadReducedState(ReadOnlySpan<double> reduced) => LoadReduced(reduced, this);
+
+    /// <summary>
+    /// A new metric of <paramref name="like"/>'s type and config whose state is <paramref name="reduced"/>: the
+    /// all-reduced <see cref="GetReducibleState"/> vectors of every rank. Its result equals one pass over all the data.
+    /// </summary>
+    /// <typeparam name="TMetric">The metric type.</typeparam>
+    /// <param name="like">A metric with the layout of the vectors (e.g. this rank's metric); it is not changed.</param>
+    /// <param name="reduced">The reduced vector.</param>
+    /// <returns>The new metric, named like <paramref name="like"/>.</returns>
+    /// <exception cref="ArgumentException">The vector's length differs from <paramref name="like"/>'s layout.</exception>
+    /// <exception cref="InvalidOperationException">The type is not registered in <see cref="MetricFactory"/>; use <see cref="LoadReducedState"/> on an instance.</exception>
+    public static TMetric FromReducedState<TMetric>(TMetric like, ReadOnlySpan<double> reduced) where TMetric : Metric
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        Metric created;
+        try
+        {
+            created = MetricFactory.Create(like.GetType().Name, like.GetConfigJson());
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException(
+                $"{like.GetType().Name} cannot be created from its config ({ex.Message}); call LoadReducedState on a new instance instead.", ex);
+        }
+        if (created is not TMetric metric || created.GetType() != like.GetType())
+            throw new InvalidOperationException($"MetricFactory created a {created.GetType().Name} for {like.GetType().Name}; call LoadReducedState on a new instance instead.");
+        metric.LoadReduced(reduced, like);
+        return metric;
+    }
+
+    private void LoadReduced(ReadOnlySpan<double> reduced, Metric layout)
+    {
+        int length = layout.ReducibleStateLength;
+        if (reduced.Length != length)
+            throw new ArgumentException($"Metric '{Name}' has {length} state values; the reduced vector has {reduced.Length}.", nameof(reduced));
+        int offset = 0;
+        for (int i = 0; i < _states.Count; i++)
+        {
+            int n = layout._states[i].Length;
+            _states[i].Load(reduced.Slice(offset, n));
+            offset += n;
+        }
+        OnStateChanged();
+    }
+
+    private static void RequireReducible(MetricStateVariable state)
+    {
+        if (state.Merge == StateMerge.Concatenate)
+            throw new NotSupportedException(
+                $"State '{state.Name}' concatenates records, which an element-wise all-reduce cannot combine; gather SaveState() blobs and Merge them instead.");
+    }
+
     /// <summary>The Keras config (<c>get_config()</c>) as JSON, snake_case keys, e.g. <c>{"name":"binary_accuracy","dtype":"float32","threshold":0.5}</c>.</summary>
     /// <returns>The JSON text.</returns>
     public string GetConfigJson() => BuildConfigJson(includeName: true);

@@ -27,6 +27,7 @@ public sealed partial class SummaryWriter
     /// <returns>The embedding's directory.</returns>
     /// <exception cref="ArgumentException">Not whole rows, NaN or infinity, or metadata / sprite counts that differ from N.</exception>
     /// <exception cref="FormatException">The existing projector_config.pbtxt cannot be read; it is left unchanged.</exception>
+    /// <exception cref="NotSupportedException">The log directory is not local (e.g. s3://).</exception>
     public string AddEmbedding(string tag, ReadOnlySpan<float> matrix, int columns, long step, EmbeddingMetadata? metadata = null, EmbeddingSprite? sprite = null)
     {
         Summaries.ValidateTag(tag);
@@ -42,6 +43,11 @@ public sealed partial class SummaryWriter
             throw new ArgumentException($"The matrix has {rows} rows but the sprite has {sprite.Count} images.", nameof(sprite));
         }
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_storage.IsLocal)
+        {
+            // The projector reads its files next to the event files; those are written with local file I/O.
+            throw new NotSupportedException($"AddEmbedding needs a local log directory; '{LogDirectory}' is in object storage.");
+        }
 
         string relative = ProjectorFiles.RelativeDirectory(tag, step);
         string root = Path.GetFullPath(LogDirectory);

@@ -1,5 +1,6 @@
 using TbLogger.Events;
 using TbLogger.Protos;
+using TbLogger.Storage;
 
 namespace TbLogger;
 
@@ -17,14 +18,24 @@ namespace TbLogger;
 public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 {
     private readonly SummaryWriterOptions _options;
+    private readonly LogStorage _storage;
     private readonly EventFileWriter _main;
     private readonly Dictionary<string, EventFileWriter> _subRuns = new(StringComparer.Ordinal);
     private volatile bool _disposed;
 
     /// <summary>Opens a new event file in <paramref name="logDirectory"/> (created if missing).</summary>
-    /// <param name="logDirectory">The run directory, e.g. "runs/exp1".</param>
+    /// <param name="logDirectory">The run directory, e.g. "runs/exp1", or a URI whose scheme has a store, e.g. "s3://bucket/runs/exp1" with TbLogger.S3.</param>
     /// <param name="options">Settings; null for the defaults.</param>
     public SummaryWriter(string logDirectory, SummaryWriterOptions? options = null)
+        : this(null, logDirectory, options)
+    {
+    }
+
+    /// <summary>Opens a new event file in <paramref name="logDirectory"/> of <paramref name="storage"/>.</summary>
+    /// <param name="storage">The store (e.g. an S3 store with its own settings); null chooses it by the directory's URI scheme.</param>
+    /// <param name="logDirectory">The run directory, a path of the store, e.g. "s3://bucket/runs/exp1".</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    public SummaryWriter(LogStorage? storage, string logDirectory, SummaryWriterOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
         _options = options ?? new SummaryWriterOptions();
@@ -32,9 +43,37 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.ScalarEncoding, "Unknown ScalarEncoding.");
         }
+        if (!Enum.IsDefined(_options.RankPolicy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.RankPolicy, "Unknown RankPolicy.");
+        }
+        (Rank, WorldSize) = _options.ResolveRank();
+        IsWriting = Rank == 0 || _options.RankPolicy == RankPolicy.AllRanks;
+        if (WorldSize > 1 && _options.RankPolicy == RankPolicy.AllRanks)
+        {
+            // Each rank's file is named and tagged apart, so ranks sharing a run never collide.
+            _options = _options with
+            {
+                FilenameSuffix = $".rank{Rank}{_options.FilenameSuffix}",
+                TagSuffix = _options.SuffixTagsWithRank ? $"/rank{Rank}{_options.TagSuffix}" : _options.TagSuffix,
+            };
+        }
         LogDirectory = logDirectory;
+        _storage = storage ?? LogStorageRegistry.Resolve(logDirectory);
         _main = OpenRun(logDirectory);
     }
+
+    /// <summary>This process's rank (see <see cref="SummaryWriterOptions.Rank"/>).</summary>
+    public int Rank { get; }
+
+    /// <summary>The job's number of processes (see <see cref="SummaryWriterOptions.WorldSize"/>).</summary>
+    public int WorldSize { get; }
+
+    /// <summary>False on a rank that does not write under <see cref="RankPolicy.RankZeroOnly"/>: calls are accepted and nothing is written.</summary>
+    public bool IsWriting { get; }
+
+    /// <summary>The store of <see cref="LogDirectory"/> (local, or e.g. S3 for s3:// URIs).</summary>
+    public LogStorage Storage => _storage;
 
     /// <summary>The run directory.</summary>
     public string LogDirectory { get; }
@@ -172,14 +211,16 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_subRuns.TryGetValue(name, out var writer))
             {
-                writer = OpenRun(Path.Combine(LogDirectory, name));
+                writer = OpenRun(_storage.Combine(LogDirectory, name));
                 _subRuns.Add(name, writer);
             }
             return writer;
         }
     }
 
-    private EventFileWriter OpenRun(string directory) => new(directory, _options);
+    private EventFileWriter OpenRun(string directory) =>
+        IsWriting ? new EventFileWriter(_storage, directory, _options)
+                  : EventFileWriter.CreateDiscarding($"{directory} (rank {Rank} of {WorldSize}: not written)", _options);
 
     private EventFileWriter[] SubRunsSnapshot()
     {

@@ -11,4 +11,47 @@ public sealed record SummaryWriterOptions : EventFileWriterOptions
     /// loader drops DT_DOUBLE scalars: only <c>tensorboard --load_fast=false</c> shows them.
     /// </summary>
     public ScalarEncoding ScalarEncoding { get; init; } = ScalarEncoding.Float32Tensor;
+
+    /// <summary>
+    /// This process's rank in a data-parallel job; null (the default) reads it from the launcher's environment
+    /// (<see cref="DistributedEnvironment"/>), or 0 when there is none.
+    /// </summary>
+    public int? Rank { get; init; }
+
+    /// <summary>The number of processes of the job; null (the default) reads it like <see cref="Rank"/>, or 1.</summary>
+    public int? WorldSize { get; init; }
+
+    /// <summary>Which ranks write (default <see cref="TbLogger.RankPolicy.RankZeroOnly"/>).</summary>
+    public RankPolicy RankPolicy { get; init; } = RankPolicy.RankZeroOnly;
+
+    /// <summary>
+    /// Under <see cref="TbLogger.RankPolicy.AllRanks"/> with more than one process, append "/rank{r}" to every tag
+    /// (default true): TensorBoard keeps one point per tag and step in a run, so ranks would otherwise overwrite
+    /// each other's points. Set false when ranks log disjoint tags.
+    /// </summary>
+    public bool SuffixTagsWithRank { get; init; } = true;
+
+    /// <summary>The rank and world size in effect: the options' values, else the environment's.</summary>
+    /// <returns>(rank, world size).</returns>
+    /// <exception cref="ArgumentException">Rank is set without WorldSize.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">World size below 1, or rank outside [0, world size).</exception>
+    public (int Rank, int WorldSize) ResolveRank()
+    {
+        if (Rank is not null && WorldSize is null)
+        {
+            throw new ArgumentException("Rank is set but WorldSize is not; set both, or neither to read them from the environment.", nameof(WorldSize));
+        }
+        DistributedEnvironment.TryRead(out int envRank, out int envSize);
+        int worldSize = WorldSize ?? envSize;
+        int rank = Rank ?? (WorldSize is null ? envRank : 0);
+        if (worldSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WorldSize), worldSize, "WorldSize must be at least 1.");
+        }
+        if (rank < 0 || rank >= worldSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Rank), rank, $"Rank must be in [0, {worldSize}) (WorldSize {worldSize}).");
+        }
+        return (rank, worldSize);
+    }
 }

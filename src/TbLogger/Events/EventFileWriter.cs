@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
+using TbLogger.Storage;
 
 namespace TbLogger.Events;
 
@@ -40,6 +41,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private readonly StepTracker? _steps;
     private readonly bool _throwOnStepViolation;
     private readonly Action<StepViolation> _reportStepViolation;
+    private readonly string? _tagSuffix;
+    private readonly bool _discard;
+    private Dictionary<string, string>? _suffixedTags; // worker thread only
 
     private PendingEvent[] _active;
     private PendingEvent[] _spare;
@@ -72,10 +76,19 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Creates <paramref name="logDirectory"/> if needed and a new event file in it.</summary>
-    /// <param name="logDirectory">The run directory.</param>
+    /// <param name="logDirectory">The run directory: a local path, or a URI whose scheme has a registered <see cref="LogStorage"/> (e.g. s3://bucket/run).</param>
     /// <param name="options">Queue and flush settings; null for the defaults.</param>
     public EventFileWriter(string logDirectory, EventFileWriterOptions? options = null)
-        : this(OpenNewFile(logDirectory, options ?? new EventFileWriterOptions(), out string path), path, options, ownsStream: true)
+        : this(ResolveStorage(logDirectory), logDirectory, options)
+    {
+    }
+
+    /// <summary>Creates a new event file in <paramref name="logDirectory"/> of <paramref name="storage"/>.</summary>
+    /// <param name="storage">Where the file lives.</param>
+    /// <param name="logDirectory">The run directory, a path of <paramref name="storage"/>.</param>
+    /// <param name="options">Queue and flush settings; null for the defaults.</param>
+    public EventFileWriter(LogStorage storage, string logDirectory, EventFileWriterOptions? options = null)
+        : this(OpenNewFile(storage, logDirectory, options ?? new EventFileWriterOptions(), out string path), path, options, ownsStream: true)
     {
     }
 
@@ -88,7 +101,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     {
     }
 
-    private EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, bool ownsStream)
+    private EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, bool ownsStream, bool discard = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -106,13 +119,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         _steps = options.StepDiscipline == StepDiscipline.Silent ? null : new StepTracker(options.PurgeStep);
         _throwOnStepViolation = options.StepDiscipline == StepDiscipline.Throw;
         _reportStepViolation = options.StepViolationHandler ?? (static v => Console.Error.WriteLine(v.ToString()));
+        _tagSuffix = string.IsNullOrEmpty(options.TagSuffix) ? null : options.TagSuffix;
+        _discard = discard;
 
-        var first = new Event
-        {
-            WallTime = WallClock.Now(),
-            FileVersion = FileVersion,
-            SourceMetadata = new SourceMetadata { Writer = WriterName },
-        };
+        var first = EventFileHeader.Create(WallClock.Now());
         _records.Write(first.ToByteArray());
         if (options.PurgeStep is long purgeStep)
         {
@@ -188,6 +198,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private bool Enqueue(in PendingEvent item, bool wake, string? tag, long step)
     {
+        if (_discard)
+        {
+            // A rank that does not write (SummaryWriterOptions.RankPolicy): accept and forget, without the lock.
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopping), this);
+            return true;
+        }
         bool report = false;
         long previous = 0;
         bool accepted = EnqueueLocked(in item, wake, tag, step, ref report, ref previous);
@@ -356,12 +372,13 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     {
         if (item.Tag is not null)
         {
-            int max = ScalarEventEncoder.MaxEncodedLength(item.Tag);
+            string tag = _tagSuffix is null ? item.Tag : SuffixedTag(item.Tag);
+            int max = ScalarEventEncoder.MaxEncodedLength(tag);
             if (scratch.Length < max)
             {
                 scratch = new byte[Math.Max(max, scratch.Length * 2)];
             }
-            int length = scalars.Encode(item.Tag, item.Value, item.Step, item.WallTime, item.Encoding, scratch);
+            int length = scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.Encoding, scratch);
             _records.Write(scratch.AsSpan(0, length));
             return;
         }
@@ -371,6 +388,21 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             Func<Summary> build => new Event { WallTime = item.WallTime, Step = item.Step, Summary = build() },
             _ => throw new InvalidOperationException("Unknown queued item."),
         };
+        if (_tagSuffix is not null && value.Summary is { Value.Count: > 0 })
+        {
+            // Complete events belong to the caller: rename tags on a copy. Deferred summaries are built here, for us.
+            if (item.Payload is Event)
+            {
+                value = value.Clone();
+            }
+            foreach (var entry in value.Summary.Value)
+            {
+                if (TakesTagSuffix(entry))
+                {
+                    entry.Tag = SuffixedTag(entry.Tag);
+                }
+            }
+        }
         int size = value.CalculateSize();
         if (scratch.Length < size)
         {
@@ -379,6 +411,22 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         value.WriteTo(scratch.AsSpan(0, size));
         _records.Write(scratch.AsSpan(0, size));
     }
+
+    private string SuffixedTag(string tag)
+    {
+        // Worker thread only; a tag is suffixed once, so the caller's AddScalar stays free of allocations.
+        _suffixedTags ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!_suffixedTags.TryGetValue(tag, out string? suffixed))
+        {
+            suffixed = tag + _tagSuffix;
+            _suffixedTags.Add(tag, suffixed);
+        }
+        return suffixed;
+    }
+
+    // hparams and custom-scalars layout tags are fixed names TensorBoard looks up; a suffix would hide them.
+    private static bool TakesTagSuffix(Summary.Types.Value entry) =>
+        entry.Metadata?.PluginData?.PluginName is not (PluginNames.HParams or PluginNames.CustomScalars);
 
     private void BeginStop()
     {
@@ -425,13 +473,21 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         ThrowUnreportedFault();
     }
 
-    private static FileStream OpenNewFile(string logDirectory, EventFileWriterOptions options, out string path)
+    /// <summary>A writer that accepts every event and writes none: the log of a rank that does not write.</summary>
+    internal static EventFileWriter CreateDiscarding(string name, EventFileWriterOptions? options) =>
+        new(Stream.Null, name, options, ownsStream: true, discard: true);
+
+    private static LogStorage ResolveStorage(string logDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
+        return LogStorageRegistry.Resolve(logDirectory);
+    }
+
+    private static Stream OpenNewFile(LogStorage storage, string logDirectory, EventFileWriterOptions options, out string path)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
         options.Validate();
-        Directory.CreateDirectory(logDirectory);
-        path = Path.Combine(logDirectory, EventFileNames.Next(DateTimeOffset.UtcNow, options.FilenameSuffix));
-        // No FileStream buffer: TfRecordWriter gathers records itself. Readers may follow the file while it grows.
-        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        return storage.CreateEventFile(logDirectory, options.FilenameSuffix, out path);
     }
 }

@@ -37,6 +37,12 @@ public record EventFileWriterOptions
     /// </summary>
     public Action<StepViolation>? StepViolationHandler { get; init; }
 
+    /// <summary>
+    /// Appended to every tag this writer writes (e.g. "/rank1"), or null. Applied on the writer's thread, so logging
+    /// stays free of allocations; hparams and custom-scalars layout tags keep their fixed names.
+    /// </summary>
+    public string? TagSuffix { get; init; }
+
     internal void Validate()
     {
         if (FlushInterval != Timeout.InfiniteTimeSpan && FlushInterval <= TimeSpan.Zero)

@@ -1,0 +1,210 @@
+using System.Security.Cryptography;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using TbLogger.Events;
+using TbLogger.S3;
+using TbLogger.Storage;
+using S3Location = TbLogger.S3.S3Location;
+
+[assembly: LogStorageProvider(S3Location.Scheme, typeof(S3LogStorage))]
+
+namespace TbLogger.S3;
+
+/// <summary>
+/// Log directories in S3 or an S3-compatible store (MinIO, Ceph, …): <c>new SummaryWriter("s3://bucket/prefix/run")</c>.
+/// Each event file is written as a series of immutable segments (see <see cref="S3LogStorageOptions.SegmentBytes"/>):
+/// every flush uploads only the bytes written since the previous one. Referencing this package is enough for
+/// s3:// paths (the default instance reads the standard AWS configuration); <see cref="Register"/> sets options.
+/// </summary>
+public sealed class S3LogStorage : LogStorage, IDisposable
+{
+    private readonly Lazy<IAmazonS3> _client;
+    private readonly bool _ownsClient;
+    private long _uploadedObjects;
+    private long _uploadedBytes;
+    private long _failedUploads;
+
+    /// <summary>A store configured from the environment and the AWS profile only.</summary>
+    public S3LogStorage()
+        : this(new S3LogStorageOptions())
+    {
+    }
+
+    /// <summary>A store with explicit settings.</summary>
+    /// <param name="options">Connection, segment and retry settings.</param>
+    public S3LogStorage(S3LogStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _ownsClient = options.Client is null;
+        // Built on first use: a store registered by the package reference alone must not need AWS settings until used.
+        _client = options.Client is { } client ? new Lazy<IAmazonS3>(client) : new Lazy<IAmazonS3>(() => CreateClient(options));
+    }
+
+    /// <summary>The settings.</summary>
+    public S3LogStorageOptions Options { get; }
+
+    /// <summary>Segments uploaded so far (one PUT each).</summary>
+    public long UploadedObjects => Interlocked.Read(ref _uploadedObjects);
+
+    /// <summary>Bytes of the segments uploaded so far.</summary>
+    public long UploadedBytes => Interlocked.Read(ref _uploadedBytes);
+
+    /// <summary>Upload attempts that failed and were retried or reported.</summary>
+    public long FailedUploads => Interlocked.Read(ref _failedUploads);
+
+    /// <inheritdoc/>
+    public override bool IsLocal => false;
+
+    /// <summary>Creates a store with <paramref name="options"/> and registers it for s3:// paths.</summary>
+    /// <param name="options">Settings.</param>
+    /// <returns>The registered store.</returns>
+    public static S3LogStorage Register(S3LogStorageOptions options)
+    {
+        var storage = new S3LogStorage(options);
+        LogStorageRegistry.Register(S3Location.Scheme, storage);
+        return storage;
+    }
+
+    /// <inheritdoc/>
+    public override string Combine(string directory, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return directory.TrimEnd('/') + "/" + name;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Object stores have no directories: nothing to create, so nothing to race on.</remarks>
+    public override void CreateDirectory(string directory) => S3Location.Parse(directory);
+
+    /// <inheritdoc/>
+    public override Stream CreateEventFile(string directory, string? suffix, out string path)
+    {
+        var location = S3Location.Parse(directory);
+        _ = _client.Value; // configuration errors (no region, no credentials source) surface when the writer opens
+        var stream = new S3SegmentStream(this, location, EventFileNames.Next(DateTimeOffset.UtcNow), suffix);
+        path = stream.SegmentUri(0);
+        return stream;
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> ListFiles(string directory, bool recursive)
+    {
+        var location = S3Location.Parse(directory);
+        var request = new ListObjectsV2Request
+        {
+            BucketName = location.Bucket,
+            Prefix = location.Key.Length == 0 ? "" : location.Key + "/",
+            Delimiter = recursive ? null : "/",
+        };
+        var result = new List<string>();
+        ListObjectsV2Response response;
+        do
+        {
+            response = _client.Value.ListObjectsV2Async(request).GetAwaiter().GetResult();
+            foreach (var entry in response.S3Objects ?? [])
+            {
+                if (!entry.Key.EndsWith('/'))
+                {
+                    result.Add(location.UriOf(entry.Key));
+                }
+            }
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (response.IsTruncated == true);
+        result.Sort(StringComparer.Ordinal);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public override Stream OpenRead(string path)
+    {
+        var location = S3Location.Parse(path);
+        try
+        {
+            using var response = _client.Value.GetObjectAsync(location.Bucket, location.Key).GetAwaiter().GetResult();
+            // Segments are small and immutable: a seekable in-memory copy frees the connection at once.
+            var copy = new MemoryStream(response.ContentLength > 0 ? (int)Math.Min(response.ContentLength, int.MaxValue) : 0);
+            response.ResponseStream.CopyTo(copy);
+            copy.Position = 0;
+            return copy;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new FileNotFoundException($"No object at {path}.", path, ex);
+        }
+    }
+
+    /// <summary>Disposes the client when this store created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient && _client.IsValueCreated)
+        {
+            _client.Value.Dispose();
+        }
+    }
+
+    internal void Upload(string bucket, string key, byte[] data, int length)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            InputStream = new MemoryStream(data, 0, length, writable: false),
+            ContentType = "application/octet-stream",
+            // Integrity without a streamed trailer, and one signature over the whole body instead of aws-chunked
+            // signing (about 175 bytes per chunk): the request body is exactly the segment.
+            MD5Digest = Convert.ToBase64String(MD5.HashData(data.AsSpan(0, length))),
+            UseChunkEncoding = false,
+        };
+        _client.Value.PutObjectAsync(request).GetAwaiter().GetResult();
+        Interlocked.Increment(ref _uploadedObjects);
+        Interlocked.Add(ref _uploadedBytes, length);
+    }
+
+    internal void CountFailure() => Interlocked.Increment(ref _failedUploads);
+
+    private static AmazonS3Client CreateClient(S3LogStorageOptions options)
+    {
+        var config = new AmazonS3Config
+        {
+            // A checksum trailer would turn each PUT into a chunked upload; MD5 (Content-MD5) checks integrity instead.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        };
+        string? endpoint = options.ServiceUrl ?? TensorFlowEndpoint();
+        string? sdkEndpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+        string? region = options.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
+        if (endpoint is not null)
+        {
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = region ?? "us-east-1";
+        }
+        else if (region is not null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+        // S3-compatible servers rarely have per-bucket DNS names: path style is what they expect.
+        config.ForcePathStyle = options.ForcePathStyle ?? (endpoint is not null || sdkEndpoint is not null);
+        return options.Credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(options.Credentials, config);
+    }
+
+    private static string? TensorFlowEndpoint()
+    {
+        // TensorFlow's and tensorboardX's variables: S3_ENDPOINT may omit the scheme; S3_USE_HTTPS=0 means http.
+        string? endpoint = Environment.GetEnvironmentVariable("S3_ENDPOINT");
+        if (string.IsNullOrWhiteSpace(endpoint))
+        {
+            return null;
+        }
+        if (endpoint.Contains("://", StringComparison.Ordinal))
+        {
+            return endpoint;
+        }
+        bool https = Environment.GetEnvironmentVariable("S3_USE_HTTPS") is not ("0" or "false");
+        return (https ? "https://" : "http://") + endpoint;
+    }
+}

@@ -1,0 +1,92 @@
+using TbLogger.Events;
+
+namespace TbLogger.Storage;
+
+/// <summary>The local file system: event files are plain files, written in place and flushed to the operating system.</summary>
+public sealed class LocalLogStorage : LogStorage
+{
+    // A name can only be taken by a writer on another machine with the same host name and pid (containers) in the
+    // same second; a handful of fresh counters always gets past that.
+    private const int CreateAttempts = 16;
+
+    private LocalLogStorage()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static LocalLogStorage Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override bool IsLocal => true;
+
+    /// <inheritdoc/>
+    public override string Combine(string directory, string name) => Path.Combine(directory, name);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Many processes of one job start at once and create the same run directory; "check, then create" (the
+    /// tensorboardX FileExistsError) loses that race. Creating is idempotent here, and an error is retried as long as
+    /// it came from a concurrent creation rather than from a file standing where the directory should be.
+    /// </remarks>
+    public override void CreateDirectory(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+                return;
+            }
+            catch (IOException) when (attempt < CreateAttempts && !File.Exists(directory))
+            {
+                if (Directory.Exists(directory))
+                {
+                    return;
+                }
+                Thread.Sleep(attempt);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Stream CreateEventFile(string directory, string? suffix, out string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        CreateDirectory(directory);
+        for (int attempt = 1; ; attempt++)
+        {
+            path = Path.Combine(directory, EventFileNames.Next(DateTimeOffset.UtcNow, suffix));
+            try
+            {
+                // No FileStream buffer: TfRecordWriter gathers records itself. Readers may follow the file while it grows.
+                return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            }
+            catch (IOException) when (attempt < CreateAttempts && File.Exists(path))
+            {
+                // Someone else's file (same host name and pid): the next counter gives a new name.
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> ListFiles(string directory, bool recursive)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+        var options = new EnumerationOptions { IgnoreInaccessible = true, RecurseSubdirectories = recursive, AttributesToSkip = 0 };
+        string[] files = Directory.GetFiles(directory, "*", options);
+        Array.Sort(files, StringComparer.Ordinal);
+        return files;
+    }
+
+    /// <inheritdoc/>
+    public override Stream OpenRead(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+    }
+}

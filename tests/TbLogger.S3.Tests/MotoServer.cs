@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace TbLogger.S3.Tests;
+
+/// <summary>
+/// A real S3-compatible server on 127.0.0.1 (moto's <c>moto_server</c>), on a free port, stopped by process id.
+/// Its state lives in memory: a restart starts empty, as a store replaced by a fresh one would.
+/// </summary>
+internal sealed class MotoServer : IDisposable
+{
+    private Process? _process;
+
+    private MotoServer(int port)
+    {
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string ServiceUrl => $"http://127.0.0.1:{Port}";
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public static MotoServer Start()
+    {
+        var server = new MotoServer(FreePort());
+        server.Restart();
+        return server;
+    }
+
+    /// <summary>A port nothing listens on, for "store unreachable" tests.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Restart()
+    {
+        Stop();
+        var info = new ProcessStartInfo("moto_server")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add("-H");
+        info.ArgumentList.Add("127.0.0.1");
+        info.ArgumentList.Add("-p");
+        info.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _process = Process.Start(info) ?? throw new InvalidOperationException("moto_server did not start.");
+        _process.OutputDataReceived += static (_, _) => { };
+        _process.ErrorDataReceived += static (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode}.");
+            }
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    public void Stop()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        try
+        {
+            if (!_process.HasExited)
+            {
+                // By process id: this server's tree only.
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>A client for this server that counts requests on the wire.</summary>
+    public AmazonS3Client CreateClient(RequestCounter? counter = null) => CreateClient(ServiceUrl, counter);
+
+    public static AmazonS3Client CreateClient(string serviceUrl, RequestCounter? counter = null)
+    {
+        var config = new AmazonS3Config
+        {
+            ServiceURL = serviceUrl,
+            AuthenticationRegion = "us-east-1",
+            ForcePathStyle = true,
+            MaxErrorRetry = 0,
+            Timeout = TimeSpan.FromSeconds(20),
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (counter is not null)
+        {
+            config.HttpClientFactory = new CountingHttpClientFactory(counter);
+        }
+        return new AmazonS3Client(new BasicAWSCredentials("test", "test"), config);
+    }
+
+    public static void CreateBucket(IAmazonS3 client, string bucket) =>
+        client.PutBucketAsync(new PutBucketRequest { BucketName = bucket }).GetAwaiter().GetResult();
+
+    /// <summary>Every object of a bucket: key → bytes, ordered by key.</summary>
+    public static SortedDictionary<string, byte[]> Download(IAmazonS3 client, string bucket, string prefix = "")
+    {
+        var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var list = client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix }).GetAwaiter().GetResult();
+        foreach (var entry in list.S3Objects ?? [])
+        {
+            using var response = client.GetObjectAsync(bucket, entry.Key).GetAwaiter().GetResult();
+            using var copy = new MemoryStream();
+            response.ResponseStream.CopyTo(copy);
+            result[entry.Key] = copy.ToArray();
+        }
+        return result;
+    }
+
+    public void Dispose() => Stop();
+}

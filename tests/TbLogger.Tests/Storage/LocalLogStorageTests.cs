@@ -1,0 +1,124 @@
+using TbLogger.Events;
+using TbLogger.Storage;
+using TbLogger.Tests.Support;
+
+namespace TbLogger.Tests.Storage;
+
+[TestClass]
+public sealed class LocalLogStorageTests
+{
+    [TestMethod]
+    public void Many_writers_starting_at_once_create_one_nested_run_directory_without_errors()
+    {
+        using var temp = new TempDirectory();
+        string run = temp.Combine("a", "b", "c", "run");
+        const int Writers = 32;
+        using var start = new Barrier(Writers);
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var paths = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, Writers).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                using var writer = new SummaryWriter(run, new SummaryWriterOptions { Rank = 0, WorldSize = 1 });
+                writer.AddScalar("x", 1, 0);
+                paths.Add(writer.FilePath);
+            }
+            catch (Exception ex)
+            {
+                errors.Add(ex);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.IsEmpty(errors, string.Join("\n", errors));
+        Assert.HasCount(Writers, paths.Distinct().ToList());
+        Assert.HasCount(Writers, Directory.GetFiles(run));
+    }
+
+    [TestMethod]
+    public void Creating_a_directory_where_a_file_stands_still_fails()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("file");
+        File.WriteAllText(path, "x");
+        Assert.ThrowsExactly<IOException>(() => LocalLogStorage.Instance.CreateDirectory(path));
+    }
+
+    [TestMethod]
+    public void Local_storage_lists_and_opens_files_and_event_writer_uses_it_for_plain_paths()
+    {
+        using var temp = new TempDirectory();
+        using (var writer = new EventFileWriter(LocalLogStorage.Instance, temp.Combine("run")))
+        {
+            StringAssert.StartsWith(writer.FilePath, temp.Combine("run", "events.out.tfevents."));
+        }
+        var files = LocalLogStorage.Instance.ListFiles(temp.Path, recursive: true);
+        Assert.HasCount(1, files);
+        Assert.IsEmpty(LocalLogStorage.Instance.ListFiles(temp.Path, recursive: false));
+        Assert.IsEmpty(LocalLogStorage.Instance.ListFiles(temp.Combine("missing"), recursive: true));
+        using var stream = LocalLogStorage.Instance.OpenRead(files[0]);
+        Assert.IsGreaterThan(0L, stream.Length);
+    }
+
+    [TestMethod]
+    public void Unknown_schemes_are_reported_and_drive_letters_are_not_schemes()
+    {
+        Assert.IsNull(LogStorageRegistry.GetScheme(@"C:\runs"));
+        Assert.IsNull(LogStorageRegistry.GetScheme("runs/exp://x"));
+        Assert.AreEqual("s3", LogStorageRegistry.GetScheme("s3://bucket/run"));
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => new SummaryWriter("gs://bucket/run"));
+        Assert.AreEqual("No log storage is registered for 'gs://' (path 'gs://bucket/run').", error.Message);
+    }
+
+    [TestMethod]
+    public void Registered_storages_receive_the_writer_streams()
+    {
+        var memory = new MemoryStorage();
+        LogStorageRegistry.Register("mem-test", memory);
+        using (var writer = new SummaryWriter("mem-test://run", new SummaryWriterOptions { Rank = 0, WorldSize = 1 }))
+        {
+            writer.AddScalar("x", 2, 3);
+            writer.AddScalars("g", new Dictionary<string, double> { ["k"] = 1 }, 0);
+        }
+        CollectionAssert.AreEqual(new[] { "mem-test://run", "mem-test://run/g_k" }, memory.Directories.Order(StringComparer.Ordinal).ToList());
+        Assert.IsTrue(memory.Streams.All(s => s.ToArray().Length > 0));
+    }
+
+    private sealed class MemoryStorage : LogStorage
+    {
+        public List<string> Directories { get; } = [];
+
+        public List<MemoryStream> Streams { get; } = [];
+
+        public override bool IsLocal => false;
+
+        public override string Combine(string directory, string name) => directory + "/" + name;
+
+        public override void CreateDirectory(string directory)
+        {
+        }
+
+        public override Stream CreateEventFile(string directory, string? suffix, out string path)
+        {
+            lock (Streams)
+            {
+                Directories.Add(directory);
+                path = directory + "/" + EventFileNames.Next(DateTimeOffset.UtcNow, suffix);
+                var stream = new KeepBytes();
+                Streams.Add(stream);
+                return stream;
+            }
+        }
+
+        public override IReadOnlyList<string> ListFiles(string directory, bool recursive) => [];
+
+        public override Stream OpenRead(string path) => throw new FileNotFoundException(path);
+
+        private sealed class KeepBytes : MemoryStream
+        {
+            // ToArray still works after the writer disposes the stream.
+        }
+    }
+}
