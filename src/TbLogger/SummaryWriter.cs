@@ -118,6 +118,10 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     }
 
     /// <inheritdoc cref="AddScalar(string, double, long, DateTimeOffset?)"/>
+    public bool AddScalar(string tag, long value, long step, DateTimeOffset? wallTime = null) =>
+        AddScalar(tag, (double)value, step, wallTime);
+
+    /// <inheritdoc cref="AddScalar(string, double, long, DateTimeOffset?)"/>
     public bool AddScalar(string tag, float value, long step, DateTimeOffset? wallTime = null) =>
         AddScalar(tag, (double)value, step, wallTime);
 
@@ -236,18 +240,12 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <exception cref="AggregateException">More than one file failed; see <see cref="EventFileWriteException"/>.</exception>
     public void Dispose()
     {
-        EventFileWriter[] subRuns;
-        lock (_subRuns)
+        if (BeginDispose() is not { } writers)
         {
-            if (_disposed)
-            {
-                return;
-            }
-            _disposed = true;
-            subRuns = [.. _subRuns.Values];
+            return;
         }
         var errors = new List<Exception>();
-        foreach (var writer in subRuns.Prepend(_main))
+        foreach (var writer in writers)
         {
             try
             {
@@ -258,6 +256,47 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
                 errors.Add(ex);
             }
         }
+        ThrowDisposeErrors(errors);
+    }
+
+    /// <summary>Like <see cref="Dispose"/>, without blocking a thread while the writers drain.</summary>
+    /// <returns>A task that completes when every file is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (BeginDispose() is not { } writers)
+        {
+            return;
+        }
+        var errors = new List<Exception>();
+        foreach (var writer in writers)
+        {
+            try
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (EventFileWriteException ex)
+            {
+                errors.Add(ex);
+            }
+        }
+        ThrowDisposeErrors(errors);
+    }
+
+    private EventFileWriter[]? BeginDispose()
+    {
+        lock (_subRuns)
+        {
+            if (_disposed)
+            {
+                return null;
+            }
+            _disposed = true;
+            return [_main, .. _subRuns.Values];
+        }
+    }
+
+    private static void ThrowDisposeErrors(List<Exception> errors)
+    {
         if (errors.Count == 1)
         {
             throw errors[0];
@@ -267,8 +306,4 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
             throw new AggregateException("Several event files failed.", errors);
         }
     }
-
-    /// <summary>Like <see cref="Dispose"/>, without blocking a thread while the writers drain.</summary>
-    /// <returns>A task that completes when every file is closed.</returns>
-    public ValueTask DisposeAsync() => new(Task.Run(Dispose));
 }

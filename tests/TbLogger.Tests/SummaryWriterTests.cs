@@ -71,6 +71,35 @@ public sealed class SummaryWriterTests
     }
 
     [TestMethod]
+    public void WholeNumbersKeepFullPrecisionInDoubleMode()
+    {
+        using var dir = new TempDirectory();
+        string path;
+        using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { ScalarEncoding = ScalarEncoding.Float64Tensor }))
+        {
+            path = writer.FilePath;
+            writer.AddScalar("int", 16_777_217, 1);            // not representable as float
+            writer.AddScalar("long", 123_456_789_012L, 1);
+        }
+        var values = EventFileReader.Read(path).Skip(1).Select(e => e.Summary.Value[0].Tensor.DoubleVal[0]).ToArray();
+        CollectionAssert.AreEqual(new[] { 16_777_217d, 123_456_789_012d }, values);
+    }
+
+    [TestMethod]
+    public async Task DisposeAsyncDrainsEveryRun()
+    {
+        using var dir = new TempDirectory();
+        var writer = new SummaryWriter(dir.Path);
+        writer.AddScalar("x", 1, 1);
+        writer.AddScalars("m", new Dictionary<string, double> { ["a"] = 2 }, 1);
+        await writer.DisposeAsync();
+        await writer.DisposeAsync();
+        Assert.AreEqual(2, EventFileReader.Read(writer.FilePath).Count());
+        Assert.AreEqual(2, EventFileReader.Read(Fixtures.EventFileIn(dir.Combine("m_a"))).Count());
+        Assert.ThrowsExactly<ObjectDisposedException>(() => writer.AddScalar("x", 1, 2));
+    }
+
+    [TestMethod]
     public void AddScalarsWritesEachKeyToItsOwnSubRunUnderTheMainTag()
     {
         using var dir = new TempDirectory();

@@ -67,9 +67,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 {
                     writer.Dispose();
                 }
-                catch (Exception)
+                catch (Exception ex)
                 {
-                    // Nobody is left to report to at process exit.
+                    // No caller is left to throw to at process exit; standard error is the last place a user looks.
+                    Console.Error.WriteLine($"TbLogger: {ex.Message}");
                 }
             }
         };
@@ -192,7 +193,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             {
                 Monitor.Wait(_gate);
             }
-            ThrowIfUnusable();
+            // Only a fault can spoil a flush that was accepted; a Dispose that began meanwhile drains anyway.
+            if (_fault is not null)
+            {
+                _faultReported = true;
+                throw new EventFileWriteException(FilePath, _fault);
+            }
         }
     }
 
@@ -220,14 +226,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             ThrowIfUnusable();
-            if (_throwOnStepViolation && tag is not null && _steps!.IsViolation(tag, step, out long last))
-            {
-                throw new ArgumentException(
-                    step == last
-                        ? $"Tag '{tag}' was already written at step {step}; TensorBoard keeps one point per step (StepDiscipline.Throw)."
-                        : $"Tag '{tag}' went back from step {last} to {step}; TensorBoard would drop the points at steps >= {step} (StepDiscipline.Throw).",
-                    nameof(step));
-            }
             while (_count == _active.Length)
             {
                 if (_active.Length < _capacity)
@@ -248,6 +246,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     _blockedProducers--;
                     ThrowIfUnusable();
                 }
+            }
+            // Checked after any wait for room: waiting releases the lock, and another thread may have moved the tag on.
+            if (_throwOnStepViolation && tag is not null && _steps!.IsViolation(tag, step, out long last))
+            {
+                throw new ArgumentException(
+                    step == last
+                        ? $"Tag '{tag}' was already written at step {step}; TensorBoard keeps one point per step (StepDiscipline.Throw)."
+                        : $"Tag '{tag}' went back from step {last} to {step}; TensorBoard would drop the points at steps >= {step} (StepDiscipline.Throw).",
+                    nameof(step));
             }
             _active[_count++] = item;
             if (tag is not null && _steps is not null)
@@ -352,7 +359,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             }
             try
             {
-                _records.Dispose();
+                // Not Dispose: writing the gathered buffer again after a partial write would put a torn record
+                // in the middle of an appending stream (object storage) instead of leaving a truncated tail.
+                _records.Abort();
             }
             catch (Exception)
             {

@@ -113,6 +113,24 @@ public sealed class TfRecordWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops what is buffered and closes the stream (unless leaveOpen) without writing: for use after a write failed
+    /// part-way, when writing the buffer again could leave a torn record in the middle of the stream.
+    /// </summary>
+    public void Abort()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _buffered = 0;
+        if (!_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+
     /// <summary>Writes what is buffered, then closes the stream unless it was opened with leaveOpen.</summary>
     public void Dispose()
     {

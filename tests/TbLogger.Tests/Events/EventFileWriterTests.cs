@@ -119,6 +119,65 @@ public sealed class EventFileWriterTests
     }
 
     [TestMethod]
+    public void AWriteThatFailsPartWayLeavesATruncatedTailNotATornRecord()
+    {
+        var stream = new TearingStream(failAfterBytes: 150);
+        var writer = new EventFileWriter(stream, "tearing");
+        for (int i = 0; i < 20; i++)
+        {
+            writer.WriteEvent(Scalar(i));
+        }
+        Assert.ThrowsExactly<EventFileWriteException>(writer.Flush);
+        writer.Dispose();
+        Assert.AreEqual(150, stream.Captured.Length);
+        using var reader = new TfRecordReader(new MemoryStream(stream.Captured));
+        var records = reader.ReadRecords().ToList();  // no TfRecordCorruptException: nothing was written twice
+        Assert.IsTrue(reader.IsTruncated);
+        Assert.AreEqual("brain.Event:2", Event.Parser.ParseFrom(records[0].Span).FileVersion);
+        CollectionAssert.AreEqual(Enumerable.Range(0, records.Count - 1).Select(i => (long)i).ToArray(),
+            records.Skip(1).Select(r => Event.Parser.ParseFrom(r.Span).Step).ToArray());
+    }
+
+    [TestMethod]
+    public void ThrowDisciplineHoldsForProducersThatWaitedForRoom()
+    {
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            var stream = new GateStream();
+            var writer = new EventFileWriter(stream, "gate", new EventFileWriterOptions { MaxQueueEvents = 1, StepDiscipline = StepDiscipline.Throw });
+            stream.Close_();
+            writer.WriteEvent(Scalar(-1));
+            var flushing = Task.Run(writer.Flush);
+            Assert.IsTrue(stream.Blocked.Wait(TimeSpan.FromSeconds(30)));
+            writer.WriteEvent(Scalar(5));                                   // fills the queue
+            var rejected = new System.Collections.Concurrent.ConcurrentBag<long>();
+            var producers = new[] { 20L, 10L }.Select(step => Task.Run(() =>
+            {
+                try
+                {
+                    writer.WriteEvent(Scalar(step));
+                }
+                catch (ArgumentException)
+                {
+                    rejected.Add(step);
+                }
+            })).ToArray();
+            Thread.Sleep(100);                                              // both wait for room
+            stream.Open();
+            Task.WaitAll(producers);
+            flushing.Wait();
+            writer.Dispose();
+            var steps = ReadAll(stream.Captured).Skip(1).Select(e => e.Step).ToArray();
+            // Whichever got in first, the file's steps only go forward, and exactly the others were rejected.
+            for (int i = 1; i < steps.Length; i++)
+            {
+                Assert.IsTrue(steps[i] > steps[i - 1], $"steps {string.Join(",", steps)}");
+            }
+            CollectionAssert.AreEquivalent(new long[] { -1, 5, 10, 20 }, steps.Concat(rejected).ToArray());
+        }
+    }
+
+    [TestMethod]
     public void WritingToAFullDeviceFailsWithTheOperatingSystemsError()
     {
         if (!File.Exists("/dev/full"))
