@@ -68,7 +68,13 @@ internal static class ArgumentParsers
             string number = factor == 0 ? t : t[..^1];
             if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && double.IsFinite(amount))
             {
-                return TimeSpan.FromSeconds(amount * (factor == 0 ? 1 : factor));
+                double seconds = amount * (factor == 0 ? 1 : factor);
+                if (!(Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds))
+                {
+                    // TimeSpan.FromSeconds would throw OverflowException, which is not a one-line usage error.
+                    throw new UsageException($"--time-shift: '{text}' is too large (at most about {(long)TimeSpan.MaxValue.TotalDays} days).");
+                }
+                return TimeSpan.FromSeconds(seconds);
             }
         }
         throw new UsageException($"--time-shift: '{text}' is not a duration (e.g. 3600, -90s, 2h, 1d, 01:30:00).");
@@ -76,6 +82,10 @@ internal static class ArgumentParsers
 
     public static string ExistingDirectory(string path, string what)
     {
+        if (File.Exists(path))
+        {
+            throw new UsageException($"{what} '{path}' is a file, not a directory.");
+        }
         if (!Directory.Exists(path))
         {
             throw new UsageException($"{what} '{path}' does not exist.");

@@ -44,6 +44,35 @@ public sealed class S3LogStorageTests
     private static SummaryWriterOptions Manual => new() { FlushInterval = Timeout.InfiniteTimeSpan, Rank = 0, WorldSize = 1 };
 
     [TestMethod]
+    public void LogDirReader_reads_an_s3_log_directory_with_its_runs_and_segments_in_order()
+    {
+        string bucket = NewBucket();
+        using var storage = Storage(segmentBytes: 4096);
+        using (var writer = new SummaryWriter(storage, $"s3://{bucket}/runs/exp1", Manual))
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                writer.AddScalar("loss", 1.0 / (i + 1), i);
+                writer.AddScalars("pair", new Dictionary<string, double> { ["a"] = i, ["b"] = 2 * i }, i);
+                if (i % 100 == 99)
+                {
+                    writer.Flush();
+                }
+            }
+        }
+
+        var reader = new TbLogger.Reading.LogDirReader(storage, $"s3://{bucket}/runs");
+        var runs = reader.GetRuns();
+        CollectionAssert.AreEqual(new[] { "exp1", "exp1/pair_a", "exp1/pair_b" }, runs.Select(r => r.Name).ToArray());
+        Assert.IsTrue(runs[0].Files.Count > 3, $"expected several segments, got {runs[0].Files.Count}");
+        var loss = reader.ReadScalars().Where(p => p.Run == "exp1").ToList();
+        CollectionAssert.AreEqual(Enumerable.Range(0, 300).Select(i => (long)i).ToArray(), loss.Select(p => p.Step).ToArray());
+        CollectionAssert.AreEqual(Enumerable.Range(0, 300).Select(i => (double)(float)(1.0 / (i + 1))).ToArray(), loss.Select(p => p.Value).ToArray());
+        var b = reader.ReadScalars().Where(p => p.Run == "exp1/pair_b").Select(p => p.Value).ToArray();
+        CollectionAssert.AreEqual(Enumerable.Range(0, 300).Select(i => 2.0 * i).ToArray(), b);
+    }
+
+    [TestMethod]
     public void Each_flush_uploads_one_new_segment_that_starts_with_file_version()
     {
         string bucket = NewBucket();

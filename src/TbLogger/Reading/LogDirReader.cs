@@ -23,16 +23,37 @@ public sealed partial class LogDirReader
     /// <param name="options">Reading options; null for <see cref="LogDirReaderOptions.Default"/>.</param>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     public LogDirReader(string logDirectory, LogDirReaderOptions? options = null)
+        : this(Storage.LogStorageRegistry.Resolve(logDirectory ?? throw new ArgumentNullException(nameof(logDirectory))), logDirectory, options)
     {
+    }
+
+    /// <summary>Creates a reader of a log directory in <paramref name="storage"/> (e.g. an S3 bucket prefix, "s3://bucket/runs").</summary>
+    /// <param name="storage">Where the log directory lives.</param>
+    /// <param name="logDirectory">The log directory: a local path, or a URI of the storage's scheme.</param>
+    /// <param name="options">Reading options; null for <see cref="LogDirReaderOptions.Default"/>.</param>
+    /// <exception cref="DirectoryNotFoundException">A local directory does not exist.</exception>
+    public LogDirReader(Storage.LogStorage storage, string logDirectory, LogDirReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
-        if (!Directory.Exists(logDirectory))
+        if (storage.IsLocal)
         {
-            throw new DirectoryNotFoundException($"Log directory '{logDirectory}' does not exist.");
+            if (!Directory.Exists(logDirectory))
+            {
+                throw new DirectoryNotFoundException($"Log directory '{logDirectory}' does not exist.");
+            }
+            LogDirectory = Path.GetFullPath(logDirectory);
         }
-        LogDirectory = Path.GetFullPath(logDirectory);
+        else
+        {
+            LogDirectory = logDirectory.TrimEnd('/');
+        }
+        _storage = storage;
         Options = options ?? LogDirReaderOptions.Default;
         ArgumentNullException.ThrowIfNull(Options.RecordOptions, "options.RecordOptions");
     }
+
+    private readonly Storage.LogStorage _storage;
 
     /// <summary>The log directory's full path.</summary>
     public string LogDirectory { get; }
@@ -43,7 +64,7 @@ public sealed partial class LogDirReader
     /// <summary>The runs, sorted by name.</summary>
     /// <param name="runs">Which runs; null for all.</param>
     /// <returns>The runs found now.</returns>
-    public IReadOnlyList<RunInfo> GetRuns(TagFilter? runs = null) => RunDiscovery.Discover(LogDirectory, runs);
+    public IReadOnlyList<RunInfo> GetRuns(TagFilter? runs = null) => RunDiscovery.Discover(_storage, LogDirectory, runs);
 
     /// <summary>
     /// Every event of <paramref name="run"/> that TensorBoard keeps, parsed, in file order: events purged by a later

@@ -10,10 +10,10 @@ internal static class RunRecords
         long ordinal = 0;
         foreach (string file in run.Files)
         {
-            FileStream stream;
+            Stream stream;
             try
             {
-                stream = OpenShared(file);
+                stream = run.Storage.IsLocal ? OpenShared(file) : run.Storage.OpenRead(file);
             }
             catch (FileNotFoundException)
             {
