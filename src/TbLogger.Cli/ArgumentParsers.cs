@@ -82,6 +82,11 @@ internal static class ArgumentParsers
 
     public static string ExistingDirectory(string path, string what)
     {
+        // A URI (s3://bucket/runs) names a directory in an object store, which has no directories to check.
+        if (TbLogger.Storage.LogStorageRegistry.GetScheme(path) is not null)
+        {
+            return path;
+        }
         if (File.Exists(path))
         {
             throw new UsageException($"{what} '{path}' is a file, not a directory.");

@@ -30,7 +30,10 @@ internal static class CliApp
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"tblog: {parse.Errors[0].Message} (see tblog --help)");
+            // An unknown command also yields "Required command was not provided" first; the error naming the token helps more.
+            var error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+                ?? parse.Errors[0];
+            stderr.WriteLine($"tblog: {error.Message} (see tblog --help)");
             return ExitCodes.Usage;
         }
         try

@@ -202,6 +202,9 @@ public sealed class EarlyStopping : Callback
         if (Mode == EarlyStoppingMode.Max) return false;
         string name = Monitor.StartsWith(Logs.ValidationPrefix, StringComparison.Ordinal) ? Monitor[Logs.ValidationPrefix.Length..] : Monitor;
         name = name.ToLowerInvariant();
+        // A loss or error is minimised whatever metric its name mentions ("iou_loss", "f1_loss", "layer2_loss");
+        // the substring lists below would otherwise match "iou", "f1" or "r2" first and maximise it.
+        if (name.EndsWith("loss", StringComparison.Ordinal) || name.EndsWith("error", StringComparison.Ordinal)) return true;
         foreach (var s in HigherIsBetter)
             if (name.Contains(s, StringComparison.Ordinal)) return false;
         foreach (var s in LowerIsBetter)

@@ -8,6 +8,8 @@ namespace TbLogger.Training;
 /// </summary>
 public sealed class History : Callback
 {
+    private const int MaxSide = 20_000;
+    private const long MaxPixels = 1L << 28;
     private readonly List<int> _epochs = [];
     private readonly Dictionary<string, List<double>> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _valueEpochs = new(StringComparer.Ordinal);
@@ -80,6 +82,7 @@ public sealed class History : Callback
     /// <param name="width">Image width in pixels.</param>
     /// <param name="panelHeight">Height of each row of panels in pixels.</param>
     /// <exception cref="InvalidOperationException">Nothing was recorded yet.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1 or above 20000, or the figure would exceed 2^28 pixels.</exception>
     public void Plot(string path, int width = 1200, int panelHeight = 360)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -94,8 +97,13 @@ public sealed class History : Callback
     /// <param name="panelHeight">Height of each row of panels in pixels.</param>
     /// <returns>The PNG file's bytes.</returns>
     /// <exception cref="InvalidOperationException">Nothing was recorded yet.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1 or above 20000, or the figure would exceed 2^28 pixels.</exception>
     public byte[] RenderPng(int width = 1200, int panelHeight = 360)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(width, MaxSide);
+        ArgumentOutOfRangeException.ThrowIfLessThan(panelHeight, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(panelHeight, MaxSide);
         if (_epochs.Count == 0) throw new InvalidOperationException("History is empty: no epoch has ended yet.");
         var names = new List<string>();
         foreach (var k in _values.Keys)
@@ -103,6 +111,12 @@ public sealed class History : Callback
             string baseName = k.StartsWith(Logs.ValidationPrefix, StringComparison.Ordinal) ? k[Logs.ValidationPrefix.Length..] : k;
             if (!names.Contains(baseName)) names.Add(baseName);
         }
+        if (names.Count == 0)
+            throw new InvalidOperationException($"History has no values to plot: the {_epochs.Count} epoch(s) recorded logged nothing.");
+        long rows = names.Count == 1 ? 1 : (names.Count + 1) / 2; // FigureRenderer: two panels per row
+        if ((long)width * rows * panelHeight > MaxPixels)
+            throw new ArgumentOutOfRangeException(nameof(panelHeight), panelHeight,
+                $"{rows} row(s) of {width}x{panelHeight} panels exceed {MaxPixels} pixels; use smaller panels.");
         names = [.. names.OrderBy(n => n == "loss" ? 0 : 1)]; // loss first, the rest as first logged (OrderBy is stable)
         var panels = new List<HistoryPanel>(names.Count);
         foreach (var n in names)

@@ -260,4 +260,42 @@ public sealed class InteractiveOutputTests
         StringAssert.Contains(stdout.ToString(), "warning [loader-scalar]");
         StringAssert.Contains(stdout.ToString(), "4 file(s), 480 records, 100 problem(s).");
     }
+    [TestMethod]
+    public async Task ReplayTimeShiftTooLargeIsAUsageErrorNotACrash()
+    {
+        using var temp = new TempDirectory();
+        foreach (string shift in new[] { "1e300", "1e300s", "-1e20d" })
+        {
+            var result = await Cli.Run("replay", Cli.Golden, temp.Combine("out-" + shift), "--time-shift", shift);
+            Assert.AreEqual((2, "", $"tblog: --time-shift: '{shift}' is too large (at most about 10675199 days).\n"), result, shift);
+        }
+    }
+
+    [TestMethod]
+    public async Task TailRejectsANegativeNaNOrHugeTimeoutAsAUsageError()
+    {
+        using var temp = new TempDirectory();
+        foreach (string timeout in new[] { "-1", "NaN", "1e300" })
+        {
+            var result = await Cli.Run("tail", temp.Path, "--timeout", timeout);
+            Assert.AreEqual((2, "", $"tblog: --timeout must be a number of seconds from 0 to 4294967 (about 49 days); got {timeout}.\n"), result, timeout);
+        }
+    }
+
+    [TestMethod]
+    public async Task AFileGivenAsTheLogDirectoryIsCalledAFileNotMissing()
+    {
+        using var temp = new TempDirectory();
+        string file = temp.Combine("training.csv");
+        File.WriteAllText(file, "epoch,loss\n0,1.0\n");
+        var result = await Cli.Run("verify", file);
+        Assert.AreEqual((2, "", $"tblog: Log directory '{file}' is a file, not a directory.\n"), result);
+    }
+
+    [TestMethod]
+    public async Task AnUnknownCommandIsNamedInTheError()
+    {
+        var unknown = await Cli.Run("frobnicate");
+        Assert.AreEqual((2, "", "tblog: Unrecognized command or argument 'frobnicate'. (see tblog --help)\n"), unknown);
+    }
 }

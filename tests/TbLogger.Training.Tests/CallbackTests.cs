@@ -73,6 +73,24 @@ public sealed class CallbackTests
     }
 
     [TestMethod]
+    public void History_RenderPng_RejectsBadSizes_AndEpochsWithoutValues()
+    {
+        var h = new History();
+        h.OnEpochEnd(0, new Dictionary<string, double> { ["loss"] = 1.0 });
+        var width = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => h.RenderPng(0, 360));
+        Assert.AreEqual("width", width.ParamName);
+        var height = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => h.RenderPng(1200, -5));
+        Assert.AreEqual("panelHeight", height.ParamName);
+        var huge = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => h.RenderPng(1200, int.MaxValue));
+        Assert.AreEqual("panelHeight", huge.ParamName);
+
+        var empty = new History();
+        empty.OnEpochEnd(0, null);
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => empty.RenderPng());
+        Assert.AreEqual("History has no values to plot: the 1 epoch(s) recorded logged nothing.", ex.Message);
+    }
+
+    [TestMethod]
     public void CsvLogger_WritesKerasFormat_SortedKeys_NA_AndAppends()
     {
         using var dir = new TempDir();
@@ -154,6 +172,20 @@ public sealed class CallbackTests
         // Warm-up epochs are ignored.
         Assert.AreEqual(4, Fit(new EarlyStopping(patience: 0, startFromEpoch: 2), [1.0, 2.0, 3.0, 4.0, 5.0]));
         Assert.ThrowsExactly<InvalidOperationException>(() => Fit(new EarlyStopping(monitor: "val_foo"), [1.0], "val_foo"));
+    }
+
+    [TestMethod]
+    [DataRow("val_iou_loss")]
+    [DataRow("val_layer2_loss")]
+    [DataRow("f1_loss")]
+    [DataRow("auc_error")]
+    [DataRow("previous_loss")]
+    public void EarlyStopping_AutoMode_MinimisesEveryLossAndError_EvenWhenTheNameContainsAMetric(string monitor)
+    {
+        var es = new EarlyStopping(monitor: monitor, patience: 1);
+        Assert.IsTrue(es.Minimises, monitor);
+        // A falling loss keeps training going; with maximisation it would stop after epoch 1.
+        Assert.AreEqual(4, Fit(es, [1.0, 0.8, 0.6, 0.4], monitor));
     }
 
     [TestMethod]

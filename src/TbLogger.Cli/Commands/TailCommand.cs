@@ -7,6 +7,8 @@ namespace TbLogger.Cli.Commands;
 /// <summary><c>tblog tail LOGDIR [--tags]</c>: prints new scalars as they are written.</summary>
 internal static class TailCommand
 {
+    private const int MaxTimeoutSeconds = 4_294_967;
+
     public static Command Create(Func<ParseResult, CliOutput> output)
     {
         var logDir = new Argument<string>("LOGDIR") { Description = "The log directory (it may be empty still)." };
@@ -29,6 +31,13 @@ internal static class TailCommand
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (parse.GetValue(timeout) is double seconds)
             {
+                // CancelAfter takes at most uint.MaxValue - 1 ms; beyond it (or for NaN/negative) it would throw a bare
+                // ArgumentOutOfRangeException (exit 1), and TimeSpan.FromSeconds an OverflowException (a crash).
+                if (!(seconds >= 0 && seconds <= MaxTimeoutSeconds))
+                {
+                    string given = parse.GetResult(timeout)?.Tokens.FirstOrDefault()?.Value ?? seconds.ToString(CultureInfo.InvariantCulture);
+                    throw new UsageException($"--timeout must be a number of seconds from 0 to {MaxTimeoutSeconds} (about 49 days); got {given}.");
+                }
                 stop.CancelAfter(TimeSpan.FromSeconds(seconds));
             }
             int? limit = parse.GetValue(count);

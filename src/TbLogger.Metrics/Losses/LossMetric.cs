@@ -33,6 +33,8 @@ public sealed class LossMetric : MeanMetricBase
     /// <exception cref="ArgumentException">As for <see cref="Loss.Compute"/>.</exception>
     public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, ReadOnlyTensorSpan<float> sampleWeight = default)
     {
+        // An empty batch adds nothing, as for every other metric (Loss.Compute itself rejects empty batches).
+        if (yPred.Rank > 0 && yPred.FlattenedLength == 0 && yTrue.FlattenedLength == 0) return;
         float value = Loss.Compute(yTrue, yPred, sampleWeight);
         AddBatch(value, checked((int)yPred.Lengths[0]));
     }

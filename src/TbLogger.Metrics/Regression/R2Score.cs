@@ -22,7 +22,7 @@ public sealed class R2Score : Metric
 
     /// <summary>Creates the metric.</summary>
     /// <param name="classAggregation">"uniform_average" (default), "variance_weighted_average" or null.</param>
-    /// <param name="numRegressors">Independent regressors for the adjusted R²; 0 (default) = standard R².</param>
+    /// <param name="numRegressors">Independent regressors for the adjusted R² (n = samples with a non-zero weight, as Keras 3.16); 0 (default) = standard R².</param>
     /// <param name="name">Metric name; default <c>"r2_score"</c>.</param>
     /// <exception cref="ArgumentException">Invalid aggregation or negative regressors.</exception>
     public R2Score(string? classAggregation = "uniform_average", int numRegressors = 0, string? name = null) : base(name ?? "r2_score")
@@ -77,20 +77,25 @@ public sealed class R2Score : Metric
         _squaredSum.EnsureLength(c); _sum.EnsureLength(c); _residual.EnsureLength(c); _count.EnsureLength(c);
         if (_shape.Length == 0 && _aggregation is null) _shape = [c];
         Span<double> sum = _sum.Values, sq = _squaredSum.Values, res = _residual.Values, cnt = _count.Values;
+        // Keras 3.16 counts a sample (row) once if any of its weights is non-zero, not N·C values (keras#23334).
+        int activeSamples = 0;
         for (int i = 0; i < n; i++)
         {
+            bool active = false;
             for (int j = 0; j < c; j++)
             {
                 int k = i * c + j;
                 double weight = wMode switch { 0 => 1.0, 1 => w[0], 2 => w[i], _ => w[k] };
+                active |= weight != 0;
                 double yt = t[k], d = yt - p[k];
                 sum[j] += weight * yt;
                 sq[j] += weight * yt * yt;
                 res[j] += weight * d * d;
                 cnt[j] += weight;
             }
+            if (active) activeSamples++;
         }
-        _numSamples.Values[0] += (double)n * c;
+        _numSamples.Values[0] += activeSamples;
     }
 
     /// <inheritdoc/>
@@ -98,7 +103,7 @@ public sealed class R2Score : Metric
     protected override void ComputeResult(Span<double> destination)
     {
         if (_sum.Length == 0 || _numSamples.Values[0] == 0)
-            throw new InvalidOperationException("R2Score has no result before the first update (Keras raises too).");
+            throw new InvalidOperationException("R2Score has no result before it has seen a sample with a non-zero weight (Keras raises before the first update).");
         int c = _sum.Length;
         Span<double> raw = c <= 64 ? stackalloc double[c] : new double[c];
         Span<double> total = c <= 64 ? stackalloc double[c] : new double[c];

@@ -124,15 +124,76 @@ public sealed class RegressionMetricsTests
         weighted.UpdateState(T(t, 3, 2), T(p, 3, 2));
         AssertClose((2 * 0.5 + 6 * 5.0 / 6) / 8, weighted.Result());
 
-        // adjusted: n = 6 values, p = 2 → 1 − (1 − r2)(n − 1)/(n − p − 1)
-        var adjusted = new R2Score(numRegressors: 2);
+        // adjusted: n = 3 samples (rows, not 6 values: Keras 3.16), p = 1 → 1 − (1 − r2)(n − 1)/(n − p − 1)
+        var adjusted = new R2Score(numRegressors: 1);
         adjusted.UpdateState(T(t, 3, 2), T(p, 3, 2));
         double r2 = (0.5 + 5.0 / 6) / 2;
-        AssertClose(1 - (1 - r2) * 5 / 3, adjusted.Result());
-        // too many regressors: falls back to the standard score
-        var fallback = new R2Score(numRegressors: 5);
-        fallback.UpdateState(T(t, 3, 2), T(p, 3, 2));
-        AssertClose(r2, fallback.Result());
+        AssertClose(1 - (1 - r2) * 2 / 1, adjusted.Result());
+        // p = n − 1 (division by zero) and p > n − 1 fall back to the standard score
+        foreach (int regressors in new[] { 2, 5 })
+        {
+            var fallback = new R2Score(numRegressors: regressors);
+            fallback.UpdateState(T(t, 3, 2), T(p, 3, 2));
+            AssertClose(r2, fallback.Result());
+        }
+    }
+
+    // keras/src/metrics/regression_metrics_test.py, R2ScoreTest.test_r2_sklearn_comparison / test_r2_tfa_comparison (Keras 3.16:
+    // the adjusted score's n counts samples with a non-zero weight, not N·C values).
+    [TestMethod]
+    [DataRow(null, 0, new[] { 0.37, -1.295, 0.565 })]
+    [DataRow(null, 1, new[] { -0.26, -3.59, 0.13 })]
+    [DataRow("uniform_average", 0, new[] { -0.12 })]
+    [DataRow("variance_weighted_average", 0, new[] { -0.12 })]
+    public void R2ScoreMatchesKerasSklearnComparison(string? aggregation, int regressors, double[] expected)
+    {
+        var m = new R2Score(aggregation, regressors);
+        m.UpdateState(T([0, 0, 1, 0, 1, 0, 1, 0, 0], 3, 3), T([0.4f, 0.5f, 0.6f, 0.1f, 0.2f, 0.3f, 0.5f, 0.8f, 0.2f], 3, 3));
+        AssertR2(expected, m, 1e-6);
+    }
+
+    [TestMethod]
+    [DataRow(null, 0, new[] { 0.17305559, -8.836666, -0.521 })]
+    [DataRow(null, 1, new[] { -0.65388882, -18.673332, -2.042 })]
+    [DataRow(null, 2, new[] { 0.17305559, -8.836666, -0.521 })]
+    [DataRow("uniform_average", 0, new[] { -3.0615367889404297 })]
+    [DataRow("uniform_average", 1, new[] { -7.123073577880859 })]
+    [DataRow("uniform_average", 2, new[] { -3.0615367889404297 })]
+    [DataRow("variance_weighted_average", 0, new[] { -1.3710224628448486 })]
+    [DataRow("variance_weighted_average", 1, new[] { -3.742044448852539 })]
+    [DataRow("variance_weighted_average", 2, new[] { -1.3710224628448486 })]
+    public void R2ScoreMatchesKerasTfaComparison(string? aggregation, int regressors, double[] expected)
+    {
+        var m = new R2Score(aggregation, regressors);
+        m.UpdateState(T([0, 0, 1, 0, 1, 0, 1, 0, 0], 3, 3), T([0.4f, 0.9f, 1.6f, 0.1f, 1.2f, 0.6f, 1.5f, 0.8f, 0.6f], 3, 3), T([0.8f, 0.1f, 0.4f], 3));
+        AssertR2(expected, m, 1e-5);
+    }
+
+    [TestMethod]
+    public void R2ScoreAdjustedCountsOnlySamplesWithANonZeroWeight()
+    {
+        // Rows 0..3 with weights [1, 1, 1, 0]: n = 3 active samples, so p = 1 gives 1 − (1 − r2)·2/1.
+        // Active data y [1, 2, 4], p [1, 3, 4]: SSres 1, mean 7/3, SStot 1 + 4 + 16 − 3·(7/3)² = 14/3 → r2 = 1 − 3/14.
+        var m = new R2Score(numRegressors: 1);
+        m.UpdateState(T([1, 2, 4, 9], 4, 1), T([1, 3, 4, 0], 4, 1), T([1, 1, 1, 0], 4));
+        double r2 = 1 - 3.0 / 14;
+        AssertClose(1 - (1 - r2) * 2, m.Result());
+        // Per-element weights [N, C]: a row counts if any of its weights is non-zero (rows 0 and 1 here, so p = 1 = n − 1 falls back).
+        var perElement = new R2Score(classAggregation: null, numRegressors: 1);
+        perElement.UpdateState(T([1, 0, 2, 1, 3, 5], 3, 2), T([1, 1, 2, 0, 0, 0], 3, 2), T([1, 0, 0, 1, 0, 0], 3, 2));
+        var plain = new R2Score(classAggregation: null);
+        plain.UpdateState(T([1, 0, 2, 1, 3, 5], 3, 2), T([1, 1, 2, 0, 0, 0], 3, 2), T([1, 0, 0, 1, 0, 0], 3, 2));
+        AssertTensorsClose(plain.ResultTensor(), perElement.ResultTensor(), 0);
+    }
+
+    private static void AssertR2(double[] expected, R2Score m, double tolerance)
+    {
+        var result = m.ResultTensor();
+        var actual = new float[result.FlattenedLength];
+        result.FlattenTo(actual);
+        Assert.HasCount(expected.Length, actual);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.AreEqual(expected[i], actual[i], tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}");
     }
 
     [TestMethod]
