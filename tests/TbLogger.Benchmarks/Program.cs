@@ -7,6 +7,25 @@ using TbLogger.Benchmarks.Quick;
 if (args.Length > 0 && args[0] == "--quick")
 {
     string? filter = args.Length > 1 ? args[1] : null;
+    if (filter is null)
+    {
+        // Each group in a process of its own: JIT tiering and GC state left by one group (large images, a million
+        // events) otherwise move the next group's figures by several times.
+        string self = typeof(Program).Assembly.Location;
+        foreach (var name in typeof(Program).Assembly.GetTypes()
+                     .Where(t => typeof(IQuickBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+                     .Select(t => ((IQuickBenchmark)Activator.CreateInstance(t)!).Name)
+                     .Order(StringComparer.Ordinal))
+        {
+            using var child = System.Diagnostics.Process.Start("dotnet", [self, "--quick", name])!;
+            child.WaitForExit();
+            if (child.ExitCode != 0)
+            {
+                return child.ExitCode;
+            }
+        }
+        return 0;
+    }
     var report = new QuickReport();
     var benchmarks = typeof(Program).Assembly.GetTypes()
         .Where(t => typeof(IQuickBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
