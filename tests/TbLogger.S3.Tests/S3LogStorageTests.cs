@@ -70,6 +70,13 @@ public sealed class S3LogStorageTests
         CollectionAssert.AreEqual(Enumerable.Range(0, 300).Select(i => (double)(float)(1.0 / (i + 1))).ToArray(), loss.Select(p => p.Value).ToArray());
         var b = reader.ReadScalars().Where(p => p.Run == "exp1/pair_b").Select(p => p.Value).ToArray();
         CollectionAssert.AreEqual(Enumerable.Range(0, 300).Select(i => 2.0 * i).ToArray(), b);
+
+        // Every segment verifies: framing, CRCs, decoding and TensorBoard's loader rules.
+        var report = TbLogger.Reading.LogVerifier.Verify(reader, new TbLogger.Reading.LogVerifierOptions { Rules = [new TbLogger.Reading.DecodeRule(), .. TbLogger.Reading.LoaderRules.All()] });
+        Assert.AreEqual(runs.Sum(r => r.Files.Count), report.Files.Count);
+        Assert.AreEqual(0, report.Problems.Count(), string.Join("\n", report.Problems));
+        // Each segment starts with its own file_version record, then come the 300 scalars.
+        Assert.AreEqual(runs[0].Files.Count + 300L, report.Files.Where(f => f.Run == "exp1").Sum(f => f.Records));
     }
 
     [TestMethod]

@@ -21,7 +21,10 @@ internal static class VerifyCommand
         {
             var o = output(parse);
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
-            long total = Directory.EnumerateFiles(dir, "*tfevents*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+            // Progress needs the total size up front; an object store would need a listing just for that.
+            long total = TbLogger.Storage.LogStorageRegistry.GetScheme(dir) is null
+                ? Directory.EnumerateFiles(dir, "*tfevents*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
+                : 0;
             var report = await o.WithProgressAsync("Verifying", total, progress => LogVerifier.Verify(dir, new LogVerifierOptions { Rules = Rules(), Progress = progress })).ConfigureAwait(false);
             string? repairedTo = null;
             int repaired = 0;

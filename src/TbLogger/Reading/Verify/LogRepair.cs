@@ -16,7 +16,7 @@ public enum RepairMode
 public static class LogRepair
 {
     /// <summary>Copies the log directory to <paramref name="outputDirectory"/>, repairing damaged event files.</summary>
-    /// <param name="report">A report from <see cref="LogVerifier.Verify"/>.</param>
+    /// <param name="report">A report from <see cref="LogVerifier.Verify(string, LogVerifierOptions?)"/>.</param>
     /// <param name="outputDirectory">A new or empty directory outside the log directory.</param>
     /// <param name="mode">What to keep of a damaged file.</param>
     /// <returns>How many event files were repaired.</returns>
@@ -25,6 +25,10 @@ public static class LogRepair
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        if (Storage.LogStorageRegistry.GetScheme(report.LogDirectory) is not null)
+        {
+            throw new NotSupportedException($"Repair copies a local log directory; '{report.LogDirectory}' is in an object store (download it first).");
+        }
         string output = Path.GetFullPath(outputDirectory);
         string input = Path.GetFullPath(report.LogDirectory);
         if (IsSameOrInside(output, input))

@@ -16,10 +16,17 @@ public static class LogVerifier
     /// <param name="options">Rules and progress; null for the defaults.</param>
     /// <returns>The report.</returns>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    public static VerifyReport Verify(string logDirectory, LogVerifierOptions? options = null)
+    public static VerifyReport Verify(string logDirectory, LogVerifierOptions? options = null) =>
+        Verify(new LogDirReader(logDirectory), options);
+
+    /// <summary>Verifies every event file of the log directory <paramref name="reader"/> reads (local or in an object store).</summary>
+    /// <param name="reader">The log directory.</param>
+    /// <param name="options">Rules and progress; null for the defaults.</param>
+    /// <returns>Every file with its problems.</returns>
+    public static VerifyReport Verify(LogDirReader reader, LogVerifierOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(reader);
         options ??= new LogVerifierOptions();
-        var reader = new LogDirReader(logDirectory);
         var files = new List<FileVerification>();
         long done = 0;
         foreach (RunInfo run in reader.GetRuns())
@@ -33,7 +40,7 @@ public static class LogVerifier
             foreach (string file in run.Files)
             {
                 int before = runProblems.Count;
-                var (records, length, goodPrefix) = VerifyFile(file, context, runProblems, options.Rules);
+                var (records, length, goodPrefix) = VerifyFile(run, file, context, runProblems, options.Rules);
                 done += length;
                 options.Progress?.Report(done);
                 var problems = runProblems.Skip(before).OrderBy(p => p.Offset).ToList();
@@ -58,7 +65,7 @@ public static class LogVerifier
         return new VerifyReport(reader.LogDirectory, files);
     }
 
-    private static (long Records, long Length, long GoodPrefix) VerifyFile(string file, VerifyContext context, List<VerifyProblem> problems, IReadOnlyList<VerifyRule> rules)
+    private static (long Records, long Length, long GoodPrefix) VerifyFile(RunInfo run, string file, VerifyContext context, List<VerifyProblem> problems, IReadOnlyList<VerifyRule> rules)
     {
         context.File = file;
         long? firstProblem = null;
@@ -72,10 +79,12 @@ public static class LogVerifier
                 firstProblem ??= ex.Offset;
             },
         };
-        FileStream stream;
+        Stream stream;
         try
         {
-            stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            stream = run.Storage.IsLocal
+                ? new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0)
+                : run.Storage.OpenRead(file);
         }
         catch (FileNotFoundException)
         {
