@@ -15,11 +15,7 @@ namespace TbLogger.Metrics;
 /// </remarks>
 public sealed class Recall : Metric
 {
-    private readonly IReadOnlyList<float>? _initThresholds;
-    private readonly ThresholdedConfusion _confusion;
-    private readonly MetricStateVariable _truePositives;
-    private readonly MetricStateVariable _falseNegatives;
-    private readonly nint[] _resultShape;
+    private readonly ThresholdedRatio _ratio;
 
     /// <summary>Creates the metric.</summary>
     /// <param name="thresholds">Thresholds in [0, 1]; default 0.5 (or −1e10 when <paramref name="topK"/> is set). For logits use 0.</param>
@@ -29,52 +25,28 @@ public sealed class Recall : Metric
     /// <exception cref="ArgumentOutOfRangeException">A threshold is outside [0, 1], topK &lt; 1 or classId &lt; 0.</exception>
     public Recall(IReadOnlyList<float>? thresholds = null, int? topK = null, int? classId = null, string? name = null)
         : base(name ?? "recall")
-    {
-        if (topK is int k) ArgumentOutOfRangeException.ThrowIfLessThan(k, 1, nameof(topK));
-        if (classId is int c) ArgumentOutOfRangeException.ThrowIfNegative(c, nameof(classId));
-        _initThresholds = thresholds is null ? null : Array.AsReadOnly(thresholds.ToArray());
-        double[] values = ThresholdList.Parse(thresholds, topK is null ? 0.5 : ThresholdedConfusion.NegativeInfinity);
-        Thresholds = ThresholdList.AsFloats(values);
-        TopK = topK;
-        ClassId = classId;
-        _confusion = new ThresholdedConfusion(values, ThresholdedConfusion.IsEvenlyDistributed(values), topK, classId);
-        _truePositives = AddState("true_positives", values.Length, StateMerge.Sum);
-        _falseNegatives = AddState("false_negatives", values.Length, StateMerge.Sum);
-        _resultShape = values.Length == 1 ? [] : [values.Length];
-    }
+        => _ratio = new ThresholdedRatio(ConfusionCondition.FalseNegatives, thresholds, topK, classId, AddState);
 
     /// <summary>The thresholds, in the order of the result.</summary>
-    public IReadOnlyList<float> Thresholds { get; }
+    public IReadOnlyList<float> Thresholds => _ratio.Thresholds;
 
     /// <summary>The top-k setting, or null.</summary>
-    public int? TopK { get; }
+    public int? TopK => _ratio.TopK;
 
     /// <summary>The class restriction, or null.</summary>
-    public int? ClassId { get; }
+    public int? ClassId => _ratio.ClassId;
 
     /// <inheritdoc/>
-    protected override ReadOnlySpan<nint> ResultShape => _resultShape;
+    protected override ReadOnlySpan<nint> ResultShape => _ratio.ResultShape;
 
     /// <inheritdoc/>
     public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred,
                                      ReadOnlyTensorSpan<float> sampleWeight = default)
-    {
-        Span<double> tp = _truePositives.Values, other = _falseNegatives.Values;
-        _confusion.Update(yTrue, yPred, sampleWeight, tp, [], [], other);
-    }
+        => _ratio.Update(yTrue, yPred, sampleWeight);
 
     /// <inheritdoc/>
-    protected override void ComputeResult(Span<double> destination)
-    {
-        ReadOnlySpan<double> tp = _truePositives.Values, other = _falseNegatives.Values;
-        for (int i = 0; i < destination.Length; i++) destination[i] = MetricMath.DivideNoNan(tp[i], tp[i] + other[i]);
-    }
+    protected override void ComputeResult(Span<double> destination) => _ratio.ComputeResult(destination);
 
     /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer)
-    {
-        ThresholdList.Write(writer, "thresholds", _initThresholds);
-        if (TopK is int k) writer.WriteNumber("top_k", k); else writer.WriteNull("top_k");
-        if (ClassId is int c) writer.WriteNumber("class_id", c); else writer.WriteNull("class_id");
-    }
+    protected override void WriteConfig(Utf8JsonWriter writer) => _ratio.WriteConfig(writer);
 }

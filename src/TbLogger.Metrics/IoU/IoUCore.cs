@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Text.Json;
 
 namespace TbLogger.Metrics;
 
@@ -29,6 +30,10 @@ internal sealed class IoUCore
             if ((uint)id >= (uint)numClasses)
                 throw new ArgumentOutOfRangeException(nameof(targetClassIds), id, $"Target class id {id} is out of range, which is [0, {numClasses}).");
         _numClasses = numClasses;
+        IgnoreClass = ignoreClass;
+        SparseYTrue = sparseYTrue;
+        SparseYPred = sparseYPred;
+        Axis = axis;
         _targets = [.. targetClassIds];
         TargetClassIds = Array.AsReadOnly(_targets);
         _confusion = new ClassConfusion(numClasses, ignoreClass, sparseYTrue, sparseYPred);
@@ -36,6 +41,45 @@ internal sealed class IoUCore
     }
 
     public IReadOnlyList<int> TargetClassIds { get; }
+
+    public int NumClasses => _numClasses;
+
+    public int? IgnoreClass { get; }
+
+    public bool SparseYTrue { get; }
+
+    public bool SparseYPred { get; }
+
+    public int Axis { get; }
+
+    /// <summary>Every class id 0 … numClasses − 1 (the targets of <see cref="MeanIoU"/> and <see cref="OneHotMeanIoU"/>).</summary>
+    public static int[] AllClasses(int numClasses)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
+        var ids = new int[numClasses];
+        for (int i = 0; i < ids.Length; i++) ids[i] = i;
+        return ids;
+    }
+
+    /// <summary>
+    /// The Keras config of the multi-class IoU metrics, in Keras's key order: <c>num_classes</c>, <c>target_class_ids</c>
+    /// (when <paramref name="writeTargets"/>), <c>ignore_class</c>, <c>sparse_y_true</c> (when
+    /// <paramref name="writeSparseYTrue"/>; the one-hot metrics fix it), <c>sparse_y_pred</c>, <c>axis</c>.
+    /// </summary>
+    public void WriteConfig(Utf8JsonWriter writer, bool writeTargets, bool writeSparseYTrue)
+    {
+        writer.WriteNumber("num_classes", NumClasses);
+        if (writeTargets)
+        {
+            writer.WriteStartArray("target_class_ids");
+            foreach (int id in TargetClassIds) writer.WriteNumberValue(id);
+            writer.WriteEndArray();
+        }
+        if (IgnoreClass is int ic) writer.WriteNumber("ignore_class", ic); else writer.WriteNull("ignore_class");
+        if (writeSparseYTrue) writer.WriteBoolean("sparse_y_true", SparseYTrue);
+        writer.WriteBoolean("sparse_y_pred", SparseYPred);
+        writer.WriteNumber("axis", Axis);
+    }
 
     public void Update(in ReadOnlyTensorSpan<float> yTrue, in ReadOnlyTensorSpan<float> yPred, in ReadOnlyTensorSpan<float> sampleWeight,
                        float? predictionThreshold = null)

@@ -27,29 +27,22 @@ public sealed class MeanIoU : Metric
     /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses), or an axis other than −1.</exception>
     public MeanIoU(int numClasses, string? name = null, int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = true, int axis = -1)
         : base(name ?? "mean_io_u")
-    {
-        _core = new IoUCore(numClasses, AllClasses(numClasses), ignoreClass, sparseYTrue, sparseYPred, axis, AddState);
-        NumClasses = numClasses;
-        IgnoreClass = ignoreClass;
-        SparseYTrue = sparseYTrue;
-        SparseYPred = sparseYPred;
-        Axis = axis;
-    }
+        => _core = new IoUCore(numClasses, IoUCore.AllClasses(numClasses), ignoreClass, sparseYTrue, sparseYPred, axis, AddState);
 
     /// <summary>Number of classes C.</summary>
-    public int NumClasses { get; }
+    public int NumClasses => _core.NumClasses;
 
     /// <summary>The ignored true label, or null.</summary>
-    public int? IgnoreClass { get; }
+    public int? IgnoreClass => _core.IgnoreClass;
 
     /// <summary>Whether labels are class indices.</summary>
-    public bool SparseYTrue { get; }
+    public bool SparseYTrue => _core.SparseYTrue;
 
     /// <summary>Whether predictions are class indices.</summary>
-    public bool SparseYPred { get; }
+    public bool SparseYPred => _core.SparseYPred;
 
     /// <summary>The class axis (always −1).</summary>
-    public int Axis { get; }
+    public int Axis => _core.Axis;
 
     /// <summary>The class ids whose IoUs are averaged.</summary>
     public IReadOnlyList<int> TargetClassIds => _core.TargetClassIds;
@@ -63,20 +56,5 @@ public sealed class MeanIoU : Metric
     protected override void ComputeResult(Span<double> destination) => destination[0] = _core.Result();
 
     /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer)
-    {
-        writer.WriteNumber("num_classes", NumClasses);
-        if (IgnoreClass is int ic) writer.WriteNumber("ignore_class", ic); else writer.WriteNull("ignore_class");
-        writer.WriteBoolean("sparse_y_true", SparseYTrue);
-        writer.WriteBoolean("sparse_y_pred", SparseYPred);
-        writer.WriteNumber("axis", Axis);
-    }
-
-    private static int[] AllClasses(int numClasses)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
-        var ids = new int[numClasses];
-        for (int i = 0; i < ids.Length; i++) ids[i] = i;
-        return ids;
-    }
+    protected override void WriteConfig(Utf8JsonWriter writer) => _core.WriteConfig(writer, writeTargets: false, writeSparseYTrue: true);
 }
