@@ -42,7 +42,7 @@ public sealed partial class SummaryWriter
         accepted &= target.WriteEvent(new Event { WallTime = wall, Step = step, Summary = end });
         foreach (var (tag, value) in metrics)
         {
-            accepted &= target.EnqueueScalar(tag, value, step, wall, _options.ScalarEncoding);
+            accepted &= target.EnqueueScalar(tag, value, step, wall);
         }
         return accepted;
     }

@@ -39,10 +39,6 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
         _options = options ?? new SummaryWriterOptions();
-        if (!Enum.IsDefined(_options.ScalarEncoding))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.ScalarEncoding, "Unknown ScalarEncoding.");
-        }
         if (!Enum.IsDefined(_options.RankPolicy))
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.RankPolicy, "Unknown RankPolicy.");
@@ -114,7 +110,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueScalar(tag, value, step, WallTimeOf(wallTime), _options.ScalarEncoding);
+        return _main.EnqueueScalar(tag, value, step, WallTimeOf(wallTime));
     }
 
     /// <inheritdoc cref="AddScalar(string, double, long, DateTimeOffset?)"/>
@@ -146,7 +142,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
             {
                 throw new ArgumentException($"AddScalars('{mainTag}'): a key is empty.", nameof(values));
             }
-            SubRun(SubRunName(mainTag, key)).EnqueueScalar(mainTag, value, step, wall, _options.ScalarEncoding);
+            SubRun(SubRunName(mainTag, key)).EnqueueScalar(mainTag, value, step, wall);
         }
     }
 

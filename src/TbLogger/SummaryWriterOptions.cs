@@ -6,13 +6,6 @@ namespace TbLogger;
 public sealed record SummaryWriterOptions : EventFileWriterOptions
 {
     /// <summary>
-    /// How scalars are stored (default <see cref="TbLogger.ScalarEncoding.Float32Tensor"/>, the TF2 form).
-    /// <see cref="TbLogger.ScalarEncoding.Float64Tensor"/> keeps double precision, but TensorBoard's default
-    /// loader drops DT_DOUBLE scalars: only <c>tensorboard --load_fast=false</c> shows them.
-    /// </summary>
-    public ScalarEncoding ScalarEncoding { get; init; } = ScalarEncoding.Float32Tensor;
-
-    /// <summary>
     /// This process's rank in a data-parallel job; null (the default) reads it from the launcher's environment
     /// (<see cref="DistributedEnvironment"/>), or 0 when there is none.
     /// </summary>

@@ -42,6 +42,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private readonly bool _throwOnStepViolation;
     private readonly Action<StepViolation> _reportStepViolation;
     private readonly string? _tagSuffix;
+    private readonly ScalarEncoding _scalarEncoding;
     private readonly bool _discard;
     private Dictionary<string, string>? _suffixedTags; // worker thread only
 
@@ -121,6 +122,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         _throwOnStepViolation = options.StepDiscipline == StepDiscipline.Throw;
         _reportStepViolation = options.StepViolationHandler ?? (static v => Console.Error.WriteLine(v.ToString()));
         _tagSuffix = string.IsNullOrEmpty(options.TagSuffix) ? null : options.TagSuffix;
+        _scalarEncoding = options.ScalarEncoding;
         _discard = discard;
 
         var first = EventFileHeader.Create(WallClock.Now());
@@ -172,8 +174,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         return Enqueue(PendingEvent.Complete(value), wake: true, tag, value.Step);
     }
 
-    internal bool EnqueueScalar(string tag, double value, long step, double wallTime, ScalarEncoding encoding) =>
-        Enqueue(PendingEvent.Scalar(tag, value, step, wallTime, encoding), wake: false, tag, step);
+    internal bool EnqueueScalar(string tag, double value, long step, double wallTime) =>
+        Enqueue(PendingEvent.Scalar(tag, value, step, wallTime), wake: false, tag, step);
 
     /// <summary>Queues a summary built on the worker thread; <paramref name="tag"/> is its tag, for step tracking.</summary>
     internal bool EnqueueSummary(string tag, Func<Summary> build, long step, double wallTime) =>
@@ -323,7 +325,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 for (int i = 0; i < batchCount; i++)
                 {
                     WriteOne(in batch[i], scalars, ref scratch);
-                    batch[i] = default; // let payloads be collected
+                    if (batch[i].Item is not string)
+                    {
+                        batch[i] = default; // let payloads be collected; a scalar holds only its tag, so its slot is left alone
+                    }
                 }
                 unflushed |= batchCount > 0;
 
@@ -379,19 +384,19 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, ref byte[] scratch)
     {
-        if (item.Tag is not null)
+        if (item.Item is string scalarTag)
         {
-            string tag = _tagSuffix is null ? item.Tag : SuffixedTag(item.Tag);
+            string tag = _tagSuffix is null ? scalarTag : SuffixedTag(scalarTag);
             int max = ScalarEventEncoder.MaxEncodedLength(tag);
             if (scratch.Length < max)
             {
                 scratch = new byte[Math.Max(max, scratch.Length * 2)];
             }
-            int length = scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.Encoding, scratch);
+            int length = scalars.Encode(tag, item.Value, item.Step, item.WallTime, _scalarEncoding, scratch);
             _records.Write(scratch.AsSpan(0, length));
             return;
         }
-        Event value = item.Payload switch
+        Event value = item.Item switch
         {
             Event complete => complete,
             Func<Summary> build => new Event { WallTime = item.WallTime, Step = item.Step, Summary = build() },
@@ -400,7 +405,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         if (_tagSuffix is not null && value.Summary is { Value.Count: > 0 })
         {
             // Complete events belong to the caller: rename tags on a copy. Deferred summaries are built here, for us.
-            if (item.Payload is Event)
+            if (item.Item is Event)
             {
                 value = value.Clone();
             }

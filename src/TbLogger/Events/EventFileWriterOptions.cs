@@ -32,6 +32,13 @@ public record EventFileWriterOptions
     public StepDiscipline StepDiscipline { get; init; } = StepDiscipline.Warn;
 
     /// <summary>
+    /// How scalars are stored (default <see cref="TbLogger.ScalarEncoding.Float32Tensor"/>, the TF2 form).
+    /// <see cref="TbLogger.ScalarEncoding.Float64Tensor"/> keeps double precision, but TensorBoard's default
+    /// loader drops DT_DOUBLE scalars: only <c>tensorboard --load_fast=false</c> shows them.
+    /// </summary>
+    public ScalarEncoding ScalarEncoding { get; init; } = ScalarEncoding.Float32Tensor;
+
+    /// <summary>
     /// Receives the first step violation of each tag under <see cref="Events.StepDiscipline.Warn"/>; null writes it
     /// to standard error. Called on the thread that wrote the event, outside the writer's locks.
     /// </summary>
@@ -50,6 +57,10 @@ public record EventFileWriterOptions
             throw new ArgumentOutOfRangeException(nameof(FlushInterval), FlushInterval, "FlushInterval must be positive or Timeout.InfiniteTimeSpan.");
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxQueueEvents, nameof(MaxQueueEvents));
+        if (!Enum.IsDefined(ScalarEncoding))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ScalarEncoding), ScalarEncoding, "Unknown scalar encoding.");
+        }
         if (!Enum.IsDefined(StepDiscipline))
         {
             throw new ArgumentOutOfRangeException(nameof(StepDiscipline), StepDiscipline, "Unknown step discipline.");

@@ -206,7 +206,7 @@ public sealed class EventFileWriterTests
         var writer = new EventFileWriter(stream, "mem", new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
         for (int i = 0; i < 5000; i++)
         {
-            writer.EnqueueScalar("x", i, i, 1, ScalarEncoding.Float32Tensor);
+            writer.EnqueueScalar("x", i, i, 1);
         }
         writer.Dispose();
         var events = ReadAll(stream.Captured);
