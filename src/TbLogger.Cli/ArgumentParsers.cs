@@ -18,8 +18,24 @@ internal static class ArgumentParsers
         }
         catch (ArgumentException ex)
         {
-            throw new UsageException($"{option}: {ex.Message}");
+            throw new UsageException($"{option}: {WithoutParameterName(ex)}");
         }
+    }
+
+    /// <summary>An ArgumentException's message without the " (Parameter 'name')" .NET appends, which means nothing to a CLI user.</summary>
+    public static string WithoutParameterName(ArgumentException ex)
+    {
+        string message = ex.Message;
+        if (!string.IsNullOrEmpty(ex.ParamName))
+        {
+            // The suffix alone, in the current UI culture: an empty message with the same parameter name.
+            string suffix = new ArgumentException(string.Empty, ex.ParamName).Message;
+            if (suffix.Length > 0 && message.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                message = message[..^suffix.Length];
+            }
+        }
+        return message;
     }
 
     public static StepRange Steps(string? text)

@@ -56,6 +56,7 @@ internal static class CliApp
     private static string OneLine(Exception ex) => ex switch
     {
         TfRecordCorruptException corrupt => corrupt.Message + " Run 'tblog verify' for every problem.",
+        ArgumentException argument => ArgumentParsers.WithoutParameterName(argument).ReplaceLineEndings(" "),
         _ => ex.Message.ReplaceLineEndings(" "),
     };
 }

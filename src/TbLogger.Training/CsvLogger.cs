@@ -8,6 +8,11 @@ namespace TbLogger.Training;
 /// written once, then one row per epoch (epoch from 0), Python's float formatting, <c>NA</c> for a value missing from an
 /// epoch, lines ended by <c>\r\n</c> (Python's csv "excel" dialect). The file is flushed after each row.
 /// </summary>
+/// <remarks>
+/// The columns are fixed by the first epoch's logs. When validation runs only every few epochs, declare the values in
+/// <see cref="TrainingContext.MetricNames"/>: as Keras does with <c>model.metrics_names</c>, its <c>val_</c> names missing
+/// from the first epoch are added after the sorted keys, in their declared order.
+/// </remarks>
 public sealed class CsvLogger : Callback, IDisposable
 {
     private readonly string _path;
@@ -57,6 +62,13 @@ public sealed class CsvLogger : Callback, IDisposable
         {
             _keys = [.. logs.Keys];
             _keys.Sort(StringComparer.Ordinal);
+            // As Keras: the model's expected val_ names join the columns up front (after the sorted keys, in their
+            // declared order), so epochs without validation get NA there instead of the columns being lost.
+            if (Context.MetricNames is { } expected)
+            {
+                foreach (var name in expected)
+                    if (name.StartsWith(Logs.ValidationPrefix, StringComparison.Ordinal) && !_keys.Contains(name)) _keys.Add(name);
+            }
             if (_writeHeader)
             {
                 _writer!.WriteLine(string.Join(_separator, new[] { "epoch" }.Concat(_keys).Select(Quote)));

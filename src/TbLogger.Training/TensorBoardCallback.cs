@@ -7,7 +7,7 @@ namespace TbLogger.Training;
 /// Logs a training run to TensorBoard the way Keras's <c>TensorBoard</c> callback does: runs <c>train</c> and
 /// <c>validation</c> under the log directory; <c>epoch_&lt;name&gt;</c> per epoch (validation values from the
 /// <c>val_</c>-prefixed logs, without the prefix); <c>batch_&lt;name&gt;</c> at the global batch count with batch
-/// updates; <c>evaluation_&lt;name&gt;_vs_iterations</c> in the validation run after each evaluation; weight histograms
+/// updates; <c>evaluation_&lt;name&gt;_vs_iterations</c> in the validation run after each evaluation during training; weight histograms
 /// and images; and the run's hyperparameters. Beyond Keras: with validation predictions, per-class PR curves, a
 /// confusion-matrix image and a ROC image per epoch.
 /// </summary>
@@ -37,6 +37,7 @@ public sealed class TensorBoardCallback : Callback, IDisposable
     private long _batchStart;
     private long _epochStart;
     private int _lastEpoch = -1;
+    private bool _training;
     private IReadOnlyDictionary<string, double>? _lastEpochLogs;
     private Task _figures = Task.CompletedTask;
     private readonly object _figureLock = new();
@@ -90,6 +91,7 @@ public sealed class TensorBoardCallback : Callback, IDisposable
         _epochStartBatch = 0;
         _lastEpoch = -1;
         _lastEpochLogs = null;
+        _training = true;
         _ = TrainWriter;
     }
 
@@ -129,9 +131,14 @@ public sealed class TensorBoardCallback : Callback, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// As Keras, which writes these values at the optimizer's iteration count, <c>evaluation_&lt;name&gt;_vs_iterations</c>
+    /// is written only for an evaluation inside training (between <see cref="OnTrainBegin"/> and
+    /// <see cref="OnTrainEnd"/>). A standalone evaluation writes nothing and opens no event file, before or after training.
+    /// </remarks>
     public override void OnTestEnd(IReadOnlyDictionary<string, double>? logs = null)
     {
-        if (logs is null || logs.Count == 0) return;
+        if (!_training || logs is null || logs.Count == 0) return;
         var writer = ValidationWriter;
         foreach (var (name, value) in logs)
             writer.AddScalar(Tag(_evaluationTags, "evaluation_", name, "_vs_iterations"), value, _globalTrainBatch);
@@ -178,6 +185,7 @@ public sealed class TensorBoardCallback : Callback, IDisposable
     /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double>? logs = null)
     {
+        _training = false;
         if (Options.ValidationPredictions is { } source && _lastEpoch >= 0 && !ShouldDrawFigures(_lastEpoch))
         {
             var predictions = source.GetValidationPredictions(_lastEpoch);
@@ -237,7 +245,8 @@ public sealed class TensorBoardCallback : Callback, IDisposable
 
     private void QueueFigures(ValidationPredictions predictions, int epoch)
     {
-        // Copy now: the loop may overwrite its arrays while the figures are drawn on the background task.
+        // Copy now: the loop may overwrite its arrays while the figures are drawn on the background task. The copy is
+        // validated here, on the caller's thread, so bad values (NaN written after construction) fail this epoch's call.
         var snapshot = new ValidationPredictions((int[])predictions.Labels.Clone(), (float[])predictions.Probabilities.Clone(), predictions.NumClasses);
         var writer = ValidationWriter;
         var names = Options.ClassNames;

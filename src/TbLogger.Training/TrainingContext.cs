@@ -16,6 +16,13 @@ public sealed class TrainingContext
     /// <summary>Batches of a standalone evaluation or prediction, if known (the progress bar's target there).</summary>
     public int? EvaluationSteps { get; set; }
 
+    /// <summary>
+    /// The names of the values the loop reports at each epoch's end, including the <c>val_</c> ones when it validates, as
+    /// Keras's <c>model.metrics_names</c>; null (default) when not declared. Declaring them lets <see cref="CsvLogger"/>
+    /// give the validation values their columns even when validation runs only every few epochs and the first epoch has none.
+    /// </summary>
+    public IReadOnlyList<string>? MetricNames { get; set; }
+
     /// <summary>The model's parameters, for weight histograms/images and <see cref="EarlyStopping"/>'s restore-best; null when not exposed.</summary>
     public IParameterSource? Parameters { get; set; }
 

@@ -11,7 +11,7 @@ public sealed class ValidationPredictions
     /// <param name="labels">The true class of each sample, 0..numClasses−1.</param>
     /// <param name="probabilities">Row-major [samples, numClasses] scores, e.g. softmax outputs.</param>
     /// <param name="numClasses">The number of classes (at least 2).</param>
-    /// <exception cref="ArgumentException">The lengths do not match, or a label is out of range.</exception>
+    /// <exception cref="ArgumentException">The lengths do not match, a label is out of range, or a probability is NaN (the message gives its flat index).</exception>
     public ValidationPredictions(int[] labels, float[] probabilities, int numClasses)
     {
         ArgumentNullException.ThrowIfNull(labels);
@@ -24,6 +24,8 @@ public sealed class ValidationPredictions
         for (int i = 0; i < labels.Length; i++)
             if ((uint)labels[i] >= (uint)numClasses)
                 throw new ArgumentException($"labels[{i}] is {labels[i]}, outside 0..{numClasses - 1}.", nameof(labels));
+        int nan = IndexOfNaN(probabilities);
+        if (nan >= 0) throw new ArgumentException($"probabilities[{nan}] is NaN.", nameof(probabilities));
         Labels = labels;
         Probabilities = probabilities;
         NumClasses = numClasses;
@@ -45,11 +47,14 @@ public sealed class ValidationPredictions
     /// <param name="labels">0 or 1 per sample.</param>
     /// <param name="positiveProbability">P(class 1) per sample.</param>
     /// <returns>The predictions with two classes.</returns>
+    /// <exception cref="ArgumentException">The lengths differ, a label is not 0 or 1, or a probability is NaN (the message gives its index).</exception>
     public static ValidationPredictions Binary(int[] labels, ReadOnlySpan<float> positiveProbability)
     {
         ArgumentNullException.ThrowIfNull(labels);
         if (positiveProbability.Length != labels.Length)
             throw new ArgumentException($"{positiveProbability.Length} probabilities for {labels.Length} labels.", nameof(positiveProbability));
+        int nan = IndexOfNaN(positiveProbability);
+        if (nan >= 0) throw new ArgumentException($"positiveProbability[{nan}] is NaN.", nameof(positiveProbability));
         var p = new float[labels.Length * 2];
         for (int i = 0; i < labels.Length; i++)
         {
@@ -66,6 +71,13 @@ public sealed class ValidationPredictions
     {
         ArgumentNullException.ThrowIfNull(provider);
         return new DelegateSource(provider);
+    }
+
+    private static int IndexOfNaN(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (float.IsNaN(values[i])) return i;
+        return -1;
     }
 
     private sealed class DelegateSource(Func<int, ValidationPredictions?> provider) : IValidationPredictions

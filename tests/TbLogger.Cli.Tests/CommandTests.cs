@@ -59,6 +59,39 @@ public sealed class CommandTests
     }
 
     [TestMethod]
+    public async Task ExportRejectsAnOutputWhoseFormatItCannotTell()
+    {
+        using var temp = new TempDirectory();
+        var txt = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("x.txt"));
+        Assert.AreEqual((2, "", "tblog: --output: unknown extension '.txt'; use .csv or .jsonl, or - with --format.\n"), txt);
+        Assert.IsFalse(File.Exists(temp.Combine("x.txt")), "nothing written");
+
+        var none = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("x"));
+        Assert.AreEqual((2, "", "tblog: --output: no extension; use .csv or .jsonl, or - with --format.\n"), none);
+
+        var stdout = await Cli.Run("export", Cli.Golden, "-o", "-");
+        Assert.AreEqual((2, "", "tblog: --output -: standard output needs --format csv or --format jsonl.\n"), stdout);
+
+        var upper = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("X.JSONL"), "--tags", "hparam/loss");
+        Assert.AreEqual(0, upper.Code, upper.Err);
+        StringAssert.StartsWith(File.ReadAllText(temp.Combine("X.JSONL")), "{\"run\":");
+
+        var explicitFormat = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("x.txt"), "--format", "csv", "--tags", "hparam/loss");
+        Assert.AreEqual(0, explicitFormat.Code, explicitFormat.Err);
+        StringAssert.StartsWith(File.ReadAllText(temp.Combine("x.txt")), "run,tag,step,wall_time,value\n");
+    }
+
+    [TestMethod]
+    public async Task ABadRegexFilterNamesTheOptionWithoutTheDotNetParameterSuffix()
+    {
+        var badRegex = await Cli.Run("ls", Cli.Golden, "--tags", "re:(");
+        Assert.AreEqual((2, "", "tblog: --tags: Invalid regular expression '(': Invalid pattern '(' at offset 1. Not enough )'s.\n"), badRegex);
+
+        var badRuns = await Cli.Run("export", Cli.Golden, "-o", "x.csv", "--runs", "re:a[");
+        Assert.AreEqual((2, "", "tblog: --runs: Invalid regular expression 'a[': Invalid pattern 'a[' at offset 2. Unterminated [] set.\n"), badRuns);
+    }
+
+    [TestMethod]
     public async Task HelpListsTheCommands()
     {
         var (code, stdout, _) = await Cli.Run("--help");
@@ -84,7 +117,7 @@ public sealed class CommandTests
         Assert.AreEqual(20, lines.Length);
         Assert.AreEqual("{\"run\":\"run1/group_b\",\"tag\":\"group\",\"step\":9,\"wall_time\":1700000009,\"value\":18}", lines[^1]);
 
-        var toStdout = await Cli.Run("export", Cli.Golden, "-o", "-", "--tags", "hparam/loss");
+        var toStdout = await Cli.Run("export", Cli.Golden, "-o", "-", "--format", "csv", "--tags", "hparam/loss");
         Assert.AreEqual("run,tag,step,wall_time,value\n", toStdout.Out.Split('\n')[0] + "\n");
         StringAssert.Contains(toStdout.Out, "run1/hparams_trial,hparam/loss,0,");
 

@@ -91,6 +91,21 @@ public sealed class CallbackTests
     }
 
     [TestMethod]
+    public void CsvLogger_AddsTheDeclaredValidationColumnsUpFront_WhenTheFirstEpochHasNoValidation()
+    {
+        // Keras: keys = sorted(first epoch's logs) + the model's expected val_ metric names not among them, in their order.
+        using var dir = new TempDir();
+        string path = Path.Combine(dir.Path, "log.csv");
+        var context = new TrainingContext { MetricNames = ["loss", "accuracy", "val_loss", "val_accuracy"] };
+        var list = new CallbackList([new CsvLogger(path)], context);
+        list.OnTrainBegin();
+        list.OnEpochEnd(0, new Dictionary<string, double> { ["loss"] = 1.5, ["accuracy"] = 0.5 });
+        list.OnEpochEnd(1, new Dictionary<string, double> { ["loss"] = 1.0, ["accuracy"] = 0.75, ["val_loss"] = 1.25, ["val_accuracy"] = 0.625 });
+        list.OnTrainEnd();
+        Assert.AreEqual("epoch,accuracy,loss,val_loss,val_accuracy\r\n0,0.5,1.5,NA,NA\r\n1,0.75,1.0,1.25,0.625\r\n", File.ReadAllText(path));
+    }
+
+    [TestMethod]
     public void CsvLogger_WritesKerasFormat_SortedKeys_NA_AndAppends()
     {
         using var dir = new TempDir();

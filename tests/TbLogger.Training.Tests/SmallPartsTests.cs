@@ -24,6 +24,18 @@ public sealed class SmallPartsTests
     }
 
     [TestMethod]
+    public void ValidationPredictions_RejectNaNProbabilities_NamingTheArgumentAndTheIndex()
+    {
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => new ValidationPredictions([0, 1], [0.5f, 0.5f, float.NaN, 1f], 2));
+        Assert.AreEqual("probabilities", ex.ParamName);
+        Assert.AreEqual("probabilities[2] is NaN. (Parameter 'probabilities')", ex.Message);
+
+        var binary = Assert.ThrowsExactly<ArgumentException>(() => ValidationPredictions.Binary([0, 1, 1], [0.25f, 0.5f, float.NaN]));
+        Assert.AreEqual("positiveProbability", binary.ParamName);
+        Assert.AreEqual("positiveProbability[2] is NaN. (Parameter 'positiveProbability')", binary.Message);
+    }
+
+    [TestMethod]
     public void ProgressBar_FormatsLikeKeras()
     {
         Assert.AreEqual("0.1235", ProgressBar.FormatValue(0.123456));

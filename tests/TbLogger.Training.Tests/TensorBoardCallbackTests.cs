@@ -176,6 +176,53 @@ public sealed class TensorBoardCallbackTests
     }
 
     [TestMethod]
+    public void ValidationPredictions_WithNaN_ThrowOnTheCallersThread_AtTheEpochThatSuppliesThem()
+    {
+        using var dir = new TempDir();
+        var labels = new[] { 0, 1 };
+        var probs = new[] { 0.75f, 0.25f, 0.5f, 0.5f };
+        var predictions = new ValidationPredictions(labels, probs, 2);
+        probs[3] = float.NaN; // the loop reuses its buffer after handing it over
+        var tb = new TensorBoardCallback(dir.Path, new TensorBoardCallbackOptions { ValidationPredictions = ValidationPredictions.From(_ => predictions) });
+        using var callbacks = new CallbackList([tb], new TrainingContext { Epochs = 1 });
+        callbacks.OnTrainBegin();
+        callbacks.OnEpochBegin(0);
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => callbacks.OnEpochEnd(0, new Dictionary<string, double> { ["loss"] = 1 }));
+        Assert.AreEqual("probabilities", ex.ParamName);
+        Assert.AreEqual("probabilities[3] is NaN. (Parameter 'probabilities')", ex.Message);
+        tb.WaitForFigures(); // nothing was queued, so nothing fails later
+    }
+
+    [TestMethod]
+    public void StandaloneEvaluation_WritesNoEvaluationScalars_AndOpensNoEventFile()
+    {
+        using var dir = new TempDir();
+        var tb = new TensorBoardCallback(dir.Path);
+        var evaluation = new Dictionary<string, double> { ["loss"] = 9, ["accuracy"] = 0.125 };
+
+        // Before any training: no run directory at all.
+        var before = new CallbackList([tb]);
+        before.OnTestBegin();
+        before.OnTestEnd(evaluation);
+        Assert.IsEmpty(Directory.GetFileSystemEntries(dir.Path));
+
+        RunScriptedLoop(tb);
+        var afterTraining = EventLog.ReadAll(dir.Path);
+
+        // After training: the same callback must not reopen the validation run.
+        var after = new CallbackList([tb]);
+        after.OnTestBegin();
+        after.OnTestEnd(evaluation);
+        tb.Dispose();
+        Assert.HasCount(1, Directory.GetFiles(Path.Combine(dir.Path, TensorBoardCallback.ValidationRun), "*tfevents*"));
+        var written = EventLog.ReadAll(dir.Path);
+        Assert.HasCount(afterTraining.Count, written);
+        CollectionAssert.AreEqual(
+            new[] { "evaluation_loss_vs_iterations 3", "evaluation_accuracy_vs_iterations 3", "evaluation_loss_vs_iterations 6", "evaluation_accuracy_vs_iterations 6" },
+            written.Where(w => w.Tag.StartsWith("evaluation_", StringComparison.Ordinal)).Select(w => $"{w.Tag} {w.Step}").ToArray());
+    }
+
+    [TestMethod]
     public void HParams_AreWrittenAtTheEnd_WithTheFinalEpochValuesAsMetrics_AndTheLearningRatePerEpoch()
     {
         using var dir = new TempDir();

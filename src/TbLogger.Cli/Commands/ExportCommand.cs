@@ -10,8 +10,8 @@ internal static class ExportCommand
     public static Command Create(Func<ParseResult, CliOutput> output)
     {
         var logDir = new Argument<string>("LOGDIR") { Description = "The log directory." };
-        var outPath = new Option<string>("--output", "-o") { Description = "Output file: .csv or .jsonl (format from the extension), or - for standard output.", Required = true };
-        var format = new Option<string?>("--format") { Description = "csv or jsonl, overriding the extension." };
+        var outPath = new Option<string>("--output", "-o") { Description = "Output file: .csv or .jsonl (format from the extension), or - for standard output (with --format).", Required = true };
+        var format = new Option<string?>("--format") { Description = "csv or jsonl: needed for standard output; overrides the extension." };
         format.AcceptOnlyFromAmong("csv", "jsonl");
         var runs = new Option<string?>("--runs") { Description = "Runs to export (names, globs, re:REGEX)." };
         var tags = new Option<string?>("--tags") { Description = "Tags to export (names, globs, re:REGEX)." };
@@ -30,7 +30,7 @@ internal static class ExportCommand
             bool toStdout = target == "-";
             var options = new ExportOptions
             {
-                Format = parse.GetValue(format) switch { "jsonl" => ExportFormat.JsonLines, "csv" => ExportFormat.Csv, _ => toStdout ? ExportFormat.Csv : LogExporter.FormatOf(target) },
+                Format = parse.GetValue(format) switch { "jsonl" => ExportFormat.JsonLines, "csv" => ExportFormat.Csv, _ => FormatOfOutput(target) },
                 Filter = ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)),
                 IncludeHistograms = parse.GetValue(histograms),
                 IncludePrCurves = parse.GetValue(prCurves),
@@ -65,6 +65,27 @@ internal static class ExportCommand
             return rows == 0 ? ExitCodes.Problems : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The format an --output names without --format: .csv or .jsonl; anything else is a usage error rather than a silent CSV.</summary>
+    private static ExportFormat FormatOfOutput(string target)
+    {
+        if (target == "-")
+        {
+            throw new UsageException("--output -: standard output needs --format csv or --format jsonl.");
+        }
+        string extension = Path.GetExtension(target);
+        if (extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return ExportFormat.Csv;
+        }
+        if (extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            return ExportFormat.JsonLines;
+        }
+        throw new UsageException(extension.Length == 0
+            ? "--output: no extension; use .csv or .jsonl, or - with --format."
+            : $"--output: unknown extension '{extension}'; use .csv or .jsonl, or - with --format.");
     }
 }
 

@@ -83,6 +83,55 @@ public sealed class ExportTests
     }
 
     [TestMethod]
+    public void HistogramsExportTheBucketsTensorBoardServes_NotTheRawExponentialScheme()
+    {
+        using var temp = new TempDirectory();
+        using (var writer = new SummaryWriter(temp.Combine("run")))
+        {
+            writer.AddHistogram("w", [1f, 2f, 3f], 0);
+        }
+        string jsonl = Export(temp.Path, new ExportOptions { Format = ExportFormat.JsonLines, IncludeHistograms = true });
+        var line = JsonDocument.Parse(jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single()).RootElement;
+        Assert.AreEqual("histogram", line.GetProperty("kind").GetString());
+        var buckets = line.GetProperty("buckets").EnumerateArray()
+            .Select(b => (Left: b[0].GetDouble(), Right: b[1].GetDouble(), Count: b[2].GetDouble())).ToList();
+        var served = new LogDirReader(temp.Path).ReadHistograms().Single().Buckets;
+        // TensorFlow's scheme has about 1,550 buckets; 1, 2 and 3 fall in buckets 1065, 1073 and 1077 (factor 1.1), so 13 remain once the empty edges are dropped.
+        Assert.HasCount(13, buckets);
+        CollectionAssert.AreEqual(served.Select(b => (b.Left, b.Right, b.Count)).ToList(), buckets);
+        Assert.AreEqual(1.0, buckets[0].Left, "the first bucket starts at min");
+        Assert.AreEqual(3.0, buckets[^1].Right, "the last bucket ends at max");
+        Assert.AreEqual(1.0, buckets[0].Count);
+        Assert.AreEqual(1.0, buckets[^1].Count);
+        Assert.AreEqual(3.0, buckets.Sum(b => b.Count));
+    }
+
+    [TestMethod]
+    public void AnUntrimmedHistogramProtoExportsOnlyTheServedBuckets()
+    {
+        // TensorFlow's full exponential scheme with every empty bucket kept (1,550 buckets), values 1, 2 and 3.
+        var limits = new List<double>();
+        for (double v = 1e-12; v < 1e20; v *= 1.1) limits.Add(v);
+        var all = limits.AsEnumerable().Reverse().Select(v => -v).Append(0.0).Concat(limits).Append(double.MaxValue).ToList();
+        var histo = new TbLogger.Protos.HistogramProto { Min = 1, Max = 3, Num = 3, Sum = 6, SumSquares = 14 };
+        histo.BucketLimit.Add(all);
+        histo.Bucket.Add(all.Select((_, i) => i is 1065 or 1073 or 1077 ? 1.0 : 0.0));
+        Assert.HasCount(1550, histo.Bucket);
+        using var temp = new TempDirectory();
+        var summary = new TbLogger.Protos.Summary();
+        summary.Value.Add(new TbLogger.Protos.Summary.Types.Value { Tag = "w", Histo = histo });
+        Write(temp.Combine("run"), "events.out.tfevents.1.x", Version(), new TbLogger.Protos.Event { Step = 0, WallTime = 5, Summary = summary });
+
+        string jsonl = Export(temp.Path, new ExportOptions { Format = ExportFormat.JsonLines, IncludeHistograms = true });
+        var line = JsonDocument.Parse(jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single()).RootElement;
+        var buckets = line.GetProperty("buckets").EnumerateArray().Select(b => (Left: b[0].GetDouble(), Right: b[1].GetDouble(), Count: b[2].GetDouble())).ToList();
+        Assert.HasCount(13, buckets);
+        Assert.AreEqual((1.0, all[1065], 1.0), buckets[0], "the first bucket starts at min");
+        Assert.AreEqual((all[1076], 3.0, 1.0), buckets[^1], "the last bucket ends at max");
+        CollectionAssert.AreEqual(new LogDirReader(temp.Path).ReadHistograms().Single().Buckets.Select(b => (b.Left, b.Right, b.Count)).ToList(), buckets);
+    }
+
+    [TestMethod]
     public void FormatFollowsTheExtension()
     {
         Assert.AreEqual(ExportFormat.JsonLines, LogExporter.FormatOf("out.jsonl"));
