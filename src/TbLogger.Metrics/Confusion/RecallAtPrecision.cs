@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using System.Text.Json;
-
 namespace TbLogger.Metrics;
 
 /// <summary>
@@ -11,10 +8,8 @@ namespace TbLogger.Metrics;
 /// returns the best recall rate among the thresholds whose precision rate is at least the target, or 0 when none is. A
 /// prediction is positive when strictly greater than the threshold. Counts are accumulated in double.
 /// </remarks>
-public sealed class RecallAtPrecision : Metric
+public sealed class RecallAtPrecision : SensitivitySpecificityBase
 {
-    private readonly OperatingPointCurve _curve;
-
     /// <summary>Creates the metric.</summary>
     /// <param name="precision">The target precision in [0, 1].</param>
     /// <param name="numThresholds">Number of thresholds (default 200, at least 1).</param>
@@ -22,36 +17,10 @@ public sealed class RecallAtPrecision : Metric
     /// <param name="name">Metric name; default <c>"recall_at_precision"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">The target is outside [0, 1], numThresholds &lt; 1 or classId &lt; 0.</exception>
     public RecallAtPrecision(double precision, int numThresholds = 200, int? classId = null, string? name = null)
-        : base(name ?? "recall_at_precision")
+        : base(name ?? "recall_at_precision", precision, "precision", numThresholds, classId, OperatingRate.Precision, OperatingRate.Recall)
     {
-        _curve = new OperatingPointCurve(precision, "precision", numThresholds, classId, OperatingRate.Precision, OperatingRate.Recall, AddState);
-        Precision = precision;
-        NumThresholds = numThresholds;
-        ClassId = classId;
     }
 
     /// <summary>The target precision.</summary>
-    public double Precision { get; }
-
-    /// <summary>The number of thresholds.</summary>
-    public int NumThresholds { get; }
-
-    /// <summary>The class restriction, or null.</summary>
-    public int? ClassId { get; }
-
-    /// <inheritdoc/>
-    public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred,
-                                     ReadOnlyTensorSpan<float> sampleWeight = default)
-        => _curve.Update(yTrue, yPred, sampleWeight);
-
-    /// <inheritdoc/>
-    protected override void ComputeResult(Span<double> destination) => destination[0] = _curve.Result();
-
-    /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer)
-    {
-        if (ClassId is int c) writer.WriteNumber("class_id", c); else writer.WriteNull("class_id");
-        writer.WriteNumber("num_thresholds", NumThresholds);
-        writer.WriteNumber("precision", Precision);
-    }
+    public double Precision => Target;
 }

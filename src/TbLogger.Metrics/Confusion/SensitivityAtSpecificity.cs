@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using System.Text.Json;
-
 namespace TbLogger.Metrics;
 
 /// <summary>
@@ -11,10 +8,8 @@ namespace TbLogger.Metrics;
 /// returns the best sensitivity rate among the thresholds whose specificity rate is at least the target, or 0 when none is. A
 /// prediction is positive when strictly greater than the threshold. Counts are accumulated in double.
 /// </remarks>
-public sealed class SensitivityAtSpecificity : Metric
+public sealed class SensitivityAtSpecificity : SensitivitySpecificityBase
 {
-    private readonly OperatingPointCurve _curve;
-
     /// <summary>Creates the metric.</summary>
     /// <param name="specificity">The target specificity in [0, 1].</param>
     /// <param name="numThresholds">Number of thresholds (default 200, at least 1).</param>
@@ -22,36 +17,10 @@ public sealed class SensitivityAtSpecificity : Metric
     /// <param name="name">Metric name; default <c>"sensitivity_at_specificity"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">The target is outside [0, 1], numThresholds &lt; 1 or classId &lt; 0.</exception>
     public SensitivityAtSpecificity(double specificity, int numThresholds = 200, int? classId = null, string? name = null)
-        : base(name ?? "sensitivity_at_specificity")
+        : base(name ?? "sensitivity_at_specificity", specificity, "specificity", numThresholds, classId, OperatingRate.Specificity, OperatingRate.Sensitivity)
     {
-        _curve = new OperatingPointCurve(specificity, "specificity", numThresholds, classId, OperatingRate.Specificity, OperatingRate.Sensitivity, AddState);
-        Specificity = specificity;
-        NumThresholds = numThresholds;
-        ClassId = classId;
     }
 
     /// <summary>The target specificity.</summary>
-    public double Specificity { get; }
-
-    /// <summary>The number of thresholds.</summary>
-    public int NumThresholds { get; }
-
-    /// <summary>The class restriction, or null.</summary>
-    public int? ClassId { get; }
-
-    /// <inheritdoc/>
-    public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred,
-                                     ReadOnlyTensorSpan<float> sampleWeight = default)
-        => _curve.Update(yTrue, yPred, sampleWeight);
-
-    /// <inheritdoc/>
-    protected override void ComputeResult(Span<double> destination) => destination[0] = _curve.Result();
-
-    /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer)
-    {
-        if (ClassId is int c) writer.WriteNumber("class_id", c); else writer.WriteNull("class_id");
-        writer.WriteNumber("num_thresholds", NumThresholds);
-        writer.WriteNumber("specificity", Specificity);
-    }
+    public double Specificity => Target;
 }

@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using System.Text.Json;
-
 namespace TbLogger.Metrics;
 
 /// <summary>
@@ -11,10 +8,8 @@ namespace TbLogger.Metrics;
 /// returns the best specificity rate among the thresholds whose sensitivity rate is at least the target, or 0 when none is. A
 /// prediction is positive when strictly greater than the threshold. Counts are accumulated in double.
 /// </remarks>
-public sealed class SpecificityAtSensitivity : Metric
+public sealed class SpecificityAtSensitivity : SensitivitySpecificityBase
 {
-    private readonly OperatingPointCurve _curve;
-
     /// <summary>Creates the metric.</summary>
     /// <param name="sensitivity">The target sensitivity in [0, 1].</param>
     /// <param name="numThresholds">Number of thresholds (default 200, at least 1).</param>
@@ -22,36 +17,10 @@ public sealed class SpecificityAtSensitivity : Metric
     /// <param name="name">Metric name; default <c>"specificity_at_sensitivity"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">The target is outside [0, 1], numThresholds &lt; 1 or classId &lt; 0.</exception>
     public SpecificityAtSensitivity(double sensitivity, int numThresholds = 200, int? classId = null, string? name = null)
-        : base(name ?? "specificity_at_sensitivity")
+        : base(name ?? "specificity_at_sensitivity", sensitivity, "sensitivity", numThresholds, classId, OperatingRate.Sensitivity, OperatingRate.Specificity)
     {
-        _curve = new OperatingPointCurve(sensitivity, "sensitivity", numThresholds, classId, OperatingRate.Sensitivity, OperatingRate.Specificity, AddState);
-        Sensitivity = sensitivity;
-        NumThresholds = numThresholds;
-        ClassId = classId;
     }
 
     /// <summary>The target sensitivity.</summary>
-    public double Sensitivity { get; }
-
-    /// <summary>The number of thresholds.</summary>
-    public int NumThresholds { get; }
-
-    /// <summary>The class restriction, or null.</summary>
-    public int? ClassId { get; }
-
-    /// <inheritdoc/>
-    public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred,
-                                     ReadOnlyTensorSpan<float> sampleWeight = default)
-        => _curve.Update(yTrue, yPred, sampleWeight);
-
-    /// <inheritdoc/>
-    protected override void ComputeResult(Span<double> destination) => destination[0] = _curve.Result();
-
-    /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer)
-    {
-        if (ClassId is int c) writer.WriteNumber("class_id", c); else writer.WriteNull("class_id");
-        writer.WriteNumber("num_thresholds", NumThresholds);
-        writer.WriteNumber("sensitivity", Sensitivity);
-    }
+    public double Sensitivity => Target;
 }

@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using System.Text.Json;
-
 namespace TbLogger.Metrics;
 
 /// <summary>
@@ -12,32 +9,14 @@ namespace TbLogger.Metrics;
 /// booleans (non-zero is positive). Evenly spaced thresholds (i/(T−1), T ≥ 3) use the O(N + T) bucketing path.
 /// Counts are accumulated in double.
 /// </remarks>
-public sealed class TrueNegatives : Metric
+public sealed class TrueNegatives : ConfusionConditionCount
 {
-    private readonly ConfusionCount _count;
-
     /// <summary>Creates the metric.</summary>
     /// <param name="thresholds">Thresholds in [0, 1]; default one threshold 0.5. For logits use 0.</param>
     /// <param name="name">Metric name; default <c>"true_negatives"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A threshold is outside [0, 1].</exception>
     public TrueNegatives(IReadOnlyList<float>? thresholds = null, string? name = null)
-        : base(name ?? "true_negatives")
-        => _count = new ConfusionCount(ConfusionCondition.TrueNegatives, thresholds, AddState);
-
-    /// <summary>The thresholds, in the order of the result.</summary>
-    public IReadOnlyList<float> Thresholds => _count.Thresholds;
-
-    /// <inheritdoc/>
-    protected override ReadOnlySpan<nint> ResultShape => _count.ResultShape;
-
-    /// <inheritdoc/>
-    public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred,
-                                     ReadOnlyTensorSpan<float> sampleWeight = default)
-        => _count.Update(yTrue, yPred, sampleWeight);
-
-    /// <inheritdoc/>
-    protected override void ComputeResult(Span<double> destination) => _count.ComputeResult(destination);
-
-    /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer) => _count.WriteConfig(writer);
+        : base(name ?? "true_negatives", ConfusionCondition.TrueNegatives, thresholds)
+    {
+    }
 }
