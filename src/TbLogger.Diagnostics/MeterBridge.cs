@@ -28,6 +28,8 @@ public sealed class MeterBridge : IDisposable
     private readonly ITimer? _timer;
     private long _lastCollect;
     private long _interval;
+    private int _instrumentCount;
+    private Exception? _lastError;
     private bool _disposed;
 
     /// <summary>Starts listening; instruments published before and after this call are both recorded.</summary>
@@ -57,10 +59,14 @@ public sealed class MeterBridge : IDisposable
     }
 
     /// <summary>Instruments being recorded now.</summary>
-    public int InstrumentCount { get; private set; }
+    public int InstrumentCount => Volatile.Read(ref _instrumentCount);
 
     /// <summary>The last error of a timed collection (e.g. the writer was disposed first), or null.</summary>
-    public Exception? LastError { get; private set; }
+    public Exception? LastError
+    {
+        get => Volatile.Read(ref _lastError);
+        private set => Volatile.Write(ref _lastError, value);
+    }
 
     /// <summary>Writes one point per series now (polling observable instruments) and starts a new interval.</summary>
     /// <returns>The step the points were written at.</returns>
@@ -99,27 +105,35 @@ public sealed class MeterBridge : IDisposable
         switch (s.Kind)
         {
             case InstrumentKind.Increments:
-                s.Total += s.Sum;
+            {
+                // The interval is consumed before anything is written: a write that throws must not count it twice.
+                double increments = s.Sum;
+                s.Total += increments;
+                s.Sum = 0;
                 _writer.AddScalar(s.Tag + "/total", s.Total, step, wallTime);
                 if (seconds > 0)
                 {
-                    _writer.AddScalar(s.Tag + "/rate", s.Sum / seconds, step, wallTime);
+                    _writer.AddScalar(s.Tag + "/rate", increments / seconds, step, wallTime);
                 }
-                s.Sum = 0;
                 break;
+            }
             case InstrumentKind.ObservedTotals:
+            {
                 if (!s.HasValue)
                 {
                     break;
                 }
-                _writer.AddScalar(s.Tag + "/total", s.Last, step, wallTime);
-                if (s.HasPrevious && seconds > 0)
-                {
-                    _writer.AddScalar(s.Tag + "/rate", (s.Last - s.Total) / seconds, step, wallTime);
-                }
+                double previous = s.Total;
+                bool hadPrevious = s.HasPrevious;
                 s.Total = s.Last;
                 s.HasPrevious = true;
+                _writer.AddScalar(s.Tag + "/total", s.Last, step, wallTime);
+                if (hadPrevious && seconds > 0)
+                {
+                    _writer.AddScalar(s.Tag + "/rate", (s.Last - previous) / seconds, step, wallTime);
+                }
                 break;
+            }
             case InstrumentKind.Gauge:
                 if (s.HasValue)
                 {
@@ -148,9 +162,10 @@ public sealed class MeterBridge : IDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or Events.EventFileWriteException or InvalidOperationException)
+        catch (Exception ex)
         {
-            // A timer thread has no caller to throw to; keep it for LastError.
+            // A timer thread has no caller to throw to, and an exception escaping it ends the process (a throwing
+            // Step callback, StepDiscipline.Throw, a closed writer, an I/O error): keep it for LastError.
             LastError = ex;
         }
     }
@@ -165,7 +180,7 @@ public sealed class MeterBridge : IDisposable
         }
         string tag = $"{_options.TagPrefix}{instrument.Meter.Name}/{instrument.Name}";
         listener.EnableMeasurementEvents(instrument, new InstrumentState(tag, kind));
-        InstrumentCount++;
+        Interlocked.Increment(ref _instrumentCount); // instruments may be published on several threads at once
     }
 
     private static InstrumentKind? KindOf(Instrument instrument)
@@ -229,7 +244,10 @@ public sealed class MeterBridge : IDisposable
         return text.Append('}').ToString();
     }
 
-    /// <summary>Stops listening and writes the last, partial interval. The writer stays open.</summary>
+    /// <summary>
+    /// Stops listening and writes the last, partial interval. The writer stays open. When the writer was disposed
+    /// first, the last interval is dropped and the <see cref="ObjectDisposedException"/> kept in <see cref="LastError"/>.
+    /// </summary>
     public void Dispose()
     {
         _timer?.Dispose();
@@ -242,6 +260,12 @@ public sealed class MeterBridge : IDisposable
             try
             {
                 CollectLocked();
+            }
+            catch (ObjectDisposedException ex)
+            {
+                // The writer was disposed first (e.g. reversed using order): the last interval has nowhere to go,
+                // and Dispose must not throw for it. Other errors (I/O) still reach the caller.
+                LastError = ex;
             }
             finally
             {

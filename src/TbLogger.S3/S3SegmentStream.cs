@@ -12,7 +12,7 @@ namespace TbLogger.S3;
 /// the file_version record, so TensorBoard and every reader see each segment as a valid event file and the run as
 /// one continuous history. Used by the event writer's single worker thread only.
 /// </summary>
-internal sealed class S3SegmentStream : Stream
+internal sealed class S3SegmentStream : Stream, IPendingWorkStream
 {
     private const string IndexFormat = "D8";
 
@@ -47,6 +47,9 @@ internal sealed class S3SegmentStream : Stream
 
     /// <summary>The URI of segment <paramref name="index"/>.</summary>
     public string SegmentUri(long index) => _directory.UriOf(SegmentKey(index));
+
+    /// <summary>Sealed segments wait for an upload (after a failure, until their retry succeeds).</summary>
+    public bool HasPendingWork => _pending.Count > 0;
 
     public override bool CanRead => false;
 

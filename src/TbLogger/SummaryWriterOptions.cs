@@ -34,7 +34,13 @@ public sealed record SummaryWriterOptions : EventFileWriterOptions
         {
             throw new ArgumentException("Rank is set but WorldSize is not; set both, or neither to read them from the environment.", nameof(WorldSize));
         }
-        DistributedEnvironment.TryRead(out int envRank, out int envSize);
+        // The environment is read only when the options leave it to the launcher: an explicit size wins, and a
+        // malformed variable must not break a job that never asked for it.
+        int envRank = 0, envSize = 1;
+        if (WorldSize is null)
+        {
+            DistributedEnvironment.TryRead(out envRank, out envSize);
+        }
         int worldSize = WorldSize ?? envSize;
         int rank = Rank ?? (WorldSize is null ? envRank : 0);
         if (worldSize < 1)

@@ -151,4 +151,101 @@ public sealed class MeterBridgeTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MeterBridge(run.Writer, new MeterBridgeOptions { Interval = TimeSpan.Zero }));
         Assert.ThrowsExactly<ArgumentNullException>(() => new MeterBridge(null!, new MeterBridgeOptions()));
     }
+
+    /// <summary>A clock whose timer fires only when the test says so, on the test's thread.</summary>
+    private sealed class FiringClock : TimeProvider
+    {
+        private TimerCallback? _callback;
+        private object? _state;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _callback = callback;
+            _state = state;
+            return new NoTimer();
+        }
+
+        public void Fire() => (_callback ?? throw new InvalidOperationException("No timer."))(_state);
+
+        private sealed class NoTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    [TestMethod]
+    public void A_failing_timed_collection_is_kept_in_last_error_instead_of_escaping_the_timer_thread()
+    {
+        // An exception escaping a timer callback ends the process; any error of a timed collection must be kept.
+        using var run = new Run();
+        var counter = run.Meter.CreateCounter<long>("requests");
+        var clock = new FiringClock();
+        bool fail = true;
+        using var bridge = new MeterBridge(run.Writer, new MeterBridgeOptions
+        {
+            MeterNames = [run.MeterName],
+            Interval = TimeSpan.FromSeconds(1),
+            TimeProvider = clock,
+            Step = () => fail ? throw new FormatException("the step source broke") : 5,
+        });
+        counter.Add(1);
+        clock.Fire();
+        Assert.IsInstanceOfType<FormatException>(bridge.LastError);
+        fail = false;
+        clock.Fire();
+        Assert.AreEqual(1.0, Scalar(run.Points().Single(p => p.Tag == run.MeterName + "/requests/total").Value));
+    }
+
+    [TestMethod]
+    public void A_timed_collection_that_repeats_a_step_under_step_discipline_throw_does_not_escape()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tblogger-diag", Guid.NewGuid().ToString("N"));
+        using var meter = new Meter("test." + Guid.NewGuid().ToString("N"));
+        var clock = new FiringClock();
+        long step = 3;
+        try
+        {
+            using var writer = new SummaryWriter(directory, new SummaryWriterOptions
+            {
+                Rank = 0,
+                WorldSize = 1,
+                FlushInterval = Timeout.InfiniteTimeSpan,
+                StepDiscipline = StepDiscipline.Throw,
+            });
+            using var bridge = new MeterBridge(writer, new MeterBridgeOptions { MeterNames = [meter.Name], Interval = TimeSpan.FromSeconds(1), TimeProvider = clock, Step = () => step });
+            var counter = meter.CreateCounter<long>("c");
+            counter.Add(1);
+            clock.Fire();
+            counter.Add(1);
+            clock.Fire(); // step 3 again
+            Assert.IsInstanceOfType<ArgumentException>(bridge.LastError);
+            step = 4; // dispose writes the last interval at a new step
+            bridge.Dispose();
+            writer.Dispose();
+            var totals = Directory.GetFiles(directory).SelectMany(f => EventFileReader.Read(f)).Where(e => e.Summary is not null)
+                .SelectMany(e => e.Summary.Value).Where(v => v.Tag == meter.Name + "/c/total").Select(Scalar).ToList();
+            CollectionAssert.AreEqual(new[] { 1.0, 2.0 }, totals, "the failed interval's increments are counted once");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Disposing_after_the_writer_was_disposed_does_not_throw()
+    {
+        using var run = new Run();
+        var counter = run.Meter.CreateCounter<long>("requests");
+        var bridge = run.Bridge();
+        var other = new SummaryWriter(Path.Combine(run.Directory, "other"), new SummaryWriterOptions { Rank = 0, WorldSize = 1 });
+        using var second = new MeterBridge(other, new MeterBridgeOptions { MeterNames = [run.MeterName], Interval = Timeout.InfiniteTimeSpan, TimeProvider = run.Clock });
+        counter.Add(1);
+        other.Dispose();
+        second.Dispose(); // the writer went first (e.g. reversed using order): nothing to write to, nothing to throw
+        Assert.IsInstanceOfType<ObjectDisposedException>(second.LastError);
+        bridge.Dispose();
+    }
 }

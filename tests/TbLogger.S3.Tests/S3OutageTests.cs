@@ -67,4 +67,52 @@ public sealed class S3OutageTests
         CollectionAssert.AreEqual(Enumerable.Range(0, 400).Select(i => i * 0.25f).ToList(), scalars.Select(s => s.Value).ToList());
         Assert.AreEqual(after.Count, (int)storage.UploadedObjects);
     }
+
+    [TestMethod]
+    public void An_idle_writer_retries_a_failed_upload_on_its_flush_interval_tick()
+    {
+        using var server = MotoServer.Start();
+        const string Bucket = "idle";
+        using (var admin = server.CreateClient())
+        {
+            MotoServer.CreateBucket(admin, Bucket);
+        }
+        using var storage = new S3LogStorage(new S3LogStorageOptions
+        {
+            Client = server.CreateClient(),
+            RetryInitialDelay = TimeSpan.FromMilliseconds(20),
+            RetryMaxDelay = TimeSpan.FromMilliseconds(100),
+            CloseTimeout = TimeSpan.FromSeconds(30),
+        });
+        var writer = new SummaryWriter(storage, $"s3://{Bucket}/run", new SummaryWriterOptions { FlushInterval = TimeSpan.FromMilliseconds(200), Rank = 0, WorldSize = 1 });
+        Assert.AreEqual(1L, storage.UploadedObjects, "the header segment");
+
+        server.Stop();
+        writer.AddScalar("loss", 0.5, 7);
+        writer.Flush(); // the upload fails and waits for a retry
+        Assert.AreEqual(1L, storage.UploadedObjects);
+        server.Restart();
+        using (var admin = server.CreateClient())
+        {
+            MotoServer.CreateBucket(admin, Bucket);
+        }
+
+        // No further call on the writer: only its periodic tick can send the segment.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (storage.UploadedObjects < 2 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+        Assert.AreEqual(2L, storage.UploadedObjects, "an idle writer never retried its failed upload");
+        SortedDictionary<string, byte[]> objects;
+        using (var admin = server.CreateClient())
+        {
+            objects = MotoServer.Download(admin, Bucket);
+        }
+        var scalars = S3Segments.Scalars(S3Segments.ReadAll(objects));
+        Assert.HasCount(1, scalars);
+        Assert.AreEqual(7L, scalars[0].Step);
+        writer.Dispose();
+        Assert.AreEqual(2L, storage.UploadedObjects, "nothing is sent twice");
+    }
 }

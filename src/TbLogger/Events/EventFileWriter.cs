@@ -32,6 +32,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private readonly object _gate = new();
     private readonly TfRecordWriter _records;
+    private readonly IPendingWorkStream? _pendingWork; // e.g. S3 uploads awaiting a retry; null for local files
     private readonly Thread _worker;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _capacity;
@@ -118,6 +119,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         _fullMode = options.QueueFullMode;
         _flushIntervalMs = options.FlushInterval == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)Math.Ceiling(options.FlushInterval.TotalMilliseconds);
         _records = new TfRecordWriter(stream, leaveOpen: !ownsStream);
+        _pendingWork = stream as IPendingWorkStream;
         _steps = options.StepDiscipline == StepDiscipline.Silent ? null : new StepTracker(options.PurgeStep);
         _throwOnStepViolation = options.StepDiscipline == StepDiscipline.Throw;
         _reportStepViolation = options.StepViolationHandler ?? (static v => Console.Error.WriteLine(v.ToString()));
@@ -337,6 +339,11 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 {
                     _records.Flush();
                     unflushed = false;
+                }
+                else if (now >= nextFlushAt && _pendingWork is { HasPendingWork: true })
+                {
+                    // Nothing new, but the store still holds work back (a failed upload): the tick retries it.
+                    _records.Flush();
                 }
                 if (now >= nextFlushAt)
                 {

@@ -51,6 +51,7 @@ public static class LogStorageRegistry
     /// <param name="path">A log directory or file path.</param>
     /// <returns>The store.</returns>
     /// <exception cref="NotSupportedException">No store is registered or discoverable for the path's scheme.</exception>
+    /// <exception cref="InvalidOperationException">A discovered provider is not a <see cref="LogStorage"/>, or its constructor failed (the cause is the inner exception).</exception>
     public static LogStorage Resolve(string path)
     {
         string? scheme = GetScheme(path);
@@ -91,11 +92,31 @@ public static class LogStorageRegistry
             {
                 if (string.Equals(provider.Scheme, scheme, StringComparison.OrdinalIgnoreCase))
                 {
-                    return (LogStorage)Activator.CreateInstance(provider.StorageType)!;
+                    return Create(provider, scheme);
                 }
             }
         }
         return null;
+    }
+
+    private static LogStorage Create(LogStorageProviderAttribute provider, string scheme)
+    {
+        Type type = provider.StorageType;
+        if (type is null || !typeof(LogStorage).IsAssignableFrom(type) || type.IsAbstract)
+        {
+            throw new InvalidOperationException(
+                $"The provider of '{scheme}://' names {type?.FullName ?? "no type"}, which is not a concrete LogStorage with a public parameterless constructor.");
+        }
+        try
+        {
+            return (LogStorage)Activator.CreateInstance(type)!;
+        }
+        catch (Exception ex) when (ex is TargetInvocationException or MissingMethodException or MemberAccessException)
+        {
+            // The constructor's own error (e.g. missing configuration) matters, not the reflection wrapper around it.
+            Exception cause = ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
+            throw new InvalidOperationException($"The log storage {type.FullName} for '{scheme}://' could not be created: {cause.Message}", cause);
+        }
     }
 
     private static bool IsValidScheme(string? scheme) =>
