@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TbLogger.Events;
 using TbLogger.Protos;
 
@@ -7,8 +6,6 @@ namespace TbLogger.S3.Tests;
 /// <summary>Reads downloaded segments back: as files in a temporary directory, through TbLogger's own reader.</summary>
 internal static class S3Segments
 {
-    private static readonly string CheckerPath = Environment.GetEnvironmentVariable("TFCHECK") ?? "/work/shared/tools/tfcheck.py";
-
     public static string SaveTo(IReadOnlyDictionary<string, byte[]> objects, string directory)
     {
         Directory.CreateDirectory(directory);
@@ -45,30 +42,4 @@ internal static class S3Segments
         events.Where(e => e.Summary is not null)
               .SelectMany(e => e.Summary.Value.Select(v => (v.Tag, e.Step, v.Tensor.FloatVal[0])))
               .ToList();
-
-    /// <summary>Runs the independent checker over the segments; returns its exit code and output.</summary>
-    public static (int ExitCode, string Output) Check(IReadOnlyDictionary<string, byte[]> objects)
-    {
-        if (!File.Exists(CheckerPath))
-        {
-            Assert.Inconclusive($"The independent checker {CheckerPath} is not on this machine.");
-        }
-        string directory = Path.Combine(Path.GetTempPath(), "tblogger-s3-check-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            SaveTo(objects, directory);
-            var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            info.ArgumentList.Add(CheckerPath);
-            info.ArgumentList.Add("--strict");
-            info.ArgumentList.Add(directory);
-            using var process = Process.Start(info)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
 }
