@@ -8,7 +8,7 @@ public sealed partial class SummaryWriter
 {
     /// <summary>
     /// Logs one trial for the HPARAMS dashboard, like PyTorch's <c>add_hparams</c>: the experiment (hyperparameter
-    /// and metric infos), the session start (the values) and the session end (success), then each metric as a scalar
+    /// and metric infos), the session start (the values) and the session end (its status), then each metric as a scalar
     /// at <paramref name="step"/>. The run becomes one session row with these metrics.
     /// </summary>
     /// <param name="hparams">Name → value (number, string or bool); at least one.</param>
@@ -20,17 +20,24 @@ public sealed partial class SummaryWriter
     /// <param name="domains">Optional name → allowed values, shown as the dashboard's filters.</param>
     /// <param name="step">The step of the events and metric scalars.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
+    /// <param name="status">How the trial ended (the dashboard shows and filters by it): success by default; failure
+    /// for a trial that crashed or diverged, running for one still going.</param>
     /// <returns>False when the queue was full in <see cref="QueueFullMode.Drop"/> mode and an event was dropped.</returns>
     /// <exception cref="ArgumentException">An argument is empty or invalid; nothing is written then.</exception>
     public bool AddHParams(IReadOnlyDictionary<string, HParamValue> hparams, IReadOnlyDictionary<string, double> metrics,
-        string? runName = null, IReadOnlyDictionary<string, HParamDomain>? domains = null, long step = 0, DateTimeOffset? wallTime = null)
+        string? runName = null, IReadOnlyDictionary<string, HParamDomain>? domains = null, long step = 0, DateTimeOffset? wallTime = null,
+        Status status = Status.Success)
     {
+        if (status == Status.Unknown || !Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A session ends as Success, Failure or Running.");
+        }
         ArgumentNullException.ThrowIfNull(metrics);
         ObjectDisposedException.ThrowIf(_disposed, this);
         // Everything is built and checked before the first event is queued, so bad input writes nothing.
         var experiment = Summaries.HParamsExperiment(hparams, metrics.Keys, domains);
         var start = Summaries.HParamsSessionStart(hparams);
-        var end = Summaries.HParamsSessionEnd(Status.Success);
+        var end = Summaries.HParamsSessionEnd(status);
         if (runName is not null)
         {
             ValidateChildRunName(runName);

@@ -96,6 +96,22 @@ public sealed class HParamsTests
     }
 
     [TestMethod]
+    public void AddHParamsRecordsHowTheTrialEnded()
+    {
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            Assert.IsTrue(writer.AddHParams(TrialHParams(), TrialMetrics(), runName: "crashed", status: Status.Failure));
+            var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => writer.AddHParams(TrialHParams(), TrialMetrics(), runName: "x", status: Status.Unknown));
+            Assert.AreEqual("status", ex.ParamName);
+            Assert.IsFalse(Directory.Exists(dir.Combine("x")), "a rejected call writes nothing");
+        }
+        var end = GoldenEvents.Written(dir.Combine("crashed")).Single(w => w.Value.Tag == Summaries.HParamsSessionEndTag).Value;
+        var pluginData = HParamsPluginData.Parser.ParseFrom(end.Metadata.PluginData.Content);
+        Assert.AreEqual(Status.Failure, pluginData.SessionEndInfo.Status);
+    }
+
+    [TestMethod]
     public void AddHParamsIntoTheOwnRunWithDomains()
     {
         using var dir = new TempDirectory();
