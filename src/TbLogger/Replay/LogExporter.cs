@@ -180,85 +180,60 @@ public static class LogExporter
 
     private static void WritePoint(Utf8RowWriter writer, in ScalarPoint p, bool json)
     {
-        if (json)
-        {
-            writer.Raw("{\"run\":"u8);
-            writer.JsonString(p.Run);
-            writer.Raw(",\"tag\":"u8);
-            writer.JsonString(p.Tag);
-            writer.Raw(",\"step\":"u8);
-            writer.Long(p.Step);
-            writer.Raw(",\"wall_time\":"u8);
-            writer.Double(p.WallTime, json: true);
-            writer.Raw(",\"value\":"u8);
-            writer.Double(p.Value, json: true);
-            writer.Raw("}\n"u8);
-            return;
-        }
-        writer.CsvField(p.Run);
-        writer.Byte((byte)',');
-        writer.CsvField(p.Tag);
-        writer.Byte((byte)',');
-        writer.Long(p.Step);
-        writer.Byte((byte)',');
-        writer.Double(p.WallTime, json: false);
-        writer.Byte((byte)',');
-        writer.Double(p.Value, json: false);
-        writer.Byte((byte)'\n');
+        WriteKey(writer, p.Run, p.Tag, p.Step, p.WallTime, json);
+        WriteValue(writer, p.Value, json, extra: false);
     }
 
     private static void WriteScalar(Utf8RowWriter writer, in ValueRef v, double value, bool json, bool extra)
     {
+        WriteKey(writer, v.Run, v.Tag, v.Step, v.WallTime, json);
+        WriteValue(writer, value, json, extra);
+    }
+
+    private static void WriteExtra(Utf8RowWriter writer, in ValueRef v, bool json, string kind, string data)
+    {
+        WriteKey(writer, v.Run, v.Tag, v.Step, v.WallTime, json);
+        writer.Raw(json
+            ? Encoding.UTF8.GetBytes($",\"kind\":\"{kind}\",{data[1..]}\n")
+            : Encoding.UTF8.GetBytes($",,{kind},{Utf8RowWriter.EscapeCsv(data)}\n"));
+    }
+
+    /// <summary>The columns every row starts with: run, tag, step, wall_time (a JSON object left open for the rest).</summary>
+    private static void WriteKey(Utf8RowWriter writer, string run, string tag, long step, double wallTime, bool json)
+    {
         if (json)
         {
             writer.Raw("{\"run\":"u8);
-            writer.JsonString(v.Run);
+            writer.JsonString(run);
             writer.Raw(",\"tag\":"u8);
-            writer.JsonString(v.Tag);
+            writer.JsonString(tag);
             writer.Raw(",\"step\":"u8);
-            writer.Long(v.Step);
+            writer.Long(step);
             writer.Raw(",\"wall_time\":"u8);
-            writer.Double(v.WallTime, json: true);
+            writer.Double(wallTime, json: true);
+            return;
+        }
+        writer.CsvField(run);
+        writer.Byte((byte)',');
+        writer.CsvField(tag);
+        writer.Byte((byte)',');
+        writer.Long(step);
+        writer.Byte((byte)',');
+        writer.Double(wallTime, json: false);
+    }
+
+    private static void WriteValue(Utf8RowWriter writer, double value, bool json, bool extra)
+    {
+        if (json)
+        {
             writer.Raw(",\"value\":"u8);
             writer.Double(value, json: true);
             writer.Raw("}\n"u8);
             return;
         }
-        writer.CsvField(v.Run);
-        writer.Byte((byte)',');
-        writer.CsvField(v.Tag);
-        writer.Byte((byte)',');
-        writer.Long(v.Step);
-        writer.Byte((byte)',');
-        writer.Double(v.WallTime, json: false);
         writer.Byte((byte)',');
         writer.Double(value, json: false);
         writer.Raw(extra ? ",scalar,\n"u8 : "\n"u8);
-    }
-
-    private static void WriteExtra(Utf8RowWriter writer, in ValueRef v, bool json, string kind, string data)
-    {
-        if (json)
-        {
-            writer.Raw("{\"run\":"u8);
-            writer.JsonString(v.Run);
-            writer.Raw(",\"tag\":"u8);
-            writer.JsonString(v.Tag);
-            writer.Raw(",\"step\":"u8);
-            writer.Long(v.Step);
-            writer.Raw(",\"wall_time\":"u8);
-            writer.Double(v.WallTime, json: true);
-            writer.Raw(Encoding.UTF8.GetBytes($",\"kind\":\"{kind}\",{data[1..]}\n"));
-            return;
-        }
-        writer.CsvField(v.Run);
-        writer.Byte((byte)',');
-        writer.CsvField(v.Tag);
-        writer.Byte((byte)',');
-        writer.Long(v.Step);
-        writer.Byte((byte)',');
-        writer.Double(v.WallTime, json: false);
-        writer.Raw(Encoding.UTF8.GetBytes($",,{kind},{Utf8RowWriter.EscapeCsv(data)}\n"));
     }
 
     private static string HistogramJson(HistogramPoint h)
