@@ -99,24 +99,9 @@ internal static class EventWire
 
     private static int ReadSessionStatus(ReadOnlySpan<byte> sessionLog)
     {
-        int pos = 0;
-        int status = 0;
-        while (pos < sessionLog.Length)
-        {
-            if (!ProtoWire.TryReadTag(sessionLog, ref pos, out int field, out int wire))
-            {
-                return status;
-            }
-            if (field == 1 && wire == ProtoWire.Varint && ProtoWire.TryReadVarint(sessionLog, ref pos, out ulong value))
-            {
-                status = (int)value;
-            }
-            else if (!ProtoWire.TrySkip(sessionLog, ref pos, wire))
-            {
-                return status;
-            }
-        }
-        return status;
+        // Lenient: a damaged SessionLog yields the status read before the damage.
+        ProtoWire.TryReadVarintField(sessionLog, 1, out ulong status);
+        return (int)status;
     }
 
     /// <summary>Finds the next Summary.value (field 1) at or after <paramref name="pos"/> in a Summary's bytes.</summary>
@@ -468,24 +453,11 @@ internal static class EventWire
                 {
                     return false;
                 }
-                ReadOnlySpan<byte> dim = shape.Slice(start, length);
-                int p = 0;
-                long size = 0;
-                while (p < dim.Length)
+                if (!ProtoWire.TryReadVarintField(shape.Slice(start, length), 1, out ulong dimSize))
                 {
-                    if (!ProtoWire.TryReadTag(dim, ref p, out int f, out int w))
-                    {
-                        return false;
-                    }
-                    if (f == 1 && w == ProtoWire.Varint && ProtoWire.TryReadVarint(dim, ref p, out ulong s))
-                    {
-                        size = (long)s;
-                    }
-                    else if (!ProtoWire.TrySkip(dim, ref p, w))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
+                long size = (long)dimSize;
                 elements = size < 0 ? -1 : elements * size;
             }
             else if (field == 3 && wire == ProtoWire.Varint)

@@ -85,6 +85,36 @@ internal static class ProtoWire
         return true;
     }
 
+    /// <summary>
+    /// Reads varint field <paramref name="field"/> of a whole message (the last occurrence wins, as in proto3; absent
+    /// is 0). Returns false at malformed data, with <paramref name="value"/> holding what was read before it.
+    /// </summary>
+    public static bool TryReadVarintField(ReadOnlySpan<byte> message, int field, out ulong value)
+    {
+        value = 0;
+        int pos = 0;
+        while (pos < message.Length)
+        {
+            if (!TryReadTag(message, ref pos, out int f, out int wire))
+            {
+                return false;
+            }
+            if (f == field && wire == Varint)
+            {
+                if (!TryReadVarint(message, ref pos, out ulong read))
+                {
+                    return false;
+                }
+                value = read;
+            }
+            else if (!TrySkip(message, ref pos, wire))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static bool TrySkip(ReadOnlySpan<byte> data, ref int pos, int wireType)
     {
         switch (wireType)
