@@ -36,6 +36,25 @@ public sealed class TensorBoardViewTests
     }
 
     [TestMethod]
+    [DataRow("digits", "digits")]
+    [DataRow("custom_metric_and_loss", "custom_metric_and_loss")]
+    [DataRow("quickstart", "quickstart")]
+    public void TheSamplesLogDirectoriesReadAsTensorBoardServedThem(string fixture, string session)
+    {
+        // Each sample's run (written by the sample with few epochs, committed as it was written) in its own log
+        // directory, with what TensorBoard served for it: the run is named after its folder, so is its hparams session.
+        string logDir = FixturePath("samples", fixture);
+        var served = TensorBoardView.Load(Path.Combine(logDir, "tb_query.json"));
+        int compared = TensorBoardView.AssertReaderShows(logDir, served);
+        Assert.IsGreaterThan(10, compared);
+        if (served.GetProperty("plugins").GetProperty("hparams").TryGetProperty("session_groups", out var groups))
+        {
+            Assert.AreEqual(session, groups[0].GetProperty("name").GetString());
+            Assert.IsGreaterThan(0, groups[0].GetProperty("metrics").GetArrayLength(), "TensorBoard found the session's metric values");
+        }
+    }
+
+    [TestMethod]
     public void TbLoggerAndPyTorchDifferOnlyWhereTheReadmeSaysSo()
     {
         var torch = TensorBoardView.Load(FixturePath("torch-writer", "tb_query_expected.json")).GetProperty("plugins");
