@@ -187,22 +187,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="mainTag">The chart's tag.</param>
     /// <param name="key">The line's name.</param>
     /// <returns>The sub-run directory name.</returns>
-    public static string SubRunName(string mainTag, string key)
-    {
-        char[] invalid = Path.GetInvalidFileNameChars();
-        var name = (mainTag + "_" + key).ToCharArray();
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (c is '/' or '\\' or ':' || char.IsControl(c) || Array.IndexOf(invalid, c) >= 0)
-            {
-                name[i] = '_';
-            }
-        }
-        string result = new string(name).Trim();
-        // "." and ".." (or names made only of dots) would point at this or the parent directory.
-        return result.Length == 0 || result.All(c => c == '.') ? "_" + result : result;
-    }
+    public static string SubRunName(string mainTag, string key) => PathPolicy.SanitizeSegment(mainTag + "_" + key);
 
     private EventFileWriter SubRun(string name)
     {

@@ -23,7 +23,7 @@ internal static class VerifyCommand
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
             // Progress needs the total size up front; an object store would need a listing just for that.
             long total = TbLogger.Storage.LogStorageRegistry.GetScheme(dir) is null
-                ? Directory.EnumerateFiles(dir, "*tfevents*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
+                ? LogDirectoryWalk.Files(dir, Events.EventFileNames.IsEventFile, warning: static _ => { }).Sum(f => new FileInfo(f).Length)
                 : 0;
             var report = await o.WithProgressAsync("Verifying", total, progress => LogVerifier.Verify(dir, new LogVerifierOptions { Rules = Rules(), Progress = progress })).ConfigureAwait(false);
             string? repairedTo = null;
