@@ -172,14 +172,40 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         return _main.WriteEvent(new Event { WallTime = WallTimeOf(wallTime), Step = step, Summary = summary });
     }
 
-    /// <summary>Blocks until everything logged before this call is written and flushed to the operating system.</summary>
+    /// <summary>
+    /// Blocks until everything logged before this call is written and flushed to the operating system, and, for a
+    /// store that acknowledges uploads later (<see cref="IAcknowledgingStorage"/>, e.g. S3), until the store has
+    /// acknowledged it.
+    /// </summary>
+    /// <exception cref="EventFileWriteException">A writer failed.</exception>
+    /// <exception cref="IOException">
+    /// The store did not acknowledge everything within its flush timeout (e.g. <c>S3UploadException</c>, listing the
+    /// segments not stored). Nothing is dropped: the writer keeps them, retries, and a later flush or dispose reports
+    /// again if they still do not reach the store.
+    /// </exception>
     public void Flush()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _main.Flush();
-        foreach (var writer in SubRunsSnapshot())
+        EventFileWriter[] writers = [_main, .. SubRunsSnapshot()];
+        foreach (var writer in writers)
         {
             writer.Flush();
+        }
+        if (_storage is IAcknowledgingStorage store && IsWriting)
+        {
+            var errors = new List<Exception>();
+            foreach (var writer in writers)
+            {
+                try
+                {
+                    store.WaitForAcknowledgement(writer.FilePath);
+                }
+                catch (IOException ex)
+                {
+                    errors.Add(ex);
+                }
+            }
+            ThrowDisposeErrors(errors);
         }
     }
 

@@ -50,7 +50,8 @@ internal static class VerifyCommand
             {
                 foreach (var p in problems)
                 {
-                    string line = $"{p.File}:{p.Offset}: {p.Severity.ToString().ToLowerInvariant()} [{p.Rule}] {p.Message}";
+                    // Messages quote tags and paths from the files: escaped, so they cannot drive the terminal.
+                    string line = PathPolicy.Printable($"{p.File}:{p.Offset}: {p.Severity.ToString().ToLowerInvariant()} [{p.Rule}] {p.Message}");
                     if (o.Console is { } console)
                     {
                         console.MarkupLine((p.Severity == VerifySeverity.Error ? "[red]" : "[yellow]") + Markup.Escape(line) + "[/]");
