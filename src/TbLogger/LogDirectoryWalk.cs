@@ -12,8 +12,24 @@ public static class LogDirectoryWalk
 {
     private const int MaxLinkHops = 40; // as Linux's own limit on links resolved in one path (ELOOP)
 
-    /// <summary>The default warning sink: one line on standard error.</summary>
-    public static readonly Action<string> StandardErrorWarning = static message => Console.Error.WriteLine($"TbLogger: {message}");
+    private const int MaxRemembered = 10_000;
+    private static readonly HashSet<string> s_warned = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The default warning sink: one line on standard error, once per message per process (a live reader walks the
+    /// directory on every poll and would repeat itself).
+    /// </summary>
+    public static readonly Action<string> StandardErrorWarning = static message =>
+    {
+        lock (s_warned)
+        {
+            if (s_warned.Count < MaxRemembered && !s_warned.Add(message))
+            {
+                return;
+            }
+        }
+        Console.Error.WriteLine($"TbLogger: {message}");
+    };
 
     /// <summary>A directory met by the walk and its regular files (named by their path inside the walked root).</summary>
     /// <param name="Directory">The directory's path under the root as walked (links keep their own name).</param>
