@@ -153,4 +153,52 @@ public sealed class S3HostileStoreTests
             storage.Dispose();
         }
     }
+
+    [TestMethod]
+    [DoNotParallelize]
+    public async Task Tblog_replay_from_a_bucket_refuses_keys_that_leave_the_destination()
+    {
+        using var server = MotoServer.Start();
+        const string Bucket = "hostile";
+        using var admin = server.CreateClient();
+        MotoServer.CreateBucket(admin, Bucket);
+        var storage = S3LogStorage.Register(new S3LogStorageOptions { Client = server.CreateClient() });
+        string temp = Path.Combine(Path.GetTempPath(), "tblogger-s3-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var writer = new SummaryWriter(storage, $"s3://{Bucket}/runs/good", new SummaryWriterOptions { Rank = 0, WorldSize = 1 }))
+            {
+                writer.AddScalar("loss", 0.5, 1);
+            }
+            byte[] file = MotoServer.Download(admin, Bucket).First().Value;
+            foreach (string run in new[] { "../../x", "/tmp/x" })
+            {
+                string key = $"runs/{run}/events.out.tfevents.1.h";
+                await admin.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream(file) });
+                var keys = MotoServer.Download(admin, Bucket).Keys.ToList();
+                CollectionAssert.Contains(keys, key, "the store keeps the key as given");
+
+                string destination = Path.Combine(temp, run.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "a", "b", "out");
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                var stdout = new StringWriter();
+                var stderr = new StringWriter();
+                int code = await CliApp.RunAsync(["replay", $"s3://{Bucket}/runs", destination], stdout, stderr, interactive: false, CancellationToken.None);
+                Assert.AreEqual(1, code, stderr.ToString());
+                Assert.AreEqual($"tblog: Source run 's3://{Bucket}/runs/{run}': the name '{run}' cannot be used as a path: {(run[0] == '/' ? "it is an absolute path" : "it has a '..' segment")}. Names must be relative, '/'-separated, without '..', '.', empty segments, '\\', drives or control characters.{Environment.NewLine}", stderr.ToString());
+                Assert.IsFalse(Directory.Exists(destination));
+                Assert.IsEmpty(Directory.GetFileSystemEntries(Path.GetDirectoryName(destination)!));
+                Assert.IsFalse(File.Exists("/tmp/x/events.out.tfevents.1.h"));
+                await admin.DeleteObjectAsync(Bucket, key);
+            }
+        }
+        finally
+        {
+            TbLogger.Storage.LogStorageRegistry.Register("s3", new S3LogStorage());
+            storage.Dispose();
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+    }
 }

@@ -25,6 +25,12 @@ internal static class ProjectorFileSystem
             // Created, or someone else's: check again, a link may have been swapped in meanwhile.
             RefuseLink(current);
         }
+        // And the whole: resolved, the directory is still inside the (resolved) run directory.
+        string realRoot = LogDirectoryWalk.RealPath(root) ?? root;
+        if (LogDirectoryWalk.RealPath(current) is not { } real || !LogDirectoryWalk.IsSameOrInside(real, realRoot))
+        {
+            throw new IOException($"'{current}' does not resolve to a directory inside '{root}'; AddEmbedding does not write through links.");
+        }
     }
 
     /// <summary>A new temporary file next to <paramref name="path"/> that <see cref="Replacement.Commit"/> renames over it.</summary>
