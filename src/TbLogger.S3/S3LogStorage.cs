@@ -100,6 +100,7 @@ public sealed class S3LogStorage : LogStorage, IAcknowledgingStorage, IDisposabl
     /// request bounded by <see cref="S3LogStorageOptions.RequestTimeout"/>.
     /// </remarks>
     /// <exception cref="S3UploadException">Segments are still not acknowledged (<see cref="S3UploadException.WriterKeepsSegments"/> is true).</exception>
+    /// <exception cref="IOException">Nothing could be confirmed: the writer's own upload attempt took the whole flush timeout.</exception>
     public void WaitForAcknowledgement(string path)
     {
         ArgumentNullException.ThrowIfNull(path);

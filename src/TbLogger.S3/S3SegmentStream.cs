@@ -128,13 +128,15 @@ internal sealed class S3SegmentStream : Stream, IPendingWorkStream
     /// acknowledged. They stay queued: the writer keeps retrying them, and closing reports them again.
     /// </summary>
     /// <exception cref="S3UploadException">Segments the store has not acknowledged, with <see cref="S3UploadException.WriterKeepsSegments"/> true.</exception>
+    /// <exception cref="IOException">The writer's own upload attempt held the stream for the whole timeout.</exception>
     public void WaitForAcknowledgement(TimeSpan timeout)
     {
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         if (!Monitor.TryEnter(_sync, timeout))
         {
             // The worker is inside an upload that takes the whole time: nothing could be confirmed.
-            throw new S3UploadException([], new TimeoutException($"The writer of {SegmentUri(0)} was busy uploading for {timeout.TotalSeconds:0.###} s."), writerKeepsSegments: true);
+            string message = $"Could not confirm that the store holds everything flushed to {SegmentUri(0)}: its writer was busy uploading for {timeout.TotalSeconds:0.###} s.";
+            throw new IOException(message, new TimeoutException(message));
         }
         try
         {
