@@ -67,4 +67,19 @@ public sealed class HostileOutputTests
         StringAssert.EndsWith(lines[4], "  r  x  step 5  5");
         Assert.AreEqual(DateTimeOffset.FromUnixTimeSeconds(1700000000).ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), lines[4][..8]);
     }
+
+    [TestMethod]
+    public async Task Export_to_a_terminal_escapes_names_and_to_a_pipe_keeps_them_exact()
+    {
+        using var temp = new TempDirectory();
+        WriteEvents(temp.Combine("r"), Scalar("loss" + Clear, 1, 0.5f, 1700000000));
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int code = await CliApp.RunAsync(["export", temp.Path, "-o", "-", "--format", "csv"], stdout, stderr, interactive: true, CancellationToken.None);
+        Assert.AreEqual(0, code, stderr.ToString());
+        Assert.AreEqual("run,tag,step,wall_time,value\nr,loss\\e[2J,1,1700000000,0.5\n", stdout.ToString());
+
+        var piped = await Cli.Run("export", temp.Path, "-o", "-", "--format", "csv");
+        Assert.AreEqual("run,tag,step,wall_time,value\nr,loss" + Clear + ",1,1700000000,0.5\n", piped.Out);
+    }
 }
