@@ -56,7 +56,8 @@ internal static class CliApp
     private static string OneLine(Exception ex) => ex switch
     {
         TfRecordCorruptException corrupt => corrupt.Message + " Run 'tblog verify' for every problem.",
-        ArgumentException argument => ArgumentParsers.WithoutParameterName(argument).ReplaceLineEndings(" "),
-        _ => ex.Message.ReplaceLineEndings(" "),
+        // Messages may quote names from files (tags, runs, object keys): escaped, they cannot drive the terminal.
+        ArgumentException argument => PathPolicy.Printable(ArgumentParsers.WithoutParameterName(argument).ReplaceLineEndings(" ")),
+        _ => PathPolicy.Printable(ex.Message.ReplaceLineEndings(" ")),
     };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Amazon;
 using Amazon.Runtime;
@@ -18,9 +19,10 @@ namespace TbLogger.S3;
 /// every flush uploads only the bytes written since the previous one. Referencing this package is enough for
 /// s3:// paths (the default instance reads the standard AWS configuration); <see cref="Register"/> sets options.
 /// </summary>
-public sealed class S3LogStorage : LogStorage, IDisposable
+public sealed class S3LogStorage : LogStorage, IAcknowledgingStorage, IDisposable
 {
     private readonly Lazy<IAmazonS3> _client;
+    private readonly ConcurrentDictionary<string, S3SegmentStream> _open = new(StringComparer.Ordinal);
     private readonly bool _ownsClient;
     private long _uploadedObjects;
     private long _uploadedBytes;
@@ -88,11 +90,54 @@ public sealed class S3LogStorage : LogStorage, IDisposable
         _ = _client.Value; // configuration errors (no region, no credentials source) surface when the writer opens
         var stream = new S3SegmentStream(this, location, EventFileNames.Next(DateTimeOffset.UtcNow), suffix);
         path = stream.SegmentUri(0);
+        _open[path] = stream;
         return stream;
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Retries the file's unsent segments at once and until <see cref="S3LogStorageOptions.FlushTimeout"/>, each
+    /// request bounded by <see cref="S3LogStorageOptions.RequestTimeout"/>.
+    /// </remarks>
+    /// <exception cref="S3UploadException">Segments are still not acknowledged (<see cref="S3UploadException.WriterKeepsSegments"/> is true).</exception>
+    /// <exception cref="IOException">Nothing could be confirmed: the writer's own upload attempt took the whole flush timeout.</exception>
+    public void WaitForAcknowledgement(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (_open.TryGetValue(path, out var stream))
+        {
+            stream.WaitForAcknowledgement(Options.FlushTimeout);
+        }
+    }
+
+    internal void Closed(string path) => _open.TryRemove(path, out _);
+
+    /// <summary>
+    /// Lists the objects under <paramref name="directory"/> with their sizes as the store reports them (one listing,
+    /// no download): what <c>tblog ls</c> shows per run.
+    /// </summary>
+    /// <param name="directory">An s3:// directory.</param>
+    /// <param name="recursive">True to include every sub-directory.</param>
+    /// <returns>URI to size in bytes.</returns>
+    public IReadOnlyDictionary<string, long> ListFileLengths(string directory, bool recursive)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (uri, length) in List(directory, recursive))
+        {
+            result[uri] = length;
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
     public override IReadOnlyList<string> ListFiles(string directory, bool recursive)
+    {
+        var result = List(directory, recursive).Select(entry => entry.Uri).ToList();
+        result.Sort(StringComparer.Ordinal);
+        return result;
+    }
+
+    private List<(string Uri, long Length)> List(string directory, bool recursive)
     {
         var location = S3Location.Parse(directory);
         var request = new ListObjectsV2Request
@@ -101,22 +146,21 @@ public sealed class S3LogStorage : LogStorage, IDisposable
             Prefix = location.Key.Length == 0 ? "" : location.Key + "/",
             Delimiter = recursive ? null : "/",
         };
-        var result = new List<string>();
+        var result = new List<(string, long)>();
         ListObjectsV2Response response;
         do
         {
-            response = _client.Value.ListObjectsV2Async(request).GetAwaiter().GetResult();
+            response = WithTimeout($"LIST {location}", token => _client.Value.ListObjectsV2Async(request, token));
             foreach (var entry in response.S3Objects ?? [])
             {
                 if (!entry.Key.EndsWith('/'))
                 {
-                    result.Add(location.UriOf(entry.Key));
+                    result.Add((location.UriOf(entry.Key), entry.Size ?? 0));
                 }
             }
             request.ContinuationToken = response.NextContinuationToken;
         }
         while (response.IsTruncated == true);
-        result.Sort(StringComparer.Ordinal);
         return result;
     }
 
@@ -126,12 +170,17 @@ public sealed class S3LogStorage : LogStorage, IDisposable
         var location = S3Location.Parse(path);
         try
         {
-            using var response = _client.Value.GetObjectAsync(location.Bucket, location.Key).GetAwaiter().GetResult();
-            // Segments are small and immutable: a seekable in-memory copy frees the connection at once.
-            var copy = new MemoryStream(response.ContentLength > 0 ? (int)Math.Min(response.ContentLength, int.MaxValue) : 0);
-            response.ResponseStream.CopyTo(copy);
-            copy.Position = 0;
-            return copy;
+            return WithTimeout($"GET {path}", async token =>
+            {
+                using var response = await _client.Value.GetObjectAsync(location.Bucket, location.Key, token).ConfigureAwait(false);
+                // Segments are small and immutable: a seekable in-memory copy frees the connection at once. The copy
+                // grows with the bytes actually received; Content-Length only hints its start (a lying header
+                // cannot make it allocate).
+                var copy = new MemoryStream(response.ContentLength > 0 ? (int)Math.Min(response.ContentLength, 1 << 20) : 0);
+                await response.ResponseStream.CopyToAsync(copy, token).ConfigureAwait(false);
+                copy.Position = 0;
+                return copy;
+            });
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
@@ -148,7 +197,7 @@ public sealed class S3LogStorage : LogStorage, IDisposable
         }
     }
 
-    internal void Upload(string bucket, string key, byte[] data, int length)
+    internal void Upload(string bucket, string key, byte[] data, int length, TimeSpan timeout)
     {
         var request = new PutObjectRequest
         {
@@ -161,12 +210,29 @@ public sealed class S3LogStorage : LogStorage, IDisposable
             MD5Digest = Convert.ToBase64String(MD5.HashData(data.AsSpan(0, length))),
             UseChunkEncoding = false,
         };
-        _client.Value.PutObjectAsync(request).GetAwaiter().GetResult();
+        WithTimeout($"PUT s3://{bucket}/{key}", token => _client.Value.PutObjectAsync(request, token), timeout);
         Interlocked.Increment(ref _uploadedObjects);
         Interlocked.Add(ref _uploadedBytes, length);
     }
 
     internal void CountFailure() => Interlocked.Increment(ref _failedUploads);
+
+    /// <summary>Runs one request, cancelled after <paramref name="timeout"/> (default <see cref="S3LogStorageOptions.RequestTimeout"/>).</summary>
+    /// <exception cref="IOException">No answer in time (the inner exception is a <see cref="TimeoutException"/>); names the request.</exception>
+    private T WithTimeout<T>(string what, Func<CancellationToken, Task<T>> request, TimeSpan? timeout = null)
+    {
+        TimeSpan limit = timeout ?? Options.RequestTimeout;
+        using var cancel = new CancellationTokenSource(limit);
+        try
+        {
+            return request(cancel.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException ex) when (cancel.IsCancellationRequested)
+        {
+            string message = $"{what}: no answer from the store within {limit.TotalSeconds:0.###} s.";
+            throw new IOException(message, new TimeoutException(message, ex));
+        }
+    }
 
     private static AmazonS3Client CreateClient(S3LogStorageOptions options)
     {

@@ -46,6 +46,19 @@ public sealed record S3LogStorageOptions
     /// <summary>How long disposing a writer keeps retrying unsent segments before it reports them in <see cref="S3UploadException"/> (default 60 s).</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Longest time one request (a segment PUT, a listing page, a GET) may take, SDK retries included, before it is
+    /// cancelled and counted as failed (default 30 s): a server that accepts connections and never answers cannot
+    /// block a flush, a dispose or a read for longer.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long <see cref="SummaryWriter.Flush"/> keeps retrying segments the store has not acknowledged before it
+    /// reports them in <see cref="S3UploadException"/> (default 30 s). The writer keeps them and retries afterwards.
+    /// </summary>
+    public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(SegmentBytes, 1024, nameof(SegmentBytes));
@@ -53,5 +66,10 @@ public sealed record S3LogStorageOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryInitialDelay, TimeSpan.Zero, nameof(RetryInitialDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryMaxDelay, RetryInitialDelay, nameof(RetryMaxDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(CloseTimeout, TimeSpan.Zero, nameof(CloseTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero, nameof(RequestTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RequestTimeout, TimeSpan.FromDays(1), nameof(RequestTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(FlushTimeout, TimeSpan.Zero, nameof(FlushTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(FlushTimeout, TimeSpan.FromDays(1), nameof(FlushTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CloseTimeout, TimeSpan.FromDays(1), nameof(CloseTimeout));
     }
 }

@@ -10,7 +10,8 @@ namespace TbLogger.S3;
 /// (O(n²) traffic) every flush seals the bytes written since the last one into a new object, a segment named
 /// <c>{file name}.{index, 8 digits}{suffix}</c>: one writer's segments sort in write order, and each starts with
 /// the file_version record, so TensorBoard and every reader see each segment as a valid event file and the run as
-/// one continuous history. Used by the event writer's single worker thread only.
+/// one continuous history. Written by the event writer's worker thread; <see cref="WaitForAcknowledgement"/> comes
+/// from the thread calling <c>SummaryWriter.Flush</c>, so every member takes <see cref="_sync"/>.
 /// </summary>
 internal sealed class S3SegmentStream : Stream, IPendingWorkStream
 {
@@ -22,6 +23,7 @@ internal sealed class S3SegmentStream : Stream, IPendingWorkStream
     private readonly string _stem;
     private readonly string _suffix;
     private readonly Queue<Segment> _pending = new();
+    private readonly object _sync = new();
 
     private byte[] _current = new byte[64 * 1024];
     private int _length;          // bytes in _current
@@ -49,7 +51,16 @@ internal sealed class S3SegmentStream : Stream, IPendingWorkStream
     public string SegmentUri(long index) => _directory.UriOf(SegmentKey(index));
 
     /// <summary>Sealed segments wait for an upload (after a failure, until their retry succeeds).</summary>
-    public bool HasPendingWork => _pending.Count > 0;
+    public bool HasPendingWork
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _pending.Count > 0;
+            }
+        }
+    }
 
     public override bool CanRead => false;
 
@@ -68,6 +79,14 @@ internal sealed class S3SegmentStream : Stream, IPendingWorkStream
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        lock (_sync)
+        {
+            WriteLocked(buffer);
+        }
+    }
+
+    private void WriteLocked(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureCapacity(_length + buffer.Length);
@@ -96,31 +115,86 @@ internal sealed class S3SegmentStream : Stream, IPendingWorkStream
     /// <summary>Seals what was written since the last flush into a segment and uploads every sealed segment it can.</summary>
     public override void Flush()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        Seal();
-        UploadPending(blocking: _pendingBytes > _options.MaxPendingBytes, deadline: long.MaxValue);
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Seal();
+            UploadPending(blocking: _pendingBytes > _options.MaxPendingBytes, deadline: long.MaxValue);
+        }
+    }
+
+    /// <summary>
+    /// Retries every sealed segment at once and until <paramref name="timeout"/>; throws when some are still not
+    /// acknowledged. They stay queued: the writer keeps retrying them, and closing reports them again.
+    /// </summary>
+    /// <exception cref="S3UploadException">Segments the store has not acknowledged, with <see cref="S3UploadException.WriterKeepsSegments"/> true.</exception>
+    /// <exception cref="IOException">The writer's own upload attempt held the stream for the whole timeout.</exception>
+    public void WaitForAcknowledgement(TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        if (!Monitor.TryEnter(_sync, timeout))
+        {
+            // The worker is inside an upload that takes the whole time: nothing could be confirmed.
+            string message = $"Could not confirm that the store holds everything flushed to {SegmentUri(0)}: its writer was busy uploading for {timeout.TotalSeconds:0.###} s.";
+            throw new IOException(message, new TimeoutException(message));
+        }
+        try
+        {
+            if (_disposed || _pending.Count == 0)
+            {
+                return;
+            }
+            _nextAttemptAt = 0; // the caller is waiting: try at once
+            UploadPending(blocking: true, deadline);
+            if (_pending.Count > 0)
+            {
+                throw new S3UploadException(Unsent(), _lastError, writerKeepsSegments: true);
+            }
+        }
+        finally
+        {
+            Monitor.Exit(_sync);
+        }
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (_disposed || !disposing)
+        if (!disposing)
         {
             base.Dispose(disposing);
             return;
         }
-        _disposed = true;
-        Seal();
-        long deadline = Environment.TickCount64 + (long)_options.CloseTimeout.TotalMilliseconds;
-        _nextAttemptAt = 0; // closing: try at once
-        UploadPending(blocking: true, deadline);
-        base.Dispose(disposing);
-        if (_pending.Count > 0)
+        lock (_sync)
         {
-            var unsent = _pending.Select(s => new S3PendingSegment(_directory.UriOf(s.Key), s.Data.AsMemory(0, s.Length), s.Events)).ToList();
-            _pending.Clear();
-            throw new S3UploadException(unsent, _lastError);
+            if (_disposed)
+            {
+                base.Dispose(disposing);
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                Seal();
+                long deadline = Environment.TickCount64 + (long)_options.CloseTimeout.TotalMilliseconds;
+                _nextAttemptAt = 0; // closing: try at once
+                UploadPending(blocking: true, deadline);
+            }
+            finally
+            {
+                _storage.Closed(SegmentUri(0));
+                base.Dispose(disposing);
+            }
+            if (_pending.Count > 0)
+            {
+                var unsent = Unsent();
+                _pending.Clear();
+                throw new S3UploadException(unsent, _lastError);
+            }
         }
     }
+
+    private List<S3PendingSegment> Unsent() =>
+        _pending.Select(s => new S3PendingSegment(_directory.UriOf(s.Key), s.Data.AsMemory(0, s.Length), s.Events)).ToList();
 
     private string SegmentKey(long index) =>
         _directory.ChildKey($"{_stem}.{index.ToString(IndexFormat, CultureInfo.InvariantCulture)}{_suffix}");
@@ -158,24 +232,29 @@ internal sealed class S3SegmentStream : Stream, IPendingWorkStream
         while (_pending.Count > 0)
         {
             long now = Environment.TickCount64;
+            if (blocking && now >= deadline)
+            {
+                return;
+            }
             if (now < _nextAttemptAt)
             {
-                if (!blocking || now >= deadline)
+                if (!blocking)
                 {
                     return;
                 }
                 Thread.Sleep((int)Math.Clamp(Math.Min(_nextAttemptAt, deadline) - now, 1, int.MaxValue));
-                long after = Environment.TickCount64;
-                if (after >= deadline && after < _nextAttemptAt)
-                {
-                    return;
-                }
                 continue;
+            }
+            // One attempt never outlives the caller's deadline, nor the per-request timeout.
+            TimeSpan attempt = _options.RequestTimeout;
+            if (blocking && deadline != long.MaxValue)
+            {
+                attempt = TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(attempt.TotalMilliseconds, deadline - now)));
             }
             var segment = _pending.Peek();
             try
             {
-                _storage.Upload(_directory.Bucket, segment.Key, segment.Data, segment.Length);
+                _storage.Upload(_directory.Bucket, segment.Key, segment.Data, segment.Length, attempt);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -185,7 +264,7 @@ internal sealed class S3SegmentStream : Stream, IPendingWorkStream
                 double jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
                 _nextAttemptAt = Environment.TickCount64 + (long)(_delay.TotalMilliseconds * jitter);
                 _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, _options.RetryMaxDelay.Ticks));
-                if (!blocking || Environment.TickCount64 >= deadline)
+                if (!blocking)
                 {
                     return;
                 }

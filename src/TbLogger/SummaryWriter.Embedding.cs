@@ -9,9 +9,6 @@ public sealed partial class SummaryWriter
 {
     private static readonly UTF8Encoding s_utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    // One writer updates its run's projector_config.pbtxt at a time; readers see either the old or the new file.
-    private readonly object _projectorGate = new();
-
     /// <summary>
     /// Saves an embedding for TensorBoard's projector, like PyTorch's <c>add_embedding</c>: writes
     /// <c>{step:D5}/{tag}/tensors.tsv</c> (and <c>metadata.tsv</c>, <c>sprite.png</c> when given) under the run
@@ -28,6 +25,15 @@ public sealed partial class SummaryWriter
     /// <exception cref="ArgumentException">Not whole rows, NaN or infinity, or metadata / sprite counts that differ from N.</exception>
     /// <exception cref="FormatException">The existing projector_config.pbtxt cannot be read; it is left unchanged.</exception>
     /// <exception cref="NotSupportedException">The log directory is not local (e.g. s3://).</exception>
+    /// <exception cref="IOException">
+    /// A directory or the config on the way is a symbolic link, FIFO or device (files are never written through links),
+    /// or another writer held the config's lock for too long.
+    /// </exception>
+    /// <remarks>
+    /// On a rank that does not write (<see cref="IsWriting"/> false) nothing is written and the directory is returned.
+    /// Files are written to a new temporary file and renamed into place, so a link planted at a file's name is
+    /// replaced, never followed, and readers see either the old or the new file.
+    /// </remarks>
     public string AddEmbedding(string tag, ReadOnlySpan<float> matrix, int columns, long step, EmbeddingMetadata? metadata = null, EmbeddingSprite? sprite = null)
     {
         Summaries.ValidateTag(tag);
@@ -51,45 +57,52 @@ public sealed partial class SummaryWriter
 
         string relative = ProjectorFiles.RelativeDirectory(tag, step);
         string root = Path.GetFullPath(LogDirectory);
-        string directory = Path.GetFullPath(Path.Combine(root, relative));
-        // DirectoryName already removes separators and dot names; this is the last line of defence.
-        if (!directory.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        // DirectoryName already turns the tag into one plain segment; the policy is the last line of defence.
+        string directory = PathPolicy.Resolve(root, relative, $"AddEmbedding tag '{PathPolicy.Printable(tag)}'");
+        if (!IsWriting)
         {
-            throw new ArgumentException($"Tag '{tag}' would leave the log directory.", nameof(tag));
+            // A rank that does not write (SummaryWriterOptions.RankPolicy) writes no file at all, as for events.
+            return directory;
         }
-        Directory.CreateDirectory(directory);
+        ProjectorFileSystem.CreateDirectories(root, relative);
 
-        using (var tensors = new StreamWriter(Path.Combine(directory, ProjectorFiles.TensorsFileName), append: false, s_utf8NoBom))
+        using (var file = ProjectorFileSystem.Replace(Path.Combine(directory, ProjectorFiles.TensorsFileName)))
         {
-            ProjectorFiles.WriteTensorsTsv(tensors, matrix, columns);
+            using (var tensors = new StreamWriter(file.Stream, s_utf8NoBom, leaveOpen: true))
+            {
+                ProjectorFiles.WriteTensorsTsv(tensors, matrix, columns);
+            }
+            file.Commit();
         }
         if (metadata is not null)
         {
-            using var labels = new StreamWriter(Path.Combine(directory, ProjectorFiles.MetadataFileName), append: false, s_utf8NoBom);
-            ProjectorFiles.WriteMetadataTsv(labels, metadata);
+            using var file = ProjectorFileSystem.Replace(Path.Combine(directory, ProjectorFiles.MetadataFileName));
+            using (var labels = new StreamWriter(file.Stream, s_utf8NoBom, leaveOpen: true))
+            {
+                ProjectorFiles.WriteMetadataTsv(labels, metadata);
+            }
+            file.Commit();
         }
         if (sprite is not null)
         {
-            File.WriteAllBytes(Path.Combine(directory, ProjectorFiles.SpriteFileName), sprite.EncodePng());
+            using var file = ProjectorFileSystem.Replace(Path.Combine(directory, ProjectorFiles.SpriteFileName));
+            file.Stream.Write(sprite.EncodePng());
+            file.Commit();
         }
 
         var info = ProjectorFiles.EmbeddingInfo(tag, step, metadata is not null, sprite);
-        lock (_projectorGate)
+        string configPath = Path.Combine(root, ProjectorFiles.ConfigFileName);
+        // Other writers of this run, in this process or another, update the same config: the lock file serialises
+        // read-merge-write across all of them, so no writer's entry is lost.
+        using (ProjectorFileSystem.Lock(configPath + ".lock"))
         {
-            string configPath = Path.Combine(root, ProjectorFiles.ConfigFileName);
-            var config = File.Exists(configPath) ? ProjectorConfigText.Parse(File.ReadAllText(configPath, Encoding.UTF8)) : new ProjectorConfig();
+            string? existing = ProjectorFileSystem.ReadConfig(configPath);
+            var config = existing is null ? new ProjectorConfig() : ProjectorConfigText.Parse(existing);
             ProjectorFiles.Merge(config, info);
-            // A unique name: another writer (or process) may be replacing the same config at this moment.
-            string temporary = configPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            try
-            {
-                File.WriteAllText(temporary, ProjectorConfigText.Format(config), s_utf8NoBom);
-                File.Move(temporary, configPath, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temporary);
-            }
+            string text = ProjectorConfigText.Format(config);
+            using var file = ProjectorFileSystem.Replace(configPath);
+            file.Stream.Write(s_utf8NoBom.GetBytes(text));
+            file.Commit();
         }
         return directory;
     }

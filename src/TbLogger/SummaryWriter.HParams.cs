@@ -95,7 +95,7 @@ public sealed partial class SummaryWriter
 
     private static void ValidateChildRunName(string runName)
     {
-        if (string.IsNullOrWhiteSpace(runName) || runName.Trim() is "." or ".." || runName.AsSpan().IndexOfAny(['/', '\\', ':']) >= 0
+        if (string.IsNullOrWhiteSpace(runName) || runName.Trim() is "." or ".." || PathPolicy.Problem(runName) is not null || runName.AsSpan().IndexOfAny(['/', '\\', ':']) >= 0
             || runName.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
         {
             throw new ArgumentException($"'{runName}' is not a single directory name.", nameof(runName));

@@ -172,14 +172,40 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         return _main.WriteEvent(new Event { WallTime = WallTimeOf(wallTime), Step = step, Summary = summary });
     }
 
-    /// <summary>Blocks until everything logged before this call is written and flushed to the operating system.</summary>
+    /// <summary>
+    /// Blocks until everything logged before this call is written and flushed to the operating system, and, for a
+    /// store that acknowledges uploads later (<see cref="IAcknowledgingStorage"/>, e.g. S3), until the store has
+    /// acknowledged it.
+    /// </summary>
+    /// <exception cref="EventFileWriteException">A writer failed.</exception>
+    /// <exception cref="IOException">
+    /// The store did not acknowledge everything within its flush timeout (e.g. <c>S3UploadException</c>, listing the
+    /// segments not stored). Nothing is dropped: the writer keeps them, retries, and a later flush or dispose reports
+    /// again if they still do not reach the store.
+    /// </exception>
     public void Flush()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _main.Flush();
-        foreach (var writer in SubRunsSnapshot())
+        EventFileWriter[] writers = [_main, .. SubRunsSnapshot()];
+        foreach (var writer in writers)
         {
             writer.Flush();
+        }
+        if (_storage is IAcknowledgingStorage store && IsWriting)
+        {
+            var errors = new List<Exception>();
+            foreach (var writer in writers)
+            {
+                try
+                {
+                    store.WaitForAcknowledgement(writer.FilePath);
+                }
+                catch (IOException ex)
+                {
+                    errors.Add(ex);
+                }
+            }
+            ThrowDisposeErrors(errors);
         }
     }
 
@@ -187,22 +213,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="mainTag">The chart's tag.</param>
     /// <param name="key">The line's name.</param>
     /// <returns>The sub-run directory name.</returns>
-    public static string SubRunName(string mainTag, string key)
-    {
-        char[] invalid = Path.GetInvalidFileNameChars();
-        var name = (mainTag + "_" + key).ToCharArray();
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (c is '/' or '\\' or ':' || char.IsControl(c) || Array.IndexOf(invalid, c) >= 0)
-            {
-                name[i] = '_';
-            }
-        }
-        string result = new string(name).Trim();
-        // "." and ".." (or names made only of dots) would point at this or the parent directory.
-        return result.Length == 0 || result.All(c => c == '.') ? "_" + result : result;
-    }
+    public static string SubRunName(string mainTag, string key) => PathPolicy.SanitizeSegment(mainTag + "_" + key);
 
     private EventFileWriter SubRun(string name)
     {

@@ -26,6 +26,9 @@ internal sealed class MotoServer : IDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The server's process id (for tests that freeze it with SIGSTOP), 0 when stopped.</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     public static MotoServer Start()
     {
         var server = new MotoServer(FreePort());

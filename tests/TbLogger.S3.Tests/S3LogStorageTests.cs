@@ -287,13 +287,20 @@ public sealed class S3LogStorageTests
             RetryInitialDelay = TimeSpan.FromMilliseconds(10),
             RetryMaxDelay = TimeSpan.FromMilliseconds(50),
             CloseTimeout = TimeSpan.FromMilliseconds(300),
+            FlushTimeout = TimeSpan.FromMilliseconds(300),
         });
         var writer = new SummaryWriter(storage, "s3://nowhere/run", Manual);
         for (int i = 0; i < 5; i++)
         {
             writer.AddScalar("x", i, i);
         }
-        writer.Flush(); // does not throw: the segment stays queued
+        // Flush never reports success for what the store did not acknowledge; the segments stay queued.
+        var flush = Assert.ThrowsExactly<S3UploadException>(writer.Flush);
+        Assert.IsTrue(flush.WriterKeepsSegments);
+        Assert.AreEqual(5L, flush.Events);
+        Assert.HasCount(2, flush.Segments); // the header-only first segment, the flush
+        StringAssert.StartsWith(flush.Message, "2 event-file segment(s) (5 events, ");
+        StringAssert.Contains(flush.Message, "are not acknowledged by the store yet (the writer keeps them and retries)");
         writer.AddScalar("x", 5, 5);
         var error = Assert.ThrowsExactly<EventFileWriteException>(writer.Dispose);
         var upload = Assert.IsInstanceOfType<S3UploadException>(error.InnerException);

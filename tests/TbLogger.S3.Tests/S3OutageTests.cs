@@ -19,15 +19,24 @@ public sealed class S3OutageTests
             RetryInitialDelay = TimeSpan.FromMilliseconds(20),
             RetryMaxDelay = TimeSpan.FromMilliseconds(200),
             CloseTimeout = TimeSpan.FromSeconds(60),
+            FlushTimeout = TimeSpan.FromMilliseconds(500),
         });
         var writer = new SummaryWriter(storage, $"s3://{Bucket}/run", new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, Rank = 0, WorldSize = 1 });
-        void Write(int from, int to)
+        void Write(int from, int to, bool reachable = true)
         {
             for (int i = from; i < to; i++)
             {
                 writer.AddScalar("loss", i * 0.25, i);
             }
-            writer.Flush();
+            if (reachable)
+            {
+                writer.Flush();
+                return;
+            }
+            // A flush while the store is down reports what it holds back, and the writer keeps it for later.
+            var error = Assert.ThrowsExactly<S3UploadException>(writer.Flush);
+            Assert.IsTrue(error.WriterKeepsSegments);
+            Assert.AreEqual(to - 100L, error.Events);
         }
 
         Write(0, 100);
@@ -39,8 +48,8 @@ public sealed class S3OutageTests
         }
 
         server.Stop();
-        Write(100, 200);
-        Write(200, 300);
+        Write(100, 200, reachable: false);
+        Write(200, 300, reachable: false);
         Assert.AreEqual(2L, storage.UploadedObjects, "nothing reaches a stopped server");
         Assert.IsGreaterThan(0L, storage.FailedUploads);
 
@@ -83,13 +92,15 @@ public sealed class S3OutageTests
             RetryInitialDelay = TimeSpan.FromMilliseconds(20),
             RetryMaxDelay = TimeSpan.FromMilliseconds(100),
             CloseTimeout = TimeSpan.FromSeconds(30),
+            FlushTimeout = TimeSpan.FromMilliseconds(300),
         });
         var writer = new SummaryWriter(storage, $"s3://{Bucket}/run", new SummaryWriterOptions { FlushInterval = TimeSpan.FromMilliseconds(200), Rank = 0, WorldSize = 1 });
         Assert.AreEqual(1L, storage.UploadedObjects, "the header segment");
 
         server.Stop();
         writer.AddScalar("loss", 0.5, 7);
-        writer.Flush(); // the upload fails and waits for a retry
+        // The upload fails: the flush says so, and the segment waits for a retry.
+        Assert.IsTrue(Assert.ThrowsExactly<S3UploadException>(writer.Flush).WriterKeepsSegments);
         Assert.AreEqual(1L, storage.UploadedObjects);
         server.Restart();
         using (var admin = server.CreateClient())

@@ -39,7 +39,8 @@ internal static class ExportCommand
             long rows;
             if (toStdout)
             {
-                using var stream = new TextWriterStream(o.Out);
+                // To a terminal, names holding escape sequences are shown escaped; to a pipe, the bytes stay exact.
+                using var stream = new TextWriterStream(o.Out, escapeControlCharacters: o.Interactive);
                 LogExporter.Export(reader, stream, options);
                 o.Out.Flush();
                 return ExitCodes.Ok;
@@ -90,7 +91,7 @@ internal static class ExportCommand
 }
 
 /// <summary>Lets the exporter's byte stream reach a TextWriter (tests capture standard output as text).</summary>
-internal sealed class TextWriterStream(TextWriter writer) : Stream
+internal sealed class TextWriterStream(TextWriter writer, bool escapeControlCharacters = false) : Stream
 {
     private readonly System.Text.Decoder _decoder = System.Text.Encoding.UTF8.GetDecoder();
 
@@ -108,7 +109,23 @@ internal sealed class TextWriterStream(TextWriter writer) : Stream
     {
         var chars = new char[_decoder.GetCharCount(buffer, offset, count)];
         _decoder.GetChars(buffer, offset, count, chars, 0);
-        writer.Write(chars);
+        if (!escapeControlCharacters)
+        {
+            writer.Write(chars);
+            return;
+        }
+        // Line breaks and tabs lay out rows; every other control character could drive the terminal.
+        int start = 0;
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (chars[i] is not ('\n' or '\t') && PathPolicy.Printable(chars[i].ToString()) is { Length: > 1 } escaped)
+            {
+                writer.Write(chars, start, i - start);
+                writer.Write(escaped);
+                start = i + 1;
+            }
+        }
+        writer.Write(chars, start, chars.Length - start);
     }
 
     public override void Flush() => writer.Flush();

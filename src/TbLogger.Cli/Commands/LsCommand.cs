@@ -19,7 +19,7 @@ internal static class LsCommand
             var o = output(parse);
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
             var filter = ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), null);
-            var summary = await o.WithProgressAsync("Reading", 0, _ => new LogDirReader(dir).Summarize(filter)).ConfigureAwait(false);
+            var summary = await o.WithProgressAsync("Reading", 0, _ => WithStoreSizes(dir, new LogDirReader(dir).Summarize(filter))).ConfigureAwait(false);
             if (summary.Count == 0)
             {
                 o.Error.WriteLine($"tblog: no runs (directories with event files) under '{dir}'.");
@@ -39,11 +39,11 @@ internal static class LsCommand
             {
                 foreach (var run in summary)
                 {
-                    var table = new Table().Title($"[bold]{Markup.Escape(run.Run)}[/] ({run.Files} file(s), {run.Bytes:N0} bytes)")
+                    var table = new Table().Title($"[bold]{Markup.Escape(PathPolicy.Printable(run.Run))}[/] ({run.Files} file(s), {run.Bytes:N0} bytes)")
                         .AddColumns("plugin", "tag", "count", "steps", "last value");
                     foreach (var t in run.Tags)
                     {
-                        table.AddRow(Markup.Escape(t.Plugin), Markup.Escape(t.Tag), t.Count.ToString(CultureInfo.InvariantCulture), $"{t.FirstStep}..{t.LastStep}", Value(t));
+                        table.AddRow(Markup.Escape(PathPolicy.Printable(t.Plugin)), Markup.Escape(PathPolicy.Printable(t.Tag)), t.Count.ToString(CultureInfo.InvariantCulture), $"{t.FirstStep}..{t.LastStep}", Value(t));
                     }
                     console.Write(table);
                 }
@@ -52,16 +52,33 @@ internal static class LsCommand
             {
                 foreach (var run in summary)
                 {
-                    o.Out.WriteLine($"{run.Run}\t{run.Files} file(s)\t{run.Bytes} bytes");
+                    o.Out.WriteLine($"{PathPolicy.Printable(run.Run)}\t{run.Files} file(s)\t{run.Bytes} bytes");
                     foreach (var t in run.Tags)
                     {
-                        o.Out.WriteLine($"  {t.Plugin}\t{t.Tag}\t{t.Count}\t{t.FirstStep}..{t.LastStep}\t{Value(t)}");
+                        o.Out.WriteLine($"  {PathPolicy.Printable(t.Plugin)}\t{PathPolicy.Printable(t.Tag)}\t{t.Count}\t{t.FirstStep}..{t.LastStep}\t{Value(t)}");
                     }
                 }
             }
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Sizes of runs in an object store, from one listing: the reader's summary measures local files only. Tag and
+    /// run names are escaped at printing (they come from data and may hold terminal escape sequences).
+    /// </summary>
+    private static IReadOnlyList<RunSummary> WithStoreSizes(string dir, IReadOnlyList<RunSummary> summary)
+    {
+        if (TbLogger.Storage.LogStorageRegistry.Resolve(dir) is not TbLogger.S3.S3LogStorage store)
+        {
+            return summary;
+        }
+        var lengths = store.ListFileLengths(dir, recursive: true);
+        var runs = new LogDirReader(dir).GetRuns().ToDictionary(r => r.Name, StringComparer.Ordinal);
+        return summary.Select(r => runs.TryGetValue(r.Run, out var run)
+            ? r with { Bytes = run.Files.Sum(f => lengths.TryGetValue(f, out long n) ? n : 0) }
+            : r).ToList();
     }
 
     private static string Value(TagSummary t) => t.LastValue is double v ? v.ToString("G9", CultureInfo.InvariantCulture) : "";

@@ -55,8 +55,7 @@ internal static class TailCommand
                 }
                 else
                 {
-                    string time = DateTimeOffset.FromUnixTimeMilliseconds((long)(p.WallTime * 1000)).ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-                    o.Out.WriteLine($"{time}  {p.Run}  {p.Tag}  step {p.Step}  {p.Value.ToString("G9", CultureInfo.InvariantCulture)}");
+                    o.Out.WriteLine($"{Time(p.WallTime)}  {PathPolicy.Printable(p.Run)}  {PathPolicy.Printable(p.Tag)}  step {p.Step}  {p.Value.ToString("G9", CultureInfo.InvariantCulture)}");
                 }
                 o.Out.Flush();
                 if (limit is int l && ++printed >= l)
@@ -67,5 +66,20 @@ internal static class TailCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The local time of a wall time, or the number itself when it is not a time (NaN, an infinity, or beyond year
+    /// 9999): files may hold anything there, and one odd record must not end the tail.
+    /// </summary>
+    internal static string Time(double wallTime)
+    {
+        const double MaxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+        const double MinSeconds = -62_135_596_800; // 0001-01-01T00:00:00Z
+        if (!(wallTime >= MinSeconds + 86_400 && wallTime <= MaxSeconds - 86_400))
+        {
+            return wallTime.ToString("G9", CultureInfo.InvariantCulture);
+        }
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)(wallTime * 1000)).ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
     }
 }

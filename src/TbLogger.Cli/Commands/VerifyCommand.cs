@@ -23,7 +23,7 @@ internal static class VerifyCommand
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
             // Progress needs the total size up front; an object store would need a listing just for that.
             long total = TbLogger.Storage.LogStorageRegistry.GetScheme(dir) is null
-                ? Directory.EnumerateFiles(dir, "*tfevents*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
+                ? LogDirectoryWalk.Files(dir, Events.EventFileNames.IsEventFile, warning: static _ => { }).Sum(f => new FileInfo(f).Length)
                 : 0;
             var report = await o.WithProgressAsync("Verifying", total, progress => LogVerifier.Verify(dir, new LogVerifierOptions { Rules = Rules(), Progress = progress })).ConfigureAwait(false);
             string? repairedTo = null;
@@ -50,7 +50,8 @@ internal static class VerifyCommand
             {
                 foreach (var p in problems)
                 {
-                    string line = $"{p.File}:{p.Offset}: {p.Severity.ToString().ToLowerInvariant()} [{p.Rule}] {p.Message}";
+                    // Messages quote tags and paths from the files: escaped, so they cannot drive the terminal.
+                    string line = PathPolicy.Printable($"{p.File}:{p.Offset}: {p.Severity.ToString().ToLowerInvariant()} [{p.Rule}] {p.Message}");
                     if (o.Console is { } console)
                     {
                         console.MarkupLine((p.Severity == VerifySeverity.Error ? "[red]" : "[yellow]") + Markup.Escape(line) + "[/]");

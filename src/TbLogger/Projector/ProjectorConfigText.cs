@@ -12,6 +12,12 @@ namespace TbLogger;
 /// </summary>
 public static class ProjectorConfigText
 {
+    /// <summary>
+    /// The longest config text accepted, in characters (16 Mi: about 80,000 embeddings). Longer text, and messages
+    /// nested more than 100 deep, are a <see cref="FormatException"/>: the file may come from anyone.
+    /// </summary>
+    public const int MaxTextLength = 16 * 1024 * 1024;
+
     /// <summary>Formats a config as text.</summary>
     /// <param name="config">The config.</param>
     /// <returns>The text, ending with a newline (empty for an empty config).</returns>
@@ -50,10 +56,17 @@ public static class ProjectorConfigText
     /// <summary>Parses text-format config.</summary>
     /// <param name="text">The file's content.</param>
     /// <returns>The config.</returns>
-    /// <exception cref="FormatException">The text is not valid text format for a ProjectorConfig.</exception>
+    /// <exception cref="FormatException">
+    /// The text is not valid text format for a ProjectorConfig, is longer than <see cref="MaxTextLength"/>, or nests
+    /// messages more than 100 deep.
+    /// </exception>
     public static ProjectorConfig Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxTextLength)
+        {
+            throw new FormatException($"projector_config.pbtxt is {text.Length} characters; at most {MaxTextLength} are read.");
+        }
         var reader = new TextFormatReader(text);
         var config = new ProjectorConfig();
         while (!reader.AtEnd)

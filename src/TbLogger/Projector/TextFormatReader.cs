@@ -7,8 +7,15 @@ namespace TbLogger;
 /// <summary>A small tokenizer for protobuf text format, enough for ProjectorConfig: names, strings, integers, messages, lists.</summary>
 internal sealed class TextFormatReader
 {
+    /// <summary>
+    /// Deepest nesting of messages accepted, as protobuf's own parsers limit recursion (100 there too): a
+    /// ProjectorConfig nests two levels, and hostile text such as 100,000 "x {" must be an error, not a stack overflow.
+    /// </summary>
+    public const int MaxDepth = 100;
+
     private readonly string _text;
     private int _at;
+    private int _depth;
 
     public TextFormatReader(string text)
     {
@@ -38,15 +45,24 @@ internal sealed class TextFormatReader
     public char OpenMessage()
     {
         TryConsume(':');
+        char close;
         if (TryConsume('{'))
         {
-            return '}';
+            close = '}';
         }
-        if (TryConsume('<'))
+        else if (TryConsume('<'))
         {
-            return '>';
+            close = '>';
         }
-        throw Error("expected '{'");
+        else
+        {
+            throw Error("expected '{'");
+        }
+        if (++_depth > MaxDepth)
+        {
+            throw Error($"messages nested more than {MaxDepth} deep");
+        }
+        return close;
     }
 
     public bool TryClose(char close)
@@ -57,6 +73,7 @@ internal sealed class TextFormatReader
         }
         if (TryConsume(close))
         {
+            _depth--;
             SkipSeparator();
             return true;
         }

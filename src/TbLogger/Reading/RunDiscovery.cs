@@ -38,38 +38,17 @@ internal static class RunDiscovery
     {
         string root = Path.GetFullPath(logDirectory);
         var result = new List<RunInfo>();
-        var pending = new Stack<string>();
-        pending.Push(root);
-        var options = new EnumerationOptions { IgnoreInaccessible = true, RecurseSubdirectories = false, AttributesToSkip = 0 };
-        while (pending.Count > 0)
+        // The walk stays inside the log directory (links out of it and loops are skipped) and returns regular files
+        // only, so a FIFO or a link to /dev/zero named like an event file cannot hang a reader.
+        foreach (var entry in LogDirectoryWalk.Directories(root, EventFileNames.IsEventFile))
         {
-            string directory = pending.Pop();
-            string[] files;
-            string[] subdirectories;
-            try
+            if (entry.Files.Count > 0)
             {
-                files = Directory.GetFiles(directory, "*", options);
-                subdirectories = Directory.GetDirectories(directory, "*", options);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A directory removed or locked while walking: TensorBoard skips it too.
-                continue;
-            }
-            string[] eventFiles = files.Where(EventFileNames.IsEventFile).ToArray();
-            if (eventFiles.Length > 0)
-            {
-                Array.Sort(eventFiles, StringComparer.Ordinal);
-                string name = RunName(root, directory);
+                string name = RunName(root, entry.Directory);
                 if (runs is null || runs.IsMatch(name))
                 {
-                    result.Add(new RunInfo(name, directory, eventFiles));
+                    result.Add(new RunInfo(name, entry.Directory, entry.Files));
                 }
-            }
-            Array.Sort(subdirectories, StringComparer.Ordinal);
-            for (int i = subdirectories.Length - 1; i >= 0; i--)
-            {
-                pending.Push(subdirectories[i]);
             }
         }
         result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));

@@ -23,6 +23,7 @@ public static class HistoryImporter
     /// <returns>Counts.</returns>
     /// <exception cref="FormatException">The file is not a history (with the line number).</exception>
     /// <exception cref="IOException">The destination is not empty.</exception>
+    /// <exception cref="UnsafePathException">A run named in the file (or the default run) would not stay inside the destination.</exception>
     public static ImportResult Import(string inputPath, string destination, ImportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(inputPath);
@@ -37,17 +38,19 @@ public static class HistoryImporter
         {
             throw new IOException($"The destination '{destination}' already exists and is not empty.");
         }
+        PathPolicy.Check(options.DefaultRun, "The default run (ImportOptions.DefaultRun)");
         double baseWall = options.BaseWallTime ?? new DateTimeOffset(File.GetLastWriteTimeUtc(inputPath)).ToUnixTimeMilliseconds() / 1000.0;
         var writers = new Dictionary<string, EventFileWriter>(StringComparer.Ordinal);
         long values = 0;
         long rows = 0;
         try
         {
-            void Emit(string run, string tag, long step, double wall, double value)
+            void Emit(string run, string tag, long step, double wall, double value, long line)
             {
                 if (!writers.TryGetValue(run, out var writer))
                 {
-                    string dir = run == "." ? output : Path.Combine(output, run.Replace('/', Path.DirectorySeparatorChar));
+                    // The run comes from the file: it must name a directory inside the destination.
+                    string dir = PathPolicy.Resolve(output, run, $"History file '{inputPath}' line {line}");
                     writer = new EventFileWriter(dir, new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
                     writers.Add(run, writer);
                 }
@@ -71,7 +74,7 @@ public static class HistoryImporter
         return new ImportResult(writers.Count, values, rows);
     }
 
-    private delegate void Emitter(string run, string tag, long step, double wall, double value);
+    private delegate void Emitter(string run, string tag, long step, double wall, double value, long line);
 
     private static long ImportCsv(CsvReader csv, ImportOptions options, double baseWall, Emitter emit)
     {
@@ -99,7 +102,7 @@ public static class HistoryImporter
                 }
                 long step = stepColumn >= 0 ? ParseStep(row[stepColumn], csv.Line) : rows - 1;
                 double wall = wallColumn >= 0 && row[wallColumn].Length > 0 ? ParseNumber(row[wallColumn], csv.Line) : baseWall + rows - 1;
-                emit(runColumn >= 0 && row[runColumn].Length > 0 ? row[runColumn] : options.DefaultRun, row[tagColumn], step, wall, ParseNumber(row[valueColumn], csv.Line));
+                emit(runColumn >= 0 && row[runColumn].Length > 0 ? row[runColumn] : options.DefaultRun, row[tagColumn], step, wall, ParseNumber(row[valueColumn], csv.Line), csv.Line);
             }
             return rows;
         }
@@ -121,7 +124,7 @@ public static class HistoryImporter
                     continue;
                 }
                 var (run, tag) = Place(header[i], split, options);
-                emit(runColumn >= 0 && row[runColumn].Length > 0 ? row[runColumn] : run, tag, step, wall, ParseNumber(row[i], csv.Line));
+                emit(runColumn >= 0 && row[runColumn].Length > 0 ? row[runColumn] : run, tag, step, wall, ParseNumber(row[i], csv.Line), csv.Line);
             }
         }
         return rows;
@@ -172,7 +175,7 @@ public static class HistoryImporter
                         continue;
                     }
                     long step = root.TryGetProperty(options.StepColumn ?? "step", out var s) ? (long)JsonNumber(s, line) : rows - 1;
-                    emit(run ?? options.DefaultRun, tag.GetString() ?? "", step, wall, JsonNumber(value, line));
+                    emit(run ?? options.DefaultRun, tag.GetString() ?? "", step, wall, JsonNumber(value, line), line);
                     continue;
                 }
                 // Wide: every other numeric member is a metric.
@@ -187,7 +190,7 @@ public static class HistoryImporter
                         continue;
                     }
                     var (placeRun, placeTag) = Place(property.Name, split, options);
-                    emit(run ?? placeRun, placeTag, wideStep, wall, JsonNumber(property.Value, line));
+                    emit(run ?? placeRun, placeTag, wideStep, wall, JsonNumber(property.Value, line), line);
                 }
             }
         }

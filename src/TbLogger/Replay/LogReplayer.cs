@@ -19,6 +19,7 @@ public static class LogReplayer
     /// <param name="readerOptions">How to read; null for the defaults.</param>
     /// <returns>Counts.</returns>
     /// <exception cref="IOException">The destination is not empty or lies inside the source.</exception>
+    /// <exception cref="UnsafePathException">A run name (from the source, or <see cref="ReplayOptions.MergeInto"/>) would not stay inside the destination; nothing is written.</exception>
     public static ReplayResult Replay(string source, string destination, ReplayOptions? options = null, LogDirReaderOptions? readerOptions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
@@ -38,6 +39,19 @@ public static class LogReplayer
         var writers = new Dictionary<string, EventFileWriter>(StringComparer.Ordinal);
         var state = new ReplayState(options, name => Writer(writers, output, name));
         var runs = reader.GetRuns(options.Filter.Runs);
+        // Run names come from the source (directory names, object keys): every one must land inside the destination.
+        // Checked before anything is written, so a hostile name leaves no partial output.
+        if (options.MergeInto is { } merged)
+        {
+            PathPolicy.Check(merged, "The merge run (ReplayOptions.MergeInto)");
+        }
+        else
+        {
+            foreach (RunInfo run in runs)
+            {
+                PathPolicy.Check(run.Name, $"Source run '{PathPolicy.Printable(run.Directory)}'");
+            }
+        }
         long eventsRead = 0;
         int runsWritten = 0;
         try
@@ -110,7 +124,7 @@ public static class LogReplayer
     {
         if (!writers.TryGetValue(run, out var writer))
         {
-            string directory = run == "." ? output : Path.Combine(output, run.Replace('/', Path.DirectorySeparatorChar));
+            string directory = PathPolicy.Resolve(output, run, $"Run '{PathPolicy.Printable(run)}'");
             writer = new EventFileWriter(directory, new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 65_536 });
             writers.Add(run, writer);
         }

@@ -12,7 +12,11 @@ public enum RepairMode
     Salvage,
 }
 
-/// <summary>Writes a clean copy of a log directory from a <see cref="VerifyReport"/>; the input is never modified.</summary>
+/// <summary>
+/// Writes a clean copy of a log directory from a <see cref="VerifyReport"/>; the input is never modified. Only
+/// regular files are copied: symbolic links (to files or directories), FIFOs and devices are skipped with a warning
+/// on standard error (see <see cref="LogDirectoryWalk"/>).
+/// </summary>
 public static class LogRepair
 {
     /// <summary>Copies the log directory to <paramref name="outputDirectory"/>, repairing damaged event files.</summary>
@@ -41,7 +45,8 @@ public static class LogRepair
         }
         var damaged = report.Files.Where(f => f.Problems.Any(p => p.Severity == VerifySeverity.Error)).ToDictionary(f => Path.GetFullPath(f.File), StringComparer.Ordinal);
         int repaired = 0;
-        foreach (string source in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories))
+        // Regular files only, links neither followed nor copied: a copy never holds the targets of planted links.
+        foreach (string source in LogDirectoryWalk.Files(input, followLinks: false))
         {
             string target = Path.Combine(output, Path.GetRelativePath(input, source));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
