@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TbLogger.Events;
+namespace TbLogger.Loading;
 
 /// <summary>
 /// Remembers the highest step written per tag of one event file and spots steps that repeat or go back.
@@ -25,8 +25,10 @@ internal sealed class StepTracker
     /// </param>
     public StepTracker(long? purgeStep) => _floor = purgeStep is long p && p != long.MinValue ? p - 1 : long.MinValue;
 
-    /// <summary>Writes that repeated or went back, reported or not.</summary>
-    public long Violations { get; private set; }
+    private long _violations;
+
+    /// <summary>Writes that repeated or went back, reported or not; may be read from any thread.</summary>
+    public long Violations => Interlocked.Read(ref _violations);
 
     /// <summary>True when writing <paramref name="step"/> now would repeat or go back; changes nothing.</summary>
     public bool IsViolation(string tag, long step, out long previous)
@@ -73,7 +75,7 @@ internal sealed class StepTracker
             state.Last = step;
             return false;
         }
-        Violations++;
+        Interlocked.Increment(ref _violations);
         // TensorBoard evicts the tag's points at steps >= this one, so this step is now the tag's last.
         state.Last = step;
         if (state.Reported)
