@@ -6,17 +6,17 @@ namespace TbLogger;
 /// <summary>
 /// A summary writer's step discipline for one event file (<see cref="SummaryWriterOptions.StepDiscipline"/>): spots a
 /// tag whose step repeats or goes back, which TensorBoard's loader turns into lost points, and reports or refuses
-/// it. It runs as the file queue's <see cref="IEnqueueGate"/>, so it sees writes in the order of the file.
+/// it, by the rules of <see cref="LoaderModel"/>. It runs as the file queue's <see cref="IEnqueueGate"/>, so it sees writes in the order of the file.
 /// </summary>
 internal sealed class StepPolicy : IEnqueueGate
 {
-    private readonly StepTracker _tracker;
+    private readonly LoaderModel _tracker;
     private readonly bool _throw;
     private readonly Action<StepViolation> _report;
 
     private StepPolicy(SummaryWriterOptions options)
     {
-        _tracker = new StepTracker(options.PurgeStep);
+        _tracker = new LoaderModel(options.PurgeStep);
         _throw = options.StepDiscipline == StepDiscipline.Throw;
         _report = options.StepViolationHandler ?? (static v => Console.Error.WriteLine(v.ToString()));
     }
@@ -34,7 +34,7 @@ internal sealed class StepPolicy : IEnqueueGate
     /// <inheritdoc />
     public object? Admit(string key, long step)
     {
-        if (_throw && _tracker.IsViolation(key, step, out long last))
+        if (_throw && _tracker.WouldEvict(key, step, out long last))
         {
             throw new ArgumentException(
                 step == last
@@ -42,7 +42,7 @@ internal sealed class StepPolicy : IEnqueueGate
                     : $"Tag '{key}' went back from step {last} to {step}; TensorBoard would drop the points at steps >= {step} (StepDiscipline.Throw).",
                 nameof(step));
         }
-        return _tracker.Observe(key, step, out long previous) ? new StepViolation(FilePath, key, step, previous) : null;
+        return _tracker.Observe(key, step, out long previous, out bool first) && first ? new StepViolation(FilePath, key, step, previous) : null;
     }
 
     /// <inheritdoc />
