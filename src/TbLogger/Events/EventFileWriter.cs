@@ -7,8 +7,9 @@ namespace TbLogger.Events;
 
 /// <summary>
 /// Writes <see cref="Event"/>s to one event file. Callers enqueue; one background thread encodes, frames and
-/// writes, so the caller's cost is a short lock and a struct copy. It is only a queue of work that encodes to event
-/// records: tags, steps and plugins mean nothing here (step policy and rank naming belong to <see cref="SummaryWriter"/>). The first record is
+/// writes, so the caller's cost is a short lock and a struct copy. It is a queue of work that encodes to event
+/// records, nothing more: tags, steps, ranks and plugins mean nothing here (the summary writer owns its step policy
+/// and tag naming, and a store its retries). The first record is
 /// <c>Event{wall_time, file_version = "brain.Event:2", source_metadata.writer = "tblogger"}</c>, written before the
 /// constructor returns. Safe for concurrent use; each thread's events keep their order in the file.
 /// </summary>

@@ -43,6 +43,13 @@ internal sealed class LoaderModel
     /// <summary>Files of this version or later purge on <c>SessionLog START</c>; older ones on out-of-order steps.</summary>
     public static bool PurgesOnSessionStart(double? fileVersion) => fileVersion >= 2;
 
+    /// <summary>
+    /// In a file that does not purge on START, a summary at <paramref name="step"/> below the most recent summary's
+    /// step purges its tags' earlier points at steps &gt;= it.
+    /// </summary>
+    public static bool PurgesOutOfOrder(double? fileVersion, long step, long mostRecentStep) =>
+        !PurgesOnSessionStart(fileVersion) && step < mostRecentStep;
+
     /// <summary>"brain.Event:2" → 2; TensorBoard treats an unparsable version as absent.</summary>
     public static double? ParseFileVersion(ReadOnlySpan<byte> text)
     {

@@ -54,7 +54,7 @@ internal sealed class PurgePlan
                     all.Add((record.Ordinal, header.Step));
                 }
             }
-            else if (header.Kind == EventKind.Summary && header.Step < mostRecentStep)
+            else if (header.Kind == EventKind.Summary && LoaderModel.PurgesOutOfOrder(fileVersion, header.Step, mostRecentStep))
             {
                 ReadOnlySpan<byte> summary = record.Data.Span.Slice(header.PayloadStart, header.PayloadLength);
                 int pos = 0;

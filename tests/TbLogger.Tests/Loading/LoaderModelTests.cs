@@ -59,5 +59,8 @@ public sealed class LoaderModelTests
         Assert.IsTrue(LoaderModel.PurgesOnSessionStart(2));
         Assert.IsFalse(LoaderModel.PurgesOnSessionStart(1));
         Assert.IsFalse(LoaderModel.PurgesOnSessionStart(null));
+        Assert.IsTrue(LoaderModel.PurgesOutOfOrder(null, 3, 4));
+        Assert.IsFalse(LoaderModel.PurgesOutOfOrder(null, 4, 4));
+        Assert.IsFalse(LoaderModel.PurgesOutOfOrder(2, 3, 4));
     }
 }
