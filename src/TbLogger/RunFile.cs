@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Storage;
@@ -14,7 +15,7 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
     private readonly EventFileWriter? _queue; // null on a rank that does not write
     private readonly StepPolicy? _steps;
     private readonly TagSuffixPolicy? _suffix;
-    private readonly ScalarEncoding _encoding;
+    private readonly PendingKind _scalarKind;
     private readonly string _name;
     private volatile bool _disposed;
 
@@ -25,7 +26,7 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
         _name = queue?.FilePath ?? name;
         _steps = steps;
         _suffix = TagSuffixPolicy.For(options);
-        _encoding = options.ScalarEncoding;
+        _scalarKind = PendingEvent.KindOf(options.ScalarEncoding);
         if (_steps is not null)
         {
             _steps.FilePath = _name;
@@ -61,6 +62,7 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
         : null;
 
     /// <summary>Queues a scalar; allocates nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool EnqueueScalar(string tag, double value, long step, double wallTime)
     {
         if (_queue is null)
@@ -68,7 +70,7 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
             return Discard();
         }
         string written = _suffix is null ? tag : _suffix.Apply(tag);
-        return _queue.Enqueue(PendingEvent.Scalar(written, value, step, wallTime, _encoding), _steps, tag);
+        return _queue.Enqueue(PendingEvent.Scalar(written, value, step, wallTime, _scalarKind), _steps, tag);
     }
 
     /// <summary>Queues a summary built on the worker thread; <paramref name="tag"/> is its tag, for the step discipline.</summary>

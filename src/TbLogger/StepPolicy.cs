@@ -6,9 +6,9 @@ namespace TbLogger;
 /// <summary>
 /// A summary writer's step discipline for one event file (<see cref="SummaryWriterOptions.StepDiscipline"/>): spots a
 /// tag whose step repeats or goes back, which TensorBoard's loader turns into lost points, and reports or refuses
-/// it, by the rules of <see cref="LoaderModel"/>. It runs as the file queue's <see cref="IEnqueueGate"/>, so it sees writes in the order of the file.
+/// it, by the rules of <see cref="LoaderModel"/>. It runs as the file queue's <see cref="EnqueueGate"/>, so it sees writes in the order of the file.
 /// </summary>
-internal sealed class StepPolicy : IEnqueueGate
+internal sealed class StepPolicy : EnqueueGate
 {
     private readonly LoaderModel _tracker;
     private readonly bool _throw;
@@ -32,7 +32,7 @@ internal sealed class StepPolicy : IEnqueueGate
         options.StepDiscipline == StepDiscipline.Silent ? null : new StepPolicy(options);
 
     /// <inheritdoc />
-    public object? Admit(string key, long step)
+    public override object? Admit(string key, long step)
     {
         if (_throw && _tracker.WouldEvict(key, step, out long last))
         {
@@ -46,5 +46,5 @@ internal sealed class StepPolicy : IEnqueueGate
     }
 
     /// <inheritdoc />
-    public void Notify(object notice) => _report((StepViolation)notice);
+    public override void Notify(object notice) => _report((StepViolation)notice);
 }

@@ -37,8 +37,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private readonly QueueFullMode _fullMode;
     private readonly long _flushIntervalMs;
 
-    private PendingEvent[] _active;
-    private PendingEvent[] _spare;
+    private PendingSlots _active;
+    private PendingSlots _spare;
     private int _count;
     private long _flushRequested;
     private long _flushCompleted;
@@ -94,8 +94,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         FilePath = path;
         _capacity = options.MaxQueueEvents;
         // The queue starts small and doubles up to its capacity, so idle writers (e.g. many AddScalars sub-runs) stay cheap.
-        _active = new PendingEvent[Math.Min(InitialQueueSlots, _capacity)];
-        _spare = new PendingEvent[_active.Length];
+        _active = new PendingSlots(Math.Min(InitialQueueSlots, _capacity));
+        _spare = new PendingSlots(_active.Length);
         _wakeThreshold = Math.Max(1, Math.Min(_capacity / 2, 4096));
         _fullMode = options.QueueFullMode;
         _flushIntervalMs = options.FlushInterval == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)Math.Ceiling(options.FlushInterval.TotalMilliseconds);
@@ -136,7 +136,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// item's step under the lock, in file order, and may refuse the item by throwing.
     /// </summary>
     /// <returns>False when the queue was full and the item was dropped (<see cref="QueueFullMode.Drop"/>).</returns>
-    internal bool Enqueue(in PendingEvent item, IEnqueueGate? gate = null, string? key = null)
+    internal bool Enqueue(in PendingEvent item, EnqueueGate? gate = null, string? key = null)
     {
         object? notice = EnqueueLocked(in item, gate, key, out bool accepted);
         if (notice is not null)
@@ -170,7 +170,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    private object? EnqueueLocked(in PendingEvent item, IEnqueueGate? gate, string? key, out bool accepted)
+    private object? EnqueueLocked(in PendingEvent item, EnqueueGate? gate, string? key, out bool accepted)
     {
         lock (_gate)
         {
@@ -180,7 +180,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 if (_active.Length < _capacity)
                 {
                     int grown = (int)Math.Min((long)_active.Length * 2, _capacity);
-                    Array.Resize(ref _active, grown);
+                    _active.Resize(grown);
                 }
                 else if (_fullMode == QueueFullMode.Drop)
                 {
@@ -199,7 +199,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             }
             // After any wait for room: waiting releases the lock, and another thread may have moved the key on.
             object? notice = gate is not null && key is not null ? gate.Admit(key, item.Step) : null;
-            _active[_count++] = item;
+            _active.Set(_count++, in item);
             // Scalars wake the worker only in bulk: the caller then never pays for a thread switch.
             if (_workerWaiting && (!item.IsScalar || _count >= _wakeThreshold))
             {
@@ -230,7 +230,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                PendingEvent[] batch;
+                PendingSlots batch;
                 int batchCount;
                 long flushTarget;
                 bool stopping;
@@ -249,7 +249,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     }
                     batch = _active;
                     batchCount = _count;
-                    _active = _spare.Length >= _active.Length ? _spare : new PendingEvent[_active.Length];
+                    _active = _spare.Length >= _active.Length ? _spare : new PendingSlots(_active.Length);
                     _spare = batch;
                     _count = 0;
                     flushTarget = _flushRequested;
@@ -262,11 +262,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
                 for (int i = 0; i < batchCount; i++)
                 {
-                    WriteOne(in batch[i], scalars, ref scratch);
-                    if (!batch[i].IsScalar)
-                    {
-                        batch[i] = default; // let payloads be collected; a scalar holds only its tag, so its slot is left alone
-                    }
+                    WriteOne(batch.Get(i), scalars, ref scratch);
+                    batch.Clear(i);
                 }
                 unflushed |= batchCount > 0;
 

@@ -208,7 +208,7 @@ public sealed class EventFileWriterTests
         var writer = new EventFileWriter(stream, "mem", new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
         for (int i = 0; i < 5000; i++)
         {
-            writer.Enqueue(PendingEvent.Scalar("x", i, i, 1, ScalarEncoding.Float32Tensor));
+            writer.Enqueue(PendingEvent.Scalar("x", i, i, 1, PendingKind.ScalarFloat32Tensor));
         }
         writer.Dispose();
         var events = ReadAll(stream.Captured);

@@ -5,11 +5,11 @@ namespace TbLogger.Events;
 /// is queued, so it sees items in the order of the file. Its owner gives key and step their meaning (the summary
 /// writer's step policy: a tag and its step); the queue only calls it.
 /// </summary>
-internal interface IEnqueueGate
+internal abstract class EnqueueGate
 {
     /// <summary>Throws to refuse the item (nothing is queued); returns a notice for <see cref="Notify"/>, or null.</summary>
-    object? Admit(string key, long step);
+    public abstract object? Admit(string key, long step);
 
     /// <summary>Receives what <see cref="Admit"/> returned, on the caller's thread, after the queue's lock is released.</summary>
-    void Notify(object notice);
+    public abstract void Notify(object notice);
 }
