@@ -70,7 +70,7 @@ public sealed partial class SummaryWriter
         {
             ValidateChildRunName(runName);
         }
-        EventFileWriter target = runName is null ? _main : SubRun(runName);
+        RunFile target = runName is null ? _main : SubRun(runName);
         double wall = WallTimeOf(wallTime);
         bool accepted = target.WriteEvent(new Event { WallTime = wall, Step = step, Summary = experiment });
         accepted &= target.WriteEvent(new Event { WallTime = wall, Step = step, Summary = start });

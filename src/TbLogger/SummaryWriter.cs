@@ -19,8 +19,8 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 {
     private readonly SummaryWriterOptions _options;
     private readonly LogStorage _storage;
-    private readonly EventFileWriter _main;
-    private readonly Dictionary<string, EventFileWriter> _subRuns = new(StringComparer.Ordinal);
+    private readonly RunFile _main;
+    private readonly Dictionary<string, RunFile> _subRuns = new(StringComparer.Ordinal);
     private volatile bool _disposed;
 
     /// <summary>Opens a new event file in <paramref name="logDirectory"/> (created if missing).</summary>
@@ -39,6 +39,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
         _options = options ?? new SummaryWriterOptions();
+        _options.Validate();
         if (!Enum.IsDefined(_options.RankPolicy))
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.RankPolicy, "Unknown RankPolicy.");
@@ -79,7 +80,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Writes whose step repeated or went back for their tag, over the main file and sub-runs (see
-    /// <see cref="EventFileWriterOptions.StepDiscipline"/>).
+    /// <see cref="SummaryWriterOptions.StepDiscipline"/>).
     /// </summary>
     public long StepViolations => _main.StepViolations + SubRunsSnapshot().Sum(w => w.StepViolations);
 
@@ -215,7 +216,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <returns>The sub-run directory name.</returns>
     public static string SubRunName(string mainTag, string key) => PathPolicy.SanitizeSegment(mainTag + "_" + key);
 
-    private EventFileWriter SubRun(string name)
+    private RunFile SubRun(string name)
     {
         lock (_subRuns)
         {
@@ -229,11 +230,11 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    private EventFileWriter OpenRun(string directory) =>
-        IsWriting ? new EventFileWriter(_storage, directory, _options)
-                  : EventFileWriter.CreateDiscarding($"{directory} (rank {Rank} of {WorldSize}: not written)", _options);
+    private RunFile OpenRun(string directory) =>
+        IsWriting ? RunFile.Open(_storage, directory, _options)
+                  : RunFile.Discarding($"{directory} (rank {Rank} of {WorldSize}: not written)", _options);
 
-    private EventFileWriter[] SubRunsSnapshot()
+    private RunFile[] SubRunsSnapshot()
     {
         lock (_subRuns)
         {
@@ -289,7 +290,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         ThrowDisposeErrors(errors);
     }
 
-    private EventFileWriter[]? BeginDispose()
+    private RunFile[]? BeginDispose()
     {
         lock (_subRuns)
         {

@@ -2,9 +2,76 @@ using TbLogger.Events;
 
 namespace TbLogger;
 
-/// <summary>Settings of a <see cref="SummaryWriter"/>: the event file writer's queue and flush settings plus how summaries are written.</summary>
-public sealed record SummaryWriterOptions : EventFileWriterOptions
+/// <summary>
+/// Settings of a <see cref="SummaryWriter"/>: its event files' queue and flush settings (<see cref="EventFile"/>, also
+/// settable one by one through the properties of the same names), how scalars are stored, the step policy, and
+/// which ranks write.
+/// </summary>
+public sealed record SummaryWriterOptions
 {
+    /// <summary>Queue, flush and file-name settings of every event file the writer opens.</summary>
+    public EventFileWriterOptions EventFile { get; init; } = new();
+
+    /// <inheritdoc cref="EventFileWriterOptions.FlushInterval"/>
+    public TimeSpan FlushInterval
+    {
+        get => EventFile.FlushInterval;
+        init => EventFile = EventFile with { FlushInterval = value };
+    }
+
+    /// <inheritdoc cref="EventFileWriterOptions.MaxQueueEvents"/>
+    public int MaxQueueEvents
+    {
+        get => EventFile.MaxQueueEvents;
+        init => EventFile = EventFile with { MaxQueueEvents = value };
+    }
+
+    /// <inheritdoc cref="EventFileWriterOptions.QueueFullMode"/>
+    public QueueFullMode QueueFullMode
+    {
+        get => EventFile.QueueFullMode;
+        init => EventFile = EventFile with { QueueFullMode = value };
+    }
+
+    /// <inheritdoc cref="EventFileWriterOptions.FilenameSuffix"/>
+    public string? FilenameSuffix
+    {
+        get => EventFile.FilenameSuffix;
+        init => EventFile = EventFile with { FilenameSuffix = value };
+    }
+
+    /// <summary>
+    /// When set, the first event after file_version is <c>SessionLog{status = START}</c> at this step, which makes
+    /// TensorBoard discard the run's earlier events with step &gt;= PurgeStep: resume after a crash without
+    /// duplicate points. Step tracking starts just below it.
+    /// </summary>
+    public long? PurgeStep { get; init; }
+
+    /// <summary>
+    /// What to do when a tag's step repeats or goes back (default <see cref="Events.StepDiscipline.Warn"/>):
+    /// TensorBoard's default loader keeps one point per step and evicts later points when a step goes back.
+    /// </summary>
+    public StepDiscipline StepDiscipline { get; init; } = StepDiscipline.Warn;
+
+    /// <summary>
+    /// How scalars are stored (default <see cref="TbLogger.ScalarEncoding.Float32Tensor"/>, the TF2 form).
+    /// <see cref="TbLogger.ScalarEncoding.Float64Tensor"/> keeps double precision, but TensorBoard's default
+    /// loader drops DT_DOUBLE scalars: only <c>tensorboard --load_fast=false</c> shows them.
+    /// </summary>
+    public ScalarEncoding ScalarEncoding { get; init; } = ScalarEncoding.Float32Tensor;
+
+    /// <summary>
+    /// Receives the first step violation of each tag under <see cref="Events.StepDiscipline.Warn"/>; null writes it
+    /// to standard error. Called on the thread that wrote the event, outside the writer's locks.
+    /// </summary>
+    public Action<StepViolation>? StepViolationHandler { get; init; }
+
+    /// <summary>
+    /// Appended to every tag this writer writes (e.g. "/rank1"), or null. Each tag is suffixed once and remembered, so logging
+    /// stays free of allocations; hparams and custom-scalars layout tags keep their fixed names.
+    /// </summary>
+    public string? TagSuffix { get; init; }
+
     /// <summary>
     /// This process's rank in a data-parallel job; null (the default) reads it from the launcher's environment
     /// (<see cref="DistributedEnvironment"/>), or 0 when there is none.
@@ -23,6 +90,24 @@ public sealed record SummaryWriterOptions : EventFileWriterOptions
     /// each other's points. Set false when ranks log disjoint tags.
     /// </summary>
     public bool SuffixTagsWithRank { get; init; } = true;
+
+    /// <summary>Checks every setting; the writer calls it before it opens anything.</summary>
+    internal void Validate()
+    {
+        if (EventFile is null)
+        {
+            throw new ArgumentNullException(nameof(EventFile));
+        }
+        EventFile.Validate();
+        if (!Enum.IsDefined(ScalarEncoding))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ScalarEncoding), ScalarEncoding, "Unknown scalar encoding.");
+        }
+        if (!Enum.IsDefined(StepDiscipline))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StepDiscipline), StepDiscipline, "Unknown step discipline.");
+        }
+    }
 
     /// <summary>The rank and world size in effect: the options' values, else the environment's.</summary>
     /// <returns>(rank, world size).</returns>

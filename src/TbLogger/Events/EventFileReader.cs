@@ -2,38 +2,42 @@ using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
+using TbLogger.Storage;
 
 namespace TbLogger.Events;
 
 /// <summary>
-/// Reads the <see cref="Event"/>s of one event file in order, streaming. A truncated final record ends the events
+/// Reads the <see cref="Event"/>s of one event file in order, streaming, from local disk or any registered store. A truncated final record ends the events
 /// and sets <see cref="IsTruncated"/>; corruption follows <see cref="TfRecordReaderOptions"/>. A record whose
 /// CRCs verify but which is not an Event throws <see cref="TfRecordCorruptException"/> with
 /// <see cref="TfRecordCorruption.InvalidPayload"/> (or is skipped, when skipping is on).
 /// </summary>
 public sealed class EventFileReader : IDisposable
 {
+    private readonly EventRecordSource _source;
     private readonly TfRecordReader _records;
     private readonly TfRecordReaderOptions _options;
     private long _invalidSkipped;
 
     /// <summary>Opens <paramref name="path"/> for reading; the file may still be growing.</summary>
-    /// <param name="path">An event file.</param>
+    /// <param name="path">An event file: a local path, or a URI whose scheme has a registered <see cref="LogStorage"/>.</param>
     /// <param name="options">Corruption policy; null for the defaults (throw).</param>
     public EventFileReader(string path, TfRecordReaderOptions? options = null)
+        : this(LogStorageRegistry.Resolve(path ?? throw new ArgumentNullException(nameof(path))), path, options)
     {
+    }
+
+    /// <summary>Opens <paramref name="path"/> of <paramref name="storage"/> for reading.</summary>
+    /// <param name="storage">Where the file lives.</param>
+    /// <param name="path">An event file of <paramref name="storage"/>.</param>
+    /// <param name="options">Corruption policy; null for the defaults (throw).</param>
+    public EventFileReader(LogStorage storage, string path, TfRecordReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
         ArgumentException.ThrowIfNullOrEmpty(path);
         _options = options ?? TfRecordReaderOptions.Default;
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-        try
-        {
-            _records = new TfRecordReader(stream, _options, path);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        _source = EventRecordSource.Open(storage, path, _options);
+        _records = _source.Records;
         Path = path;
     }
 
@@ -59,8 +63,7 @@ public sealed class EventFileReader : IDisposable
     {
         while (true)
         {
-            long offset = _records.Position;
-            if (!_records.TryReadNext(out ReadOnlyMemory<byte> record))
+            if (!_source.TryReadNext(out long offset, out ReadOnlyMemory<byte> record))
             {
                 value = null!;
                 return false;
@@ -155,5 +158,5 @@ public sealed class EventFileReader : IDisposable
     }
 
     /// <summary>Closes the file.</summary>
-    public void Dispose() => _records.Dispose();
+    public void Dispose() => _source.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
@@ -8,7 +7,9 @@ namespace TbLogger.Events;
 
 /// <summary>
 /// Writes <see cref="Event"/>s to one event file. Callers enqueue; one background thread encodes, frames and
-/// writes, so the caller's cost is a short lock and a struct copy. The first record is
+/// writes, so the caller's cost is a short lock and a struct copy. It is a queue of work that encodes to event
+/// records, nothing more: tags, steps, ranks and plugins mean nothing here (the summary writer owns its step policy
+/// and tag naming, and a store its retries). The first record is
 /// <c>Event{wall_time, file_version = "brain.Event:2", source_metadata.writer = "tblogger"}</c>, written before the
 /// constructor returns. Safe for concurrent use; each thread's events keep their order in the file.
 /// </summary>
@@ -20,35 +21,24 @@ namespace TbLogger.Events;
 public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 {
     /// <summary>The file_version of the first record.</summary>
-    public const string FileVersion = "brain.Event:2";
+    public const string FileVersion = EventFileHeader.FileVersion;
 
     /// <summary>The source_metadata.writer of the first record.</summary>
-    public const string WriterName = "tblogger";
+    public const string WriterName = EventFileHeader.WriterName;
 
     private const int InitialQueueSlots = 256;
 
-    // Writers still open at process exit are drained then, as tensorboardX does with atexit.
-    private static readonly ConcurrentDictionary<EventFileWriter, byte> s_open = new();
-
     private readonly object _gate = new();
     private readonly TfRecordWriter _records;
-    private readonly IPendingWorkStream? _pendingWork; // e.g. S3 uploads awaiting a retry; null for local files
     private readonly Thread _worker;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _capacity;
     private readonly int _wakeThreshold;
     private readonly QueueFullMode _fullMode;
     private readonly long _flushIntervalMs;
-    private readonly StepTracker? _steps;
-    private readonly bool _throwOnStepViolation;
-    private readonly Action<StepViolation> _reportStepViolation;
-    private readonly string? _tagSuffix;
-    private readonly ScalarEncoding _scalarEncoding;
-    private readonly bool _discard;
-    private Dictionary<string, string>? _suffixedTags; // worker thread only
 
-    private PendingEvent[] _active;
-    private PendingEvent[] _spare;
+    private PendingSlots _active;
+    private PendingSlots _spare;
     private int _count;
     private long _flushRequested;
     private long _flushCompleted;
@@ -58,25 +48,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private Exception? _fault;
     private bool _faultReported;
     private long _dropped;
-
-    static EventFileWriter()
-    {
-        AppDomain.CurrentDomain.ProcessExit += static (_, _) =>
-        {
-            foreach (var writer in s_open.Keys)
-            {
-                try
-                {
-                    writer.Dispose();
-                }
-                catch (Exception ex)
-                {
-                    // No caller is left to throw to at process exit; standard error is the last place a user looks.
-                    Console.Error.WriteLine($"TbLogger: {ex.Message}");
-                }
-            }
-        };
-    }
 
     /// <summary>Creates <paramref name="logDirectory"/> if needed and a new event file in it.</summary>
     /// <param name="logDirectory">The run directory: a local path, or a URI whose scheme has a registered <see cref="LogStorage"/> (e.g. s3://bucket/run).</param>
@@ -91,7 +62,13 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <param name="logDirectory">The run directory, a path of <paramref name="storage"/>.</param>
     /// <param name="options">Queue and flush settings; null for the defaults.</param>
     public EventFileWriter(LogStorage storage, string logDirectory, EventFileWriterOptions? options = null)
-        : this(OpenNewFile(storage, logDirectory, options ?? new EventFileWriterOptions(), out string path), path, options, ownsStream: true)
+        : this(storage, logDirectory, options, leading: null)
+    {
+    }
+
+    /// <summary>Creates a new event file whose first records after the header are what <paramref name="leading"/> returns for the header's wall time.</summary>
+    internal EventFileWriter(LogStorage storage, string logDirectory, EventFileWriterOptions? options, Func<double, IReadOnlyList<Event>>? leading)
+        : this(OpenNewFile(storage, logDirectory, options ?? new EventFileWriterOptions(), out string path), path, options, leading)
     {
     }
 
@@ -100,11 +77,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <param name="name">Name used in errors, e.g. the object key.</param>
     /// <param name="options">Queue and flush settings; null for the defaults.</param>
     public EventFileWriter(Stream stream, string name, EventFileWriterOptions? options = null)
-        : this(stream, name, options, ownsStream: true)
+        : this(stream, name, options, leading: null)
     {
     }
 
-    private EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, bool ownsStream, bool discard = false)
+    /// <summary>
+    /// Writes to <paramref name="stream"/>; what <paramref name="leading"/> returns for the header's wall time is
+    /// written, and flushed with the header, before the constructor returns (e.g. the owner's purge event).
+    /// </summary>
+    internal EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, Func<double, IReadOnlyList<Event>>? leading)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -113,36 +94,24 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         FilePath = path;
         _capacity = options.MaxQueueEvents;
         // The queue starts small and doubles up to its capacity, so idle writers (e.g. many AddScalars sub-runs) stay cheap.
-        _active = new PendingEvent[Math.Min(InitialQueueSlots, _capacity)];
-        _spare = new PendingEvent[_active.Length];
+        _active = new PendingSlots(Math.Min(InitialQueueSlots, _capacity));
+        _spare = new PendingSlots(_active.Length);
         _wakeThreshold = Math.Max(1, Math.Min(_capacity / 2, 4096));
         _fullMode = options.QueueFullMode;
         _flushIntervalMs = options.FlushInterval == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)Math.Ceiling(options.FlushInterval.TotalMilliseconds);
-        _records = new TfRecordWriter(stream, leaveOpen: !ownsStream);
-        _pendingWork = stream as IPendingWorkStream;
-        _steps = options.StepDiscipline == StepDiscipline.Silent ? null : new StepTracker(options.PurgeStep);
-        _throwOnStepViolation = options.StepDiscipline == StepDiscipline.Throw;
-        _reportStepViolation = options.StepViolationHandler ?? (static v => Console.Error.WriteLine(v.ToString()));
-        _tagSuffix = string.IsNullOrEmpty(options.TagSuffix) ? null : options.TagSuffix;
-        _scalarEncoding = options.ScalarEncoding;
-        _discard = discard;
+        _records = new TfRecordWriter(stream, leaveOpen: false);
 
-        var first = EventFileHeader.Create(WallClock.Now());
-        _records.Write(first.ToByteArray());
-        if (options.PurgeStep is long purgeStep)
+        var header = EventFileHeader.Create(WallClock.Now());
+        _records.Write(header.ToByteArray());
+        foreach (var value in leading?.Invoke(header.WallTime) ?? [])
         {
-            _records.Write(new Event
-            {
-                WallTime = first.WallTime,
-                Step = purgeStep,
-                SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start },
-            }.ToByteArray());
+            _records.Write(value.ToByteArray());
         }
         _records.Flush();
 
         _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "TbLogger event writer" };
         _worker.Start();
-        s_open.TryAdd(this, 0);
+        OpenWriters.Add(this);
     }
 
     /// <summary>The event file's path (or the stream's name).</summary>
@@ -150,18 +119,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     /// <summary>Events dropped because the queue was full in <see cref="QueueFullMode.Drop"/> mode.</summary>
     public long DroppedEvents => Interlocked.Read(ref _dropped);
-
-    /// <summary>Writes whose step repeated or went back for their tag (0 under <see cref="StepDiscipline.Silent"/>).</summary>
-    public long StepViolations
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _steps?.Violations ?? 0;
-            }
-        }
-    }
 
     /// <summary>Queues a complete event.</summary>
     /// <param name="value">The event; it must not be changed afterwards.</param>
@@ -171,17 +128,24 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     public bool WriteEvent(Event value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        // Step tracking follows the first tag of a summary: one event is one point of each of its tags.
-        string? tag = value.WhatCase == Event.WhatOneofCase.Summary && value.Summary.Value.Count > 0 ? value.Summary.Value[0].Tag : null;
-        return Enqueue(PendingEvent.Complete(value), wake: true, tag, value.Step);
+        return Enqueue(PendingEvent.Complete(value));
     }
 
-    internal bool EnqueueScalar(string tag, double value, long step, double wallTime) =>
-        Enqueue(PendingEvent.Scalar(tag, value, step, wallTime), wake: false, tag, step);
-
-    /// <summary>Queues a summary built on the worker thread; <paramref name="tag"/> is its tag, for step tracking.</summary>
-    internal bool EnqueueSummary(string tag, Func<Summary> build, long step, double wallTime) =>
-        Enqueue(PendingEvent.Deferred(build, step, wallTime), wake: true, tag, step);
+    /// <summary>
+    /// Queues <paramref name="item"/>. When <paramref name="gate"/> is given, it sees <paramref name="key"/> and the
+    /// item's step under the lock, in file order, and may refuse the item by throwing.
+    /// </summary>
+    /// <returns>False when the queue was full and the item was dropped (<see cref="QueueFullMode.Drop"/>).</returns>
+    internal bool Enqueue(in PendingEvent item, EnqueueGate? gate = null, string? key = null)
+    {
+        object? notice = EnqueueLocked(in item, gate, key, out bool accepted);
+        if (notice is not null)
+        {
+            // Outside the lock: the owner's handler may log, block or write itself.
+            gate!.Notify(notice);
+        }
+        return accepted;
+    }
 
     /// <summary>Blocks until every event queued before this call is written and flushed to the operating system.</summary>
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
@@ -206,26 +170,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    private bool Enqueue(in PendingEvent item, bool wake, string? tag, long step)
-    {
-        if (_discard)
-        {
-            // A rank that does not write (SummaryWriterOptions.RankPolicy): accept and forget, without the lock.
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopping), this);
-            return true;
-        }
-        bool report = false;
-        long previous = 0;
-        bool accepted = EnqueueLocked(in item, wake, tag, step, ref report, ref previous);
-        if (report)
-        {
-            // Outside the lock: the handler may log, block or write itself.
-            _reportStepViolation(new StepViolation(FilePath, tag!, step, previous));
-        }
-        return accepted;
-    }
-
-    private bool EnqueueLocked(in PendingEvent item, bool wake, string? tag, long step, ref bool report, ref long previous)
+    private object? EnqueueLocked(in PendingEvent item, EnqueueGate? gate, string? key, out bool accepted)
     {
         lock (_gate)
         {
@@ -235,12 +180,13 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 if (_active.Length < _capacity)
                 {
                     int grown = (int)Math.Min((long)_active.Length * 2, _capacity);
-                    Array.Resize(ref _active, grown);
+                    _active.Resize(grown);
                 }
                 else if (_fullMode == QueueFullMode.Drop)
                 {
                     _dropped++;
-                    return false;
+                    accepted = false;
+                    return null;
                 }
                 else
                 {
@@ -251,26 +197,16 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     ThrowIfUnusable();
                 }
             }
-            // Checked after any wait for room: waiting releases the lock, and another thread may have moved the tag on.
-            if (_throwOnStepViolation && tag is not null && _steps!.IsViolation(tag, step, out long last))
-            {
-                throw new ArgumentException(
-                    step == last
-                        ? $"Tag '{tag}' was already written at step {step}; TensorBoard keeps one point per step (StepDiscipline.Throw)."
-                        : $"Tag '{tag}' went back from step {last} to {step}; TensorBoard would drop the points at steps >= {step} (StepDiscipline.Throw).",
-                    nameof(step));
-            }
-            _active[_count++] = item;
-            if (tag is not null && _steps is not null)
-            {
-                report = _steps.Observe(tag, step, out previous);
-            }
+            // After any wait for room: waiting releases the lock, and another thread may have moved the key on.
+            object? notice = gate is not null && key is not null ? gate.Admit(key, item.Step) : null;
+            _active.Set(_count++, in item);
             // Scalars wake the worker only in bulk: the caller then never pays for a thread switch.
-            if (_workerWaiting && (wake || _count >= _wakeThreshold))
+            if (_workerWaiting && (!item.IsScalar || _count >= _wakeThreshold))
             {
                 Monitor.PulseAll(_gate);
             }
-            return true;
+            accepted = true;
+            return notice;
         }
     }
 
@@ -294,7 +230,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                PendingEvent[] batch;
+                PendingSlots batch;
                 int batchCount;
                 long flushTarget;
                 bool stopping;
@@ -313,7 +249,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     }
                     batch = _active;
                     batchCount = _count;
-                    _active = _spare.Length >= _active.Length ? _spare : new PendingEvent[_active.Length];
+                    _active = _spare.Length >= _active.Length ? _spare : new PendingSlots(_active.Length);
                     _spare = batch;
                     _count = 0;
                     flushTarget = _flushRequested;
@@ -326,24 +262,18 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
                 for (int i = 0; i < batchCount; i++)
                 {
-                    WriteOne(in batch[i], scalars, ref scratch);
-                    if (batch[i].Item is not string)
-                    {
-                        batch[i] = default; // let payloads be collected; a scalar holds only its tag, so its slot is left alone
-                    }
+                    WriteOne(batch.Get(i), scalars, ref scratch);
+                    batch.Clear(i);
                 }
                 unflushed |= batchCount > 0;
 
                 long now = Environment.TickCount64;
-                if (unflushed && (flushTarget > _flushCompleted || stopping || now >= nextFlushAt))
+                if ((unflushed && (flushTarget > _flushCompleted || stopping)) || now >= nextFlushAt)
                 {
+                    // Every tick flushes, new records or not: a store that holds work back (an upload waiting for its
+                    // retry) retries it in its own Flush, and a local file's flush with nothing new costs nothing.
                     _records.Flush();
                     unflushed = false;
-                }
-                else if (now >= nextFlushAt && _pendingWork is { HasPendingWork: true })
-                {
-                    // Nothing new, but the store still holds work back (a failed upload): the tick retries it.
-                    _records.Flush();
                 }
                 if (now >= nextFlushAt)
                 {
@@ -382,7 +312,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
         finally
         {
-            s_open.TryRemove(this, out _);
+            OpenWriters.Remove(this);
             _exited.TrySetResult();
         }
     }
@@ -391,39 +321,21 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, ref byte[] scratch)
     {
-        if (item.Item is string scalarTag)
+        if (item.IsScalar)
         {
-            string tag = _tagSuffix is null ? scalarTag : SuffixedTag(scalarTag);
+            string tag = (string)item.Payload;
             int max = ScalarEventEncoder.MaxEncodedLength(tag);
             if (scratch.Length < max)
             {
                 scratch = new byte[Math.Max(max, scratch.Length * 2)];
             }
-            int length = scalars.Encode(tag, item.Value, item.Step, item.WallTime, _scalarEncoding, scratch);
+            int length = scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, scratch);
             _records.Write(scratch.AsSpan(0, length));
             return;
         }
-        Event value = item.Item switch
-        {
-            Event complete => complete,
-            Func<Summary> build => new Event { WallTime = item.WallTime, Step = item.Step, Summary = build() },
-            _ => throw new InvalidOperationException("Unknown queued item."),
-        };
-        if (_tagSuffix is not null && value.Summary is { Value.Count: > 0 })
-        {
-            // Complete events belong to the caller: rename tags on a copy. Deferred summaries are built here, for us.
-            if (item.Item is Event)
-            {
-                value = value.Clone();
-            }
-            foreach (var entry in value.Summary.Value)
-            {
-                if (TakesTagSuffix(entry))
-                {
-                    entry.Tag = SuffixedTag(entry.Tag);
-                }
-            }
-        }
+        Event value = item.Kind == PendingKind.Event
+            ? (Event)item.Payload
+            : new Event { WallTime = item.WallTime, Step = item.Step, Summary = ((Func<Summary>)item.Payload)() };
         int size = value.CalculateSize();
         if (scratch.Length < size)
         {
@@ -432,22 +344,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         value.WriteTo(scratch.AsSpan(0, size));
         _records.Write(scratch.AsSpan(0, size));
     }
-
-    private string SuffixedTag(string tag)
-    {
-        // Worker thread only; a tag is suffixed once, so the caller's AddScalar stays free of allocations.
-        _suffixedTags ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!_suffixedTags.TryGetValue(tag, out string? suffixed))
-        {
-            suffixed = tag + _tagSuffix;
-            _suffixedTags.Add(tag, suffixed);
-        }
-        return suffixed;
-    }
-
-    // hparams and custom-scalars layout tags are fixed names TensorBoard looks up; a suffix would hide them.
-    private static bool TakesTagSuffix(Summary.Types.Value entry) =>
-        entry.Metadata?.PluginData?.PluginName is not (PluginNames.HParams or PluginNames.CustomScalars);
 
     private void BeginStop()
     {
@@ -493,10 +389,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         await _exited.Task.ConfigureAwait(false);
         ThrowUnreportedFault();
     }
-
-    /// <summary>A writer that accepts every event and writes none: the log of a rank that does not write.</summary>
-    internal static EventFileWriter CreateDiscarding(string name, EventFileWriterOptions? options) =>
-        new(Stream.Null, name, options, ownsStream: true, discard: true);
 
     private static LogStorage ResolveStorage(string logDirectory)
     {

@@ -6,7 +6,7 @@ namespace TbLogger.Events;
 /// </summary>
 public enum StepDiscipline
 {
-    /// <summary>Report the first violation of each tag (through <see cref="EventFileWriterOptions.StepViolationHandler"/>, or standard error) and count all. The default.</summary>
+    /// <summary>Report the first violation of each tag (through <see cref="SummaryWriterOptions.StepViolationHandler"/>, or standard error) and count all. The default.</summary>
     Warn,
 
     /// <summary>Reject the event with an <see cref="ArgumentException"/> naming the tag and both steps; nothing is written.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using TbLogger.Records;
+using TbLogger.Storage;
 
 namespace TbLogger.Reading;
 
@@ -104,7 +105,7 @@ public sealed partial class LogDirReader
                             {
                                 runPlugins[run.Name] = plugins = new TagPlugins();
                             }
-                            Follower? opened = Follower.TryOpen(run.Name, file, plugins, Options.RecordOptions);
+                            Follower? opened = Follower.TryOpen(run, file, plugins, Options.RecordOptions);
                             if (opened is null)
                             {
                                 continue;
@@ -166,10 +167,10 @@ public sealed partial class LogDirReader
     /// <summary>One file being followed.</summary>
     private sealed class Follower : IDisposable
     {
-        private readonly TfRecordReader _reader;
+        private readonly EventRecordSource _reader;
         private long _ordinal;
 
-        private Follower(string run, string file, TagPlugins plugins, TfRecordReader reader)
+        private Follower(string run, string file, TagPlugins plugins, EventRecordSource reader)
         {
             Run = run;
             RunPlugins = plugins;
@@ -185,23 +186,13 @@ public sealed partial class LogDirReader
 
         public TagPlugins RunPlugins { get; }
 
-        public static Follower? TryOpen(string run, string file, TagPlugins plugins, TfRecordReaderOptions options)
-        {
-            try
-            {
-                return new Follower(run, file, plugins, new TfRecordReader(RunRecords.OpenShared(file), options, file));
-            }
-            catch (FileNotFoundException)
-            {
-                return null;
-            }
-        }
+        public static Follower? TryOpen(RunInfo run, string file, TagPlugins plugins, TfRecordReaderOptions options) =>
+            EventRecordSource.TryOpen(run.Storage, file, options) is { } source ? new Follower(run.Name, file, plugins, source) : null;
 
         public bool TryRead(out RecordRef record)
         {
-            while (_reader.TryReadNext(out ReadOnlyMemory<byte> data))
+            while (_reader.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
             {
-                long offset = _reader.Position - data.Length - TfRecordWriter.FramingOverhead;
                 if (EventWire.TryReadHeader(data.Span, out EventHeader header))
                 {
                     record = new RecordRef(File, offset, _ordinal++, data, header);

@@ -1,9 +1,12 @@
+using TbLogger.Loading;
+
 namespace TbLogger.Reading;
 
 /// <summary>
-/// TensorBoard's orphaned-data purges for one run, found in a first pass so that the second pass can stream: each
-/// mark says "events before record <c>Ordinal</c> with step &gt;= <c>Step</c> are dropped" (for every tag after a
-/// SessionLog START, for the event's own tags after an out-of-order step in files without file_version 2).
+/// TensorBoard's orphaned-data purges for one run (the rules are <see cref="LoaderModel"/>'s), found in a first pass so
+/// that the second pass can stream: each mark says "events before record <c>Ordinal</c> with step &gt;= <c>Step</c>
+/// are dropped" (for every tag after a SessionLog START, for the event's own tags after an out-of-order step in files
+/// whose version does not purge on START).
 /// </summary>
 internal sealed class PurgePlan
 {
@@ -42,16 +45,16 @@ internal sealed class PurgePlan
             EventHeader header = record.Header;
             if (header.Kind == EventKind.FileVersion)
             {
-                fileVersion = ParseFileVersion(record.Data.Span.Slice(header.PayloadStart, header.PayloadLength));
+                fileVersion = LoaderModel.ParseFileVersion(record.Data.Span.Slice(header.PayloadStart, header.PayloadLength));
             }
-            if (fileVersion >= 2)
+            if (LoaderModel.PurgesOnSessionStart(fileVersion))
             {
                 if (header.Kind == EventKind.SessionLog && header.SessionStatus == EventWire.SessionStart)
                 {
                     all.Add((record.Ordinal, header.Step));
                 }
             }
-            else if (header.Kind == EventKind.Summary && header.Step < mostRecentStep)
+            else if (header.Kind == EventKind.Summary && LoaderModel.PurgesOutOfOrder(fileVersion, header.Step, mostRecentStep))
             {
                 ReadOnlySpan<byte> summary = record.Data.Span.Slice(header.PayloadStart, header.PayloadLength);
                 int pos = 0;
@@ -74,15 +77,6 @@ internal sealed class PurgePlan
             }
         }
         return all.Count == 0 && byTag.Count == 0 ? None : new PurgePlan(all, byTag);
-    }
-
-    /// <summary>"brain.Event:2" → 2; TensorBoard treats an unparsable version as absent.</summary>
-    internal static double? ParseFileVersion(ReadOnlySpan<byte> text)
-    {
-        int colon = text.LastIndexOf((byte)':');
-        return colon >= 0 && double.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double version)
-            ? version
-            : null;
     }
 
     private static (long[] Ordinals, long[] MinStepFrom) Suffix(List<(long Ordinal, long Step)> marks)

@@ -1,4 +1,5 @@
 using TbLogger.Records;
+using TbLogger.Storage;
 
 namespace TbLogger.Reading;
 
@@ -10,20 +11,13 @@ internal static class RunRecords
         long ordinal = 0;
         foreach (string file in run.Files)
         {
-            Stream stream;
-            try
+            using var source = EventRecordSource.TryOpen(run.Storage, file, options);
+            if (source is null)
             {
-                stream = run.Storage.IsLocal ? OpenShared(file) : run.Storage.OpenRead(file);
-            }
-            catch (FileNotFoundException)
-            {
-                // Deleted between discovery and reading (e.g. a rotated file): TensorBoard skips it too.
                 continue;
             }
-            using var reader = new TfRecordReader(stream, options, file);
-            while (reader.TryReadNext(out ReadOnlyMemory<byte> data))
+            while (source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
             {
-                long offset = reader.Position - data.Length - TfRecordWriter.FramingOverhead;
                 if (!EventWire.TryReadHeader(data.Span, out EventHeader header))
                 {
                     if (!options.SkipCorruptRecords)
@@ -37,8 +31,4 @@ internal static class RunRecords
             }
         }
     }
-
-    /// <summary>Opens for reading while writers keep writing (and may delete or rename).</summary>
-    public static FileStream OpenShared(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
 }

@@ -131,6 +131,18 @@ public sealed class TfRecordReader : IDisposable
         }
     }
 
+    /// <summary>Like <see cref="TryReadNext(out ReadOnlyMemory{byte})"/>, and says where the record starts.</summary>
+    /// <param name="offset">Byte offset of the record's framing in the stream (when false: of the next record to read).</param>
+    /// <param name="record">The record's payload, valid until the next call.</param>
+    /// <returns>True when a complete, verified record was read.</returns>
+    /// <exception cref="TfRecordCorruptException">A CRC failed or the length is over the limit, and skipping is off.</exception>
+    public bool TryReadNext(out long offset, out ReadOnlyMemory<byte> record)
+    {
+        bool read = TryReadNext(out record);
+        offset = read ? Position - record.Length - TfRecordWriter.FramingOverhead : Position;
+        return read;
+    }
+
     /// <summary>Reads every remaining record, each in its own array (safe to keep).</summary>
     /// <returns>The records in file order; stops at the end or at a truncated tail.</returns>
     public IEnumerable<ReadOnlyMemory<byte>> ReadRecords()

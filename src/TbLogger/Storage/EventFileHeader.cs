@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Records;
 
@@ -12,14 +11,20 @@ namespace TbLogger.Storage;
 /// </summary>
 public static class EventFileHeader
 {
+    /// <summary>The file_version of the header: TensorBoard reads files of version 2 with its current rules.</summary>
+    public const string FileVersion = "brain.Event:2";
+
+    /// <summary>The source_metadata.writer of the header.</summary>
+    public const string WriterName = "tblogger";
+
     /// <summary>The header event.</summary>
     /// <param name="wallTime">Seconds since the Unix epoch.</param>
     /// <returns>A new event.</returns>
     public static Event Create(double wallTime) => new()
     {
         WallTime = wallTime,
-        FileVersion = EventFileWriter.FileVersion,
-        SourceMetadata = new SourceMetadata { Writer = EventFileWriter.WriterName },
+        FileVersion = FileVersion,
+        SourceMetadata = new SourceMetadata { Writer = WriterName },
     };
 
     /// <summary>The header as a complete TFRecord (framing included), ready to prepend to a segment.</summary>

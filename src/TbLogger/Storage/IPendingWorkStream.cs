@@ -2,12 +2,13 @@ namespace TbLogger.Storage;
 
 /// <summary>
 /// A stream returned by <see cref="LogStorage.CreateEventFile"/> whose <see cref="Stream.Flush"/> may leave work
-/// behind, e.g. an object store's uploads that failed and wait for their retry. The event writer flushes such a
-/// stream on every <see cref="Events.EventFileWriterOptions.FlushInterval"/> tick while work is pending, even when
-/// nothing new was written, so an idle writer still retries. Local files do not implement it.
+/// behind, e.g. an object store's uploads that failed and wait for their retry. The retry is the store's own: the
+/// event writer flushes its stream on every flush-interval tick, new records or not, and the stream's
+/// <see cref="Stream.Flush"/> retries what is pending. The writer does not consult this interface; it tells
+/// diagnostics and tests whether work is left.
 /// </summary>
 public interface IPendingWorkStream
 {
-    /// <summary>True while a flush has work left to retry (read on the writer's worker thread only).</summary>
+    /// <summary>True while a flush has work left to retry.</summary>
     bool HasPendingWork { get; }
 }

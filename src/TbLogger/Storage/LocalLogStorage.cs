@@ -87,6 +87,7 @@ public sealed class LocalLogStorage : LogStorage
     public override Stream OpenRead(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        // Shared: writers may keep appending, renaming or deleting. No FileStream buffer: TfRecordReader buffers itself.
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
     }
 }

@@ -144,7 +144,9 @@ public sealed class EventFileWriterTests
         for (int attempt = 0; attempt < 5; attempt++)
         {
             var stream = new GateStream();
-            var writer = new EventFileWriter(stream, "gate", new EventFileWriterOptions { MaxQueueEvents = 1, StepDiscipline = StepDiscipline.Throw });
+            // The step discipline is the summary writer's policy, run as the queue's gate: one file as SummaryWriter writes it.
+            var options = new SummaryWriterOptions { MaxQueueEvents = 1, StepDiscipline = StepDiscipline.Throw };
+            var writer = new RunFile(new EventFileWriter(stream, "gate", options.EventFile), "gate", options, StepPolicy.For(options));
             stream.Close_();
             writer.WriteEvent(Scalar(-1));
             var flushing = Task.Run(writer.Flush);
@@ -206,7 +208,7 @@ public sealed class EventFileWriterTests
         var writer = new EventFileWriter(stream, "mem", new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
         for (int i = 0; i < 5000; i++)
         {
-            writer.EnqueueScalar("x", i, i, 1);
+            writer.Enqueue(PendingEvent.Scalar("x", i, i, 1, PendingKind.ScalarFloat32Tensor));
         }
         writer.Dispose();
         var events = ReadAll(stream.Captured);

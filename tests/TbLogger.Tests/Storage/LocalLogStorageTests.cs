@@ -86,6 +86,47 @@ public sealed class LocalLogStorageTests
         Assert.IsTrue(memory.Streams.All(s => s.ToArray().Length > 0));
     }
 
+    [TestMethod]
+    public void Every_reader_reads_a_store_through_the_same_source()
+    {
+        var memory = new MemoryStorage();
+        LogStorageRegistry.Register("mem-read", memory);
+        string path;
+        using (var writer = new SummaryWriter("mem-read://logs/run", new SummaryWriterOptions { Rank = 0, WorldSize = 1, StepDiscipline = StepDiscipline.Silent }))
+        {
+            path = writer.FilePath;
+            writer.AddScalar("loss", 0.5, 1);
+            writer.AddScalar("loss", 0.25, 1); // a repeated step: the verifier's loader rule must see it
+        }
+
+        // The typed event reader, by URI (the registry picks the store) and with the store given.
+        var events = EventFileReader.Read(path).ToList();
+        Assert.HasCount(3, events);
+        Assert.AreEqual("brain.Event:2", events[0].FileVersion);
+        using (var reader = new EventFileReader(memory, path))
+        {
+            Assert.AreEqual(3, reader.ReadEvents().Count());
+            Assert.IsFalse(reader.IsTruncated);
+        }
+
+        // The fast scalar path.
+        var points = new TbLogger.Reading.LogDirReader(memory, "mem-read://logs").ReadScalars().ToList();
+        CollectionAssert.AreEqual(new[] { 0.5, 0.25 }, points.Select(p => p.Value).ToArray());
+        Assert.IsTrue(points.All(p => p is { Run: "run", Tag: "loss", Step: 1 }));
+
+        // The verifier: framing clean, the repeated step reported by the loader model at the second value's offset.
+        var report = TbLogger.Reading.LogVerifier.Verify(new TbLogger.Reading.LogDirReader(memory, "mem-read://logs"),
+            new TbLogger.Reading.LogVerifierOptions { Rules = TbLogger.Reading.LoaderRules.All() });
+        var problem = report.Problems.Single();
+        Assert.AreEqual("loader-steps", problem.Rule);
+        Assert.AreEqual(path, problem.File);
+        Assert.AreEqual(memory.Bytes(path).Length - RecordLength(events[2]), problem.Offset);
+
+        Assert.ThrowsExactly<FileNotFoundException>(() => new EventFileReader(memory, "mem-read://logs/run/missing.tfevents"));
+    }
+
+    private static long RecordLength(TbLogger.Protos.Event value) => Google.Protobuf.MessageExtensions.ToByteArray(value).Length + 16;
+
     private sealed class MemoryStorage : LogStorage
     {
         public List<string> Directories { get; } = [];
@@ -108,13 +149,31 @@ public sealed class LocalLogStorageTests
                 path = directory + "/" + EventFileNames.Next(DateTimeOffset.UtcNow, suffix);
                 var stream = new KeepBytes();
                 Streams.Add(stream);
+                _paths.Add(path, stream);
                 return stream;
             }
         }
 
-        public override IReadOnlyList<string> ListFiles(string directory, bool recursive) => [];
+        public override IReadOnlyList<string> ListFiles(string directory, bool recursive)
+        {
+            lock (Streams)
+            {
+                return [.. _paths.Keys.Where(p => p.StartsWith(directory + "/", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+            }
+        }
 
-        public override Stream OpenRead(string path) => throw new FileNotFoundException(path);
+        public override Stream OpenRead(string path) =>
+            _paths.ContainsKey(path) ? new MemoryStream(Bytes(path), writable: false) : throw new FileNotFoundException(path);
+
+        public byte[] Bytes(string path)
+        {
+            lock (Streams)
+            {
+                return _paths[path].ToArray();
+            }
+        }
+
+        private readonly Dictionary<string, MemoryStream> _paths = new(StringComparer.Ordinal);
 
         private sealed class KeepBytes : MemoryStream
         {

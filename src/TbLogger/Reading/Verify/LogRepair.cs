@@ -1,4 +1,5 @@
 using TbLogger.Records;
+using TbLogger.Storage;
 
 namespace TbLogger.Reading;
 
@@ -70,7 +71,7 @@ public static class LogRepair
 
     private static void CopyPrefix(string source, string target, long length)
     {
-        using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var from = LocalLogStorage.Instance.OpenRead(source);
         using var to = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
         byte[] buffer = new byte[81920];
         long left = length;
@@ -88,11 +89,10 @@ public static class LogRepair
 
     private static void Salvage(string source, string target)
     {
-        using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new TfRecordReader(from, new TfRecordReaderOptions { SkipCorruptRecords = true }, source);
+        using var reader = EventRecordSource.Open(LocalLogStorage.Instance, source, new TfRecordReaderOptions { SkipCorruptRecords = true });
         using var to = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
         using var writer = new TfRecordWriter(to);
-        while (reader.TryReadNext(out ReadOnlyMemory<byte> record))
+        while (reader.TryReadNext(out _, out ReadOnlyMemory<byte> record))
         {
             try
             {

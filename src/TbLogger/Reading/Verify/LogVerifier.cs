@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
+using TbLogger.Storage;
 
 namespace TbLogger.Reading;
 
@@ -79,56 +80,47 @@ public static class LogVerifier
                 firstProblem ??= ex.Offset;
             },
         };
-        Stream stream;
-        try
-        {
-            stream = run.Storage.IsLocal
-                ? new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0)
-                : run.Storage.OpenRead(file);
-        }
-        catch (FileNotFoundException)
+        using var source = EventRecordSource.TryOpen(run.Storage, file, options);
+        if (source is null)
         {
             return (0, 0, 0);
         }
-        long length = stream.Length;
+        long length = source.Length ?? 0;
         long records = 0;
-        using (var reader = new TfRecordReader(stream, options, file))
+        TfRecordReader reader = source.Records;
+        while (source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
         {
-            while (reader.TryReadNext(out ReadOnlyMemory<byte> data))
+            context.Offset = offset;
+            context.RecordIndex = records++;
+            Event value;
+            try
             {
-                long offset = reader.Position - data.Length - TfRecordWriter.FramingOverhead;
-                context.Offset = offset;
-                context.RecordIndex = records++;
-                Event value;
-                try
-                {
-                    value = Event.Parser.ParseFrom(data.Span);
-                }
-                catch (InvalidProtocolBufferException ex)
-                {
-                    problems.Add(new VerifyProblem(file, offset, VerifySeverity.Error, "decode", $"record of {data.Length} bytes is not an Event: {ex.Message}"));
-                    firstProblem ??= offset;
-                    continue;
-                }
-                int before = problems.Count;
-                foreach (var rule in rules)
-                {
-                    rule.OnEvent(context, value);
-                }
-                if (problems.Count > before && problems.Skip(before).Any(p => p.Severity == VerifySeverity.Error))
-                {
-                    firstProblem ??= offset;
-                }
-                if (firstProblem is null)
-                {
-                    goodEnd = reader.Position;
-                }
+                value = Event.Parser.ParseFrom(data.Span);
             }
-            if (reader.IsTruncated)
+            catch (InvalidProtocolBufferException ex)
             {
-                long at = reader.TruncatedAt ?? reader.Position;
-                problems.Add(new VerifyProblem(file, at, VerifySeverity.Error, "framing", $"truncated record: the file ends {length - at} bytes into a record (a crash, or a writer still writing)"));
+                problems.Add(new VerifyProblem(file, offset, VerifySeverity.Error, "decode", $"record of {data.Length} bytes is not an Event: {ex.Message}"));
+                firstProblem ??= offset;
+                continue;
             }
+            int before = problems.Count;
+            foreach (var rule in rules)
+            {
+                rule.OnEvent(context, value);
+            }
+            if (problems.Count > before && problems.Skip(before).Any(p => p.Severity == VerifySeverity.Error))
+            {
+                firstProblem ??= offset;
+            }
+            if (firstProblem is null)
+            {
+                goodEnd = reader.Position;
+            }
+        }
+        if (reader.IsTruncated)
+        {
+            long at = reader.TruncatedAt ?? reader.Position;
+            problems.Add(new VerifyProblem(file, at, VerifySeverity.Error, "framing", $"truncated record: the file ends {length - at} bytes into a record (a crash, or a writer still writing)"));
         }
         return (records, length, goodEnd);
     }

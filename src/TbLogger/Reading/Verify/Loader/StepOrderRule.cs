@@ -1,3 +1,4 @@
+using TbLogger.Loading;
 using TbLogger.Protos;
 
 namespace TbLogger.Reading;
@@ -9,13 +10,13 @@ namespace TbLogger.Reading;
 /// </summary>
 public sealed class StepOrderRule : VerifyRule
 {
-    private readonly Dictionary<string, long> _lastStep = new(StringComparer.Ordinal);
+    private LoaderModel _model = new();
 
     /// <inheritdoc />
     public override string Name => "loader-steps";
 
     /// <inheritdoc />
-    public override void OnRunStart(VerifyContext context) => _lastStep.Clear();
+    public override void OnRunStart(VerifyContext context) => _model = new LoaderModel();
 
     /// <inheritdoc />
     public override void OnEvent(VerifyContext context, Event value)
@@ -24,10 +25,7 @@ public sealed class StepOrderRule : VerifyRule
         ArgumentNullException.ThrowIfNull(value);
         if (value.WhatCase == Event.WhatOneofCase.SessionLog && value.SessionLog.Status == SessionLog.Types.SessionStatus.Start)
         {
-            foreach (var tag in _lastStep.Keys.ToList())
-            {
-                _lastStep[tag] = Math.Min(_lastStep[tag], value.Step - 1);
-            }
+            _model.OnSessionStart(value.Step);
             return;
         }
         if (value.WhatCase != Event.WhatOneofCase.Summary)
@@ -36,14 +34,12 @@ public sealed class StepOrderRule : VerifyRule
         }
         foreach (var v in value.Summary.Value)
         {
-            if (_lastStep.TryGetValue(v.Tag, out long last) && value.Step <= last)
+            if (_model.Observe(v.Tag, value.Step, out long last, out _))
             {
                 context.Report(Name, VerifySeverity.Warning, value.Step == last
                     ? $"tag '{v.Tag}' step {value.Step} repeats: TensorBoard's default loader keeps only the last point of a step"
                     : $"tag '{v.Tag}' step {value.Step} after step {last}: TensorBoard's default loader evicts the points at steps >= {value.Step}");
             }
-            // After a step goes back the loader has evicted everything at or above it, so this step is the new last.
-            _lastStep[v.Tag] = value.Step;
         }
     }
 }

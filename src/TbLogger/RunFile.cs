@@ -1,0 +1,141 @@
+using System.Runtime.CompilerServices;
+using TbLogger.Events;
+using TbLogger.Protos;
+using TbLogger.Storage;
+
+namespace TbLogger;
+
+/// <summary>
+/// One event file as a <see cref="SummaryWriter"/> writes it: the file's queue (<see cref="EventFileWriter"/>, which
+/// only encodes and writes) plus the writer's policies for it: the purge event, the step discipline, the tag suffix
+/// and the scalar encoding. On a rank that does not write there is no file: calls are accepted and forgotten.
+/// </summary>
+internal sealed class RunFile : IDisposable, IAsyncDisposable
+{
+    private readonly EventFileWriter? _queue; // null on a rank that does not write
+    private readonly StepPolicy? _steps;
+    private readonly TagSuffixPolicy? _suffix;
+    private readonly PendingKind _scalarKind;
+    private readonly string _name;
+    private volatile bool _disposed;
+
+    /// <summary>Writes through <paramref name="queue"/>, or discards everything when it is null.</summary>
+    internal RunFile(EventFileWriter? queue, string name, SummaryWriterOptions options, StepPolicy? steps)
+    {
+        _queue = queue;
+        _name = queue?.FilePath ?? name;
+        _steps = steps;
+        _suffix = TagSuffixPolicy.For(options);
+        _scalarKind = PendingEvent.KindOf(options.ScalarEncoding);
+        if (_steps is not null)
+        {
+            _steps.FilePath = _name;
+        }
+    }
+
+    /// <summary>The event file's path (or, on a rank that does not write, a name saying so).</summary>
+    public string FilePath => _name;
+
+    /// <summary>Events dropped because the queue was full in <see cref="QueueFullMode.Drop"/> mode.</summary>
+    public long DroppedEvents => _queue?.DroppedEvents ?? 0;
+
+    /// <summary>Writes whose step repeated or went back for their tag.</summary>
+    public long StepViolations => _queue is null ? 0 : _steps?.Violations ?? 0;
+
+    /// <summary>Opens a new event file in <paramref name="directory"/> of <paramref name="storage"/>.</summary>
+    public static RunFile Open(LogStorage storage, string directory, SummaryWriterOptions options)
+    {
+        var steps = StepPolicy.For(options);
+        var queue = new EventFileWriter(storage, directory, options.EventFile, PurgeEvent(options.PurgeStep));
+        return new RunFile(queue, directory, options, steps);
+    }
+
+    /// <summary>A run file that accepts every event and writes none: the log of a rank that does not write.</summary>
+    public static RunFile Discarding(string name, SummaryWriterOptions options) => new(null, name, options, steps: null);
+
+    /// <summary>
+    /// With a purge step, the first event after file_version is <c>SessionLog{status = START}</c> at that step, which
+    /// makes TensorBoard discard the run's earlier events at steps &gt;= it.
+    /// </summary>
+    internal static Func<double, IReadOnlyList<Event>>? PurgeEvent(long? purgeStep) => purgeStep is long step
+        ? wallTime => [new Event { WallTime = wallTime, Step = step, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } }]
+        : null;
+
+    /// <summary>Queues a scalar; allocates nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool EnqueueScalar(string tag, double value, long step, double wallTime)
+    {
+        if (_queue is null)
+        {
+            return Discard();
+        }
+        string written = _suffix is null ? tag : _suffix.Apply(tag);
+        return _queue.Enqueue(PendingEvent.Scalar(written, value, step, wallTime, _scalarKind), _steps, tag);
+    }
+
+    /// <summary>Queues a summary built on the worker thread; <paramref name="tag"/> is its tag, for the step discipline.</summary>
+    public bool EnqueueSummary(string tag, Func<Summary> build, long step, double wallTime)
+    {
+        if (_queue is null)
+        {
+            return Discard();
+        }
+        if (_suffix is { } suffix)
+        {
+            var unsuffixed = build;
+            build = () => suffix.Apply(unsuffixed());
+        }
+        return _queue.Enqueue(PendingEvent.Deferred(build, step, wallTime), _steps, tag);
+    }
+
+    /// <summary>Queues a complete event; it must not be changed afterwards.</summary>
+    public bool WriteEvent(Event value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (_queue is null)
+        {
+            return Discard();
+        }
+        // The step discipline follows the first tag of a summary: one event is one point of each of its tags.
+        string? tag = value.WhatCase == Event.WhatOneofCase.Summary && value.Summary.Value.Count > 0 ? value.Summary.Value[0].Tag : null;
+        PendingEvent item = PendingEvent.Complete(value);
+        if (_suffix is { } suffix && tag is not null)
+        {
+            // The caller's event is not ours to rename: the worker renames a copy of its summary.
+            Summary summary = value.Summary;
+            item = PendingEvent.Deferred(() => suffix.Apply(summary.Clone()), value.Step, value.WallTime);
+        }
+        return _queue.Enqueue(in item, _steps, tag);
+    }
+
+    /// <summary>Blocks until every event queued before this call is written and flushed to the operating system.</summary>
+    public void Flush()
+    {
+        if (_queue is null)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return;
+        }
+        _queue.Flush();
+    }
+
+    /// <summary>Writes every event accepted before this call, flushes and closes the file.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _queue?.Dispose();
+    }
+
+    /// <summary>Like <see cref="Dispose"/>, without blocking a thread while the worker drains.</summary>
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        return _queue?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    private bool Discard()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return true;
+    }
+}

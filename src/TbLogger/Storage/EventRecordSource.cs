@@ -1,0 +1,66 @@
+using TbLogger.Records;
+
+namespace TbLogger.Storage;
+
+/// <summary>
+/// The records of one event file, wherever it lives: opened by its store (<see cref="LogStorage.OpenRead"/>: a local
+/// file shared with writers that may still append, rename or delete it, or an object), framed and checked by
+/// <see cref="TfRecordReader"/>, yielded as (offset, bytes). Every reader of event files starts here: the typed
+/// reader, the fast scalar path, the follower and the verifier.
+/// </summary>
+internal sealed class EventRecordSource : IDisposable
+{
+    private readonly Stream _stream;
+
+    private EventRecordSource(Stream stream, string path, TfRecordReaderOptions? options)
+    {
+        _stream = stream;
+        Path = path;
+        try
+        {
+            Records = new TfRecordReader(stream, options, path);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file's path (or URI).</summary>
+    public string Path { get; }
+
+    /// <summary>The framing reader: position, truncation and skip counts.</summary>
+    public TfRecordReader Records { get; }
+
+    /// <summary>The file's length when it was opened, if the store's stream knows it.</summary>
+    public long? Length => _stream.CanSeek ? _stream.Length : null;
+
+    /// <summary>Opens <paramref name="path"/> of <paramref name="storage"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static EventRecordSource Open(LogStorage storage, string path, TfRecordReaderOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new EventRecordSource(storage.OpenRead(path), path, options);
+    }
+
+    /// <summary>Like <see cref="Open"/>, but a file deleted since it was listed (e.g. rotated) gives null, as TensorBoard skips it too.</summary>
+    public static EventRecordSource? TryOpen(LogStorage storage, string path, TfRecordReaderOptions? options)
+    {
+        try
+        {
+            return Open(storage, path, options);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads the next verified record; see <see cref="TfRecordReader.TryReadNext(out long, out ReadOnlyMemory{byte})"/>.</summary>
+    public bool TryReadNext(out long offset, out ReadOnlyMemory<byte> record) => Records.TryReadNext(out offset, out record);
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => Records.Dispose();
+}
