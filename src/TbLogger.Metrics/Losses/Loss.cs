@@ -28,7 +28,7 @@ namespace TbLogger.Metrics.Losses;
 public abstract class Loss
 {
     /// <summary>Keras's <c>backend.epsilon()</c>, used to clip probabilities and guard divisions.</summary>
-    private protected const float Epsilon = 1e-7f;
+    private protected const float Epsilon = MetricMath.Epsilon;
 
     private readonly LossScratch _scratch = new();
 
@@ -45,6 +45,21 @@ public abstract class Loss
 
     /// <summary>The loss's name, e.g. <c>"categorical_crossentropy"</c> (Keras's default names) or the user's.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The Keras class name written in configs and accepted by <see cref="LossFactory.Create"/>: a built-in's class name
+    /// without the <c>Loss</c> suffix that keeps it apart from the metric of the same name (<see cref="MeanSquaredErrorLoss"/>
+    /// is Keras's <c>keras.losses.MeanSquaredError</c>); a user's loss keeps its own class name.
+    /// </summary>
+    public string ClassName
+    {
+        get
+        {
+            string name = GetType().Name;
+            return GetType().Assembly == typeof(Loss).Assembly && name.EndsWith("Loss", StringComparison.Ordinal) && name != "FunctionLoss"
+                ? name[..^4] : name;
+        }
+    }
 
     /// <summary>How <see cref="Compute"/> reduces the weighted per-sample values.</summary>
     public Reduction Reduction { get; }
@@ -162,7 +177,7 @@ public abstract class Loss
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{GetType().Name}({Name}, {ReductionNames.ToKeras(Reduction)})";
+    public override string ToString() => $"{ClassName}({Name}, {ReductionNames.ToKeras(Reduction)})";
 
     /// <summary>
     /// Wraps a user function as a loss, the way Keras and TF.js users write <c>(yTrue, yPred) =&gt; tensor</c>. The
@@ -273,21 +288,7 @@ public abstract class Loss
             throw new ArgumentException(
                 $"dLossDPred has length {grad.Length} but yPred of shape {LossGeometry.Format(shape)} has {total} elements.", "dLossDPred");
 
-        ReadOnlySpan<float> p = DenseSpan.Of(yPred, _scratch, LossScratch.PredFlat);
-        ReadOnlySpan<float> t = DenseSpan.Of(yTrue, _scratch, LossScratch.TrueFlat);
-        if (g.NeedsTranspose)
-        {
-            var pt = _scratch.Get(LossScratch.PredTransposed, total);
-            g.ToRows(p, pt);
-            p = pt;
-            if (Labels == LabelLayout.Dense)
-            {
-                var tt = _scratch.Get(LossScratch.TrueTransposed, total);
-                g.ToRows(t, tt);
-                t = tt;
-            }
-        }
-        var rows = new LossRows(t, p, count, g.AxisLength, yTrue.Lengths, yPred.Lengths);
+        var rows = ToRows(in yTrue, in yPred, in g);
 
         bool hasWeights = !sampleWeight.IsEmpty;
         Span<float> w = default;
@@ -337,6 +338,78 @@ public abstract class Loss
         }
         double sum = hasWeights ? TensorPrimitives.Dot(values, w) : TensorPrimitives.Sum(values);
         return divisor == 0 ? 0f : (float)(sum / divisor);
+    }
+
+    /// <summary>Flattens both inputs (zero-copy when dense) and moves the reduced axis last when it is not already.</summary>
+    private LossRows ToRows(in ReadOnlyTensorSpan<float> yTrue, in ReadOnlyTensorSpan<float> yPred, in LossGeometry g)
+    {
+        ReadOnlySpan<float> p = DenseSpan.Of(yPred, _scratch, LossScratch.PredFlat);
+        ReadOnlySpan<float> t = DenseSpan.Of(yTrue, _scratch, LossScratch.TrueFlat);
+        if (g.NeedsTranspose)
+        {
+            var pt = _scratch.Get(LossScratch.PredTransposed, g.Total);
+            g.ToRows(p, pt);
+            p = pt;
+            if (Labels == LabelLayout.Dense)
+            {
+                var tt = _scratch.Get(LossScratch.TrueTransposed, g.Total);
+                g.ToRows(t, tt);
+                t = tt;
+            }
+        }
+        return new LossRows(t, p, g.Count, g.AxisLength, yTrue.Lengths, yPred.Lengths);
+    }
+
+    /// <summary>
+    /// The loss function itself, for the metrics that average it (Keras's metrics wrap the loss functions): writes the
+    /// unweighted per-sample values into this instance's scratch and the per-sample shape into <paramref name="valueShape"/>.
+    /// </summary>
+    /// <param name="yTrue">Labels.</param>
+    /// <param name="yPred">Predictions; must not be empty.</param>
+    /// <param name="valueShape">Receives the per-sample shape (at least as long as the larger input rank).</param>
+    /// <param name="valueRank">The per-sample rank.</param>
+    /// <param name="mask">1 for values that count and 0 for ignored ones (e.g. <c>ignore_class</c>), or empty when nothing is masked.</param>
+    /// <returns>The per-sample values (valid until the next call on this instance).</returns>
+    internal ReadOnlySpan<float> ComputeUnweighted(in ReadOnlyTensorSpan<float> yTrue, in ReadOnlyTensorSpan<float> yPred,
+                                                   Span<nint> valueShape, out int valueRank, out ReadOnlySpan<float> mask)
+    {
+        var g = Resolve(in yTrue, in yPred, out var shape);
+        valueRank = g.WriteValueShape(shape, valueShape);
+        var rows = ToRows(in yTrue, in yPred, in g);
+        Span<float> m = _scratch.Get(LossScratch.Mask, g.Count);
+        mask = WriteMask(rows, m) ? m : default;
+        Span<float> values = _scratch.Get(LossScratch.Values, g.Count);
+        Forward(rows, values);
+        return values;
+    }
+
+    /// <summary>
+    /// The sum of the unweighted per-sample values when the loss can compute it in one fused pass (no transposition, no
+    /// mask); false otherwise. Used by the metrics' unweighted fast path.
+    /// </summary>
+    internal bool TrySumUnweighted(in ReadOnlyTensorSpan<float> yTrue, in ReadOnlyTensorSpan<float> yPred, out double sum, out int count, out nint samples)
+    {
+        sum = 0;
+        count = 0;
+        samples = 0;
+        if (!yTrue.IsDense || !yPred.IsDense || !HasFusedSum) return false;
+        var g = Resolve(in yTrue, in yPred, out var shape);
+        if (g.NeedsTranspose) return false;
+        var rows = ToRows(in yTrue, in yPred, in g);
+        if (!TryFusedSum(rows, out sum)) return false;
+        count = g.Count;
+        samples = g.Axes.Start == 0 ? 1 : shape[0];
+        return true;
+    }
+
+    /// <summary>True when <see cref="TryFusedSum"/> is implemented (checked before any work).</summary>
+    private protected virtual bool HasFusedSum => false;
+
+    /// <summary>Σ over rows of the per-sample values, without materialising them.</summary>
+    private protected virtual bool TryFusedSum(in LossRows rows, out double sum)
+    {
+        sum = 0;
+        return false;
     }
 
     private static double Divisor(Reduction reduction, int count, ReadOnlySpan<float> w, bool hasWeights, int maskedCount) => reduction switch

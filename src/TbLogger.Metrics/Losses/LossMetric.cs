@@ -56,7 +56,7 @@ public sealed class LossMetric : MeanMetricBase
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)
     {
-        writer.WriteString("loss_class", Loss.GetType().Name);
+        writer.WriteString("loss_class", Loss.ClassName);
         writer.WritePropertyName("loss");
         writer.WriteRawValue(Loss.GetConfigJson());
     }

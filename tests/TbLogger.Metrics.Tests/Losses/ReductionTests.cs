@@ -67,10 +67,10 @@ public sealed class ReductionTests
     public void ZeroDivisors_GiveZeroLikeKerasDivideNoNan()
     {
         float[] t = [1, 2], p = [2, 4];
-        Assert.AreEqual(0f, new MeanSquaredError(Reduction.Mean).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
-        Assert.AreEqual(0f, new MeanSquaredError(Reduction.SumByNonzeroWeights).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
+        Assert.AreEqual(0f, new MeanSquaredErrorLoss(Reduction.Mean).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
+        Assert.AreEqual(0f, new MeanSquaredErrorLoss(Reduction.SumByNonzeroWeights).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
         var grad = new float[2];
-        new MeanSquaredError(Reduction.Mean).Gradient(T(t, 2, 1), T(p, 2, 1), grad, T([0f, 0f]));
+        new MeanSquaredErrorLoss(Reduction.Mean).Gradient(T(t, 2, 1), T(p, 2, 1), grad, T([0f, 0f]));
         CollectionAssert.AreEqual(new float[2], grad);
     }
 
@@ -78,8 +78,8 @@ public sealed class ReductionTests
     public void ReductionNone_ComputeReturnsTheSumAndGradientIsItsGradient()
     {
         float[] t = [1, 2, 3, 4], p = [2, 2, 5, 4];
-        var none = new MeanSquaredError(Reduction.None);
-        var sum = new MeanSquaredError(Reduction.Sum);
+        var none = new MeanSquaredErrorLoss(Reduction.None);
+        var sum = new MeanSquaredErrorLoss(Reduction.Sum);
         Assert.AreEqual(sum.Compute(T(t, 2, 2), T(p, 2, 2)), none.Compute(T(t, 2, 2), T(p, 2, 2)));
         float[] g1 = new float[4], g2 = new float[4];
         none.Gradient(T(t, 2, 2), T(p, 2, 2), g1);
@@ -106,7 +106,7 @@ public sealed class ReductionTests
     public void Weights_BroadcastTheWayKerasAndTfjsDo()
     {
         float[] t = [0, 0, 0, 0, 0, 0], p = [1, 2, 3, 4, 5, 6];
-        var mae = new AbsoluteDifference(Reduction.Sum);
+        var mae = new AbsoluteDifferenceLoss(Reduction.Sum);
         // [N, 1] over [N, C], [1, C] over [N, C], [C] over [N, C], and a full [N, C].
         Close(1 + 2 + 3 + 2 * (4 + 5 + 6), mae.Compute(T(t, 2, 3), T(p, 2, 3), T([1, 2], 2, 1)));
         Close(1 + 4 + 2 * (2 + 5) + 3 * (3 + 6), mae.Compute(T(t, 2, 3), T(p, 2, 3), T([1, 2, 3], 1, 3)));
