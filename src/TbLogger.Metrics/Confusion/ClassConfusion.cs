@@ -30,14 +30,15 @@ internal sealed class ClassConfusion
     /// Adds one batch to <paramref name="matrix"/> ([C, C] row-major). <paramref name="predictionThreshold"/>, when
     /// set, turns sparse predictions into class 1 when ≥ threshold and class 0 otherwise (BinaryIoU).
     /// </summary>
-    /// <exception cref="ArgumentException">Shapes differ, a label is NaN, not an integer or out of [0, C) (other than the ignored class).</exception>
+    /// <exception cref="ArgumentException">Shapes differ, a class id is NaN, not an integer or out of [0, C) (other than the ignored class).</exception>
     public void Update(in ReadOnlyTensorSpan<float> yTrue, in ReadOnlyTensorSpan<float> yPred, in ReadOnlyTensorSpan<float> sampleWeight,
                        Span<double> matrix, float? predictionThreshold = null)
     {
         ReadOnlySpan<float> t = MetricGuard.Flatten(yTrue, ref _flatTrue);
         ReadOnlySpan<float> p = MetricGuard.Flatten(yPred, ref _flatPred);
-        MetricGuard.RequireNoNaN(t, "yTrue");
-        MetricGuard.RequireNoNaN(p, "yPred");
+        // NaN as in Keras: one-hot rows take their first NaN as argmax (TensorPrimitives.IndexOfMax does, as NumPy),
+        // BinaryIoU's NaN ≥ threshold is false (class 0); a NaN class id is no class index and is refused (Keras casts it
+        // to an undefined integer).
         int trueWidth = ClassWidth(yTrue, _sparseYTrue, "yTrue");
         int predWidth = ClassWidth(yPred, _sparseYPred, "yPred");
         int count = t.Length / trueWidth;

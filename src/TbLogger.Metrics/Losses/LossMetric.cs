@@ -43,11 +43,10 @@ public sealed class LossMetric : MeanMetricBase
     /// <param name="batchLoss">The reduced loss of the batch.</param>
     /// <param name="batchSize">The number of samples in the batch; must be positive.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    /// <exception cref="ArgumentException"><paramref name="batchLoss"/> is NaN or infinite.</exception>
+    /// <remarks>A NaN batch loss makes the mean NaN, as in Keras's loss tracker (a diverged run must show as such).</remarks>
     public void UpdateState(float batchLoss, int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (!float.IsFinite(batchLoss)) throw new ArgumentException($"batchLoss is {batchLoss}; a running mean needs finite values.", nameof(batchLoss));
         AddBatch(batchLoss, batchSize);
     }
 
