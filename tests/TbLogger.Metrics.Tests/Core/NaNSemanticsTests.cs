@@ -40,6 +40,18 @@ public sealed class NaNSemanticsTests
     }
 
     [TestMethod]
+    public void WithTopKANaNTakesASlotButIsNeverAboveTheThreshold()
+    {
+        // Row [NaN, 0.9, 0.8] with top_k 2: NumPy ranks NaN first, so only 0.9 stays; 0.8 is filtered out.
+        var recall = new Recall(topK: 2);                 // TP 1 (0.9), FN 2 (NaN, and 0.8 filtered out)
+        recall.UpdateState(T([1, 1, 1], 1, 3), T([float.NaN, 0.9f, 0.8f], 1, 3));
+        AssertClose(1.0 / 3, recall.Result(), 1e-9);
+        var recall3 = new Recall(topK: 3);                // all kept: TP 2, FN 1
+        recall3.UpdateState(T([1, 1, 1], 1, 3), T([float.NaN, 0.9f, 0.8f], 1, 3));
+        AssertClose(2.0 / 3, recall3.Result(), 1e-9);
+    }
+
+    [TestMethod]
     public void ANaNLabelIsAPositiveAsKerasCastsItToBool()
     {
         var tp = new TruePositives();
@@ -105,6 +117,12 @@ public sealed class NaNSemanticsTests
             m.UpdateState(T([0, 1, 1, 0], 2, 2), T([0.3f, float.NaN, 0.4f, 0.6f], 2, 2));
             Assert.IsTrue(double.IsNaN(m.Result()), m.Name);
         }
+        var r2 = new R2Score();
+        r2.UpdateState(T([1, 2, 3], 3), T([1, float.NaN, 3], 3));
+        Assert.IsTrue(double.IsNaN(r2.Result()));
+        var pearson = new PearsonCorrelation();
+        pearson.UpdateState(T([1, 2, 3, 1, 2, 4], 2, 3), T([1, float.NaN, 3, 2, 3, 4], 2, 3));
+        Assert.IsTrue(double.IsNaN(pearson.Result()));
         var sum = new Sum();
         sum.UpdateState(T([1f, float.NaN], 2), T([1f, 0f], 2)); // 0 · NaN is NaN, as in Keras
         Assert.IsTrue(double.IsNaN(sum.Result()));
