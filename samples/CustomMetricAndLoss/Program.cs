@@ -43,7 +43,7 @@ static void MeanSquaredDifference(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTenso
 }
 
 // ---- 3. a custom loss: class-weighted binary crossentropy (a missed malignant case costs 3×), its exact derivative,
-//         and the reduction Reduction.Mean (Keras's "mean_with_sample_weight": Σ w·loss / Σ w) ----
+//         and the reduction Reduction.SumOverGivenWeights (Keras's "mean_with_sample_weight": Σ w·loss / Σ w) ----
 const float MissCost = 3f;
 var weightedBce = Loss.FromFunction("weighted_bce",
     (yTrue, yPred, perSample) =>
@@ -56,7 +56,7 @@ var weightedBce = Loss.FromFunction("weighted_bce",
             perSample[i] = -(MissCost * t[i] * MathF.Log(q) + (1 - t[i]) * MathF.Log(1 - q));
         }
     },
-    Reduction.Mean,
+    Reduction.SumOverGivenWeights,
     gradient: (yTrue, yPred, d) =>
     {
         var t = new float[yTrue.FlattenedLength]; yTrue.FlattenTo(t);

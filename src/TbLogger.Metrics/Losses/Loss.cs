@@ -101,10 +101,43 @@ public abstract class Loss
     /// <param name="yTrue">Labels, shaped as yPred (class indices for sparse losses).</param>
     /// <param name="yPred">Predictions (probabilities or logits as configured).</param>
     /// <param name="sampleWeight">Optional weights: none (default), one value, or a shape that broadcasts onto the per-sample shape.</param>
-    /// <returns>The reduced loss. With <see cref="Reduction.None"/> this is the sum of the weighted per-sample values (use <see cref="ComputePerSample"/> for the values).</returns>
+    /// <returns>The reduced loss.</returns>
+    /// <exception cref="InvalidOperationException">The reduction is <see cref="Reduction.None"/> (use <see cref="ComputeUnreduced"/> or <see cref="ComputePerSample"/>).</exception>
     /// <exception cref="ArgumentException">Shapes mismatch, the batch is empty, weights cannot broadcast or are negative where a weighted mean needs them, or labels are out of range.</exception>
     public float Compute(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, ReadOnlyTensorSpan<float> sampleWeight = default)
+    {
+        RequireReduced(nameof(Compute));
+        return Run(in yTrue, in yPred, in sampleWeight, default, default, Mode.Value);
+    }
+
+    /// <summary>
+    /// Keras's <c>loss(y_true, y_pred, sample_weight)</c> with <see cref="Reduction.None"/>: the weighted loss of every
+    /// element of the per-sample shape, as a new tensor (with any other reduction, the same unreduced values).
+    /// </summary>
+    /// <param name="yTrue">Labels.</param>
+    /// <param name="yPred">Predictions.</param>
+    /// <param name="sampleWeight">Optional weights, as for <see cref="Compute"/>.</param>
+    /// <returns>A tensor of <see cref="GetPerSampleShape"/> (shape [1] when that is a scalar) holding <c>w·v</c>.</returns>
+    /// <exception cref="ArgumentException">As for <see cref="Compute"/>.</exception>
+    public Tensor<float> ComputeUnreduced(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, ReadOnlyTensorSpan<float> sampleWeight = default)
+    {
+        nint[] shape = GetPerSampleShape(yTrue, yPred);
+        var values = new float[GetPerSampleLength(yTrue, yPred)];
+        ComputePerSample(yTrue, yPred, values, sampleWeight);
+        return Tensor.Create(values, shape.Length == 0 ? [1] : shape);
+    }
+
+    /// <summary>The reduced value, or for <see cref="Reduction.None"/> the sum of the weighted values (what Keras's fit tracks).</summary>
+    internal float ComputeValueOrSum(in ReadOnlyTensorSpan<float> yTrue, in ReadOnlyTensorSpan<float> yPred, in ReadOnlyTensorSpan<float> sampleWeight)
         => Run(in yTrue, in yPred, in sampleWeight, default, default, Mode.Value);
+
+    private void RequireReduced(string method)
+    {
+        if (Reduction == Reduction.None)
+            throw new InvalidOperationException(
+                $"Loss '{Name}' has Reduction.None: its result is one loss per element, not a single value; " +
+                $"use ComputeUnreduced or ComputePerSample instead of {method} (Gradient and ComputeWithGradient use their sum).");
+    }
 
     /// <summary>Computes the weighted per-sample values without reduction (Keras's <c>reduction=None</c>).</summary>
     /// <param name="yTrue">Labels.</param>
@@ -134,7 +167,7 @@ public abstract class Loss
     /// <param name="yPred">Predictions.</param>
     /// <param name="dLossDPred">Receives the gradient, as for <see cref="Gradient"/>.</param>
     /// <param name="sampleWeight">Optional weights, as for <see cref="Compute"/>.</param>
-    /// <returns>The same value as <see cref="Compute"/>.</returns>
+    /// <returns>The same value as <see cref="Compute"/>; for <see cref="Reduction.None"/>, the sum of the weighted values (the objective whose gradient this writes).</returns>
     /// <exception cref="ArgumentException">As for <see cref="Gradient"/>.</exception>
     public float ComputeWithGradient(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, Span<float> dLossDPred,
                                      ReadOnlyTensorSpan<float> sampleWeight = default)
@@ -204,7 +237,7 @@ public abstract class Loss
     /// <param name="weights">Optional weights that broadcast onto the losses' shape.</param>
     /// <param name="reduction">The reduction (default TF.js's <see cref="Reduction.SumByNonzeroWeights"/>); <see cref="Reduction.None"/> returns the weighted sum.</param>
     /// <returns>The reduced loss.</returns>
-    /// <exception cref="ArgumentException">The losses are empty, or the weights cannot broadcast or are negative under <see cref="Reduction.Mean"/>.</exception>
+    /// <exception cref="ArgumentException">The losses are empty, or the weights cannot broadcast or are negative under a weighted mean.</exception>
     public static float ComputeWeightedLoss(ReadOnlyTensorSpan<float> losses, ReadOnlyTensorSpan<float> weights = default,
                                             Reduction reduction = Reduction.SumByNonzeroWeights)
     {
@@ -219,9 +252,11 @@ public abstract class Loss
             w = scratch.Get(LossScratch.Weights, values.Length);
             SampleWeights.Broadcast(DenseSpan.Of(weights, scratch, LossScratch.WeightFlat), weights.Lengths, losses.Lengths, w,
                                     "computeWeightedLoss");
-            if (reduction == Reduction.Mean) SampleWeights.RequireNonNegative(w, "computeWeightedLoss");
+            if (reduction is Reduction.SumOverBroadcastWeights or Reduction.SumOverGivenWeights)
+                SampleWeights.RequireNonNegative(w, "computeWeightedLoss");
         }
-        double divisor = Divisor(reduction, values.Length, w, hasWeights: !weights.IsEmpty, maskedCount: -1);
+        double given = weights.IsEmpty ? 0 : MetricKernels.Sum(DenseSpan.Of(weights, scratch, LossScratch.WeightFlat));
+        double divisor = Divisor(reduction, values.Length, w, hasWeights: !weights.IsEmpty, maskedCount: -1, given);
         double sum = weights.IsEmpty ? TensorPrimitives.Sum(values) : TensorPrimitives.Dot(values, w);
         return divisor == 0 ? 0f : (float)(sum / divisor);
     }
@@ -298,8 +333,11 @@ public abstract class Loss
             Span<nint> valueShape = stackalloc nint[shape.Length];
             SampleWeights.Broadcast(DenseSpan.Of(sampleWeight, _scratch, LossScratch.WeightFlat), sampleWeight.Lengths,
                                     valueShape[..g.WriteValueShape(shape, valueShape)], w, Name);
-            if (Reduction == Reduction.Mean) SampleWeights.RequireNonNegative(w, Name);
+            if (Reduction is Reduction.SumOverBroadcastWeights or Reduction.SumOverGivenWeights) SampleWeights.RequireNonNegative(w, Name);
         }
+        // Keras's mean_with_sample_weight divides by the weights as passed, before broadcasting.
+        double given = hasWeights && Reduction == Reduction.SumOverGivenWeights
+            ? MetricKernels.Sum(DenseSpan.Of(sampleWeight, _scratch, LossScratch.WeightFlat)) : 0;
         int maskedCount = -1;
         Span<float> mask = _scratch.Get(LossScratch.Mask, count);
         if (WriteMask(rows, mask))
@@ -310,7 +348,7 @@ public abstract class Loss
             hasWeights = true;
         }
 
-        double divisor = Divisor(Reduction, count, w, hasWeights, maskedCount);
+        double divisor = Divisor(Reduction, count, w, hasWeights, maskedCount, given);
         float scale = divisor == 0 ? 0f : (float)(1.0 / divisor);
 
         if (mode == Mode.PerSample)
@@ -412,12 +450,14 @@ public abstract class Loss
         return false;
     }
 
-    private static double Divisor(Reduction reduction, int count, ReadOnlySpan<float> w, bool hasWeights, int maskedCount) => reduction switch
+    private static double Divisor(Reduction reduction, int count, ReadOnlySpan<float> w, bool hasWeights, int maskedCount, double givenWeightSum) => reduction switch
     {
         Reduction.None or Reduction.Sum => 1.0,
         // Keras rescales masked entries so that the mean runs over the valid ones only.
         Reduction.SumOverBatchSize => maskedCount >= 0 ? maskedCount : count,
-        Reduction.Mean => hasWeights ? TensorPrimitives.Sum(w) : count,
+        Reduction.SumOverBroadcastWeights => hasWeights ? TensorPrimitives.Sum(w) : count,
+        // Keras: the sum of sample_weight as passed; a mask is multiplied into the weights first (then they are broadcast).
+        Reduction.SumOverGivenWeights => maskedCount >= 0 ? TensorPrimitives.Sum(w) : hasWeights ? givenWeightSum : count,
         Reduction.SumByNonzeroWeights => hasWeights ? count - CountZeros(w) : count,
         _ => throw new ArgumentOutOfRangeException(nameof(reduction)),
     };

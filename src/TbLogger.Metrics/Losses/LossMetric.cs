@@ -35,7 +35,7 @@ public sealed class LossMetric : MeanMetricBase
     {
         // An empty batch adds nothing, as for every other metric (Loss.Compute itself rejects empty batches).
         if (yPred.Rank > 0 && yPred.FlattenedLength == 0 && yTrue.FlattenedLength == 0) return;
-        float value = Loss.Compute(yTrue, yPred, sampleWeight);
+        float value = Loss.ComputeValueOrSum(yTrue, yPred, sampleWeight);
         AddBatch(value, checked((int)yPred.Lengths[0]));
     }
 

@@ -74,7 +74,8 @@ public sealed class LossFactoryTests
         CollectionAssert.AreEqual(new[] { 1, 2, 3 }, dice.Axes!.ToArray());
         Assert.AreEqual("""{"name":"dice","reduction":"sum_over_batch_size","axis":[1,2,3]}""", dice.GetConfigJson());
 
-        Assert.AreEqual(Reduction.Mean, LossFactory.Create("mse", """{"reduction": "mean_with_sample_weight"}""").Reduction);
+        Assert.AreEqual(Reduction.SumOverGivenWeights, LossFactory.Create("mse", """{"reduction": "mean_with_sample_weight"}""").Reduction);
+        Assert.AreEqual(Reduction.SumOverBroadcastWeights, LossFactory.Create("absoluteDifference", """{"reduction": "MEAN"}""").Reduction);
         Assert.AreEqual(Reduction.SumOverBatchSize, LossFactory.Create("mse", """{"reduction": "mean"}""").Reduction);
         Assert.AreEqual(Reduction.None, LossFactory.Create("mse", """{"reduction": null}""").Reduction);
         Assert.AreEqual(Reduction.SumByNonzeroWeights, LossFactory.Create("softmax_cross_entropy").Reduction);
