@@ -67,6 +67,12 @@ public abstract class Metric
     /// <summary>The metric's name, as shown in logs (e.g. <c>"binary_accuracy"</c>, or the user's name).</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// Keras's <c>dtype</c> as configured (default <c>"float32"</c>), written back by <see cref="GetConfigJson"/> so that a
+    /// Keras config round-trips. It does not change the arithmetic: states are double precision whatever the dtype.
+    /// </summary>
+    public string DType { get; internal set; } = "float32";
+
     /// <summary>The registered state variables, in registration order.</summary>
     public IReadOnlyList<MetricStateVariable> States => _states;
 
@@ -380,7 +386,7 @@ public abstract class Metric
         {
             writer.WriteStartObject();
             if (includeName) writer.WriteString("name", Name);
-            writer.WriteString("dtype", "float32");
+            writer.WriteString("dtype", DType);
             WriteConfig(writer);
             writer.WriteEndObject();
         }

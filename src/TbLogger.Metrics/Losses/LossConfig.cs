@@ -109,11 +109,10 @@ internal sealed class LossConfig
         return [.. axes];
     }
 
+    // Keras's Loss accepts a dtype (its get_config does not write one); we compute in float32 whatever it names.
     private void CheckDtype()
     {
-        if (!_values.TryGetValue("dtype", out var v) || v.ValueKind == JsonValueKind.Null) return;
-        if (v.ValueKind != JsonValueKind.String || v.GetString() != "float32")
-            throw new ArgumentException($"Loss '{_lossName}' computes in float32 only; config has dtype {v.GetRawText()}.", "configJson");
+        if (_values.TryGetValue("dtype", out var v)) KerasDType.Parse(v, $"loss '{_lossName}'");
     }
 
     private ArgumentException WrongType(string key, string expected)

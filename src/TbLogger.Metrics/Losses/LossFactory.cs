@@ -94,6 +94,20 @@ public static class LossFactory
         }
     }
 
+    /// <summary>
+    /// Creates a loss from Keras's serialized form (<c>keras.losses.serialize</c>, a saved model's compile config):
+    /// <c>{"module": "keras.losses", "class_name": "CategoricalCrossentropy", "config": {...}, "registered_name": null}</c>,
+    /// or a bare identifier string.
+    /// </summary>
+    /// <param name="serializedJson">The JSON object (or string) Keras wrote.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">Not JSON, no <c>class_name</c>, an unknown class, or an invalid config.</exception>
+    public static Loss Deserialize(string serializedJson)
+    {
+        var (className, config) = KerasSerialized.Split(serializedJson, "loss");
+        return Create(className, config);
+    }
+
     private static Dictionary<string, Entry> BuildIndex()
     {
         var index = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);

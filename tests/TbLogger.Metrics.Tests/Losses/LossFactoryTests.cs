@@ -108,7 +108,7 @@ public sealed class LossFactoryTests
         Assert.ThrowsExactly<ArgumentException>(() => LossFactory.Create("huber", """{"delta": -1}"""));
         Assert.ThrowsExactly<ArgumentException>(() => LossFactory.Create("huber", "[1]"));
         Assert.ThrowsExactly<ArgumentException>(() => LossFactory.Create("huber", "{not json"));
-        Assert.ThrowsExactly<ArgumentException>(() => LossFactory.Create("mse", """{"dtype": "float64"}"""));
+        Assert.ThrowsExactly<ArgumentException>(() => LossFactory.Create("mse", """{"dtype": 64}"""));
         Assert.IsTrue(LossFactory.Identifiers.Contains("mse"));
     }
 }
