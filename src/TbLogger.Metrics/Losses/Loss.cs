@@ -32,10 +32,14 @@ public abstract class Loss
 
     private readonly LossScratch _scratch = new();
 
-    /// <summary>Creates a loss; only the built-ins in this assembly derive from it (custom losses use <see cref="FromFunction"/>).</summary>
+    /// <summary>
+    /// Creates a loss. A user's loss derives from this class and overrides <see cref="Call"/> (one value per row of the
+    /// last axis, as Keras's <c>Loss.call</c>) and optionally <see cref="CallGradient"/>; weighting, every reduction,
+    /// masking of empty batches and the gradient's bookkeeping come from here.
+    /// </summary>
     /// <param name="name">Display name (Keras's <c>name</c>).</param>
     /// <param name="reduction">How the weighted per-sample values are reduced.</param>
-    private protected Loss(string name, Reduction reduction)
+    protected Loss(string name, Reduction reduction = Reduction.SumOverBatchSize)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (!Enum.IsDefined(reduction)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
@@ -68,16 +72,90 @@ public abstract class Loss
     private protected virtual LabelLayout Labels => LabelLayout.Dense;
 
     /// <summary>The axes reduced into one per-sample value for yPred of the given rank.</summary>
-    private protected abstract LossAxes GetAxes(int rank);
+    private protected virtual LossAxes GetAxes(int rank) => LossAxes.Single(-1, rank, Name);
 
     /// <summary>Writes one unweighted per-sample value per row.</summary>
-    private protected abstract void Forward(in LossRows rows, Span<float> values);
+    private protected virtual void Forward(in LossRows rows, Span<float> values) => Call(rows.YTrue, rows.YPred, rows.Length, values);
 
     /// <summary>
     /// Writes dLoss/dyPred given <paramref name="upstream"/>[r] = dLoss/dvalue[r] (the weights and reduction already
     /// folded in): grad[r, k] = upstream[r] · ∂value[r]/∂yPred[r, k].
     /// </summary>
-    private protected abstract void Backward(in LossRows rows, ReadOnlySpan<float> upstream, Span<float> grad);
+    private protected virtual void Backward(in LossRows rows, ReadOnlySpan<float> upstream, Span<float> grad)
+    {
+        if (!CallGradient(rows.YTrue, rows.YPred, rows.Length, grad)) FiniteDifferences(rows, grad);
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = grad.Slice(r * rows.Length, rows.Length);
+            TensorPrimitives.Multiply(row, upstream[r], row);
+        }
+    }
+
+    /// <summary>
+    /// A user loss's per-sample values (Keras's <c>Loss.call</c>): <paramref name="yPred"/> holds rows of
+    /// <paramref name="rowLength"/> predictions along the last axis (row-major, contiguous), <paramref name="yTrue"/> the
+    /// matching labels; write one unweighted value per row into <paramref name="perSample"/>. Built-in losses do not use it.
+    /// </summary>
+    /// <param name="yTrue">Labels, as many as predictions.</param>
+    /// <param name="yPred">Predictions, perSample.Length × rowLength.</param>
+    /// <param name="rowLength">Values per row (the last dimension; 1 for rank-1 inputs treated as one row).</param>
+    /// <param name="perSample">Receives one value per row.</param>
+    /// <exception cref="NotSupportedException">A subclass that does not override this method.</exception>
+    protected virtual void Call(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int rowLength, Span<float> perSample)
+        => throw new NotSupportedException($"{GetType().Name} must override Loss.Call to compute its per-sample values.");
+
+    /// <summary>
+    /// Optional analytic derivative of <see cref="Call"/>: write ∂perSample[r]/∂yPred[r, k] for every prediction and
+    /// return true. The default returns false, and the gradient comes from central differences of <see cref="Call"/>.
+    /// </summary>
+    /// <param name="yTrue">Labels.</param>
+    /// <param name="yPred">Predictions, in rows as for <see cref="Call"/>.</param>
+    /// <param name="rowLength">Values per row.</param>
+    /// <param name="dPerSampleDPred">Receives one derivative per prediction.</param>
+    /// <returns>True when the derivative was written.</returns>
+    protected virtual bool CallGradient(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int rowLength, Span<float> dPerSampleDPred) => false;
+
+    // Central differences in float: truncation error ~h², rounding error ~ε/h; h ≈ ε^(1/3) balances them.
+    private const float RelativeStep = 4e-3f;
+
+    /// <summary>
+    /// ∂value[r]/∂pred[r, k] by central differences of <see cref="Forward"/>. Every per-sample value depends only on its
+    /// own row, so perturbing column k of all rows at once gives the column for every row: 2 × row-length evaluations.
+    /// </summary>
+    private protected void FiniteDifferences(in LossRows rows, Span<float> grad)
+    {
+        ReadOnlySpan<float> p = rows.YPred;
+        Span<float> perturbed = _scratch.Get(LossScratch.Perturbed, p.Length);
+        Span<float> plus = _scratch.Get(LossScratch.Plus, rows.Count), minus = _scratch.Get(LossScratch.Minus, rows.Count);
+        var shifted = new LossRows(rows.YTrue, perturbed, rows.Count, rows.Length, rows.TrueShape, rows.PredShape);
+        p.CopyTo(perturbed);
+        for (int k = 0; k < rows.Length; k++)
+        {
+            for (int r = 0; r < rows.Count; r++)
+            {
+                int i = r * rows.Length + k;
+                perturbed[i] = p[i] + Step(p[i]);
+            }
+            Forward(shifted, plus);
+            for (int r = 0; r < rows.Count; r++)
+            {
+                int i = r * rows.Length + k;
+                perturbed[i] = p[i] - Step(p[i]);
+            }
+            Forward(shifted, minus);
+            for (int r = 0; r < rows.Count; r++)
+            {
+                int i = r * rows.Length + k;
+                float h = Step(p[i]);
+                // Divide by the step actually taken after float rounding, not the nominal 2h.
+                double taken = (double)(p[i] + h) - (p[i] - h);
+                grad[i] = (float)((plus[r] - (double)minus[r]) / taken);
+                perturbed[i] = p[i];
+            }
+        }
+    }
+
+    private static float Step(float x) => RelativeStep * MathF.Max(1f, MathF.Abs(x));
 
     /// <summary>Both at once; losses whose forward and backward passes share work (softmax) override this.</summary>
     private protected virtual void ForwardBackward(in LossRows rows, ReadOnlySpan<float> upstream, Span<float> values, Span<float> grad)

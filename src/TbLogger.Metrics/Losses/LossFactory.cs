@@ -67,10 +67,44 @@ public static class LossFactory
                                          c.Name("softmax_cross_entropy"))),
     ];
 
+    private static readonly object s_lock = new();
     private static readonly Dictionary<string, Entry> ByIdentifier = BuildIndex();
+    private static readonly List<string> s_identifiers = [.. Entries.SelectMany(e => e.Aliases.Prepend(e.ClassName))];
 
-    /// <summary>Every identifier <see cref="Create"/> accepts: Keras class names, snake_case names and aliases (case-insensitive).</summary>
-    public static IReadOnlyList<string> Identifiers { get; } = [.. Entries.SelectMany(e => e.Aliases.Prepend(e.ClassName))];
+    /// <summary>Every identifier <see cref="Create"/> accepts: Keras class names, snake_case names and aliases (case-insensitive), built-in or registered.</summary>
+    public static IReadOnlyList<string> Identifiers
+    {
+        get
+        {
+            lock (s_lock) return [.. s_identifiers];
+        }
+    }
+
+    /// <summary>
+    /// Registers a loss class by name, so that <see cref="Create"/> and <see cref="Deserialize"/> build it from a config
+    /// that names it (Keras's <c>register_keras_serializable</c>). Registering a name again replaces it.
+    /// </summary>
+    /// <param name="className">The class name written in configs (e.g. <c>"MyLoss"</c>); its snake_case form is registered too.</param>
+    /// <param name="configKeys">The config keys the loss reads besides <c>name</c>, <c>reduction</c> and <c>dtype</c>; others are refused.</param>
+    /// <param name="create">Builds the loss from the parsed config.</param>
+    /// <param name="aliases">Further identifiers.</param>
+    public static void Register(string className, IReadOnlyList<string> configKeys, Func<LossConfig, Loss> create, params string[] aliases)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(className);
+        ArgumentNullException.ThrowIfNull(configKeys);
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(aliases);
+        string snake = MetricFactory.ToSnakeCase(className);
+        var entry = new Entry(className, [snake, .. aliases], [.. configKeys], create);
+        lock (s_lock)
+        {
+            foreach (string id in entry.Aliases.Prepend(className))
+            {
+                ByIdentifier[id] = entry;
+                if (!s_identifiers.Contains(id)) s_identifiers.Add(id);
+            }
+        }
+    }
 
     /// <summary>Creates a built-in loss.</summary>
     /// <param name="identifier">A Keras class name (<c>"CategoricalCrossentropy"</c>), snake_case name (<c>"categorical_crossentropy"</c>), Keras alias (<c>"mse"</c>, <c>"kld"</c>, ...) or TF.js name (<c>"softmaxCrossEntropy"</c>); case-insensitive.</param>
@@ -80,7 +114,9 @@ public static class LossFactory
     public static Loss Create(string identifier, string? configJson = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(identifier);
-        if (!ByIdentifier.TryGetValue(identifier, out var entry))
+        Entry? entry;
+        lock (s_lock) ByIdentifier.TryGetValue(identifier, out entry);
+        if (entry is null)
             throw new ArgumentException(
                 $"Unknown loss '{identifier}'. Valid identifiers: {string.Join(", ", Identifiers)}.", nameof(identifier));
         var config = LossConfig.Parse(configJson, entry.ClassName, entry.Keys);
