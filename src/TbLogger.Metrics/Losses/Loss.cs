@@ -59,11 +59,15 @@ public abstract class Loss
     {
         get
         {
+            if (KerasClassName is { } keras) return keras;
             string name = GetType().Name;
             return GetType().Assembly == typeof(Loss).Assembly && name.EndsWith("Loss", StringComparison.Ordinal) && name != "FunctionLoss"
                 ? name[..^4] : name;
         }
     }
+
+    /// <summary>A built-in whose Keras class name is not its .NET name without <c>Loss</c> (e.g. <c>CTC</c>).</summary>
+    private protected virtual string? KerasClassName => null;
 
     /// <summary>How <see cref="Compute"/> reduces the weighted per-sample values.</summary>
     public Reduction Reduction { get; }
