@@ -113,3 +113,69 @@ public sealed class NewLossesTests
         return [.. e.Select(v => v / s)];
     }
 }
+
+/// <summary>Circle loss: Keras's losses_test.py CircleTest numbers and a central-difference gradient check.</summary>
+[TestClass]
+public sealed class CircleLossTests
+{
+    private static readonly float[] Labels = [1, 1, 2, 2, 3];
+    private static readonly float[] Embeddings =
+    [
+        0.70014004f, -0.42008403f, 0.14002801f, 0.56011203f,
+        0.17609018f, 0.70436073f, -0.52827054f, 0.44022545f,
+        -0.34050261f, 0.25537696f, -0.68100522f, 0.59587957f,
+        0.32163376f, -0.75047877f, 0.53605627f, -0.21442251f,
+        0.51261459f, -0.34174306f, 0.17087153f, 0.76892189f,
+    ];
+    private static readonly float[] RefLabels = [1, 1, 2, 2, 3, 4];
+    private static readonly float[] RefEmbeddings =
+    [
+        0.40824829f, -0.54433105f, 0.27216553f, 0.68041382f,
+        0.76376261f, 0.10910895f, -0.54554473f, 0.32732684f,
+        -0.74420841f, 0.24806947f, 0.49613894f, -0.3721042f,
+        0.52981294f, -0.13245324f, 0.79471941f, -0.26490647f,
+        0.54554473f, -0.32732684f, 0.10910895f, 0.76376261f,
+        -0.27216553f, 0.68041382f, 0.40824829f, -0.54433105f,
+    ];
+
+    [TestMethod]
+    public void MatchesKerasTests()
+    {
+        var yt = T(Labels, 5);
+        var yp = T(Embeddings, 5, 4);
+        Close(188.3883, new CircleLoss().Compute(yt, yp), rtol: 1e-5);
+        Close(652.7617, new CircleLoss(gamma: 256, margin: 0.25f).Compute(yt, yp), rtol: 1e-5);
+        var w = T([2f, 2f, 1f, 1f, 0.5f], 5);
+        Close(244.91918, new CircleLoss().Compute(yt, yp, w), rtol: 1e-5);              // divided by the 4 unmasked losses
+        Close(163.27948, new CircleLoss(reduction: Reduction.SumOverGivenWeights).Compute(yt, yp, w), rtol: 1e-5);
+        AllClose([82.9116, 36.7942, 92.4590, 52.6798, 0.0, 0.0],
+                 new CircleLoss(reduction: Reduction.None).ComputeUnreduced(T(RefLabels, 6), T(RefEmbeddings, 6, 4)).ToArray(), rtol: 1e-5, atol: 1e-3);
+        Close(264.845, new CircleLoss(reduction: Reduction.Sum).Compute(T(RefLabels, 6), T(RefEmbeddings, 6, 4)), rtol: 1e-5);
+        Assert.AreEqual("""{"name":"circle","reduction":"sum_over_batch_size","gamma":80,"margin":0.4,"remove_diagonal":true}""",
+                        new CircleLoss().GetConfigJson());
+    }
+
+    [TestMethod]
+    public void GradientMatchesCentralDifferences()
+    {
+        // A small gamma keeps the function smooth enough for float differences; remove_diagonal both ways.
+        foreach (bool removeDiagonal in new[] { true, false })
+        {
+            var loss = new CircleLoss(gamma: 2f, margin: 0.25f, removeDiagonal: removeDiagonal, reduction: Reduction.Sum);
+            float[] p = (float[])Embeddings.Clone();
+            var grad = new float[p.Length];
+            loss.Gradient(T(Labels, 5), T(p, 5, 4), grad);
+            for (int i = 0; i < p.Length; i++)
+            {
+                float x = p[i];
+                const float h = 1e-3f;
+                p[i] = x + h;
+                double plus = loss.Compute(T(Labels, 5), T(p, 5, 4));
+                p[i] = x - h;
+                double minus = loss.Compute(T(Labels, 5), T(p, 5, 4));
+                p[i] = x;
+                Close((plus - minus) / (2 * h), grad[i], rtol: 2e-2, atol: 2e-3);
+            }
+        }
+    }
+}
