@@ -7,7 +7,7 @@ using TbLogger.Training;
 
 // A binary classifier (logistic regression, 30 features → P(malignant)) on the Wisconsin breast cancer data, showing the
 // three ways to bring your own numbers, each as in Keras's guides:
-//   1. a custom metric FUNCTION (per-sample values) wrapped as a stateful mean: MeanMetricWrapper;
+//   1. a custom metric FUNCTION (per-element values) wrapped as a stateful mean: Metric.FromFunction;
 //   2. a custom Metric SUBCLASS with its own state: BinaryTruePositives;
 //   3. a custom LOSS from a function with its analytic gradient and a chosen reduction: Loss.FromFunction.
 // Options: --epochs N, --logdir DIR.
@@ -28,22 +28,12 @@ var order = Enumerable.Range(0, n).ToArray();
 new Random(7).Shuffle(order);
 Standardise(x, features, order.AsSpan(0, nTrain));
 
-// ---- 1. a custom metric function (Keras guide's my_metric_fn): mean over the last axis of (y_true − y_pred)² ----
-static void MeanSquaredDifference(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, Span<float> perSample)
-{
-    int rows = perSample.Length, cols = (int)(yPred.FlattenedLength / rows);
-    var t = new float[yTrue.FlattenedLength]; yTrue.FlattenTo(t);
-    var p = new float[yPred.FlattenedLength]; yPred.FlattenTo(p);
-    for (int r = 0; r < rows; r++)
-    {
-        double s = 0;
-        for (int c = 0; c < cols; c++) { double d = t[r * cols + c] - p[r * cols + c]; s += d * d; }
-        perSample[r] = (float)(s / cols);
-    }
-}
+// ---- 1. a custom metric function in one line (Keras guide's my_metric_fn): mean over the last axis of (y_true − y_pred)²,
+//         averaged over samples with Keras's sample weights; allocation-free after the first batch ----
+Metric MeanSquaredDifference() => Metric.FromFunction("mean_squared_difference", (t, p) => (t - p) * (t - p));
 
 // ---- 3. a custom loss: class-weighted binary crossentropy (a missed malignant case costs 3×), its exact derivative,
-//         and the reduction Reduction.Mean (Keras's "mean_with_sample_weight": Σ w·loss / Σ w) ----
+//         and the reduction Reduction.SumOverGivenWeights (Keras's "mean_with_sample_weight": Σ w·loss / Σ w) ----
 const float MissCost = 3f;
 var weightedBce = Loss.FromFunction("weighted_bce",
     (yTrue, yPred, perSample) =>
@@ -56,7 +46,7 @@ var weightedBce = Loss.FromFunction("weighted_bce",
             perSample[i] = -(MissCost * t[i] * MathF.Log(q) + (1 - t[i]) * MathF.Log(1 - q));
         }
     },
-    Reduction.Mean,
+    Reduction.SumOverGivenWeights,
     gradient: (yTrue, yPred, d) =>
     {
         var t = new float[yTrue.FlattenedLength]; yTrue.FlattenTo(t);
@@ -72,7 +62,7 @@ MetricCollection Metrics() => new(
 [
     new BinaryAccuracy(name: "accuracy"),
     new AUC(name: "auc"),
-    new MeanMetricWrapper(MeanSquaredDifference, "mean_squared_difference"),   // 1.
+    MeanSquaredDifference(),                                                   // 1.
     new BinaryTruePositives(),                                                 // 2.
     new Recall(name: "recall"),
 ]);

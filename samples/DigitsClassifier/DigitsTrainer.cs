@@ -33,7 +33,7 @@ public sealed record DigitsTrainingResult(double ValidationAccuracy, double Vali
 
 /// <summary>
 /// Trains the MLP on the digits with mini-batch Adam, computing the loss and its gradient with TbLogger's
-/// <see cref="TbLogger.Metrics.Losses.CategoricalCrossentropy"/> and the metrics with TbLogger.Metrics, and logs everything through
+/// <see cref="CategoricalCrossentropyLoss"/> and the metrics with TbLogger.Metrics, and logs everything through
 /// Keras-style callbacks: TensorBoard, history, CSV, early stopping and a progress bar.
 /// </summary>
 public static class DigitsTrainer
@@ -59,7 +59,7 @@ public static class DigitsTrainer
         var data = DigitsData.Load(o.DataPath, o.Seed);
         const int C = DigitsData.Classes, D = DigitsData.Pixels;
         var model = new Mlp(D, o.Hidden, C, o.LearningRate, o.Seed);
-        var loss = new TbLogger.Metrics.Losses.CategoricalCrossentropy(fromLogits: true);
+        var loss = new CategoricalCrossentropyLoss(fromLogits: true);
         var train = new EpochMetrics(CreateMetrics());
         var val = new EpochMetrics(CreateMetrics());
         int steps = (data.TrainCount + o.BatchSize - 1) / o.BatchSize;

@@ -67,6 +67,12 @@ public abstract class Metric
     /// <summary>The metric's name, as shown in logs (e.g. <c>"binary_accuracy"</c>, or the user's name).</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// Keras's <c>dtype</c> as configured (default <c>"float32"</c>), written back by <see cref="GetConfigJson"/> so that a
+    /// Keras config round-trips. It does not change the arithmetic: states are double precision whatever the dtype.
+    /// </summary>
+    public string DType { get; internal set; } = "float32";
+
     /// <summary>The registered state variables, in registration order.</summary>
     public IReadOnlyList<MetricStateVariable> States => _states;
 
@@ -118,6 +124,40 @@ public abstract class Metric
         var v = new MetricStateVariable(name, length, merge);
         _states.Add(v);
         return v;
+    }
+
+    /// <summary>
+    /// A metric from an element-wise function, Keras's <c>MeanMetricWrapper(lambda t, p: ops.mean(f(t, p), axis=-1))</c> in
+    /// one line: <c>Metric.FromFunction("cubed", (t, p, v) =&gt; { TensorPrimitives.Subtract(t, p, v); TensorPrimitives.Abs(v, v); TensorPrimitives.Pow(v, 3f, v); })</c>.
+    /// The function writes one value per element; the metric averages them over the last axis (unless
+    /// <paramref name="meanOverLastAxis"/> is false) and then over samples with Keras's sample weights (one per sample,
+    /// one per remaining value such as a time step, or one in all). Allocation-free after the first batch.
+    /// </summary>
+    /// <param name="name">The metric's name (also its config's <c>fn</c>).</param>
+    /// <param name="function">Writes one value per element of yPred, from the flattened inputs.</param>
+    /// <param name="meanOverLastAxis">True (default) for Keras's <c>mean(..., axis=-1)</c>; false keeps one value per element (then weights may have yPred's shape).</param>
+    /// <returns>The metric.</returns>
+    public static Metric FromFunction(string name, ElementwiseMetricFunction function, bool meanOverLastAxis = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(function);
+        return new FunctionMetric(name, function, null, meanOverLastAxis);
+    }
+
+    /// <summary>
+    /// A metric from a per-element expression, the shortest form: <c>Metric.FromFunction("cubed", (t, p) =&gt; MathF.Pow(MathF.Abs(t - p), 3))</c>.
+    /// Averaged over the last axis and then over samples as <see cref="FromFunction(string, ElementwiseMetricFunction, bool)"/>
+    /// does; called once per element (use the span form to vectorise).
+    /// </summary>
+    /// <param name="name">The metric's name.</param>
+    /// <param name="function">The value of one element from its label and prediction.</param>
+    /// <param name="meanOverLastAxis">As for the span form.</param>
+    /// <returns>The metric.</returns>
+    public static Metric FromFunction(string name, Func<float, float, float> function, bool meanOverLastAxis = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(function);
+        return new FunctionMetric(name, null, function, meanOverLastAxis);
     }
 
     /// <summary>The scalar result (Keras's <c>result()</c>).</summary>
@@ -380,7 +420,7 @@ public abstract class Metric
         {
             writer.WriteStartObject();
             if (includeName) writer.WriteString("name", Name);
-            writer.WriteString("dtype", "float32");
+            writer.WriteString("dtype", DType);
             WriteConfig(writer);
             writer.WriteEndObject();
         }

@@ -27,10 +27,15 @@ public sealed class MetricConfig
                 throw new ArgumentException($"Config for '{identifier}' must be a JSON object.", "configJson");
             foreach (var p in doc.RootElement.EnumerateObject()) _values[p.Name] = p.Value.Clone();
         }
-        if (_values.TryGetValue("dtype", out var dtype) && dtype.ValueKind != JsonValueKind.Null
-            && !(dtype.ValueKind == JsonValueKind.String && dtype.GetString() == "float32"))
-            throw new ArgumentException($"Config key 'dtype' must be \"float32\" (the only supported dtype), got {dtype.GetRawText()}.", "configJson");
+        if (_values.TryGetValue("dtype", out var dtype)) DType = KerasDType.Parse(dtype, $"metric '{identifier}'");
     }
+
+    /// <summary>
+    /// The config's <c>dtype</c> as Keras wrote it (<c>"float32"</c> when absent or null): a dtype name such as
+    /// <c>"int32"</c> (IoU metrics) or a DTypePolicy (<c>{"class_name": "DTypePolicy", "config": {"name": ...}}</c>).
+    /// Kept so that the config round-trips; states are always double precision.
+    /// </summary>
+    public string DType { get; } = "float32";
 
     /// <summary>The identifier the metric was requested by, e.g. <c>"mse"</c>.</summary>
     public string Identifier { get; }

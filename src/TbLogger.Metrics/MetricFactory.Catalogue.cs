@@ -45,7 +45,8 @@ public static partial class MetricFactory
         Register("CategoricalCrossentropy",
             c => new CategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetSingle("label_smoothing", 0f), c.GetInt32("axis", -1), c.Name));
         Register("SparseCategoricalCrossentropy",
-            c => new SparseCategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetInt32("axis", -1), c.Name));
+            c => new SparseCategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetInt32("axis", -1), c.Name,
+                                                   c.GetNullableInt32("ignore_class", null)));
         Register("KLDivergence", c => new KLDivergence(c.Name), "kld", "KLD");
         Register("Poisson", c => new Poisson(c.Name));
     }

@@ -91,6 +91,20 @@ public static partial class MetricFactory
     }
 
     /// <summary>
+    /// Creates a metric from Keras's serialized form (<c>keras.metrics.serialize</c> / a saved model's compile config):
+    /// <c>{"module": "keras.metrics", "class_name": "AUC", "config": {...}, "registered_name": null}</c>. A bare class
+    /// name string (<c>"AUC"</c>) is accepted too, as Keras accepts one.
+    /// </summary>
+    /// <param name="serializedJson">The JSON object (or string) Keras wrote.</param>
+    /// <returns>The metric.</returns>
+    /// <exception cref="ArgumentException">Not JSON, no <c>class_name</c>, an unknown class, or an invalid config.</exception>
+    public static Metric Deserialize(string serializedJson)
+    {
+        var (className, config) = KerasSerialized.Split(serializedJson, "metric");
+        return Create(className, config);
+    }
+
+    /// <summary>
     /// Creates a metric the way Keras's <c>compile</c> does: <c>"accuracy"</c>/<c>"acc"</c> (any case) become
     /// BinaryAccuracy when predictions have one value per sample, SparseCategoricalAccuracy when labels have a lower
     /// rank than predictions or a last dimension of 1 against several classes, else CategoricalAccuracy — keeping the
@@ -133,6 +147,7 @@ public static partial class MetricFactory
         var config = new MetricConfig(identifier, configJson, defaultName);
         Metric metric = entry.Create(config);
         config.ThrowOnUnknownKeys();
+        metric.DType = config.DType;
         return metric;
     }
 

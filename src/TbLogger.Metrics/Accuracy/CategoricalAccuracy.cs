@@ -22,10 +22,9 @@ public sealed class CategoricalAccuracy : MeanMetricWrapper
         var values = RowBuffer(rows);
         for (int r = 0; r < rows; r++)
         {
-            int truth = MetricKernels.ArgMax(t.Slice(r * c, c));
-            if (truth < 0) MetricGuard.RequireNoNaN(t, "yTrue");
-            int predicted = MetricKernels.ArgMax(p.Slice(r * c, c));
-            if (predicted < 0) ClassificationLayout.RequireNoNaN(p);
+            // Keras's numpy backend: argmax picks the first NaN of a row that has one.
+            int truth = MetricKernels.ArgMaxNumPy(t.Slice(r * c, c));
+            int predicted = MetricKernels.ArgMaxNumPy(p.Slice(r * c, c));
             values[r] = truth == predicted ? 1f : 0f;
         }
         AccumulateRows(values, samples, sampleWeight, rowShape, yPred.Lengths, "yPred");

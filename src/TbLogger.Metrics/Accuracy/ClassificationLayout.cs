@@ -67,9 +67,4 @@ public static class ClassificationLayout
             throw new ArgumentException($"yTrue[{index}] = {label} is not a class index in [0, {classes}).", "yTrue");
         return c;
     }
-
-    /// <summary>Throws when yPred contains NaN (argmax and top-k are undefined there).</summary>
-    /// <param name="yPred">Flattened predictions.</param>
-    /// <exception cref="ArgumentException">A NaN was found (the message names the index).</exception>
-    public static void RequireNoNaN(ReadOnlySpan<float> yPred) => MetricGuard.RequireNoNaN(yPred, "yPred");
 }

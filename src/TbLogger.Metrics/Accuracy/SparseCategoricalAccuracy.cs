@@ -27,10 +27,7 @@ public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
             int hits = 0;
             for (int r = 0; r < rows; r++)
             {
-                int label = ClassificationLayout.Label(t[r], c, r);
-                int hit = MetricKernels.IsFirstMax(p.Slice(r * c, c), label);
-                if (hit < 0) ClassificationLayout.RequireNoNaN(p);
-                hits += hit;
+                hits += Hit(t[r], p.Slice(r * c, c), r);
             }
             AddToState((double)hits / (rows / samples), samples);
             return;
@@ -38,10 +35,17 @@ public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
         var values = RowBuffer(rows);
         for (int r = 0; r < rows; r++)
         {
-            int hit = MetricKernels.IsFirstMax(p.Slice(r * c, c), ClassificationLayout.Label(t[r], c, r));
-            if (hit < 0) ClassificationLayout.RequireNoNaN(p);
-            values[r] = hit;
+            values[r] = Hit(t[r], p.Slice(r * c, c), r);
         }
         AccumulateRows(values, samples, sampleWeight, rowShape, yPred.Lengths, "yPred");
+    }
+
+    // NaN as in Keras (numpy backend): a NaN label equals no class; a row with a NaN predicts its first NaN (argmax).
+    private static int Hit(float labelValue, ReadOnlySpan<float> row, int index)
+    {
+        if (float.IsNaN(labelValue)) return 0;
+        int label = ClassificationLayout.Label(labelValue, row.Length, index);
+        int hit = MetricKernels.IsFirstMax(row, label);
+        return hit >= 0 ? hit : MetricKernels.ArgMaxNumPy(row) == label ? 1 : 0;
     }
 }

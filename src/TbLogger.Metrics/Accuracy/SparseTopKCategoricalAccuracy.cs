@@ -37,7 +37,6 @@ public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
         if (rows == 0) return;
         var t = FlattenTrue(yTrue);
         var p = FlattenPred(yPred);
-        ClassificationLayout.RequireNoNaN(p);
         var values = RowBuffer(rows);
         if (FromSortedIds)
         {

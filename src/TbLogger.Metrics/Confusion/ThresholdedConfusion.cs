@@ -23,7 +23,7 @@ internal sealed class ThresholdedConfusion
     private readonly bool _fromLogits;
     private readonly float[]? _labelWeights;
 
-    private float[]? _flatTrue, _flatPred, _flatWeight, _expandedWeight, _predWork, _weightWork, _colTrue, _colPred, _colWeight, _rowSort;
+    private float[]? _flatTrue, _flatPred, _flatWeight, _expandedWeight, _predWork, _weightWork, _colTrue, _colPred, _colWeight, _rowSort, _finiteTrue, _finitePred, _finiteWeight;
     private readonly double[] _histogram;
     private readonly int[] _counts;
 
@@ -114,8 +114,7 @@ internal sealed class ThresholdedConfusion
         ReadOnlySpan<nint> shape = AlignedShape(yTrue, yPred);
         ReadOnlySpan<float> labels = MetricGuard.Flatten(yTrue, ref _flatTrue);
         ReadOnlySpan<float> preds = MetricGuard.Flatten(yPred, ref _flatPred);
-        MetricGuard.RequireNoNaN(labels, "yTrue");
-        MetricGuard.RequireNoNaN(preds, "yPred");
+        // NaN follows Keras: a NaN label is cast to bool (true, a positive); a NaN prediction is handled in Accumulate.
         ReadOnlySpan<float> weights = ConfusionWeights.Expand(sampleWeight, shape, ref _flatWeight, ref _expandedWeight);
         int n = preds.Length;
         int cols = shape.Length >= 2 ? checked((int)shape[^1]) : n;
@@ -183,11 +182,42 @@ internal sealed class ThresholdedConfusion
                             Span<double> tp, Span<double> fp, Span<double> tn, Span<double> fn, int stride, int offset)
     {
         Array.Clear(_histogram);
+        if (TensorPrimitives.IsNaNAny(preds)) SetAsideNaN(ref labels, ref preds, ref weights);
         if (_evenlySpaced)
             ConfusionKernel.BucketEvenlySpaced(labels, preds, weights, NumThresholds, _withEpsilon, _histogram, _counts);
         else
             ConfusionKernel.BucketSorted(labels, preds, weights, _sorted, _histogram, _counts);
         ConfusionKernel.AddCounts(_histogram, _order, tp, fp, tn, fn, stride, offset);
+    }
+
+    /// <summary>
+    /// Keras compares <c>NaN &gt; threshold</c> as false at every threshold, so a NaN prediction is a predicted negative
+    /// everywhere: its weight goes to histogram bucket 0 (at or below the lowest threshold) and the other elements are
+    /// compacted for the kernels, which need numbers.
+    /// </summary>
+    private void SetAsideNaN(ref ReadOnlySpan<float> labels, ref ReadOnlySpan<float> preds, ref ReadOnlySpan<float> weights)
+    {
+        int n = preds.Length, kept = 0;
+        bool perElement = weights.Length > 1;
+        var l = MetricGuard.Scratch(ref _finiteTrue, n);
+        var p = MetricGuard.Scratch(ref _finitePred, n);
+        var w = perElement ? MetricGuard.Scratch(ref _finiteWeight, n) : default;
+        for (int i = 0; i < n; i++)
+        {
+            if (float.IsNaN(preds[i]))
+            {
+                double weight = weights.IsEmpty ? 1.0 : perElement ? weights[i] : weights[0];
+                _histogram[labels[i] != 0 ? 1 : 0] += weight;
+                continue;
+            }
+            l[kept] = labels[i];
+            p[kept] = preds[i];
+            if (perElement) w[kept] = weights[i];
+            kept++;
+        }
+        labels = l[..kept];
+        preds = p[..kept];
+        if (perElement) weights = w[..kept];
     }
 
     /// <summary>
@@ -219,15 +249,19 @@ internal sealed class ThresholdedConfusion
         {
             var row = data.Slice(start, cols);
             row.CopyTo(sorted);
-            sorted.Sort();
-            float kth = sorted[cols - k];
+            sorted.Sort(); // NaNs first, then the numbers ascending
+            // NumPy's top_k (Keras's numpy backend) ranks NaN above every number: NaNs take top-k slots first.
+            int nan = 0;
+            while (nan < cols && float.IsNaN(sorted[nan])) nan++;
+            int kNumbers = k - nan;
+            float kth = kNumbers > 0 ? sorted[cols - kNumbers] : float.PositiveInfinity;
             int greater = 0;
             foreach (float v in row) if (v > kth) greater++;
-            int equalToKeep = k - greater;
+            int equalToKeep = Math.Max(kNumbers - greater, 0);
             for (int j = 0; j < cols; j++)
             {
                 float v = row[j];
-                if (v > kth) continue;
+                if (v > kth || float.IsNaN(v)) continue;
                 if (v == kth && equalToKeep > 0) { equalToKeep--; continue; }
                 row[j] = NegativeInfinity;
             }

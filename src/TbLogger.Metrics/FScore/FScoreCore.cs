@@ -57,8 +57,8 @@ internal sealed class FScoreCore
             throw new ArgumentException($"yPred has shape {MetricGuard.FormatShape(yPred)} but this metric was built for {_tp.Length} classes.", nameof(yPred));
         ReadOnlySpan<float> t = MetricGuard.Flatten(yTrue, ref _flatTrue);
         ReadOnlySpan<float> p = MetricGuard.Flatten(yPred, ref _flatPred);
-        MetricGuard.RequireNoNaN(t, "yTrue");
-        MetricGuard.RequireNoNaN(p, "yPred");
+        // NaN as in Keras: a NaN prediction is never above a threshold nor equal to its row's (NaN) maximum, so it is
+        // predicted negative; a NaN label makes its class's counts NaN (Keras multiplies it in), hence a NaN score.
         ReadOnlySpan<float> w = ConfusionWeights.Expand(sampleWeight, yPred.Lengths, ref _flatWeight, ref _expandedWeight);
         _tp.EnsureLength(length);
         _fp.EnsureLength(length);

@@ -1,23 +1,13 @@
 namespace TbLogger.Metrics;
 
-/// <summary>Keras's <c>CategoricalHinge</c>: per row max(max((1 − t)·p) − Σ t·p + 1, 0), averaged over samples.</summary>
-public sealed class CategoricalHinge : RowwiseMeanMetric
+/// <summary>Keras's <c>CategoricalHinge</c> metric: max(max((1 − t)·p) − Σ t·p + 1, 0) per row, averaged over samples.</summary>
+/// <remarks>The per-sample values are those of <see cref="Losses.CategoricalHingeLoss"/> (one implementation of the function for both).</remarks>
+public sealed class CategoricalHinge : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"categorical_hinge"</c>.</param>
-    public CategoricalHinge(string? name = null) : base(name ?? "categorical_hinge")
+    public CategoricalHinge(string? name = null)
+        : base(name ?? "categorical_hinge", new Losses.CategoricalHingeLoss(name: name ?? "categorical_hinge"), rankOneIsPerSample: false)
     {
-    }
-
-    /// <inheritdoc/>
-    protected override float ComputeRow(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred)
-    {
-        double pos = 0, neg = double.NegativeInfinity;
-        for (int j = 0; j < yTrue.Length; j++)
-        {
-            pos += (double)yTrue[j] * yPred[j];
-            neg = Math.Max(neg, (1.0 - yTrue[j]) * yPred[j]);
-        }
-        return (float)Math.Max(neg - pos + 1, 0);
     }
 }

@@ -1,30 +1,13 @@
 namespace TbLogger.Metrics;
 
-/// <summary>
-/// Keras's <c>SquaredHinge</c>: mean over the last axis of max(1 − t·p, 0)². Labels are −1/1; when every label of the
-/// batch is 0 or 1 they are mapped to −1/1 first (as Keras).
-/// </summary>
-public sealed class SquaredHinge : ElementwiseMeanMetric
+/// <summary>Keras's <c>SquaredHinge</c> metric: mean(max(1 − t·p, 0)², axis=-1); 0/1 labels are mapped to −1/1 when every label of the batch is 0 or 1.</summary>
+/// <remarks>The per-sample values are those of <see cref="Losses.SquaredHingeLoss"/> (one implementation of the function for both).</remarks>
+public sealed class SquaredHinge : LossFunctionMetric
 {
-    private bool _convert;
-
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"squared_hinge"</c>.</param>
-    public SquaredHinge(string? name = null) : base(name ?? "squared_hinge")
+    public SquaredHinge(string? name = null)
+        : base(name ?? "squared_hinge", new Losses.SquaredHingeLoss(name: name ?? "squared_hinge"), rankOneIsPerSample: true)
     {
-    }
-
-    /// <inheritdoc/>
-    protected override void OnBatch(ReadOnlySpan<float> yTrue, int width) => _convert = HingeLabels.AllBinary(yTrue);
-
-    /// <inheritdoc/>
-    protected override void ComputeElements(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, Span<float> destination)
-    {
-        for (int i = 0; i < destination.Length; i++)
-        {
-            float t = _convert ? 2 * yTrue[i] - 1 : yTrue[i];
-            float h = MathF.Max(1 - t * yPred[i], 0);
-            destination[i] = h * h;
-        }
     }
 }

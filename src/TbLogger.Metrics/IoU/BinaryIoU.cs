@@ -21,7 +21,7 @@ public sealed class BinaryIoU : Metric
     /// <param name="targetClassIds">[0], [1] or [0, 1] (default): which class IoUs are averaged.</param>
     /// <param name="threshold">Predictions greater than or equal to it are class 1 (default 0.5).</param>
     /// <param name="name">Metric name; default <c>"binary_io_u"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses), or an axis other than −1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses).</exception>
     public BinaryIoU(IReadOnlyList<int>? targetClassIds = null, float threshold = 0.5f, string? name = null)
         : base(name ?? "binary_io_u")
     {

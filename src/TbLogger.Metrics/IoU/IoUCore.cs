@@ -25,7 +25,6 @@ internal sealed class IoUCore
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
         ArgumentNullException.ThrowIfNull(targetClassIds);
         if (targetClassIds.Count == 0) throw new ArgumentException("At least one target class id is required.", nameof(targetClassIds));
-        if (axis != -1) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Only axis = -1 (the last axis holds the classes) is supported.");
         foreach (int id in targetClassIds)
             if ((uint)id >= (uint)numClasses)
                 throw new ArgumentOutOfRangeException(nameof(targetClassIds), id, $"Target class id {id} is out of range, which is [0, {numClasses}).");
@@ -36,7 +35,7 @@ internal sealed class IoUCore
         Axis = axis;
         _targets = [.. targetClassIds];
         TargetClassIds = Array.AsReadOnly(_targets);
-        _confusion = new ClassConfusion(numClasses, ignoreClass, sparseYTrue, sparseYPred);
+        _confusion = new ClassConfusion(numClasses, ignoreClass, sparseYTrue, sparseYPred, axis);
         _matrix = addState("total_confusion_matrix", checked(numClasses * numClasses), StateMerge.Sum);
     }
 

@@ -22,9 +22,9 @@ public sealed class OneHotIoU : Metric
     /// <param name="targetClassIds">Classes whose IoUs are averaged (one id: that class's IoU).</param>
     /// <param name="ignoreClass">A true label to skip (e.g. 255 or −1 for void pixels); null for none.</param>
     /// <param name="sparseYPred">True when predictions are class indices; false for probability rows (argmax over the last axis).</param>
-    /// <param name="axis">The class axis of one-hot inputs; only −1 is supported.</param>
+    /// <param name="axis">The class axis of one-hot inputs (Keras's argmax axis; negative counts from the end).</param>
     /// <param name="name">Metric name; default <c>"one_hot_io_u"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses), or an axis other than −1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses).</exception>
     public OneHotIoU(int numClasses, IReadOnlyList<int> targetClassIds, string? name = null, int? ignoreClass = null, bool sparseYPred = false, int axis = -1)
         : base(name ?? "one_hot_io_u")
         => _core = new IoUCore(numClasses, targetClassIds, ignoreClass, false, sparseYPred, axis, AddState);
@@ -41,7 +41,7 @@ public sealed class OneHotIoU : Metric
     /// <summary>Whether predictions are class indices.</summary>
     public bool SparseYPred => _core.SparseYPred;
 
-    /// <summary>The class axis (always −1).</summary>
+    /// <summary>The class axis of one-hot inputs.</summary>
     public int Axis => _core.Axis;
 
     /// <summary>The class ids whose IoUs are averaged.</summary>

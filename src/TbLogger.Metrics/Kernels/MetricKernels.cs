@@ -191,13 +191,27 @@ internal static class MetricKernels
         return -1; // unreachable: the maximum is an element of the row
     }
 
-    /// <summary>TF's in_top_k: true when fewer than k classes score strictly higher than <paramref name="target"/> (ties count as in).</summary>
+    /// <summary>
+    /// Keras's in_top_k: true when fewer than k classes score strictly higher than <paramref name="target"/> (ties count
+    /// as in). NaN as Keras's numpy backend ranks it: above every number (a NaN takes a top-k slot), and a NaN target is
+    /// never in the top k (NaN ≥ x is false).
+    /// </summary>
     public static bool InTopK(ReadOnlySpan<float> row, int target, int k)
     {
         float v = row[target];
+        if (float.IsNaN(v)) return false;
         int greater = 0;
         foreach (float x in row)
-            if (x > v && ++greater >= k) return false;
+            if ((x > v || float.IsNaN(x)) && ++greater >= k) return false;
         return true;
+    }
+
+    /// <summary>NumPy's argmax (Keras's numpy backend): the first maximum, or the first NaN when the row has one.</summary>
+    public static int ArgMaxNumPy(ReadOnlySpan<float> row)
+    {
+        int a = ArgMax(row);
+        if (a >= 0) return a;
+        for (int i = 0; i < row.Length; i++) if (float.IsNaN(row[i])) return i;
+        return -1; // unreachable: ArgMax returns −1 only when the row has a NaN
     }
 }

@@ -6,8 +6,9 @@ namespace TbLogger.Metrics.Losses;
 /// <summary>
 /// A parsed loss config (Keras's <c>get_config()</c> dict as JSON): typed reads with defaults, and a check that every
 /// key is one the loss knows. TF.js's camelCase keys (e.g. <c>labelSmoothing</c>) are read as their snake_case form.
+/// A loss registered with <see cref="LossFactory.Register"/> reads its keys through it.
 /// </summary>
-internal sealed class LossConfig
+public sealed class LossConfig
 {
     private static readonly string[] CommonKeys = ["name", "reduction", "dtype"];
 
@@ -17,7 +18,7 @@ internal sealed class LossConfig
     private LossConfig(string lossName) => _lossName = lossName;
 
     /// <exception cref="ArgumentException">Invalid JSON, not an object, duplicate or unknown keys.</exception>
-    public static LossConfig Parse(string? json, string lossName, IReadOnlyList<string> keys)
+    internal static LossConfig Parse(string? json, string lossName, IReadOnlyList<string> keys)
     {
         var config = new LossConfig(lossName);
         if (string.IsNullOrWhiteSpace(json)) return config;
@@ -49,6 +50,9 @@ internal sealed class LossConfig
         return config;
     }
 
+    /// <summary>The <c>name</c> key, or <paramref name="defaultName"/> when absent or null.</summary>
+    /// <param name="defaultName">The loss's default name.</param>
+    /// <returns>The name.</returns>
     public string Name(string defaultName)
     {
         if (!_values.TryGetValue("name", out var v) || v.ValueKind == JsonValueKind.Null) return defaultName;
@@ -56,6 +60,9 @@ internal sealed class LossConfig
         return v.GetString()!;
     }
 
+    /// <summary>The <c>reduction</c> key (Keras's or TF.js's name), or <paramref name="defaultReduction"/> when absent.</summary>
+    /// <param name="defaultReduction">The loss's default reduction.</param>
+    /// <returns>The reduction.</returns>
     public Reduction Reduction(Reduction defaultReduction)
     {
         if (!_values.TryGetValue("reduction", out var v)) return defaultReduction;
@@ -63,6 +70,10 @@ internal sealed class LossConfig
         return ReductionNames.Parse(v.GetString());
     }
 
+    /// <summary>A boolean key, or <paramref name="defaultValue"/> when absent.</summary>
+    /// <param name="key">The snake_case key.</param>
+    /// <param name="defaultValue">The default.</param>
+    /// <returns>The value.</returns>
     public bool Bool(string key, bool defaultValue)
     {
         if (!_values.TryGetValue(key, out var v)) return defaultValue;
@@ -74,6 +85,10 @@ internal sealed class LossConfig
         };
     }
 
+    /// <summary>A number key, or <paramref name="defaultValue"/> when absent.</summary>
+    /// <param name="key">The snake_case key.</param>
+    /// <param name="defaultValue">The default.</param>
+    /// <returns>The value.</returns>
     public float Float(string key, float defaultValue)
     {
         if (!_values.TryGetValue(key, out var v)) return defaultValue;
@@ -81,6 +96,10 @@ internal sealed class LossConfig
         return (float)v.GetDouble();
     }
 
+    /// <summary>An integer key, or <paramref name="defaultValue"/> when absent.</summary>
+    /// <param name="key">The snake_case key.</param>
+    /// <param name="defaultValue">The default.</param>
+    /// <returns>The value.</returns>
     public int Int(string key, int defaultValue)
     {
         if (!_values.TryGetValue(key, out var v)) return defaultValue;
@@ -88,6 +107,9 @@ internal sealed class LossConfig
         return i;
     }
 
+    /// <summary>An integer key that may be null (e.g. <c>ignore_class</c>).</summary>
+    /// <param name="key">The snake_case key.</param>
+    /// <returns>The value, or null when absent or null.</returns>
     public int? NullableInt(string key)
     {
         if (!_values.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
@@ -95,6 +117,8 @@ internal sealed class LossConfig
     }
 
     /// <summary>null, one integer, or an array of integers (Keras's axis tuples).</summary>
+    /// <param name="key">The snake_case key.</param>
+    /// <returns>The axes, or null.</returns>
     public int[]? Axes(string key)
     {
         if (!_values.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
@@ -109,11 +133,10 @@ internal sealed class LossConfig
         return [.. axes];
     }
 
+    // Keras's Loss accepts a dtype (its get_config does not write one); we compute in float32 whatever it names.
     private void CheckDtype()
     {
-        if (!_values.TryGetValue("dtype", out var v) || v.ValueKind == JsonValueKind.Null) return;
-        if (v.ValueKind != JsonValueKind.String || v.GetString() != "float32")
-            throw new ArgumentException($"Loss '{_lossName}' computes in float32 only; config has dtype {v.GetRawText()}.", "configJson");
+        if (_values.TryGetValue("dtype", out var v)) KerasDType.Parse(v, $"loss '{_lossName}'");
     }
 
     private ArgumentException WrongType(string key, string expected)

@@ -35,7 +35,7 @@ public sealed class LossMetric : MeanMetricBase
     {
         // An empty batch adds nothing, as for every other metric (Loss.Compute itself rejects empty batches).
         if (yPred.Rank > 0 && yPred.FlattenedLength == 0 && yTrue.FlattenedLength == 0) return;
-        float value = Loss.Compute(yTrue, yPred, sampleWeight);
+        float value = Loss.ComputeValueOrSum(yTrue, yPred, sampleWeight);
         AddBatch(value, checked((int)yPred.Lengths[0]));
     }
 
@@ -43,11 +43,10 @@ public sealed class LossMetric : MeanMetricBase
     /// <param name="batchLoss">The reduced loss of the batch.</param>
     /// <param name="batchSize">The number of samples in the batch; must be positive.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    /// <exception cref="ArgumentException"><paramref name="batchLoss"/> is NaN or infinite.</exception>
+    /// <remarks>A NaN batch loss makes the mean NaN, as in Keras's loss tracker (a diverged run must show as such).</remarks>
     public void UpdateState(float batchLoss, int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (!float.IsFinite(batchLoss)) throw new ArgumentException($"batchLoss is {batchLoss}; a running mean needs finite values.", nameof(batchLoss));
         AddBatch(batchLoss, batchSize);
     }
 
@@ -56,7 +55,7 @@ public sealed class LossMetric : MeanMetricBase
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)
     {
-        writer.WriteString("loss_class", Loss.GetType().Name);
+        writer.WriteString("loss_class", Loss.ClassName);
         writer.WritePropertyName("loss");
         writer.WriteRawValue(Loss.GetConfigJson());
     }

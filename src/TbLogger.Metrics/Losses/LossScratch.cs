@@ -7,10 +7,10 @@ namespace TbLogger.Metrics.Losses;
 internal sealed class LossScratch
 {
     public const int TrueFlat = 0, PredFlat = 1, TrueTransposed = 2, PredTransposed = 3, Weights = 4, Mask = 5,
-                     Values = 6, Upstream = 7, Gradient = 8, WeightFlat = 9;
+                     Values = 6, Upstream = 7, Gradient = 8, WeightFlat = 9, Perturbed = 10, Plus = 11, Minus = 12;
 
     /// <summary>First slot a kernel may use for its own buffers.</summary>
-    public const int FirstKernelSlot = 10;
+    public const int FirstKernelSlot = 13;
 
     private float[][] _buffers = new float[FirstKernelSlot + 6][];
 

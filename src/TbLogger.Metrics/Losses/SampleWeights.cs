@@ -65,7 +65,7 @@ internal static class SampleWeights
         int i = weights.IndexOfAnyInRange(float.NegativeInfinity, -float.Epsilon);
         if (i >= 0)
             throw new ArgumentException(
-                $"sampleWeight[{i}] is {weights[i]}, but loss '{lossName}' with Reduction.Mean needs non-negative weights " +
+                $"sampleWeight[{i}] is {weights[i]}, but loss '{lossName}' with a weighted-mean reduction needs non-negative weights " +
                 "(a weighted mean is undefined otherwise).", "sampleWeight");
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace TbLogger.Metrics.Losses;
 
 /// <summary>
-/// The <c>axis</c> argument of Keras's Dice and Tversky losses: null reduces everything to one value; otherwise one
+/// The <c>axis</c> argument of Keras's DiceLoss and TverskyLoss losses: null reduces everything to one value; otherwise one
 /// axis, or several axes that must be the trailing ones (e.g. (1, 2, 3) for [N, H, W, C] gives one value per image).
 /// </summary>
 internal static class SegmentationAxes

@@ -1,63 +1,45 @@
 using System.Text.Json;
+using TbLogger.Metrics.Losses;
 
 namespace TbLogger.Metrics;
 
 /// <summary>
-/// Keras's <c>CategoricalCrossentropy</c> metric for one-hot / probability labels [N, C]: −Σ t·log q per row, where q
-/// is yPred rescaled to sum to 1 along the class axis and then clipped to [1e-7, 1 − 1e-7]; with <c>from_logits</c>,
-/// q = softmax(yPred) computed as log-softmax. Label smoothing s maps t to t·(1 − s) + s/C. Only <c>axis = -1</c>.
+/// Keras's <c>CategoricalCrossentropy</c> metric: −Σ t·log(q) along <see cref="Axis"/> (q = predictions rescaled to sum
+/// to 1 and clipped to [ε, 1 − ε], or the softmax of logits), with optional label smoothing, averaged over samples.
 /// </summary>
-public sealed class CategoricalCrossentropy : RowwiseMeanMetric
+/// <remarks>The per-sample values are those of <see cref="CategoricalCrossentropyLoss"/> (one implementation of the function for both).</remarks>
+public sealed class CategoricalCrossentropy : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
-    /// <param name="fromLogits">True when yPred holds logits; default false.</param>
-    /// <param name="labelSmoothing">In [0, 1]; default 0.</param>
-    /// <param name="axis">Must be -1 (the Keras default).</param>
+    /// <param name="fromLogits">True when yPred holds logits.</param>
+    /// <param name="labelSmoothing">Label smoothing in [0, 1].</param>
+    /// <param name="axis">The class axis (Keras's <c>axis</c>; negative counts from the end).</param>
     /// <param name="name">Metric name; default <c>"categorical_crossentropy"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">Bad smoothing or axis.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
     public CategoricalCrossentropy(bool fromLogits = false, float labelSmoothing = 0f, int axis = -1, string? name = null)
-        : base(name ?? "categorical_crossentropy")
+        : base(name ?? "categorical_crossentropy",
+               new CategoricalCrossentropyLoss(fromLogits, labelSmoothing, axis, name: name ?? "categorical_crossentropy"),
+               rankOneIsPerSample: false)
     {
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Expected a value in [0, 1].");
-        if (axis != -1) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Only axis = -1 is supported.");
         FromLogits = fromLogits;
         LabelSmoothing = labelSmoothing;
+        Axis = axis;
     }
 
-    /// <summary>Whether yPred holds logits.</summary>
+    /// <summary>True when yPred holds logits.</summary>
     public bool FromLogits { get; }
 
-    /// <summary>The label smoothing.</summary>
+    /// <summary>Label smoothing in [0, 1].</summary>
     public float LabelSmoothing { get; }
 
-    /// <inheritdoc/>
-    protected override float ComputeRow(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred)
-    {
-        int c = yTrue.Length;
-        double s = LabelSmoothing;
-        double loss = 0;
-        if (FromLogits)
-        {
-            double lse = ProbabilisticMath.LogSumExp(yPred);
-            for (int j = 0; j < c; j++) loss -= (yTrue[j] * (1 - s) + s / c) * (yPred[j] - lse);
-        }
-        else
-        {
-            double sum = MetricKernels.Sum(yPred);
-            for (int j = 0; j < c; j++)
-            {
-                double q = Math.Clamp(yPred[j] / sum, MetricMath.Epsilon, 1 - (double)MetricMath.Epsilon);
-                loss -= (yTrue[j] * (1 - s) + s / c) * Math.Log(q);
-            }
-        }
-        return (float)loss;
-    }
+    /// <summary>The class axis.</summary>
+    public int Axis { get; }
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)
     {
         writer.WriteBoolean("from_logits", FromLogits);
         writer.WriteNumber("label_smoothing", LabelSmoothing);
-        writer.WriteNumber("axis", -1);
+        writer.WriteNumber("axis", Axis);
     }
 }

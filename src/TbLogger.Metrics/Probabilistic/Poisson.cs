@@ -1,18 +1,13 @@
 namespace TbLogger.Metrics;
 
-/// <summary>Keras's <c>Poisson</c>: mean over the last axis of yPred − yTrue·log(yPred + 1e-7), averaged over samples.</summary>
-public sealed class Poisson : ElementwiseMeanMetric
+/// <summary>Keras's <c>Poisson</c> metric: mean(p − t·log(p + ε), axis=-1), averaged over samples.</summary>
+/// <remarks>The per-sample values are those of <see cref="Losses.PoissonLoss"/> (one implementation of the function for both).</remarks>
+public sealed class Poisson : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"poisson"</c>.</param>
-    public Poisson(string? name = null) : base(name ?? "poisson")
+    public Poisson(string? name = null)
+        : base(name ?? "poisson", new Losses.PoissonLoss(name: name ?? "poisson"), rankOneIsPerSample: true)
     {
-    }
-
-    /// <inheritdoc/>
-    protected override void ComputeElements(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, Span<float> destination)
-    {
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = (float)(yPred[i] - yTrue[i] * Math.Log(yPred[i] + (double)MetricMath.Epsilon));
     }
 }

@@ -1,62 +1,53 @@
-using System.Numerics.Tensors;
 using System.Text.Json;
+using TbLogger.Metrics.Losses;
 
 namespace TbLogger.Metrics;
 
 /// <summary>
-/// Keras's <c>SparseCategoricalCrossentropy</c> metric for integer labels ([N] or [N, 1]) and scores [N, C]:
-/// −log q[label], q = yPred rescaled to sum to 1 and clipped to [1e-7, 1 − 1e-7]; with <c>from_logits</c>,
-/// logsumexp(x) − x[label]. A label outside [0, C) is an <see cref="ArgumentException"/>. Only <c>axis = -1</c>.
+/// Keras's <c>SparseCategoricalCrossentropy</c> metric: −log(q[label]) per prediction row along <see cref="Axis"/>,
+/// averaged over samples. yTrue holds class indices: yPred's shape without the class axis, or with it as 1.
 /// </summary>
-public sealed class SparseCategoricalCrossentropy : MeanMetricWrapper
+/// <remarks>
+/// <para>The per-sample values are those of <see cref="SparseCategoricalCrossentropyLoss"/> (one implementation for both).</para>
+/// <para>
+/// <see cref="IgnoreClass"/> follows Keras 3.16 exactly: rows labelled with it contribute 0; without sample weights they
+/// still count in the denominator (Keras applies the mask only to given weights), with sample weights their weight is 0.
+/// </para>
+/// </remarks>
+public sealed class SparseCategoricalCrossentropy : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
-    /// <param name="fromLogits">True when yPred holds logits; default false.</param>
-    /// <param name="axis">Must be -1 (the Keras default).</param>
+    /// <param name="fromLogits">True when yPred holds logits.</param>
+    /// <param name="axis">The class axis of yPred (Keras's <c>axis</c>; negative counts from the end).</param>
     /// <param name="name">Metric name; default <c>"sparse_categorical_crossentropy"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not -1.</exception>
-    public SparseCategoricalCrossentropy(bool fromLogits = false, int axis = -1, string? name = null)
-        : base(name ?? "sparse_categorical_crossentropy")
+    /// <param name="ignoreClass">A label value to ignore (Keras's <c>ignore_class</c>), or null.</param>
+    public SparseCategoricalCrossentropy(bool fromLogits = false, int axis = -1, string? name = null, int? ignoreClass = null)
+        : base(name ?? "sparse_categorical_crossentropy",
+               new SparseCategoricalCrossentropyLoss(fromLogits, ignoreClass, axis, name: name ?? "sparse_categorical_crossentropy"),
+               rankOneIsPerSample: false)
     {
-        if (axis != -1) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Only axis = -1 is supported.");
         FromLogits = fromLogits;
+        Axis = axis;
+        IgnoreClass = ignoreClass;
     }
 
-    /// <summary>Whether yPred holds logits.</summary>
+    /// <summary>True when yPred holds logits.</summary>
     public bool FromLogits { get; }
 
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">Shapes do not fit or a label is out of range.</exception>
-    public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, ReadOnlyTensorSpan<float> sampleWeight = default)
-    {
-        int rows = ClassificationLayout.Sparse(yTrue, yPred, out int c, out int samples, out var rowShape);
-        if (rows == 0) return;
-        var t = FlattenTrue(yTrue);
-        var p = FlattenPred(yPred);
-        var values = RowBuffer(rows);
-        for (int r = 0; r < rows; r++)
-        {
-            int label = ClassificationLayout.Label(t[r], c, r);
-            var row = p.Slice(r * c, c);
-            double v;
-            if (FromLogits)
-            {
-                v = ProbabilisticMath.LogSumExp(row) - row[label];
-            }
-            else
-            {
-                double q = Math.Clamp(row[label] / MetricKernels.Sum(row), MetricMath.Epsilon, 1 - (double)MetricMath.Epsilon);
-                v = -Math.Log(q);
-            }
-            values[r] = (float)v;
-        }
-        AccumulateRows(values, samples, sampleWeight, rowShape, yPred.Lengths, "yPred");
-    }
+    /// <summary>The class axis of yPred.</summary>
+    public int Axis { get; }
+
+    /// <summary>The ignored label value, or null.</summary>
+    public int? IgnoreClass { get; }
+
+    private protected override bool SparseLabels => true;
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)
     {
         writer.WriteBoolean("from_logits", FromLogits);
-        writer.WriteNumber("axis", -1);
+        if (IgnoreClass is null) writer.WriteNull("ignore_class");
+        else writer.WriteNumber("ignore_class", IgnoreClass.Value);
+        writer.WriteNumber("axis", Axis);
     }
 }

@@ -30,9 +30,17 @@ public class MeanMetricWrapper : MeanMetricBase
     /// <param name="fn">The function.</param>
     /// <param name="name">Metric name; default the function's method name in snake_case.</param>
     public MeanMetricWrapper(PerSampleMetricFunction fn, string? name = null)
-        : base(name ?? MetricFactory.ToSnakeCase((fn ?? throw new ArgumentNullException(nameof(fn))).Method.Name))
+        : base(name ?? DefaultName(fn ?? throw new ArgumentNullException(nameof(fn))))
     {
         _fn = fn;
+    }
+
+    // A named method gives its snake_case name (Keras names function metrics after the function); a lambda's
+    // compiler-generated name (e.g. "<Main>b__0_0") is no name, so it gets Keras's default "mean_metric_wrapper".
+    private static string DefaultName(PerSampleMetricFunction fn)
+    {
+        string method = fn.Method.Name;
+        return method.Contains('<') || method.Contains('>') ? "mean_metric_wrapper" : MetricFactory.ToSnakeCase(method);
     }
 
     /// <summary>For built-in subclasses that override <see cref="UpdateState"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using TbLogger.Metrics.Losses;
 
 namespace TbLogger.Metrics;
 
@@ -16,6 +17,14 @@ public abstract class RowwiseMeanMetric : MeanMetricWrapper
     protected RowwiseMeanMetric(string name) : base(name)
     {
     }
+
+    /// <summary>Creates the metric with the axis its rows run along (Keras's <c>axis</c>; negative counts from the end).</summary>
+    /// <param name="name">Metric name.</param>
+    /// <param name="axis">The axis reduced into one value per row.</param>
+    protected RowwiseMeanMetric(string name, int axis) : base(name) => Axis = axis;
+
+    /// <summary>The axis each row runs along (-1, the last, by default).</summary>
+    public int Axis { get; } = -1;
 
     /// <summary>Computes the value of one row.</summary>
     /// <param name="yTrue">The row's labels (length C).</param>
@@ -52,6 +61,26 @@ public abstract class RowwiseMeanMetric : MeanMetricWrapper
         if (rows == 0) return;
         var t = FlattenTrue(yTrue);
         var p = FlattenPred(yPred);
+        Span<nint> moved = stackalloc nint[Math.Max(yPred.Rank - 1, 1)];
+        if (Axis != -1 && yPred.Rank >= 2 && LossAxes.Canonical(Axis, yPred.Rank, Name) != yPred.Rank - 1)
+        {
+            // Rows along another axis: move it last (the per-row values keep the order of the other axes, as Keras's
+            // reduction along that axis does).
+            var g = LossGeometry.Resolve(yPred.Lengths, LossAxes.Single(Axis, yPred.Rank, Name));
+            var tt = ElementBuffer(2 * t.Length);
+            g.ToRows(t, tt[..t.Length]);
+            g.ToRows(p, tt[t.Length..]);
+            t = tt[..t.Length];
+            p = tt[t.Length..];
+            c = g.AxisLength;
+            rows = g.Count;
+            rowShape = moved[..g.WriteValueShape(yPred.Lengths, moved)];
+            samples = rowShape.IsEmpty ? 1 : checked((int)rowShape[0]);
+        }
+        else if (yPred.Rank == 1 && Axis is not (-1 or 0))
+        {
+            LossAxes.Canonical(Axis, 1, Name); // throws: out of range for rank 1
+        }
         OnBatch(t, p);
         var values = RowBuffer(rows);
         for (int r = 0; r < rows; r++) values[r] = ComputeRow(t.Slice(r * c, c), p.Slice(r * c, c));

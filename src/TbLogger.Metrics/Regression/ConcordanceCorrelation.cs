@@ -5,17 +5,15 @@ namespace TbLogger.Metrics;
 /// <summary>
 /// Keras's <c>ConcordanceCorrelation</c>: per row along the last axis,
 /// 2·cov(yTrue, yPred) / (var(yTrue) + var(yPred) + (μt − μp)² + 1e-7) (population moments), then the (weighted) mean
-/// over rows. A rank-1 input is a single row. Only <c>axis = -1</c>.
+/// over rows. A rank-1 input is a single row.
 /// </summary>
 public sealed class ConcordanceCorrelation : RowwiseMeanMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"concordance_correlation"</c>.</param>
-    /// <param name="axis">Must be -1 (the Keras default).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not -1.</exception>
-    public ConcordanceCorrelation(string? name = null, int axis = -1) : base(name ?? "concordance_correlation")
+    /// <param name="axis">The axis each row runs along (negative counts from the end).</param>
+    public ConcordanceCorrelation(string? name = null, int axis = -1) : base(name ?? "concordance_correlation", axis)
     {
-        if (axis != -1) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Only axis = -1 is supported.");
     }
 
     /// <inheritdoc/>
@@ -34,5 +32,5 @@ public sealed class ConcordanceCorrelation : RowwiseMeanMetric
     }
 
     /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", -1);
+    protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", Axis);
 }

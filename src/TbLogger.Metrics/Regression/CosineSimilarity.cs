@@ -1,29 +1,27 @@
 using System.Text.Json;
+using TbLogger.Metrics.Losses;
 
 namespace TbLogger.Metrics;
 
 /// <summary>
-/// Keras's <c>CosineSimilarity</c>: per row (last axis), Σ l2_normalize(yTrue) · l2_normalize(yPred), averaged over
-/// samples. A zero vector has similarity 0 (normalisation uses max(‖x‖², 1e-12)). Only <c>axis = -1</c> is supported.
+/// Keras's <c>CosineSimilarity</c> metric: Σ (t/‖t‖)·(p/‖p‖) along <see cref="Axis"/> (norms at least ε), averaged over
+/// samples. It is the negated <see cref="CosineSimilarityLoss"/>, whose per-sample values it uses.
 /// </summary>
-public sealed class CosineSimilarity : RowwiseMeanMetric
+public sealed class CosineSimilarity : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"cosine_similarity"</c>.</param>
-    /// <param name="axis">Must be -1 (the Keras default).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not -1.</exception>
-    public CosineSimilarity(string? name = null, int axis = -1) : base(name ?? "cosine_similarity")
+    /// <param name="axis">The axis along which the similarity is computed (negative counts from the end).</param>
+    public CosineSimilarity(string? name = null, int axis = -1)
+        : base(name ?? "cosine_similarity", new CosineSimilarityLoss(axis, name: name ?? "cosine_similarity"),
+               rankOneIsPerSample: false, negate: true)
     {
-        if (axis != -1) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Only axis = -1 is supported.");
+        Axis = axis;
     }
 
-    /// <inheritdoc/>
-    protected override float ComputeRow(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred)
-    {
-        double dot = MetricKernels.Dot(yTrue, yPred), tt = MetricKernels.Dot(yTrue, yTrue), pp = MetricKernels.Dot(yPred, yPred);
-        return (float)(dot / (Math.Sqrt(Math.Max(tt, 1e-12)) * Math.Sqrt(Math.Max(pp, 1e-12))));
-    }
+    /// <summary>The axis along which the similarity is computed.</summary>
+    public int Axis { get; }
 
     /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", -1);
+    protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", Axis);
 }

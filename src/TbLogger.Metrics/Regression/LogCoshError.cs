@@ -1,24 +1,13 @@
 namespace TbLogger.Metrics;
 
-/// <summary>
-/// Keras's <c>LogCoshError</c>: mean over the last axis of log(cosh(yPred − yTrue)), computed stably as
-/// |x| + log1p(e^(−2|x|)) − log 2 in double precision.
-/// </summary>
-public sealed class LogCoshError : ElementwiseMeanMetric
+/// <summary>Keras's <c>LogCoshError</c> metric: mean(log(cosh(yPred − yTrue)), axis=-1), averaged over samples.</summary>
+/// <remarks>The per-sample values are those of <see cref="Losses.LogCoshLoss"/> (one implementation of the function for both).</remarks>
+public sealed class LogCoshError : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
-    /// <param name="name">Metric name; default <c>"logcosh"</c> (Keras's default).</param>
-    public LogCoshError(string? name = null) : base(name ?? "logcosh")
+    /// <param name="name">Metric name; default <c>"logcosh"</c>.</param>
+    public LogCoshError(string? name = null)
+        : base(name ?? "logcosh", new Losses.LogCoshLoss(name: name ?? "logcosh"), rankOneIsPerSample: true)
     {
-    }
-
-    /// <inheritdoc/>
-    protected override void ComputeElements(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, Span<float> destination)
-    {
-        for (int i = 0; i < destination.Length; i++)
-        {
-            double x = Math.Abs((double)(yPred[i] - yTrue[i]));
-            destination[i] = (float)(x + Math.Log(1 + Math.Exp(-2 * x)) - Math.Log(2));
-        }
     }
 }

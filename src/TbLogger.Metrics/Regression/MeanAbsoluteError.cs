@@ -1,20 +1,13 @@
-using System.Numerics.Tensors;
-
 namespace TbLogger.Metrics;
 
-/// <summary>Keras's <c>MeanAbsoluteError</c>: mean over the last axis of |yTrue − yPred|, averaged over samples.</summary>
-public sealed class MeanAbsoluteError : ElementwiseMeanMetric
+/// <summary>Keras's <c>MeanAbsoluteError</c> metric: the weighted mean over samples of mean(|yTrue − yPred|, axis=-1).</summary>
+/// <remarks>The per-sample values are those of <see cref="Losses.MeanAbsoluteErrorLoss"/> (one implementation of the function for both).</remarks>
+public sealed class MeanAbsoluteError : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"mean_absolute_error"</c>.</param>
-    public MeanAbsoluteError(string? name = null) : base(name ?? "mean_absolute_error")
+    public MeanAbsoluteError(string? name = null)
+        : base(name ?? "mean_absolute_error", new Losses.MeanAbsoluteErrorLoss(name: name ?? "mean_absolute_error"), rankOneIsPerSample: true)
     {
-    }
-
-    /// <inheritdoc/>
-    protected override void ComputeElements(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, Span<float> destination)
-    {
-        TensorPrimitives.Subtract(yPred, yTrue, destination);
-        TensorPrimitives.Abs(destination, destination);
     }
 }

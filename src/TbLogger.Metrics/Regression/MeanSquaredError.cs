@@ -1,27 +1,13 @@
-using System.Numerics.Tensors;
-
 namespace TbLogger.Metrics;
 
-/// <summary>Keras's <c>MeanSquaredError</c>: mean over the last axis of (yTrue − yPred)², averaged over samples.</summary>
-public sealed class MeanSquaredError : ElementwiseMeanMetric
+/// <summary>Keras's <c>MeanSquaredError</c> metric: the weighted mean over samples of mean((yTrue − yPred)², axis=-1).</summary>
+/// <remarks>The per-sample values are those of <see cref="Losses.MeanSquaredErrorLoss"/> (one implementation of the function for both).</remarks>
+public sealed class MeanSquaredError : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"mean_squared_error"</c>.</param>
-    public MeanSquaredError(string? name = null) : base(name ?? "mean_squared_error")
+    public MeanSquaredError(string? name = null)
+        : base(name ?? "mean_squared_error", new Losses.MeanSquaredErrorLoss(name: name ?? "mean_squared_error"), rankOneIsPerSample: true)
     {
-    }
-
-    /// <inheritdoc/>
-    protected override void ComputeElements(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, Span<float> destination)
-    {
-        TensorPrimitives.Subtract(yPred, yTrue, destination);
-        TensorPrimitives.Multiply(destination, destination, destination);
-    }
-
-    /// <inheritdoc/>
-    protected override bool TrySumElements(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, out double sum)
-    {
-        sum = MetricKernels.SumSquaredDifference(yPred, yTrue);
-        return true;
     }
 }

@@ -1,29 +1,13 @@
-using System.Numerics.Tensors;
-
 namespace TbLogger.Metrics;
 
-/// <summary>Keras's <c>MeanSquaredLogarithmicError</c>: mean over the last axis of (log(max(yPred, ε) + 1) − log(max(yTrue, ε) + 1))², ε = 1e-7.</summary>
-public sealed class MeanSquaredLogarithmicError : ElementwiseMeanMetric
+/// <summary>Keras's <c>MeanSquaredLogarithmicError</c> metric: mean((log(max(yPred, ε) + 1) − log(max(yTrue, ε) + 1))², axis=-1), averaged over samples.</summary>
+/// <remarks>The per-sample values are those of <see cref="Losses.MeanSquaredLogarithmicErrorLoss"/> (one implementation of the function for both).</remarks>
+public sealed class MeanSquaredLogarithmicError : LossFunctionMetric
 {
-    private float[]? _second;
-
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"mean_squared_logarithmic_error"</c>.</param>
-    public MeanSquaredLogarithmicError(string? name = null) : base(name ?? "mean_squared_logarithmic_error")
+    public MeanSquaredLogarithmicError(string? name = null)
+        : base(name ?? "mean_squared_logarithmic_error", new Losses.MeanSquaredLogarithmicErrorLoss(name: name ?? "mean_squared_logarithmic_error"), rankOneIsPerSample: true)
     {
-    }
-
-    /// <inheritdoc/>
-    protected override void ComputeElements(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, Span<float> destination)
-    {
-        var second = MetricGuard.Scratch(ref _second, yTrue.Length);
-        TensorPrimitives.Max(yPred, MetricMath.Epsilon, destination);
-        TensorPrimitives.Add(destination, 1f, destination);
-        TensorPrimitives.Log(destination, destination);
-        TensorPrimitives.Max(yTrue, MetricMath.Epsilon, second);
-        TensorPrimitives.Add(second, 1f, second);
-        TensorPrimitives.Log(second, second);
-        TensorPrimitives.Subtract(destination, second, destination);
-        TensorPrimitives.Multiply(destination, destination, destination);
     }
 }

@@ -5,17 +5,15 @@ namespace TbLogger.Metrics;
 /// <summary>
 /// Keras's <c>PearsonCorrelation</c>: the Pearson coefficient of each row along the last axis, then the (weighted) mean
 /// of those per-row values — not a running correlation over all samples. A rank-1 input is a single row (one value,
-/// one sample), as in Keras. A constant row has no correlation and yields NaN, as in Keras. Only <c>axis = -1</c>.
+/// one sample), as in Keras. A constant row has no correlation and yields NaN, as in Keras.
 /// </summary>
 public sealed class PearsonCorrelation : RowwiseMeanMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"pearson_correlation"</c>.</param>
-    /// <param name="axis">Must be -1 (the Keras default).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not -1.</exception>
-    public PearsonCorrelation(string? name = null, int axis = -1) : base(name ?? "pearson_correlation")
+    /// <param name="axis">The axis each row runs along (negative counts from the end).</param>
+    public PearsonCorrelation(string? name = null, int axis = -1) : base(name ?? "pearson_correlation", axis)
     {
-        if (axis != -1) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Only axis = -1 is supported.");
     }
 
     /// <inheritdoc/>
@@ -33,5 +31,5 @@ public sealed class PearsonCorrelation : RowwiseMeanMetric
     }
 
     /// <inheritdoc/>
-    protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", -1);
+    protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", Axis);
 }

@@ -5,7 +5,7 @@ using TbLogger.Metrics.Losses;
 namespace TbLogger.Benchmarks.Losses;
 
 /// <summary>
-/// CategoricalCrossentropy(from_logits) over 10,000 × 10 against a <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/>
+/// CategoricalCrossentropyLoss(from_logits) over 10,000 × 10 against a <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/>
 /// of the same 100,000 floats. Run with <c>-- --filter *LossBenchmarks*</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -15,7 +15,7 @@ public class LossBenchmarks
     private float[] _labels = [];
     private float[] _logits = [];
     private float[] _gradient = [];
-    private CategoricalCrossentropy _loss = null!;
+    private CategoricalCrossentropyLoss _loss = null!;
 
     /// <summary>Number of rows (samples).</summary>
     [Params(10_000)]
@@ -27,7 +27,7 @@ public class LossBenchmarks
     {
         (_labels, _logits) = LossBenchmarkData.Create(Rows, Classes);
         _gradient = new float[_logits.Length];
-        _loss = new CategoricalCrossentropy(fromLogits: true);
+        _loss = new CategoricalCrossentropyLoss(fromLogits: true);
         ValueAndGradient();
     }
 

@@ -5,7 +5,7 @@ using TbLogger.Metrics.Losses;
 namespace TbLogger.Benchmarks.Losses;
 
 /// <summary>
-/// Quick figures for the losses: CategoricalCrossentropy(from_logits) value + gradient over 10,000 × 10 as a ratio to
+/// Quick figures for the losses: CategoricalCrossentropyLoss(from_logits) value + gradient over 10,000 × 10 as a ratio to
 /// <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/> over the same 100,000 floats, and bytes per call (goal 0).
 /// </summary>
 public sealed class LossesQuickBenchmark : IQuickBenchmark
@@ -20,7 +20,7 @@ public sealed class LossesQuickBenchmark : IQuickBenchmark
     {
         var (labels, logits) = LossBenchmarkData.Create(Rows, Classes);
         var gradient = new float[logits.Length];
-        var loss = new CategoricalCrossentropy(fromLogits: true);
+        var loss = new CategoricalCrossentropyLoss(fromLogits: true);
         float sink = 0;
 
         void Baseline() => sink += TensorPrimitives.Sum<float>(logits);

@@ -159,34 +159,62 @@ public sealed class AccuracyMetricsTests
     }
 
     [TestMethod]
-    public void NaNPredictionsAreRejectedForArgMaxMetrics()
+    public void NaNPredictionsPickTheFirstNaNAsArgMaxLikeKeras()
     {
+        // Keras's numpy backend: argmax of a row with NaN is its first NaN. Row 0 predicts 1 (hit), row 1 predicts 1 (miss).
         var m = new CategoricalAccuracy();
-        var e = Assert.ThrowsExactly<ArgumentException>(() => m.UpdateState(T([0, 1, 1, 0], 2, 2), T([0.1f, 0.9f, float.NaN, 0.2f], 2, 2)));
-        StringAssert.Contains(e.Message, "yPred contains NaN at flat index 2");
+        m.UpdateState(T([0, 1, 1, 0], 2, 2), T([0.1f, 0.9f, 0.2f, float.NaN], 2, 2));
+        Assert.AreEqual(0.5, m.Result());
+        m.UpdateState(T([1, 0], 1, 2), T([float.NaN, 0.9f], 1, 2)); // first NaN at 0 = the label: a hit
+        AssertClose(2.0 / 3, m.Result());
     }
 
     [TestMethod]
     [DataRow(3)]
     [DataRow(10)]
     [DataRow(100)]
-    public void NaNPredictionsAreRejectedForSparseAccuracyWithoutChangingTheState(int classes)
+    public void NaNPredictionsInSparseAccuracyPredictTheFirstNaN(int classes)
     {
         var p = new float[2 * classes]; p[classes + 1] = float.NaN;
         var m = new SparseCategoricalAccuracy();
-        var e = Assert.ThrowsExactly<ArgumentException>(() => m.UpdateState(T([0, 0], 2), T(p, 2, classes)));
-        StringAssert.Contains(e.Message, $"yPred contains NaN at flat index {classes + 1}");
-        Assert.AreEqual(0.0, m.States[1].Values[0]);
+        m.UpdateState(T([0, 0], 2), T(p, 2, classes));              // row 1 predicts class 1 (its NaN): a miss
+        Assert.AreEqual(0.5, m.Result());
+        m.ResetState();
+        m.UpdateState(T([0, 1], 2), T(p, 2, classes), T([1f, 3f], 2)); // now a hit, weighted 3
+        Assert.AreEqual(1.0, m.Result());
+        m.ResetState();
+        m.UpdateState(T([float.NaN, 1], 2), T(p, 2, classes));      // a NaN label equals no class (Keras compares floats)
+        Assert.AreEqual(0.5, m.Result());
     }
 
     [TestMethod]
-    public void NaNLabelsAreRejectedForOneHotMetrics()
+    public void NaNLabelsInOneHotMetricsTakeTheFirstNaNAsTheTrueClass()
     {
-        var t = new float[20]; t[13] = float.NaN;
-        var p = new float[20];
-        var e = Assert.ThrowsExactly<ArgumentException>(() => new CategoricalAccuracy().UpdateState(T(t, 2, 10), T(p, 2, 10)));
-        StringAssert.Contains(e.Message, "yTrue contains NaN at flat index 13");
-        Assert.ThrowsExactly<ArgumentException>(() => new TopKCategoricalAccuracy().UpdateState(T(t, 2, 10), T(p, 2, 10)));
+        var t = new float[20]; t[13] = float.NaN;                   // row 1's true class is 3 (argmax picks the NaN)
+        var p = new float[20]; p[10] = 1f;                           // row 1 predicts 0; row 0 predicts 0 (all ties)
+        var m = new CategoricalAccuracy();
+        m.UpdateState(T(t, 2, 10), T(p, 2, 10));
+        Assert.AreEqual(0.5, m.Result());
+        var top = new TopKCategoricalAccuracy(k: 2);                // row 1: only class 0 scores higher than class 3: in
+        top.UpdateState(T(t, 2, 10), T(p, 2, 10));
+        Assert.AreEqual(1.0, top.Result());
+        var top1 = new TopKCategoricalAccuracy(k: 1);
+        top1.UpdateState(T(t, 2, 10), T(p, 2, 10));
+        Assert.AreEqual(0.5, top1.Result());
+    }
+
+    [TestMethod]
+    public void NaNPredictionsTakeTopKSlotsAndANaNTargetIsNeverInTheTopK()
+    {
+        // Keras's numpy in_top_k: NaN ranks above every number; target NaN ≥ anything is false.
+        var m = new SparseTopKCategoricalAccuracy(k: 2);
+        m.UpdateState(T([1, 2, 0], 3), T([float.NaN, 0.5f, 0.1f, float.NaN, float.NaN, 0.9f, 0.2f, 0.3f, float.NaN], 3, 3));
+        // row 0: NaN + 0.5 fill the two slots → class 1 in; row 1: two NaNs fill them → class 2 (0.9) out;
+        // row 2: class 0 (0.2) behind NaN and 0.3 → out.
+        AssertClose(1.0 / 3, m.Result());
+        var nanTarget = new SparseTopKCategoricalAccuracy(k: 3);
+        nanTarget.UpdateState(T([0], 1), T([float.NaN, 0.5f, 0.1f], 1, 3));
+        Assert.AreEqual(0.0, nanTarget.Result());
     }
 
     [TestMethod]

@@ -139,7 +139,7 @@ public sealed class MetricBaseTests
         Assert.AreEqual("""{"name":"sparse_top_k_categorical_accuracy","dtype":"float32","k":5,"from_sorted_ids":false}""", new SparseTopKCategoricalAccuracy().GetConfigJson());
         Assert.AreEqual("""{"name":"binary_crossentropy","dtype":"float32","from_logits":false,"label_smoothing":0}""", new BinaryCrossentropy().GetConfigJson());
         Assert.AreEqual("""{"name":"categorical_crossentropy","dtype":"float32","from_logits":false,"label_smoothing":0,"axis":-1}""", new CategoricalCrossentropy().GetConfigJson());
-        Assert.AreEqual("""{"name":"sparse_categorical_crossentropy","dtype":"float32","from_logits":false,"axis":-1}""", new SparseCategoricalCrossentropy().GetConfigJson());
+        Assert.AreEqual("""{"name":"sparse_categorical_crossentropy","dtype":"float32","from_logits":false,"ignore_class":null,"axis":-1}""", new SparseCategoricalCrossentropy().GetConfigJson());
         Assert.AreEqual("""{"name":"r2_score","dtype":"float32","class_aggregation":"uniform_average","num_regressors":0}""", new R2Score().GetConfigJson());
         Assert.AreEqual("""{"name":"cosine_similarity","dtype":"float32","axis":-1}""", new CosineSimilarity().GetConfigJson());
         Assert.AreEqual("""{"name":"pearson_correlation","dtype":"float32","axis":-1}""", new PearsonCorrelation().GetConfigJson());

@@ -44,9 +44,15 @@ public sealed class FunctionLossTests
         foreach (var reduction in Enum.GetValues<Reduction>())
         {
             var custom = Loss.FromFunction("my_mse", MyMse, reduction);
-            var builtIn = new MeanSquaredError(reduction);
+            var builtIn = new MeanSquaredErrorLoss(reduction);
             Assert.AreEqual("my_mse", custom.Name);
             Assert.AreEqual(reduction, custom.Reduction);
+            if (reduction == Reduction.None)
+            {
+                AllClose([.. builtIn.ComputeUnreduced(T(YTrue, 2, 3), T(YPred, 2, 3), T([1.2f, 3.4f], 2, 1)).ToArray().Select(x => (double)x)],
+                         custom.ComputeUnreduced(T(YTrue, 2, 3), T(YPred, 2, 3), T([1.2f, 3.4f], 2, 1)).ToArray(), rtol: 1e-6);
+                continue;
+            }
             Close(builtIn.Compute(T(YTrue, 2, 3), T(YPred, 2, 3), T([1.2f, 3.4f], 2, 1)),
                   custom.Compute(T(YTrue, 2, 3), T(YPred, 2, 3), T([1.2f, 3.4f], 2, 1)), rtol: 1e-6);
         }
@@ -59,7 +65,7 @@ public sealed class FunctionLossTests
         foreach (var reduction in Enum.GetValues<Reduction>())
         {
             var custom = Loss.FromFunction("my_mse", MyMse, reduction);
-            var builtIn = new MeanSquaredError(reduction);
+            var builtIn = new MeanSquaredErrorLoss(reduction);
             float[] numeric = new float[6], analytic = new float[6];
             custom.Gradient(T(YTrue, 2, 3), T(YPred, 2, 3), numeric, T([1.2f, 0.5f]));
             builtIn.Gradient(T(YTrue, 2, 3), T(YPred, 2, 3), analytic, T([1.2f, 0.5f]));
@@ -79,7 +85,7 @@ public sealed class FunctionLossTests
         var custom = Loss.FromFunction("my_mse", MyMse, Reduction.SumOverBatchSize, Counting);
         float[] supplied = new float[6], analytic = new float[6];
         float value = custom.ComputeWithGradient(T(YTrue, 2, 3), T(YPred, 2, 3), supplied, T([2f]));
-        new MeanSquaredError().Gradient(T(YTrue, 2, 3), T(YPred, 2, 3), analytic, T([2f]));
+        new MeanSquaredErrorLoss().Gradient(T(YTrue, 2, 3), T(YPred, 2, 3), analytic, T([2f]));
         Assert.AreEqual(1, calls);
         Close(99, value, rtol: 1e-6);
         AllClose([.. analytic.Select(x => (double)x)], supplied, rtol: 1e-6);
@@ -98,7 +104,7 @@ public sealed class FunctionLossTests
         }
         var custom = Loss.FromFunction("abs", Abs, Reduction.SumByNonzeroWeights, elementwise: true);
         Assert.AreEqual(6, custom.GetPerSampleLength(T(YTrue, 2, 3), T(YPred, 2, 3)));
-        Close(new AbsoluteDifference().Compute(T(YTrue, 2, 3), T(YPred, 2, 3), T([3, 0, 5, 0, 4, 2], 2, 3)),
+        Close(new AbsoluteDifferenceLoss().Compute(T(YTrue, 2, 3), T(YPred, 2, 3), T([3, 0, 5, 0, 4, 2], 2, 3)),
               custom.Compute(T(YTrue, 2, 3), T(YPred, 2, 3), T([3, 0, 5, 0, 4, 2], 2, 3)), rtol: 1e-6);
         var g = new float[6];
         custom.Gradient(T(YTrue, 2, 3), T(YPred, 2, 3), g);

@@ -34,7 +34,7 @@ public sealed class GradientTests
 
         var combined = new float[c.YPred.Length];
         float value = loss.ComputeWithGradient(T(c.YTrue, c.TrueShape), T(c.YPred, c.PredShape), combined, T(weights, weightShape));
-        Assert.AreEqual(loss.Compute(T(c.YTrue, c.TrueShape), T(c.YPred, c.PredShape), T(weights, weightShape)), value, 1e-6f * Math.Max(1f, Math.Abs(value)));
+        Assert.AreEqual(Objective(loss, T(c.YTrue, c.TrueShape), T(c.YPred, c.PredShape), T(weights, weightShape)), value, 1e-6f * Math.Max(1f, Math.Abs(value)));
         CollectionAssert.AreEqual(analytic, combined, "ComputeWithGradient must give the same gradient as Gradient.");
 
         double[] numeric = CentralDifferences(loss, c, weights, weightShape);
@@ -52,12 +52,17 @@ public sealed class GradientTests
             float original = p[i];
             float up = (float)(original + Step), down = (float)(original - Step);
             p[i] = up;
-            double plus = loss.Compute(T(c.YTrue, c.TrueShape), T(p, c.PredShape), T(weights, weightShape));
+            double plus = Objective(loss, T(c.YTrue, c.TrueShape), T(p, c.PredShape), T(weights, weightShape));
             p[i] = down;
-            double minus = loss.Compute(T(c.YTrue, c.TrueShape), T(p, c.PredShape), T(weights, weightShape));
+            double minus = Objective(loss, T(c.YTrue, c.TrueShape), T(p, c.PredShape), T(weights, weightShape));
             p[i] = original;
             numeric[i] = (plus - minus) / ((double)up - down);
         }
         return numeric;
     }
+
+    // The scalar whose gradient Gradient writes: the reduced loss, or for Reduction.None the sum of the per-element losses.
+    private static float Objective(Loss loss, System.Numerics.Tensors.ReadOnlyTensorSpan<float> yTrue, System.Numerics.Tensors.ReadOnlyTensorSpan<float> yPred,
+                                   System.Numerics.Tensors.ReadOnlyTensorSpan<float> weights)
+        => loss.Reduction == Reduction.None ? loss.ComputeUnreduced(yTrue, yPred, weights).ToArray().Sum() : loss.Compute(yTrue, yPred, weights);
 }

@@ -4,7 +4,7 @@ namespace TbLogger.Metrics.Tests.Losses;
 
 using TbLogger.Metrics.Losses;
 
-/// <summary>Expected values from Keras's losses_test.py for Hinge, SquaredHinge and CategoricalHinge, every reduction.</summary>
+/// <summary>Expected values from Keras's losses_test.py for HingeLoss, SquaredHingeLoss and CategoricalHingeLoss, every reduction.</summary>
 [TestClass]
 public sealed class HingeLossValueTests
 {
@@ -26,20 +26,20 @@ public sealed class HingeLossValueTests
     }
 
     [TestMethod]
-    public void Hinge_MatchesKeras() => Check(r => new Hinge(r), 1.3, 2.6, [1.1, 1.5], 0.55, 1.1, [1.1, 0]);
+    public void Hinge_MatchesKeras() => Check(r => new HingeLoss(r), 1.3, 2.6, [1.1, 1.5], 0.55, 1.1, [1.1, 0]);
 
     [TestMethod]
-    public void SquaredHinge_MatchesKeras() => Check(r => new SquaredHinge(r), 1.86, 3.72, [1.46, 2.26], 0.73, 1.46, [1.46, 0]);
+    public void SquaredHinge_MatchesKeras() => Check(r => new SquaredHingeLoss(r), 1.86, 3.72, [1.46, 2.26], 0.73, 1.46, [1.46, 0]);
 
     [TestMethod]
-    public void CategoricalHinge_MatchesKeras() => Check(r => new CategoricalHinge(r), 1.4, 2.8, [1.2, 1.6], 0.6, 1.2, [1.2, 0]);
+    public void CategoricalHinge_MatchesKeras() => Check(r => new CategoricalHingeLoss(r), 1.4, 2.8, [1.2, 1.6], 0.6, 1.2, [1.2, 0]);
 
     [TestMethod]
     public void Hinge_ConvertsLabelsOnlyWhenAllAreZeroOrOne()
     {
         // Labels already in {−1, 1} are used as they are: max(1 − (−1)(0.5), 0) = 1.5 and max(1 − 1·0.5, 0) = 0.5.
-        AllClose([1.5, 0.5], PerSample(new Hinge(), [-1, 1], [2, 1], [0.5f, 0.5f], [2, 1]));
+        AllClose([1.5, 0.5], PerSample(new HingeLoss(), [-1, 1], [2, 1], [0.5f, 0.5f], [2, 1]));
         // Mixed labels (one is 0.5) are not converted either: 1 − 0·0.5 = 1, 1 − 0.5·0.5 = 0.75.
-        AllClose([1, 0.75], PerSample(new Hinge(), [0, 0.5f], [2, 1], [0.5f, 0.5f], [2, 1]));
+        AllClose([1, 0.75], PerSample(new HingeLoss(), [0, 0.5f], [2, 1], [0.5f, 0.5f], [2, 1]));
     }
 }

@@ -41,39 +41,39 @@ public sealed record LossCase(
         static float U(Random r, float lo, float hi) => lo + (float)r.NextDouble() * (hi - lo);
         static float Sign(Random r) => r.Next(2) == 0 ? -1f : 1f;
         static float Bit(Random r) => r.Next(2);
-        // Offsets away from 0 and away from Huber's δ = 0.5.
+        // Offsets away from 0 and away from HuberLoss's δ = 0.5.
         static float Offset(Random r) => Sign(r) * (r.Next(2) == 0 ? U(r, 0.15f, 0.4f) : U(r, 0.6f, 0.9f));
 
-        yield return Dense("mse", r => new MeanSquaredError(r), r => U(r, -2, 2), (r, t) => t + Offset(r));
-        yield return Dense("mae", r => new MeanAbsoluteError(r), r => U(r, -2, 2), (r, t) => t + Offset(r));
-        yield return Dense("mape", r => new MeanAbsolutePercentageError(r), r => Sign(r) * U(r, 0.5f, 2), (r, t) => t + Offset(r));
-        yield return Dense("msle", r => new MeanSquaredLogarithmicError(r), r => U(r, 0.1f, 3), (r, t) => U(r, 0.1f, 3));
-        yield return Dense("huber", r => new Huber(0.5f, r), r => U(r, -2, 2), (r, t) => t + Offset(r));
-        yield return Dense("log_cosh", r => new LogCosh(r), r => U(r, -2, 2), (r, t) => t + 3 * Offset(r));
-        yield return Dense("poisson", r => new Poisson(r), r => r.Next(4), (r, t) => U(r, 0.3f, 4));
-        yield return Dense("kl_divergence", r => new KLDivergence(r), r => U(r, 0.05f, 1), (r, t) => U(r, 0.2f, 0.9f));
-        yield return Dense("hinge", r => new Hinge(r), Bit, (r, t) => Sign(r) * (r.Next(2) == 0 ? U(r, 0, 0.8f) : U(r, 1.2f, 2)));
-        yield return Dense("hinge_pm1", r => new Hinge(r), r => Sign(r) * 0.5f, (r, t) => U(r, -1.5f, 1.5f));
-        yield return Dense("squared_hinge", r => new SquaredHinge(r), Bit, (r, t) => U(r, -2, 2));
-        yield return Dense("bce", r => new BinaryCrossentropy(reduction: r), Bit, (r, t) => U(r, 0.2f, 0.8f));
-        yield return Dense("bce_soft_smoothed", r => new BinaryCrossentropy(labelSmoothing: 0.2f, reduction: r), r => U(r, 0, 1), (r, t) => U(r, 0.2f, 0.8f));
-        yield return Dense("bce_logits", r => new BinaryCrossentropy(fromLogits: true, labelSmoothing: 0.1f, reduction: r), Bit, (r, t) => U(r, -3, 3));
-        yield return Dense("bce_logits_axis0", r => new BinaryCrossentropy(fromLogits: true, axis: 0, reduction: r), Bit, (r, t) => U(r, -3, 3),
+        yield return Dense("mse", r => new MeanSquaredErrorLoss(r), r => U(r, -2, 2), (r, t) => t + Offset(r));
+        yield return Dense("mae", r => new MeanAbsoluteErrorLoss(r), r => U(r, -2, 2), (r, t) => t + Offset(r));
+        yield return Dense("mape", r => new MeanAbsolutePercentageErrorLoss(r), r => Sign(r) * U(r, 0.5f, 2), (r, t) => t + Offset(r));
+        yield return Dense("msle", r => new MeanSquaredLogarithmicErrorLoss(r), r => U(r, 0.1f, 3), (r, t) => U(r, 0.1f, 3));
+        yield return Dense("huber", r => new HuberLoss(0.5f, r), r => U(r, -2, 2), (r, t) => t + Offset(r));
+        yield return Dense("log_cosh", r => new LogCoshLoss(r), r => U(r, -2, 2), (r, t) => t + 3 * Offset(r));
+        yield return Dense("poisson", r => new PoissonLoss(r), r => r.Next(4), (r, t) => U(r, 0.3f, 4));
+        yield return Dense("kl_divergence", r => new KLDivergenceLoss(r), r => U(r, 0.05f, 1), (r, t) => U(r, 0.2f, 0.9f));
+        yield return Dense("hinge", r => new HingeLoss(r), Bit, (r, t) => Sign(r) * (r.Next(2) == 0 ? U(r, 0, 0.8f) : U(r, 1.2f, 2)));
+        yield return Dense("hinge_pm1", r => new HingeLoss(r), r => Sign(r) * 0.5f, (r, t) => U(r, -1.5f, 1.5f));
+        yield return Dense("squared_hinge", r => new SquaredHingeLoss(r), Bit, (r, t) => U(r, -2, 2));
+        yield return Dense("bce", r => new BinaryCrossentropyLoss(reduction: r), Bit, (r, t) => U(r, 0.2f, 0.8f));
+        yield return Dense("bce_soft_smoothed", r => new BinaryCrossentropyLoss(labelSmoothing: 0.2f, reduction: r), r => U(r, 0, 1), (r, t) => U(r, 0.2f, 0.8f));
+        yield return Dense("bce_logits", r => new BinaryCrossentropyLoss(fromLogits: true, labelSmoothing: 0.1f, reduction: r), Bit, (r, t) => U(r, -3, 3));
+        yield return Dense("bce_logits_axis0", r => new BinaryCrossentropyLoss(fromLogits: true, axis: 0, reduction: r), Bit, (r, t) => U(r, -3, 3),
                            weightShape: [c], weights: [1f, 2f, 0f, 0.5f]);
-        yield return Dense("binary_focal", r => new BinaryFocalCrossentropy(gamma: 2f, reduction: r), Bit, (r, t) => U(r, 0.2f, 0.8f));
+        yield return Dense("binary_focal", r => new BinaryFocalCrossentropyLoss(gamma: 2f, reduction: r), Bit, (r, t) => U(r, 0.2f, 0.8f));
         yield return Dense("binary_focal_balanced_logits",
-                           r => new BinaryFocalCrossentropy(applyClassBalancing: true, alpha: 0.3f, gamma: 1.5f, fromLogits: true, labelSmoothing: 0.1f, reduction: r),
+                           r => new BinaryFocalCrossentropyLoss(applyClassBalancing: true, alpha: 0.3f, gamma: 1.5f, fromLogits: true, labelSmoothing: 0.1f, reduction: r),
                            Bit, (r, t) => U(r, -3, 3));
-        yield return Dense("cosine", r => new CosineSimilarity(reduction: r), r => U(r, -1, 1), (r, t) => U(r, -1, 1));
-        yield return Dense("cosine_axis1_rank3", r => new CosineSimilarity(axis: 1, reduction: r), r => U(r, -1, 1), (r, t) => U(r, -1, 1),
+        yield return Dense("cosine", r => new CosineSimilarityLoss(reduction: r), r => U(r, -1, 1), (r, t) => U(r, -1, 1));
+        yield return Dense("cosine_axis1_rank3", r => new CosineSimilarityLoss(axis: 1, reduction: r), r => U(r, -1, 1), (r, t) => U(r, -1, 1),
                            weightShape: [n, 1], weights: [1f, 2f, 0.5f], s: [n, c, 2]);
-        yield return Dense("dice_all", r => new Dice(r), Bit, (r, t) => U(r, 0.05f, 1), weightShape: [1], weights: [1.25f]);
-        yield return Dense("dice_per_sample", r => new Dice(r, axis: [1]), Bit, (r, t) => U(r, 0.05f, 1));
-        yield return Dense("tversky_trailing", r => new Tversky(0.3f, 0.7f, r, axis: [1, 2]), Bit, (r, t) => U(r, 0.05f, 1),
+        yield return Dense("dice_all", r => new DiceLoss(r), Bit, (r, t) => U(r, 0.05f, 1), weightShape: [1], weights: [1.25f]);
+        yield return Dense("dice_per_sample", r => new DiceLoss(r, axis: [1]), Bit, (r, t) => U(r, 0.05f, 1));
+        yield return Dense("tversky_trailing", r => new TverskyLoss(0.3f, 0.7f, r, axis: [1, 2]), Bit, (r, t) => U(r, 0.05f, 1),
                            s: [n, 2, 2]);
-        yield return Dense("absolute_difference", r => new AbsoluteDifference(r), r => U(r, -2, 2), (r, t) => t + Offset(r),
+        yield return Dense("absolute_difference", r => new AbsoluteDifferenceLoss(r), r => U(r, -2, 2), (r, t) => t + Offset(r),
                            weightShape: [n, 1], weights: [1f, 0f, 2f]);
-        yield return Dense("sigmoid_cross_entropy", r => new SigmoidCrossEntropy(0.2f, r), Bit, (r, t) => U(r, -3, 3),
+        yield return Dense("sigmoid_cross_entropy", r => new SigmoidCrossEntropyLoss(0.2f, r), Bit, (r, t) => U(r, -3, 3),
                            weightShape: [1, c], weights: [0.5f, 1f, 0f, 2f]);
 
         foreach (var item in Categorical()) yield return item;
@@ -101,20 +101,20 @@ public sealed record LossCase(
             }
 
             var oneHot = OneHot(n, c, out var idx);
-            yield return new("cce", r => new CategoricalCrossentropy(reduction: r), oneHot, shape, Uniform(n * c, 0.1f, 1f), shape, sampleWeights, perSample);
-            yield return new("cce_smoothed", r => new CategoricalCrossentropy(labelSmoothing: 0.1f, reduction: r), oneHot, shape, Uniform(n * c, 0.1f, 1f), shape, sampleWeights, perSample);
-            yield return new("cce_logits", r => new CategoricalCrossentropy(fromLogits: true, labelSmoothing: 0.1f, reduction: r), oneHot, shape, Uniform(n * c, -3f, 3f), shape, sampleWeights, perSample);
+            yield return new("cce", r => new CategoricalCrossentropyLoss(reduction: r), oneHot, shape, Uniform(n * c, 0.1f, 1f), shape, sampleWeights, perSample);
+            yield return new("cce_smoothed", r => new CategoricalCrossentropyLoss(labelSmoothing: 0.1f, reduction: r), oneHot, shape, Uniform(n * c, 0.1f, 1f), shape, sampleWeights, perSample);
+            yield return new("cce_logits", r => new CategoricalCrossentropyLoss(fromLogits: true, labelSmoothing: 0.1f, reduction: r), oneHot, shape, Uniform(n * c, -3f, 3f), shape, sampleWeights, perSample);
             // Class axis 1 of [2, 3, 2]: exercises the transposition to contiguous rows.
-            yield return new("cce_logits_axis1", r => new CategoricalCrossentropy(fromLogits: true, axis: 1, reduction: r),
+            yield return new("cce_logits_axis1", r => new CategoricalCrossentropyLoss(fromLogits: true, axis: 1, reduction: r),
                              [1, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0], [2, 3, 2], Uniform(12, -3f, 3f), [2, 3, 2], [1f, 2f, 0f, 0.5f], [2, 2]);
-            yield return new("sparse", r => new SparseCategoricalCrossentropy(reduction: r), idx, perSample, Uniform(n * c, 0.1f, 1f), shape, sampleWeights, perSample);
-            yield return new("sparse_logits", r => new SparseCategoricalCrossentropy(fromLogits: true, reduction: r), idx, [n, 1], Uniform(n * c, -3f, 3f), shape, sampleWeights, perSample);
-            yield return new("sparse_logits_ignore", r => new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: -1, reduction: r),
+            yield return new("sparse", r => new SparseCategoricalCrossentropyLoss(reduction: r), idx, perSample, Uniform(n * c, 0.1f, 1f), shape, sampleWeights, perSample);
+            yield return new("sparse_logits", r => new SparseCategoricalCrossentropyLoss(fromLogits: true, reduction: r), idx, [n, 1], Uniform(n * c, -3f, 3f), shape, sampleWeights, perSample);
+            yield return new("sparse_logits_ignore", r => new SparseCategoricalCrossentropyLoss(fromLogits: true, ignoreClass: -1, reduction: r),
                              [idx[0], -1, idx[2]], perSample, Uniform(n * c, -3f, 3f), shape, [1.5f, 2f, 0.75f], perSample);
-            yield return new("categorical_focal", r => new CategoricalFocalCrossentropy(reduction: r), oneHot, shape, Uniform(n * c, 0.1f, 1f), shape, sampleWeights, perSample);
-            yield return new("categorical_focal_logits", r => new CategoricalFocalCrossentropy(alpha: 0.4f, gamma: 1.5f, fromLogits: true, labelSmoothing: 0.1f, reduction: r),
+            yield return new("categorical_focal", r => new CategoricalFocalCrossentropyLoss(reduction: r), oneHot, shape, Uniform(n * c, 0.1f, 1f), shape, sampleWeights, perSample);
+            yield return new("categorical_focal_logits", r => new CategoricalFocalCrossentropyLoss(alpha: 0.4f, gamma: 1.5f, fromLogits: true, labelSmoothing: 0.1f, reduction: r),
                              oneHot, shape, Uniform(n * c, -3f, 3f), shape, sampleWeights, perSample);
-            yield return new("softmax_cross_entropy", r => new SoftmaxCrossEntropy(0.1f, r), oneHot, shape, Uniform(n * c, -3f, 3f), shape, sampleWeights, perSample);
+            yield return new("softmax_cross_entropy", r => new SoftmaxCrossEntropyLoss(0.1f, r), oneHot, shape, Uniform(n * c, -3f, 3f), shape, sampleWeights, perSample);
 
             // Categorical hinge: keep the margin and the runner-up gap away from the max's kinks.
             while (true)
@@ -122,7 +122,7 @@ public sealed record LossCase(
                 var p = Uniform(n * c, -1f, 1f);
                 if (CategoricalHingeIsSmooth(oneHot, p, c))
                 {
-                    yield return new("categorical_hinge", r => new CategoricalHinge(r), oneHot, shape, p, shape, sampleWeights, perSample);
+                    yield return new("categorical_hinge", r => new CategoricalHingeLoss(r), oneHot, shape, p, shape, sampleWeights, perSample);
                     break;
                 }
             }

@@ -36,16 +36,30 @@ public sealed class ReductionTests
             if (w[i] != 0) nonzero++;
         }
         int valid = c.Label.Contains("ignore", StringComparison.Ordinal) ? raw.Length - 1 : raw.Length;
+        bool masked = c.Label.Contains("ignore", StringComparison.Ordinal);
         double expected = reduction switch
         {
             Reduction.None or Reduction.Sum => sum,
             Reduction.SumOverBatchSize => sum / valid,
-            Reduction.Mean => sum / weightSum,
+            Reduction.SumOverBroadcastWeights => sum / weightSum,
+            // Keras's mean_with_sample_weight: the weights as passed (a mask is first multiplied into them).
+            Reduction.SumOverGivenWeights => sum / (masked ? weightSum : c.Weights.Sum(x => (double)x)),
             Reduction.SumByNonzeroWeights => sum / nonzero,
             _ => throw new AssertFailedException(),
         };
-        float actual = loss.Compute(T(c.YTrue, c.TrueShape), T(c.YPred, c.PredShape), T(c.Weights, c.WeightShape));
-        Close(expected, actual, rtol: 1e-5, atol: 1e-6);
+        if (reduction == Reduction.None)
+        {
+            var e = Assert.ThrowsExactly<InvalidOperationException>(
+                () => loss.Compute(T(c.YTrue, c.TrueShape), T(c.YPred, c.PredShape), T(c.Weights, c.WeightShape)));
+            Assert.Contains("ComputeUnreduced", e.Message);
+            var unreduced = loss.ComputeUnreduced(T(c.YTrue, c.TrueShape), T(c.YPred, c.PredShape), T(c.Weights, c.WeightShape));
+            Close(sum, unreduced.ToArray().Sum(x => (double)x), rtol: 1e-5, atol: 1e-6);
+        }
+        else
+        {
+            float actual = loss.Compute(T(c.YTrue, c.TrueShape), T(c.YPred, c.PredShape), T(c.Weights, c.WeightShape));
+            Close(expected, actual, rtol: 1e-5, atol: 1e-6);
+        }
 
         var weighted = PerSample(loss, c.YTrue, c.TrueShape, c.YPred, c.PredShape, c.Weights, c.WeightShape);
         for (int i = 0; i < raw.Length; i++) Close(w[i] * raw[i], weighted[i], rtol: 1e-6, atol: 1e-7);
@@ -67,24 +81,64 @@ public sealed class ReductionTests
     public void ZeroDivisors_GiveZeroLikeKerasDivideNoNan()
     {
         float[] t = [1, 2], p = [2, 4];
-        Assert.AreEqual(0f, new MeanSquaredError(Reduction.Mean).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
-        Assert.AreEqual(0f, new MeanSquaredError(Reduction.SumByNonzeroWeights).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
+        Assert.AreEqual(0f, new MeanSquaredErrorLoss(Reduction.Mean).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
+        Assert.AreEqual(0f, new MeanSquaredErrorLoss(Reduction.SumByNonzeroWeights).Compute(T(t, 2, 1), T(p, 2, 1), T([0f, 0f])));
         var grad = new float[2];
-        new MeanSquaredError(Reduction.Mean).Gradient(T(t, 2, 1), T(p, 2, 1), grad, T([0f, 0f]));
+        new MeanSquaredErrorLoss(Reduction.Mean).Gradient(T(t, 2, 1), T(p, 2, 1), grad, T([0f, 0f]));
         CollectionAssert.AreEqual(new float[2], grad);
     }
 
     [TestMethod]
-    public void ReductionNone_ComputeReturnsTheSumAndGradientIsItsGradient()
+    public void ReductionNone_GivesPerElementLossesAndGradientIsTheGradientOfTheirSum()
     {
         float[] t = [1, 2, 3, 4], p = [2, 2, 5, 4];
-        var none = new MeanSquaredError(Reduction.None);
-        var sum = new MeanSquaredError(Reduction.Sum);
-        Assert.AreEqual(sum.Compute(T(t, 2, 2), T(p, 2, 2)), none.Compute(T(t, 2, 2), T(p, 2, 2)));
+        var none = new MeanSquaredErrorLoss(Reduction.None);
+        var sum = new MeanSquaredErrorLoss(Reduction.Sum);
+        var values = none.ComputeUnreduced(T(t, 2, 2), T(p, 2, 2), T([1f, 3f], 2));
+        CollectionAssert.AreEqual(new nint[] { 2 }, values.Lengths.ToArray());
+        CollectionAssert.AreEqual(new[] { 0.5f, 6f }, values.ToArray());  // mean((1, 0)²) · 1, mean((2, 0)²) · 3
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => none.Compute(T(t, 2, 2), T(p, 2, 2)));
+        Assert.Contains("Reduction.None", e.Message);
+        Assert.AreEqual(sum.Compute(T(t, 2, 2), T(p, 2, 2)), none.ComputeWithGradient(T(t, 2, 2), T(p, 2, 2), new float[4]));
         float[] g1 = new float[4], g2 = new float[4];
         none.Gradient(T(t, 2, 2), T(p, 2, 2), g1);
         sum.Gradient(T(t, 2, 2), T(p, 2, 2), g2);
         CollectionAssert.AreEqual(g2, g1);
+        var tracker = new LossMetric(none);                                 // Keras's fit tracks their sum
+        tracker.UpdateState(T(t, 2, 2), T(p, 2, 2));
+        Close(sum.Compute(T(t, 2, 2), T(p, 2, 2)), tracker.Result());
+    }
+
+    [TestMethod]
+    public void BroadcastWeightsDivideByEachFrameworksSum()
+    {
+        // Issue 16: MAE over (4, 3) with weight [2.0]. Keras's mean_with_sample_weight divides by 2.0 (the weight as
+        // passed): 4.35333 in Keras 3.16; TF.js's MEAN divides by 8 (the weights after broadcasting onto 4 values).
+        float[] t = new float[12], p = new float[12];
+        for (int i = 0; i < 12; i++) { t[i] = i % 5; p[i] = (i * 7 % 11) / 2f; }
+        double perSampleSum = 0;
+        for (int r = 0; r < 4; r++)
+        {
+            double row = 0;
+            for (int k = 0; k < 3; k++) row += Math.Abs(t[r * 3 + k] - p[r * 3 + k]);
+            perSampleSum += row / 3;
+        }
+        var keras = new MeanAbsoluteErrorLoss(Reduction.SumOverGivenWeights);
+        var tfjs = new MeanAbsoluteErrorLoss(Reduction.SumOverBroadcastWeights);
+        var batch = new MeanAbsoluteErrorLoss(Reduction.SumOverBatchSize);
+        var nonzero = new MeanAbsoluteErrorLoss(Reduction.SumByNonzeroWeights);
+        Close(2 * perSampleSum / 2, keras.Compute(T(t, 4, 3), T(p, 4, 3), T([2f], 1)), rtol: 1e-6);
+        Close(2 * perSampleSum / 8, tfjs.Compute(T(t, 4, 3), T(p, 4, 3), T([2f], 1)), rtol: 1e-6);
+        Close(2 * perSampleSum / 4, batch.Compute(T(t, 4, 3), T(p, 4, 3), T([2f], 1)), rtol: 1e-6);
+        Close(2 * perSampleSum / 4, nonzero.Compute(T(t, 4, 3), T(p, 4, 3), T([2f], 1)), rtol: 1e-6);
+        // [1, C] weights over [N, C] per-element values: Keras divides by Σ of the 3 given, TF.js by Σ over all 12.
+        var elementwise = new AbsoluteDifferenceLoss(Reduction.SumOverGivenWeights);
+        var tfjsElementwise = new AbsoluteDifferenceLoss(Reduction.Mean);
+        double weighted = 0;
+        for (int i = 0; i < 12; i++) weighted += (1 + i % 3) * Math.Abs(t[i] - p[i]);
+        Close(weighted / 6, elementwise.Compute(T(t, 4, 3), T(p, 4, 3), T([1f, 2f, 3f], 1, 3)), rtol: 1e-6);
+        Close(weighted / 24, tfjsElementwise.Compute(T(t, 4, 3), T(p, 4, 3), T([1f, 2f, 3f], 1, 3)), rtol: 1e-6);
+        Close(2 * perSampleSum / 2, Loss.ComputeWeightedLoss(keras.ComputeUnreduced(T(t, 4, 3), T(p, 4, 3)), T([2f], 1), Reduction.SumOverGivenWeights), rtol: 1e-6);
     }
 
     [TestMethod]
@@ -92,7 +146,12 @@ public sealed class ReductionTests
     {
         Assert.AreEqual(Reduction.SumOverBatchSize, ReductionNames.Parse("sum_over_batch_size"));
         Assert.AreEqual(Reduction.SumOverBatchSize, ReductionNames.Parse("mean"), "Keras's \"mean\" divides by the number of values.");
-        Assert.AreEqual(Reduction.Mean, ReductionNames.Parse("mean_with_sample_weight"));
+        Assert.AreEqual(Reduction.SumOverGivenWeights, ReductionNames.Parse("mean_with_sample_weight"));
+        Assert.AreEqual(Reduction.SumOverBroadcastWeights, ReductionNames.Parse("MEAN"), "TF.js's MEAN divides by the broadcast weights.");
+        Assert.AreEqual(Reduction.SumOverBatchSize, ReductionNames.Parse("SUM_OVER_BATCH_SIZE"));
+        Assert.AreEqual(Reduction.SumByNonzeroWeights, ReductionNames.Parse("SUM_BY_NONZERO_WEIGHTS"));
+        Assert.AreEqual(Reduction.None, ReductionNames.Parse("NONE"));
+        Assert.AreEqual(Reduction.Sum, ReductionNames.Parse("SUM"));
         Assert.AreEqual(Reduction.Sum, ReductionNames.Parse("sum"));
         Assert.AreEqual(Reduction.None, ReductionNames.Parse("none"));
         Assert.AreEqual(Reduction.None, ReductionNames.Parse(null));
@@ -106,7 +165,7 @@ public sealed class ReductionTests
     public void Weights_BroadcastTheWayKerasAndTfjsDo()
     {
         float[] t = [0, 0, 0, 0, 0, 0], p = [1, 2, 3, 4, 5, 6];
-        var mae = new AbsoluteDifference(Reduction.Sum);
+        var mae = new AbsoluteDifferenceLoss(Reduction.Sum);
         // [N, 1] over [N, C], [1, C] over [N, C], [C] over [N, C], and a full [N, C].
         Close(1 + 2 + 3 + 2 * (4 + 5 + 6), mae.Compute(T(t, 2, 3), T(p, 2, 3), T([1, 2], 2, 1)));
         Close(1 + 4 + 2 * (2 + 5) + 3 * (3 + 6), mae.Compute(T(t, 2, 3), T(p, 2, 3), T([1, 2, 3], 1, 3)));

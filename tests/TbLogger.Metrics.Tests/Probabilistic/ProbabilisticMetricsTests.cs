@@ -92,7 +92,7 @@ public sealed class ProbabilisticMetricsTests
         m.UpdateState(T([2], 1, 1), T([1, 2, 3], 1, 3));
         AssertClose(Math.Log(Math.Exp(1) + Math.Exp(2) + Math.Exp(3)) - 3, m.Result());
         var e = Assert.ThrowsExactly<ArgumentException>(() => m.UpdateState(T([3], 1), T([1, 2, 3], 1, 3)));
-        StringAssert.Contains(e.Message, "yTrue[0] = 3");
+        StringAssert.Contains(e.Message, "yTrue[0] is 3, which is not a class index in [0, 3)");
     }
 
     [TestMethod]

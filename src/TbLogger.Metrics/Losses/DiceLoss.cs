@@ -10,7 +10,7 @@ namespace TbLogger.Metrics.Losses;
 /// As in Keras, the default axis (null) reduces the whole batch to a single value; pass the non-batch axes, e.g.
 /// [1, 2, 3], for one value per sample. Sample weights must then broadcast onto that per-sample shape.
 /// </remarks>
-public sealed class Dice : Loss
+public sealed class DiceLoss : Loss
 {
     private readonly int[]? _axes;
 
@@ -18,7 +18,7 @@ public sealed class Dice : Loss
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"dice"</c>).</param>
     /// <param name="axis">Axes to reduce: null (default) for all, one axis, or trailing axes.</param>
-    public Dice(Reduction reduction = Reduction.SumOverBatchSize, string name = "dice", IReadOnlyList<int>? axis = null)
+    public DiceLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "dice", IReadOnlyList<int>? axis = null)
         : base(name, reduction)
     {
         _axes = SegmentationAxes.Copy(axis);

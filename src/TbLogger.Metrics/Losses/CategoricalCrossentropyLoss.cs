@@ -8,7 +8,7 @@ namespace TbLogger.Metrics.Losses;
 /// (identifier <c>"categorical_crossentropy"</c>; config keys <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>).
 /// </summary>
 /// <remarks>Logits use log-sum-exp, so large logits neither overflow nor lose the loss to rounding.</remarks>
-public sealed class CategoricalCrossentropy : Loss
+public sealed class CategoricalCrossentropyLoss : Loss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ExpSlot = LabelSlot + 1, LseSlot = LabelSlot + 2,
                       SumSlot = LabelSlot + 3, TempSlot = LabelSlot + 4;
@@ -19,7 +19,7 @@ public sealed class CategoricalCrossentropy : Loss
     /// <param name="axis">The class axis (default −1).</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"categorical_crossentropy"</c>).</param>
-    public CategoricalCrossentropy(bool fromLogits = false, float labelSmoothing = 0f, int axis = -1,
+    public CategoricalCrossentropyLoss(bool fromLogits = false, float labelSmoothing = 0f, int axis = -1,
                                    Reduction reduction = Reduction.SumOverBatchSize, string name = "categorical_crossentropy")
         : base(name, reduction)
     {

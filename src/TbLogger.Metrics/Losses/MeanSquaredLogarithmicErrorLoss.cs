@@ -1,17 +1,19 @@
+using System.Numerics.Tensors;
+
 namespace TbLogger.Metrics.Losses;
 
 /// <summary>
 /// Keras's <c>MeanSquaredLogarithmicError</c>: <c>mean(square(log(max(y_pred, ε) + 1) − log(max(y_true, ε) + 1)), axis=-1)</c>
 /// (identifiers <c>"msle"</c>, <c>"mean_squared_logarithmic_error"</c>).
 /// </summary>
-public sealed class MeanSquaredLogarithmicError : Loss
+public sealed class MeanSquaredLogarithmicErrorLoss : Loss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"mean_squared_logarithmic_error"</c>).</param>
-    public MeanSquaredLogarithmicError(Reduction reduction = Reduction.SumOverBatchSize, string name = "mean_squared_logarithmic_error")
+    public MeanSquaredLogarithmicErrorLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "mean_squared_logarithmic_error")
         : base(name, reduction)
     {
     }
@@ -20,13 +22,16 @@ public sealed class MeanSquaredLogarithmicError : Loss
 
     private protected override void Forward(in LossRows rows, Span<float> values)
     {
-        ReadOnlySpan<float> t = rows.YTrue, p = rows.YPred;
-        Span<float> e = Scratch(ErrorSlot, p.Length);
-        for (int i = 0; i < p.Length; i++)
-        {
-            float d = LogDiff(t[i], p[i]);
-            e[i] = d * d;
-        }
+        Span<float> e = Scratch(ErrorSlot, rows.YPred.Length), second = Scratch(ErrorSlot + 1, rows.YPred.Length);
+        // log(max(p, ε) + 1) − log(max(t, ε) + 1), squared; vectorised pass by pass.
+        TensorPrimitives.Max(rows.YPred, Epsilon, e);
+        TensorPrimitives.Add(e, 1f, e);
+        TensorPrimitives.Log(e, e);
+        TensorPrimitives.Max(rows.YTrue, Epsilon, second);
+        TensorPrimitives.Add(second, 1f, second);
+        TensorPrimitives.Log(second, second);
+        TensorPrimitives.Subtract(e, second, e);
+        TensorPrimitives.Multiply(e, e, e);
         RowOps.SumRows(e, rows.Length, 1f / rows.Length, values);
     }
 

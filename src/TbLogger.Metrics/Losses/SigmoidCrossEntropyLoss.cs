@@ -9,7 +9,7 @@ namespace TbLogger.Metrics.Losses;
 /// <c>"sigmoidCrossEntropy"</c>; config key <c>label_smoothing</c>).
 /// </summary>
 /// <remarks>Differs from Keras's <c>BinaryCrossentropy(from_logits=True)</c> in not averaging per sample and in its default reduction.</remarks>
-public sealed class SigmoidCrossEntropy : Loss
+public sealed class SigmoidCrossEntropyLoss : Loss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot;
 
@@ -17,7 +17,7 @@ public sealed class SigmoidCrossEntropy : Loss
     /// <param name="labelSmoothing">In [0, 1]: labels become t·(1 − s) + s/2 (default 0).</param>
     /// <param name="reduction">The reduction (default TF.js's <see cref="Reduction.SumByNonzeroWeights"/>).</param>
     /// <param name="name">The name (default <c>"sigmoid_cross_entropy"</c>).</param>
-    public SigmoidCrossEntropy(float labelSmoothing = 0f, Reduction reduction = Reduction.SumByNonzeroWeights,
+    public SigmoidCrossEntropyLoss(float labelSmoothing = 0f, Reduction reduction = Reduction.SumByNonzeroWeights,
                                string name = "sigmoid_cross_entropy")
         : base(name, reduction)
     {

@@ -8,7 +8,7 @@ namespace TbLogger.Metrics.Losses;
 /// config keys <c>apply_class_balancing</c>, <c>alpha</c>, <c>gamma</c>, <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>).
 /// </summary>
 /// <remarks>As in Keras, logits go through a sigmoid and then the clipped probability form.</remarks>
-public sealed class BinaryFocalCrossentropy : Loss
+public sealed class BinaryFocalCrossentropyLoss : Loss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ErrorSlot = LabelSlot + 1;
 
@@ -21,7 +21,7 @@ public sealed class BinaryFocalCrossentropy : Loss
     /// <param name="axis">The axis averaged over (default −1).</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"binary_focal_crossentropy"</c>).</param>
-    public BinaryFocalCrossentropy(bool applyClassBalancing = false, float alpha = 0.25f, float gamma = 2f, bool fromLogits = false,
+    public BinaryFocalCrossentropyLoss(bool applyClassBalancing = false, float alpha = 0.25f, float gamma = 2f, bool fromLogits = false,
                                    float labelSmoothing = 0f, int axis = -1, Reduction reduction = Reduction.SumOverBatchSize,
                                    string name = "binary_focal_crossentropy")
         : base(name, reduction)

@@ -7,7 +7,7 @@ namespace TbLogger.Metrics.Losses;
 /// −1 (same direction) and 1; 0 when either vector is zero (identifier <c>"cosine_similarity"</c>; config key <c>axis</c>).
 /// </summary>
 /// <remarks>As in Keras, a vector is divided by max(‖x‖, ε), so zero vectors give 0 rather than NaN.</remarks>
-public sealed class CosineSimilarity : Loss
+public sealed class CosineSimilarityLoss : Loss
 {
     private const float SquaredEpsilon = Epsilon * Epsilon;
 
@@ -15,7 +15,7 @@ public sealed class CosineSimilarity : Loss
     /// <param name="axis">The axis along which similarity is computed (default −1).</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"cosine_similarity"</c>).</param>
-    public CosineSimilarity(int axis = -1, Reduction reduction = Reduction.SumOverBatchSize, string name = "cosine_similarity")
+    public CosineSimilarityLoss(int axis = -1, Reduction reduction = Reduction.SumOverBatchSize, string name = "cosine_similarity")
         : base(name, reduction)
     {
         Axis = axis;

@@ -11,7 +11,7 @@ namespace TbLogger.Metrics.Losses;
 /// The same numbers as <see cref="CategoricalCrossentropy"/> with <c>from_logits</c>, apart from the default reduction.
 /// TF.js smooths with the size of dimension 1; this uses the class (last) axis, which is the same for [N, C] inputs.
 /// </remarks>
-public sealed class SoftmaxCrossEntropy : Loss
+public sealed class SoftmaxCrossEntropyLoss : Loss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ExpSlot = LabelSlot + 1, LseSlot = LabelSlot + 2,
                       SumSlot = LabelSlot + 3, TempSlot = LabelSlot + 4;
@@ -20,7 +20,7 @@ public sealed class SoftmaxCrossEntropy : Loss
     /// <param name="labelSmoothing">In [0, 1]: labels become t·(1 − s) + s/classes (default 0).</param>
     /// <param name="reduction">The reduction (default TF.js's <see cref="Reduction.SumByNonzeroWeights"/>).</param>
     /// <param name="name">The name (default <c>"softmax_cross_entropy"</c>).</param>
-    public SoftmaxCrossEntropy(float labelSmoothing = 0f, Reduction reduction = Reduction.SumByNonzeroWeights,
+    public SoftmaxCrossEntropyLoss(float labelSmoothing = 0f, Reduction reduction = Reduction.SumByNonzeroWeights,
                                string name = "softmax_cross_entropy")
         : base(name, reduction)
     {

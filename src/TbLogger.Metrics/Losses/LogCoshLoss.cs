@@ -6,7 +6,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>LogCosh</c>: <c>mean(log(cosh(y_pred − y_true)), axis=-1)</c>, computed stably as
 /// x + softplus(−2x) − log 2 (identifiers <c>"log_cosh"</c>, <c>"logcosh"</c>).
 /// </summary>
-public sealed class LogCosh : Loss
+public sealed class LogCoshLoss : Loss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
     private static readonly float Log2 = MathF.Log(2f);
@@ -14,7 +14,7 @@ public sealed class LogCosh : Loss
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"log_cosh"</c>).</param>
-    public LogCosh(Reduction reduction = Reduction.SumOverBatchSize, string name = "log_cosh")
+    public LogCoshLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "log_cosh")
         : base(name, reduction)
     {
     }

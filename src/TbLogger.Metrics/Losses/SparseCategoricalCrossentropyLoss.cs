@@ -11,7 +11,7 @@ namespace TbLogger.Metrics.Losses;
 /// to <see cref="IgnoreClass"/> are masked as in Keras: they contribute 0 and do not count towards
 /// <see cref="Reduction.SumOverBatchSize"/>'s divisor. Any other label must be an integer in [0, classes).
 /// </remarks>
-public sealed class SparseCategoricalCrossentropy : Loss
+public sealed class SparseCategoricalCrossentropyLoss : Loss
 {
     private const int ExpSlot = LossScratch.FirstKernelSlot, LseSlot = ExpSlot + 1, SumSlot = ExpSlot + 2, TempSlot = ExpSlot + 3,
                       MaskSlot = ExpSlot + 4;
@@ -22,7 +22,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     /// <param name="axis">The class axis of yPred (default −1).</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"sparse_categorical_crossentropy"</c>).</param>
-    public SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, int axis = -1,
+    public SparseCategoricalCrossentropyLoss(bool fromLogits = false, int? ignoreClass = null, int axis = -1,
                                          Reduction reduction = Reduction.SumOverBatchSize, string name = "sparse_categorical_crossentropy")
         : base(name, reduction)
     {

@@ -7,7 +7,7 @@ namespace TbLogger.Metrics.Losses;
 /// o = clip(y_pred / Σ y_pred, ε, 1 − ε) (softmax first for logits) (identifier <c>"categorical_focal_crossentropy"</c>;
 /// config keys <c>alpha</c>, <c>gamma</c>, <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>).
 /// </summary>
-public sealed class CategoricalFocalCrossentropy : Loss
+public sealed class CategoricalFocalCrossentropyLoss : Loss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ProbSlot = LabelSlot + 1, LseSlot = LabelSlot + 2,
                       SumSlot = LabelSlot + 3, TempSlot = LabelSlot + 4;
@@ -20,7 +20,7 @@ public sealed class CategoricalFocalCrossentropy : Loss
     /// <param name="axis">The class axis (default −1).</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"categorical_focal_crossentropy"</c>).</param>
-    public CategoricalFocalCrossentropy(float alpha = 0.25f, float gamma = 2f, bool fromLogits = false, float labelSmoothing = 0f,
+    public CategoricalFocalCrossentropyLoss(float alpha = 0.25f, float gamma = 2f, bool fromLogits = false, float labelSmoothing = 0f,
                                         int axis = -1, Reduction reduction = Reduction.SumOverBatchSize,
                                         string name = "categorical_focal_crossentropy")
         : base(name, reduction)

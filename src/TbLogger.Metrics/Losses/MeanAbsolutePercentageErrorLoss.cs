@@ -1,17 +1,19 @@
+using System.Numerics.Tensors;
+
 namespace TbLogger.Metrics.Losses;
 
 /// <summary>
 /// Keras's <c>MeanAbsolutePercentageError</c>: <c>100 · mean(abs((y_true − y_pred) / max(abs(y_true), ε)), axis=-1)</c>
 /// (identifiers <c>"mape"</c>, <c>"mean_absolute_percentage_error"</c>).
 /// </summary>
-public sealed class MeanAbsolutePercentageError : Loss
+public sealed class MeanAbsolutePercentageErrorLoss : Loss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"mean_absolute_percentage_error"</c>).</param>
-    public MeanAbsolutePercentageError(Reduction reduction = Reduction.SumOverBatchSize, string name = "mean_absolute_percentage_error")
+    public MeanAbsolutePercentageErrorLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "mean_absolute_percentage_error")
         : base(name, reduction)
     {
     }
@@ -20,9 +22,13 @@ public sealed class MeanAbsolutePercentageError : Loss
 
     private protected override void Forward(in LossRows rows, Span<float> values)
     {
-        ReadOnlySpan<float> t = rows.YTrue, p = rows.YPred;
-        Span<float> e = Scratch(ErrorSlot, p.Length);
-        for (int i = 0; i < p.Length; i++) e[i] = MathF.Abs((t[i] - p[i]) / MathF.Max(MathF.Abs(t[i]), Epsilon));
+        Span<float> e = Scratch(ErrorSlot, rows.YPred.Length), denominator = Scratch(ErrorSlot + 1, rows.YPred.Length);
+        // |t − p| / max(|t|, ε), vectorised pass by pass; the factor 100 is folded into the row scale.
+        TensorPrimitives.Abs(rows.YTrue, denominator);
+        TensorPrimitives.Max(denominator, Epsilon, denominator);
+        TensorPrimitives.Subtract(rows.YTrue, rows.YPred, e);
+        TensorPrimitives.Divide(e, denominator, e);
+        TensorPrimitives.Abs(e, e);
         RowOps.SumRows(e, rows.Length, 100f / rows.Length, values);
     }
 

@@ -4,12 +4,12 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>CategoricalHinge</c>: <c>maximum(neg − pos + 1, 0)</c> with pos = Σ y_true·y_pred and
 /// neg = max((1 − y_true)·y_pred) over the last axis (identifier <c>"categorical_hinge"</c>).
 /// </summary>
-public sealed class CategoricalHinge : Loss
+public sealed class CategoricalHingeLoss : Loss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"categorical_hinge"</c>).</param>
-    public CategoricalHinge(Reduction reduction = Reduction.SumOverBatchSize, string name = "categorical_hinge")
+    public CategoricalHingeLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "categorical_hinge")
         : base(name, reduction)
     {
     }

@@ -6,7 +6,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>Huber</c> loss: per element ½e² where |e| ≤ δ, else δ|e| − ½δ², with e = y_pred − y_true, averaged over
 /// the last axis (identifiers <c>"huber"</c>, <c>"huber_loss"</c>; config key <c>delta</c>).
 /// </summary>
-public sealed class Huber : Loss
+public sealed class HuberLoss : Loss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
@@ -14,7 +14,7 @@ public sealed class Huber : Loss
     /// <param name="delta">Where the loss changes from quadratic to linear (default 1); must be positive.</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"huber_loss"</c>).</param>
-    public Huber(float delta = 1f, Reduction reduction = Reduction.SumOverBatchSize, string name = "huber_loss")
+    public HuberLoss(float delta = 1f, Reduction reduction = Reduction.SumOverBatchSize, string name = "huber_loss")
         : base(name, reduction)
     {
         if (!(delta > 0f) || float.IsInfinity(delta))

@@ -10,12 +10,12 @@ namespace TbLogger.Metrics.Losses;
 /// Unlike Keras's <see cref="MeanAbsoluteError"/>, nothing is averaged per sample: the per-sample values are the
 /// elements themselves, so weights may have any shape that broadcasts onto yPred's.
 /// </remarks>
-public sealed class AbsoluteDifference : Loss
+public sealed class AbsoluteDifferenceLoss : Loss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default TF.js's <see cref="Reduction.SumByNonzeroWeights"/>).</param>
     /// <param name="name">The name (default <c>"absolute_difference"</c>).</param>
-    public AbsoluteDifference(Reduction reduction = Reduction.SumByNonzeroWeights, string name = "absolute_difference")
+    public AbsoluteDifferenceLoss(Reduction reduction = Reduction.SumByNonzeroWeights, string name = "absolute_difference")
         : base(name, reduction)
     {
     }

@@ -4,14 +4,14 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>KLDivergence</c>: <c>sum(y_true · log(y_true / y_pred), axis=-1)</c> with both clipped to [ε, 1]
 /// (identifiers <c>"kl_divergence"</c>, <c>"kld"</c>, <c>"kullback_leibler_divergence"</c>).
 /// </summary>
-public sealed class KLDivergence : Loss
+public sealed class KLDivergenceLoss : Loss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"kl_divergence"</c>).</param>
-    public KLDivergence(Reduction reduction = Reduction.SumOverBatchSize, string name = "kl_divergence")
+    public KLDivergenceLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "kl_divergence")
         : base(name, reduction)
     {
     }

@@ -5,9 +5,9 @@ namespace TbLogger.Metrics.Losses;
 /// <summary>
 /// Keras's <c>Tversky</c> loss (Salehi et al., 2017): 1 − TP / (TP + α·FP + β·FN + ε) with TP = Σ y_pred·y_true,
 /// FP = Σ y_pred·(1 − y_true), FN = Σ (1 − y_pred)·y_true over <see cref="Axes"/> (identifier <c>"tversky"</c>;
-/// config keys <c>alpha</c>, <c>beta</c>, <c>axis</c>). α = β = 0.5 gives the Dice loss.
+/// config keys <c>alpha</c>, <c>beta</c>, <c>axis</c>). α = β = 0.5 gives the DiceLoss loss.
 /// </summary>
-public sealed class Tversky : Loss
+public sealed class TverskyLoss : Loss
 {
     private readonly int[]? _axes;
 
@@ -17,7 +17,7 @@ public sealed class Tversky : Loss
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"tversky"</c>).</param>
     /// <param name="axis">Axes to reduce: null (default) for all, one axis, or trailing axes.</param>
-    public Tversky(float alpha = 0.5f, float beta = 0.5f, Reduction reduction = Reduction.SumOverBatchSize, string name = "tversky",
+    public TverskyLoss(float alpha = 0.5f, float beta = 0.5f, Reduction reduction = Reduction.SumOverBatchSize, string name = "tversky",
                    IReadOnlyList<int>? axis = null)
         : base(name, reduction)
     {

@@ -1,14 +1,14 @@
 namespace TbLogger.Metrics.Losses;
 
 /// <summary>Keras's <c>Poisson</c> loss: <c>mean(y_pred − y_true · log(y_pred + ε), axis=-1)</c> (identifier <c>"poisson"</c>).</summary>
-public sealed class Poisson : Loss
+public sealed class PoissonLoss : Loss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"poisson"</c>).</param>
-    public Poisson(Reduction reduction = Reduction.SumOverBatchSize, string name = "poisson")
+    public PoissonLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "poisson")
         : base(name, reduction)
     {
     }

@@ -4,14 +4,14 @@ namespace TbLogger.Metrics.Losses;
 
 /// <summary>Keras's <c>MeanAbsoluteError</c>: <c>mean(abs(y_true − y_pred), axis=-1)</c> (identifiers <c>"mae"</c>, <c>"mean_absolute_error"</c>).</summary>
 /// <remarks>The gradient at y_pred = y_true is taken as 0 (the subgradient Keras's autodiff gives).</remarks>
-public sealed class MeanAbsoluteError : Loss
+public sealed class MeanAbsoluteErrorLoss : Loss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"mean_absolute_error"</c>).</param>
-    public MeanAbsoluteError(Reduction reduction = Reduction.SumOverBatchSize, string name = "mean_absolute_error")
+    public MeanAbsoluteErrorLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "mean_absolute_error")
         : base(name, reduction)
     {
     }

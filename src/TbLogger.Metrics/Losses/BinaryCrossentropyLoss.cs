@@ -11,7 +11,7 @@ namespace TbLogger.Metrics.Losses;
 /// max(x, 0) − x·t + log1p(exp(−|x|)) (Keras's TensorFlow/JAX backends); Keras's NumPy backend instead clips
 /// sigmoid(x), which differs only for |x| above about 16.
 /// </remarks>
-public sealed class BinaryCrossentropy : Loss
+public sealed class BinaryCrossentropyLoss : Loss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ErrorSlot = LabelSlot + 1;
 
@@ -21,7 +21,7 @@ public sealed class BinaryCrossentropy : Loss
     /// <param name="axis">The axis averaged over (default −1).</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>"binary_crossentropy"</c>).</param>
-    public BinaryCrossentropy(bool fromLogits = false, float labelSmoothing = 0f, int axis = -1,
+    public BinaryCrossentropyLoss(bool fromLogits = false, float labelSmoothing = 0f, int axis = -1,
                               Reduction reduction = Reduction.SumOverBatchSize, string name = "binary_crossentropy")
         : base(name, reduction)
     {
