@@ -7,6 +7,9 @@ namespace TbLogger.Cli;
 /// <summary>The tblog command line: parsing, dispatch, and the exit-code and one-line-error rules.</summary>
 internal static class CliApp
 {
+    /// <summary>The command's name in help and messages, however the tool was started.</summary>
+    public const string Name = "tblog";
+
     /// <summary>Runs the tool with the given streams (tests pass their own writers).</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="stdout">Standard output.</param>
@@ -17,7 +20,8 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool? interactive, CancellationToken cancellationToken)
     {
         var json = new Option<bool>("--json") { Description = "Write JSON instead of tables (implies plain output).", Recursive = true };
-        var root = new RootCommand("tblog: read, export, rewrite, check, watch and plot TensorBoard logs.") { json };
+        // Named explicitly: a RootCommand takes the executable's name, which is "TbLogger.Cli" or "dotnet" under dotnet run.
+        var root = new Command(Name, "tblog: read, export, rewrite, check, watch and plot TensorBoard logs.") { json, new System.CommandLine.Help.HelpOption(), new VersionOption() };
         Func<ParseResult, CliOutput> output = parse => new CliOutput(stdout, stderr, interactive ?? !Console.IsOutputRedirected, parse.GetValue(json));
         root.Subcommands.Add(LsCommand.Create(output));
         root.Subcommands.Add(ExportCommand.Create(output));
