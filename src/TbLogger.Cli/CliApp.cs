@@ -37,7 +37,7 @@ internal static class CliApp
             // An unknown command also yields "Required command was not provided" first; the error naming the token helps more.
             var error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
                 ?? parse.Errors[0];
-            stderr.WriteLine($"tblog: {error.Message} (see tblog --help)");
+            stderr.WriteLine($"tblog: {UserMessages.WithoutTypeNames(error.Message)} (see tblog --help)");
             return ExitCodes.Usage;
         }
         try
@@ -55,12 +55,35 @@ internal static class CliApp
             stderr.WriteLine($"tblog: {OneLine(ex)}");
             return ex is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.Usage : ExitCodes.Problems;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else (an object store's client error, an unknown URI scheme, a bug) still ends in one line
+            // without .NET type names or a stack trace; TBLOG_DEBUG=1 adds the details for a bug report.
+            return Unexpected(ex, stderr);
+        }
+    }
+
+    private static int Unexpected(Exception ex, TextWriter stderr)
+    {
+        Exception shown = ex is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : ex;
+        if (shown is UsageException or IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            stderr.WriteLine($"tblog: {OneLine(shown)}");
+            return shown is UsageException or FileNotFoundException or DirectoryNotFoundException ? ExitCodes.Usage : ExitCodes.Problems;
+        }
+        stderr.WriteLine($"tblog: {OneLine(shown)}");
+        if (Environment.GetEnvironmentVariable("TBLOG_DEBUG") == "1")
+        {
+            stderr.WriteLine(ex.ToString());
+        }
+        // An unknown URI scheme is the user's to fix.
+        return shown is NotSupportedException ? ExitCodes.Usage : ExitCodes.Problems;
     }
 
     private static string OneLine(Exception ex) => ex switch
     {
         TfRecordCorruptException corrupt => corrupt.Message + " Run 'tblog verify' for every problem.",
         ArgumentException argument => ArgumentParsers.WithoutParameterName(argument).ReplaceLineEndings(" "),
-        _ => ex.Message.ReplaceLineEndings(" "),
+        _ => UserMessages.WithoutTypeNames(ex.Message).ReplaceLineEndings(" "),
     };
 }
