@@ -16,13 +16,14 @@ internal static class CliApp
     /// <param name="stderr">Standard error.</param>
     /// <param name="interactive">Force interactive output on or off; null decides from whether stdout is redirected.</param>
     /// <param name="cancellationToken">Ends long operations (tail) cleanly.</param>
+    /// <param name="progressObserver">Hears every progress report (tests); null for none.</param>
     /// <returns>The exit code.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool? interactive, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool? interactive, CancellationToken cancellationToken, ProgressObserver? progressObserver = null)
     {
         var json = new Option<bool>("--json") { Description = "Write JSON instead of tables (implies plain output).", Recursive = true };
         // Named explicitly: a RootCommand takes the executable's name, which is "TbLogger.Cli" or "dotnet" under dotnet run.
         var root = new Command(Name, "tblog: read, export, rewrite, check, watch and plot TensorBoard logs.") { json, new System.CommandLine.Help.HelpOption(), new VersionOption() };
-        Func<ParseResult, CliOutput> output = parse => new CliOutput(stdout, stderr, interactive ?? !Console.IsOutputRedirected, parse.GetValue(json));
+        Func<ParseResult, CliOutput> output = parse => new CliOutput(stdout, stderr, interactive ?? !Console.IsOutputRedirected, parse.GetValue(json), progressObserver);
         root.Subcommands.Add(LsCommand.Create(output));
         root.Subcommands.Add(ExportCommand.Create(output));
         root.Subcommands.Add(ReplayCommand.Create(output));

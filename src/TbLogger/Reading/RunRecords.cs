@@ -5,7 +5,7 @@ namespace TbLogger.Reading;
 /// <summary>Streams the event records of a run's files in order, decoding only each event's header.</summary>
 internal static class RunRecords
 {
-    public static IEnumerable<RecordRef> Enumerate(RunInfo run, TfRecordReaderOptions options)
+    public static IEnumerable<RecordRef> Enumerate(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null)
     {
         long ordinal = 0;
         foreach (string file in run.Files)
@@ -21,8 +21,10 @@ internal static class RunRecords
                 continue;
             }
             using var reader = new TfRecordReader(stream, options, file);
+            var cursor = new ByteProgress.FileCursor(progress);
             while (reader.TryReadNext(out ReadOnlyMemory<byte> data))
             {
+                cursor.At(reader.Position);
                 long offset = reader.Position - data.Length - TfRecordWriter.FramingOverhead;
                 if (!EventWire.TryReadHeader(data.Span, out EventHeader header))
                 {
@@ -35,6 +37,7 @@ internal static class RunRecords
                 }
                 yield return new RecordRef(file, offset, ordinal++, data, header);
             }
+            cursor.At(reader.Position, endOfFile: true);
         }
     }
 

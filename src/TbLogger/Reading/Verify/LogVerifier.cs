@@ -28,7 +28,7 @@ public static class LogVerifier
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new LogVerifierOptions();
         var files = new List<FileVerification>();
-        long done = 0;
+        var progress = ByteProgress.For(options.Progress);
         foreach (RunInfo run in reader.GetRuns())
         {
             var runProblems = new List<VerifyProblem>();
@@ -40,9 +40,7 @@ public static class LogVerifier
             foreach (string file in run.Files)
             {
                 int before = runProblems.Count;
-                var (records, length, goodPrefix) = VerifyFile(run, file, context, runProblems, options.Rules);
-                done += length;
-                options.Progress?.Report(done);
+                var (records, length, goodPrefix) = VerifyFile(run, file, context, runProblems, options.Rules, progress);
                 var problems = runProblems.Skip(before).OrderBy(p => p.Offset).ToList();
                 files.Add(new FileVerification(file, run.Name, length, records, problems.Count == 0 ? length : goodPrefix, problems));
             }
@@ -65,7 +63,7 @@ public static class LogVerifier
         return new VerifyReport(reader.LogDirectory, files);
     }
 
-    private static (long Records, long Length, long GoodPrefix) VerifyFile(RunInfo run, string file, VerifyContext context, List<VerifyProblem> problems, IReadOnlyList<VerifyRule> rules)
+    private static (long Records, long Length, long GoodPrefix) VerifyFile(RunInfo run, string file, VerifyContext context, List<VerifyProblem> problems, IReadOnlyList<VerifyRule> rules, ByteProgress? progress)
     {
         context.File = file;
         long? firstProblem = null;
@@ -92,10 +90,12 @@ public static class LogVerifier
         }
         long length = stream.Length;
         long records = 0;
+        var cursor = new ByteProgress.FileCursor(progress);
         using (var reader = new TfRecordReader(stream, options, file))
         {
             while (reader.TryReadNext(out ReadOnlyMemory<byte> data))
             {
+                cursor.At(reader.Position);
                 long offset = reader.Position - data.Length - TfRecordWriter.FramingOverhead;
                 context.Offset = offset;
                 context.RecordIndex = records++;
@@ -130,6 +130,8 @@ public static class LogVerifier
                 problems.Add(new VerifyProblem(file, at, VerifySeverity.Error, "framing", $"truncated record: the file ends {length - at} bytes into a record (a crash, or a writer still writing)"));
             }
         }
+        // The whole file was looked at, including a damaged or truncated tail the reader skipped.
+        cursor.At(length, endOfFile: true);
         return (records, length, goodEnd);
     }
 
