@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Spectre.Console;
+using TbLogger.Reading;
 
 namespace TbLogger.Cli;
 
@@ -9,8 +10,9 @@ namespace TbLogger.Cli;
 /// </summary>
 internal sealed class CliOutput
 {
-    public CliOutput(TextWriter stdout, TextWriter stderr, bool interactive, bool json)
+    public CliOutput(TextWriter stdout, TextWriter stderr, bool interactive, bool json, ProgressObserver? observer = null)
     {
+        _observer = observer;
         Out = stdout;
         Error = stderr;
         Json = json;
@@ -25,6 +27,8 @@ internal sealed class CliOutput
             });
         }
     }
+
+    private readonly ProgressObserver? _observer;
 
     public TextWriter Out { get; }
 
@@ -47,12 +51,18 @@ internal sealed class CliOutput
 
     /// <summary>
     /// Runs <paramref name="work"/>; when interactive and it takes over a second, shows a progress bar fed by the
-    /// work's progress reports (out of <paramref name="total"/>, or an indeterminate bar when 0).
+    /// work's progress reports (out of <paramref name="total"/>, or an indeterminate bar when 0). Reports are bytes
+    /// read of <paramref name="total"/> bytes, so the bar moves with the input however it is shaped.
     /// </summary>
     public async Task<T> WithProgressAsync<T>(string title, long total, Func<IProgress<long>, T> work)
     {
         long done = 0;
-        var progress = new InlineProgress(v => Interlocked.Exchange(ref done, v));
+        var observer = _observer;
+        var progress = new InlineProgress(v =>
+        {
+            Interlocked.Exchange(ref done, v);
+            observer?.Invoke(title, total, v);
+        });
         var task = Task.Run(() => work(progress));
         if (!Interactive || Console is null)
         {
@@ -76,9 +86,43 @@ internal sealed class CliOutput
         return await task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The bytes of event files a command will read: the total of its progress bar. 0 (an indeterminate bar) for an
+    /// object store, where sizes would cost a listing of their own.
+    /// </summary>
+    public static long EventFileBytes(LogDirReader reader, TagFilter? runs)
+    {
+        if (TbLogger.Storage.LogStorageRegistry.GetScheme(reader.LogDirectory) is not null)
+        {
+            return 0;
+        }
+        long total = 0;
+        foreach (var run in reader.GetRuns(runs))
+        {
+            foreach (string file in run.Files)
+            {
+                try
+                {
+                    total += new FileInfo(file).Length;
+                }
+                catch (IOException)
+                {
+                    // Gone since the listing: it will not be read either.
+                }
+            }
+        }
+        return total;
+    }
+
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to a sync context and lag).</summary>
     private sealed class InlineProgress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);
     }
 }
+
+/// <summary>Hears every progress report of a command: its title, total and value (tests watch the bars this way).</summary>
+/// <param name="title">The bar's title.</param>
+/// <param name="total">Its total, 0 when unknown.</param>
+/// <param name="done">The value reported.</param>
+internal delegate void ProgressObserver(string title, long total, long done);

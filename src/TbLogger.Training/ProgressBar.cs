@@ -10,12 +10,14 @@ namespace TbLogger.Training;
 /// the elapsed time, step time and every epoch value (validation included) when it ends.
 /// </summary>
 /// <remarks>
-/// When the output is redirected (a CI log, a pipe) nothing is redrawn: one line per epoch is printed at its end
-/// (Keras's <c>verbose=2</c>). The values in <c>logs</c> are shown as they are (they are already running means).
+/// When the output is not a terminal (redirected to a CI log, a file, a pipe) nothing is redrawn: one line per epoch
+/// is printed at its end (Keras's <c>verbose=2</c>). Colours and bold are left out when the <c>NO_COLOR</c>
+/// environment variable is set to anything (https://no-color.org) or <c>TERM</c> is <c>dumb</c>, and always in
+/// the one-line-per-epoch form. The values in <c>logs</c> are shown as they are (they are already running means).
 /// </remarks>
 public sealed class ProgressBar : Callback
 {
-    private const string Bold = "\x1b[1m", Reset = "\x1b[0m", Green = "\x1b[32m", Grey = "\x1b[37m";
+    private readonly string _bold, _reset, _green, _grey;
     private readonly TextWriter _output;
     private readonly bool _dynamic;
     private readonly int _width;
@@ -29,17 +31,31 @@ public sealed class ProgressBar : Callback
     private int? _target;
     private bool _inFit;
 
-    /// <summary>Creates the bar on the console: redrawn in place when the console is interactive, one line per epoch when output is redirected.</summary>
+    /// <summary>
+    /// Creates the bar on the console: redrawn in place when standard output is a terminal, one line per epoch when it
+    /// is redirected; in colour unless <c>NO_COLOR</c> is set or <c>TERM</c> is <c>dumb</c>.
+    /// </summary>
     public ProgressBar() : this(Console.Out, !Console.IsOutputRedirected)
     {
     }
 
-    /// <summary>Creates the bar on any writer.</summary>
+    /// <summary>Creates the bar on any writer; colour follows the environment (see <see cref="ColorAllowedByEnvironment"/>).</summary>
     /// <param name="output">Where to print.</param>
     /// <param name="interactive">Redraw a live bar (true) or print one line per epoch (false).</param>
     /// <param name="width">The bar's width in characters (Keras: 20).</param>
     /// <param name="interval">The minimum time between redraws (Keras: 0.05 s).</param>
     public ProgressBar(TextWriter output, bool interactive, int width = 20, TimeSpan? interval = null)
+        : this(output, interactive, interactive && ColorAllowedByEnvironment(), width, interval)
+    {
+    }
+
+    /// <summary>Creates the bar on any writer, with or without colour.</summary>
+    /// <param name="output">Where to print.</param>
+    /// <param name="interactive">Redraw a live bar (true) or print one line per epoch (false).</param>
+    /// <param name="color">Use ANSI colour and bold in the live bar (the one-line-per-epoch form never does).</param>
+    /// <param name="width">The bar's width in characters (Keras: 20).</param>
+    /// <param name="interval">The minimum time between redraws (Keras: 0.05 s).</param>
+    public ProgressBar(TextWriter output, bool interactive, bool color, int width = 20, TimeSpan? interval = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -47,10 +63,21 @@ public sealed class ProgressBar : Callback
         _dynamic = interactive;
         _width = width;
         _interval = interval ?? TimeSpan.FromMilliseconds(50);
+        UsesColor = interactive && color;
+        (_bold, _reset, _green, _grey) = UsesColor ? ("\x1b[1m", "\x1b[0m", "\x1b[32m", "\x1b[37m") : ("", "", "", "");
     }
 
     /// <summary>Whether the bar is redrawn in place (false: one line per epoch).</summary>
     public bool IsInteractive => _dynamic;
+
+    /// <summary>Whether the bar writes ANSI colour and bold.</summary>
+    public bool UsesColor { get; }
+
+    /// <summary>False when <c>NO_COLOR</c> is set to a non-empty value (https://no-color.org) or <c>TERM</c> is <c>dumb</c>.</summary>
+    /// <returns>Whether the environment allows colour.</returns>
+    public static bool ColorAllowedByEnvironment() =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+        && !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double>? logs = null) => _inFit = true;
@@ -165,10 +192,11 @@ public sealed class ProgressBar : Callback
         {
             count = Count(_seen, t);
             int filled = (int)(_width * Math.Min(1.0, (double)_seen / t));
-            bar = new string('━', filled) + new string('━', _width - filled);
-            sb.Append(Bold).Append(count).Append(Reset).Append(' ');
-            if (filled > 0) sb.Append(Green).Append(bar, 0, filled).Append(Reset);
-            sb.Append(Grey).Append(bar, filled, _width - filled).Append(Reset);
+            // Keras tells done from to-do by colour alone; without colour the to-do part is a thin line.
+            bar = new string('━', filled) + new string(UsesColor ? '━' : '─', _width - filled);
+            sb.Append(_bold).Append(count).Append(_reset).Append(' ');
+            if (filled > 0) sb.Append(_green).Append(bar, 0, filled).Append(_reset);
+            sb.Append(_grey).Append(bar, filled, _width - filled).Append(_reset);
             visible = count.Length + 1 + _width;
         }
         else
@@ -180,13 +208,13 @@ public sealed class ProgressBar : Callback
         var info = new StringBuilder();
         double perStep = StepTime(now);
         if (!finalize && target is { } t2 && t2 > 0)
-            info.Append(' ').Append(Bold).Append(Eta(perStep * (t2 - _seen))).Append(Reset);
+            info.Append(' ').Append(_bold).Append(Eta(perStep * (t2 - _seen))).Append(_reset);
         else
-            info.Append(' ').Append(Bold).Append(Seconds(now)).Append(Reset);
+            info.Append(' ').Append(_bold).Append(Seconds(now)).Append(_reset);
         info.Append(FormatStepTime(perStep));
         AppendValues(info, logs);
         sb.Append(info);
-        visible += info.Length - Bold.Length - Reset.Length;
+        visible += info.Length - _bold.Length - _reset.Length;
         if (_previousWidth > visible) sb.Append(' ', _previousWidth - visible);
         _previousWidth = visible;
         if (finalize) sb.Append(Environment.NewLine);

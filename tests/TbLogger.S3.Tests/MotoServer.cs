@@ -29,8 +29,25 @@ internal sealed class MotoServer : IDisposable
     /// <summary>The server's process id (for tests that freeze it with SIGSTOP), 0 when stopped.</summary>
     public int ProcessId => _process?.Id ?? 0;
 
+    /// <summary>True when moto_server is on PATH, or when CI requires it (so that starting it fails loudly).</summary>
+    public static bool IsAvailable => TestServers.Required || TestServers.FindOnPath("moto_server") is not null;
+
+    /// <summary>Returns null when moto_server is on PATH; otherwise ends the test (see <see cref="TestServers.Require"/>).</summary>
+    /// <returns>Always null, so that expression-bodied helpers can call it first.</returns>
+    public static S3LogStorage? RequireAvailable()
+    {
+        TestServers.Require("moto_server", "the S3 tests", "pip install 'moto[server]'");
+        return null;
+    }
+
+    /// <summary>
+    /// Starts a server, or ends the calling test as Inconclusive (one line saying how to get moto) when
+    /// <c>moto_server</c> is not on PATH: a machine with only the .NET SDK still passes <c>dotnet test</c>. CI sets
+    /// <see cref="TestServers.RequiredVariable"/>=1, and then a missing server fails the test instead.
+    /// </summary>
     public static MotoServer Start()
     {
+        RequireAvailable();
         var server = new MotoServer(FreePort());
         server.Restart();
         return server;

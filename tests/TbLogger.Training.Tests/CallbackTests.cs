@@ -243,7 +243,7 @@ public sealed class CallbackTests
     public void ProgressBar_Interactive_RedrawsABarWithEtaAndEndsTheEpochLine()
     {
         var output = new StringWriter();
-        using var list = new CallbackList([new ProgressBar(output, interactive: true, interval: TimeSpan.Zero)], new TrainingContext { Epochs = 3, StepsPerEpoch = 10 });
+        using var list = new CallbackList([new ProgressBar(output, interactive: true, color: true, interval: TimeSpan.Zero)], new TrainingContext { Epochs = 3, StepsPerEpoch = 10 });
         list.OnTrainBegin();
         list.OnEpochBegin(0);
         for (int b = 0; b < 10; b++) list.OnTrainBatchEnd(b, new Dictionary<string, double> { ["loss"] = 0.5 });

@@ -50,10 +50,13 @@ internal static class ExportCommand
             {
                 throw new UsageException($"The output directory '{parent}' does not exist.");
             }
-            rows = await o.WithProgressAsync("Exporting", 0, progress =>
+            // Progress is bytes of event files read out of their total (rows say nothing about how far along we are).
+            long total = CliOutput.EventFileBytes(reader, options.Filter.Runs);
+            rows = await o.WithProgressAsync("Exporting", total, progress =>
             {
+                var counted = new LogDirReader(dir, reader.Options with { ReadProgress = progress });
                 using var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
-                return LogExporter.Export(reader, stream, options with { Progress = progress });
+                return LogExporter.Export(counted, stream, options);
             }).ConfigureAwait(false);
             if (o.Json)
             {

@@ -16,7 +16,7 @@ internal static class ImportCommand
         var encoding = new Option<string>("--encoding") { Description = "float32 (default, shown by every TensorBoard), simple, or float64 (exact; TensorBoard's default loader drops it).", DefaultValueFactory = _ => "float32" };
         encoding.AcceptOnlyFromAmong("float32", "simple", "float64");
         var command = new Command("import", "Turn a CSV/JSONL training history into event files.") { input, destination, run, stepColumn, noSplit, encoding };
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var o = output(parse);
             string path = parse.GetValue(input)!;
@@ -31,7 +31,10 @@ internal static class ImportCommand
                 SplitValidation = !parse.GetValue(noSplit),
                 Encoding = parse.GetValue(encoding) switch { "simple" => ScalarEncoding.SimpleValue, "float64" => ScalarEncoding.Float64Tensor, _ => ScalarEncoding.Float32Tensor },
             };
-            var result = HistoryImporter.Import(path, parse.GetValue(destination)!, options);
+            // Progress: bytes of the history file read out of its size.
+            long total = new FileInfo(path).Length;
+            string dst = parse.GetValue(destination)!;
+            var result = await o.WithProgressAsync("Importing", total, progress => HistoryImporter.Import(path, dst, options with { Progress = progress })).ConfigureAwait(false);
             if (o.Json)
             {
                 o.WriteJson(result);
@@ -40,7 +43,7 @@ internal static class ImportCommand
             {
                 o.Out.WriteLine($"Imported {result.Rows} rows: {result.Values} values into {result.Runs} run(s).");
             }
-            return Task.FromResult(result.Values == 0 ? ExitCodes.Problems : ExitCodes.Ok);
+            return result.Values == 0 ? ExitCodes.Problems : ExitCodes.Ok;
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TbLogger.Reading;
 using TbLogger.Replay;
 
 namespace TbLogger.Cli.Commands;
@@ -55,7 +56,10 @@ internal static class ReplayCommand
                 PrefixTagsWithRun = parse.GetValue(mergePrefix),
             };
             string dst = parse.GetValue(destination)!;
-            var result = await o.WithProgressAsync("Replaying", 0, progress => LogReplayer.Replay(src, dst, options with { Progress = progress })).ConfigureAwait(false);
+            // Progress: bytes of event files read out of their total.
+            long total = CliOutput.EventFileBytes(new LogDirReader(src), options.Filter.Runs);
+            var result = await o.WithProgressAsync("Replaying", total, progress =>
+                LogReplayer.Replay(src, dst, options, new LogDirReaderOptions { ReadProgress = progress })).ConfigureAwait(false);
             if (o.Json)
             {
                 o.WriteJson(result);

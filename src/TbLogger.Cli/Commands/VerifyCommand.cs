@@ -21,10 +21,8 @@ internal static class VerifyCommand
         {
             var o = output(parse);
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
-            // Progress needs the total size up front; an object store would need a listing just for that.
-            long total = TbLogger.Storage.LogStorageRegistry.GetScheme(dir) is null
-                ? LogDirectoryWalk.Files(dir, Events.EventFileNames.IsEventFile, warning: static _ => { }).Sum(f => new FileInfo(f).Length)
-                : 0;
+            // Progress: bytes verified of the event files' total (0, indeterminate, for an object store).
+            long total = CliOutput.EventFileBytes(new LogDirReader(dir), runs: null);
             var report = await o.WithProgressAsync("Verifying", total, progress => LogVerifier.Verify(dir, new LogVerifierOptions { Rules = Rules(), Progress = progress })).ConfigureAwait(false);
             string? repairedTo = null;
             int repaired = 0;

@@ -16,6 +16,25 @@ internal static class EmbeddedFonts
     /// <summary>Installs the resolver once per process and makes DejaVu Sans ScottPlot's default font; every caller returns only after that.</summary>
     public static void EnsureInstalled() => _ = Installed.Value;
 
+    /// <summary>
+    /// The first character of <paramref name="text"/> the embedded fonts have no glyph for (it would be drawn as an
+    /// empty box), or null when they can draw all of it. Control characters are ignored.
+    /// </summary>
+    /// <param name="text">Text a figure will draw.</param>
+    /// <returns>The missing character, or null.</returns>
+    public static System.Text.Rune? FirstMissingCharacter(string text)
+    {
+        var (regular, bold) = Typefaces.Value;
+        foreach (System.Text.Rune rune in text.EnumerateRunes())
+        {
+            if (!System.Text.Rune.IsControl(rune) && (regular.GetGlyph(rune.Value) == 0 || bold.GetGlyph(rune.Value) == 0))
+            {
+                return rune;
+            }
+        }
+        return null;
+    }
+
     private static bool Install()
     {
         _ = Typefaces.Value;

@@ -51,9 +51,13 @@ public sealed partial class LogDirReader
         _storage = storage;
         Options = options ?? LogDirReaderOptions.Default;
         ArgumentNullException.ThrowIfNull(Options.RecordOptions, "options.RecordOptions");
+        _bytesRead = ByteProgress.For(Options.ReadProgress);
     }
 
     private readonly Storage.LogStorage _storage;
+
+    /// <summary>Counts what the main reads consume for <see cref="LogDirReaderOptions.ReadProgress"/> (not the purge pre-pass).</summary>
+    private readonly ByteProgress? _bytesRead;
 
     /// <summary>The log directory's full path.</summary>
     public string LogDirectory { get; }
@@ -77,7 +81,7 @@ public sealed partial class LogDirReader
     {
         ArgumentNullException.ThrowIfNull(run);
         PurgePlan plan = Options.PurgeOrphanedData ? PurgePlan.Build(run, Options) : PurgePlan.None;
-        foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions))
+        foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead))
         {
             Event value;
             try
@@ -119,7 +123,7 @@ public sealed partial class LogDirReader
         {
             PurgePlan plan = Options.PurgeOrphanedData ? PurgePlan.Build(run, Options) : PurgePlan.None;
             var plugins = new TagPlugins();
-            foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions))
+            foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead))
             {
                 EventHeader header = record.Header;
                 if (header.Kind != EventKind.Summary)

@@ -22,6 +22,13 @@ public sealed record LogDirReaderOptions
     /// </summary>
     public bool PurgeOrphanedData { get; init; } = true;
 
+    /// <summary>
+    /// Hears the bytes of event files this reader has read so far (about every MiB, and at the end of each file), for
+    /// a progress bar whose total is the event files' sizes. Every read counts: a second pass over the same files
+    /// counts again. Null (the default) for none.
+    /// </summary>
+    public IProgress<long>? ReadProgress { get; init; }
+
     /// <summary>How often <see cref="LogDirReader.WatchScalarsAsync"/> looks for new records, files and runs (default 500 ms).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

@@ -6,7 +6,7 @@ namespace TbLogger.Reading;
 /// <summary>Streams the event records of a run's files in order, decoding only each event's header.</summary>
 internal static class RunRecords
 {
-    public static IEnumerable<RecordRef> Enumerate(RunInfo run, TfRecordReaderOptions options)
+    public static IEnumerable<RecordRef> Enumerate(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null)
     {
         long ordinal = 0;
         foreach (string file in run.Files)
@@ -16,8 +16,10 @@ internal static class RunRecords
             {
                 continue;
             }
+            var cursor = new ByteProgress.FileCursor(progress);
             while (source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
             {
+                cursor.At(source.Records.Position);
                 if (!EventWire.TryReadHeader(data.Span, out EventHeader header))
                 {
                     if (!options.SkipCorruptRecords)
@@ -29,6 +31,7 @@ internal static class RunRecords
                 }
                 yield return new RecordRef(file, offset, ordinal++, data, header);
             }
+            cursor.At(source.Records.Position, endOfFile: true);
         }
     }
 }

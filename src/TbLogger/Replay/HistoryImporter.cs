@@ -43,6 +43,7 @@ public static class HistoryImporter
         var writers = new Dictionary<string, EventFileWriter>(StringComparer.Ordinal);
         long values = 0;
         long rows = 0;
+        using var file = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         try
         {
             void Emit(string run, string tag, long step, double wall, double value, long line)
@@ -55,14 +56,19 @@ public static class HistoryImporter
                     writers.Add(run, writer);
                 }
                 writer.WriteEvent(new Event { Step = step, WallTime = wall, Summary = Summaries.Scalar(tag, value, options.Encoding) });
-                values++;
+                if ((++values & 0x3FFF) == 0)
+                {
+                    // What the text reader has taken from the file (it reads ahead by one buffer).
+                    options.Progress?.Report(file.Position);
+                }
             }
 
-            using var text = new StreamReader(inputPath, detectEncodingFromByteOrderMarks: true);
+            using var text = new StreamReader(file, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
             string extension = Path.GetExtension(inputPath).ToLowerInvariant();
             rows = extension is ".jsonl" or ".ndjson" or ".json"
                 ? ImportJsonLines(text, options, baseWall, Emit)
                 : ImportCsv(new CsvReader(text, extension == ".tsv" ? '\t' : ','), options, baseWall, Emit);
+            options.Progress?.Report(file.Length);
         }
         finally
         {

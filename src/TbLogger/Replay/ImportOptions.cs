@@ -29,6 +29,9 @@ public sealed record ImportOptions
     /// Wall time of rows without one, in Unix seconds; row i gets this + i. Null uses the input file's last-write time.
     /// </summary>
     public double? BaseWallTime { get; init; }
+
+    /// <summary>Hears the bytes of the history file read so far (for a progress bar out of the file's size); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
 }
 
 /// <summary>What an import wrote.</summary>

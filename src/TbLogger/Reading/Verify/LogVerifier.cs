@@ -29,7 +29,7 @@ public static class LogVerifier
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new LogVerifierOptions();
         var files = new List<FileVerification>();
-        long done = 0;
+        var progress = ByteProgress.For(options.Progress);
         foreach (RunInfo run in reader.GetRuns())
         {
             var runProblems = new List<VerifyProblem>();
@@ -41,9 +41,7 @@ public static class LogVerifier
             foreach (string file in run.Files)
             {
                 int before = runProblems.Count;
-                var (records, length, goodPrefix) = VerifyFile(run, file, context, runProblems, options.Rules);
-                done += length;
-                options.Progress?.Report(done);
+                var (records, length, goodPrefix) = VerifyFile(run, file, context, runProblems, options.Rules, progress);
                 var problems = runProblems.Skip(before).OrderBy(p => p.Offset).ToList();
                 files.Add(new FileVerification(file, run.Name, length, records, problems.Count == 0 ? length : goodPrefix, problems));
             }
@@ -66,7 +64,7 @@ public static class LogVerifier
         return new VerifyReport(reader.LogDirectory, files);
     }
 
-    private static (long Records, long Length, long GoodPrefix) VerifyFile(RunInfo run, string file, VerifyContext context, List<VerifyProblem> problems, IReadOnlyList<VerifyRule> rules)
+    private static (long Records, long Length, long GoodPrefix) VerifyFile(RunInfo run, string file, VerifyContext context, List<VerifyProblem> problems, IReadOnlyList<VerifyRule> rules, ByteProgress? progress)
     {
         context.File = file;
         long? firstProblem = null;
@@ -87,9 +85,11 @@ public static class LogVerifier
         }
         long length = source.Length ?? 0;
         long records = 0;
+        var cursor = new ByteProgress.FileCursor(progress);
         TfRecordReader reader = source.Records;
         while (source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
         {
+            cursor.At(reader.Position);
             context.Offset = offset;
             context.RecordIndex = records++;
             Event value;
@@ -122,6 +122,8 @@ public static class LogVerifier
             long at = reader.TruncatedAt ?? reader.Position;
             problems.Add(new VerifyProblem(file, at, VerifySeverity.Error, "framing", $"truncated record: the file ends {length - at} bytes into a record (a crash, or a writer still writing)"));
         }
+        // The whole file was looked at, including a damaged or truncated tail the reader skipped.
+        cursor.At(length, endOfFile: true);
         return (records, length, goodEnd);
     }
 

@@ -1,0 +1,140 @@
+using TbLogger.Reading;
+using TbLogger.Replay;
+
+namespace TbLogger.Tests.Reading;
+
+/// <summary>Progress is bytes read of the input's size, reported while reading, not only at the end.</summary>
+[TestClass]
+public sealed class ReadProgressTests
+{
+    /// <summary>Two runs, about 6 MB of event files: text summaries of 100 KB each, and a few scalars.</summary>
+    private static (string Dir, long Bytes) LargeLogDir(string root)
+    {
+        string payload = new('x', 100_000);
+        foreach (string run in new[] { "a", "b" })
+        {
+            using var writer = new SummaryWriter(Path.Combine(root, run));
+            for (int step = 0; step < 30; step++)
+            {
+                writer.AddText("notes", payload, step);
+                writer.AddScalar("loss", 1.0 / (step + 1), step);
+            }
+        }
+        long bytes = Directory.EnumerateFiles(root, "*tfevents*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        return (root, bytes);
+    }
+
+    private sealed class Recorder : IProgress<long>
+    {
+        public List<long> Values { get; } = [];
+
+        public void Report(long value)
+        {
+            lock (Values)
+            {
+                Values.Add(value);
+            }
+        }
+    }
+
+    private static void AssertRealProgress(List<long> values, long total)
+    {
+        Assert.IsGreaterThanOrEqualTo(4, values.Count, string.Join(",", values));
+        CollectionAssert.AreEqual(values.Order().ToList(), values, "never goes back: " + string.Join(",", values));
+        Assert.AreEqual(total, values[^1], "ends at the total");
+        Assert.IsTrue(values.Any(v => v > 0 && v < total / 2), "reports in the first half: " + string.Join(",", values));
+        Assert.IsTrue(values.Count(v => v > 0 && v < total) >= 3, "reports on the way: " + string.Join(",", values));
+    }
+
+    [TestMethod]
+    public void Reading_reports_bytes_of_event_files_as_it_goes()
+    {
+        using var temp = new TempDir();
+        var (dir, total) = LargeLogDir(temp.Path);
+        var progress = new Recorder();
+        var reader = new LogDirReader(dir, new LogDirReaderOptions { ReadProgress = progress });
+        Assert.AreEqual(60, reader.ReadScalars().Count());
+        AssertRealProgress(progress.Values, total);
+    }
+
+    [TestMethod]
+    public void Export_through_a_counting_reader_reports_bytes_not_rows()
+    {
+        using var temp = new TempDir();
+        var (dir, total) = LargeLogDir(Path.Combine(temp.Path, "logs"));
+        var progress = new Recorder();
+        var reader = new LogDirReader(dir, new LogDirReaderOptions { ReadProgress = progress });
+        using var output = new MemoryStream();
+        Assert.AreEqual(60L, LogExporter.Export(reader, output, new ExportOptions { IncludeHistograms = true }));
+        AssertRealProgress(progress.Values, total);
+    }
+
+    [TestMethod]
+    public void Verify_reports_inside_a_large_file_not_only_when_it_ends()
+    {
+        using var temp = new TempDir();
+        string payload = new('y', 100_000);
+        using (var writer = new SummaryWriter(temp.Path))
+        {
+            for (int step = 0; step < 60; step++)
+            {
+                writer.AddText("notes", payload, step);
+            }
+        }
+        long total = new FileInfo(Directory.GetFiles(temp.Path, "*tfevents*").Single()).Length;
+        var progress = new Recorder();
+        var report = LogVerifier.Verify(temp.Path, new LogVerifierOptions { Progress = progress });
+        Assert.IsTrue(report.IsClean);
+        AssertRealProgress(progress.Values, total);
+    }
+
+    [TestMethod]
+    public void Replay_reports_bytes_read_through_its_reader_options()
+    {
+        using var temp = new TempDir();
+        var (dir, total) = LargeLogDir(Path.Combine(temp.Path, "logs"));
+        var progress = new Recorder();
+        var result = LogReplayer.Replay(dir, Path.Combine(temp.Path, "out"), new ReplayOptions(), new LogDirReaderOptions { ReadProgress = progress });
+        Assert.AreEqual(2, result.RunsRead);
+        AssertRealProgress(progress.Values, total);
+    }
+
+    [TestMethod]
+    public void Import_reports_bytes_of_the_history_file()
+    {
+        using var temp = new TempDir();
+        string csv = Path.Combine(temp.Path, "history.csv");
+        using (var text = new StreamWriter(csv))
+        {
+            text.WriteLine("epoch,loss,accuracy,val_loss,val_accuracy");
+            for (int i = 0; i < 60_000; i++)
+            {
+                text.WriteLine($"{i},{1.0 / (i + 1):R},{i / 60000.0:R},{2.0 / (i + 1):R},{i / 70000.0:R}");
+            }
+        }
+        long total = new FileInfo(csv).Length;
+        var progress = new Recorder();
+        var result = HistoryImporter.Import(csv, Path.Combine(temp.Path, "out"), new ImportOptions { Progress = progress });
+        Assert.AreEqual(60_000L, result.Rows);
+        AssertRealProgress(progress.Values, total);
+    }
+
+    /// <summary>A fresh directory, deleted on dispose.</summary>
+    private sealed class TempDir : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tblogger-progress-" + Guid.NewGuid().ToString("N"));
+
+        public TempDir() => Directory.CreateDirectory(Path);
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
