@@ -104,7 +104,7 @@ public sealed partial class LogDirReader
                             {
                                 runPlugins[run.Name] = plugins = new TagPlugins();
                             }
-                            Follower? opened = Follower.TryOpen(run.Name, file, plugins, Options.RecordOptions);
+                            Follower? opened = Follower.TryOpen(run, file, plugins, Options.RecordOptions);
                             if (opened is null)
                             {
                                 continue;
@@ -185,11 +185,13 @@ public sealed partial class LogDirReader
 
         public TagPlugins RunPlugins { get; }
 
-        public static Follower? TryOpen(string run, string file, TagPlugins plugins, TfRecordReaderOptions options)
+        public static Follower? TryOpen(RunInfo run, string file, TagPlugins plugins, TfRecordReaderOptions options)
         {
             try
             {
-                return new Follower(run, file, plugins, new TfRecordReader(RunRecords.OpenShared(file), options, file));
+                // An object store's stream (e.g. an Azure append blob) also returns what is appended after its end.
+                Stream stream = run.Storage.IsLocal ? RunRecords.OpenShared(file) : run.Storage.OpenRead(file);
+                return new Follower(run.Name, file, plugins, new TfRecordReader(stream, options, file));
             }
             catch (FileNotFoundException)
             {
