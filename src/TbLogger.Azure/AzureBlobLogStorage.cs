@@ -146,6 +146,11 @@ public sealed class AzureBlobLogStorage : LogStorage
         {
             throw AzureBlobStorageException.From(ex, "list", location.ToString());
         }
+        catch (System.Xml.XmlException ex)
+        {
+            // A listing the SDK cannot parse (e.g. a blob name with a character XML cannot carry).
+            throw new InvalidDataException($"The listing of {location} could not be read: {ex.Message}", ex);
+        }
         result.Sort(StringComparer.Ordinal);
         return result;
     }
