@@ -70,6 +70,12 @@ public sealed record AzureBlobLocation
         string rawPath = pathStart < 0 ? "" : uri[(pathStart + 1)..];
         string[] parts = rawPath.Split('/', 2);
         bool pathStyle = IsPathStyleHost(parsed);
+        if (!pathStyle && !parsed.Host.Contains(".blob.", StringComparison.OrdinalIgnoreCase))
+        {
+            // Every Azure cloud (and Azure Stack, and private endpoints) names blob endpoints ACCOUNT.blob.…; any other
+            // https URL is not ours to send requests and credentials to.
+            throw new ArgumentException($"'{uri}' is not an Azure Blob URL: the host must be ACCOUNT.blob.core.windows.net (or another cloud's ACCOUNT.blob.…), or an emulator's IP address.", nameof(uri));
+        }
         if (parsed.Scheme == "http" && !pathStyle)
         {
             throw new ArgumentException($"'{uri}': plain http is only for an emulator on a loopback or IP address; use https for an account.", nameof(uri));

@@ -37,6 +37,7 @@ public sealed class AzureBadInputTests
     [DataRow("https://acct.blob.core.windows.net/runs/a/../b", "'..' segment")]
     [DataRow("http://acct.blob.core.windows.net/runs/x", "plain http is only for an emulator")]
     [DataRow("ftp://acct/runs/x", "is not an Azure Blob location")]
+    [DataRow("https://example.com/runs/x", "is not an Azure Blob URL")]
     public void A_log_directory_that_would_leave_its_container_or_prefix_is_refused_before_any_request(string path, string reason)
     {
         var storage = new AzureBlobLogStorage(new AzureBlobLogStorageOptions { ConnectionString = AzuriteServer.ConnectionStringFor(AzuriteServer.FreePort()) });
