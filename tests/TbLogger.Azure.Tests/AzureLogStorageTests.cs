@@ -289,4 +289,56 @@ public sealed class AzureLogStorageTests
             TbLogger.Storage.LogStorageRegistry.Register("az", new AzureBlobLogStorage());
         }
     }
+
+    [TestMethod]
+    public void Tblog_commands_read_az_log_directories()
+    {
+        string container = Server.NewContainer();
+        AzureBlobLogStorage.Register(new AzureBlobLogStorageOptions { ConnectionString = Server.ConnectionString });
+        string local = Path.Combine(Path.GetTempPath(), "tblogger-az-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(local);
+        try
+        {
+            using (var writer = new SummaryWriter($"az://{container}/runs/a", Manual))
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    writer.AddScalar("loss", i * 0.5, i);
+                }
+            }
+            string dir = $"az://{container}/runs";
+            var ls = Tblog("ls", dir);
+            Assert.AreEqual(0, ls.Code, ls.Err);
+            StringAssert.Contains(ls.Out, "loss");
+            var csv = Tblog("export", dir, "-o", Path.Combine(local, "out.csv"));
+            Assert.AreEqual(0, csv.Code, csv.Err);
+            var lines = File.ReadAllLines(Path.Combine(local, "out.csv"));
+            Assert.AreEqual("run,tag,step,wall_time,value", lines[0]);
+            CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(i => $"a,loss,{i},{(i * 0.5).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}").ToList(),
+                lines.Skip(1).Select(l => l.Split(',')).Select(f => $"{f[0]},{f[1]},{f[2]},{f[4]}").ToList());
+            var parquet = Tblog("export", dir, "-o", Path.Combine(local, "out.parquet"));
+            Assert.AreEqual(0, parquet.Code, parquet.Err);
+            StringAssert.Contains(parquet.Out, "Exported 10 rows (10 scalars, 0 histograms, 0 PR curves) from 1 runs");
+            var verify = Tblog("verify", dir);
+            Assert.AreEqual(0, verify.Code, verify.Out + verify.Err);
+            var replay = Tblog("replay", dir, Path.Combine(local, "copy"));
+            Assert.AreEqual(0, replay.Code, replay.Err);
+            CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(i => i * 0.5).ToList(), new LogDirReader(Path.Combine(local, "copy")).ReadScalars().Select(p => p.Value).ToList());
+            var tail = Tblog("tail", dir, "--from-start", "--timeout", "3");
+            StringAssert.Contains(tail.Out, "loss");
+        }
+        finally
+        {
+            TbLogger.Storage.LogStorageRegistry.Register("az", new AzureBlobLogStorage());
+            Directory.Delete(local, recursive: true);
+        }
+    }
+
+    private static (int Code, string Out, string Err) Tblog(params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int code = TbLogger.Cli.CliApp.RunAsync(args, TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), interactive: false, CancellationToken.None).GetAwaiter().GetResult();
+        return (code, stdout.ToString(), stderr.ToString());
+    }
 }
