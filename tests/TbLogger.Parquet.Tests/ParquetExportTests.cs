@@ -203,4 +203,30 @@ public sealed class ParquetExportTests
         Assert.AreEqual(2, wrongCode);
         StringAssert.Contains(wrongError, "must end in .parquet");
     }
+
+    [TestMethod]
+    public void A_histogram_without_buckets_is_an_empty_list_between_full_ones()
+    {
+        string logs = Path.Combine(s_root, "empty-" + Guid.NewGuid().ToString("N"));
+        using (var writer = new SummaryWriter(logs, Manual))
+        {
+            writer.AddHistogram("h", new float[] { 1, 2, 3 }, 0);
+            // Written by some other tool: a legacy HistogramProto with no buckets (TensorBoard shows it as empty).
+            var empty = new TbLogger.Protos.Summary();
+            empty.Value.Add(new TbLogger.Protos.Summary.Types.Value { Tag = "h", Histo = new TbLogger.Protos.HistogramProto() });
+            writer.AddSummary(empty, 1);
+            writer.AddHistogram("h", new float[] { 4, 5 }, 2);
+        }
+        var expected = new LogDirReader(logs).ReadHistograms().ToList();
+        Assert.HasCount(3, expected);
+        Assert.IsEmpty(expected[1].Buckets);
+        string output = Path.Combine(s_root, "empty-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var result = ParquetExporter.Export(logs, output, new ParquetExportOptions { IncludeHistograms = true });
+        Assert.AreEqual(3L, result.HistogramRows);
+        using var duck = Open();
+        var rows = Query(duck, $"SELECT step, len(bucket_left), list_sum(bucket_count), count FROM '{Sql(result.HistogramsPath!)}' ORDER BY step");
+        CollectionAssert.AreEqual(
+            expected.Select(h => $"{h.Step} {h.Buckets.Count} {(h.Buckets.Count == 0 ? "" : h.Buckets.Sum(b => b.Count).ToString(CultureInfo.InvariantCulture))} {h.Count.ToString(CultureInfo.InvariantCulture)}").ToList(),
+            rows.Select(r => $"{r[0]} {r[1]} {(r[2] is DBNull ? "" : Convert.ToDouble(r[2], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture))} {Convert.ToDouble(r[3], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)}").ToList());
+    }
 }
