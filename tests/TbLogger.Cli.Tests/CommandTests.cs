@@ -63,11 +63,11 @@ public sealed class CommandTests
     {
         using var temp = new TempDirectory();
         var txt = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("x.txt"));
-        Assert.AreEqual((2, "", "tblog: --output: unknown extension '.txt'; use .csv or .jsonl, or - with --format.\n"), txt);
+        Assert.AreEqual((2, "", "tblog: --output: unknown extension '.txt'; use .csv, .jsonl or .parquet, or - with --format.\n"), txt);
         Assert.IsFalse(File.Exists(temp.Combine("x.txt")), "nothing written");
 
         var none = await Cli.Run("export", Cli.Golden, "-o", temp.Combine("x"));
-        Assert.AreEqual((2, "", "tblog: --output: no extension; use .csv or .jsonl, or - with --format.\n"), none);
+        Assert.AreEqual((2, "", "tblog: --output: no extension; use .csv, .jsonl or .parquet, or - with --format.\n"), none);
 
         var stdout = await Cli.Run("export", Cli.Golden, "-o", "-");
         Assert.AreEqual((2, "", "tblog: --output -: standard output needs --format csv or --format jsonl.\n"), stdout);

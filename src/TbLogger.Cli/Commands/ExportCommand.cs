@@ -1,24 +1,25 @@
 using System.CommandLine;
+using TbLogger.Parquet;
 using TbLogger.Reading;
 using TbLogger.Replay;
 
 namespace TbLogger.Cli.Commands;
 
-/// <summary><c>tblog export LOGDIR -o out.csv|out.jsonl</c>.</summary>
+/// <summary><c>tblog export LOGDIR -o out.csv|out.jsonl|out.parquet</c>.</summary>
 internal static class ExportCommand
 {
     public static Command Create(Func<ParseResult, CliOutput> output)
     {
         var logDir = new Argument<string>("LOGDIR") { Description = "The log directory." };
-        var outPath = new Option<string>("--output", "-o") { Description = "Output file: .csv or .jsonl (format from the extension), or - for standard output (with --format).", Required = true };
-        var format = new Option<string?>("--format") { Description = "csv or jsonl: needed for standard output; overrides the extension." };
-        format.AcceptOnlyFromAmong("csv", "jsonl");
+        var outPath = new Option<string>("--output", "-o") { Description = "Output file: .csv, .jsonl or .parquet (format from the extension), or - for standard output (with --format csv|jsonl).", Required = true };
+        var format = new Option<string?>("--format") { Description = "csv, jsonl or parquet: needed for standard output; overrides the extension. Parquet writes NAME.parquet (scalars) and, with --histograms / --pr-curves, NAME.histograms.parquet and NAME.pr_curves.parquet." };
+        format.AcceptOnlyFromAmong("csv", "jsonl", "parquet");
         var runs = new Option<string?>("--runs") { Description = "Runs to export (names, globs, re:REGEX)." };
         var tags = new Option<string?>("--tags") { Description = "Tags to export (names, globs, re:REGEX)." };
         var steps = new Option<string?>("--steps") { Description = "Inclusive step range a:b (a: or :b open)." };
         var histograms = new Option<bool>("--histograms") { Description = "Also export histograms." };
         var prCurves = new Option<bool>("--pr-curves") { Description = "Also export PR curves." };
-        var command = new Command("export", "Export scalars (and optionally histograms, PR curves) as CSV or JSON Lines: run, tag, step, wall_time, value.")
+        var command = new Command("export", "Export scalars (and optionally histograms, PR curves) as CSV, JSON Lines or Parquet: run, tag, step, wall_time, value.")
         {
             logDir, outPath, format, runs, tags, steps, histograms, prCurves,
         };
@@ -28,6 +29,10 @@ internal static class ExportCommand
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
             string target = parse.GetValue(outPath)!;
             bool toStdout = target == "-";
+            if (parse.GetValue(format) == "parquet" || (parse.GetValue(format) is null && target.EndsWith(ParquetExporter.Extension, StringComparison.OrdinalIgnoreCase)))
+            {
+                return await ExportParquetAsync(o, dir, target, parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps), parse.GetValue(histograms), parse.GetValue(prCurves)).ConfigureAwait(false);
+            }
             var options = new ExportOptions
             {
                 Format = parse.GetValue(format) switch { "jsonl" => ExportFormat.JsonLines, "csv" => ExportFormat.Csv, _ => FormatOfOutput(target) },
@@ -71,6 +76,41 @@ internal static class ExportCommand
         return command;
     }
 
+    /// <summary>Parquet: tables of their own (list columns for histograms and PR curves), runs read in parallel.</summary>
+    private static async Task<int> ExportParquetAsync(CliOutput o, string dir, string target, string? runs, string? tags, string? steps, bool histograms, bool prCurves)
+    {
+        if (target == "-")
+        {
+            throw new UsageException("--format parquet writes files: give --output NAME.parquet.");
+        }
+        if (!target.EndsWith(ParquetExporter.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--format parquet: the output '{target}' must end in .parquet.");
+        }
+        string? parent = Path.GetDirectoryName(Path.GetFullPath(target));
+        if (parent is not null && !Directory.Exists(parent))
+        {
+            throw new UsageException($"The output directory '{parent}' does not exist.");
+        }
+        var options = new ParquetExportOptions
+        {
+            Filter = ArgumentParsers.ReadFilter(runs, tags, steps),
+            IncludeHistograms = histograms,
+            IncludePrCurves = prCurves,
+        };
+        var result = await o.WithProgressAsync("Exporting", 0, progress => ParquetExporter.Export(dir, target, options with { Progress = progress })).ConfigureAwait(false);
+        string[] files = new[] { result.ScalarsPath, result.HistogramsPath, result.PrCurvesPath }.OfType<string>().ToArray();
+        if (o.Json)
+        {
+            o.WriteJson(new { output = target, rows = result.TotalRows, format = "parquet", scalars = result.ScalarRows, histograms = result.HistogramRows, pr_curves = result.PrCurveRows, runs = result.Runs, files });
+        }
+        else
+        {
+            o.Out.WriteLine($"Exported {result.TotalRows} rows ({result.ScalarRows} scalars, {result.HistogramRows} histograms, {result.PrCurveRows} PR curves) from {result.Runs} runs to {string.Join(", ", files)}");
+        }
+        return result.TotalRows == 0 ? ExitCodes.Problems : ExitCodes.Ok;
+    }
+
     /// <summary>The format an --output names without --format: .csv or .jsonl; anything else is a usage error rather than a silent CSV.</summary>
     private static ExportFormat FormatOfOutput(string target)
     {
@@ -88,8 +128,8 @@ internal static class ExportCommand
             return ExportFormat.JsonLines;
         }
         throw new UsageException(extension.Length == 0
-            ? "--output: no extension; use .csv or .jsonl, or - with --format."
-            : $"--output: unknown extension '{extension}'; use .csv or .jsonl, or - with --format.");
+            ? "--output: no extension; use .csv, .jsonl or .parquet, or - with --format."
+            : $"--output: unknown extension '{extension}'; use .csv, .jsonl or .parquet, or - with --format.");
     }
 }
 

@@ -6,7 +6,7 @@ namespace TbLogger.Storage;
 /// <summary>
 /// Chooses the <see cref="LogStorage"/> of a log directory by its URI scheme (<c>scheme://…</c>); plain paths are
 /// local. Stores register explicitly or are discovered through <see cref="LogStorageProviderAttribute"/> on a
-/// loaded assembly or on a known package's assembly (TbLogger.S3 for "s3").
+/// loaded assembly or on a known package's assembly (TbLogger.S3 for "s3"; TbLogger.Azure for "az" and blob URLs).
 /// </summary>
 public static class LogStorageRegistry
 {
@@ -14,6 +14,9 @@ public static class LogStorageRegistry
     private static readonly Dictionary<string, string> s_knownProviders = new(StringComparer.OrdinalIgnoreCase)
     {
         ["s3"] = "TbLogger.S3",
+        ["az"] = "TbLogger.Azure",
+        ["https"] = "TbLogger.Azure",
+        ["http"] = "TbLogger.Azure",
     };
 
     private static readonly ConcurrentDictionary<string, LogStorage> s_storages = new(StringComparer.OrdinalIgnoreCase);

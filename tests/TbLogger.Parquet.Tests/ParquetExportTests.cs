@@ -1,0 +1,232 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using TbLogger.Reading;
+
+namespace TbLogger.Parquet.Tests;
+
+/// <summary>The exported tables opened by a real query engine (DuckDB), checked against the values written to the event files.</summary>
+[TestClass]
+public sealed class ParquetExportTests
+{
+    private static string s_root = null!;
+    private static string s_logs = null!;
+
+    // What each run's writer was given, as the event files store it (scalars are float32 on the wire).
+    private static readonly Dictionary<(string Run, string Tag), List<double>> s_written = [];
+    private static readonly Dictionary<(string Run, string Tag), List<double>> s_histogramCounts = [];
+
+    private static SummaryWriterOptions Manual => new() { FlushInterval = Timeout.InfiniteTimeSpan, Rank = 0, WorldSize = 1 };
+
+    [ClassInitialize]
+    public static void WriteSweep(TestContext context)
+    {
+        s_root = Path.Combine(Path.GetTempPath(), "tblogger-parquet-" + Guid.NewGuid().ToString("N"));
+        s_logs = Path.Combine(s_root, "sweep");
+        var random = new Random(11);
+        for (int r = 0; r < 6; r++)
+        {
+            string run = $"lr_{r}";
+            using var writer = new SummaryWriter(Path.Combine(s_logs, run), Manual);
+            for (int step = 0; step < 3000; step++)
+            {
+                double loss = 1.0 / (step + 1 + r);
+                double accuracy = Math.Round(random.NextDouble() * 1024) / 1024; // dyadic: any summation order is exact
+                writer.AddScalar("loss", loss, step);
+                writer.AddScalar("acc/val", accuracy, step);
+                Record(s_written, run, "loss", (float)loss);
+                Record(s_written, run, "acc/val", (float)accuracy);
+                if (step % 100 == 0)
+                {
+                    float[] values = Enumerable.Range(0, 200 + step % 7).Select(_ => (float)random.NextDouble()).ToArray();
+                    writer.AddHistogram("weights", values, step);
+                    Record(s_histogramCounts, run, "weights", values.Length);
+                    bool[] labels = Enumerable.Range(0, 64).Select(i => i % 2 == 0).ToArray();
+                    float[] predictions = Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble()).ToArray();
+                    writer.AddPrCurve("pr", labels, predictions, step, numThresholds: 21);
+                }
+            }
+        }
+    }
+
+    private static void Record(Dictionary<(string, string), List<double>> into, string run, string tag, double value)
+    {
+        if (!into.TryGetValue((run, tag), out var list))
+        {
+            into[(run, tag)] = list = [];
+        }
+        list.Add(value);
+    }
+
+    [ClassCleanup]
+    public static void Cleanup()
+    {
+        if (Directory.Exists(s_root))
+        {
+            Directory.Delete(s_root, recursive: true);
+        }
+    }
+
+    private static DuckDBConnection Open()
+    {
+        var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // One thread scans row groups in file order, so each (run, tag)'s sum adds in write order.
+        command.CommandText = "SET threads = 1;";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static List<object[]> Query(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static string Sql(string path) => path.Replace("'", "''", StringComparison.Ordinal);
+
+    [TestMethod]
+    public void DuckDB_reads_the_scalars_table_with_count_min_max_and_sum_per_tag_equal_to_the_event_files()
+    {
+        string output = Path.Combine(s_root, "scalars-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var result = ParquetExporter.Export(s_logs, output, new ParquetExportOptions { RowGroupRows = 1000, MaxDegreeOfParallelism = 3 });
+        Assert.AreEqual(6 * 3000 * 2L, result.ScalarRows);
+        Assert.AreEqual(6, result.Runs);
+
+        using var duck = Open();
+        var rows = Query(duck, $"SELECT run, tag, count(*), min(value), max(value), sum(value), min(step), max(step) FROM read_parquet('{Sql(output)}') GROUP BY run, tag ORDER BY run, tag");
+        Assert.HasCount(12, rows);
+        foreach (var row in rows)
+        {
+            var values = s_written[((string)row[0], (string)row[1])];
+            double sum = 0;
+            foreach (double v in values)
+            {
+                sum += v;
+            }
+            Assert.AreEqual((long)values.Count, Convert.ToInt64(row[2], CultureInfo.InvariantCulture), $"{row[0]} {row[1]} count");
+            Assert.AreEqual(values.Min(), (double)row[3], $"{row[0]} {row[1]} min");
+            Assert.AreEqual(values.Max(), (double)row[4], $"{row[0]} {row[1]} max");
+            Assert.AreEqual(sum, (double)row[5], $"{row[0]} {row[1]} sum");
+            Assert.AreEqual(0L, (long)row[6]);
+            Assert.AreEqual(2999L, (long)row[7]);
+        }
+        // Many row groups (memory stays at a few of them), run and tag dictionary-encoded.
+        var groups = Query(duck, $"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{Sql(output)}')");
+        Assert.IsGreaterThanOrEqualTo(36L, Convert.ToInt64(groups[0][0], CultureInfo.InvariantCulture));
+        foreach (string column in new[] { "run", "tag" })
+        {
+            var encodings = Query(duck, $"SELECT DISTINCT encodings FROM parquet_metadata('{Sql(output)}') WHERE path_in_schema = '{column}'");
+            Assert.IsTrue(encodings.All(e => ((string)e[0]).Contains("DICTIONARY", StringComparison.Ordinal)), $"{column}: {string.Join(", ", encodings.Select(e => e[0]))}");
+        }
+        var types = Query(duck, $"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('{Sql(output)}'))");
+        CollectionAssert.AreEqual(new[] { "run VARCHAR", "tag VARCHAR", "step BIGINT", "wall_time DOUBLE", "value DOUBLE" }, types.Select(t => $"{t[0]} {t[1]}").ToArray());
+    }
+
+    [TestMethod]
+    public void The_readme_query_finds_the_best_validation_accuracy_of_every_run()
+    {
+        string output = Path.Combine(s_root, "readme-" + Guid.NewGuid().ToString("N") + ".parquet");
+        ParquetExporter.Export(s_logs, output);
+        using var duck = Open();
+        var rows = Query(duck, $"""
+            SELECT run, max(value) AS best, arg_max(step, value) AS at_step
+            FROM '{Sql(output)}'
+            WHERE tag = 'acc/val'
+            GROUP BY run
+            ORDER BY best DESC, run
+            """);
+        var expected = s_written.Where(kv => kv.Key.Tag == "acc/val")
+            .Select(kv => (Run: kv.Key.Run, Best: kv.Value.Max()))
+            .OrderByDescending(x => x.Best).ThenBy(x => x.Run, StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(expected.Select(x => $"{x.Run} {x.Best:R}").ToList(), rows.Select(r => $"{r[0]} {(double)r[1]:R}").ToList());
+        foreach (var row in rows)
+        {
+            var values = s_written[((string)row[0], "acc/val")];
+            Assert.AreEqual(values.Max(), values[(int)(long)row[2]], "arg_max names a step holding the best value");
+        }
+    }
+
+    [TestMethod]
+    public void Histograms_and_pr_curves_are_tables_of_their_own_with_list_columns()
+    {
+        string output = Path.Combine(s_root, "all-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var result = ParquetExporter.Export(s_logs, output, new ParquetExportOptions { IncludeHistograms = true, IncludePrCurves = true, ListRowGroupRows = 7 });
+        Assert.AreEqual(ParquetExporter.HistogramsPathFor(output), result.HistogramsPath);
+        Assert.AreEqual(6 * 30L, result.HistogramRows);
+        Assert.AreEqual(6 * 30L, result.PrCurveRows);
+        using var duck = Open();
+        var histograms = Query(duck, $"SELECT run, count(*), sum(list_sum(bucket_count)), sum(count), bool_and(len(bucket_left) = len(bucket_count) AND len(bucket_right) = len(bucket_count)), bool_and(list_sum(bucket_count) = count) FROM '{Sql(result.HistogramsPath!)}' GROUP BY run ORDER BY run");
+        Assert.HasCount(6, histograms);
+        foreach (var row in histograms)
+        {
+            double points = s_histogramCounts[((string)row[0], "weights")].Sum();
+            Assert.AreEqual(30L, Convert.ToInt64(row[1], CultureInfo.InvariantCulture));
+            Assert.AreEqual(points, (double)row[2], $"{row[0]}: every value is in one bucket");
+            Assert.AreEqual(points, (double)row[3]);
+            Assert.IsTrue((bool)row[4]);
+            Assert.IsTrue((bool)row[5]);
+        }
+        // Against the reader's own view of one curve, element by element.
+        var curve = new LogDirReader(s_logs).ReadPrCurves(new ReadFilter { Runs = TagFilter.Exact("lr_3"), Steps = StepRange.Parse("500:500") }).Single();
+        var pr = Query(duck, $"SELECT num_thresholds, precision, recall, true_positives FROM '{Sql(result.PrCurvesPath!)}' WHERE run = 'lr_3' AND step = 500");
+        Assert.AreEqual(21, (int)pr[0][0]);
+        CollectionAssert.AreEqual(curve.Precision.ToList(), ((System.Collections.IEnumerable)pr[0][1]).Cast<float>().ToList());
+        CollectionAssert.AreEqual(curve.Recall.ToList(), ((System.Collections.IEnumerable)pr[0][2]).Cast<float>().ToList());
+        CollectionAssert.AreEqual(curve.TruePositives.ToList(), ((System.Collections.IEnumerable)pr[0][3]).Cast<float>().ToList());
+    }
+
+    [TestMethod]
+    public void Tblog_export_format_parquet_writes_the_tables_and_refuses_standard_output()
+    {
+        string output = Path.Combine(s_root, "cli-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var (code, stdout, stderr) = CliRunner.Run("export", s_logs, "-o", output, "--histograms", "--tags", "acc/val,weights");
+        Assert.AreEqual(0, code, stderr);
+        StringAssert.Contains(stdout, "Exported 18180 rows (18000 scalars, 180 histograms, 0 PR curves) from 6 runs");
+        using var duck = Open();
+        Assert.AreEqual(18000L, Convert.ToInt64(Query(duck, $"SELECT count(*) FROM '{Sql(output)}' WHERE tag = 'acc/val'")[0][0], CultureInfo.InvariantCulture));
+        Assert.IsTrue(File.Exists(ParquetExporter.HistogramsPathFor(output)));
+
+        var (stdoutCode, _, stdoutError) = CliRunner.Run("export", s_logs, "-o", "-", "--format", "parquet");
+        Assert.AreEqual(2, stdoutCode);
+        Assert.AreEqual("tblog: --format parquet writes files: give --output NAME.parquet.\n", stdoutError);
+        var (wrongCode, _, wrongError) = CliRunner.Run("export", s_logs, "-o", Path.Combine(s_root, "x.csv"), "--format", "parquet");
+        Assert.AreEqual(2, wrongCode);
+        StringAssert.Contains(wrongError, "must end in .parquet");
+    }
+
+    [TestMethod]
+    public void A_histogram_without_buckets_is_an_empty_list_between_full_ones()
+    {
+        string logs = Path.Combine(s_root, "empty-" + Guid.NewGuid().ToString("N"));
+        using (var writer = new SummaryWriter(logs, Manual))
+        {
+            writer.AddHistogram("h", new float[] { 1, 2, 3 }, 0);
+            // Written by some other tool: a legacy HistogramProto with no buckets (TensorBoard shows it as empty).
+            var empty = new TbLogger.Protos.Summary();
+            empty.Value.Add(new TbLogger.Protos.Summary.Types.Value { Tag = "h", Histo = new TbLogger.Protos.HistogramProto() });
+            writer.AddSummary(empty, 1);
+            writer.AddHistogram("h", new float[] { 4, 5 }, 2);
+        }
+        var expected = new LogDirReader(logs).ReadHistograms().ToList();
+        Assert.HasCount(3, expected);
+        Assert.IsEmpty(expected[1].Buckets);
+        string output = Path.Combine(s_root, "empty-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var result = ParquetExporter.Export(logs, output, new ParquetExportOptions { IncludeHistograms = true });
+        Assert.AreEqual(3L, result.HistogramRows);
+        using var duck = Open();
+        var rows = Query(duck, $"SELECT step, len(bucket_left), list_sum(bucket_count), count FROM '{Sql(result.HistogramsPath!)}' ORDER BY step");
+        CollectionAssert.AreEqual(
+            expected.Select(h => $"{h.Step} {h.Buckets.Count} {(h.Buckets.Count == 0 ? "" : h.Buckets.Sum(b => b.Count).ToString(CultureInfo.InvariantCulture))} {h.Count.ToString(CultureInfo.InvariantCulture)}").ToList(),
+            rows.Select(r => $"{r[0]} {r[1]} {(r[2] is DBNull ? "" : Convert.ToDouble(r[2], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture))} {Convert.ToDouble(r[3], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)}").ToList());
+    }
+}
