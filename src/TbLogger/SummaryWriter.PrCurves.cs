@@ -55,6 +55,35 @@ public sealed partial class SummaryWriter
         return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
     }
 
+    /// <summary>Logs a precision-recall curve with float64 weights (summed in double). See <see cref="Summaries.PrCurve(string, ReadOnlySpan{bool}, ReadOnlySpan{double}, ReadOnlySpan{double}, int)"/>.</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="labels">True for the positive class.</param>
+    /// <param name="predictions">Probabilities of the positive class; not NaN, clamped to [0, 1].</param>
+    /// <param name="weights">One finite non-negative weight per prediction, or empty.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="numThresholds">T, 2 to <see cref="Summaries.MaxPrCurveThresholds"/>.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, or a weight is bad.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numThresholds"/> is out of range.</exception>
+    public bool AddPrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<double> predictions, ReadOnlySpan<double> weights, long step,
+        int numThresholds = Summaries.DefaultPrCurveThresholds, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(tag);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
+    }
+
+    /// <summary>Logs a precision-recall curve from 0/1 labels given as numbers, with float64 weights.</summary>
+    /// <inheritdoc cref="AddPrCurve(string, ReadOnlySpan{bool}, ReadOnlySpan{double}, ReadOnlySpan{double}, long, int, DateTimeOffset?)"/>
+    public bool AddPrCurve(string tag, ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions, ReadOnlySpan<double> weights, long step,
+        int numThresholds = Summaries.DefaultPrCurveThresholds, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(tag);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
+    }
+
     /// <summary>Logs a PR curve from precomputed rows (PyTorch's <c>add_pr_curve_raw</c>); T is their common length, at least 2.</summary>
     /// <param name="tag">Series name.</param>
     /// <param name="truePositives">TP per threshold.</param>

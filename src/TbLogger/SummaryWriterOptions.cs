@@ -109,6 +109,12 @@ public sealed record SummaryWriterOptions
         }
     }
 
+    /// <summary>
+    /// Appended to the run directory's name when the writer names it itself (<see cref="SummaryWriter(SummaryWriterOptions?)"/>),
+    /// like PyTorch's <c>comment</c>: "runs/Dec03_10-15-00_host{Comment}". Ignored when a directory is given.
+    /// </summary>
+    public string Comment { get; init; } = "";
+
     /// <summary>The rank and world size in effect: the options' values, else the environment's.</summary>
     /// <returns>(rank, world size).</returns>
     /// <exception cref="ArgumentException">Rank is set without WorldSize.</exception>

@@ -91,8 +91,8 @@ public sealed class DigitsClassifierTests
     public void Roc_OfAPerfectRanking_HasAreaOne_AndOfAReversedRanking_Zero()
     {
         bool[] labels = [true, false, true, false];
-        Assert.AreEqual(1.0, PerformanceFigures.Roc(labels, [0.9f, 0.1f, 0.8f, 0.2f]).Auc, 1e-12);
-        Assert.AreEqual(0.0, PerformanceFigures.Roc(labels, [0.1f, 0.9f, 0.2f, 0.8f]).Auc, 1e-12);
-        Assert.AreEqual(0.5, PerformanceFigures.Roc(labels, [0.5f, 0.5f, 0.5f, 0.5f]).Auc, 1e-12, "ties form one step");
+        Assert.AreEqual(1.0, PerformanceFigures.RocPoints(labels, [0.9f, 0.1f, 0.8f, 0.2f]).Auc, 1e-12);
+        Assert.AreEqual(0.0, PerformanceFigures.RocPoints(labels, [0.1f, 0.9f, 0.2f, 0.8f]).Auc, 1e-12);
+        Assert.AreEqual(0.5, PerformanceFigures.RocPoints(labels, [0.5f, 0.5f, 0.5f, 0.5f]).Auc, 1e-12, "ties form one step");
     }
 }

@@ -11,7 +11,7 @@ internal static class ExportCommand
     public static Command Create(Func<ParseResult, CliOutput> output)
     {
         var logDir = new Argument<string>("LOGDIR") { Description = "The log directory." };
-        var outPath = new Option<string>("--output", "-o") { Description = "Output file: .csv, .jsonl or .parquet (format from the extension), or - for standard output (with --format csv|jsonl).", Required = true };
+        var outPath = new Option<string?>("--output", "-o") { Description = "Output file: .csv, .jsonl or .parquet (format from the extension), or - for standard output (with --format csv|jsonl). Optional with --images/--audio/--text." };
         var format = new Option<string?>("--format") { Description = "csv, jsonl or parquet: needed for standard output; overrides the extension. Parquet writes NAME.parquet (scalars) and, with --histograms / --pr-curves, NAME.histograms.parquet and NAME.pr_curves.parquet." };
         format.AcceptOnlyFromAmong("csv", "jsonl", "parquet");
         var runs = new Option<string?>("--runs") { Description = "Runs to export (names, globs, re:REGEX)." };
@@ -19,15 +19,40 @@ internal static class ExportCommand
         var steps = new Option<string?>("--steps") { Description = "Inclusive step range a:b (a: or :b open)." };
         var histograms = new Option<bool>("--histograms") { Description = "Also export histograms." };
         var prCurves = new Option<bool>("--pr-curves") { Description = "Also export PR curves." };
+        var images = new Option<string?>("--images") { Description = "Also write every image to DIR/{run}/{tag}_step{step}.png (or .jpg, .gif)." };
+        var audio = new Option<string?>("--audio") { Description = "Also write every audio clip to DIR/{run}/{tag}_step{step}.wav." };
+        var text = new Option<string?>("--text") { Description = "Also write every text value to DIR/{run}/{tag}_step{step}.txt." };
         var command = new Command("export", "Export scalars (and optionally histograms, PR curves) as CSV, JSON Lines or Parquet: run, tag, step, wall_time, value.")
         {
-            logDir, outPath, format, runs, tags, steps, histograms, prCurves,
+            logDir, outPath, format, runs, tags, steps, histograms, prCurves, images, audio, text,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var o = output(parse);
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
-            string target = parse.GetValue(outPath)!;
+            string? imagesDir = parse.GetValue(images), audioDir = parse.GetValue(audio), textDir = parse.GetValue(text);
+            bool media = imagesDir is not null || audioDir is not null || textDir is not null;
+            if (parse.GetValue(outPath) is not { } target)
+            {
+                if (!media)
+                {
+                    throw new UsageException("--output is required unless --images, --audio or --text is given.");
+                }
+                var counts = MediaExport.Write(new LogDirReader(dir), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
+                if (o.Json)
+                {
+                    o.WriteJson(new { images = counts.Images, audio = counts.Audio, text = counts.Text });
+                }
+                else
+                {
+                    o.Out.WriteLine($"Exported {counts.Images} images, {counts.Audio} audio clips and {counts.Text} texts.");
+                }
+                return counts.Images + counts.Audio + counts.Text == 0 ? ExitCodes.Problems : ExitCodes.Ok;
+            }
+            if (media)
+            {
+                MediaExport.Write(new LogDirReader(dir), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
+            }
             bool toStdout = target == "-";
             if (parse.GetValue(format) == "parquet" || (parse.GetValue(format) is null && target.EndsWith(ParquetExporter.Extension, StringComparison.OrdinalIgnoreCase)))
             {

@@ -13,6 +13,9 @@ internal static class EmbeddedFonts
     private static readonly Lazy<(SKTypeface Regular, SKTypeface Bold)> Typefaces = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<bool> Installed = new(Install, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>The embedded DejaVu Sans (regular), for drawing text without ScottPlot.</summary>
+    public static SKTypeface Regular => Typefaces.Value.Regular;
+
     /// <summary>Installs the resolver once per process and makes DejaVu Sans ScottPlot's default font; every caller returns only after that.</summary>
     public static void EnsureInstalled() => _ = Installed.Value;
 

@@ -28,6 +28,14 @@ public sealed class HistogramQuickBenchmark : IQuickBenchmark
         report.AddRatio("Histogram 1M floats, default buckets / Sum", exponential, sum, "goal < 30x");
         report.AddRatio("Histogram 1M floats, 100 uniform buckets / Sum", uniform, sum, "report");
         report.AddRatio("Histogram 1M floats, 6 explicit edges / Sum", explicitEdges, sum, "report");
+        // numpy's named rules: Sturges needs only min/max; Scott a pairwise-summed std; FD (and auto) a sort.
+        foreach (var rule in new[] { HistogramBinRule.Sturges, HistogramBinRule.Scott, HistogramBinRule.Fd, HistogramBinRule.Stone })
+        {
+            double ruled = QuickReport.MedianNanoseconds(() => Summaries.Histogram("h", values, HistogramBins.FromRule(rule)), runs: 7);
+            report.AddRatio($"Histogram 1M floats, bins rule {rule} / Sum", ruled, sum, "report");
+        }
+        double merged = QuickReport.MedianNanoseconds(() => Summaries.Histogram("h", values, HistogramBins.Uniform(10_000).WithMaxBins(64)), runs: 15);
+        report.AddRatio("Histogram 1M floats, 10000 uniform buckets, max_bins 64 / Sum", merged, sum, "report");
         report.AddRatio("PR curve 1M predictions, 127 thresholds / Sum", prCurve, sum, "goal < 30x");
 
         string dir = Path.Combine(Path.GetTempPath(), "tblogger-bench", Guid.NewGuid().ToString("N"));

@@ -14,4 +14,7 @@ public enum HistogramBinKind
 
     /// <summary>Caller-given edges (numpy's <c>bins=[e0, e1, ...]</c>); values outside [first, last] fall in no bucket.</summary>
     Explicit = 2,
+
+    /// <summary>Equal-width buckets whose number a <see cref="HistogramBinRule"/> chooses from the data (numpy's <c>bins="fd"</c> etc.).</summary>
+    Rule = 3,
 }

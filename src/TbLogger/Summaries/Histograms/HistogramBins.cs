@@ -13,11 +13,55 @@ public readonly struct HistogramBins
     private readonly double[]? _edges;
     private readonly int _count;
 
-    private HistogramBins(HistogramBinKind kind, int count, double[]? edges)
+    private HistogramBins(HistogramBinKind kind, int count, double[]? edges, HistogramBinRule rule = default, int maxBins = 0)
     {
         Kind = kind;
         _count = count;
         _edges = edges;
+        Rule = rule;
+        MaxBins = maxBins;
+    }
+
+    /// <summary>The rule for <see cref="HistogramBinKind.Rule"/>; ignored otherwise.</summary>
+    public HistogramBinRule Rule { get; }
+
+    /// <summary>
+    /// PyTorch's <c>max_bins</c>: 0 for none; otherwise, when there are more buckets than this, groups of
+    /// floor(buckets / MaxBins) adjacent buckets are merged (see <see cref="WithMaxBins"/>).
+    /// </summary>
+    public int MaxBins { get; }
+
+    /// <summary>
+    /// Equal-width buckets over [min, max] of the finite values, as many as numpy's named rule chooses
+    /// (<c>np.histogram(values, bins="fd")</c>), with numpy's exact edges. Rules that need order statistics
+    /// (<see cref="HistogramBinRule.Fd"/>, <see cref="HistogramBinRule.Auto"/>, <see cref="HistogramBinRule.Stone"/>)
+    /// sort a copy of the values.
+    /// </summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>The bins.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The rule is not defined.</exception>
+    public static HistogramBins FromRule(HistogramBinRule rule)
+    {
+        if (!Enum.IsDefined(rule))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown histogram bin rule.");
+        }
+        return new HistogramBins(HistogramBinKind.Rule, 0, null, rule);
+    }
+
+    /// <summary>
+    /// These bins with PyTorch's <c>max_bins</c>: when a histogram has more than <paramref name="maxBins"/> buckets,
+    /// s = floor(buckets / maxBins) adjacent buckets are summed into one (the counts padded with empty buckets to a
+    /// multiple of s first, and s consecutive edges kept), exactly as <c>torch.utils.tensorboard</c>'s
+    /// <c>make_histogram</c> does, so the result can still have more than <paramref name="maxBins"/> buckets.
+    /// </summary>
+    /// <param name="maxBins">At least 1.</param>
+    /// <returns>The bins with the limit.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBins"/> is below 1.</exception>
+    public HistogramBins WithMaxBins(int maxBins)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBins, 1);
+        return new HistogramBins(Kind, _count, _edges, Rule, maxBins);
     }
 
     /// <summary>TensorFlow's and PyTorch's exponential buckets (the default).</summary>
@@ -26,9 +70,10 @@ public readonly struct HistogramBins
     /// <summary>How the edges are placed.</summary>
     public HistogramBinKind Kind { get; }
 
-    /// <summary>The number of buckets before empty ones are trimmed.</summary>
+    /// <summary>The number of buckets before merging and trimming; 0 for <see cref="HistogramBinKind.Rule"/>, whose count depends on the data.</summary>
     public int BinCount => Kind switch
     {
+        HistogramBinKind.Rule => 0,
         HistogramBinKind.Uniform => _count,
         HistogramBinKind.Explicit => _edges!.Length - 1,
         _ => ExponentialEdges.Edges.Length - 1,
@@ -40,7 +85,7 @@ public readonly struct HistogramBins
     /// </summary>
     public ReadOnlySpan<double> Edges => Kind switch
     {
-        HistogramBinKind.Uniform => [],
+        HistogramBinKind.Uniform or HistogramBinKind.Rule => [],
         HistogramBinKind.Explicit => _edges,
         _ => ExponentialEdges.Edges,
     };

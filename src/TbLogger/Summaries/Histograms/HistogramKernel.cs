@@ -31,7 +31,12 @@ internal static class HistogramKernel
             return new HistogramProto();
         }
 
-        int binCount = bins.Kind == HistogramBinKind.Uniform ? bins.BinCount : bins.Edges.Length - 1;
+        int binCount = bins.Kind switch
+        {
+            HistogramBinKind.Uniform => bins.BinCount,
+            HistogramBinKind.Rule => RuleBinCount(values, bins.Rule, moments),
+            _ => bins.Edges.Length - 1,
+        };
         int[]? rentedCounts = null;
         double[]? rentedEdges = null;
         try
@@ -48,6 +53,7 @@ internal static class HistogramKernel
             switch (bins.Kind)
             {
                 case HistogramBinKind.Uniform:
+                case HistogramBinKind.Rule:
                     rentedEdges = ArrayPool<double>.Shared.Rent(binCount + 1);
                     Span<double> uniform = rentedEdges.AsSpan(0, binCount + 1);
                     UniformEdges(moments.Min, moments.Max, uniform);
@@ -64,6 +70,11 @@ internal static class HistogramKernel
                     break;
             }
             TensorPrimitives.Add(countsA, countsB, countsA);
+            if (bins.MaxBins > 0 && binCount > bins.MaxBins)
+            {
+                double[] merged = MergeBuckets(countsA, edges, bins.MaxBins, out int mergedCount);
+                return ToProto(moments, merged, countsA[..mergedCount]);
+            }
             return ToProto(moments, edges, countsA);
         }
         finally
@@ -77,6 +88,68 @@ internal static class HistogramKernel
                 ArrayPool<double>.Shared.Return(rentedEdges);
             }
         }
+    }
+
+    /// <summary>numpy's bucket count for a named rule, over the finite values (copied: some rules sort).</summary>
+    private static int RuleBinCount<T>(ReadOnlySpan<T> values, HistogramBinRule rule, Moments moments)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double[] finite = ArrayPool<double>.Shared.Rent(moments.Count);
+        try
+        {
+            int n = 0;
+            foreach (T value in values)
+            {
+                double x = double.CreateTruncating(value);
+                if (double.IsFinite(x))
+                {
+                    finite[n++] = x;
+                }
+            }
+            double first = moments.Min, last = moments.Max;
+            if (first == last)
+            {
+                first -= 0.5;
+                last += 0.5;
+            }
+            long count = NumpyBinRules.BucketCount(finite.AsSpan(0, n), rule, first, last);
+            if (count > HistogramBins.MaxBinCount)
+            {
+                throw new ArgumentOutOfRangeException("values",
+                    $"Rule {rule} chooses {count} buckets for values in [{moments.Min}, {moments.Max}], more than the {HistogramBins.MaxBinCount} supported; use another rule or explicit edges.");
+            }
+            return (int)count;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(finite);
+        }
+    }
+
+    /// <summary>
+    /// PyTorch's <c>max_bins</c> merge: s = n / maxBins buckets summed into each (after padding the counts with empty
+    /// buckets to a multiple of s), edges 0, s, 2s, ... and the last edge. Merged counts are written over the first
+    /// entries of <paramref name="counts"/>.
+    /// </summary>
+    internal static double[] MergeBuckets(Span<int> counts, ReadOnlySpan<double> edges, int maxBins, out int mergedCount)
+    {
+        int n = counts.Length;
+        int group = n / maxBins;
+        mergedCount = (n + group - 1) / group;
+        var merged = new double[mergedCount + 1];
+        for (int k = 0; k < mergedCount; k++)
+        {
+            int from = k * group;
+            int sum = 0;
+            for (int j = from; j < Math.Min(from + group, n); j++)
+            {
+                sum += counts[j];
+            }
+            counts[k] = sum;
+            merged[k] = edges[from];
+        }
+        merged[mergedCount] = edges[n];
+        return merged;
     }
 
     private readonly record struct Moments(int Count, double Min, double Max, double Sum, double SumSquares);

@@ -20,9 +20,9 @@ internal static class ImageDimensions
         {
             throw new ArgumentException($"Unknown image layout {shape.Layout}.", parameterName);
         }
-        if (shape.Layout == ImageLayout.HW && shape.Channels != 1)
+        if (shape.Layout is ImageLayout.HW or ImageLayout.WH && shape.Channels != 1)
         {
-            throw new ArgumentException($"Layout HW has one channel; got {shape.Channels} channels. Use HWC or CHW for color.", parameterName);
+            throw new ArgumentException($"Layout {shape.Layout} has one channel; got {shape.Channels} channels. Use HWC or CHW for color.", parameterName);
         }
         ValidateDimensions(shape.Height, shape.Width, shape.Channels, shape.ToString(), parameterName);
         ValidateLength(shape.ElementCount, actualLength, shape.ToString(), parameterName);

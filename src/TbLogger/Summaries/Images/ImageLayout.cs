@@ -11,4 +11,7 @@ public enum ImageLayout
 
     /// <summary>Channels, height, width: one plane per channel, as PyTorch tensors store them.</summary>
     CHW,
+
+    /// <summary>Width, height: one gray channel stored column by column (PyTorch's <c>dataformats="WH"</c>); transposed on the way in.</summary>
+    WH,
 }

@@ -33,6 +33,11 @@ internal sealed class ImagePixels
     {
         ImageDimensions.Validate(shape, pixels.Length, parameterName);
         var result = new ImagePixels(new byte[pixels.Length], 1, shape.Height, shape.Width, shape.Channels);
+        if (shape.Layout == ImageLayout.WH)
+        {
+            Transpose(pixels, shape.Width, shape.Height, result.Data);
+            return result;
+        }
         PixelConversion.ToInterleaved(pixels, shape.Layout == ImageLayout.CHW, 1, shape.Height, shape.Width, shape.Channels, result.Data);
         return result;
     }
@@ -42,7 +47,37 @@ internal sealed class ImagePixels
         ImageDimensions.Validate(shape, pixels.Length, parameterName);
         var result = new ImagePixels(new byte[pixels.Length], 1, shape.Height, shape.Width, shape.Channels);
         PixelConversion.ToInterleaved(pixels, shape.Layout == ImageLayout.CHW, 1, shape.Height, shape.Width, shape.Channels, result.Data, parameterName);
+        if (shape.Layout == ImageLayout.WH)
+        {
+            byte[] columns = (byte[])result.Data.Clone();
+            Transpose<byte>(columns, shape.Width, shape.Height, result.Data);
+        }
         return result;
+    }
+
+    /// <summary>A mask: false is black (0), true is white (255), as PyTorch scales a bool tensor.</summary>
+    public static ImagePixels From(ReadOnlySpan<bool> pixels, ImageShape shape, string parameterName)
+    {
+        ImageDimensions.Validate(shape, pixels.Length, parameterName);
+        byte[] bytes = new byte[pixels.Length];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = pixels[i] ? (byte)255 : (byte)0;
+        }
+        return From(bytes, shape, parameterName);
+    }
+
+    /// <summary>Column-major [outer][inner] to row-major [inner][outer]: source[o × inner + i] goes to target[i × outer + o].</summary>
+    private static void Transpose<T>(ReadOnlySpan<T> source, int outer, int inner, Span<T> target)
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            var column = source.Slice(o * inner, inner);
+            for (int i = 0; i < inner; i++)
+            {
+                target[i * outer + o] = column[i];
+            }
+        }
     }
 
     public static ImagePixels From(ReadOnlySpan<byte> pixels, ImageBatchShape shape, string parameterName)

@@ -30,6 +30,12 @@ public readonly record struct ImageShape(ImageLayout Layout, int Height, int Wid
     /// <returns>The shape.</returns>
     public static ImageShape Chw(int channels, int height, int width) => new(ImageLayout.CHW, height, width, channels);
 
+    /// <summary>A gray image stored column by column (PyTorch's "WH").</summary>
+    /// <param name="width">Columns (the outer dimension).</param>
+    /// <param name="height">Rows (the inner dimension).</param>
+    /// <returns>The shape.</returns>
+    public static ImageShape Wh(int width, int height) => new(ImageLayout.WH, height, width, 1);
+
     /// <summary>The number of values the shape needs (height × width × channels), or -1 when it overflows.</summary>
     public long ElementCount => ImageDimensions.Count(Height, Width, Channels);
 
@@ -40,6 +46,7 @@ public readonly record struct ImageShape(ImageLayout Layout, int Height, int Wid
         ImageLayout.HW => $"HW [{Height}, {Width}]",
         ImageLayout.HWC => $"HWC [{Height}, {Width}, {Channels}]",
         ImageLayout.CHW => $"CHW [{Channels}, {Height}, {Width}]",
+        ImageLayout.WH => $"WH [{Width}, {Height}]",
         _ => $"{Layout} [{Height}, {Width}, {Channels}]",
     };
 }

@@ -26,10 +26,11 @@ internal static class TensorInput
 
     public static ImageShape ImageShapeOf(ReadOnlySpan<nint> lengths, ImageLayout layout, string parameterName)
     {
-        int rank = layout == ImageLayout.HW ? 2 : 3;
+        int rank = layout is ImageLayout.HW or ImageLayout.WH ? 2 : 3;
         string expected = layout switch
         {
             ImageLayout.HW => "[H, W]",
+            ImageLayout.WH => "[W, H]",
             ImageLayout.HWC => "[H, W, C]",
             ImageLayout.CHW => "[C, H, W]",
             _ => throw new ArgumentException($"Unknown image layout {layout}.", nameof(layout)),
@@ -38,6 +39,7 @@ internal static class TensorInput
         return layout switch
         {
             ImageLayout.HW => ImageShape.Hw(Dim(lengths, 0, parameterName), Dim(lengths, 1, parameterName)),
+            ImageLayout.WH => ImageShape.Wh(Dim(lengths, 0, parameterName), Dim(lengths, 1, parameterName)),
             ImageLayout.HWC => ImageShape.Hwc(Dim(lengths, 0, parameterName), Dim(lengths, 1, parameterName), Dim(lengths, 2, parameterName)),
             _ => ImageShape.Chw(Dim(lengths, 0, parameterName), Dim(lengths, 1, parameterName), Dim(lengths, 2, parameterName)),
         };

@@ -17,10 +17,11 @@ internal static class PrCurveKernel
     private const int StackThresholds = 1024;
 
     /// <summary>Fills <paramref name="data"/> (6 × T, row-major: TP, FP, TN, FN, precision, recall).</summary>
-    public static void Compute<TLabel, TPrediction>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
-        ReadOnlySpan<float> weights, int numThresholds, Span<float> data)
+    public static void Compute<TLabel, TPrediction, TWeight>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
+        ReadOnlySpan<TWeight> weights, int numThresholds, Span<float> data)
         where TLabel : unmanaged
         where TPrediction : unmanaged, IFloatingPointIeee754<TPrediction>
+        where TWeight : unmanaged, IFloatingPointIeee754<TWeight>
     {
         int t = numThresholds;
         double[]? rented = null;
@@ -92,16 +93,18 @@ internal static class PrCurveKernel
         }
     }
 
-    private static void CountWeighted<TLabel, TPrediction>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
-        ReadOnlySpan<float> weights, int t, Span<double> tpBuckets, Span<double> fpBuckets)
+    private static void CountWeighted<TLabel, TPrediction, TWeight>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
+        ReadOnlySpan<TWeight> weights, int t, Span<double> tpBuckets, Span<double> fpBuckets)
         where TLabel : unmanaged
         where TPrediction : unmanaged, IFloatingPointIeee754<TPrediction>
+        where TWeight : unmanaged, IFloatingPointIeee754<TWeight>
     {
+        // Weights are summed in double whatever their type (float64 weights keep their precision).
         TPrediction scale = TPrediction.CreateTruncating(t - 1);
         for (int i = 0; i < predictions.Length; i++)
         {
-            float w = weights[i];
-            if (!float.IsFinite(w) || w < 0)
+            double w = double.CreateTruncating(weights[i]);
+            if (!double.IsFinite(w) || w < 0)
             {
                 throw new ArgumentException($"weights[{i}] is {w}; weights must be finite and not negative.", "weights");
             }

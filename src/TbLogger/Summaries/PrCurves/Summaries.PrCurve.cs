@@ -60,6 +60,34 @@ public static partial class Summaries
     }
 
     /// <summary>
+    /// Builds a PR curve summary with float64 weights (as PyTorch accepts any weight dtype); weights are summed in
+    /// double either way. See <see cref="PrCurve(string, ReadOnlySpan{bool}, ReadOnlySpan{float}, int, ReadOnlySpan{float})"/>.
+    /// </summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="labels">True for the positive class; as many as <paramref name="predictions"/>.</param>
+    /// <param name="predictions">Probabilities of the positive class; not NaN, clamped to [0, 1].</param>
+    /// <param name="weights">One finite non-negative weight per prediction, or empty.</param>
+    /// <param name="numThresholds">T, at least 2.</param>
+    /// <returns>A summary with one tensor value.</returns>
+    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, or a weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numThresholds"/> is out of range.</exception>
+    public static Summary PrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<double> predictions, ReadOnlySpan<double> weights,
+        int numThresholds = DefaultPrCurveThresholds)
+    {
+        ValidateTag(tag);
+        return PrCurveSummary(tag, ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds);
+    }
+
+    /// <summary>Builds a PR curve summary from 0/1 labels given as numbers, with float64 weights.</summary>
+    /// <inheritdoc cref="PrCurve(string, ReadOnlySpan{bool}, ReadOnlySpan{double}, ReadOnlySpan{double}, int)"/>
+    public static Summary PrCurve(string tag, ReadOnlySpan<double> labels, ReadOnlySpan<double> predictions, ReadOnlySpan<double> weights,
+        int numThresholds = DefaultPrCurveThresholds)
+    {
+        ValidateTag(tag);
+        return PrCurveSummary(tag, ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds);
+    }
+
+    /// <summary>
     /// Builds a PR curve summary from precomputed rows (PyTorch's <c>add_pr_curve_raw</c>); T is their common length.
     /// </summary>
     /// <param name="tag">The series name.</param>
@@ -85,10 +113,11 @@ public static partial class Summaries
         PluginMetadata(PluginNames.PrCurves, new PrCurvePluginData { Version = 0, NumThresholds = (uint)numThresholds }.ToByteString(), DataClass.Tensor);
 
     /// <summary>Validates and computes the 6 × T rows; O(N + T) on the calling thread, O(T) memory.</summary>
-    internal static float[] ComputePrCurve<TLabel, TPrediction>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
-        int numThresholds, ReadOnlySpan<float> weights)
+    internal static float[] ComputePrCurve<TLabel, TPrediction, TWeight>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
+        int numThresholds, ReadOnlySpan<TWeight> weights)
         where TLabel : unmanaged
         where TPrediction : unmanaged, System.Numerics.IFloatingPointIeee754<TPrediction>
+        where TWeight : unmanaged, System.Numerics.IFloatingPointIeee754<TWeight>
     {
         ValidatePrCurveThresholds(numThresholds);
         if (labels.Length != predictions.Length)

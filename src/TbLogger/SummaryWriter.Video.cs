@@ -1,0 +1,50 @@
+namespace TbLogger;
+
+public sealed partial class SummaryWriter
+{
+    /// <summary>
+    /// Logs video clips as one looping animated GIF in the IMAGES dashboard, like PyTorch's <c>add_video</c>. The
+    /// frames are checked and copied before this returns; tiling, colour quantisation and GIF encoding run on the
+    /// writer's thread. See <see cref="Summaries.Video(string, ReadOnlySpan{byte}, VideoShape, double)"/>.
+    /// </summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="frames">Values 0..255 laid out as <paramref name="shape"/> says.</param>
+    /// <param name="shape">Layout and dimensions, e.g. <c>VideoShape.Ntchw(1, 16, 3, 64, 64)</c>.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="fps">Frames per second (PyTorch's default is 4).</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException">Wrong length, zero size, unsupported channels or a too-large grid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The frame rate is not positive and finite.</exception>
+    public bool AddVideo(string tag, ReadOnlySpan<byte> frames, VideoShape shape, long step, double fps = 4, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(tag);
+        int delay = GifEncoder.DelayOf(fps);
+        var video = VideoFrames.From(frames, shape, nameof(frames));
+        return EnqueueVideo(tag, video, delay, step, wallTime);
+    }
+
+    /// <summary>Logs video clips given as floats in [0, 1] (NaN rejected). See <see cref="AddVideo(string, ReadOnlySpan{byte}, VideoShape, long, double, DateTimeOffset?)"/>.</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="frames">Values in [0, 1] laid out as <paramref name="shape"/> says.</param>
+    /// <param name="shape">Layout and dimensions.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="fps">Frames per second.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException">Wrong length, zero size, unsupported channels, a too-large grid or NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The frame rate is not positive and finite.</exception>
+    public bool AddVideo(string tag, ReadOnlySpan<float> frames, VideoShape shape, long step, double fps = 4, DateTimeOffset? wallTime = null)
+    {
+        Summaries.ValidateTag(tag);
+        int delay = GifEncoder.DelayOf(fps);
+        var video = VideoFrames.From(frames, shape, nameof(frames));
+        return EnqueueVideo(tag, video, delay, step, wallTime);
+    }
+
+    private bool EnqueueVideo(string tag, VideoFrames video, int delay, long step, DateTimeOffset? wallTime)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _main.EnqueueSummary(tag, () => Summaries.VideoFromFrames(tag, video, delay), step, WallTimeOf(wallTime));
+    }
+}
