@@ -156,7 +156,9 @@ history.Plot(Path.Combine(logDir, "history.png"));
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Validation accuracy {logs["val_accuracy"]:P2}, AUC {logs["val_auc"]:0.0000}, malignant cases found {logs["val_binary_true_positives"]:0} (recall {logs["val_recall"]:P1})."));
-Console.WriteLine($"TensorBoard log: {Path.GetFullPath(logDir)}   Open it with: tensorboard --logdir {logDir}");
+// The parent as --logdir: the run (and its hparams session) is then named after its folder, not ".".
+string parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(logDir)) is { Length: > 0 } p ? p : ".";
+Console.WriteLine($"TensorBoard log: {Path.GetFullPath(logDir)}   Open it with: tensorboard --logdir {parent}");
 return 0;
 
 static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));

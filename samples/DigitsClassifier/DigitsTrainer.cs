@@ -82,6 +82,7 @@ public static class DigitsTrainer
             LearningRate = () => o.LearningRate,
         };
         var tb = new TensorBoardCallback(o.LogDirectory, tbOptions);
+        tb.TrainWriter.AddGraph(model.Graph());   // the GRAPHS dashboard, like PyTorch's add_graph
         if (o.RichSummaries) tb.EpochWritten += (cb, epoch) => { if (epoch % 2 == 0) WriteMisclassified(cb.ValidationWriter, data, valProbabilities, epoch); };
         var history = new History();
         var callbackList = new List<Callback> { tb, history, new CsvLogger(Path.Combine(o.LogDirectory, "training.csv")) };

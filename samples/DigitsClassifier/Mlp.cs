@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using TbLogger;
+using TbLogger.Protos;
 using TbLogger.Training;
 
 namespace DigitsClassifier;
@@ -53,6 +55,35 @@ public sealed class Mlp : IParameterStore
     {
         var target = name switch { "dense_1/kernel" => _w1, "dense_1/bias" => _b1, "dense_2/kernel" => _w2, "dense_2/bias" => _b2, _ => throw new KeyNotFoundException(name) };
         values.CopyTo(target);
+    }
+
+    /// <summary>
+    /// The forward pass as a TensorBoard graph, laid out like PyTorch's <c>add_graph</c>: input and output "IO Node"s,
+    /// one scope per layer holding its parameters and ops, and each op's output shape (-1 is the batch).
+    /// </summary>
+    public GraphBuilder Graph()
+    {
+        var g = new GraphBuilder();
+        g.AddNode("input/pixels", "IO Node").OutputShape(-1, _in).DType(DataType.DtFloat);
+        using (g.Scope("Mlp"))
+        {
+            Dense(g, "dense_1", "input/pixels", _in, _hidden);
+            g.AddNode("relu", "aten::relu", "Mlp/dense_1/add").OutputShape(-1, _hidden).DType(DataType.DtFloat);
+            Dense(g, "dense_2", "Mlp/relu", _hidden, _out);
+            g.AddNode("softmax", "aten::softmax", "Mlp/dense_2/add").OutputShape(-1, _out).DType(DataType.DtFloat).Attr("attr", "{ dim : 1 }");
+        }
+        g.AddNode("output/probabilities", "IO Node", "Mlp/softmax").OutputShape(-1, _out).DType(DataType.DtFloat);
+        return g;
+
+        static void Dense(GraphBuilder g, string name, string input, int inputs, int outputs)
+        {
+            using var layer = g.Scope(name);
+            string scope = g.CurrentScope;
+            g.AddNode("kernel", "prim::GetAttr").OutputShape(inputs, outputs).DType(DataType.DtFloat);
+            g.AddNode("bias", "prim::GetAttr").OutputShape(outputs).DType(DataType.DtFloat);
+            g.AddNode("matmul", "aten::matmul", input, scope + "/kernel").OutputShape(-1, outputs).DType(DataType.DtFloat);
+            g.AddNode("add", "aten::add", scope + "/matmul", scope + "/bias").OutputShape(-1, outputs).DType(DataType.DtFloat);
+        }
     }
 
     /// <summary>Computes logits for a batch ([n, in] → [n, out]); the returned span is valid until the next call.</summary>

@@ -24,5 +24,10 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine($"TensorBoard log:  {logDir}  (runs: train, validation; hparams in the root)");
 Console.WriteLine($"History plot:     {Path.Combine(logDir, "history.png")}");
 Console.WriteLine($"Epoch CSV:        {Path.Combine(logDir, "training.csv")}");
-Console.WriteLine($"Open it with:     tensorboard --logdir {result.LogDirectory}");
+// TensorBoard names each run by its path under --logdir; pointing it at the parent makes this run "digits" (and its
+// hparams session too) instead of ".", and lets the hparams dashboard find the train/validation series under it.
+Console.WriteLine($"Open it with:     tensorboard --logdir {ParentOf(result.LogDirectory)}");
 return result.ValidationAccuracy >= 0.93 ? 0 : 1;
+
+static string ParentOf(string runDirectory) =>
+    Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(runDirectory)) is { Length: > 0 } parent ? parent : ".";

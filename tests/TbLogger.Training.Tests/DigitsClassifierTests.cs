@@ -39,6 +39,23 @@ public sealed class DigitsClassifierTests
         Assert.AreEqual((640, 640), (width, height));
         Assert.IsGreaterThan(50, colors);
         Assert.IsGreaterThan(0.005, dark, "labels and numbers are drawn");
+
+        // The MLP's graph is in the train run (GRAPHS dashboard), as its builder makes it.
+        var graphs = Directory.GetFiles(Path.Combine(dir.Path, "train"), "events.out.tfevents.*")
+            .SelectMany(f => TbLogger.Events.EventFileReader.Read(f)).Where(e => e.WhatCase == TbLogger.Protos.Event.WhatOneofCase.GraphDef).ToList();
+        Assert.HasCount(1, graphs);
+        CollectionAssert.AreEqual(Google.Protobuf.MessageExtensions.ToByteArray(new Mlp(64, 32, 10, 0.003f, 42).Graph().Build()), graphs[0].GraphDef.ToByteArray());
+    }
+
+    [TestMethod]
+    public void MlpGraph_IsWhatTensorBoardsGraphPluginServedForTheSample()
+    {
+        // Fixtures/graphs/digits_train.pbtxt: /data/plugin/graphs/graph?run=train of the sample's log, from TensorBoard 2.20.
+        string served = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "graphs", "digits_train.pbtxt"));
+        var graph = new Mlp(DigitsData.Pixels, 32, DigitsData.Classes, 0.003f, 42).Graph().Build();
+        Assert.AreEqual(served.TrimEnd('\n'), TbLogger.Tests.Graphs.GraphText.Format(graph).TrimEnd('\n'));
+        Assert.AreEqual(12, graph.Node.Count);
+        CollectionAssert.AreEqual(new[] { "Mlp/dense_2/add" }, graph.Node.Single(n => n.Name == "Mlp/softmax").Input.ToArray());
     }
 
     [TestMethod]

@@ -145,7 +145,7 @@ public sealed class HParamsTests
             var metrics = TrialMetrics();
             Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParams(new Dictionary<string, HParamValue>(), metrics));
             Assert.ThrowsExactly<ArgumentNullException>(() => writer.AddHParams(null!, metrics));
-            Assert.ThrowsExactly<ArgumentNullException>(() => writer.AddHParams(TrialHParams(), null!));
+            Assert.ThrowsExactly<ArgumentNullException>(() => writer.AddHParams(TrialHParams(), (IReadOnlyDictionary<string, double>)null!));
             Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParams(new Dictionary<string, HParamValue> { [" "] = 1 }, metrics));
             Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParams(new Dictionary<string, HParamValue> { ["x"] = default }, metrics));
             Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParams(TrialHParams(), new Dictionary<string, double> { [""] = 1 }));
@@ -176,5 +176,66 @@ public sealed class HParamsTests
         Assert.ThrowsExactly<InvalidOperationException>(() => default(HParamValue).ToProto());
         Assert.AreEqual(HParamValue.FromNumber(3), number);
         Assert.AreNotEqual(HParamValue.FromNumber(1), HParamValue.FromBool(true));
+    }
+
+    [TestMethod]
+    public void FloatHyperparametersKeepTheDecimalThePersonWrote()
+    {
+        // The double equal to 0.003f is 0.003000000026077032 (what TensorBoard served before); the decimal is 0.003.
+        float typed = 0.003f;
+        Assert.AreEqual(0.003000000026077032, (double)typed);
+        HParamValue lr = typed;
+        Assert.AreEqual(0.003, lr.Number);
+        Assert.AreEqual(0.1, HParamValue.DecimalDouble(0.1f));
+        Assert.AreEqual(1e-5, HParamValue.DecimalDouble(1e-5f));
+        Assert.AreEqual(16777216.0, HParamValue.DecimalDouble(16777216f));
+        Assert.AreEqual(3.4028235e38, HParamValue.DecimalDouble(float.MaxValue));
+        Assert.AreEqual(1e-45, HParamValue.DecimalDouble(float.Epsilon));
+        Assert.AreEqual(-0.0, HParamValue.DecimalDouble(-0.0f));
+        Assert.IsTrue(double.IsNegative(HParamValue.DecimalDouble(-0.0f)));
+        Assert.IsTrue(double.IsNaN(HParamValue.DecimalDouble(float.NaN)));
+        // Every float still maps back to itself: the decimal double rounds to the same float.
+        var random = new Random(1234);
+        for (int i = 0; i < 100_000; i++)
+        {
+            float f = BitConverter.Int32BitsToSingle(random.Next() ^ (random.Next(2) << 31));
+            if (!float.IsFinite(f)) continue;
+            double d = HParamValue.DecimalDouble(f);
+            Assert.AreEqual(f, (float)d, $"{f:R}");
+            Assert.AreEqual(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), ((float)d).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var start = Content(Summaries.HParamsSessionStart(new Dictionary<string, HParamValue> { ["learning_rate"] = 0.003f }).Value.Single());
+        Assert.AreEqual(0.003, start.SessionStartInfo.Hparams["learning_rate"].NumberValue);
+    }
+
+    [TestMethod]
+    public void MetricsThatReferToLoggedSeriesWriteNoScalars()
+    {
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { StepDiscipline = TbLogger.Events.StepDiscipline.Throw }))
+        {
+            writer.AddScalar("accuracy", 0.9, 10);
+            HParamsMetric[] metrics = [new("accuracy"), new("epoch_loss", "validation"), new("epoch_auc", "eval/holdout")];
+            Assert.IsTrue(writer.AddHParams(TrialHParams(), metrics, step: 10));
+        }
+        var written = GoldenEvents.Written(dir.Path);
+        CollectionAssert.AreEqual(
+            new[] { "accuracy", Summaries.HParamsExperimentTag, Summaries.HParamsSessionStartTag, Summaries.HParamsSessionEndTag },
+            written.Select(w => w.Value.Tag).ToArray(), "the one scalar the user logged, then the trial; no second accuracy point");
+        var names = Content(written[1].Value).Experiment.MetricInfos.Select(m => (m.Name.Group, m.Name.Tag)).ToArray();
+        CollectionAssert.AreEqual(new[] { ("", "accuracy"), ("validation", "epoch_loss"), ("eval/holdout", "epoch_auc") }, names);
+    }
+
+    [TestMethod]
+    public void MetricGroupsMustBeRelativeRunPaths()
+    {
+        foreach (string group in new[] { "/abs", "..", "a/../b", "a//b", "a/", ".", "a\\b" })
+        {
+            var ex = Assert.ThrowsExactly<ArgumentException>(() => Summaries.HParamsExperiment(TrialHParams(), [new HParamsMetric("acc", group)]), group);
+            Assert.AreEqual("metrics", ex.ParamName);
+            StringAssert.Contains(ex.Message, $"'{group}'");
+        }
+        Assert.ThrowsExactly<ArgumentException>(() => Summaries.HParamsExperiment(TrialHParams(), [new HParamsMetric(" ")]));
+        Assert.ThrowsExactly<ArgumentNullException>(() => Summaries.HParamsExperiment(TrialHParams(), (IEnumerable<HParamsMetric>)null!));
     }
 }

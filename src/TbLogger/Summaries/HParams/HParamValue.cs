@@ -65,9 +65,30 @@ public readonly struct HParamValue : IEquatable<HParamValue>
     /// <param name="value">A finite number.</param>
     public static implicit operator HParamValue(double value) => FromNumber(value);
 
-    /// <summary>Converts a number.</summary>
+    /// <summary>
+    /// Converts a single-precision number to the double nearest its shortest round-trip decimal form, so 0.003f is
+    /// stored (and served by TensorBoard) as 0.003 rather than 0.003000000026077032, the double that equals the float.
+    /// </summary>
     /// <param name="value">A finite number.</param>
-    public static implicit operator HParamValue(float value) => FromNumber(value);
+    public static implicit operator HParamValue(float value) => FromNumber(DecimalDouble(value));
+
+    /// <summary>
+    /// The double nearest the shortest decimal string that round-trips <paramref name="value"/> (what a person typed
+    /// when they wrote the float literal); non-finite values pass through unchanged.
+    /// </summary>
+    /// <param name="value">A single-precision number.</param>
+    /// <returns>The double that prints as the float does.</returns>
+    public static double DecimalDouble(float value)
+    {
+        if (!float.IsFinite(value))
+        {
+            return value;
+        }
+        // .NET formats a float as its shortest round-trip decimal; 16 chars hold any float ("-1.17549435E-38").
+        Span<char> text = stackalloc char[32];
+        value.TryFormat(text, out int written, default, CultureInfo.InvariantCulture);
+        return double.Parse(text[..written], NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Converts an integer (stored as a double, as TensorBoard does).</summary>
     /// <param name="value">The integer.</param>

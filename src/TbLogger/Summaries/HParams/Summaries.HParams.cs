@@ -27,8 +27,28 @@ public static partial class Summaries
     public static Summary HParamsExperiment(IReadOnlyDictionary<string, HParamValue> hparams, IEnumerable<string> metricTags,
         IReadOnlyDictionary<string, HParamDomain>? domains = null)
     {
-        ValidateHParamValues(hparams);
         ArgumentNullException.ThrowIfNull(metricTags);
+        return HParamsExperiment(hparams, metricTags.Select(tag => new HParamsMetric(tag)), domains, nameof(metricTags));
+    }
+
+    /// <summary>
+    /// Builds the experiment summary with metrics that may live in child runs of each session (Keras's layout: the
+    /// session is the log directory, <c>epoch_accuracy</c> lives in its <c>train</c> and <c>validation</c> runs).
+    /// </summary>
+    /// <param name="hparams">Name → value; at least one.</param>
+    /// <param name="metrics">The metric series; TensorBoard shows each one's last point.</param>
+    /// <param name="domains">Optional name → domain, as for the other overload.</param>
+    /// <returns>A summary with one value under <see cref="HParamsExperimentTag"/>.</returns>
+    /// <exception cref="ArgumentException">An argument is empty, a name or tag is blank, a group is not a relative
+    /// run path, or a domain does not fit its hyperparameter.</exception>
+    public static Summary HParamsExperiment(IReadOnlyDictionary<string, HParamValue> hparams, IEnumerable<HParamsMetric> metrics,
+        IReadOnlyDictionary<string, HParamDomain>? domains = null) => HParamsExperiment(hparams, metrics, domains, nameof(metrics));
+
+    private static Summary HParamsExperiment(IReadOnlyDictionary<string, HParamValue> hparams, IEnumerable<HParamsMetric> metrics,
+        IReadOnlyDictionary<string, HParamDomain>? domains, string metricsName)
+    {
+        ValidateHParamValues(hparams);
+        ArgumentNullException.ThrowIfNull(metrics, metricsName);
         var experiment = new Experiment();
         foreach (var (name, value) in hparams)
         {
@@ -50,10 +70,16 @@ public static partial class Summaries
                 domain.ApplyTo(experiment.HparamInfos.First(info => info.Name == name));
             }
         }
-        foreach (string tag in metricTags)
+        foreach (var metric in metrics)
         {
-            ValidateTag(tag, nameof(metricTags));
-            experiment.MetricInfos.Add(new MetricInfo { Name = new MetricName { Tag = tag } });
+            ValidateTag(metric.Tag, metricsName);
+            string group = metric.Group ?? "";
+            // TensorBoard joins session and group with os.path.join: a leading '/', '..' or '\\' would point elsewhere.
+            if (group.Length > 0 && (group[0] == '/' || group[^1] == '/' || group.Contains('\\') || group.Split('/').Any(part => part is "" or "." or "..")))
+            {
+                throw new ArgumentException($"Metric group '{group}' of '{metric.Tag}' is not a relative run path like 'validation'.", metricsName);
+            }
+            experiment.MetricInfos.Add(new MetricInfo { Name = new MetricName { Tag = metric.Tag, Group = group } });
         }
         return HParamsExperiment(experiment);
     }
