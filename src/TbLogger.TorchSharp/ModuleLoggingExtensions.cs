@@ -53,6 +53,25 @@ public static class ModuleLoggingExtensions
         return logged;
     }
 
+    /// <summary>
+    /// Logs the module's structure for TensorBoard's GRAPHS dashboard (PyTorch's <c>add_graph</c>): runs one forward
+    /// pass of <paramref name="exampleInput"/> in eval mode without gradients, records every leaf module call in order
+    /// with its input and output shapes and dtypes, links calls by tensor identity, and writes the graph with module
+    /// paths as name scopes. Hooks see modules invoked through <c>call()</c>, as <c>Sequential</c> invokes them.
+    /// </summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="module">The model; its training mode is restored afterwards.</param>
+    /// <param name="exampleInput">One input batch, e.g. <c>torch.zeros(1, 1, 8, 8)</c>.</param>
+    /// <returns>The graph that was written, for inspection.</returns>
+    /// <exception cref="ArgumentException"><paramref name="exampleInput"/> is disposed.</exception>
+    public static GraphBuilder AddGraph(this SummaryWriter writer, nn.Module<Tensor, Tensor> module, Tensor exampleInput)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var graph = ModuleGraph.Trace(module, exampleInput);
+        writer.AddGraph(graph);
+        return graph;
+    }
+
     // One read serves both the histogram and the norm.
     private static double LogTensor(SummaryWriter writer, string tag, Tensor tensor, long step, bool histogram, HistogramBins bins, DateTimeOffset? wallTime)
     {
