@@ -34,9 +34,12 @@ public static class ModuleLoggingExtensions
             if (options.Filter is { } filter && !filter(name)) continue;
             logged++;
             string tag = prefix + name;
-            double norm = LogTensor(writer, tag, parameter, step, options.Histograms, options.Bins, wallTime);
-            sumSquares += norm * norm;
-            if (options.Norms) writer.AddScalar(tag + "/norm", norm, step, wallTime);
+            if (options.Values)
+            {
+                double norm = LogTensor(writer, tag, parameter, step, options.Histograms, options.Bins, wallTime);
+                sumSquares += norm * norm;
+                if (options.Norms) writer.AddScalar(tag + "/norm", norm, step, wallTime);
+            }
             if (!options.Gradients) continue;
             using Tensor? grad = parameter.grad;
             if (grad is null || grad.IsInvalid) continue;
@@ -47,7 +50,7 @@ public static class ModuleLoggingExtensions
         }
         if (options.Norms && logged > 0)
         {
-            writer.AddScalar(prefix + "global_norm", Math.Sqrt(sumSquares), step, wallTime);
+            if (options.Values) writer.AddScalar(prefix + "global_norm", Math.Sqrt(sumSquares), step, wallTime);
             if (anyGradient) writer.AddScalar(prefix + "global_grad_norm", Math.Sqrt(gradSumSquares), step, wallTime);
         }
         return logged;

@@ -6,7 +6,13 @@ public sealed record ParameterLogOptions
     /// <summary>The defaults: value and gradient histograms and L2 norms of every parameter.</summary>
     public static ParameterLogOptions Default { get; } = new();
 
-    /// <summary>A histogram of each parameter's values, tagged <c>{Prefix}{name}</c> (e.g. <c>conv1.weight</c>). Default true.</summary>
+    /// <summary>
+    /// Log each parameter's values (histogram and norm, as <see cref="Histograms"/> and <see cref="Norms"/> say). Set it
+    /// false to log only gradients, e.g. when <c>TensorBoardCallback</c> already logs the weights. Default true.
+    /// </summary>
+    public bool Values { get; init; } = true;
+
+    /// <summary>Histograms of each parameter's values, tagged <c>{Prefix}{name}</c> (e.g. <c>conv1.weight</c>), and of its gradient. Default true.</summary>
     public bool Histograms { get; init; } = true;
 
     /// <summary>

@@ -67,6 +67,14 @@ public sealed class ModuleTests
         CollectionAssert.AreEqual(new[] { "params/fc1.weight", "params/fc2.weight" }, events.SelectMany(e => e.Summary.Value).Select(v => v.Tag).Order().ToArray());
         var none = Logged.Events(w => w.AddParameters(model, 1, new ParameterLogOptions { Histograms = false, Norms = false }));
         Assert.AreEqual(0, none.Count);
+        using var x = torch.ones(1, 3);
+        using var y = model.forward(x);
+        y.sum().backward();
+        var gradsOnly = Logged.Events(w => w.AddParameters(model, 1, new ParameterLogOptions { Values = false, Filter = n => n.StartsWith("fc2") }));
+        CollectionAssert.AreEqual(new[] { "fc2.bias/grad", "fc2.bias/grad_norm", "fc2.weight/grad", "fc2.weight/grad_norm", "global_grad_norm" },
+            gradsOnly.SelectMany(e => e.Summary.Value).Select(v => v.Tag).Order(StringComparer.Ordinal).ToArray());
+        // d(sum y)/d(fc2.bias) = 1 exactly.
+        Assert.AreEqual(1.0, Logged.Scalar(gradsOnly.SelectMany(e => e.Summary.Value).Single(v => v.Tag == "fc2.bias/grad_norm")), 1e-7);
     }
 
     [TestMethod]
