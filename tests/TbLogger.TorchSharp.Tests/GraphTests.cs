@@ -7,7 +7,7 @@ namespace TbLogger.TorchSharp.Tests;
 [TestClass]
 public sealed class GraphTests
 {
-    private static nn.Module<Tensor, Tensor> Small() => nn.Sequential(
+    internal static nn.Module<Tensor, Tensor> Small() => nn.Sequential(
         ("features", nn.Sequential(("conv", nn.Conv2d(1, 4, 3)), ("relu", nn.ReLU()))),
         ("flatten", nn.Flatten()),
         ("fc", nn.Linear(4 * 6 * 6, 10)));
@@ -37,6 +37,19 @@ public sealed class GraphTests
         Assert.IsTrue(graph.Node.All(n => n.Attr["dtype"].Type == DataType.DtFloat));
         Assert.IsTrue(model.training, "the module's training mode is restored");
         Assert.IsFalse(graph.Node.Any(n => n.Attr.ContainsKey("via_functional")));
+    }
+
+    // Fixtures/graphs/small.pbtxt: what TensorBoard 2.20's graph plugin served (/data/plugin/graphs/graph?run=small)
+    // for the event file AddGraph(Small(), zeros(2, 1, 8, 8)) wrote; info.json is /data/plugin/graphs/info for that log.
+    [TestMethod]
+    public void TheGraphIsWhatTensorBoardsGraphPluginServes()
+    {
+        using var model = Small();
+        using var x = torch.zeros(2, 1, 8, 8);
+        var graph = GraphDef.Parser.ParseFrom(Logged.Events(w => w.AddGraph(model, x)).Single().GraphDef);
+        string served = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "graphs", "small.pbtxt"));
+        Assert.AreEqual(served.TrimEnd('\n'), TbLogger.Tests.Graphs.GraphText.Format(graph).TrimEnd('\n'));
+        StringAssert.Contains(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "graphs", "info.json")), "\"run_graph\": true");
     }
 
     private sealed class Functional : nn.Module<Tensor, Tensor>
