@@ -109,4 +109,34 @@ public sealed class ModuleTests
         source.SetValues("fc2.weight", [0.25f, -4]);
         CollectionAssert.AreEqual(new double[] { 0.25, -4 }, p.data<double>().ToArray());
     }
+
+    [TestMethod]
+    public void TensorBoardCallbackLogsWeightHistogramsFromTheModule()
+    {
+        using var model = Known();
+        string dir = Logged.NewDirectory();
+        try
+        {
+            var tb = new TbLogger.Training.TensorBoardCallback(dir, new TbLogger.Training.TensorBoardCallbackOptions { HistogramFrequency = 1 });
+            using (var callbacks = new TbLogger.Training.CallbackList([tb],
+                       new TbLogger.Training.TrainingContext { Epochs = 1, Parameters = new ModuleParameterSource(model) }))
+            {
+                callbacks.OnTrainBegin();
+                callbacks.OnEpochBegin(0);
+                callbacks.OnEpochEnd(0, new Dictionary<string, double> { ["loss"] = 0.5 });
+                callbacks.OnTrainEnd();
+            }
+            string file = Directory.GetFiles(Path.Combine(dir, "train"), "events.out.tfevents.*").Single();
+            var histograms = TbLogger.Events.EventFileReader.Read(file).SelectMany(e => e.Summary?.Value.Where(v => v.Histo is not null) ?? [])
+                .ToDictionary(v => v.Tag, v => v.Histo);
+            CollectionAssert.AreEquivalent(new[] { "fc1.weight/histogram", "fc1.bias/histogram", "fc2.weight/histogram", "fc2.bias/histogram" }, histograms.Keys.ToArray());
+            var fc1 = model.named_parameters().First().parameter.data<float>().ToArray();
+            Assert.AreEqual(6.0, histograms["fc1.weight/histogram"].Num);
+            Assert.AreEqual(fc1.Sum(v => (double)v), histograms["fc1.weight/histogram"].Sum, 1e-5);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
