@@ -69,6 +69,40 @@ public sealed class SummaryWriterTensorTests
     }
 
     [TestMethod]
+    public void AContiguousViewWithAStorageOffsetIsReadFromItsFirstElement()
+    {
+        float[] data = Ramp(10);
+        using var all = torch.tensor(data);
+        using var middle = all.narrow(0, 3, 4); // contiguous, storage offset 3
+        Assert.IsTrue(middle.is_contiguous());
+        Assert.AreEqual(3L, middle.storage_offset());
+        using (var v = TensorRead.Values<float>(middle, ScalarType.Float32, "middle"))
+        {
+            Assert.IsFalse(v.IsCopy);
+            CollectionAssert.AreEqual(data[3..7], v.Span.ToArray());
+        }
+        CollectionAssert.AreEqual(Logged.Bytes(w => w.AddHistogram("h", data.AsSpan(3, 4), 1, default, T)), Logged.Bytes(w => w.AddHistogram("h", middle, 1, default, T)));
+    }
+
+    [TestMethod]
+    public void EmptyNaNAndMismatchedInputsGetTheCoresErrors()
+    {
+        using var nan = torch.tensor(new float[] { 0.5f, float.NaN, 0.25f, 0.75f }, [1, 2, 2]);
+        Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddImage("i", nan, 0)));
+        using var labels = torch.tensor(new[] { true, false });
+        using var preds = torch.tensor(new float[] { 0.2f, 0.8f });
+        using var weights = torch.tensor(new float[] { 1, 1, 1 });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddPrCurve("p", labels, preds, 0, weights: weights)));
+        Assert.AreEqual("weights", e.ParamName);
+        using var badLabels = torch.tensor(new float[] { 0.5f, 1 });
+        Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddPrCurve("p", badLabels, preds, 0)));
+        using var empty = torch.zeros(0, 3);
+        using var emptyAudio = torch.zeros(0);
+        Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddAudio("a", emptyAudio, 8000, 0)));
+        Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddImage("i", empty, 0, "HW")));
+    }
+
+    [TestMethod]
     public void ContiguousCpuFloat32IsReadInPlaceAndOtherTensorsThroughACopy()
     {
         using var t = torch.tensor(new float[] { 1, 2, 3, 4 });
