@@ -39,6 +39,9 @@ public static class CnnTrainer
         var clock = Stopwatch.StartNew();
         if (Directory.Exists(o.LogDirectory)) Directory.Delete(o.LogDirectory, recursive: true);
         torch.manual_seed(o.Seed);
+        // Tiny convolutions gain nothing from more intra-op threads, and on a busy machine OpenMP threads waiting for
+        // each other cost far more than they save; one thread also makes the run reproducible.
+        torch.set_num_threads(1);
         var data = DigitsData.Load(seed: o.Seed);
         using var xTrain = torch.tensor(data.TrainX, [data.TrainCount, 1, S, S]);
         using var yTrain = torch.tensor(data.TrainY.Select(y => (long)y).ToArray());
