@@ -61,7 +61,18 @@ internal static class ModuleGraph
                     return output;
                 }));
             }
-            Tensor result = module.call(exampleInput);
+            Tensor result;
+            try
+            {
+                result = module.call(exampleInput);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // libtorch reports a shape mismatch deep inside some layer; say which input and shape led there.
+                throw new ArgumentException(
+                    $"The module's forward pass failed on 'exampleInput' of shape {TensorRead.Format(exampleInput.shape)} ({exampleInput.dtype}): {e.Message}",
+                    nameof(exampleInput), e);
+            }
             return Build(calls, exampleInput, result);
         }
         finally

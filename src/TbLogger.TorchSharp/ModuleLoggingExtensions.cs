@@ -66,7 +66,7 @@ public static class ModuleLoggingExtensions
     /// <param name="module">The model; its training mode is restored afterwards.</param>
     /// <param name="exampleInput">One input batch, e.g. <c>torch.zeros(1, 1, 8, 8)</c>.</param>
     /// <returns>The graph that was written, for inspection.</returns>
-    /// <exception cref="ArgumentException"><paramref name="exampleInput"/> is disposed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exampleInput"/> is disposed, or the forward pass fails on it (e.g. a wrong shape; the inner exception is libtorch's).</exception>
     public static GraphBuilder AddGraph(this SummaryWriter writer, nn.Module<Tensor, Tensor> module, Tensor exampleInput)
     {
         ArgumentNullException.ThrowIfNull(writer);

@@ -77,6 +77,22 @@ public sealed class GraphTests
     }
 
     [TestMethod]
+    public void AnInputOfTheWrongShapeNamesTheArgumentAndLeavesTheModuleAsItWas()
+    {
+        using var model = Small();
+        model.train();
+        using var x = torch.zeros(2, 3, 8, 8); // conv expects 1 channel
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddGraph(model, x)));
+        Assert.AreEqual("exampleInput", e.ParamName);
+        StringAssert.Contains(e.Message, "[2, 3, 8, 8]");
+        Assert.IsTrue(model.training);
+        // The hooks are gone: a later trace records each call once.
+        using var good = torch.zeros(1, 1, 8, 8);
+        var graph = GraphDef.Parser.ParseFrom(Logged.Events(w => w.AddGraph(model, good)).Single().GraphDef);
+        Assert.AreEqual(6, graph.Node.Count);
+    }
+
+    [TestMethod]
     public void ADisposedExampleInputIsRejected()
     {
         using var model = Small();
