@@ -187,7 +187,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     public void Flush()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        EventFileWriter[] writers = [_main, .. SubRunsSnapshot()];
+        RunFile[] writers = [_main, .. SubRunsSnapshot()];
         foreach (var writer in writers)
         {
             writer.Flush();
