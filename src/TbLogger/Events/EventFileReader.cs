@@ -68,21 +68,29 @@ public sealed class EventFileReader : IDisposable
                 value = null!;
                 return false;
             }
-            try
+            TfRecordCorruptException corrupt;
+            if (Reading.EventBudget.Problem(record.Span) is { } overBudget)
             {
-                value = Event.Parser.ParseFrom(record.Span);
-                return true;
+                corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, overBudget);
             }
-            catch (InvalidProtocolBufferException ex)
+            else
             {
-                var corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
-                if (!_options.SkipCorruptRecords)
+                try
                 {
-                    throw corrupt;
+                    value = Event.Parser.ParseFrom(record.Span);
+                    return true;
                 }
-                _options.OnCorruptRecord?.Invoke(corrupt);
-                _invalidSkipped++;
+                catch (InvalidProtocolBufferException ex)
+                {
+                    corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
+                }
             }
+            if (!_options.SkipCorruptRecords)
+            {
+                throw corrupt;
+            }
+            _options.OnCorruptRecord?.Invoke(corrupt);
+            _invalidSkipped++;
         }
     }
 

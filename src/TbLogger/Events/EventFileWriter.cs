@@ -48,6 +48,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private Exception? _fault;
     private bool _faultReported;
     private long _dropped;
+    private readonly EventFileIdentity? _identity;
 
     /// <summary>Creates <paramref name="logDirectory"/> if needed and a new event file in it.</summary>
     /// <param name="logDirectory">The run directory: a local path, or a URI whose scheme has a registered <see cref="LogStorage"/> (e.g. s3://bucket/run).</param>
@@ -68,7 +69,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     /// <summary>Creates a new event file whose first records after the header are what <paramref name="leading"/> returns for the header's wall time.</summary>
     internal EventFileWriter(LogStorage storage, string logDirectory, EventFileWriterOptions? options, Func<double, IReadOnlyList<Event>>? leading)
-        : this(OpenNewFile(storage, logDirectory, options ?? new EventFileWriterOptions(), out string path), path, options, leading)
+        : this(OpenNewFile(storage, logDirectory, options ?? new EventFileWriterOptions(), out string path), path, options, leading, removeOnFailure: true)
     {
     }
 
@@ -86,6 +87,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// written, and flushed with the header, before the constructor returns (e.g. the owner's purge event).
     /// </summary>
     internal EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, Func<double, IReadOnlyList<Event>>? leading)
+        : this(stream, path, options, leading, removeOnFailure: false)
+    {
+    }
+
+    /// <summary>With <paramref name="removeOnFailure"/> (a local file this writer created), a failed constructor removes the file too.</summary>
+    private EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, Func<double, IReadOnlyList<Event>>? leading, bool removeOnFailure)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -101,16 +108,39 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         _flushIntervalMs = options.FlushInterval == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)Math.Ceiling(options.FlushInterval.TotalMilliseconds);
         _records = new TfRecordWriter(stream, leaveOpen: false);
 
-        var header = EventFileHeader.Create(WallClock.Now());
-        _records.Write(header.ToByteArray());
-        foreach (var value in leading?.Invoke(header.WallTime) ?? [])
+        try
         {
-            _records.Write(value.ToByteArray());
-        }
-        _records.Flush();
+            var header = EventFileHeader.Create(WallClock.Now());
+            byte[] headerBytes = header.ToByteArray();
+            _records.Write(headerBytes);
+            foreach (var value in leading?.Invoke(header.WallTime) ?? [])
+            {
+                _records.Write(value.ToByteArray());
+            }
+            _records.Flush();
+            _identity = EventFileIdentity.For(stream, headerBytes);
 
-        _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "TbLogger event writer" };
-        _worker.Start();
+            _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "TbLogger event writer" };
+            _worker.Start();
+        }
+        catch
+        {
+            // Nothing else holds the stream yet: close it here, or its handle leaks; a file we created goes too, so a
+            // failed constructor leaves no empty or headless event file behind.
+            _records.Abort();
+            if (removeOnFailure && stream is FileStream file)
+            {
+                try
+                {
+                    File.Delete(file.Name);
+                }
+                catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+                {
+                    // The constructor's own error is the one worth reporting.
+                }
+            }
+            throw;
+        }
         OpenWriters.Add(this);
     }
 
@@ -274,6 +304,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     // retry) retries it in its own Flush, and a local file's flush with nothing new costs nothing.
                     _records.Flush();
                     unflushed = false;
+                    _identity?.Check();
+                }
+                else if (flushTarget > _flushCompleted || stopping)
+                {
+                    // A Flush or Dispose with nothing new still says whether the file is still there.
+                    _identity?.Check();
                 }
                 if (now >= nextFlushAt)
                 {

@@ -29,7 +29,7 @@ public sealed partial class LogDirReader
             {
                 acc.Plugin = v.Plugin;
             }
-            if (v.Kind == PluginKind.Scalars && TryScalar(v, out double value))
+            if (v.Kind == PluginKind.Scalars && Scalar(v, out double value))
             {
                 acc.Value = value;
             }

@@ -15,14 +15,43 @@ public sealed partial class LogDirReader
     {
         foreach (ValueRef v in Values(filter, PluginKind.Scalars))
         {
-            if (TryScalar(v, out double value))
+            if (Scalar(v, out double value))
             {
                 yield return new ScalarPoint(v.Run, v.Tag, v.Step, v.WallTime, value);
             }
         }
     }
 
+    /// <summary>The scalar of <paramref name="v"/>; a malformed tensor is counted and skipped (or, strict, thrown as corruption).</summary>
+    internal bool Scalar(in ValueRef v, out double value)
+    {
+        try
+        {
+            return TryScalarCore(v, out value);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            Malformed(v, ex);
+            value = 0;
+            return false;
+        }
+    }
+
+    /// <summary>The scalar of <paramref name="v"/>, or false when it is not one or does not decode (not counted: the follower's path).</summary>
     internal static bool TryScalar(in ValueRef v, out double value)
+    {
+        try
+        {
+            return TryScalarCore(v, out value);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            value = 0;
+            return false;
+        }
+    }
+
+    private static bool TryScalarCore(in ValueRef v, out double value)
     {
         if (v.Info.ValueField == 2)
         {
@@ -39,14 +68,7 @@ public sealed partial class LogDirReader
             return true;
         }
         // Unusual layouts (repeated packed fields, ...): let the protobuf parser have the last word.
-        try
-        {
-            return TensorValues.TryScalar(TensorProto.Parser.ParseFrom(v.Payload), out value);
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException)
-        {
-            return false;
-        }
+        return TensorValues.TryScalar(TensorProto.Parser.ParseFrom(v.Payload), out value);
     }
 
     /// <summary>Images: Summary.Image values and TF2 image tensors (one record per image).</summary>
@@ -56,24 +78,34 @@ public sealed partial class LogDirReader
     {
         foreach (ValueRef v in Values(filter, PluginKind.Images))
         {
-            var value = v.Parse();
-            if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Image)
+            foreach (ImagePoint image in Decode(v, ToImages) ?? [])
             {
-                var image = value.Image;
-                yield return new ImagePoint(v.Run, v.Tag, v.Step, v.WallTime, 0, image.Width, image.Height, image.Colorspace, image.EncodedImageString.ToByteArray());
-            }
-            else if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor && value.Tensor.StringVal.Count >= 2)
-            {
-                // TF2: [width, height, image_1, ..., image_k] as strings.
-                var strings = value.Tensor.StringVal;
-                int.TryParse(strings[0].ToStringUtf8(), out int width);
-                int.TryParse(strings[1].ToStringUtf8(), out int height);
-                for (int i = 2; i < strings.Count; i++)
-                {
-                    yield return new ImagePoint(v.Run, v.Tag, v.Step, v.WallTime, i - 2, width, height, 0, strings[i].ToByteArray());
-                }
+                yield return image;
             }
         }
+    }
+
+    private static List<ImagePoint>? ToImages(in ValueRef v)
+    {
+        var value = v.Parse();
+        if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Image)
+        {
+            var image = value.Image;
+            return [new ImagePoint(v.Run, v.Tag, v.Step, v.WallTime, 0, image.Width, image.Height, image.Colorspace, image.EncodedImageString.ToByteArray())];
+        }
+        var images = new List<ImagePoint>();
+        if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor && value.Tensor.StringVal.Count >= 2)
+        {
+            // TF2: [width, height, image_1, ..., image_k] as strings.
+            var strings = value.Tensor.StringVal;
+            int.TryParse(strings[0].ToStringUtf8(), out int width);
+            int.TryParse(strings[1].ToStringUtf8(), out int height);
+            for (int i = 2; i < strings.Count; i++)
+            {
+                images.Add(new ImagePoint(v.Run, v.Tag, v.Step, v.WallTime, i - 2, width, height, 0, strings[i].ToByteArray()));
+            }
+        }
+        return images;
     }
 
     /// <summary>Audio: Summary.Audio values and TF2 audio tensors ([k, 2]: clip, label).</summary>
@@ -83,25 +115,36 @@ public sealed partial class LogDirReader
     {
         foreach (ValueRef v in Values(filter, PluginKind.Audio))
         {
-            var value = v.Parse();
-            if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Audio)
+            foreach (AudioPoint clip in Decode(v, ToAudio) ?? [])
             {
-                var audio = value.Audio;
-                yield return new AudioPoint(v.Run, v.Tag, v.Step, v.WallTime, 0, audio.SampleRate, audio.NumChannels, audio.LengthFrames, audio.ContentType, audio.EncodedAudioString.ToByteArray());
-            }
-            else if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor)
-            {
-                var strings = value.Tensor.StringVal;
-                long[] shape = TensorValues.Shape(value.Tensor);
-                int stride = shape.Length == 2 ? (int)shape[1] : 1;
-                for (int i = 0, sample = 0; i < strings.Count; i += Math.Max(stride, 1), sample++)
-                {
-                    byte[] clip = strings[i].ToByteArray();
-                    var (rate, channels, frames) = WavInfo(clip);
-                    yield return new AudioPoint(v.Run, v.Tag, v.Step, v.WallTime, sample, rate, channels, frames, "audio/wav", clip);
-                }
+                yield return clip;
             }
         }
+    }
+
+    private static List<AudioPoint>? ToAudio(in ValueRef v)
+    {
+        var value = v.Parse();
+        if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Audio)
+        {
+            var audio = value.Audio;
+            return [new AudioPoint(v.Run, v.Tag, v.Step, v.WallTime, 0, audio.SampleRate, audio.NumChannels, audio.LengthFrames, audio.ContentType, audio.EncodedAudioString.ToByteArray())];
+        }
+        var clips = new List<AudioPoint>();
+        if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor)
+        {
+            var strings = value.Tensor.StringVal;
+            long[] shape = TensorValues.Shape(value.Tensor);
+            // A stride from the data: clamp it so a hostile shape cannot overflow the index.
+            int stride = shape.Length == 2 ? (int)Math.Clamp(shape[1], 1, Math.Max(strings.Count, 1)) : 1;
+            for (int i = 0, sample = 0; i < strings.Count; i += stride, sample++)
+            {
+                byte[] clip = strings[i].ToByteArray();
+                var (rate, channels, frames) = WavInfo(clip);
+                clips.Add(new AudioPoint(v.Run, v.Tag, v.Step, v.WallTime, sample, rate, channels, frames, "audio/wav", clip));
+            }
+        }
+        return clips;
     }
 
     /// <summary>Histograms: HistogramProto values and TF2 [k, 3] bucket tensors, with TensorBoard's bucket conversion.</summary>
@@ -111,7 +154,7 @@ public sealed partial class LogDirReader
     {
         foreach (ValueRef v in Values(filter, PluginKind.Histograms))
         {
-            if (ToHistogram(v) is { } histogram)
+            if (Decode(v, ToHistogram) is { } histogram)
             {
                 yield return histogram;
             }
@@ -124,6 +167,10 @@ public sealed partial class LogDirReader
         if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Histo)
         {
             var h = value.Histo;
+            if (h.Bucket.Count > h.BucketLimit.Count)
+            {
+                throw new FormatException($"Histogram has {h.Bucket.Count} bucket counts but {h.BucketLimit.Count} limits.");
+            }
             return new HistogramPoint(v.Run, v.Tag, v.Step, v.WallTime, h.Min, h.Max, h.Num, h.Sum, h.SumSquares, ServedBuckets(h));
         }
         if (value.ValueCase != Summary.Types.Value.ValueOneofCase.Tensor)
@@ -178,7 +225,7 @@ public sealed partial class LogDirReader
         var thresholds = new Dictionary<(string, string), int>();
         foreach (ValueRef v in Values(filter, PluginKind.PrCurves))
         {
-            if (ToPrCurve(v, thresholds) is { } curve)
+            if (Decode(v, (in ValueRef value) => ToPrCurve(value, thresholds)) is { } curve)
             {
                 yield return curve;
             }
@@ -224,12 +271,19 @@ public sealed partial class LogDirReader
     {
         foreach (ValueRef v in Values(filter, PluginKind.Text))
         {
-            var value = v.Parse();
-            if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor)
+            if (Decode(v, ToText) is { } text)
             {
-                yield return new TextPoint(v.Run, v.Tag, v.Step, v.WallTime, TensorValues.Shape(value.Tensor), TensorValues.Strings(value.Tensor));
+                yield return text;
             }
         }
+    }
+
+    private static TextPoint? ToText(in ValueRef v)
+    {
+        var value = v.Parse();
+        return value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor
+            ? new TextPoint(v.Run, v.Tag, v.Step, v.WallTime, TensorValues.Shape(value.Tensor), TensorValues.Strings(value.Tensor))
+            : null;
     }
 
     /// <summary>The custom scalars layouts (tag "custom_scalars__config__"), one per run that declares one (the last wins).</summary>
@@ -240,13 +294,20 @@ public sealed partial class LogDirReader
         var layouts = new SortedDictionary<string, CustomScalarLayout>(StringComparer.Ordinal);
         foreach (ValueRef v in Values(filter, PluginKind.CustomScalars))
         {
-            var value = v.Parse();
-            if (value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor && value.Tensor.StringVal.Count == 1)
+            if (Decode(v, ToLayout) is { } layout)
             {
-                layouts[v.Run] = PluginContent.Layout(v.Run, v.Step, value.Tensor.StringVal[0].Span);
+                layouts[v.Run] = layout;
             }
         }
         return [.. layouts.Values];
+    }
+
+    private static CustomScalarLayout? ToLayout(in ValueRef v)
+    {
+        var value = v.Parse();
+        return value.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor && value.Tensor.StringVal.Count == 1
+            ? PluginContent.Layout(v.Run, v.Step, value.Tensor.StringVal[0].Span)
+            : null;
     }
 
     /// <summary>The hparams experiment (from <c>_hparams_/experiment</c>), the last one found, or null.</summary>
@@ -257,9 +318,9 @@ public sealed partial class LogDirReader
         HParamsExperiment? experiment = null;
         foreach (ValueRef v in Values(filter, PluginKind.HParams))
         {
-            if (PluginContent.HParamsData(v.Content) is { DataCase: Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment } data)
+            if (Decode(v, ToExperiment) is { } found)
             {
-                experiment = PluginContent.Experiment(v.Run, data.Experiment);
+                experiment = found;
             }
         }
         return experiment;
@@ -278,19 +339,24 @@ public sealed partial class LogDirReader
         var ends = new Dictionary<string, (string Status, double End)>(StringComparer.Ordinal);
         foreach (ValueRef v in Values(filter is null ? null : filter with { Tags = null, Steps = default }, PluginKind.HParams))
         {
-            var data = PluginContent.HParamsData(v.Content);
-            switch (data?.DataCase)
+            string run = v.Run;
+            Decode(v, (in ValueRef value) =>
             {
-                case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment:
-                    experiment = PluginContent.Experiment(v.Run, data.Experiment);
-                    break;
-                case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionStartInfo:
-                    starts[v.Run] = PluginContent.SessionStart(data.SessionStartInfo);
-                    break;
-                case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionEndInfo:
-                    ends[v.Run] = PluginContent.SessionEnd(data.SessionEndInfo);
-                    break;
-            }
+                var data = PluginContent.HParamsData(value.Content);
+                switch (data?.DataCase)
+                {
+                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment:
+                        experiment = PluginContent.Experiment(run, data.Experiment);
+                        break;
+                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionStartInfo:
+                        starts[run] = PluginContent.SessionStart(data.SessionStartInfo);
+                        break;
+                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionEndInfo:
+                        ends[run] = PluginContent.SessionEnd(data.SessionEndInfo);
+                        break;
+                }
+                return (object?)null;
+            });
         }
         var sessions = new List<HParamsSession>();
         foreach (var (run, start) in starts)
@@ -314,6 +380,11 @@ public sealed partial class LogDirReader
         }
         return sessions;
     }
+
+    private static HParamsExperiment? ToExperiment(in ValueRef v) =>
+        PluginContent.HParamsData(v.Content) is { DataCase: Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment } data
+            ? PluginContent.Experiment(v.Run, data.Experiment)
+            : null;
 
     private static (float Rate, long Channels, long Frames) WavInfo(ReadOnlySpan<byte> wav)
     {

@@ -49,7 +49,7 @@ public sealed partial class LogDirReader
         filter ??= ReadFilter.All;
         await foreach (var (follower, record, silent) in WatchRecordsAsync(filter, fromStart, cancellationToken).ConfigureAwait(false))
         {
-            if (silent || !filter.Steps.Contains(record.Header.Step))
+            if (silent || !filter.Steps.Contains(record.Header.Step) || EventBudget.Problem(record.Data.Span) is not null)
             {
                 continue;
             }

@@ -56,6 +56,8 @@ public sealed partial class LogDirReader
 
     private readonly Storage.LogStorage _storage;
 
+    private long _malformedValues;
+
     /// <summary>Counts what the main reads consume for <see cref="LogDirReaderOptions.ReadProgress"/> (not the purge pre-pass).</summary>
     private readonly ByteProgress? _bytesRead;
 
@@ -64,6 +66,16 @@ public sealed partial class LogDirReader
 
     /// <summary>The options.</summary>
     public LogDirReaderOptions Options { get; }
+
+    /// <summary>
+    /// Values (and records) skipped so far because their payload does not decode although their framing verifies:
+    /// a truncated tensor, a histogram with more counts than limits, a PR curve that is not [6, T], ... Each one is
+    /// also reported, with file and record offset, to <see cref="Records.TfRecordReaderOptions.OnCorruptRecord"/> of
+    /// <see cref="LogDirReaderOptions.RecordOptions"/> as a <see cref="Records.TfRecordCorruptException"/> with
+    /// <see cref="Records.TfRecordCorruption.InvalidPayload"/>. With skipping off that exception is thrown instead;
+    /// no other exception type leaves a read for a malformed value.
+    /// </summary>
+    public long MalformedValues => Interlocked.Read(ref _malformedValues);
 
     /// <summary>The runs, sorted by name.</summary>
     /// <param name="runs">Which runs; null for all.</param>
@@ -90,10 +102,7 @@ public sealed partial class LogDirReader
             }
             catch (Google.Protobuf.InvalidProtocolBufferException ex)
             {
-                if (!Options.RecordOptions.SkipCorruptRecords)
-                {
-                    throw new Records.TfRecordCorruptException(record.File, record.Offset, Records.TfRecordCorruption.InvalidPayload, ex.Message, ex);
-                }
+                Malformed(record.File, record.Offset, $"{record.Data.Length} bytes are not an Event: {ex.Message}", ex);
                 continue;
             }
             if (value.WhatCase == Event.WhatOneofCase.Summary && !plan.IsEmpty)
@@ -152,6 +161,43 @@ public sealed partial class LogDirReader
                 }
             }
         }
+    }
+
+    /// <summary>Decodes one value; a malformed one is counted and skipped (null), or thrown as corruption when strict.</summary>
+    internal T? Decode<T>(in ValueRef v, ValueDecoder<T> decode)
+        where T : class
+    {
+        try
+        {
+            return decode(v);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            Malformed(v, ex);
+            return null;
+        }
+    }
+
+    /// <summary>A decoder of one value's payload; it may throw anything the data provokes.</summary>
+    internal delegate T? ValueDecoder<T>(in ValueRef v)
+        where T : class;
+
+    /// <summary>What hostile bytes can make a decoder throw: everything but running out of memory or being cancelled.</summary>
+    internal static bool IsMalformed(Exception ex) =>
+        ex is not (OutOfMemoryException or OperationCanceledException or Records.TfRecordCorruptException);
+
+    internal void Malformed(in ValueRef v, Exception ex) =>
+        Malformed(v.File, v.Offset, $"value '{v.Tag}' at step {v.Step} does not decode: {ex.Message}", ex);
+
+    private void Malformed(string file, long offset, string detail, Exception? inner)
+    {
+        var corrupt = new Records.TfRecordCorruptException(file, offset, Records.TfRecordCorruption.InvalidPayload, detail, inner);
+        if (!Options.RecordOptions.SkipCorruptRecords)
+        {
+            throw corrupt;
+        }
+        Interlocked.Increment(ref _malformedValues);
+        Options.RecordOptions.OnCorruptRecord?.Invoke(corrupt);
     }
 
     private static bool TryNextValue(in RecordRef record, ref int pos, out int start, out int length, out ValueInfo info, out string? tag, Utf8StringCache tags)

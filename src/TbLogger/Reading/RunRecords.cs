@@ -20,11 +20,11 @@ internal static class RunRecords
             while (source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
             {
                 cursor.At(source.Records.Position);
-                if (!EventWire.TryReadHeader(data.Span, out EventHeader header))
+                if (!EventWire.TryReadHeader(data.Span, out EventHeader header) || EventBudget.Problem(data.Span) is { } overBudget)
                 {
                     if (!options.SkipCorruptRecords)
                     {
-                        throw new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, $"{data.Length} bytes are not an Event");
+                        throw new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, EventBudget.Problem(data.Span) ?? $"{data.Length} bytes are not an Event");
                     }
                     ordinal++;
                     continue;

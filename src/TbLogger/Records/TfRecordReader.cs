@@ -87,13 +87,13 @@ public sealed class TfRecordReader : IDisposable
             uint lengthCrc = MaskedCrc32C.ComputeMasked(header[..8]);
             if (storedLengthCrc != lengthCrc)
             {
-                Corrupt(recordOffset, TfRecordCorruption.LengthCrcMismatch, $"stored 0x{storedLengthCrc:X8}, computed 0x{lengthCrc:X8}");
+                Corrupt(recordOffset, TfRecordCorruption.LengthCrcMismatch, storedLengthCrc, lengthCrc, length);
                 SkipBytes(1);
                 continue;
             }
             if (length > (ulong)_options.MaxRecordLength)
             {
-                Corrupt(recordOffset, TfRecordCorruption.LengthOverLimit, $"length {length} > limit {_options.MaxRecordLength}");
+                Corrupt(recordOffset, TfRecordCorruption.LengthOverLimit, 0, 0, length);
                 SkipBytes(1);
                 continue;
             }
@@ -107,7 +107,7 @@ public sealed class TfRecordReader : IDisposable
             uint dataCrc = MaskedCrc32C.ComputeMasked(data);
             if (storedDataCrc != dataCrc)
             {
-                Corrupt(recordOffset, TfRecordCorruption.DataCrcMismatch, $"stored 0x{storedDataCrc:X8}, computed 0x{dataCrc:X8}, length {length}");
+                Corrupt(recordOffset, TfRecordCorruption.DataCrcMismatch, storedDataCrc, dataCrc, length);
                 if (_resynchronizing)
                 {
                     // A length that verified by chance inside a corrupt stretch: keep scanning.
@@ -169,16 +169,20 @@ public sealed class TfRecordReader : IDisposable
         return false;
     }
 
-    private void Corrupt(long offset, TfRecordCorruption corruption, string detail)
+    /// <summary>
+    /// Throws, or counts and reports, one corruption. Inside a corrupt stretch this runs for every byte scanned, so it
+    /// builds no message there: resynchronisation costs constant memory however long the stretch.
+    /// </summary>
+    private void Corrupt(long offset, TfRecordCorruption corruption, uint stored, uint computed, ulong length)
     {
         if (!_options.SkipCorruptRecords)
         {
-            throw new TfRecordCorruptException(SourceName, offset, corruption, detail);
+            throw new TfRecordCorruptException(SourceName, offset, corruption, Detail(corruption, stored, computed, length));
         }
-        if (!_resynchronizing)
+        if (!_resynchronizing && _options.OnCorruptRecord is { } report)
         {
             // Inside a corrupt stretch every byte fails again; report the stretch once, where it starts.
-            _options.OnCorruptRecord?.Invoke(new TfRecordCorruptException(SourceName, offset, corruption, detail));
+            report(new TfRecordCorruptException(SourceName, offset, corruption, Detail(corruption, stored, computed, length)));
         }
         if (corruption != TfRecordCorruption.DataCrcMismatch && !_resynchronizing)
         {
@@ -186,6 +190,13 @@ public sealed class TfRecordReader : IDisposable
             SkippedRecords++;
         }
     }
+
+    private string Detail(TfRecordCorruption corruption, uint stored, uint computed, ulong length) => corruption switch
+    {
+        TfRecordCorruption.LengthCrcMismatch => $"stored 0x{stored:X8}, computed 0x{computed:X8}",
+        TfRecordCorruption.LengthOverLimit => $"length {length} > limit {_options.MaxRecordLength}",
+        _ => $"stored 0x{stored:X8}, computed 0x{computed:X8}, length {length}",
+    };
 
     private void SkipBytes(int count)
     {

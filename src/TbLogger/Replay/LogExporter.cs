@@ -68,11 +68,11 @@ public static class LogExporter
         {
             switch (v.Kind)
             {
-                case PluginKind.Scalars when LogDirReader.TryScalar(v, out double value):
+                case PluginKind.Scalars when reader.Scalar(v, out double value):
                     WriteScalar(writer, v, value, json, extra);
                     break;
                 case PluginKind.Histograms when options.IncludeHistograms:
-                    var histogram = LogDirReader.ToHistogram(v);
+                    var histogram = reader.Decode(v, LogDirReader.ToHistogram);
                     if (histogram is null)
                     {
                         continue;
@@ -80,7 +80,7 @@ public static class LogExporter
                     WriteExtra(writer, v, json, "histogram", HistogramJson(histogram));
                     break;
                 case PluginKind.PrCurves when options.IncludePrCurves:
-                    var curve = LogDirReader.ToPrCurve(v, thresholds);
+                    var curve = reader.Decode(v, (in ValueRef value) => LogDirReader.ToPrCurve(value, thresholds));
                     if (curve is null)
                     {
                         continue;

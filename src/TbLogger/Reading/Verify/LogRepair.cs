@@ -94,6 +94,10 @@ public static class LogRepair
         using var writer = new TfRecordWriter(to);
         while (reader.TryReadNext(out _, out ReadOnlyMemory<byte> record))
         {
+            if (EventBudget.Problem(record.Span) is not null)
+            {
+                continue;
+            }
             try
             {
                 Protos.Event.Parser.ParseFrom(record.Span);

@@ -92,6 +92,12 @@ public static class LogVerifier
             cursor.At(reader.Position);
             context.Offset = offset;
             context.RecordIndex = records++;
+            if (EventBudget.Problem(data.Span) is { } overBudget)
+            {
+                problems.Add(new VerifyProblem(file, offset, VerifySeverity.Error, "decode", overBudget));
+                firstProblem ??= offset;
+                continue;
+            }
             Event value;
             try
             {
