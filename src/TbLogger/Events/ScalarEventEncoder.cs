@@ -13,7 +13,8 @@ namespace TbLogger.Events;
 /// A tag's plugin metadata goes only on its first value in the file, as TensorFlow's own writers do: both
 /// TensorBoard loaders take a tag's plugin from its first value in a run (the Rust loader's <c>run.rs</c> keeps the
 /// metadata of the value that creates the time series; the Python loader keeps the first <c>summary_metadata</c> per
-/// tag), and later values inherit it. That saves 15 of 66 bytes per scalar event.
+/// tag), and later values inherit it. That saves 15 of 66 bytes per scalar event; leaving out the empty
+/// tensor_shape (absent means rank 0 to both loaders) saves 2 more.
 /// </remarks>
 internal sealed class ScalarEventEncoder
 {
@@ -37,8 +38,8 @@ internal sealed class ScalarEventEncoder
         int valuePartLength = encoding switch
         {
             ScalarEncoding.SimpleValue => 5,
-            ScalarEncoding.Float64Tensor => 16,
-            _ => 12,
+            ScalarEncoding.Float64Tensor => 14,
+            _ => 10,
         };
         int valueLength = tagField.Length + valuePartLength + metadataField.Length;
         int summaryLength = 1 + VarintLength((ulong)valueLength) + valueLength;
@@ -70,26 +71,22 @@ internal sealed class ScalarEventEncoder
                 at += 4;
                 break;
             case ScalarEncoding.Float64Tensor:
-                // tensor (8) = { dtype (1) = DT_DOUBLE, tensor_shape (2) = {}, double_val (6) = packed [value] }
+                // tensor (8) = { dtype (1) = DT_DOUBLE, double_val (6) = packed [value] }; no shape means rank 0
                 destination[at++] = 0x42;
-                destination[at++] = 0x0E;
+                destination[at++] = 0x0C;
                 destination[at++] = 0x08;
                 destination[at++] = 0x02;
-                destination[at++] = 0x12;
-                destination[at++] = 0x00;
                 destination[at++] = 0x32;
                 destination[at++] = 0x08;
                 BinaryPrimitives.WriteDoubleLittleEndian(destination[at..], value);
                 at += 8;
                 break;
             default:
-                // tensor (8) = { dtype (1) = DT_FLOAT, tensor_shape (2) = {}, float_val (5) = packed [value] }
+                // tensor (8) = { dtype (1) = DT_FLOAT, float_val (5) = packed [value] }; no shape means rank 0
                 destination[at++] = 0x42;
-                destination[at++] = 0x0A;
+                destination[at++] = 0x08;
                 destination[at++] = 0x08;
                 destination[at++] = 0x01;
-                destination[at++] = 0x12;
-                destination[at++] = 0x00;
                 destination[at++] = 0x2A;
                 destination[at++] = 0x04;
                 BinaryPrimitives.WriteSingleLittleEndian(destination[at..], (float)value);

@@ -59,24 +59,24 @@ public sealed class ScalarEventEncoderTests
         Assert.IsNotNull(other.Summary.Value[0].Metadata);
         var fresh = Event.Parser.ParseFrom(buffer, 0, new ScalarEventEncoder().Encode("loss/Float32Tensor", 1, 3, 5.0, ScalarEncoding.Float32Tensor, buffer));
         Assert.AreEqual(DataClass.Scalar, fresh.Summary.Value[0].Metadata.DataClass);
-        // 9-byte tag: the metadata costs 15 bytes, and without it a DT_FLOAT tensor event is 7 bytes longer than the
-        // simple_value one PyTorch writes (a 12-byte tensor field against a 5-byte float field).
+        // 9-byte tag: the metadata costs 15 bytes, and without it a DT_FLOAT tensor event is 5 bytes longer than the
+        // simple_value one PyTorch writes (a 10-byte tensor field against a 5-byte float field).
         int withMetadata = encoder.Encode("train/acc", 0.5, 1000, 1_700_000_000.5, ScalarEncoding.Float32Tensor, buffer);
         int plain = encoder.Encode("train/acc", 0.5, 1000, 1_700_000_000.5, ScalarEncoding.Float32Tensor, buffer);
         int simple = encoder.Encode("train/acc", 0.5, 1000, 1_700_000_000.5, ScalarEncoding.SimpleValue, buffer);
         Assert.AreEqual(15, withMetadata - plain);
-        Assert.AreEqual(7, plain - simple);
+        Assert.AreEqual(5, plain - simple);
     }
 
     [TestMethod]
     public void EncodesAScalarEventAsTheHandBuiltWireBytes()
     {
-        // Event{wall_time=2.0, step=10, summary{value{tag="loss", tensor{DT_FLOAT, shape [], float_val 0.25},
+        // Event{wall_time=2.0, step=10, summary{value{tag="loss", tensor{DT_FLOAT, no shape (rank 0), float_val 0.25},
         // metadata{plugin_data{plugin_name="scalars"}, data_class=SCALAR}}}}, assembled field by field.
         byte[] wall = [0x09, 0, 0, 0, 0, 0, 0, 0, 0x40];                 // field 1, fixed64: 2.0
         byte[] step = [0x10, 0x0A];                                      // field 2, varint 10
         byte[] tag = [0x0A, 0x04, (byte)'l', (byte)'o', (byte)'s', (byte)'s'];
-        byte[] tensor = [0x42, 0x0A, 0x08, 0x01, 0x12, 0x00, 0x2A, 0x04, 0x00, 0x00, 0x80, 0x3E]; // 0.25f = 0x3E800000
+        byte[] tensor = [0x42, 0x08, 0x08, 0x01, 0x2A, 0x04, 0x00, 0x00, 0x80, 0x3E]; // 0.25f = 0x3E800000
         byte[] metadata = [0x4A, 0x0D, 0x0A, 0x09, 0x0A, 0x07, .. "scalars"u8, 0x20, 0x01];
         byte[] value = [.. tag, .. tensor, .. metadata];
         byte[] summary = [0x0A, (byte)value.Length, .. value];
