@@ -34,7 +34,7 @@ public sealed class SummaryWriterTests
         var loss = e[0].Summary.Value.Single();
         Assert.AreEqual("train/loss", loss.Tag);
         Assert.AreEqual(DataType.DtFloat, loss.Tensor.Dtype);
-        Assert.AreEqual(0, loss.Tensor.TensorShape.Dim.Count);
+        Assert.IsNull(loss.Tensor.TensorShape, "rank 0 written as an absent shape");
         Assert.AreEqual(0.25f, loss.Tensor.FloatVal.Single());
         Assert.AreEqual("scalars", loss.Metadata.PluginData.PluginName);
         Assert.AreEqual(DataClass.Scalar, loss.Metadata.DataClass);

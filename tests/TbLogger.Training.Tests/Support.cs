@@ -23,10 +23,14 @@ internal sealed record Written(string Run, string Tag, long Step, string Plugin,
 
 internal static class EventLog
 {
-    /// <summary>Every summary value under <paramref name="logDir"/>, by run directory relative to it ("." for the root).</summary>
+    /// <summary>
+    /// Every summary value under <paramref name="logDir"/>, by run directory relative to it ("." for the root). A value's
+    /// plugin is its tag's first in the run, as TensorBoard takes it: writers put the metadata on the first value only.
+    /// </summary>
     public static List<Written> ReadAll(string logDir)
     {
         var result = new List<Written>();
+        var plugins = new Dictionary<(string Run, string Tag), string>();
         foreach (var file in Directory.EnumerateFiles(logDir, "*tfevents*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             string run = Path.GetRelativePath(logDir, Path.GetDirectoryName(file)!).Replace('\\', '/');
@@ -34,16 +38,24 @@ internal static class EventLog
             {
                 if (e.Summary is null) continue;
                 foreach (var v in e.Summary.Value)
-                    result.Add(new Written(run, v.Tag, e.Step, v.Metadata?.PluginData?.PluginName ?? "", ScalarOf(v), v));
+                {
+                    if (!plugins.TryGetValue((run, v.Tag), out string? plugin))
+                    {
+                        plugin = v.Metadata?.PluginData?.PluginName ?? "";
+                        plugins[(run, v.Tag)] = plugin;
+                    }
+                    result.Add(new Written(run, v.Tag, e.Step, plugin, ScalarOf(v, plugin), v));
+                }
             }
         }
         return result;
     }
 
-    public static double? ScalarOf(Summary.Types.Value v)
+    /// <summary>The scalar of <paramref name="v"/>; <paramref name="plugin"/> is its tag's plugin (null: the value's own metadata).</summary>
+    public static double? ScalarOf(Summary.Types.Value v, string? plugin = null)
     {
         if (v.ValueCase == Summary.Types.Value.ValueOneofCase.SimpleValue) return v.SimpleValue;
-        if (v.Metadata?.PluginData?.PluginName != "scalars" || v.Tensor is null) return null;
+        if ((plugin ?? v.Metadata?.PluginData?.PluginName) != "scalars" || v.Tensor is null) return null;
         var t = v.Tensor;
         if (t.Dtype == DataType.DtFloat)
             return t.FloatVal.Count > 0 ? t.FloatVal[0] : BinaryPrimitives.ReadSingleLittleEndian(t.TensorContent.Span);

@@ -8,12 +8,14 @@ namespace TbLogger.Events;
 /// <summary>
 /// Writes <see cref="Event"/>s to one event file. Callers enqueue; one background thread encodes, frames and
 /// writes, so the caller's cost is a short lock and a struct copy. It is a queue of work that encodes to event
-/// records, nothing more: tags, steps, ranks and plugins mean nothing here (the summary writer owns its step policy
+/// records, nothing more: steps, ranks and tag names mean nothing here (the summary writer owns its step policy
 /// and tag naming, and a store its retries). The first record is
 /// <c>Event{wall_time, file_version = "brain.Event:2", source_metadata.writer = "tblogger"}</c>, written before the
 /// constructor returns. Safe for concurrent use; each thread's events keep their order in the file.
 /// </summary>
 /// <remarks>
+/// A tag's plugin metadata is written only with its first value in the file (later values that repeat it leave it
+/// out), as TensorFlow's writers do; both TensorBoard loaders take a tag's plugin from its first value.
 /// Events reach the operating system every <see cref="EventFileWriterOptions.FlushInterval"/>, on
 /// <see cref="Flush"/> and on dispose, which drains everything accepted before it. An I/O error on the worker is
 /// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call.
@@ -253,6 +255,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private void WorkerLoop()
     {
         var scalars = new ScalarEventEncoder();
+        var metadata = new RepeatedMetadata();
         byte[] scratch = new byte[4096];
         long nextFlushAt = Deadline(Environment.TickCount64);
         bool unflushed = false;
@@ -292,7 +295,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
                 for (int i = 0; i < batchCount; i++)
                 {
-                    WriteOne(batch.Get(i), scalars, ref scratch);
+                    WriteOne(batch.Get(i), scalars, metadata, ref scratch);
                     batch.Clear(i);
                 }
                 unflushed |= batchCount > 0;
@@ -355,7 +358,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private long Deadline(long now) => _flushIntervalMs == long.MaxValue ? long.MaxValue : now + _flushIntervalMs;
 
-    private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, ref byte[] scratch)
+    private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, RepeatedMetadata metadata, ref byte[] scratch)
     {
         if (item.IsScalar)
         {
@@ -369,9 +372,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             _records.Write(scratch.AsSpan(0, length));
             return;
         }
-        Event value = item.Kind == PendingKind.Event
+        Event value = metadata.WithoutRepeats(item.Kind == PendingKind.Event
             ? (Event)item.Payload
-            : new Event { WallTime = item.WallTime, Step = item.Step, Summary = ((Func<Summary>)item.Payload)() };
+            : new Event { WallTime = item.WallTime, Step = item.Step, Summary = ((Func<Summary>)item.Payload)() });
         int size = value.CalculateSize();
         if (scratch.Length < size)
         {

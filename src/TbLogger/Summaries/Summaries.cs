@@ -19,13 +19,14 @@ public static partial class Summaries
     {
         ValidateTag(tag);
         var summaryValue = new Summary.Types.Value { Tag = tag, Metadata = ScalarMetadata() };
+        // No tensor_shape: an absent shape is rank 0 to both loaders (data_compat.rs says so) and saves 2 bytes a value.
         switch (encoding)
         {
             case ScalarEncoding.Float32Tensor:
-                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto(), FloatVal = { (float)value } };
+                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { (float)value } };
                 break;
             case ScalarEncoding.Float64Tensor:
-                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtDouble, TensorShape = new TensorShapeProto(), DoubleVal = { value } };
+                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { value } };
                 break;
             case ScalarEncoding.SimpleValue:
                 summaryValue.SimpleValue = (float)value;

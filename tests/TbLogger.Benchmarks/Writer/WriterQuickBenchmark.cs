@@ -58,7 +58,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
             }
         }
         perCall.Sort();
-        report.Add("AddScalar median ns/call (bursts of 4096, queue not full)", perCall[perCall.Count / 2].ToString("0.0"), "goal < 100");
+        report.Add("AddScalar median ns/call (bursts of 4096, queue not full)", perCall[perCall.Count / 2].ToString("0.0"), "goal <= 60");
         report.Add("AddScalar bytes allocated per call", (allocated / (double)(perCall.Count * burst)).ToString("0.000"), "goal 0");
 
         // Sustained: a million calls back to back, so the caller waits whenever the worker falls behind.
@@ -101,8 +101,30 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         }, runs: 5);
         File.Delete(copy);
         report.Add("end-to-end 1M scalars: ms (ours / plain FileStream of same bytes)", $"{ours / 1e6:0.0} / {floor / 1e6:0.0}");
-        report.AddRatio("end-to-end throughput ratio (FileStream time / ours)", ours, floor, "goal >= 0.3", higherIsBetter: true);
+        report.AddRatio("end-to-end throughput ratio (FileStream time / ours)", ours, floor, "goal >= 0.67 (ours <= 1.5x)", higherIsBetter: true);
+        ScalarBytes(report, bytes.Length);
         return file;
+    }
+
+    /// <summary>
+    /// The file's size against what PyTorch's SummaryWriter writes for the same tag and steps: Event{wall_time, step,
+    /// summary{value{tag, simple_value}}} with no metadata, framed, plus its own header record (sizes computed here
+    /// with Google.Protobuf; the wall time is a fixed non-zero double, as both writers' are).
+    /// </summary>
+    private static void ScalarBytes(QuickReport report, long ourBytes)
+    {
+        const int framing = 16;
+        var header = new Protos.Event { WallTime = 1.7e9, FileVersion = "brain.Event:2" };
+        long torch = framing + header.CalculateSize();
+        var value = new Protos.Summary.Types.Value { Tag = "train/loss", SimpleValue = 0.5f };
+        var e = new Protos.Event { WallTime = 1.7e9, Summary = new Protos.Summary { Value = { value } } };
+        for (int i = 0; i < Scalars; i++)
+        {
+            e.Step = i;
+            torch += framing + e.CalculateSize();
+        }
+        report.Add("scalar file bytes per event: ours / PyTorch simple_value", $"{ourBytes / (double)Scalars:0.0} / {torch / (double)Scalars:0.0}");
+        report.AddRatio("scalar file size ratio (ours / PyTorch, same tag and steps)", ourBytes, torch, "goal <= 1.15");
     }
 
     private static void Reader(QuickReport report, string file)

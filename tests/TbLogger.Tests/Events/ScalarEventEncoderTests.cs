@@ -39,14 +39,44 @@ public sealed class ScalarEventEncoderTests
     }
 
     [TestMethod]
+    public void WritesATagsMetadataOnlyWithItsFirstValue()
+    {
+        var encoder = new ScalarEventEncoder();
+        var buffer = new byte[256];
+        foreach (var encoding in Enum.GetValues<ScalarEncoding>())
+        {
+            string tag = "loss/" + encoding;
+            var first = Event.Parser.ParseFrom(buffer, 0, encoder.Encode(tag, 0.5, 1, 3.0, encoding, buffer));
+            Assert.AreEqual(PluginNames.Scalars, first.Summary.Value[0].Metadata.PluginData.PluginName);
+
+            int length = encoder.Encode(tag, 0.75, 2, 4.0, encoding, buffer);
+            var expected = new Event { WallTime = 4.0, Step = 2, Summary = TbLogger.Summaries.Scalar(tag, 0.75, encoding) };
+            expected.Summary.Value[0].Metadata = null;
+            CollectionAssert.AreEqual(expected.ToByteArray(), buffer[..length], encoding.ToString());
+        }
+        // Another tag still gets its own metadata once, and a new encoder (a new file) starts over.
+        var other = Event.Parser.ParseFrom(buffer, 0, encoder.Encode("acc", 1, 3, 5.0, ScalarEncoding.Float32Tensor, buffer));
+        Assert.IsNotNull(other.Summary.Value[0].Metadata);
+        var fresh = Event.Parser.ParseFrom(buffer, 0, new ScalarEventEncoder().Encode("loss/Float32Tensor", 1, 3, 5.0, ScalarEncoding.Float32Tensor, buffer));
+        Assert.AreEqual(DataClass.Scalar, fresh.Summary.Value[0].Metadata.DataClass);
+        // 9-byte tag: the metadata costs 15 bytes, and without it a DT_FLOAT tensor event is 5 bytes longer than the
+        // simple_value one PyTorch writes (a 10-byte tensor field against a 5-byte float field).
+        int withMetadata = encoder.Encode("train/acc", 0.5, 1000, 1_700_000_000.5, ScalarEncoding.Float32Tensor, buffer);
+        int plain = encoder.Encode("train/acc", 0.5, 1000, 1_700_000_000.5, ScalarEncoding.Float32Tensor, buffer);
+        int simple = encoder.Encode("train/acc", 0.5, 1000, 1_700_000_000.5, ScalarEncoding.SimpleValue, buffer);
+        Assert.AreEqual(15, withMetadata - plain);
+        Assert.AreEqual(5, plain - simple);
+    }
+
+    [TestMethod]
     public void EncodesAScalarEventAsTheHandBuiltWireBytes()
     {
-        // Event{wall_time=2.0, step=10, summary{value{tag="loss", tensor{DT_FLOAT, shape [], float_val 0.25},
+        // Event{wall_time=2.0, step=10, summary{value{tag="loss", tensor{DT_FLOAT, no shape (rank 0), float_val 0.25},
         // metadata{plugin_data{plugin_name="scalars"}, data_class=SCALAR}}}}, assembled field by field.
         byte[] wall = [0x09, 0, 0, 0, 0, 0, 0, 0, 0x40];                 // field 1, fixed64: 2.0
         byte[] step = [0x10, 0x0A];                                      // field 2, varint 10
         byte[] tag = [0x0A, 0x04, (byte)'l', (byte)'o', (byte)'s', (byte)'s'];
-        byte[] tensor = [0x42, 0x0A, 0x08, 0x01, 0x12, 0x00, 0x2A, 0x04, 0x00, 0x00, 0x80, 0x3E]; // 0.25f = 0x3E800000
+        byte[] tensor = [0x42, 0x08, 0x08, 0x01, 0x2A, 0x04, 0x00, 0x00, 0x80, 0x3E]; // 0.25f = 0x3E800000
         byte[] metadata = [0x4A, 0x0D, 0x0A, 0x09, 0x0A, 0x07, .. "scalars"u8, 0x20, 0x01];
         byte[] value = [.. tag, .. tensor, .. metadata];
         byte[] summary = [0x0A, (byte)value.Length, .. value];

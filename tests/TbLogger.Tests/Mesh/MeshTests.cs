@@ -71,7 +71,10 @@ public sealed class MeshTests
             string type = meta.GetProperty("content_type").GetInt32() switch { 1 => "VERTEX", 2 => "FACE", _ => "COLOR" };
             long step = meta.GetProperty("step").GetInt64();
             var value = values.Single(e => e.Step == step).Summary.Value.Single(v => v.Tag == "tetra_" + type);
-            var data = MeshPluginData.Parser.ParseFrom(value.Metadata.PluginData.Content);
+            // Both steps have the same shapes, so only step 0 carries the metadata (TensorBoard takes it from there).
+            Assert.AreEqual(step == 0, value.Metadata is not null);
+            var first = values.Single(e => e.Step == 0).Summary.Value.Single(v => v.Tag == "tetra_" + type);
+            var data = MeshPluginData.Parser.ParseFrom(first.Metadata.PluginData.Content);
             CollectionAssert.AreEqual(meta.GetProperty("data_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray(), data.Shape.ToArray());
             Assert.AreEqual(meta.GetProperty("components").GetUInt32(), data.Components);
             Assert.AreEqual(meta.GetProperty("config").GetString(), data.JsonConfig);

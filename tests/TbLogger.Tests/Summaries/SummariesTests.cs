@@ -11,7 +11,7 @@ public sealed class SummariesTests
         var value = TbLogger.Summaries.Scalar("train/loss", 0.25).Value.Single();
         Assert.AreEqual("train/loss", value.Tag);
         Assert.AreEqual(DataType.DtFloat, value.Tensor.Dtype);
-        Assert.AreEqual(0, value.Tensor.TensorShape.Dim.Count);
+        Assert.IsNull(value.Tensor.TensorShape, "rank 0 written as an absent shape");
         Assert.AreEqual(0.25f, value.Tensor.FloatVal.Single());
         Assert.AreEqual("scalars", value.Metadata.PluginData.PluginName);
         Assert.IsTrue(value.Metadata.PluginData.Content.IsEmpty);

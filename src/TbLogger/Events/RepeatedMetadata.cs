@@ -1,0 +1,76 @@
+using TbLogger.Protos;
+
+namespace TbLogger.Events;
+
+/// <summary>
+/// Leaves out a summary value's plugin metadata when this file already carried the same metadata for its tag, as
+/// TensorFlow's own writers do. Both TensorBoard loaders take a tag's plugin and its configuration from its first
+/// value in a run and ignore the metadata of later values, so a repeat only costs bytes on disk and memory in the
+/// loader. Metadata that differs from the tag's first is written as given, and hparams values always keep theirs:
+/// there the metadata's content is the data. Single-threaded: one instance per worker, so per file.
+/// </summary>
+internal sealed class RepeatedMetadata
+{
+    private readonly Dictionary<string, SummaryMetadata> _first = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Returns <paramref name="value"/> itself when none of its metadata repeats, otherwise a new event whose repeated
+    /// metadata is left out; <paramref name="value"/> is never changed (it may belong to the caller).
+    /// </summary>
+    public Event WithoutRepeats(Event value)
+    {
+        if (value.WhatCase != Event.WhatOneofCase.Summary)
+        {
+            return value;
+        }
+        var values = value.Summary.Value;
+        Summary? copy = null;
+        for (int i = 0; i < values.Count; i++)
+        {
+            Summary.Types.Value v = values[i];
+            if (Repeats(v))
+            {
+                if (copy is null)
+                {
+                    copy = new Summary();
+                    for (int j = 0; j < i; j++)
+                    {
+                        copy.Value.Add(values[j]);
+                    }
+                }
+                var stripped = v.Clone();
+                stripped.Metadata = null;
+                copy.Value.Add(stripped);
+            }
+            else
+            {
+                copy?.Value.Add(v);
+            }
+        }
+        if (copy is null)
+        {
+            return value;
+        }
+        // Values that were not stripped are shared, not copied: the new event is only serialised, never changed.
+        var result = new Event { WallTime = value.WallTime, Step = value.Step, Summary = copy };
+        if (value.SourceMetadata is not null)
+        {
+            result.SourceMetadata = value.SourceMetadata;
+        }
+        return result;
+    }
+
+    private bool Repeats(Summary.Types.Value v)
+    {
+        if (v.Metadata is not { } metadata || v.Tag.Length == 0 || metadata.PluginData?.PluginName == PluginNames.HParams)
+        {
+            return false;
+        }
+        if (!_first.TryGetValue(v.Tag, out var first))
+        {
+            _first.Add(v.Tag, metadata.Clone());
+            return false;
+        }
+        return first.Equals(metadata);
+    }
+}
