@@ -54,12 +54,18 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
     public static RunFile Discarding(string name, SummaryWriterOptions options) => new(null, name, options, steps: null);
 
     /// <summary>
-    /// With a purge step, the first event after file_version is <c>SessionLog{status = START}</c> at that step, which
-    /// makes TensorBoard discard the run's earlier events at steps &gt;= it.
+    /// With a purge step, the first two events after file_version are <c>SessionLog{status = START}</c> at that step.
+    /// TensorBoard's Python loader takes the first START of a run for the session's start and ignores it, so one START
+    /// (PyTorch's purge_step) purges nothing; the second purges the run's earlier points at steps &gt;= it whether or
+    /// not the run already had a START. The default data server ignores SessionLog: there the new file, named to sort
+    /// after the run's other files, evicts each re-logged tag's old points at steps &gt;= the new ones.
     /// </summary>
     internal static Func<double, IReadOnlyList<Event>>? PurgeEvent(long? purgeStep) => purgeStep is long step
-        ? wallTime => [new Event { WallTime = wallTime, Step = step, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } }]
+        ? wallTime => [Start(wallTime, step), Start(wallTime, step)]
         : null;
+
+    private static Event Start(double wallTime, long step) =>
+        new() { WallTime = wallTime, Step = step, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } };
 
     /// <summary>Queues a scalar; allocates nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -124,7 +124,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Logs several related scalars as one TensorBoard chart with a line each: like PyTorch, each key goes to its own
-    /// sub-run <c>{logDirectory}/{mainTag}_{key}</c> (sanitized to one safe directory name) under the tag
+    /// sub-run <c>{logDirectory}/{mainTag}_{key}</c> (see <see cref="SubRunName"/>: a '/' in a key nests, every segment is sanitized) under the tag
     /// <paramref name="mainTag"/>. Nothing is written to the main run.
     /// </summary>
     /// <param name="mainTag">The chart's tag.</param>
@@ -210,11 +210,27 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Turns "{mainTag}_{key}" into one safe directory name: no separators, no "..", no invalid characters.</summary>
+    /// <summary>
+    /// The sub-run of an <c>AddScalars</c> line, as PyTorch names it: <c>{mainTag with '/' as '_'}_{key}</c>, where a
+    /// '/' in the key nests a directory ("metrics/acc", "top/5" → "metrics_acc_top/5"). Every segment is made one safe
+    /// directory name by <see cref="PathPolicy.SanitizeSegment"/> (no "..", no '', no invalid characters; an empty
+    /// segment becomes "_"), so the name always stays inside the log directory (<see cref="PathPolicy.Check"/>).
+    /// </summary>
     /// <param name="mainTag">The chart's tag.</param>
     /// <param name="key">The line's name.</param>
-    /// <returns>The sub-run directory name.</returns>
-    public static string SubRunName(string mainTag, string key) => PathPolicy.SanitizeSegment(mainTag + "_" + key);
+    /// <returns>The sub-run's name relative to the log directory, '/' separated.</returns>
+    public static string SubRunName(string mainTag, string key)
+    {
+        ArgumentNullException.ThrowIfNull(mainTag);
+        ArgumentNullException.ThrowIfNull(key);
+        string[] segments = key.Split('/');
+        segments[0] = mainTag + "_" + segments[0];
+        for (int i = 0; i < segments.Length; i++)
+        {
+            segments[i] = PathPolicy.SanitizeSegment(segments[i]);
+        }
+        return PathPolicy.Check(string.Join('/', segments), $"AddScalars('{mainTag}') key '{key}'");
+    }
 
     private RunFile SubRun(string name)
     {

@@ -80,7 +80,7 @@ public sealed partial class LogDirReader
     public IEnumerable<RunEvent> ReadEvents(RunInfo run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        PurgePlan plan = Options.PurgeOrphanedData ? PurgePlan.Build(run, Options) : PurgePlan.None;
+        PurgePlan plan = PurgePlan.For(run, Options);
         foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead))
         {
             Event value;
@@ -121,7 +121,7 @@ public sealed partial class LogDirReader
         var tags = new Utf8StringCache();
         foreach (RunInfo run in GetRuns(filter.Runs))
         {
-            PurgePlan plan = Options.PurgeOrphanedData ? PurgePlan.Build(run, Options) : PurgePlan.None;
+            PurgePlan plan = PurgePlan.For(run, Options);
             var plugins = new TagPlugins();
             foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead))
             {
