@@ -46,17 +46,30 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
         (Rank, WorldSize) = _options.ResolveRank();
         IsWriting = Rank == 0 || _options.RankPolicy == RankPolicy.AllRanks;
+        _storage = storage ?? LogStorageRegistry.Resolve(logDirectory);
         if (WorldSize > 1 && _options.RankPolicy == RankPolicy.AllRanks)
         {
-            // Each rank's file is named and tagged apart, so ranks sharing a run never collide.
-            _options = _options with
+            if (!Enum.IsDefined(_options.RankLayout))
             {
-                FilenameSuffix = $".rank{Rank}{_options.FilenameSuffix}",
-                TagSuffix = _options.SuffixTagsWithRank ? $"/rank{Rank}{_options.TagSuffix}" : _options.TagSuffix,
-            };
+                throw new ArgumentOutOfRangeException(nameof(options), _options.RankLayout, "Unknown RankLayout.");
+            }
+            if (_options.RankLayout == RankLayout.RunPerRank)
+            {
+                // One writer per run: both TensorBoard loaders follow every rank live, and a tag is one chart with a line per rank.
+                logDirectory = _storage.Combine(logDirectory, $"rank{Rank}");
+                _options = _options with { FilenameSuffix = $".rank{Rank}{_options.FilenameSuffix}" };
+            }
+            else
+            {
+                // Each rank's file is named and tagged apart, so ranks sharing a run never collide.
+                _options = _options with
+                {
+                    FilenameSuffix = $".rank{Rank}{_options.FilenameSuffix}",
+                    TagSuffix = _options.SuffixTagsWithRank ? $"/rank{Rank}{_options.TagSuffix}" : _options.TagSuffix,
+                };
+            }
         }
         LogDirectory = logDirectory;
-        _storage = storage ?? LogStorageRegistry.Resolve(logDirectory);
         _main = OpenRun(logDirectory);
     }
 
@@ -72,7 +85,10 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <summary>The store of <see cref="LogDirectory"/> (local, or e.g. S3 for s3:// URIs).</summary>
     public LogStorage Storage => _storage;
 
-    /// <summary>The run directory.</summary>
+    /// <summary>
+    /// The run directory this writer writes: the one given, or under <see cref="RankPolicy.AllRanks"/> with
+    /// <see cref="RankLayout.RunPerRank"/> (and more than one process) its sub-run <c>rank{r}</c>.
+    /// </summary>
     public string LogDirectory { get; }
 
     /// <summary>The main event file.</summary>

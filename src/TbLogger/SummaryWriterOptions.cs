@@ -87,9 +87,15 @@ public sealed record SummaryWriterOptions
     public RankPolicy RankPolicy { get; init; } = RankPolicy.RankZeroOnly;
 
     /// <summary>
-    /// Under <see cref="TbLogger.RankPolicy.AllRanks"/> with more than one process, append "/rank{r}" to every tag
-    /// (default true): TensorBoard keeps one point per tag and step in a run, so ranks would otherwise overwrite
-    /// each other's points. Set false when ranks log disjoint tags.
+    /// Under <see cref="TbLogger.RankPolicy.AllRanks"/> with more than one process, where each rank writes (default
+    /// <see cref="TbLogger.RankLayout.RunPerRank"/>: its own sub-run <c>{run}/rank{r}</c>, tags unchanged).
+    /// </summary>
+    public RankLayout RankLayout { get; init; } = RankLayout.RunPerRank;
+
+    /// <summary>
+    /// Under <see cref="TbLogger.RankPolicy.AllRanks"/> with <see cref="TbLogger.RankLayout.SharedRun"/> and more than
+    /// one process, append "/rank{r}" to every tag (default true): TensorBoard keeps one point per tag and step in a
+    /// run, so ranks would otherwise overwrite each other's points. Set false when ranks log disjoint tags.
     /// </summary>
     public bool SuffixTagsWithRank { get; init; } = true;
 
