@@ -79,6 +79,29 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
         return _queue.Enqueue(PendingEvent.Scalar(written, value, step, wallTime, _scalarKind), _steps, tag);
     }
 
+    /// <summary>
+    /// Queues a scalar unless this file already holds a point of <paramref name="tag"/> at a step &gt;= <paramref name="step"/>
+    /// (then TensorBoard shows that series' last point, and a second point would only repeat a step or go back). Under
+    /// <see cref="StepDiscipline.Silent"/> nothing is tracked and the scalar is always queued.
+    /// </summary>
+    /// <returns>True when queued or skipped; false when the queue was full in Drop mode.</returns>
+    public bool EnqueueScalarUnlessLogged(string tag, double value, long step, double wallTime)
+    {
+        if (_queue is null || _steps is null)
+        {
+            return EnqueueScalar(tag, value, step, wallTime);
+        }
+        string written = _suffix is null ? tag : _suffix.Apply(tag);
+        try
+        {
+            return _queue.Enqueue(PendingEvent.Scalar(written, value, step, wallTime, _scalarKind), _steps.UnlessLogged(), tag);
+        }
+        catch (StepPolicy.AlreadyLogged)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Queues a summary built on the worker thread; <paramref name="tag"/> is its tag, for the step discipline.</summary>
     public bool EnqueueSummary(string tag, Func<Summary> build, long step, double wallTime)
     {
