@@ -1,10 +1,10 @@
-// Four local processes, one run: each rank evaluates its shard, writes its own event file into the shared run
+// Four local processes, one run: each rank evaluates its shard, writes its own sub-run "multiprocess/rank{r}"
 // (RankPolicy.AllRanks) and publishes its metric state vectors; rank 0 all-reduces them and logs the global
-// metrics, which equal one pass over all the data. The "all-reduce" here is files in a shared directory; a real
-// job hands the same vectors to MPI, NCCL or its own gRPC service.
+// metrics into the run itself, which equal one pass over all the data. The "all-reduce" here is files in a shared
+// directory; a real job hands the same vectors to MPI, NCCL or its own gRPC service.
 //
 //   dotnet run --project samples/MultiProcess            (starts ranks 0..3 of itself)
-//   tensorboard --logdir runs/multiprocess
+//   tensorboard --logdir runs
 using System.Diagnostics;
 using TbLogger;
 using TbLogger.Metrics;
@@ -37,7 +37,7 @@ if (args.Length == 0)
         child.WaitForExit();
     }
     int failed = children.Count(c => c.ExitCode != 0);
-    Console.WriteLine(failed == 0 ? $"All {WorldSize} ranks done: tensorboard --logdir {shared}" : $"{failed} rank(s) failed.");
+    Console.WriteLine(failed == 0 ? $"All {WorldSize} ranks done: tensorboard --logdir {Path.GetDirectoryName(shared)}" : $"{failed} rank(s) failed.");
     return failed == 0 ? 0 : 1;
 }
 
@@ -58,7 +58,7 @@ for (int start = rankIndex * shard, step = 0; start < (rankIndex + 1) * shard; s
     {
         m.UpdateState(y, p);
     }
-    // Per-rank curves: tags become "local/auc/rank{r}", so the four ranks never overwrite each other's points.
+    // Per-rank curves: each rank's sub-run "multiprocess/rank{r}" is a line of the one "local/auc" chart.
     writer.AddScalar("local/auc", metrics[0].Result(), step);
 }
 
@@ -75,14 +75,16 @@ if (rankIndex != 0)
     return 0;
 }
 
-// Rank 0: the all-reduce, then the global metrics.
+// Rank 0: the all-reduce, then the global metrics, in the run itself ("global/auc", no rank in the tag): a writer
+// under the default RankZeroOnly policy writes the directory it is given, and only on rank 0.
+await using var run = new SummaryWriter(shared);
 for (int i = 0; i < metrics.Length; i++)
 {
     var vectors = Enumerable.Range(0, writer.WorldSize).Select(r => FromBytes(WaitFor(Path.Combine(shared, "state", $"{i}.rank{r}.bin")))).ToList();
     var global = Metric.FromReducedState(metrics[i], StateReduction.Reduce(vectors, metrics[i].GetStateReductions()));
     var single = create[i]();
     single.UpdateState(System.Numerics.Tensors.Tensor.Create(labels, [Samples, 1]), System.Numerics.Tensors.Tensor.Create(scores, [Samples, 1]));
-    writer.AddScalar($"global/{global.Name}", global.Result(), step: 0);
+    run.AddScalar($"global/{global.Name}", global.Result(), step: 0);
     Console.WriteLine($"{global.Name,-12} reduced over {writer.WorldSize} ranks = {global.Result():R}   one pass = {single.Result():R}   equal: {global.Result() == single.Result()}");
 }
 return 0;

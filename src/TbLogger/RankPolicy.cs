@@ -7,8 +7,10 @@ public enum RankPolicy
     RankZeroOnly = 0,
 
     /// <summary>
-    /// Every rank writes its own event file into the same run (names carry host, pid, counter and ".rank{r}"), with
-    /// tags suffixed by "/rank{r}" unless <see cref="SummaryWriterOptions.SuffixTagsWithRank"/> is false.
+    /// Every rank writes: by default into its own sub-run <c>{run}/rank{r}</c> with tags as given
+    /// (<see cref="RankLayout.RunPerRank"/>), or, with <see cref="RankLayout.SharedRun"/>, its own file in the run
+    /// with tags suffixed by "/rank{r}". Metrics reduced over all ranks belong to the run itself: rank 0 logs them
+    /// with a second writer on the run under <see cref="RankZeroOnly"/> (no rank in their tags).
     /// </summary>
     AllRanks = 1,
 }

@@ -54,12 +54,18 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
     public static RunFile Discarding(string name, SummaryWriterOptions options) => new(null, name, options, steps: null);
 
     /// <summary>
-    /// With a purge step, the first event after file_version is <c>SessionLog{status = START}</c> at that step, which
-    /// makes TensorBoard discard the run's earlier events at steps &gt;= it.
+    /// With a purge step, the first two events after file_version are <c>SessionLog{status = START}</c> at that step.
+    /// TensorBoard's Python loader takes the first START of a run for the session's start and ignores it, so one START
+    /// (PyTorch's purge_step) purges nothing; the second purges the run's earlier points at steps &gt;= it whether or
+    /// not the run already had a START. The default data server ignores SessionLog: there the new file, named to sort
+    /// after the run's other files, evicts each re-logged tag's old points at steps &gt;= the new ones.
     /// </summary>
     internal static Func<double, IReadOnlyList<Event>>? PurgeEvent(long? purgeStep) => purgeStep is long step
-        ? wallTime => [new Event { WallTime = wallTime, Step = step, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } }]
+        ? wallTime => [Start(wallTime, step), Start(wallTime, step)]
         : null;
+
+    private static Event Start(double wallTime, long step) =>
+        new() { WallTime = wallTime, Step = step, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } };
 
     /// <summary>Queues a scalar; allocates nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -71,6 +77,29 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
         }
         string written = _suffix is null ? tag : _suffix.Apply(tag);
         return _queue.Enqueue(PendingEvent.Scalar(written, value, step, wallTime, _scalarKind), _steps, tag);
+    }
+
+    /// <summary>
+    /// Queues a scalar unless this file already holds a point of <paramref name="tag"/> at a step &gt;= <paramref name="step"/>
+    /// (then TensorBoard shows that series' last point, and a second point would only repeat a step or go back). Under
+    /// <see cref="StepDiscipline.Silent"/> nothing is tracked and the scalar is always queued.
+    /// </summary>
+    /// <returns>True when queued or skipped; false when the queue was full in Drop mode.</returns>
+    public bool EnqueueScalarUnlessLogged(string tag, double value, long step, double wallTime)
+    {
+        if (_queue is null || _steps is null)
+        {
+            return EnqueueScalar(tag, value, step, wallTime);
+        }
+        string written = _suffix is null ? tag : _suffix.Apply(tag);
+        try
+        {
+            return _queue.Enqueue(PendingEvent.Scalar(written, value, step, wallTime, _scalarKind), _steps.UnlessLogged(), tag);
+        }
+        catch (StepPolicy.AlreadyLogged)
+        {
+            return true;
+        }
     }
 
     /// <summary>Queues a summary built on the worker thread; <paramref name="tag"/> is its tag, for the step discipline.</summary>

@@ -47,4 +47,21 @@ internal sealed class StepPolicy : EnqueueGate
 
     /// <inheritdoc />
     public override void Notify(object notice) => _report((StepViolation)notice);
+
+    /// <summary>This policy, refusing (with <see cref="AlreadyLogged"/>) a point whose tag the file already holds at a step &gt;= it.</summary>
+    public EnqueueGate UnlessLogged() => new UnlessLoggedGate(this);
+
+    /// <summary>Thrown under the queue's lock to refuse a point already logged; nothing is queued.</summary>
+    internal sealed class AlreadyLogged : Exception
+    {
+        public static readonly AlreadyLogged Instance = new();
+    }
+
+    private sealed class UnlessLoggedGate(StepPolicy policy) : EnqueueGate
+    {
+        public override object? Admit(string key, long step) =>
+            policy._tracker.HasPointAtOrAfter(key, step) ? throw AlreadyLogged.Instance : policy.Admit(key, step);
+
+        public override void Notify(object notice) => policy.Notify(notice);
+    }
 }

@@ -9,10 +9,12 @@ public sealed partial class SummaryWriter
     /// <summary>
     /// Logs one trial for the HPARAMS dashboard, like PyTorch's <c>add_hparams</c>: the experiment (hyperparameter
     /// and metric infos), the session start (the values) and the session end (its status), then each metric as a scalar
-    /// at <paramref name="step"/>. The run becomes one session row with these metrics.
+    /// at <paramref name="step"/>, except a metric tag the target run already logged at a step &gt;= <paramref name="step"/>:
+    /// that series stays as logged (no repeated point, no step warning) and the dashboard shows its last point. The run
+    /// becomes one session row with these metrics.
     /// </summary>
     /// <param name="hparams">Name → value (number, string or bool); at least one.</param>
-    /// <param name="metrics">Metric tag → value, also logged as scalars; may be empty.</param>
+    /// <param name="metrics">Metric tag → value, logged as scalars unless the run already holds the tag at this step or later; may be empty.</param>
     /// <param name="runName">
     /// Null: write into this writer's own run. A name: write into the child run <c>{LogDirectory}/{runName}</c>, as PyTorch
     /// does (one child per trial keeps trials of one writer apart); a single directory name without separators.
@@ -79,7 +81,8 @@ public sealed partial class SummaryWriter
         {
             foreach (var (tag, value) in metricValues)
             {
-                accepted &= target.EnqueueScalar(tag, value, step, wall);
+                // A metric this run already logged at this step or later keeps its series: TensorBoard shows its last point.
+                accepted &= target.EnqueueScalarUnlessLogged(tag, value, step, wall);
             }
         }
         return accepted;

@@ -46,17 +46,30 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
         (Rank, WorldSize) = _options.ResolveRank();
         IsWriting = Rank == 0 || _options.RankPolicy == RankPolicy.AllRanks;
+        _storage = storage ?? LogStorageRegistry.Resolve(logDirectory);
         if (WorldSize > 1 && _options.RankPolicy == RankPolicy.AllRanks)
         {
-            // Each rank's file is named and tagged apart, so ranks sharing a run never collide.
-            _options = _options with
+            if (!Enum.IsDefined(_options.RankLayout))
             {
-                FilenameSuffix = $".rank{Rank}{_options.FilenameSuffix}",
-                TagSuffix = _options.SuffixTagsWithRank ? $"/rank{Rank}{_options.TagSuffix}" : _options.TagSuffix,
-            };
+                throw new ArgumentOutOfRangeException(nameof(options), _options.RankLayout, "Unknown RankLayout.");
+            }
+            if (_options.RankLayout == RankLayout.RunPerRank)
+            {
+                // One writer per run: both TensorBoard loaders follow every rank live, and a tag is one chart with a line per rank.
+                logDirectory = _storage.Combine(logDirectory, $"rank{Rank}");
+                _options = _options with { FilenameSuffix = $".rank{Rank}{_options.FilenameSuffix}" };
+            }
+            else
+            {
+                // Each rank's file is named and tagged apart, so ranks sharing a run never collide.
+                _options = _options with
+                {
+                    FilenameSuffix = $".rank{Rank}{_options.FilenameSuffix}",
+                    TagSuffix = _options.SuffixTagsWithRank ? $"/rank{Rank}{_options.TagSuffix}" : _options.TagSuffix,
+                };
+            }
         }
         LogDirectory = logDirectory;
-        _storage = storage ?? LogStorageRegistry.Resolve(logDirectory);
         _main = OpenRun(logDirectory);
     }
 
@@ -72,7 +85,10 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <summary>The store of <see cref="LogDirectory"/> (local, or e.g. S3 for s3:// URIs).</summary>
     public LogStorage Storage => _storage;
 
-    /// <summary>The run directory.</summary>
+    /// <summary>
+    /// The run directory this writer writes: the one given, or under <see cref="RankPolicy.AllRanks"/> with
+    /// <see cref="RankLayout.RunPerRank"/> (and more than one process) its sub-run <c>rank{r}</c>.
+    /// </summary>
     public string LogDirectory { get; }
 
     /// <summary>The main event file.</summary>
@@ -124,7 +140,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Logs several related scalars as one TensorBoard chart with a line each: like PyTorch, each key goes to its own
-    /// sub-run <c>{logDirectory}/{mainTag}_{key}</c> (sanitized to one safe directory name) under the tag
+    /// sub-run <c>{logDirectory}/{mainTag}_{key}</c> (see <see cref="SubRunName"/>: a '/' in a key nests, every segment is sanitized) under the tag
     /// <paramref name="mainTag"/>. Nothing is written to the main run.
     /// </summary>
     /// <param name="mainTag">The chart's tag.</param>
@@ -210,11 +226,27 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Turns "{mainTag}_{key}" into one safe directory name: no separators, no "..", no invalid characters.</summary>
+    /// <summary>
+    /// The sub-run of an <c>AddScalars</c> line, as PyTorch names it: <c>{mainTag with '/' as '_'}_{key}</c>, where a
+    /// '/' in the key nests a directory ("metrics/acc", "top/5" → "metrics_acc_top/5"). Every segment is made one safe
+    /// directory name by <see cref="PathPolicy.SanitizeSegment"/> (no "..", no '', no invalid characters; an empty
+    /// segment becomes "_"), so the name always stays inside the log directory (<see cref="PathPolicy.Check"/>).
+    /// </summary>
     /// <param name="mainTag">The chart's tag.</param>
     /// <param name="key">The line's name.</param>
-    /// <returns>The sub-run directory name.</returns>
-    public static string SubRunName(string mainTag, string key) => PathPolicy.SanitizeSegment(mainTag + "_" + key);
+    /// <returns>The sub-run's name relative to the log directory, '/' separated.</returns>
+    public static string SubRunName(string mainTag, string key)
+    {
+        ArgumentNullException.ThrowIfNull(mainTag);
+        ArgumentNullException.ThrowIfNull(key);
+        string[] segments = key.Split('/');
+        segments[0] = mainTag + "_" + segments[0];
+        for (int i = 0; i < segments.Length; i++)
+        {
+            segments[i] = PathPolicy.SanitizeSegment(segments[i]);
+        }
+        return PathPolicy.Check(string.Join('/', segments), $"AddScalars('{mainTag}') key '{key}'");
+    }
 
     private RunFile SubRun(string name)
     {

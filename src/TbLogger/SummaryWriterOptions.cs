@@ -41,9 +41,11 @@ public sealed record SummaryWriterOptions
     }
 
     /// <summary>
-    /// When set, the first event after file_version is <c>SessionLog{status = START}</c> at this step, which makes
-    /// TensorBoard discard the run's earlier events with step &gt;= PurgeStep: resume after a crash without
-    /// duplicate points. Step tracking starts just below it.
+    /// Resume after a crash without duplicate points: when set, the first two events after file_version are
+    /// <c>SessionLog{status = START}</c> at this step, which makes TensorBoard's Python loader discard the run's earlier
+    /// points with step &gt;= PurgeStep (it ignores a run's first START, so one is not enough), and the new file is
+    /// named to sort after the run's existing files, so TensorBoard's default loader (which ignores SessionLog) lets
+    /// each re-logged tag's new points evict its old ones at steps &gt;= them. Step tracking starts just below it.
     /// </summary>
     public long? PurgeStep { get; init; }
 
@@ -85,9 +87,15 @@ public sealed record SummaryWriterOptions
     public RankPolicy RankPolicy { get; init; } = RankPolicy.RankZeroOnly;
 
     /// <summary>
-    /// Under <see cref="TbLogger.RankPolicy.AllRanks"/> with more than one process, append "/rank{r}" to every tag
-    /// (default true): TensorBoard keeps one point per tag and step in a run, so ranks would otherwise overwrite
-    /// each other's points. Set false when ranks log disjoint tags.
+    /// Under <see cref="TbLogger.RankPolicy.AllRanks"/> with more than one process, where each rank writes (default
+    /// <see cref="TbLogger.RankLayout.RunPerRank"/>: its own sub-run <c>{run}/rank{r}</c>, tags unchanged).
+    /// </summary>
+    public RankLayout RankLayout { get; init; } = RankLayout.RunPerRank;
+
+    /// <summary>
+    /// Under <see cref="TbLogger.RankPolicy.AllRanks"/> with <see cref="TbLogger.RankLayout.SharedRun"/> and more than
+    /// one process, append "/rank{r}" to every tag (default true): TensorBoard keeps one point per tag and step in a
+    /// run, so ranks would otherwise overwrite each other's points. Set false when ranks log disjoint tags.
     /// </summary>
     public bool SuffixTagsWithRank { get; init; } = true;
 

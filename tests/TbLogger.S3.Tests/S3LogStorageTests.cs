@@ -243,7 +243,7 @@ public sealed class S3LogStorageTests
         var keys = MotoServer.Download(s_admin, bucket).Keys.ToList();
         Assert.HasCount(3, keys.Select(k => k[..k.LastIndexOf('/')]).Distinct().ToList());
         Assert.IsTrue(keys.Any(k => k.StartsWith("run/loss_train/events.out.tfevents.", StringComparison.Ordinal)));
-        Assert.IsTrue(keys.Any(k => k.StartsWith("run/loss_val_x/events.out.tfevents.", StringComparison.Ordinal)));
+        Assert.IsTrue(keys.Any(k => k.StartsWith("run/loss_val/x/events.out.tfevents.", StringComparison.Ordinal)));
     }
 
     [TestMethod]

@@ -123,20 +123,42 @@ public sealed class SummaryWriterTests
 
     [TestMethod]
     [DataRow("loss", "train", "loss_train")]
-    [DataRow("train/loss", "a/b", "train_loss_a_b")]
+    [DataRow("train/loss", "a/b", "train_loss_a/b")]
+    [DataRow("metrics/acc", "top/5", "metrics_acc_top/5")]
     [DataRow("..", "..", ".._..")]
-    [DataRow("x", "../../etc", "x_.._.._etc")]
+    [DataRow("x", "../../etc", "x_../_../etc")]
+    [DataRow("x", "a//b/", "x_a/_/b/_")]
+    [DataRow("x", "/", "x_/_")]
     [DataRow("a\\b", "c:d", "a_b_c_d")]
+    [DataRow("a", "b\\..\\c", "a_b_.._c")]
     [DataRow("tab\tnew", "line\n", "tab_new_line_")]
-    public void SubRunNamesAreOneSafeDirectoryName(string mainTag, string key, string expected)
+    public void SubRunNamesNestOnSlashLikePyTorchAndStayInsideTheLogDirectory(string mainTag, string key, string expected)
     {
         string name = SummaryWriter.SubRunName(mainTag, key);
         Assert.AreEqual(expected, name);
-        Assert.AreEqual(name, Path.GetFileName(name));
+        Assert.IsNull(PathPolicy.Problem(name));
+        StringAssert.StartsWith(PathPolicy.Resolve("/logs", name, "test"), "/logs/");
     }
 
     [TestMethod]
-    public void PurgeStepWritesSessionLogStartAfterFileVersion()
+    public void AddScalarsKeysWithASlashBecomeNestedRunsAsInPyTorch()
+    {
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            writer.AddScalars("metrics/acc", new Dictionary<string, double> { ["top/1"] = 0.5, ["top/5"] = 0.75, ["../x"] = 1 }, 3);
+        }
+        var points = new TbLogger.Reading.LogDirReader(dir.Path).ReadScalars().Select(p => (p.Run, p.Tag, p.Step, p.Value)).OrderBy(p => p.Run, StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(new List<(string, string, long, double)>
+        {
+            ("metrics_acc_../x", "metrics/acc", 3, 1), ("metrics_acc_top/1", "metrics/acc", 3, 0.5), ("metrics_acc_top/5", "metrics/acc", 3, 0.75),
+        }, points);
+        Assert.IsTrue(Directory.Exists(dir.Combine("metrics_acc_top", "5")));
+        Assert.IsTrue(Directory.Exists(dir.Combine("metrics_acc_..", "x")));
+    }
+
+    [TestMethod]
+    public void PurgeStepWritesTwoSessionLogStartsAfterFileVersion()
     {
         using var dir = new TempDirectory();
         string path;
@@ -150,10 +172,14 @@ public sealed class SummaryWriterTests
         {
             var events = EventFileReader.Read(file).ToList();
             Assert.AreEqual("brain.Event:2", events[0].FileVersion);
-            Assert.AreEqual(Event.WhatOneofCase.SessionLog, events[1].WhatCase);
-            Assert.AreEqual(SessionLog.Types.SessionStatus.Start, events[1].SessionLog.Status);
-            Assert.AreEqual(42L, events[1].Step);
-            Assert.AreEqual(Event.WhatOneofCase.Summary, events[2].WhatCase);
+            // Two STARTs: TensorBoard's Python loader ignores the first START of a run.
+            for (int i = 1; i <= 2; i++)
+            {
+                Assert.AreEqual(Event.WhatOneofCase.SessionLog, events[i].WhatCase);
+                Assert.AreEqual(SessionLog.Types.SessionStatus.Start, events[i].SessionLog.Status);
+                Assert.AreEqual(42L, events[i].Step);
+            }
+            Assert.AreEqual(Event.WhatOneofCase.Summary, events[3].WhatCase);
         }
     }
 

@@ -76,6 +76,10 @@ internal sealed class LoaderModel
         return _floor != long.MinValue && step <= _floor;
     }
 
+    /// <summary>True when a point of <paramref name="tag"/> was taken at a step &gt;= <paramref name="step"/> and is still kept; changes nothing.</summary>
+    public bool HasPointAtOrAfter(string tag, long step) =>
+        (Cached(tag) ?? (_tags.TryGetValue(tag, out var state) ? state : null)) is { } kept && kept.Last >= step;
+
     /// <summary>
     /// Takes a point of <paramref name="tag"/> at <paramref name="step"/>. Returns true when it repeats or goes back
     /// (evicting the tag's points at steps &gt;= it); <paramref name="firstForTag"/> is then true for the tag's first such point.

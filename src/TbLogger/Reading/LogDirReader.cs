@@ -4,8 +4,8 @@ namespace TbLogger.Reading;
 
 /// <summary>
 /// Reads a TensorBoard log directory as TensorBoard does: every directory holding event files is a run (named by its
-/// path relative to the log directory), a run's files are read in file-name order, and orphaned data is purged
-/// (<see cref="LogDirReaderOptions.PurgeOrphanedData"/>). Reading streams: typed reads (<see cref="ReadScalars"/>,
+/// path relative to the log directory), a run's files are read in file-name order, and the points TensorBoard drops
+/// are dropped (<see cref="LogDirReaderOptions.Loader"/>, <see cref="LogDirReaderOptions.PurgeOrphanedData"/>). Reading streams: typed reads (<see cref="ReadScalars"/>,
 /// <see cref="ReadImages"/>, ...) hold one record at a time, plus one small first pass per run that finds purges.
 /// Truncated tails end a file quietly; corrupt records follow <see cref="LogDirReaderOptions.RecordOptions"/>.
 /// </summary>
@@ -83,16 +83,16 @@ public sealed partial class LogDirReader
     public IReadOnlyList<RunInfo> GetRuns(TagFilter? runs = null) => RunDiscovery.Discover(_storage, LogDirectory, runs);
 
     /// <summary>
-    /// Every event of <paramref name="run"/> that TensorBoard keeps, parsed, in file order: events purged by a later
-    /// SessionLog START are skipped and purged values are removed from their summaries. Non-summary events
-    /// (file_version, session logs, graphs) are included.
+    /// Every event of <paramref name="run"/> that TensorBoard keeps (by <see cref="LogDirReaderOptions.Loader"/>'s rules),
+    /// parsed, in file order: events purged by a later SessionLog START are skipped and purged or evicted values are
+    /// removed from their summaries. Non-summary events (file_version, session logs, graphs) are included.
     /// </summary>
     /// <param name="run">A run from <see cref="GetRuns"/>.</param>
     /// <returns>A lazy sequence.</returns>
     public IEnumerable<RunEvent> ReadEvents(RunInfo run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        PurgePlan plan = Options.PurgeOrphanedData ? PurgePlan.Build(run, Options) : PurgePlan.None;
+        PurgePlan plan = PurgePlan.For(run, Options);
         foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead))
         {
             Event value;
@@ -130,7 +130,7 @@ public sealed partial class LogDirReader
         var tags = new Utf8StringCache();
         foreach (RunInfo run in GetRuns(filter.Runs))
         {
-            PurgePlan plan = Options.PurgeOrphanedData ? PurgePlan.Build(run, Options) : PurgePlan.None;
+            PurgePlan plan = PurgePlan.For(run, Options);
             var plugins = new TagPlugins();
             foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead))
             {

@@ -5,7 +5,7 @@ namespace TbLogger.Reading;
 /// <summary>How a <see cref="LogDirReader"/> reads.</summary>
 public sealed record LogDirReaderOptions
 {
-    /// <summary>The defaults: purge like TensorBoard, skip corrupt records.</summary>
+    /// <summary>The defaults: drop points like TensorBoard's default loader, skip corrupt records.</summary>
     public static LogDirReaderOptions Default { get; } = new();
 
     /// <summary>
@@ -16,11 +16,17 @@ public sealed record LogDirReaderOptions
     public TfRecordReaderOptions RecordOptions { get; init; } = new() { SkipCorruptRecords = true };
 
     /// <summary>
-    /// TensorBoard's <c>purge_orphaned_data</c> (default true): with file_version 2, a <c>SessionLog START</c> at step
-    /// s drops the run's earlier events with step &gt;= s; without file_version (very old files), a summary whose step
-    /// goes back drops the earlier events of its tags with step &gt;= its step.
+    /// Drop the points TensorBoard drops (default true), by the rules of <see cref="Loader"/>. False keeps every point
+    /// as written (no purge, no eviction), like TensorBoard's <c>--purge_orphaned_data=false</c> with the Python loader.
     /// </summary>
     public bool PurgeOrphanedData { get; init; } = true;
+
+    /// <summary>
+    /// The TensorBoard loader whose rules decide which points survive (default <see cref="TensorBoardLoader.DataServer"/>,
+    /// TensorBoard's default). The two differ only for tags a resumed writer does not log again, and for steps that
+    /// repeat or go back within a file of version 2 (the data server keeps the last point; the Python loader keeps all).
+    /// </summary>
+    public TensorBoardLoader Loader { get; init; } = TensorBoardLoader.DataServer;
 
     /// <summary>
     /// Hears the bytes of event files this reader has read so far (about every MiB, and at the end of each file), for

@@ -3,9 +3,10 @@ using TbLogger.Loading;
 namespace TbLogger.Reading;
 
 /// <summary>
-/// TensorBoard's orphaned-data purges for one run (the rules are <see cref="LoaderModel"/>'s), found in a first pass so
-/// that the second pass can stream: each mark says "events before record <c>Ordinal</c> with step &gt;= <c>Step</c>
-/// are dropped" (for every tag after a SessionLog START, for the event's own tags after an out-of-order step in files
+/// The points of one run that a TensorBoard loader drops (the rules are <see cref="LoaderModel"/>'s), found in a first
+/// pass so that the second pass can stream: each mark says "events before record <c>Ordinal</c> with step &gt;=
+/// <c>Step</c> are dropped", for every tag (the Python loader's SessionLog START after the run's first) or for one tag
+/// (the data server's eviction by a step that repeats or goes back; the Python loader's out-of-order purge in files
 /// whose version does not purge on START).
 /// </summary>
 internal sealed class PurgePlan
@@ -33,12 +34,57 @@ internal sealed class PurgePlan
     public bool IsTagPurged(string tag, long ordinal, long step) =>
         _byTag.Count > 0 && _byTag.TryGetValue(tag, out var marks) && IsPurged(marks.Ordinals, marks.MinStepFrom, ordinal, step);
 
-    public static PurgePlan Build(RunInfo run, LogDirReaderOptions options)
+    /// <summary>The plan for <paramref name="run"/> under <see cref="LogDirReaderOptions.Loader"/>, or <see cref="None"/> without purges.</summary>
+    public static PurgePlan For(RunInfo run, LogDirReaderOptions options) =>
+        !options.PurgeOrphanedData ? None
+        : options.Loader == TensorBoardLoader.Python ? BuildPython(run, options)
+        : BuildDataServer(run, options);
+
+    /// <summary>
+    /// The data server: SessionLog is ignored; per tag, in file order, a point at a step that repeats or goes back
+    /// evicts the tag's kept points at steps &gt;= it. Kept points always ascend, so only such points are marks.
+    /// </summary>
+    private static PurgePlan BuildDataServer(RunInfo run, LogDirReaderOptions options)
+    {
+        var byTag = new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal);
+        var model = new LoaderModel();
+        var tags = new Utf8StringCache();
+        foreach (RecordRef record in RunRecords.Enumerate(run, options.RecordOptions))
+        {
+            EventHeader header = record.Header;
+            if (header.Kind != EventKind.Summary)
+            {
+                continue;
+            }
+            ReadOnlySpan<byte> summary = record.Data.Span.Slice(header.PayloadStart, header.PayloadLength);
+            int pos = 0;
+            while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
+            {
+                if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info))
+                {
+                    string tag = tags.Get(summary.Slice(start + info.TagStart, info.TagLength));
+                    if (model.Observe(tag, header.Step, out _, out _))
+                    {
+                        AddMark(byTag, tag, record.Ordinal, header.Step);
+                    }
+                }
+            }
+        }
+        return byTag.Count == 0 ? None : new PurgePlan([], byTag);
+    }
+
+    /// <summary>
+    /// The Python loader (<c>plugin_event_accumulator._MaybePurgeOrphanedData</c>): in files of version 2 the run's
+    /// first SessionLog START is a session's start, not a restart, and is ignored; each later START purges every tag.
+    /// Older files purge a summary's own tags when its step is below the most recent summary's.
+    /// </summary>
+    private static PurgePlan BuildPython(RunInfo run, LogDirReaderOptions options)
     {
         var all = new List<(long, long)>();
         var byTag = new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal);
         double? fileVersion = null;
         long mostRecentStep = -1;
+        bool seenSessionStart = false;
         var tags = new Utf8StringCache();
         foreach (RecordRef record in RunRecords.Enumerate(run, options.RecordOptions))
         {
@@ -51,7 +97,11 @@ internal sealed class PurgePlan
             {
                 if (header.Kind == EventKind.SessionLog && header.SessionStatus == EventWire.SessionStart)
                 {
-                    all.Add((record.Ordinal, header.Step));
+                    if (seenSessionStart)
+                    {
+                        all.Add((record.Ordinal, header.Step));
+                    }
+                    seenSessionStart = true;
                 }
             }
             else if (header.Kind == EventKind.Summary && LoaderModel.PurgesOutOfOrder(fileVersion, header.Step, mostRecentStep))
@@ -62,12 +112,7 @@ internal sealed class PurgePlan
                 {
                     if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info))
                     {
-                        string tag = tags.Get(summary.Slice(start + info.TagStart, info.TagLength));
-                        if (!byTag.TryGetValue(tag, out var list))
-                        {
-                            byTag[tag] = list = [];
-                        }
-                        list.Add((record.Ordinal, header.Step));
+                        AddMark(byTag, tags.Get(summary.Slice(start + info.TagStart, info.TagLength)), record.Ordinal, header.Step);
                     }
                 }
             }
@@ -77,6 +122,15 @@ internal sealed class PurgePlan
             }
         }
         return all.Count == 0 && byTag.Count == 0 ? None : new PurgePlan(all, byTag);
+    }
+
+    private static void AddMark(Dictionary<string, List<(long, long)>> byTag, string tag, long ordinal, long step)
+    {
+        if (!byTag.TryGetValue(tag, out var list))
+        {
+            byTag[tag] = list = [];
+        }
+        list.Add((ordinal, step));
     }
 
     private static (long[] Ordinals, long[] MinStepFrom) Suffix(List<(long Ordinal, long Step)> marks)

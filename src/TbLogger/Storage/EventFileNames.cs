@@ -27,6 +27,44 @@ public static class EventFileNames
         return $"events.out.{Marker}.{seconds}.{s_host.Value}.{Environment.ProcessId}.{counter}{suffix}";
     }
 
+    /// <summary>
+    /// Like <see cref="Next(DateTimeOffset, string?)"/>, but the name sorts after every event file in
+    /// <paramref name="existing"/> when it can: TensorBoard reads a run's files in name order (the Python loader never
+    /// goes back to a file that sorts before the one it reads), so a resumed or late writer's file must come last.
+    /// When a name at <paramref name="now"/> would not, the time in the name becomes one second after the latest
+    /// 10-digit time among them; names no 10-digit time can beat (hostile or foreign ones) are left to sort first.
+    /// </summary>
+    /// <param name="now">Creation time.</param>
+    /// <param name="suffix">Appended as is, or null.</param>
+    /// <param name="existing">File names or paths already in the run's directory.</param>
+    /// <returns>The file name, without a directory.</returns>
+    public static string NextAfter(DateTimeOffset now, string? suffix, IEnumerable<string> existing)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        string? last = null;
+        foreach (string path in existing)
+        {
+            string name = Path.GetFileName(path);
+            if (IsEventFile(name) && (last is null || string.CompareOrdinal(name, last) > 0))
+            {
+                last = name;
+            }
+        }
+        string candidate = Next(now, suffix);
+        if (last is null || string.CompareOrdinal(candidate, last) > 0)
+        {
+            return candidate;
+        }
+        const string prefix = "events.out." + Marker + ".";
+        if (last.StartsWith(prefix, StringComparison.Ordinal) && last.Length >= prefix.Length + 10
+            && long.TryParse(last.AsSpan(prefix.Length, 10), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            && seconds < 9_999_999_999)
+        {
+            return Next(DateTimeOffset.FromUnixTimeSeconds(seconds + 1), suffix);
+        }
+        return candidate;
+    }
+
     /// <summary>True when <paramref name="fileName"/> is an event file name by TensorBoard's rule (it contains "tfevents").</summary>
     /// <param name="fileName">A file name or path.</param>
     /// <returns>Whether TensorBoard would read it as an event file.</returns>

@@ -56,7 +56,7 @@ public sealed class LocalLogStorage : LogStorage
         CreateDirectory(directory);
         for (int attempt = 1; ; attempt++)
         {
-            path = Path.Combine(directory, EventFileNames.Next(DateTimeOffset.UtcNow, suffix));
+            path = Path.Combine(directory, EventFileNames.NextAfter(DateTimeOffset.UtcNow, suffix, Directory.EnumerateFiles(directory)));
             try
             {
                 // No FileStream buffer: TfRecordWriter gathers records itself. Readers may follow the file while it grows.

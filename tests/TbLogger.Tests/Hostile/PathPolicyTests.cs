@@ -123,13 +123,16 @@ public sealed class PathPolicyTests
     }
 
     [TestMethod]
-    public void Sub_run_names_are_sanitised_into_one_segment_by_the_same_policy()
+    public void Sub_run_names_are_sanitised_segment_by_segment_by_the_same_policy()
     {
-        foreach (var (tag, key) in new[] { ("loss", "../../x"), ("..", "."), ("a/b", "c\\d"), ("x", "\u001b[2J"), ("C:", "/abs") })
+        using var temp = new TempDirectory();
+        foreach (var (tag, key) in new[] { ("loss", "../../x"), ("..", "."), ("a/b", "c\\d"), ("x", "\u001b[2J"), ("C:", "/abs"), ("x", "./.."), ("x", "a/../../..") })
         {
             string name = SummaryWriter.SubRunName(tag, key);
             Assert.IsNull(PathPolicy.Problem(name), name);
-            Assert.DoesNotContain("/", name);
+            StringAssert.StartsWith(PathPolicy.Resolve(temp.Path, name, "key"), temp.Path + Path.DirectorySeparatorChar);
+            // Only a '/' of the key nests; the main tag's '/' and every '\' do not.
+            Assert.AreEqual(key.Count(c => c == '/'), name.Count(c => c == '/'), name);
         }
     }
 

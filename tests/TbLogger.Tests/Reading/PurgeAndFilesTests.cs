@@ -8,16 +8,34 @@ namespace TbLogger.Tests.Reading;
 [TestClass]
 public sealed class PurgeAndFilesTests
 {
+    private static readonly LogDirReaderOptions Python = LogDirReaderOptions.Default with { Loader = TensorBoardLoader.Python };
+
     private static List<(long Step, double Value)> Loss(string dir, LogDirReaderOptions? options = null) =>
         new LogDirReader(dir, options).ReadScalars().Where(p => p.Tag == "loss").Select(p => (p.Step, p.Value)).ToList();
 
     [TestMethod]
-    public void SessionStartPurgesEarlierEventsAtOrAfterItsStep()
+    public void PythonLoaderIgnoresTheRunsFirstSessionStartAndPurgesOnTheNext()
+    {
+        using var temp = new TempDirectory();
+        Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 1, 2), Scalar("acc", 2, 3), Scalar("acc", 3, 4),
+            Start(2), Scalar("loss", 2, 30));
+        // The first START of a run is a session's start (TensorBoard >= 2.5): nothing is purged.
+        Assert.AreEqual(5, new LogDirReader(temp.Path, Python).ReadScalars().Count());
+        Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 1, 2), Scalar("acc", 2, 3), Scalar("acc", 3, 4),
+            Start(2), Start(2), Scalar("loss", 2, 30));
+        // The second purges every tag's points at steps >= 2, acc's included.
+        var points = new LogDirReader(temp.Path, Python).ReadScalars().Select(p => (p.Tag, p.Step, p.Value)).ToList();
+        CollectionAssert.AreEqual(new List<(string, long, double)> { ("loss", 0, 1), ("loss", 1, 2), ("loss", 2, 30) }, points);
+    }
+
+    [TestMethod]
+    public void DataServerIgnoresSessionStartAndEvictsEachTagByStep()
     {
         using var temp = new TempDirectory();
         Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 1, 2), Scalar("loss", 2, 3), Scalar("loss", 3, 4),
-            Start(2), Scalar("loss", 2, 30), Scalar("loss", 3, 40));
-        CollectionAssert.AreEqual(new List<(long, double)> { (0, 1), (1, 2), (2, 30), (3, 40) }, Loss(temp.Path));
+            Scalar("acc", 2, 5), Scalar("acc", 3, 6), Start(2), Start(2), Scalar("loss", 2, 30));
+        CollectionAssert.AreEqual(new List<(long, double)> { (0, 1), (1, 2), (2, 30) }, Loss(temp.Path));
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, new LogDirReader(temp.Path).ReadScalars(new ReadFilter { Tags = TagFilter.Exact("acc") }).Select(p => p.Step).ToArray());
     }
 
     [TestMethod]
@@ -30,6 +48,8 @@ public sealed class PurgeAndFilesTests
         var loss = Loss(temp.Path);
         CollectionAssert.AreEqual(new long[] { 0, 1, 2, 3, 4, 5, 6, 7 }, loss.Select(p => p.Step).ToArray());
         CollectionAssert.AreEqual(new double[] { 0, 1, 2, 3, 4, 105, 106, 107 }, loss.Select(p => p.Value).ToArray());
+        // One START (PyTorch's purge_step) is the run's first, which the Python loader ignores: all 13 points stay.
+        Assert.AreEqual(13, Loss(temp.Path, Python).Count);
     }
 
     [TestMethod]
@@ -44,8 +64,10 @@ public sealed class PurgeAndFilesTests
     public void WithFileVersion2AnOutOfOrderStepDoesNotPurge()
     {
         using var temp = new TempDirectory();
-        Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 5, 1), Scalar("loss", 6, 2), Scalar("loss", 3, 3));
-        CollectionAssert.AreEqual(new long[] { 5, 6, 3 }, Loss(temp.Path).Select(p => p.Step).ToArray());
+        Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 5, 1), Scalar("loss", 6, 2), Scalar("loss", 3, 3), Scalar("loss", 3, 4));
+        // The Python loader keeps every point; the data server's step 3 evicts 5 and 6, and the repeat keeps the last.
+        CollectionAssert.AreEqual(new long[] { 5, 6, 3, 3 }, Loss(temp.Path, Python).Select(p => p.Step).ToArray());
+        CollectionAssert.AreEqual(new List<(long, double)> { (3, 4) }, Loss(temp.Path));
     }
 
     [TestMethod]
@@ -55,24 +77,33 @@ public sealed class PurgeAndFilesTests
         Write(temp.Path, "events.out.tfevents.1.a",
             Scalar("loss", 1, 1), Scalar("acc", 1, 0.1f), Scalar("loss", 2, 2), Scalar("acc", 2, 0.2f), Scalar("loss", 3, 3), Scalar("acc", 3, 0.3f),
             Scalar("loss", 2, 20));
-        var reader = new LogDirReader(temp.Path);
-        CollectionAssert.AreEqual(new long[] { 1, 2 }, Loss(temp.Path).Select(p => p.Step).ToArray());
-        Assert.AreEqual(20d, Loss(temp.Path)[1].Value);
-        Assert.AreEqual(3, reader.ReadScalars(new ReadFilter { Tags = TagFilter.Exact("acc") }).Count());
+        foreach (var options in new[] { Python, LogDirReaderOptions.Default })
+        {
+            var reader = new LogDirReader(temp.Path, options);
+            CollectionAssert.AreEqual(new long[] { 1, 2 }, Loss(temp.Path, options).Select(p => p.Step).ToArray());
+            Assert.AreEqual(20d, Loss(temp.Path, options)[1].Value);
+            Assert.AreEqual(3, reader.ReadScalars(new ReadFilter { Tags = TagFilter.Exact("acc") }).Count());
+        }
     }
 
     [TestMethod]
     public void ReadEventsDropsPurgedEventsAndKeepsTheRest()
     {
         using var temp = new TempDirectory();
-        Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 1, 2), Start(1), Scalar("loss", 1, 20));
-        var reader = new LogDirReader(temp.Path);
+        Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 1, 2), Start(1), Start(1), Scalar("loss", 1, 20));
+        var reader = new LogDirReader(temp.Path, Python);
         var events = reader.ReadEvents(reader.GetRuns().Single()).Select(e => e.Event).ToList();
-        Assert.AreEqual(4, events.Count);
+        Assert.AreEqual(5, events.Count);
         Assert.AreEqual("brain.Event:2", events[0].FileVersion);
         Assert.AreEqual(1f, events[1].Summary.Value[0].SimpleValue);
         Assert.AreEqual(Protos.SessionLog.Types.SessionStatus.Start, events[2].SessionLog.Status);
-        Assert.AreEqual(20f, events[3].Summary.Value[0].SimpleValue);
+        Assert.AreEqual(Protos.SessionLog.Types.SessionStatus.Start, events[3].SessionLog.Status);
+        Assert.AreEqual(20f, events[4].Summary.Value[0].SimpleValue);
+        // The data server evicts the value, not the event: the event at step 1 stays with an empty summary.
+        var served = new LogDirReader(temp.Path).ReadEvents(reader.GetRuns().Single()).Select(e => e.Event).ToList();
+        Assert.AreEqual(6, served.Count);
+        Assert.AreEqual(0, served[2].Summary.Value.Count);
+        Assert.AreEqual(20f, served[5].Summary.Value[0].SimpleValue);
     }
 
     [TestMethod]

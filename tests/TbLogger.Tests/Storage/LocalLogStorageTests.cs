@@ -110,8 +110,11 @@ public sealed class LocalLogStorageTests
         }
 
         // The fast scalar path.
-        var points = new TbLogger.Reading.LogDirReader(memory, "mem-read://logs").ReadScalars().ToList();
+        var raw = TbLogger.Reading.LogDirReaderOptions.Default with { PurgeOrphanedData = false };
+        var points = new TbLogger.Reading.LogDirReader(memory, "mem-read://logs", raw).ReadScalars().ToList();
         CollectionAssert.AreEqual(new[] { 0.5, 0.25 }, points.Select(p => p.Value).ToArray());
+        // As TensorBoard's default loader shows it: the repeated step keeps its last point.
+        CollectionAssert.AreEqual(new[] { 0.25 }, new TbLogger.Reading.LogDirReader(memory, "mem-read://logs").ReadScalars().Select(p => p.Value).ToArray());
         Assert.IsTrue(points.All(p => p is { Run: "run", Tag: "loss", Step: 1 }));
 
         // The verifier: framing clean, the repeated step reported by the loader model at the second value's offset.

@@ -6,8 +6,8 @@ namespace TbLogger.Tests.Storage;
 [TestClass]
 public sealed class RankPolicyTests
 {
-    private static SummaryWriterOptions Ranked(int rank, int worldSize, RankPolicy policy = RankPolicy.RankZeroOnly, bool suffix = true) =>
-        new() { Rank = rank, WorldSize = worldSize, RankPolicy = policy, SuffixTagsWithRank = suffix, FlushInterval = Timeout.InfiniteTimeSpan };
+    private static SummaryWriterOptions Ranked(int rank, int worldSize, RankPolicy policy = RankPolicy.RankZeroOnly, bool suffix = true, RankLayout layout = RankLayout.SharedRun) =>
+        new() { Rank = rank, WorldSize = worldSize, RankPolicy = policy, SuffixTagsWithRank = suffix, RankLayout = layout, FlushInterval = Timeout.InfiniteTimeSpan };
 
     [TestMethod]
     public void By_default_only_rank_zero_writes()
@@ -37,7 +37,7 @@ public sealed class RankPolicyTests
     }
 
     [TestMethod]
-    public void Under_all_ranks_every_rank_writes_its_own_file_with_rank_suffixed_tags()
+    public void Under_all_ranks_and_a_shared_run_every_rank_writes_its_own_file_with_rank_suffixed_tags()
     {
         using var temp = new TempDirectory();
         string run = temp.Combine("run");
@@ -61,6 +61,50 @@ public sealed class RankPolicyTests
             CollectionAssert.AreEqual(new[] { $"train/loss/rank{r}", $"note/rank{r}" }, values.Select(v => v.Tag).ToList());
             Assert.AreEqual((float)r, values[0].Tensor.FloatVal[0]);
         }
+    }
+
+    [TestMethod]
+    public void Under_all_ranks_by_default_every_rank_writes_its_own_sub_run_with_tags_as_given()
+    {
+        using var temp = new TempDirectory();
+        string run = temp.Combine("run");
+        var options = new SummaryWriterOptions { RankPolicy = RankPolicy.AllRanks, WorldSize = 3, FlushInterval = Timeout.InfiniteTimeSpan };
+        Assert.AreEqual(RankLayout.RunPerRank, options.RankLayout);
+        var writers = Enumerable.Range(0, 3).Select(r => new SummaryWriter(run, options with { Rank = r })).ToList();
+        // Rank 0 logs the all-rank metrics into the run itself, with a writer that only rank 0 opens.
+        var global = new SummaryWriter(run, new SummaryWriterOptions { Rank = 0, WorldSize = 3, FlushInterval = Timeout.InfiniteTimeSpan });
+        foreach (var writer in writers)
+        {
+            Assert.AreEqual(Path.Combine(run, $"rank{writer.Rank}"), writer.LogDirectory);
+            writer.AddScalar("train/loss", writer.Rank, step: 7);
+            writer.AddScalars("group", new Dictionary<string, double> { ["a"] = writer.Rank }, step: 7);
+        }
+        global.AddScalar("global/auc", 0.5, step: 0);
+        global.Dispose();
+        foreach (var writer in writers)
+        {
+            writer.Dispose();
+        }
+        var points = new TbLogger.Reading.LogDirReader(temp.Path).ReadScalars().Select(p => (p.Run, p.Tag, p.Value)).ToList();
+        CollectionAssert.AreEqual(new List<(string, string, double)>
+        {
+            ("run", "global/auc", 0.5),
+            ("run/rank0", "train/loss", 0), ("run/rank0/group_a", "group", 0),
+            ("run/rank1", "train/loss", 1), ("run/rank1/group_a", "group", 1),
+            ("run/rank2", "train/loss", 2), ("run/rank2/group_a", "group", 2),
+        }, points);
+        Assert.HasCount(1, Directory.GetFiles(temp.Combine("run", "rank1")));
+        StringAssert.EndsWith(Directory.GetFiles(temp.Combine("run", "rank1")).Single(), ".rank1");
+    }
+
+    [TestMethod]
+    public void A_single_process_under_all_ranks_writes_the_run_itself()
+    {
+        using var temp = new TempDirectory();
+        using var writer = new SummaryWriter(temp.Path, new SummaryWriterOptions { RankPolicy = RankPolicy.AllRanks, Rank = 0, WorldSize = 1 });
+        Assert.AreEqual(temp.Path, writer.LogDirectory);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            new SummaryWriter(temp.Path, new SummaryWriterOptions { RankPolicy = RankPolicy.AllRanks, Rank = 0, WorldSize = 2, RankLayout = (RankLayout)7 }));
     }
 
     [TestMethod]

@@ -20,9 +20,9 @@ public static class TensorBoardView
 
     /// <summary>Asserts that every plugin's served view equals our reader's view of <paramref name="logDir"/>.</summary>
     /// <returns>How many served values were compared (points, images, buckets, ...), so callers can check coverage.</returns>
-    public static int AssertReaderShows(string logDir, JsonElement served)
+    public static int AssertReaderShows(string logDir, JsonElement served, LogDirReaderOptions? options = null)
     {
-        var reader = new LogDirReader(logDir);
+        var reader = new LogDirReader(logDir, options);
         CollectionAssert.AreEqual(served.GetProperty("runs").EnumerateArray().Select(r => r.GetString()).ToList(),
             reader.GetRuns().Select(r => (string?)r.Name).ToList(), "runs");
         var plugins = served.GetProperty("plugins");
