@@ -21,7 +21,9 @@ Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Validation accuracy {result.ValidationAccuracy:P2} (loss {result.ValidationLoss:0.0000}) after {result.Epochs} epochs, {result.Elapsed.TotalSeconds:0.0} s."));
 Console.WriteLine($"TensorBoard log:  {Path.GetFullPath(result.LogDirectory)}  (runs: train, validation; hparams in the root)");
-Console.WriteLine($"Open it with:     tensorboard --logdir {result.LogDirectory}");
+// The parent as --logdir: the run (and its hparams session) is then named after its folder, not ".".
+string parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(result.LogDirectory)) is { Length: > 0 } p ? p : ".";
+Console.WriteLine($"Open it with:     tensorboard --logdir {parent}");
 const double Required = 0.97;
 if (result.ValidationAccuracy < Required)
 {

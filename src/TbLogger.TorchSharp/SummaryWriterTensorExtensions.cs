@@ -10,7 +10,7 @@ namespace TbLogger.TorchSharp;
 /// gradients are read without recording autograd history. A null or disposed tensor, or a wrong shape, throws
 /// <see cref="ArgumentException"/> naming the argument and its shape.
 /// </summary>
-public static class SummaryWriterTensorExtensions
+public static partial class SummaryWriterTensorExtensions
 {
     /// <summary>Logs a 0-d or 1-element tensor as a scalar (PyTorch's <c>add_scalar(tag, tensor)</c>).</summary>
     /// <param name="writer">The writer.</param>

@@ -17,4 +17,20 @@ public sealed partial class SummaryWriter
         options = ValidImageOptions(options);
         return EnqueueImage(tag, ImagePixels.From(mask, shape, nameof(mask)), options, step, wallTime, nameof(mask));
     }
+
+    /// <summary>Logs a batch of boolean masks as one grid image (false black, true white), like PyTorch's <c>add_images</c> of a bool tensor.</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="masks">One value per pixel and channel of every image, laid out as <paramref name="shape"/> says.</param>
+    /// <param name="shape">Layout and dimensions, e.g. <c>ImageBatchShape.Nchw(4, 1, 8, 8)</c>.</param>
+    /// <param name="step">The global step.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <param name="options">Grid and encoding options; null for the defaults.</param>
+    /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
+    /// <exception cref="ArgumentException">Wrong length for the shape, a zero size or unsupported channels.</exception>
+    public bool AddImages(string tag, ReadOnlySpan<bool> masks, ImageBatchShape shape, long step, DateTimeOffset? wallTime = null, ImageOptions? options = null)
+    {
+        Summaries.ValidateTag(tag);
+        options = ValidImageOptions(options);
+        return EnqueueImage(tag, ImagePixels.From(masks, shape, nameof(masks)), options, step, wallTime, nameof(masks));
+    }
 }

@@ -106,4 +106,29 @@ public sealed class SmallGapsTests
         using var writer = new SummaryWriter(dir.Path);
         Assert.IsTrue(writer.AddImage("mask", mask, ImageShape.Hwc(1, 2, 3), step: 0));
     }
+
+    [TestMethod]
+    public void BoolMaskBatchesAreTheGridOfTheirBlackAndWhiteImages()
+    {
+        // Two 1-channel 2×3 masks, NCHW: the same grid PNG as the bytes 0/255 give.
+        bool[] masks = [true, false, false, true, true, true, false, false, true, false, true, false];
+        byte[] bytes = masks.Select(m => m ? (byte)255 : (byte)0).ToArray();
+        var shape = ImageBatchShape.Nchw(2, 1, 2, 3);
+        byte[] Png(Action<SummaryWriter> write)
+        {
+            using var dir = new TempDirectory();
+            using (var writer = new SummaryWriter(dir.Path))
+            {
+                write(writer);
+            }
+            return new TbLogger.Reading.LogDirReader(dir.Path).ReadImages().Single().Encoded.ToArray();
+        }
+        byte[] fromMasks = Png(w => Assert.IsTrue(w.AddImages("m", masks, shape, step: 1)));
+        CollectionAssert.AreEqual(Png(w => w.AddImages("m", bytes, shape, step: 1)), fromMasks);
+        Assert.IsGreaterThan(0, fromMasks.Length);
+        using var bad = new TempDirectory();
+        using var writer = new SummaryWriter(bad.Path);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddImages("m", masks.AsSpan(0, 11), shape, step: 1));
+        Assert.AreEqual("masks", error.ParamName);
+    }
 }

@@ -59,12 +59,24 @@ internal sealed class ImagePixels
     public static ImagePixels From(ReadOnlySpan<bool> pixels, ImageShape shape, string parameterName)
     {
         ImageDimensions.Validate(shape, pixels.Length, parameterName);
+        return From(MaskBytes(pixels), shape, parameterName);
+    }
+
+    /// <summary>A batch of masks: false is black (0), true is white (255), as PyTorch scales a bool tensor.</summary>
+    public static ImagePixels From(ReadOnlySpan<bool> pixels, ImageBatchShape shape, string parameterName)
+    {
+        ImageDimensions.Validate(shape, pixels.Length, parameterName);
+        return From(MaskBytes(pixels), shape, parameterName);
+    }
+
+    private static byte[] MaskBytes(ReadOnlySpan<bool> pixels)
+    {
         byte[] bytes = new byte[pixels.Length];
         for (int i = 0; i < bytes.Length; i++)
         {
             bytes[i] = pixels[i] ? (byte)255 : (byte)0;
         }
-        return From(bytes, shape, parameterName);
+        return bytes;
     }
 
     /// <summary>Column-major [outer][inner] to row-major [inner][outer]: source[o × inner + i] goes to target[i × outer + o].</summary>
