@@ -6,8 +6,8 @@ namespace TbLogger.Events;
 /// Leaves out a summary value's plugin metadata when this file already carried the same metadata for its tag, as
 /// TensorFlow's own writers do. Both TensorBoard loaders take a tag's plugin and its configuration from its first
 /// value in a run and ignore the metadata of later values, so a repeat only costs bytes on disk and memory in the
-/// loader. Metadata that differs from the tag's first is written as given, and hparams values always keep theirs:
-/// there the metadata's content is the data. Single-threaded: one instance per worker, so per file.
+/// loader. Metadata that differs from the tag's first is written as given, hparams values always keep theirs (there
+/// the metadata's content is the data), and so do legacy image/audio/histogram values (see <see cref="Repeats"/>). Single-threaded: one instance per worker, so per file.
 /// </summary>
 internal sealed class RepeatedMetadata
 {
@@ -62,7 +62,10 @@ internal sealed class RepeatedMetadata
 
     private bool Repeats(Summary.Types.Value v)
     {
-        if (v.Metadata is not { } metadata || v.Tag.Length == 0 || metadata.PluginData?.PluginName == PluginNames.HParams)
+        // Only tensor values: a legacy image/audio/histo value without metadata is migrated by the loaders from its own
+        // kind (plugin "image", not "images"), which differs from its tag's first plugin; tfcheck --strict flags that.
+        if (v.ValueCase != Summary.Types.Value.ValueOneofCase.Tensor || v.Metadata is not { } metadata || v.Tag.Length == 0
+            || metadata.PluginData?.PluginName == PluginNames.HParams)
         {
             return false;
         }
