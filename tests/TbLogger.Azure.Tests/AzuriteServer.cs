@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 
+using TbLogger.TestSupport;
+
 namespace TbLogger.Azure.Tests;
 
 /// <summary>
@@ -44,12 +46,7 @@ internal sealed class AzuriteServer : IDisposable
         var (path, why) = s_executable.Value;
         if (path is null)
         {
-            string message = $"Azurite {Version} is not available ({why}): install Node.js 20+ and run `npm install -g azurite@{Version}`.";
-            if (Environment.GetEnvironmentVariable("TBLOGGER_REQUIRE_TEST_SERVERS") == "1")
-            {
-                Assert.Fail(message + " TBLOGGER_REQUIRE_TEST_SERVERS=1 makes this a failure.");
-            }
-            Assert.Inconclusive(message);
+            TestServers.Unavailable($"Azurite {Version} is not available ({why}): install Node.js 20+ and run `npm install -g azurite@{Version}`.");
         }
         var server = new AzuriteServer(FreePort());
         server.Restart();
@@ -57,12 +54,7 @@ internal sealed class AzuriteServer : IDisposable
     }
 
     /// <summary>A port nothing listens on.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestServers.FreePort();
 
     public void Restart()
     {
@@ -81,29 +73,7 @@ internal sealed class AzuriteServer : IDisposable
         {
             info.ArgumentList.Add(argument);
         }
-        _process = Process.Start(info) ?? throw new InvalidOperationException("Azurite did not start.");
-        _process.OutputDataReceived += static (_, _) => { };
-        _process.ErrorDataReceived += static (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode}.");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                Thread.Sleep(100);
-            }
-        }
+        _process = TestServers.StartListening(info, Port, "Azurite");
     }
 
     public void Stop()

@@ -5,6 +5,8 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 
+using TbLogger.TestSupport;
+
 namespace TbLogger.S3.Tests;
 
 /// <summary>
@@ -54,12 +56,7 @@ internal sealed class MotoServer : IDisposable
     }
 
     /// <summary>A port nothing listens on, for "store unreachable" tests.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestServers.FreePort();
 
     public void Restart()
     {
@@ -74,29 +71,7 @@ internal sealed class MotoServer : IDisposable
         info.ArgumentList.Add("127.0.0.1");
         info.ArgumentList.Add("-p");
         info.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _process = Process.Start(info) ?? throw new InvalidOperationException("moto_server did not start.");
-        _process.OutputDataReceived += static (_, _) => { };
-        _process.ErrorDataReceived += static (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode}.");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                Thread.Sleep(100);
-            }
-        }
+        _process = TestServers.StartListening(info, Port, "moto_server");
     }
 
     public void Stop()
