@@ -1,10 +1,21 @@
 namespace TbLogger.Reading;
 
-/// <summary>A hyperparameter declared by an hparams experiment.</summary>
+/// <summary>A hyperparameter of an hparams experiment (declared in its summary, or inferred from the sessions).</summary>
 /// <param name="Name">The hyperparameter's name.</param>
 /// <param name="Type">"DATA_TYPE_FLOAT64", "DATA_TYPE_STRING", "DATA_TYPE_BOOL" or "DATA_TYPE_UNSET".</param>
 /// <param name="DisplayName">Display name, or empty.</param>
-public sealed record HParamInfo(string Name, string Type, string DisplayName);
+public sealed record HParamInfo(string Name, string Type, string DisplayName)
+{
+    /// <summary>
+    /// The domain TensorBoard shows as the filter: as declared, or when inferred every string or bool value seen (in
+    /// the order first seen) or the interval [min, max] of the numbers seen; null when none is declared or it cannot
+    /// be represented (mixed kinds, non-finite bounds).
+    /// </summary>
+    public HParamDomain? Domain { get; init; }
+
+    /// <summary>Whether the sessions hold more than one value (set for an inferred experiment only).</summary>
+    public bool Differs { get; init; }
+}
 
 /// <summary>A metric declared by an hparams experiment.</summary>
 /// <param name="Tag">The scalar tag.</param>
@@ -12,11 +23,18 @@ public sealed record HParamInfo(string Name, string Type, string DisplayName);
 /// <param name="DisplayName">Display name, or empty.</param>
 public sealed record HParamsMetricInfo(string Tag, string Group, string DisplayName);
 
-/// <summary>The hparams experiment: what the hyperparameters and metrics are.</summary>
-/// <param name="Run">The run that holds the experiment summary.</param>
-/// <param name="HParams">The hyperparameters, sorted by name as TensorBoard serves them.</param>
-/// <param name="Metrics">The metrics.</param>
-public sealed record HParamsExperiment(string Run, IReadOnlyList<HParamInfo> HParams, IReadOnlyList<HParamsMetricInfo> Metrics);
+/// <summary>
+/// The hparams experiment: what the hyperparameters and metrics are. TensorBoard uses the first experiment summary it
+/// finds; without one, it infers the experiment from every session (<see cref="IsInferred"/>).
+/// </summary>
+/// <param name="Run">The run that holds the experiment summary; empty for an inferred experiment.</param>
+/// <param name="HParams">The hyperparameters, sorted by name.</param>
+/// <param name="Metrics">The metrics (inferred: every scalar series of a session's run or a run below it, by tag then group).</param>
+public sealed record HParamsExperiment(string Run, IReadOnlyList<HParamInfo> HParams, IReadOnlyList<HParamsMetricInfo> Metrics)
+{
+    /// <summary>True when no run holds an experiment summary and this is what TensorBoard infers from the sessions.</summary>
+    public bool IsInferred { get; init; }
+}
 
 /// <summary>
 /// One hparams session (a run with <c>_hparams_/session_start_info</c>): its hyperparameter values, status and the

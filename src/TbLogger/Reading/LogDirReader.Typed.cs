@@ -310,57 +310,32 @@ public sealed partial class LogDirReader
             : null;
     }
 
-    /// <summary>The hparams experiment (from <c>_hparams_/experiment</c>), the last one found, or null.</summary>
+    /// <summary>
+    /// The hparams experiment as TensorBoard's hparams plugin serves it: the first <c>_hparams_/experiment</c> summary in
+    /// run order or, when no run holds one, the experiment inferred from every session (<see cref="HParamsExperiment.IsInferred"/>):
+    /// each hyperparameter with a type fitting all its values and the values seen as its domain, and as metrics every
+    /// scalar series of a session's run or of a run below it. Null when there is neither.
+    /// </summary>
     /// <param name="filter">Runs; null for all.</param>
     /// <returns>The experiment, or null.</returns>
-    public HParamsExperiment? ReadHParamsExperiment(ReadFilter? filter = null)
-    {
-        HParamsExperiment? experiment = null;
-        foreach (ValueRef v in Values(filter, PluginKind.HParams))
-        {
-            if (Decode(v, ToExperiment) is { } found)
-            {
-                experiment = found;
-            }
-        }
-        return experiment;
-    }
+    public HParamsExperiment? ReadHParamsExperiment(ReadFilter? filter = null) => Experiment(ScanHParams(filter), filter);
 
     /// <summary>
     /// The hparams sessions: one per run with <c>_hparams_/session_start_info</c>, with its status and the last value
-    /// of each experiment metric logged in that run or its group sub-run (TensorBoard's hparams plugin does the same).
+    /// of each experiment metric (declared or inferred, see <see cref="ReadHParamsExperiment"/>) logged in that run or
+    /// its group sub-run (TensorBoard's hparams plugin does the same).
     /// </summary>
     /// <param name="filter">Runs; null for all.</param>
     /// <returns>The sessions, by run name.</returns>
     public IReadOnlyList<HParamsSession> ReadHParamsSessions(ReadFilter? filter = null)
     {
-        HParamsExperiment? experiment = null;
-        var starts = new SortedDictionary<string, (SortedDictionary<string, object?> HParams, string Group, double Start)>(StringComparer.Ordinal);
-        var ends = new Dictionary<string, (string Status, double End)>(StringComparer.Ordinal);
-        foreach (ValueRef v in Values(filter is null ? null : filter with { Tags = null, Steps = default }, PluginKind.HParams))
-        {
-            string run = v.Run;
-            Decode(v, (in ValueRef value) =>
-            {
-                var data = PluginContent.HParamsData(value.Content);
-                switch (data?.DataCase)
-                {
-                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment:
-                        experiment = PluginContent.Experiment(run, data.Experiment);
-                        break;
-                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionStartInfo:
-                        starts[run] = PluginContent.SessionStart(data.SessionStartInfo);
-                        break;
-                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionEndInfo:
-                        ends[run] = PluginContent.SessionEnd(data.SessionEndInfo);
-                        break;
-                }
-                return (object?)null;
-            });
-        }
+        filter = filter is null ? null : filter with { Tags = null, Steps = default };
+        var scan = ScanHParams(filter);
+        HParamsExperiment? experiment = scan.Starts.Count == 0 ? null : Experiment(scan, filter);
         var sessions = new List<HParamsSession>();
-        foreach (var (run, start) in starts)
+        foreach (var (run, startInfo) in scan.Starts)
         {
+            var start = PluginContent.SessionStart(startInfo);
             var metrics = new SortedDictionary<string, (long, double)>(StringComparer.Ordinal);
             if (experiment is not null && experiment.Metrics.Count > 0)
             {
@@ -375,16 +350,63 @@ public sealed partial class LogDirReader
                     }
                 }
             }
-            var end = ends.TryGetValue(run, out var e) ? e : (Status: (string?)null, End: 0d);
-            sessions.Add(new HParamsSession(run, start.Group, start.HParams, end.Status, start.Start, end.End, metrics));
+            var end = scan.Ends.TryGetValue(run, out var e) ? PluginContent.SessionEnd(e) : (Status: (string?)null, EndTime: 0d);
+            sessions.Add(new HParamsSession(run, start.Group, start.HParams, end.Status, start.StartTime, end.EndTime, metrics));
         }
         return sessions;
     }
 
-    private static HParamsExperiment? ToExperiment(in ValueRef v) =>
-        PluginContent.HParamsData(v.Content) is { DataCase: Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment } data
-            ? PluginContent.Experiment(v.Run, data.Experiment)
-            : null;
+    /// <summary>What the hparams plugin reads of each run: like TensorBoard, each tag's first value (its metadata) counts.</summary>
+    private sealed record HParamsScan(HParamsExperiment? Declared, SortedDictionary<string, Protos.Plugins.HParams.SessionStartInfo> Starts,
+        Dictionary<string, Protos.Plugins.HParams.SessionEndInfo> Ends);
+
+    private HParamsScan ScanHParams(ReadFilter? filter)
+    {
+        HParamsExperiment? declared = null;
+        var starts = new SortedDictionary<string, Protos.Plugins.HParams.SessionStartInfo>(StringComparer.Ordinal);
+        var ends = new Dictionary<string, Protos.Plugins.HParams.SessionEndInfo>(StringComparer.Ordinal);
+        foreach (ValueRef v in Values(filter is null ? null : filter with { Tags = null, Steps = default }, PluginKind.HParams))
+        {
+            string run = v.Run;
+            Decode(v, (in ValueRef value) =>
+            {
+                var data = PluginContent.HParamsData(value.Content);
+                switch (data?.DataCase)
+                {
+                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.Experiment:
+                        declared ??= PluginContent.Experiment(run, data.Experiment);
+                        break;
+                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionStartInfo:
+                        starts.TryAdd(run, data.SessionStartInfo);
+                        break;
+                    case Protos.Plugins.HParams.HParamsPluginData.DataOneofCase.SessionEndInfo:
+                        ends.TryAdd(run, data.SessionEndInfo);
+                        break;
+                }
+                return (object?)null;
+            });
+        }
+        return new HParamsScan(declared, starts, ends);
+    }
+
+    private HParamsExperiment? Experiment(HParamsScan scan, ReadFilter? filter)
+    {
+        if (scan.Declared is not null || scan.Starts.Count == 0)
+        {
+            return scan.Declared;
+        }
+        // The scalar series of the session runs and the runs below them: TensorBoard's metric columns when nothing declares them.
+        var runs = GetRuns(filter?.Runs).Select(r => r.Name).Where(name => HParamsInference.SessionOf(scan.Starts.Keys, name) is not null).ToArray();
+        var series = new HashSet<(string Run, string Tag)>();
+        foreach (ValueRef v in runs.Length == 0 ? [] : Values(new ReadFilter { Runs = TagFilter.Exact(runs) }, PluginKind.Scalars))
+        {
+            if (!series.Contains((v.Run, v.Tag)) && Scalar(v, out _))
+            {
+                series.Add((v.Run, v.Tag));
+            }
+        }
+        return HParamsInference.Infer([.. scan.Starts.Select(s => (s.Key, s.Value))], series);
+    }
 
     private static (float Rate, long Channels, long Frames) WavInfo(ReadOnlySpan<byte> wav)
     {

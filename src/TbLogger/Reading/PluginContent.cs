@@ -42,13 +42,41 @@ internal static class PluginContent
     public static HParamsExperiment Experiment(string run, Experiment experiment)
     {
         var hparams = experiment.HparamInfos
-            .Select(h => new HParamInfo(h.Name, EnumName(h.Type), h.DisplayName))
+            .Select(h => new HParamInfo(h.Name, EnumName(h.Type), h.DisplayName) { Domain = Domain(h) })
             .OrderBy(h => h.Name, StringComparer.Ordinal)
             .ToList();
         var metrics = experiment.MetricInfos
             .Select(m => new HParamsMetricInfo(m.Name?.Tag ?? "", m.Name?.Group ?? "", m.DisplayName))
             .ToList();
         return new HParamsExperiment(run, hparams, metrics);
+    }
+
+    /// <summary>A declared domain as the writer's type, or null when it has none or it does not fit one (mixed kinds, bad bounds).</summary>
+    private static HParamDomain? Domain(Protos.Plugins.HParams.HParamInfo info)
+    {
+        switch (info.DomainCase)
+        {
+            case Protos.Plugins.HParams.HParamInfo.DomainOneofCase.DomainInterval:
+                var interval = info.DomainInterval;
+                return double.IsFinite(interval.MinValue) && double.IsFinite(interval.MaxValue) && interval.MinValue <= interval.MaxValue
+                    ? HParamDomain.Interval(interval.MinValue, interval.MaxValue)
+                    : null;
+            case Protos.Plugins.HParams.HParamInfo.DomainOneofCase.DomainDiscrete:
+                var values = new List<HParamValue>();
+                foreach (var value in info.DomainDiscrete.Values)
+                {
+                    switch (value.KindCase)
+                    {
+                        case Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue: values.Add(value.StringValue); break;
+                        case Google.Protobuf.WellKnownTypes.Value.KindOneofCase.BoolValue: values.Add(value.BoolValue); break;
+                        case Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NumberValue when double.IsFinite(value.NumberValue): values.Add(value.NumberValue); break;
+                        default: return null;
+                    }
+                }
+                return values.Count > 0 && values.All(v => v.Kind == values[0].Kind) ? HParamDomain.Discrete([.. values]) : null;
+            default:
+                return null;
+        }
     }
 
     public static (SortedDictionary<string, object?> HParams, string Group, double StartTime) SessionStart(SessionStartInfo start)

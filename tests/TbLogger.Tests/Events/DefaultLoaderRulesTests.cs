@@ -36,7 +36,8 @@ public sealed class DefaultLoaderRulesTests
                 writer.AddPrCurve("pr", labels, values, step);
             }
             writer.AddCustomScalarsLayout(CustomScalarCharts.Layout(CustomScalarCharts.Category("c", CustomScalarCharts.Multiline("m", "scalar"))));
-            writer.AddHParams(new Dictionary<string, HParamValue> { ["lr"] = 0.1, ["opt"] = "sgd", ["bn"] = true }, new Dictionary<string, double> { ["hparam/acc"] = 0.5 });
+            writer.AddHParams(new Dictionary<string, HParamValue> { ["lr"] = 0.1, ["opt"] = "sgd", ["bn"] = true }, new Dictionary<string, double> { ["hparam/acc"] = 0.5 },
+                domains: new Dictionary<string, HParamDomain> { ["opt"] = HParamDomain.Discrete("sgd", "adam") });
             Assert.AreEqual(0L, writer.StepViolations);
         }
 

@@ -71,7 +71,7 @@ public sealed class HParamsTests
     }
 
     [TestMethod]
-    public void AddHParamsIntoAChildRunWritesWhatPyTorchWrites()
+    public void AddHParamsIntoAChildRunWritesWhatPyTorchWritesButTheExperiment()
     {
         using var dir = new TempDirectory();
         using (var writer = new SummaryWriter(dir.Path))
@@ -81,18 +81,19 @@ public sealed class HParamsTests
         Assert.IsEmpty(GoldenEvents.Written(dir.Path), "nothing in the writer's own run");
         string child = dir.Combine("hparams_trial");
         var events = TbLogger.Events.EventFileReader.Read(Fixtures.EventFileIn(child)).ToList();
-        Assert.HasCount(6, events, "file_version, 3 hparams events, 2 metric scalars, like the golden run");
+        Assert.HasCount(5, events, "file_version, session start and end, 2 metric scalars: the golden run minus its experiment");
         var written = GoldenEvents.Written(child);
+        // No domains: no experiment summary, so TensorBoard infers the experiment from every trial (HParamsTrialsTests).
         CollectionAssert.AreEqual(
-            new[] { Summaries.HParamsExperimentTag, Summaries.HParamsSessionStartTag, Summaries.HParamsSessionEndTag, "hparam/accuracy", "hparam/loss" },
+            new[] { Summaries.HParamsSessionStartTag, Summaries.HParamsSessionEndTag, "hparam/accuracy", "hparam/loss" },
             written.Select(w => w.Value.Tag).ToArray());
-        AssertMatchesGolden(written.Where(w => w.Value.Tag == Summaries.HParamsExperimentTag).Select(w => (w.Step, w.Value)).ToList(),
+        AssertMatchesGolden([(0, Summaries.HParamsExperiment(TrialHParams(), TrialMetrics().Keys).Value.Single())],
             written.Where(w => w.Value.Tag == Summaries.HParamsSessionStartTag).Select(w => (w.Step, w.Value)).ToList(),
             written.Where(w => w.Value.Tag == Summaries.HParamsSessionEndTag).Select(w => (w.Step, w.Value)).ToList());
         Assert.IsTrue(written.All(w => w.Step == 0));
-        Assert.AreEqual(0.875f, written[3].Value.Tensor.FloatVal.Single());
-        Assert.AreEqual(0.25f, written[4].Value.Tensor.FloatVal.Single());
-        Assert.AreEqual("scalars", written[3].Value.Metadata.PluginData.PluginName);
+        Assert.AreEqual(0.875f, written[2].Value.Tensor.FloatVal.Single());
+        Assert.AreEqual(0.25f, written[3].Value.Tensor.FloatVal.Single());
+        Assert.AreEqual("scalars", written[2].Value.Metadata.PluginData.PluginName);
     }
 
     [TestMethod]
@@ -161,7 +162,7 @@ public sealed class HParamsTests
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Summaries.HParamsSessionEnd((Status)42));
             Assert.IsTrue(writer.AddHParams(TrialHParams(), metrics));
         }
-        Assert.HasCount(5, GoldenEvents.Written(dir.Path), "only the last, valid call wrote");
+        Assert.HasCount(4, GoldenEvents.Written(dir.Path), "only the last, valid call wrote (no domains: no experiment)");
         Assert.IsFalse(Directory.EnumerateDirectories(dir.Path).Any(), "no child run was created by the failed calls");
     }
 
@@ -216,12 +217,12 @@ public sealed class HParamsTests
         {
             writer.AddScalar("accuracy", 0.9, 10);
             HParamsMetric[] metrics = [new("accuracy"), new("epoch_loss", "validation"), new("epoch_auc", "eval/holdout")];
-            Assert.IsTrue(writer.AddHParams(TrialHParams(), metrics, step: 10));
+            Assert.IsTrue(writer.AddHParams(TrialHParams(), metrics, domains: new Dictionary<string, HParamDomain>(), step: 10));
         }
         var written = GoldenEvents.Written(dir.Path);
         CollectionAssert.AreEqual(
             new[] { "accuracy", Summaries.HParamsExperimentTag, Summaries.HParamsSessionStartTag, Summaries.HParamsSessionEndTag },
-            written.Select(w => w.Value.Tag).ToArray(), "the one scalar the user logged, then the trial; no second accuracy point");
+            written.Select(w => w.Value.Tag).ToArray(), "the one scalar the user logged, then the trial (domains given: with its experiment); no second accuracy point");
         var names = Content(written[1].Value).Experiment.MetricInfos.Select(m => (m.Name.Group, m.Name.Tag)).ToArray();
         CollectionAssert.AreEqual(new[] { ("", "accuracy"), ("validation", "epoch_loss"), ("eval/holdout", "epoch_auc") }, names);
     }

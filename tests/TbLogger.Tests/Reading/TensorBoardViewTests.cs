@@ -11,8 +11,8 @@ namespace TbLogger.Tests.Reading;
 public sealed class TensorBoardViewTests
 {
     // What both documents serve: 452 scalar points, 4 images, 1 clip, 935 histogram buckets, 70 PR values
-    // (7 rows of 10), 4 texts, 6 hparams values and metrics, 2 custom-scalars charts.
-    private const int ServedValues = 452 + 4 + 1 + 935 + 70 + 4 + 6 + 2;
+    // (7 rows of 10), 4 texts, 4 hparam domains, 6 hparams values and metrics, 2 custom-scalars charts.
+    private const int ServedValues = 452 + 4 + 1 + 935 + 70 + 4 + 4 + 6 + 2;
 
     private static string FixturePath(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "Fixtures", .. parts]);
 
@@ -70,6 +70,20 @@ public sealed class TensorBoardViewTests
         var ourHParams = ours.GetProperty("hparams").GetProperty("session_groups")[0].GetProperty("hparams");
         Assert.AreEqual(1.0, theirHParams.GetProperty("use_bn").GetDouble());
         Assert.IsTrue(ourHParams.GetProperty("use_bn").GetBoolean());
+        // Deliberate: no experiment summary unless domains are given, so TensorBoard infers it from the session(s):
+        // the same hyperparameters and metrics, each with the values seen as its domain (PyTorch's experiment has none).
+        var theirExperiment = torch.GetProperty("hparams").GetProperty("experiment");
+        var ourExperiment = ours.GetProperty("hparams").GetProperty("experiment");
+        Assert.AreEqual(theirExperiment.GetProperty("metric_infos").GetRawText(), ourExperiment.GetProperty("metric_infos").GetRawText());
+        CollectionAssert.AreEqual(
+            theirExperiment.GetProperty("hparam_infos").EnumerateArray().Select(h => h.GetProperty("name").GetString()).ToArray(),
+            ourExperiment.GetProperty("hparam_infos").EnumerateArray().Select(h => h.GetProperty("name").GetString()).ToArray());
+        Assert.IsTrue(theirExperiment.GetProperty("hparam_infos").EnumerateArray().All(h => h.GetProperty("domain").ValueKind == System.Text.Json.JsonValueKind.Null));
+        CollectionAssert.AreEqual(new[] { "{\"domainInterval\":{\"minValue\":32.0,\"maxValue\":32.0}}", "{\"domainInterval\":{\"minValue\":0.01,\"maxValue\":0.01}}",
+                "{\"domainDiscrete\":[\"adam\"]}", "{\"domainDiscrete\":[true]}" },
+            ourExperiment.GetProperty("hparam_infos").EnumerateArray().Select(h => System.Text.Json.Nodes.JsonNode.Parse(h.GetProperty("domain").GetRawText())!.ToJsonString()).ToArray());
+        Assert.AreEqual("DATA_TYPE_FLOAT64", theirExperiment.GetProperty("hparam_infos")[3].GetProperty("type").GetString());
+        Assert.AreEqual("DATA_TYPE_BOOL", ourExperiment.GetProperty("hparam_infos")[3].GetProperty("type").GetString());
         Assert.AreEqual("rgb", torch.GetProperty("images").GetProperty("runs").GetProperty("run1").GetProperty("image/gray").GetProperty("events")[0].GetProperty("color_type").GetString());
         Assert.AreEqual("gray", ours.GetProperty("images").GetProperty("runs").GetProperty("run1").GetProperty("image/gray").GetProperty("events")[0].GetProperty("color_type").GetString());
         CollectionAssert.AreEqual(new[] { "text/note/text_summary", "text/unicode/text_summary" },

@@ -200,15 +200,21 @@ public static class TensorBoardView
         }
         var ours = reader.ReadHParamsExperiment();
         Assert.IsNotNull(ours, "hparams experiment not read");
+        int compared = 0;
         // TensorBoard sorts hyperparameters by name (after those that differ between sessions).
         CollectionAssert.AreEquivalent(
             experiment.GetProperty("hparam_infos").EnumerateArray().Select(h => (h.GetProperty("name").GetString(), h.GetProperty("type").GetString())).ToList(),
             ours.HParams.Select(h => ((string?)h.Name, (string?)h.Type)).ToList(), "hparam infos");
+        foreach (var info in experiment.GetProperty("hparam_infos").EnumerateArray())
+        {
+            var mine = ours.HParams.Single(h => h.Name == info.GetProperty("name").GetString());
+            Assert.AreEqual(ServedDomain(info.GetProperty("domain")), DomainText(mine.Domain), $"domain of {mine.Name}");
+            compared++;
+        }
         CollectionAssert.AreEqual(
             experiment.GetProperty("metric_infos").EnumerateArray().Select(m => (m.GetProperty("tag").GetString(), m.GetProperty("group").GetString())).ToList(),
             ours.Metrics.Select(m => ((string?)m.Tag, (string?)m.Group)).ToList(), "metric infos");
         var sessions = reader.ReadHParamsSessions().ToDictionary(s => s.Run);
-        int compared = 0;
         foreach (var group in served.GetProperty("session_groups").EnumerateArray())
         {
             foreach (var servedSession in group.GetProperty("sessions").EnumerateArray())
@@ -242,6 +248,47 @@ public static class TensorBoardView
         }
         Assert.IsEmpty(sessions.Keys, "hparams sessions TensorBoard does not serve");
         return compared;
+    }
+
+    // A domain as text, discrete values sorted: TensorBoard lists a domain it infers from strings in Python set order.
+    private static string ServedDomain(JsonElement domain)
+    {
+        if (domain.ValueKind == JsonValueKind.Null)
+        {
+            return "none";
+        }
+        if (domain.TryGetProperty("domainInterval", out var interval))
+        {
+            // proto3 JSON leaves out a bound that is 0.
+            double Bound(string name) => interval.TryGetProperty(name, out var b) ? b.GetDouble() : 0;
+            return FormattableString.Invariant($"[{Bound("minValue"):R}, {Bound("maxValue"):R}]");
+        }
+        var values = domain.GetProperty("domainDiscrete").EnumerateArray().Select(v => v.ValueKind switch
+        {
+            JsonValueKind.String => "s:" + v.GetString(),
+            JsonValueKind.Number => "n:" + v.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            _ => "b:" + v.GetBoolean(),
+        });
+        return "{" + string.Join(", ", values.Order(StringComparer.Ordinal)) + "}";
+    }
+
+    private static string DomainText(HParamDomain? domain)
+    {
+        if (domain is null)
+        {
+            return "none";
+        }
+        if (!domain.IsDiscrete)
+        {
+            return FormattableString.Invariant($"[{domain.Min:R}, {domain.Max:R}]");
+        }
+        var values = domain.Values.Select(v => v.Kind switch
+        {
+            HParamKind.String => "s:" + v.String,
+            HParamKind.Number => "n:" + v.Number.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            _ => "b:" + v.Bool,
+        });
+        return "{" + string.Join(", ", values.Order(StringComparer.Ordinal)) + "}";
     }
 
     private static int CustomScalars(LogDirReader reader, JsonElement plugins)
