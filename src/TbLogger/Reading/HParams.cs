@@ -46,6 +46,21 @@ public sealed record HParamsExperiment(string Run, IReadOnlyList<HParamInfo> HPa
 /// <param name="Status">"STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING", "STATUS_UNKNOWN", or null before the session ended.</param>
 /// <param name="StartTimeSecs">start_time_secs (0 when not set, as PyTorch leaves it).</param>
 /// <param name="EndTimeSecs">end_time_secs, or 0.</param>
-/// <param name="Metrics">Metric tag → last (step, value).</param>
+/// <param name="Metrics">
+/// Metric tag → last (step, value). A tag logged both in the session's run and in a group run (Keras's
+/// <c>epoch_accuracy</c> in <c>train</c> and <c>validation</c>) is keyed once: the session's run first, then groups by
+/// name; <see cref="MetricValues"/> holds each.
+/// </param>
 public sealed record HParamsSession(string Run, string GroupName, IReadOnlyDictionary<string, object?> HParams, string? Status,
-    double StartTimeSecs, double EndTimeSecs, IReadOnlyDictionary<string, (long Step, double Value)> Metrics);
+    double StartTimeSecs, double EndTimeSecs, IReadOnlyDictionary<string, (long Step, double Value)> Metrics)
+{
+    /// <summary>Each metric's last point, by (tag, group) in the experiment's metric order, as TensorBoard lists them.</summary>
+    public IReadOnlyList<HParamsMetricValue> MetricValues { get; init; } = [];
+}
+
+/// <summary>The last point of one hparams metric series in a session.</summary>
+/// <param name="Tag">The scalar tag.</param>
+/// <param name="Group">The run below the session's run that holds it, or empty for the session's run.</param>
+/// <param name="Step">The step of the last point.</param>
+/// <param name="Value">Its value.</param>
+public sealed record HParamsMetricValue(string Tag, string Group, long Step, double Value);

@@ -337,21 +337,30 @@ public sealed partial class LogDirReader
         {
             var start = PluginContent.SessionStart(startInfo);
             var metrics = new SortedDictionary<string, (long, double)>(StringComparer.Ordinal);
+            var values = new List<HParamsMetricValue>();
             if (experiment is not null && experiment.Metrics.Count > 0)
             {
-                var wanted = experiment.Metrics.ToDictionary(m => (m.Group.Length == 0 ? run : run + "/" + m.Group, m.Tag), m => m.Tag);
-                string escaped = System.Text.RegularExpressions.Regex.Escape(run);
-                var scalars = ReadScalars(new ReadFilter { Runs = TagFilter.Regex("^" + escaped + "(/.*)?$"), Tags = TagFilter.Exact([.. wanted.Values.Distinct()]) });
+                var last = new Dictionary<(string Run, string Tag), (long Step, double Value)>();
+                var runs = experiment.Metrics.Select(m => m.Group.Length == 0 ? run : run + "/" + m.Group).Distinct().ToArray();
+                var scalars = ReadScalars(new ReadFilter { Runs = TagFilter.Exact(runs), Tags = TagFilter.Exact([.. experiment.Metrics.Select(m => m.Tag).Distinct()]) });
                 foreach (ScalarPoint p in scalars)
                 {
-                    if (wanted.TryGetValue((p.Run, p.Tag), out string? tag))
+                    last[(p.Run, p.Tag)] = (p.Step, p.Value);
+                }
+                foreach (var metric in experiment.Metrics)
+                {
+                    if (last.TryGetValue((metric.Group.Length == 0 ? run : run + "/" + metric.Group, metric.Tag), out var point))
                     {
-                        metrics[tag] = (p.Step, p.Value);
+                        values.Add(new HParamsMetricValue(metric.Tag, metric.Group, point.Step, point.Value));
                     }
+                }
+                foreach (var value in values.OrderBy(v => v.Group.Length == 0 ? 0 : 1).ThenBy(v => v.Group, StringComparer.Ordinal))
+                {
+                    metrics.TryAdd(value.Tag, (value.Step, value.Value));
                 }
             }
             var end = scan.Ends.TryGetValue(run, out var e) ? PluginContent.SessionEnd(e) : (Status: (string?)null, EndTime: 0d);
-            sessions.Add(new HParamsSession(run, start.Group, start.HParams, end.Status, start.StartTime, end.EndTime, metrics));
+            sessions.Add(new HParamsSession(run, start.Group, start.HParams, end.Status, start.StartTime, end.EndTime, metrics) { MetricValues = values });
         }
         return sessions;
     }

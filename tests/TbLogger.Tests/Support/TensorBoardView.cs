@@ -236,10 +236,11 @@ public static class TensorBoardView
                     compared++;
                 }
                 var metrics = servedSession.GetProperty("metrics").EnumerateArray().ToList();
-                Assert.HasCount(metrics.Count, session.Metrics, $"{name} metrics");
+                Assert.HasCount(metrics.Count, session.MetricValues, $"{name} metrics");
+                var values = session.MetricValues.ToDictionary(m => (m.Tag, m.Group), m => (m.Step, m.Value));
                 foreach (var metric in metrics)
                 {
-                    var (step, value) = session.Metrics[metric.GetProperty("tag").GetString()!];
+                    var (step, value) = values[(metric.GetProperty("tag").GetString()!, metric.GetProperty("group").GetString()!)];
                     Assert.AreEqual(metric.GetProperty("value").GetDouble(), value, $"{name} {metric}");
                     Assert.AreEqual(metric.GetProperty("training_step").GetInt64(), step, $"{name} {metric}");
                     compared++;
