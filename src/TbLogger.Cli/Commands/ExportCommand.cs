@@ -22,14 +22,16 @@ internal static class ExportCommand
         var images = new Option<string?>("--images") { Description = "Also write every image to DIR/{run}/{tag}_step{step}.png (or .jpg, .gif)." };
         var audio = new Option<string?>("--audio") { Description = "Also write every audio clip to DIR/{run}/{tag}_step{step}.wav." };
         var text = new Option<string?>("--text") { Description = "Also write every text value to DIR/{run}/{tag}_step{step}.txt." };
+        var loader = LoaderOption.Create();
         var command = new Command("export", "Export scalars (and optionally histograms, PR curves) as CSV, JSON Lines or Parquet: run, tag, step, wall_time, value.")
         {
-            logDir, outPath, format, runs, tags, steps, histograms, prCurves, images, audio, text,
+            logDir, outPath, format, runs, tags, steps, histograms, prCurves, images, audio, text, loader,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var o = output(parse);
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
+            var readerOptions = LoaderOption.Options(parse, loader);
             string? imagesDir = parse.GetValue(images), audioDir = parse.GetValue(audio), textDir = parse.GetValue(text);
             bool media = imagesDir is not null || audioDir is not null || textDir is not null;
             if (parse.GetValue(outPath) is not { } target)
@@ -38,7 +40,7 @@ internal static class ExportCommand
                 {
                     throw new UsageException("--output is required unless --images, --audio or --text is given.");
                 }
-                var counts = MediaExport.Write(new LogDirReader(dir), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
+                var counts = MediaExport.Write(new LogDirReader(dir, readerOptions), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
                 if (o.Json)
                 {
                     o.WriteJson(new { images = counts.Images, audio = counts.Audio, text = counts.Text });
@@ -51,12 +53,12 @@ internal static class ExportCommand
             }
             if (media)
             {
-                MediaExport.Write(new LogDirReader(dir), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
+                MediaExport.Write(new LogDirReader(dir, readerOptions), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
             }
             bool toStdout = target == "-";
             if (parse.GetValue(format) == "parquet" || (parse.GetValue(format) is null && target.EndsWith(ParquetExporter.Extension, StringComparison.OrdinalIgnoreCase)))
             {
-                return await ExportParquetAsync(o, dir, target, parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps), parse.GetValue(histograms), parse.GetValue(prCurves)).ConfigureAwait(false);
+                return await ExportParquetAsync(o, dir, target, parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps), parse.GetValue(histograms), parse.GetValue(prCurves), readerOptions).ConfigureAwait(false);
             }
             var options = new ExportOptions
             {
@@ -65,7 +67,7 @@ internal static class ExportCommand
                 IncludeHistograms = parse.GetValue(histograms),
                 IncludePrCurves = parse.GetValue(prCurves),
             };
-            var reader = new LogDirReader(dir);
+            var reader = new LogDirReader(dir, readerOptions);
             long rows;
             if (toStdout)
             {
@@ -102,7 +104,8 @@ internal static class ExportCommand
     }
 
     /// <summary>Parquet: tables of their own (list columns for histograms and PR curves), runs read in parallel.</summary>
-    private static async Task<int> ExportParquetAsync(CliOutput o, string dir, string target, string? runs, string? tags, string? steps, bool histograms, bool prCurves)
+    private static async Task<int> ExportParquetAsync(CliOutput o, string dir, string target, string? runs, string? tags, string? steps, bool histograms, bool prCurves,
+        LogDirReaderOptions readerOptions)
     {
         if (target == "-")
         {
@@ -122,6 +125,7 @@ internal static class ExportCommand
             Filter = ArgumentParsers.ReadFilter(runs, tags, steps),
             IncludeHistograms = histograms,
             IncludePrCurves = prCurves,
+            ReaderOptions = readerOptions,
         };
         var result = await o.WithProgressAsync("Exporting", 0, progress => ParquetExporter.Export(dir, target, options with { Progress = progress })).ConfigureAwait(false);
         string[] files = new[] { result.ScalarsPath, result.HistogramsPath, result.PrCurvesPath }.OfType<string>().ToArray();

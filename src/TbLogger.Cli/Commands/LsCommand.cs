@@ -13,13 +13,14 @@ internal static class LsCommand
         var logDir = new Argument<string>("LOGDIR") { Description = "The log directory." };
         var runs = new Option<string?>("--runs") { Description = "Runs to list: names, globs (run1/*) or re:REGEX, comma-separated." };
         var tags = new Option<string?>("--tags") { Description = "Tags to list, like --runs." };
-        var command = new Command("ls", "List runs and their tags per plugin, with counts, step ranges and last values.") { logDir, runs, tags };
+        var loader = LoaderOption.Create();
+        var command = new Command("ls", "List runs and their tags per plugin, with counts, step ranges and last values.") { logDir, runs, tags, loader };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var o = output(parse);
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
             var filter = ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), null);
-            var summary = await o.WithProgressAsync("Reading", 0, _ => WithStoreSizes(dir, new LogDirReader(dir).Summarize(filter))).ConfigureAwait(false);
+            var summary = await o.WithProgressAsync("Reading", 0, _ => WithStoreSizes(dir, new LogDirReader(dir, LoaderOption.Options(parse, loader)).Summarize(filter))).ConfigureAwait(false);
             if (summary.Count == 0)
             {
                 o.Error.WriteLine($"tblog: no runs (directories with event files) under '{dir}'.");

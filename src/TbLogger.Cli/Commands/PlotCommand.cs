@@ -17,7 +17,8 @@ internal static class PlotCommand
         var width = new Option<int>("--width") { Description = "Width in pixels.", DefaultValueFactory = _ => 1000 };
         var height = new Option<int>("--height") { Description = "Height in pixels.", DefaultValueFactory = _ => 600 };
         var title = new Option<string?>("--title") { Description = "Chart title." };
-        var command = new Command("plot", "Plot scalars to an image with TensorBoard's smoothing.") { logDir, tags, runs, steps, outPath, smoothing, width, height, title };
+        var loader = LoaderOption.Create();
+        var command = new Command("plot", "Plot scalars to an image with TensorBoard's smoothing.") { logDir, tags, runs, steps, outPath, smoothing, width, height, title, loader };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var o = output(parse);
@@ -39,7 +40,7 @@ internal static class PlotCommand
             }
             var filter = ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps));
             long total = CliOutput.EventFileBytes(new LogDirReader(dir), filter.Runs);
-            var series = await o.WithProgressAsync("Reading", total, progress => new LogDirReader(dir, new LogDirReaderOptions { ReadProgress = progress }).ReadScalars(filter)
+            var series = await o.WithProgressAsync("Reading", total, progress => new LogDirReader(dir, LoaderOption.Options(parse, loader) with { ReadProgress = progress }).ReadScalars(filter)
                 .GroupBy(p => (p.Run, p.Tag))
                 .Select(g => new ChartSeries(g.Key.Run == "." ? g.Key.Tag : $"{g.Key.Run}/{g.Key.Tag}", g.OrderBy(p => p.Step).Select(p => (double)p.Step).ToArray(), g.OrderBy(p => p.Step).Select(p => p.Value).ToArray()))
                 .ToList()).ConfigureAwait(false);

@@ -20,9 +20,10 @@ internal static class ReplayCommand
         var rename = new Option<string[]>("--rename") { Description = "Rename a tag: old=new, or prefix/*=new/* (repeatable).", AllowMultipleArgumentsPerToken = true };
         var merge = new Option<string?>("--merge") { Description = "Write all selected runs into this one run." };
         var mergePrefix = new Option<bool>("--merge-prefix") { Description = "With --merge, prefix tags with their source run." };
+        var loader = LoaderOption.Create();
         var command = new Command("replay", "Rewrite a log directory into a new one with filters, downsampling, time shift, renames and merged runs.")
         {
-            source, destination, runs, tags, steps, downsample, every, timeShift, rename, merge, mergePrefix,
+            source, destination, runs, tags, steps, downsample, every, timeShift, rename, merge, mergePrefix, loader,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -59,7 +60,7 @@ internal static class ReplayCommand
             // Progress: bytes of event files read out of their total.
             long total = CliOutput.EventFileBytes(new LogDirReader(src), options.Filter.Runs);
             var result = await o.WithProgressAsync("Replaying", total, progress =>
-                LogReplayer.Replay(src, dst, options, new LogDirReaderOptions { ReadProgress = progress })).ConfigureAwait(false);
+                LogReplayer.Replay(src, dst, options, LoaderOption.Options(parse, loader) with { ReadProgress = progress })).ConfigureAwait(false);
             if (o.Json)
             {
                 o.WriteJson(result);
