@@ -48,7 +48,9 @@ public sealed class AzureLogStorageTests
             }
         }
         writer.AddCustomScalarsLayout(CustomScalarCharts.Layout(CustomScalarCharts.Category("main", CustomScalarCharts.Multiline("loss", "loss"))), 0, Wall);
-        writer.AddHParams(new Dictionary<string, HParamValue> { ["lr"] = 0.01, ["opt"] = "adam" }, new Dictionary<string, double> { ["acc/val"] = 0.38 }, wallTime: Wall);
+        // With domains, so the experiment summary makes the round trip too.
+        writer.AddHParams(new Dictionary<string, HParamValue> { ["lr"] = 0.01, ["opt"] = "adam" }, new Dictionary<string, double> { ["acc/val"] = 0.38 },
+            domains: new Dictionary<string, HParamDomain> { ["opt"] = HParamDomain.Discrete("adam", "sgd") }, wallTime: Wall);
     }
 
     private static List<(string Run, string Event)> Events(LogDirReader reader) =>
