@@ -67,11 +67,12 @@ internal static class HParamsInference
             case "DATA_TYPE_STRING":
             {
                 var distinct = new List<string>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (Value value in values)
                 {
                     // Numbers are written as JSON does (Python's repr); NaN and infinities cannot be, so they are left out.
                     if (TypeOf(value) is not null && !(value.KindCase == Value.KindOneofCase.NumberValue && !double.IsFinite(value.NumberValue))
-                        && AsString(value) is var text && !distinct.Contains(text))
+                        && AsString(value) is var text && seen.Add(text))
                     {
                         distinct.Add(text);
                     }

@@ -1,3 +1,4 @@
+using TbLogger.Protos;
 using TbLogger.Reading;
 using TbLogger.Tests.Support;
 
@@ -65,6 +66,43 @@ public sealed class HParamsTrialsTests
         Assert.AreEqual((1e-6, 1.0), (infos["lr"].Domain!.Min, infos["lr"].Domain!.Max));
         Assert.IsNull(infos["schedule"].Domain, "declared without a domain");
         CollectionAssert.AreEqual(new[] { "hparam/accuracy" }, experiment.Metrics.Select(m => m.Tag).ToArray());
+    }
+
+    [TestMethod]
+    public void SessionValuesNoTypeFitsAreLeftOutAsTensorBoardDoes()
+    {
+        // Session starts from other writers (or hostile files): NaN, null, list and struct values. TensorBoard types a
+        // hyperparameter by its number/string/bool values only, and reads bool_value (false) of the others.
+        using var dir = new TempDirectory();
+        static Summary Start(params (string Name, Google.Protobuf.WellKnownTypes.Value Value)[] values)
+        {
+            var start = new Protos.Plugins.HParams.SessionStartInfo();
+            foreach (var (name, value) in values) start.Hparams.Add(name, value);
+            var content = new Protos.Plugins.HParams.HParamsPluginData { SessionStartInfo = start };
+            return new Summary { Value = { new Summary.Types.Value { Tag = TbLogger.Summaries.HParamsSessionStartTag, Metadata = TbLogger.Summaries.HParamsMetadata(content) } } };
+        }
+        using (var a = new SummaryWriter(dir.Combine("a")))
+        {
+            a.AddSummary(Start(("x", Google.Protobuf.WellKnownTypes.Value.ForNumber(double.NaN)), ("y", Google.Protobuf.WellKnownTypes.Value.ForNull()),
+                ("z", Google.Protobuf.WellKnownTypes.Value.ForList(Google.Protobuf.WellKnownTypes.Value.ForNumber(1))), ("w", Google.Protobuf.WellKnownTypes.Value.ForBool(true)),
+                ("s", Google.Protobuf.WellKnownTypes.Value.ForString("on"))), 0);
+            a.AddScalar("m", 1, 0);
+        }
+        using (var b = new SummaryWriter(dir.Combine("b")))
+        {
+            b.AddSummary(Start(("x", Google.Protobuf.WellKnownTypes.Value.ForNumber(1)), ("w", Google.Protobuf.WellKnownTypes.Value.ForNull()),
+                ("s", Google.Protobuf.WellKnownTypes.Value.ForNumber(double.PositiveInfinity))), 0);
+        }
+        var experiment = new LogDirReader(dir.Path).ReadHParamsExperiment()!;
+        var infos = experiment.HParams.ToDictionary(h => h.Name);
+        CollectionAssert.AreEqual(new[] { "s", "w", "x" }, infos.Keys.ToArray(), "y (only null) and z (a list) have no type");
+        Assert.AreEqual(("DATA_TYPE_FLOAT64", (HParamDomain?)null), (infos["x"].Type, infos["x"].Domain), "NaN leaves no interval to show");
+        Assert.AreEqual("DATA_TYPE_BOOL", infos["w"].Type);
+        CollectionAssert.AreEqual(new[] { true, false }, infos["w"].Domain!.Values.Select(v => v.Bool).ToArray());
+        Assert.AreEqual("DATA_TYPE_STRING", infos["s"].Type, "a string and a number");
+        CollectionAssert.AreEqual(new[] { "on" }, infos["s"].Domain!.Values.Select(v => v.String).ToArray(), "infinity cannot be written as JSON");
+        CollectionAssert.AreEqual(new[] { ("m", "") }, experiment.Metrics.Select(m => (m.Tag, m.Group)).ToArray());
+        Assert.HasCount(2, new LogDirReader(dir.Path).ReadHParamsSessions());
     }
 
     [TestMethod]
