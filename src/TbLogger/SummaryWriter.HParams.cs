@@ -74,6 +74,25 @@ public sealed partial class SummaryWriter
         return WriteHParams(domains is null ? null : experiment, hparams, runName, step, wallTime, status, metricValues: null);
     }
 
+    /// <summary>
+    /// Declares a sweep's hyperparameters and metrics once, like TensorFlow's <c>hp.hparams_config</c>: writes the
+    /// experiment summary into this writer's own run (the sweep's root), and TensorBoard shows these columns, filters
+    /// and metrics for every session in the log directory — trials then call <see cref="AddHParams(IReadOnlyDictionary{string, HParamValue}, IReadOnlyDictionary{string, double}, string?, IReadOnlyDictionary{string, HParamDomain}?, long, DateTimeOffset?, Status)"/>
+    /// without domains. TensorBoard uses the first experiment summary it finds, so write one per log directory.
+    /// </summary>
+    /// <param name="domains">Name → domain of every hyperparameter of the sweep (an interval declares a number).</param>
+    /// <param name="metrics">The metric columns; a group names the child run of each session that holds the series.</param>
+    /// <param name="step">The step of the event.</param>
+    /// <param name="wallTime">When it happened; null for now.</param>
+    /// <returns>False when the queue was full in <see cref="QueueFullMode.Drop"/> mode and the event was dropped.</returns>
+    /// <exception cref="ArgumentException">An argument is empty or invalid; nothing is written then.</exception>
+    public bool AddHParamsConfig(IReadOnlyDictionary<string, HParamDomain> domains, IEnumerable<HParamsMetric> metrics, long step = 0, DateTimeOffset? wallTime = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var experiment = Summaries.HParamsConfig(domains, metrics);
+        return _main.WriteEvent(new Event { WallTime = WallTimeOf(wallTime), Step = step, Summary = experiment });
+    }
+
     private bool WriteHParams(Summary? experiment, IReadOnlyDictionary<string, HParamValue> hparams, string? runName, long step,
         DateTimeOffset? wallTime, Status status, IReadOnlyDictionary<string, double>? metricValues)
     {

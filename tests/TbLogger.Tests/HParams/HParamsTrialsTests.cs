@@ -69,6 +69,43 @@ public sealed class HParamsTrialsTests
     }
 
     [TestMethod]
+    public void ASweepDeclaredOnceInTheRootRunGovernsEveryTrial()
+    {
+        using var dir = new TempDirectory();
+        HParamsTrials.WriteWithConfig(dir.Path);
+        var served = TensorBoardView.Load(FixturePath("config", "tb_query.json"));
+        int compared = TensorBoardView.AssertReaderShows(dir.Path, served);
+        Assert.AreEqual(14 + 26, compared, "14 scalar points; 6 domains + 14 session hparams + 6 metric values");
+
+        var experiment = new LogDirReader(dir.Path).ReadHParamsExperiment()!;
+        Assert.AreEqual((false, "."), (experiment.IsInferred, experiment.Run));
+        var infos = experiment.HParams.ToDictionary(h => h.Name);
+        CollectionAssert.AreEqual(new[] { "activation", "dropout", "lr", "optimizer", "schedule", "use_bn" }, infos.Keys.ToArray());
+        Assert.AreEqual(("DATA_TYPE_FLOAT64", 0.0, 0.9), (infos["dropout"].Type, infos["dropout"].Domain!.Min, infos["dropout"].Domain!.Max), "an interval declares a number");
+        CollectionAssert.AreEqual(new[] { true, false }, infos["use_bn"].Domain!.Values.Select(v => v.Bool).ToArray());
+        CollectionAssert.AreEqual(new[] { ("hparam/accuracy", ""), ("hparam/f1", ""), ("epoch_accuracy", "validation") },
+            experiment.Metrics.Select(m => (m.Tag, m.Group)).ToArray(), "exactly the declared metrics: train/loss is no column");
+    }
+
+    [TestMethod]
+    public void AConfigNeedsNamedDomainsAndRelativeGroupsAndWritesNothingOtherwise()
+    {
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            HParamsMetric[] metrics = [new("acc")];
+            Assert.AreEqual("domains", Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParamsConfig(new Dictionary<string, HParamDomain>(), metrics)).ParamName);
+            Assert.AreEqual("domains", Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParamsConfig(new Dictionary<string, HParamDomain> { [" "] = HParamDomain.Interval(0, 1) }, metrics)).ParamName);
+            var nullDomain = Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParamsConfig(new Dictionary<string, HParamDomain> { ["lr"] = null! }, metrics));
+            StringAssert.Contains(nullDomain.Message, "'lr'");
+            Assert.AreEqual("metrics", Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParamsConfig(new Dictionary<string, HParamDomain> { ["lr"] = HParamDomain.Interval(0, 1) }, [new HParamsMetric("acc", "../x")])).ParamName);
+            Assert.ThrowsExactly<ArgumentNullException>(() => writer.AddHParamsConfig(null!, metrics));
+            Assert.ThrowsExactly<ArgumentNullException>(() => writer.AddHParamsConfig(new Dictionary<string, HParamDomain> { ["lr"] = HParamDomain.Interval(0, 1) }, null!));
+        }
+        Assert.IsNull(new LogDirReader(dir.Path).ReadHParamsExperiment(), "nothing was written");
+    }
+
+    [TestMethod]
     public void SessionValuesNoTypeFitsAreLeftOutAsTensorBoardDoes()
     {
         // Session starts from other writers (or hostile files): NaN, null, list and struct values. TensorBoard types a

@@ -18,6 +18,35 @@ public static class HParamsTrials
     /// </summary>
     public static void Write(string logDirectory, bool declareDomains)
     {
+        WriteTrials(logDirectory, declareDomains);
+    }
+
+    /// <summary>
+    /// The same trials, none with domains, after the sweep's declaration in the root run (<c>AddHParamsConfig</c>,
+    /// TensorFlow's <c>hparams_config</c>): every hyperparameter of every trial with its domain, and three metrics.
+    /// </summary>
+    public static void WriteWithConfig(string logDirectory)
+    {
+        using (var root = new SummaryWriter(logDirectory))
+        {
+            root.AddHParamsConfig(
+                new Dictionary<string, HParamDomain>
+                {
+                    ["lr"] = HParamDomain.Interval(1e-6, 1),
+                    ["optimizer"] = HParamDomain.Discrete("adam", "sgd", "rmsprop"),
+                    ["use_bn"] = HParamDomain.Discrete(true, false),
+                    ["dropout"] = HParamDomain.Interval(0, 0.9),
+                    ["activation"] = HParamDomain.Discrete("relu", "gelu"),
+                    ["schedule"] = HParamDomain.Discrete("constant", "cosine"),
+                },
+                [new HParamsMetric("hparam/accuracy"), new HParamsMetric("hparam/f1"), new HParamsMetric("epoch_accuracy", "validation")],
+                wallTime: Wall);
+        }
+        WriteTrials(logDirectory, declareDomains: false);
+    }
+
+    private static void WriteTrials(string logDirectory, bool declareDomains)
+    {
         using (var w = new SummaryWriter(Path.Combine(logDirectory, "trial1")))
         {
             for (int s = 0; s < 3; s++)

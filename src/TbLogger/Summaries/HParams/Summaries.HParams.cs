@@ -70,6 +70,48 @@ public static partial class Summaries
                 domain.ApplyTo(experiment.HparamInfos.First(info => info.Name == name));
             }
         }
+        AddMetricInfos(experiment, metrics, metricsName);
+        return HParamsExperiment(experiment);
+    }
+
+    /// <summary>
+    /// Builds a sweep's experiment summary from declarations alone, like TensorFlow's <c>hp.hparams_config</c>: one
+    /// <c>HParamInfo</c> per hyperparameter (its type from its domain's values: an interval is a number) and one
+    /// <c>MetricInfo</c> per metric. TensorBoard then shows these columns and filters for every session.
+    /// </summary>
+    /// <param name="domains">Name → domain of every hyperparameter of the sweep; at least one.</param>
+    /// <param name="metrics">The metric columns: a tag, in each session's run or in its child run <see cref="HParamsMetric.Group"/>.</param>
+    /// <returns>A summary with one value under <see cref="HParamsExperimentTag"/>.</returns>
+    /// <exception cref="ArgumentException">No hyperparameter, a blank name or tag, a null domain, or a group that is not a relative run path.</exception>
+    public static Summary HParamsConfig(IReadOnlyDictionary<string, HParamDomain> domains, IEnumerable<HParamsMetric> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(domains);
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (domains.Count == 0)
+        {
+            throw new ArgumentException("At least one hyperparameter is needed.", nameof(domains));
+        }
+        var experiment = new Experiment();
+        foreach (var (name, domain) in domains)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new ArgumentException("A hyperparameter name is empty or white space.", nameof(domains));
+            }
+            if (domain is null)
+            {
+                throw new ArgumentException($"The domain of '{name}' is null.", nameof(domains));
+            }
+            var info = new HParamInfo { Name = name, Type = HParamDataType(domain.ValueKind) };
+            domain.ApplyTo(info);
+            experiment.HparamInfos.Add(info);
+        }
+        AddMetricInfos(experiment, metrics, nameof(metrics));
+        return HParamsExperiment(experiment);
+    }
+
+    private static void AddMetricInfos(Experiment experiment, IEnumerable<HParamsMetric> metrics, string metricsName)
+    {
         foreach (var metric in metrics)
         {
             ValidateTag(metric.Tag, metricsName);
@@ -81,7 +123,6 @@ public static partial class Summaries
             }
             experiment.MetricInfos.Add(new MetricInfo { Name = new MetricName { Tag = metric.Tag, Group = group } });
         }
-        return HParamsExperiment(experiment);
     }
 
     /// <summary>Builds the experiment summary from a complete <see cref="Experiment"/> (display names, descriptions, groups, ...).</summary>
