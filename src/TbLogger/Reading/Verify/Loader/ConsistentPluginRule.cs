@@ -1,6 +1,6 @@
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify.Loader;
 
 /// <summary>
 /// The first value of a tag fixes its plugin and data class for the run in TensorBoard's default loader; a later

@@ -1,6 +1,6 @@
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify.Loader;
 
 /// <summary>
 /// TensorBoard's default loader takes a scalar only as <c>simple_value</c> or as a rank-0 DT_FLOAT tensor holding one

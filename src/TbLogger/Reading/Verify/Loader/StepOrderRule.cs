@@ -1,7 +1,7 @@
 using TbLogger.Loading;
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify.Loader;
 
 /// <summary>
 /// TensorBoard's default loader keeps one point per step and a point at step s evicts every kept point of its tag at
