@@ -142,6 +142,35 @@ public static partial class MetricFactory
         return Build(entry, identifier, configJson, identifier);
     }
 
+    /// <summary>
+    /// A new metric of <paramref name="like"/>'s type and config whose state is <paramref name="reduced"/>: the
+    /// all-reduced <see cref="MetricState.ToVector"/> vectors of every rank. Its result equals one pass over all the data.
+    /// </summary>
+    /// <typeparam name="TMetric">The metric type.</typeparam>
+    /// <param name="like">A metric with the layout of the vectors (e.g. this rank's metric); it is not changed.</param>
+    /// <param name="reduced">The reduced vector.</param>
+    /// <returns>The new metric, named like <paramref name="like"/>.</returns>
+    /// <exception cref="ArgumentException">The vector's length differs from <paramref name="like"/>'s layout.</exception>
+    /// <exception cref="InvalidOperationException">The type is not registered here; use <see cref="MetricState.LoadVector"/> on an instance.</exception>
+    public static TMetric FromReducedState<TMetric>(TMetric like, ReadOnlySpan<double> reduced) where TMetric : Metric
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        Metric created;
+        try
+        {
+            created = Create(like.GetType().Name, like.GetConfigJson());
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException(
+                $"{like.GetType().Name} cannot be created from its config ({ex.Message}); call State.LoadVector on a new instance instead.", ex);
+        }
+        if (created is not TMetric metric || created.GetType() != like.GetType())
+            throw new InvalidOperationException($"MetricFactory created a {created.GetType().Name} for {like.GetType().Name}; call State.LoadVector on a new instance instead.");
+        metric.State.LoadVectorLaidOutAs(reduced, like.State);
+        return metric;
+    }
+
     private static Metric Build(Entry entry, string identifier, string? configJson, string? defaultName)
     {
         var config = new MetricConfig(identifier, configJson, defaultName);
