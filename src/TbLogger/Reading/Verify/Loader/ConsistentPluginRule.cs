@@ -7,7 +7,7 @@ namespace TbLogger.Reading.Verify.Loader;
 /// value that names another plugin or data class is read as the first one said (or dropped). A tensor whose first
 /// value carries no metadata cannot be classified at all.
 /// </summary>
-public sealed class ConsistentPluginRule : VerifyRule
+internal sealed class ConsistentPluginRule : VerifyRule
 {
     private readonly Dictionary<string, (string Plugin, DataClass Class)> _first = new(StringComparer.Ordinal);
 

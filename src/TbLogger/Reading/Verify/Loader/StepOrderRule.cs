@@ -8,7 +8,7 @@ namespace TbLogger.Reading.Verify.Loader;
 /// step &gt;= s: a step that repeats or goes back within a tag loses data. A <c>SessionLog START</c> at step p purges
 /// steps &gt;= p on purpose, so tracking restarts just below p.
 /// </summary>
-public sealed class StepOrderRule : VerifyRule
+internal sealed class StepOrderRule : VerifyRule
 {
     private LoaderModel _model = new();
 
