@@ -29,11 +29,11 @@ public static partial class MetricFactory
         Register("MeanAbsoluteError", c => new MeanAbsoluteError(c.Name), "mae", "MAE");
         Register("MeanAbsolutePercentageError", c => new MeanAbsolutePercentageError(c.Name), "mape", "MAPE");
         Register("MeanSquaredLogarithmicError", c => new MeanSquaredLogarithmicError(c.Name), "msle", "MSLE");
-        Register("CosineSimilarity", c => new CosineSimilarity(c.Name, c.GetInt32("axis", -1)));
+        Register("CosineSimilarity", c => new CosineSimilarity(c.GetInt32("axis", -1), c.Name));
         Register("LogCoshError", c => new LogCoshError(c.Name), "logcosh", "log_cosh");
         Register("R2Score", c => new R2Score(c.GetString("class_aggregation", "uniform_average"), c.GetInt32("num_regressors", 0), c.Name));
-        Register("PearsonCorrelation", c => new PearsonCorrelation(c.Name, c.GetInt32("axis", -1)));
-        Register("ConcordanceCorrelation", c => new ConcordanceCorrelation(c.Name, c.GetInt32("axis", -1)));
+        Register("PearsonCorrelation", c => new PearsonCorrelation(c.GetInt32("axis", -1), c.Name));
+        Register("ConcordanceCorrelation", c => new ConcordanceCorrelation(c.GetInt32("axis", -1), c.Name));
         Register("MeanRelativeError", c => new MeanRelativeError(
             c.GetSingleArray("normalizer") ?? throw new ArgumentException("MeanRelativeError needs a 'normalizer' in its config.", "configJson"), c.Name));
     }
@@ -45,8 +45,8 @@ public static partial class MetricFactory
         Register("CategoricalCrossentropy",
             c => new CategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetSingle("label_smoothing", 0f), c.GetInt32("axis", -1), c.Name));
         Register("SparseCategoricalCrossentropy",
-            c => new SparseCategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetInt32("axis", -1), c.Name,
-                                                   c.GetNullableInt32("ignore_class", null)));
+            c => new SparseCategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetInt32("axis", -1),
+                                                   c.GetNullableInt32("ignore_class", null), c.Name));
         Register("KLDivergence", c => new KLDivergence(c.Name), "kld", "KLD");
         Register("Poisson", c => new Poisson(c.Name));
     }

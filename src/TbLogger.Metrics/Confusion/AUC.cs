@@ -32,17 +32,17 @@ public sealed class AUC : Metric
     /// <param name="numThresholds">Number of grid points including the two ends (default 200, at least 2); ignored when <paramref name="thresholds"/> is given.</param>
     /// <param name="curve">ROC (default), PR or PR-gain.</param>
     /// <param name="summationMethod">Interpolation (default), minoring or majoring.</param>
-    /// <param name="name">Metric name; default <c>"auc"</c>.</param>
     /// <param name="thresholds">Inner grid points in [0, 1]; the grid becomes −ε, sorted(thresholds), 1 + ε.</param>
     /// <param name="multiLabel">Compute one curve per label column and average them.</param>
     /// <param name="numLabels">Number of labels when <paramref name="multiLabel"/> is set; null to take it from the first batch.</param>
     /// <param name="labelWeights">Non-negative per-label weights: of the label AUCs (multi-label) or of the columns of flattened data.</param>
     /// <param name="fromLogits">Apply a sigmoid to predictions first.</param>
+    /// <param name="name">Metric name; default <c>"auc"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">numThresholds &lt; 2, a threshold outside [0, 1], numLabels &lt; 1, a negative label weight, or an undefined enum value.</exception>
     /// <exception cref="ArgumentException">numLabels without multiLabel, or labelWeights whose length differs from numLabels.</exception>
     public AUC(int numThresholds = 200, AucCurve curve = AucCurve.Roc, AucSummationMethod summationMethod = AucSummationMethod.Interpolation,
-               string? name = null, IReadOnlyList<float>? thresholds = null, bool multiLabel = false, int? numLabels = null,
-               IReadOnlyList<float>? labelWeights = null, bool fromLogits = false)
+               IReadOnlyList<float>? thresholds = null, bool multiLabel = false, int? numLabels = null,
+               IReadOnlyList<float>? labelWeights = null, bool fromLogits = false, string? name = null)
         : base(name ?? "auc")
     {
         if (!Enum.IsDefined(curve)) throw new ArgumentOutOfRangeException(nameof(curve), curve, "Expected ROC, PR or PRGain.");

@@ -22,13 +22,13 @@ public sealed class ConfusionMatrix : Metric
     /// <summary>Creates the metric.</summary>
     /// <param name="numClasses">Number of classes C (at least 1).</param>
     /// <param name="normalize">Normalisation of the result (default none: raw counts).</param>
-    /// <param name="name">Metric name; default <c>"confusion_matrix"</c>.</param>
     /// <param name="ignoreClass">A true label to skip (e.g. 255 or −1 for void pixels); null for none.</param>
     /// <param name="sparseYTrue">True when labels are class indices; false for one-hot rows.</param>
     /// <param name="sparseYPred">True when predictions are class indices; false for probability/logit rows (default).</param>
+    /// <param name="name">Metric name; default <c>"confusion_matrix"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1 or an undefined normalisation.</exception>
-    public ConfusionMatrix(int numClasses, ConfusionMatrixNormalization normalize = ConfusionMatrixNormalization.None, string? name = null,
-                           int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = false)
+    public ConfusionMatrix(int numClasses, ConfusionMatrixNormalization normalize = ConfusionMatrixNormalization.None,
+                           int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = false, string? name = null)
         : base(name ?? "confusion_matrix")
     {
         if (!Enum.IsDefined(normalize)) throw new ArgumentOutOfRangeException(nameof(normalize), normalize, "Undefined normalisation.");

@@ -23,19 +23,19 @@ public static partial class MetricFactory
             c.GetInt32("num_thresholds", 200),
             ParseAucCurve(c.GetString("curve", "ROC")),
             ParseSummationMethod(c.GetString("summation_method", "interpolation")),
-            c.Name,
             c.GetSingleArray("thresholds"),
             c.GetBoolean("multi_label", false),
             c.GetNullableInt32("num_labels", null),
             c.GetSingleArray("label_weights"),
-            c.GetBoolean("from_logits", false)));
+            c.GetBoolean("from_logits", false),
+            c.Name));
         Register("ConfusionMatrix", c => new ConfusionMatrix(
             RequiredInt32(c, "num_classes"),
             ParseNormalization(c.GetString("normalize", null)),
-            c.Name,
             c.GetNullableInt32("ignore_class", null),
             c.GetBoolean("sparse_y_true", true),
-            c.GetBoolean("sparse_y_pred", false)));
+            c.GetBoolean("sparse_y_pred", false),
+            c.Name));
     }
 
     private static double RequiredDouble(MetricConfig c, string key)

@@ -26,7 +26,8 @@ public sealed class IoU : Metric
     /// <param name="axis">The class axis of one-hot inputs (Keras's argmax axis; negative counts from the end).</param>
     /// <param name="name">Metric name; default <c>"io_u"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses).</exception>
-    public IoU(int numClasses, IReadOnlyList<int> targetClassIds, string? name = null, int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = true, int axis = -1)
+    public IoU(int numClasses, IReadOnlyList<int> targetClassIds, int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = true, int axis = -1,
+               string? name = null)
         : base(name ?? "io_u")
         => _core = new IoUCore(numClasses, targetClassIds, ignoreClass, sparseYTrue, sparseYPred, axis, AddState);
 

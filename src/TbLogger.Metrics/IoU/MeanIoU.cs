@@ -25,7 +25,7 @@ public sealed class MeanIoU : Metric
     /// <param name="axis">The class axis of one-hot inputs (Keras's argmax axis; negative counts from the end).</param>
     /// <param name="name">Metric name; default <c>"mean_io_u"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses).</exception>
-    public MeanIoU(int numClasses, string? name = null, int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = true, int axis = -1)
+    public MeanIoU(int numClasses, int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = true, int axis = -1, string? name = null)
         : base(name ?? "mean_io_u")
         => _core = new IoUCore(numClasses, IoUCore.AllClasses(numClasses), ignoreClass, sparseYTrue, sparseYPred, axis, AddState);
 

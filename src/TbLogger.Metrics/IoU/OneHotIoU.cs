@@ -25,7 +25,8 @@ public sealed class OneHotIoU : Metric
     /// <param name="axis">The class axis of one-hot inputs (Keras's argmax axis; negative counts from the end).</param>
     /// <param name="name">Metric name; default <c>"one_hot_io_u"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses).</exception>
-    public OneHotIoU(int numClasses, IReadOnlyList<int> targetClassIds, string? name = null, int? ignoreClass = null, bool sparseYPred = false, int axis = -1)
+    public OneHotIoU(int numClasses, IReadOnlyList<int> targetClassIds, int? ignoreClass = null, bool sparseYPred = false, int axis = -1,
+                     string? name = null)
         : base(name ?? "one_hot_io_u")
         => _core = new IoUCore(numClasses, targetClassIds, ignoreClass, false, sparseYPred, axis, AddState);
 

@@ -16,9 +16,9 @@ public sealed class DiceLoss : Loss
 
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
-    /// <param name="name">The name (default <c>"dice"</c>).</param>
     /// <param name="axis">Axes to reduce: null (default) for all, one axis, or trailing axes.</param>
-    public DiceLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "dice", IReadOnlyList<int>? axis = null)
+    /// <param name="name">The name (default <c>"dice"</c>).</param>
+    public DiceLoss(IReadOnlyList<int>? axis = null, Reduction reduction = Reduction.SumOverBatchSize, string name = "dice")
         : base(name, reduction)
     {
         _axes = SegmentationAxes.Copy(axis);

@@ -15,10 +15,10 @@ public sealed class TverskyLoss : Loss
     /// <param name="alpha">Weight of false positives (default 0.5).</param>
     /// <param name="beta">Weight of false negatives (default 0.5).</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
-    /// <param name="name">The name (default <c>"tversky"</c>).</param>
     /// <param name="axis">Axes to reduce: null (default) for all, one axis, or trailing axes.</param>
-    public TverskyLoss(float alpha = 0.5f, float beta = 0.5f, Reduction reduction = Reduction.SumOverBatchSize, string name = "tversky",
-                   IReadOnlyList<int>? axis = null)
+    /// <param name="name">The name (default <c>"tversky"</c>).</param>
+    public TverskyLoss(float alpha = 0.5f, float beta = 0.5f, IReadOnlyList<int>? axis = null,
+                       Reduction reduction = Reduction.SumOverBatchSize, string name = "tversky")
         : base(name, reduction)
     {
         LossArguments.RequireNonNegativeFinite(alpha, nameof(alpha));

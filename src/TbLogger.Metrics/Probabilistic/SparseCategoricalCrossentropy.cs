@@ -19,9 +19,9 @@ public sealed class SparseCategoricalCrossentropy : LossFunctionMetric
     /// <summary>Creates the metric.</summary>
     /// <param name="fromLogits">True when yPred holds logits.</param>
     /// <param name="axis">The class axis of yPred (Keras's <c>axis</c>; negative counts from the end).</param>
-    /// <param name="name">Metric name; default <c>"sparse_categorical_crossentropy"</c>.</param>
     /// <param name="ignoreClass">A label value to ignore (Keras's <c>ignore_class</c>), or null.</param>
-    public SparseCategoricalCrossentropy(bool fromLogits = false, int axis = -1, string? name = null, int? ignoreClass = null)
+    /// <param name="name">Metric name; default <c>"sparse_categorical_crossentropy"</c>.</param>
+    public SparseCategoricalCrossentropy(bool fromLogits = false, int axis = -1, int? ignoreClass = null, string? name = null)
         : base(name ?? "sparse_categorical_crossentropy",
                new SparseCategoricalCrossentropyLoss(fromLogits, ignoreClass, axis, name: name ?? "sparse_categorical_crossentropy"),
                rankOneIsPerSample: false)

@@ -10,9 +10,9 @@ namespace TbLogger.Metrics;
 public sealed class ConcordanceCorrelation : RowwiseMeanMetric
 {
     /// <summary>Creates the metric.</summary>
-    /// <param name="name">Metric name; default <c>"concordance_correlation"</c>.</param>
     /// <param name="axis">The axis each row runs along (negative counts from the end).</param>
-    public ConcordanceCorrelation(string? name = null, int axis = -1) : base(name ?? "concordance_correlation", axis)
+    /// <param name="name">Metric name; default <c>"concordance_correlation"</c>.</param>
+    public ConcordanceCorrelation(int axis = -1, string? name = null) : base(name ?? "concordance_correlation", axis)
     {
     }
 

@@ -10,9 +10,9 @@ namespace TbLogger.Metrics;
 public sealed class CosineSimilarity : LossFunctionMetric
 {
     /// <summary>Creates the metric.</summary>
-    /// <param name="name">Metric name; default <c>"cosine_similarity"</c>.</param>
     /// <param name="axis">The axis along which the similarity is computed (negative counts from the end).</param>
-    public CosineSimilarity(string? name = null, int axis = -1)
+    /// <param name="name">Metric name; default <c>"cosine_similarity"</c>.</param>
+    public CosineSimilarity(int axis = -1, string? name = null)
         : base(name ?? "cosine_similarity", new CosineSimilarityLoss(axis, name: name ?? "cosine_similarity"),
                rankOneIsPerSample: false, negate: true)
     {

@@ -10,9 +10,9 @@ namespace TbLogger.Metrics;
 public sealed class PearsonCorrelation : RowwiseMeanMetric
 {
     /// <summary>Creates the metric.</summary>
-    /// <param name="name">Metric name; default <c>"pearson_correlation"</c>.</param>
     /// <param name="axis">The axis each row runs along (negative counts from the end).</param>
-    public PearsonCorrelation(string? name = null, int axis = -1) : base(name ?? "pearson_correlation", axis)
+    /// <param name="name">Metric name; default <c>"pearson_correlation"</c>.</param>
+    public PearsonCorrelation(int axis = -1, string? name = null) : base(name ?? "pearson_correlation", axis)
     {
     }
 

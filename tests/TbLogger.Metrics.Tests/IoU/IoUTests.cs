@@ -130,7 +130,7 @@ public sealed class IoUTests
     public void Config()
     {
         Assert.AreEqual("""{"name":"iou_class_1_0","dtype":"float32","num_classes":2,"target_class_ids":[1,0],"ignore_class":null,"sparse_y_true":true,"sparse_y_pred":true,"axis":-1}""",
-            new IoU(2, [1, 0], "iou_class_1_0").GetConfigJson());
+            new IoU(2, [1, 0], name: "iou_class_1_0").GetConfigJson());
         Assert.AreEqual("""{"name":"mean_io_u","dtype":"float32","num_classes":2,"ignore_class":null,"sparse_y_true":true,"sparse_y_pred":true,"axis":-1}""", new MeanIoU(2).GetConfigJson());
         Assert.AreEqual("""{"name":"binary_io_u","dtype":"float32","target_class_ids":[0,1],"threshold":0.5}""", new BinaryIoU().GetConfigJson());
         Assert.AreEqual("""{"name":"one_hot_io_u","dtype":"float32","num_classes":3,"target_class_ids":[1],"ignore_class":null,"sparse_y_pred":false,"axis":-1}""", new OneHotIoU(3, [1]).GetConfigJson());
