@@ -31,7 +31,8 @@
 //   Merge/State.Load require the same concrete type and the same config apart from "name".
 // - Lazily sized states (e.g. one value per output, known only at the first update): AddState(name, 0, Sum) and call
 //   state.EnsureLength(n) in UpdateState.
-// - Register the metric in MetricFactory (MetricFactory.Register) so it can be created by Keras name + config.
+// - Register the metric in MetricFactory (MetricFactory.Register) so it can be created by Keras name + config; a
+//   built-in implements IRegisteredMetric.FromConfig next to its WriteConfig and is listed in MetricFactory's constructor.
 // ──────────────────────────────────────────────────────────────────────────────────────────────────────────────
 using System.Numerics.Tensors;
 using System.Text;

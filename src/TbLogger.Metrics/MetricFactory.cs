@@ -10,7 +10,7 @@ namespace TbLogger.Metrics;
 /// a short alias such as <c>"mse"</c> or <c>"acc"</c> names the metric after the alias (as <c>compile</c> does).
 /// A <c>"name"</c> key in the config always wins.
 /// </remarks>
-public static partial class MetricFactory
+public static class MetricFactory
 {
     private sealed record Entry(string ClassName, Func<MetricConfig, Metric> Create);
 
@@ -20,23 +20,35 @@ public static partial class MetricFactory
 
     static MetricFactory()
     {
-        RegisterReductionMetrics();
-        RegisterAccuracyMetrics();
-        RegisterRegressionMetrics();
-        RegisterProbabilisticMetrics();
-        RegisterHingeMetrics();
-        // ── Other families: implement these partial methods in your own folder, e.g. Confusion/MetricFactory.Confusion.cs:
-        //    static partial void RegisterConfusionMetrics() { Register("AUC", c => new Auc(...c.GetInt32("num_thresholds", 200)...)); }
-        RegisterConfusionMetrics();
-        RegisterFScoreMetrics();
-        RegisterIoUMetrics();
+        // Every built-in metric, by family folder. Each class reads its own Keras config next to the code that writes
+        // it (IRegisteredMetric.FromConfig beside WriteConfig); this list only says which classes exist.
+        // Reduction
+        Add<Mean>(); Add<Sum>();
+        // Accuracy
+        Add<Accuracy>(); Add<BinaryAccuracy>(); Add<CategoricalAccuracy>(); Add<SparseCategoricalAccuracy>();
+        Add<TopKCategoricalAccuracy>(); Add<SparseTopKCategoricalAccuracy>();
+        // Regression
+        Add<MeanSquaredError>(); Add<RootMeanSquaredError>(); Add<MeanAbsoluteError>();
+        Add<MeanAbsolutePercentageError>(); Add<MeanSquaredLogarithmicError>(); Add<CosineSimilarity>();
+        Add<LogCoshError>(); Add<R2Score>(); Add<PearsonCorrelation>(); Add<ConcordanceCorrelation>();
+        Add<MeanRelativeError>();
+        // Probabilistic
+        Add<BinaryCrossentropy>(); Add<CategoricalCrossentropy>(); Add<SparseCategoricalCrossentropy>();
+        Add<KLDivergence>(); Add<Poisson>();
+        // Hinge
+        Add<Hinge>(); Add<SquaredHinge>(); Add<CategoricalHinge>();
+        // Confusion
+        Add<TruePositives>(); Add<FalsePositives>(); Add<TrueNegatives>(); Add<FalseNegatives>(); Add<Precision>();
+        Add<Recall>(); Add<SensitivityAtSpecificity>(); Add<SpecificityAtSensitivity>(); Add<PrecisionAtRecall>();
+        Add<RecallAtPrecision>(); Add<AUC>(); Add<ConfusionMatrix>();
+        // FScore
+        Add<FBetaScore>(); Add<F1Score>();
+        // IoU
+        Add<IoU>(); Add<MeanIoU>(); Add<BinaryIoU>(); Add<OneHotIoU>(); Add<OneHotMeanIoU>();
     }
 
-    static partial void RegisterConfusionMetrics();
-
-    static partial void RegisterFScoreMetrics();
-
-    static partial void RegisterIoUMetrics();
+    private static void Add<TMetric>() where TMetric : Metric, IRegisteredMetric
+        => Register(typeof(TMetric).Name, TMetric.FromConfig, TMetric.Aliases);
 
     /// <summary>
     /// Registers a metric class under its Keras class name and its snake_case form (Keras's <c>to_snake_case</c>),

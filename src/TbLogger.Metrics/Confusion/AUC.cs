@@ -17,7 +17,7 @@ namespace TbLogger.Metrics;
 /// curve and the result is their mean (weighted by <c>labelWeights</c>); otherwise data is flattened and
 /// <c>labelWeights</c> weight the columns. Counts are accumulated in double and the area computed in double.</para>
 /// </remarks>
-public sealed class AUC : Metric
+public sealed class AUC : Metric, IRegisteredMetric
 {
     /// <summary>Keras's end-point epsilon (<c>backend.epsilon()</c>).</summary>
     private const double EndEpsilon = 1e-7;
@@ -220,6 +220,36 @@ public sealed class AUC : Metric
                 return (recallGain, precisionGain);
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new AUC(
+            c.GetInt32("num_thresholds", 200),
+            ParseAucCurve(c.GetString("curve", "ROC")),
+            ParseSummationMethod(c.GetString("summation_method", "interpolation")),
+            c.GetSingleArray("thresholds"),
+            c.GetBoolean("multi_label", false),
+            c.GetNullableInt32("num_labels", null),
+            c.GetSingleArray("label_weights"),
+            c.GetBoolean("from_logits", false),
+            c.Name);
+
+    private static AucCurve ParseAucCurve(string? value) => value switch
+    {
+        "ROC" or "roc" => AucCurve.Roc,
+        "PR" or "pr" => AucCurve.PR,
+        "PRGAIN" or "prgain" => AucCurve.PRGain,
+        _ => throw new ArgumentException($"Invalid AUC curve value: \"{value}\". Expected values are [\"PR\", \"ROC\", \"PRGAIN\"].", "configJson"),
+    };
+
+    private static AucSummationMethod ParseSummationMethod(string? value) => value switch
+    {
+        "interpolation" or "Interpolation" => AucSummationMethod.Interpolation,
+        "majoring" or "Majoring" => AucSummationMethod.Majoring,
+        "minoring" or "Minoring" => AucSummationMethod.Minoring,
+        _ => throw new ArgumentException(
+            $"Invalid AUC summation method value: \"{value}\". Expected values are [\"interpolation\", \"majoring\", \"minoring\"].", "configJson"),
+    };
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

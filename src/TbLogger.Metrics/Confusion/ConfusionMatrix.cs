@@ -13,7 +13,7 @@ namespace TbLogger.Metrics;
 /// with argmax over the last axis). The result is always [C, C] (use <see cref="Metric.ResultTensor"/>), optionally
 /// normalised; an empty row or column normalises to zeros. Counts are accumulated in double, fractional weights kept.
 /// </remarks>
-public sealed class ConfusionMatrix : Metric
+public sealed class ConfusionMatrix : Metric, IRegisteredMetric
 {
     private readonly ClassConfusion _confusion;
     private readonly MetricStateVariable _matrix;
@@ -95,6 +95,25 @@ public sealed class ConfusionMatrix : Metric
                 break;
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new ConfusionMatrix(
+            c.GetRequiredInt32("num_classes"),
+            ParseNormalization(c.GetString("normalize", null)),
+            c.GetNullableInt32("ignore_class", null),
+            c.GetBoolean("sparse_y_true", true),
+            c.GetBoolean("sparse_y_pred", false),
+            c.Name);
+
+    private static ConfusionMatrixNormalization ParseNormalization(string? value) => value switch
+    {
+        null => ConfusionMatrixNormalization.None,
+        "true" => ConfusionMatrixNormalization.True,
+        "pred" => ConfusionMatrixNormalization.Pred,
+        "all" => ConfusionMatrixNormalization.All,
+        _ => throw new ArgumentException($"Invalid normalize value: \"{value}\". Expected null, \"true\", \"pred\" or \"all\".", "configJson"),
+    };
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

@@ -13,7 +13,7 @@ namespace TbLogger.Metrics;
 /// them. Counts are doubles, so fractional sample weights are kept (Keras 3.16's default integer matrix truncates them;
 /// this equals Keras with <c>dtype="float32"</c>).
 /// </remarks>
-public sealed class OneHotMeanIoU : Metric
+public sealed class OneHotMeanIoU : Metric, IRegisteredMetric
 {
     private readonly IoUCore _core;
 
@@ -53,6 +53,12 @@ public sealed class OneHotMeanIoU : Metric
 
     /// <inheritdoc/>
     protected override void ComputeResult(Span<double> destination) => destination[0] = _core.Result();
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new OneHotMeanIoU(
+            c.GetRequiredInt32("num_classes"), c.GetNullableInt32("ignore_class", null),
+            c.GetBoolean("sparse_y_pred", false), c.GetInt32("axis", -1), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer) => _core.WriteConfig(writer, writeTargets: false, writeSparseYTrue: false);

@@ -14,7 +14,7 @@ namespace TbLogger.Metrics;
 /// still count in the denominator (Keras applies the mask only to given weights), with sample weights their weight is 0.
 /// </para>
 /// </remarks>
-public sealed class SparseCategoricalCrossentropy : LossFunctionMetric
+public sealed class SparseCategoricalCrossentropy : LossFunctionMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="fromLogits">True when yPred holds logits.</param>
@@ -41,6 +41,11 @@ public sealed class SparseCategoricalCrossentropy : LossFunctionMetric
     public int? IgnoreClass { get; }
 
     private protected override bool SparseLabels => true;
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new SparseCategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetInt32("axis", -1),
+            c.GetNullableInt32("ignore_class", null), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)
