@@ -120,7 +120,7 @@ public abstract class Metric
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (merge == StateMerge.Concatenate) ArgumentOutOfRangeException.ThrowIfZero(length);
         if (!Enum.IsDefined(merge)) throw new ArgumentOutOfRangeException(nameof(merge));
-        var states = State.List;
+        var states = State.Registered;
         foreach (var s in states)
             if (s.Name == name) throw new ArgumentException($"State '{name}' is already registered.", nameof(name));
         var v = new MetricStateVariable(name, length, merge);
@@ -192,7 +192,7 @@ public abstract class Metric
     /// <summary>Resets every state variable to its initial value (Keras's <c>reset_state()</c>).</summary>
     public void ResetState()
     {
-        foreach (var s in State.List) s.Reset();
+        foreach (var s in State.Registered) s.Reset();
         OnStateChanged();
     }
 
@@ -211,7 +211,7 @@ public abstract class Metric
         if (mine != theirs)
             throw new ArgumentException($"Cannot merge metrics with different configs: {mine} vs {theirs}.", nameof(other));
         // Check lengths first so a failing merge leaves this metric unchanged.
-        List<MetricStateVariable> mineStates = State.List, theirStates = other.State.List;
+        List<MetricStateVariable> mineStates = State.Registered, theirStates = other.State.Registered;
         for (int i = 0; i < mineStates.Count; i++)
         {
             var a = mineStates[i]; var b = theirStates[i];

@@ -26,7 +26,7 @@ public sealed class MetricState
     /// <summary>The registered state variables, in registration order: name, length and how each merges.</summary>
     public IReadOnlyList<MetricStateVariable> Variables => _variables;
 
-    internal List<MetricStateVariable> List => _variables;
+    internal List<MetricStateVariable> Registered => _variables;
 
     /// <summary>Serialises the state: a versioned binary blob (magic, version, type, config, variables) for <see cref="Load"/>.</summary>
     /// <returns>The bytes.</returns>
