@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using TbLogger.Projector;
 using TbLogger;
 using TbLogger.Metrics;
 using TbLogger.Metrics.Losses;

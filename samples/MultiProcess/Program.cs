@@ -67,7 +67,7 @@ Directory.CreateDirectory(Path.Combine(shared, "state"));
 for (int i = 0; i < metrics.Length; i++)
 {
     string path = Path.Combine(shared, "state", $"{i}.rank{rankIndex}.bin");
-    File.WriteAllBytes(path + ".tmp", ToBytes(metrics[i].GetReducibleState()));
+    File.WriteAllBytes(path + ".tmp", ToBytes(metrics[i].State.ToVector()));
     File.Move(path + ".tmp", path, overwrite: true);
 }
 if (rankIndex != 0)
@@ -81,7 +81,7 @@ await using var run = new SummaryWriter(shared);
 for (int i = 0; i < metrics.Length; i++)
 {
     var vectors = Enumerable.Range(0, writer.WorldSize).Select(r => FromBytes(WaitFor(Path.Combine(shared, "state", $"{i}.rank{r}.bin")))).ToList();
-    var global = Metric.FromReducedState(metrics[i], StateReduction.Reduce(vectors, metrics[i].GetStateReductions()));
+    var global = MetricFactory.FromReducedState(metrics[i], StateReduction.Reduce(vectors, metrics[i].State.GetReductions()));
     var single = create[i]();
     single.UpdateState(System.Numerics.Tensors.Tensor.Create(labels, [Samples, 1]), System.Numerics.Tensors.Tensor.Create(scores, [Samples, 1]));
     run.AddScalar($"global/{global.Name}", global.Result(), step: 0);

@@ -22,18 +22,18 @@
 //       protected override void WriteConfig(Utf8JsonWriter writer) { writer.WriteNumber("k", _k); } // Keras keys
 //   }
 //
-// - ResetState, Merge, SaveState and LoadState are implemented HERE over the registered states; subclasses never
-//   override them. A metric is mergeable iff its states are sufficient statistics combined by their StateMerge kind.
+// - ResetState and Merge (here) and State.Save/Load and the all-reduce vector (MetricState) work over the registered
+//   states; subclasses never override them. A metric is mergeable iff its states are sufficient statistics combined by their StateMerge kind.
 // - Result shape: override ResultShape (default: scalar, i.e. an empty span; return a span over a field array, e.g.
 //   `private nint[] _shape = [3]; protected override ReadOnlySpan<nint> ResultShape => _shape;`). ComputeResult fills a destination whose
 //   length is the product of ResultShape (1 for a scalar). Result() throws InvalidOperationException for non-scalars.
 // - Config: GetConfigJson() writes {"name": ..., "dtype": "float32", <your WriteConfig keys>} with snake_case Keras keys.
-//   Merge/LoadState require the same concrete type and the same config apart from "name".
+//   Merge/State.Load require the same concrete type and the same config apart from "name".
 // - Lazily sized states (e.g. one value per output, known only at the first update): AddState(name, 0, Sum) and call
 //   state.EnsureLength(n) in UpdateState.
-// - Register the metric in MetricFactory (MetricFactory.Register) so it can be created by Keras name + config.
+// - Register the metric in MetricFactory (MetricFactory.Register) so it can be created by Keras name + config; a
+//   built-in implements IRegisteredMetric.FromConfig next to its WriteConfig and is listed in MetricFactory's constructor.
 // ──────────────────────────────────────────────────────────────────────────────────────────────────────────────
-using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Text;
 using System.Text.Json;
@@ -51,17 +51,13 @@ namespace TbLogger.Metrics;
 /// </remarks>
 public abstract class Metric
 {
-    private const uint Magic = 0x534D4254; // "TBMS" little-endian
-    private const ushort FormatVersion = 1;
-
-    private readonly List<MetricStateVariable> _states = [];
-
     /// <summary>Creates the metric with its display name (Keras's <c>name</c> argument).</summary>
     /// <param name="name">The metric's name; must not be empty.</param>
     protected Metric(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
+        State = new MetricState(this);
     }
 
     /// <summary>The metric's name, as shown in logs (e.g. <c>"binary_accuracy"</c>, or the user's name).</summary>
@@ -73,8 +69,11 @@ public abstract class Metric
     /// </summary>
     public string DType { get; internal set; } = "float32";
 
-    /// <summary>The registered state variables, in registration order.</summary>
-    public IReadOnlyList<MetricStateVariable> States => _states;
+    /// <summary>
+    /// The metric's state: its variables and how each merges, <see cref="MetricState.Save"/>/<see cref="MetricState.Load"/>,
+    /// and the flat vector a data-parallel all-reduce combines.
+    /// </summary>
+    public MetricState State { get; }
 
     /// <summary>
     /// The shape of <see cref="ResultTensor"/>; empty for a scalar metric (the default). Its product is the length of the
@@ -103,10 +102,12 @@ public abstract class Metric
     {
     }
 
-    /// <summary>Called after <see cref="ResetState"/>, <see cref="Merge"/> or <see cref="LoadState"/> changed the states, for metrics that cache derived values.</summary>
+    /// <summary>Called after <see cref="ResetState"/>, <see cref="Merge"/> or a <see cref="MetricState"/> load changed the states, for metrics that cache derived values.</summary>
     protected virtual void OnStateChanged()
     {
     }
+
+    internal void StateChanged() => OnStateChanged();
 
     /// <summary>Registers a state variable; call only from the constructor.</summary>
     /// <param name="name">Unique name within this metric (Keras's variable name where there is one).</param>
@@ -119,10 +120,11 @@ public abstract class Metric
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (merge == StateMerge.Concatenate) ArgumentOutOfRangeException.ThrowIfZero(length);
         if (!Enum.IsDefined(merge)) throw new ArgumentOutOfRangeException(nameof(merge));
-        foreach (var s in _states)
+        var states = State.Registered;
+        foreach (var s in states)
             if (s.Name == name) throw new ArgumentException($"State '{name}' is already registered.", nameof(name));
         var v = new MetricStateVariable(name, length, merge);
-        _states.Add(v);
+        states.Add(v);
         return v;
     }
 
@@ -190,7 +192,7 @@ public abstract class Metric
     /// <summary>Resets every state variable to its initial value (Keras's <c>reset_state()</c>).</summary>
     public void ResetState()
     {
-        foreach (var s in _states) s.Reset();
+        foreach (var s in State.Registered) s.Reset();
         OnStateChanged();
     }
 
@@ -209,211 +211,22 @@ public abstract class Metric
         if (mine != theirs)
             throw new ArgumentException($"Cannot merge metrics with different configs: {mine} vs {theirs}.", nameof(other));
         // Check lengths first so a failing merge leaves this metric unchanged.
-        for (int i = 0; i < _states.Count; i++)
+        List<MetricStateVariable> mineStates = State.Registered, theirStates = other.State.Registered;
+        for (int i = 0; i < mineStates.Count; i++)
         {
-            var a = _states[i]; var b = other._states[i];
+            var a = mineStates[i]; var b = theirStates[i];
             if (a.Merge != StateMerge.Concatenate && a.Length != 0 && b.Length != 0 && a.Length != b.Length)
                 throw new ArgumentException($"State '{a.Name}' has {a.Length} values here but {b.Length} in the other metric.", nameof(other));
         }
-        for (int i = 0; i < _states.Count; i++) _states[i].MergeFrom(other._states[i]);
+        for (int i = 0; i < mineStates.Count; i++) mineStates[i].MergeFrom(theirStates[i]);
         OnStateChanged();
-    }
-
-    /// <summary>Serialises the state: a versioned binary blob (magic, version, type, config, states) for <see cref="LoadState"/>.</summary>
-    /// <returns>The bytes.</returns>
-    public byte[] SaveState()
-    {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(Magic);
-            w.Write(FormatVersion);
-            w.Write(GetType().FullName!);
-            w.Write(BuildConfigJson(includeName: false));
-            w.Write(_states.Count);
-            foreach (var s in _states)
-            {
-                w.Write(s.Name);
-                w.Write((byte)s.Merge);
-                w.Write(s.Width);
-                w.Write(s.Length);
-                foreach (var v in s.Values) w.Write(v);
-            }
-        }
-        return ms.ToArray();
-    }
-
-    /// <summary>Replaces the state with one saved by <see cref="SaveState"/> from a metric of the same type and config.</summary>
-    /// <param name="state">The saved bytes.</param>
-    /// <exception cref="ArgumentException">Corrupt data, another format version, another metric type or config, or other states.</exception>
-    public void LoadState(ReadOnlySpan<byte> state)
-    {
-        var reader = new StateReader(state);
-        if (reader.UInt32() != Magic) throw new ArgumentException("Not a saved metric state (bad magic).", nameof(state));
-        ushort version = reader.UInt16();
-        if (version != FormatVersion)
-            throw new ArgumentException($"Saved metric state has format version {version}; this library reads version {FormatVersion}.", nameof(state));
-        string type = reader.String();
-        if (type != GetType().FullName)
-            throw new ArgumentException($"Saved state belongs to {type}, not {GetType().FullName}.", nameof(state));
-        string config = reader.String();
-        string mine = BuildConfigJson(includeName: false);
-        if (config != mine)
-            throw new ArgumentException($"Saved state has config {config} but this metric has {mine}.", nameof(state));
-        int count = reader.Int32();
-        if (count != _states.Count)
-            throw new ArgumentException($"Saved state has {count} state variables; this metric has {_states.Count}.", nameof(state));
-        var loaded = new double[count][];
-        for (int i = 0; i < count; i++)
-        {
-            var s = _states[i];
-            string name = reader.String();
-            var merge = (StateMerge)reader.Byte();
-            int width = reader.Int32();
-            int length = reader.Int32();
-            if (name != s.Name || merge != s.Merge || width != s.Width)
-                throw new ArgumentException($"Saved state variable {i} is '{name}' ({merge}, width {width}); expected '{s.Name}' ({s.Merge}, width {s.Width}).", nameof(state));
-            if (length < 0 || (s.Merge == StateMerge.Concatenate ? length % width != 0
-                                : !(length == s.Length || (s.IsLazilySized && (length == 0 || s.Length == 0)))))
-                throw new ArgumentException($"Saved state variable '{name}' has {length} values; expected {s.Length}.", nameof(state));
-            if ((long)length * sizeof(double) > reader.Remaining) throw new ArgumentException("Saved metric state is truncated.", nameof(state));
-            var values = new double[length];
-            for (int j = 0; j < length; j++) values[j] = reader.Double();
-            loaded[i] = values;
-        }
-        if (!reader.AtEnd) throw new ArgumentException("Saved metric state has trailing bytes.", nameof(state));
-        for (int i = 0; i < count; i++) _states[i].Load(loaded[i]);
-        OnStateChanged();
-    }
-
-    /// <summary>
-    /// Length of the flat state vector (<see cref="GetReducibleState"/>): the values of every state variable, in
-    /// registration order. Ranks agree on it once lazily sized states are built (each rank has seen one batch).
-    /// </summary>
-    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>, which no element-wise all-reduce can combine.</exception>
-    public int ReducibleStateLength
-    {
-        get
-        {
-            int length = 0;
-            foreach (var s in _states)
-            {
-                RequireReducible(s);
-                length += s.Length;
-            }
-            return length;
-        }
-    }
-
-    /// <summary>
-    /// The state as one flat vector for a data-parallel all-reduce (MPI, NCCL, a gRPC service…): reduce element
-    /// <c>i</c> of every rank's vector by <see cref="GetStateReductions"/>[i] (sum, min or max), then
-    /// <see cref="FromReducedState{TMetric}(TMetric, ReadOnlySpan{double})"/> or <see cref="LoadReducedState"/> gives
-    /// exactly the result of one process over all ranks' data.
-    /// </summary>
-    /// <returns>A new array of <see cref="ReducibleStateLength"/> values.</returns>
-    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>.</exception>
-    public double[] GetReducibleState()
-    {
-        var vector = new double[ReducibleStateLength];
-        WriteReducibleState(vector);
-        return vector;
-    }
-
-    /// <summary>Writes the flat state vector (see <see cref="GetReducibleState"/>) into <paramref name="destination"/>, without allocating.</summary>
-    /// <param name="destination">Exactly <see cref="ReducibleStateLength"/> values.</param>
-    /// <exception cref="ArgumentException">The destination has another length.</exception>
-    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>.</exception>
-    public void WriteReducibleState(Span<double> destination)
-    {
-        int length = ReducibleStateLength;
-        if (destination.Length != length)
-            throw new ArgumentException($"Metric '{Name}' has {length} state values; the destination has {destination.Length}.", nameof(destination));
-        int offset = 0;
-        foreach (var s in _states)
-        {
-            s.Values.CopyTo(destination[offset..]);
-            offset += s.Length;
-        }
-    }
-
-    /// <summary>How each element of the flat state vector reduces across ranks: <see cref="StateMerge.Sum"/>, <see cref="StateMerge.Min"/> or <see cref="StateMerge.Max"/>.</summary>
-    /// <returns>A new array of <see cref="ReducibleStateLength"/> reductions.</returns>
-    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>.</exception>
-    public StateMerge[] GetStateReductions()
-    {
-        var reductions = new StateMerge[ReducibleStateLength];
-        int offset = 0;
-        foreach (var s in _states)
-        {
-            reductions.AsSpan(offset, s.Length).Fill(s.Merge);
-            offset += s.Length;
-        }
-        return reductions;
-    }
-
-    /// <summary>Replaces this metric's state with an all-reduced flat state vector, laid out like this metric's own.</summary>
-    /// <param name="reduced">The reduced vector of <see cref="ReducibleStateLength"/> values.</param>
-    /// <exception cref="ArgumentException">The vector has another length.</exception>
-    /// <exception cref="NotSupportedException">A state merges by <see cref="StateMerge.Concatenate"/>.</exception>
-    public void LoadReducedState(ReadOnlySpan<double> reduced) => LoadReduced(reduced, this);
-
-    /// <summary>
-    /// A new metric of <paramref name="like"/>'s type and config whose state is <paramref name="reduced"/>: the
-    /// all-reduced <see cref="GetReducibleState"/> vectors of every rank. Its result equals one pass over all the data.
-    /// </summary>
-    /// <typeparam name="TMetric">The metric type.</typeparam>
-    /// <param name="like">A metric with the layout of the vectors (e.g. this rank's metric); it is not changed.</param>
-    /// <param name="reduced">The reduced vector.</param>
-    /// <returns>The new metric, named like <paramref name="like"/>.</returns>
-    /// <exception cref="ArgumentException">The vector's length differs from <paramref name="like"/>'s layout.</exception>
-    /// <exception cref="InvalidOperationException">The type is not registered in <see cref="MetricFactory"/>; use <see cref="LoadReducedState"/> on an instance.</exception>
-    public static TMetric FromReducedState<TMetric>(TMetric like, ReadOnlySpan<double> reduced) where TMetric : Metric
-    {
-        ArgumentNullException.ThrowIfNull(like);
-        Metric created;
-        try
-        {
-            created = MetricFactory.Create(like.GetType().Name, like.GetConfigJson());
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException(
-                $"{like.GetType().Name} cannot be created from its config ({ex.Message}); call LoadReducedState on a new instance instead.", ex);
-        }
-        if (created is not TMetric metric || created.GetType() != like.GetType())
-            throw new InvalidOperationException($"MetricFactory created a {created.GetType().Name} for {like.GetType().Name}; call LoadReducedState on a new instance instead.");
-        metric.LoadReduced(reduced, like);
-        return metric;
-    }
-
-    private void LoadReduced(ReadOnlySpan<double> reduced, Metric layout)
-    {
-        int length = layout.ReducibleStateLength;
-        if (reduced.Length != length)
-            throw new ArgumentException($"Metric '{Name}' has {length} state values; the reduced vector has {reduced.Length}.", nameof(reduced));
-        int offset = 0;
-        for (int i = 0; i < _states.Count; i++)
-        {
-            int n = layout._states[i].Length;
-            _states[i].Load(reduced.Slice(offset, n));
-            offset += n;
-        }
-        OnStateChanged();
-    }
-
-    private static void RequireReducible(MetricStateVariable state)
-    {
-        if (state.Merge == StateMerge.Concatenate)
-            throw new NotSupportedException(
-                $"State '{state.Name}' concatenates records, which an element-wise all-reduce cannot combine; gather SaveState() blobs and Merge them instead.");
     }
 
     /// <summary>The Keras config (<c>get_config()</c>) as JSON, snake_case keys, e.g. <c>{"name":"binary_accuracy","dtype":"float32","threshold":0.5}</c>.</summary>
     /// <returns>The JSON text.</returns>
     public string GetConfigJson() => BuildConfigJson(includeName: true);
 
-    private string BuildConfigJson(bool includeName)
+    internal string BuildConfigJson(bool includeName)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -430,42 +243,4 @@ public abstract class Metric
     /// <inheritdoc/>
     public override string ToString() => $"{GetType().Name}({Name})";
 
-    private ref struct StateReader(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _pos;
-
-        public readonly bool AtEnd => _pos == _data.Length;
-        public readonly int Remaining => _data.Length - _pos;
-
-        private ReadOnlySpan<byte> Take(int n)
-        {
-            if (n < 0 || _pos + n > _data.Length) throw new ArgumentException("Saved metric state is truncated.", "state");
-            var s = _data.Slice(_pos, n);
-            _pos += n;
-            return s;
-        }
-
-        public byte Byte() => Take(1)[0];
-        public ushort UInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
-        public uint UInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
-        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
-        public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
-
-        public string String()
-        {
-            // BinaryWriter's 7-bit encoded length prefix.
-            int length = 0, shift = 0;
-            while (true)
-            {
-                if (shift > 28) throw new ArgumentException("Saved metric state is corrupt (bad string length).", "state");
-                byte b = Byte();
-                length |= (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) break;
-                shift += 7;
-            }
-            try { return new UTF8Encoding(false, true).GetString(Take(length)); }
-            catch (DecoderFallbackException e) { throw new ArgumentException("Saved metric state is corrupt (bad UTF-8).", "state", e); }
-        }
-    }
 }

@@ -141,6 +141,14 @@ public sealed class MetricConfig
     /// <returns>The element, or null when absent.</returns>
     public JsonElement? GetRaw(string key) => TryGet(key, out var e) ? e : null;
 
+    /// <summary>A number the metric cannot do without (e.g. <c>recall</c> of PrecisionAtRecall).</summary>
+    internal double GetRequiredDouble(string key)
+        => Has(key) ? GetDouble(key, 0) : throw new ArgumentException($"Config key '{key}' of '{Identifier}' is required.", "configJson");
+
+    /// <summary>An integer the metric cannot do without (e.g. <c>num_classes</c>).</summary>
+    internal int GetRequiredInt32(string key)
+        => Has(key) ? GetInt32(key, 0) : throw new ArgumentException($"Config key '{key}' of '{Identifier}' is required.", "configJson");
+
     internal void ThrowOnUnknownKeys()
     {
         foreach (var key in _values.Keys)

@@ -10,7 +10,7 @@ namespace TbLogger.Metrics;
 /// a short alias such as <c>"mse"</c> or <c>"acc"</c> names the metric after the alias (as <c>compile</c> does).
 /// A <c>"name"</c> key in the config always wins.
 /// </remarks>
-public static partial class MetricFactory
+public static class MetricFactory
 {
     private sealed record Entry(string ClassName, Func<MetricConfig, Metric> Create);
 
@@ -20,23 +20,35 @@ public static partial class MetricFactory
 
     static MetricFactory()
     {
-        RegisterReductionMetrics();
-        RegisterAccuracyMetrics();
-        RegisterRegressionMetrics();
-        RegisterProbabilisticMetrics();
-        RegisterHingeMetrics();
-        // ── Other families: implement these partial methods in your own folder, e.g. Confusion/MetricFactory.Confusion.cs:
-        //    static partial void RegisterConfusionMetrics() { Register("AUC", c => new Auc(...c.GetInt32("num_thresholds", 200)...)); }
-        RegisterConfusionMetrics();
-        RegisterFScoreMetrics();
-        RegisterIoUMetrics();
+        // Every built-in metric, by family folder. Each class reads its own Keras config next to the code that writes
+        // it (IRegisteredMetric.FromConfig beside WriteConfig); this list only says which classes exist.
+        // Reduction
+        Add<Mean>(); Add<Sum>();
+        // Accuracy
+        Add<Accuracy>(); Add<BinaryAccuracy>(); Add<CategoricalAccuracy>(); Add<SparseCategoricalAccuracy>();
+        Add<TopKCategoricalAccuracy>(); Add<SparseTopKCategoricalAccuracy>();
+        // Regression
+        Add<MeanSquaredError>(); Add<RootMeanSquaredError>(); Add<MeanAbsoluteError>();
+        Add<MeanAbsolutePercentageError>(); Add<MeanSquaredLogarithmicError>(); Add<CosineSimilarity>();
+        Add<LogCoshError>(); Add<R2Score>(); Add<PearsonCorrelation>(); Add<ConcordanceCorrelation>();
+        Add<MeanRelativeError>();
+        // Probabilistic
+        Add<BinaryCrossentropy>(); Add<CategoricalCrossentropy>(); Add<SparseCategoricalCrossentropy>();
+        Add<KLDivergence>(); Add<Poisson>();
+        // Hinge
+        Add<Hinge>(); Add<SquaredHinge>(); Add<CategoricalHinge>();
+        // Confusion
+        Add<TruePositives>(); Add<FalsePositives>(); Add<TrueNegatives>(); Add<FalseNegatives>(); Add<Precision>();
+        Add<Recall>(); Add<SensitivityAtSpecificity>(); Add<SpecificityAtSensitivity>(); Add<PrecisionAtRecall>();
+        Add<RecallAtPrecision>(); Add<AUC>(); Add<ConfusionMatrix>();
+        // FScore
+        Add<FBetaScore>(); Add<F1Score>();
+        // IoU
+        Add<IoU>(); Add<MeanIoU>(); Add<BinaryIoU>(); Add<OneHotIoU>(); Add<OneHotMeanIoU>();
     }
 
-    static partial void RegisterConfusionMetrics();
-
-    static partial void RegisterFScoreMetrics();
-
-    static partial void RegisterIoUMetrics();
+    private static void Add<TMetric>() where TMetric : Metric, IRegisteredMetric
+        => Register(typeof(TMetric).Name, TMetric.FromConfig, TMetric.Aliases);
 
     /// <summary>
     /// Registers a metric class under its Keras class name and its snake_case form (Keras's <c>to_snake_case</c>),
@@ -140,6 +152,35 @@ public static partial class MetricFactory
         Entry entry;
         lock (s_lock) entry = s_classes[className];
         return Build(entry, identifier, configJson, identifier);
+    }
+
+    /// <summary>
+    /// A new metric of <paramref name="like"/>'s type and config whose state is <paramref name="reduced"/>: the
+    /// all-reduced <see cref="MetricState.ToVector"/> vectors of every rank. Its result equals one pass over all the data.
+    /// </summary>
+    /// <typeparam name="TMetric">The metric type.</typeparam>
+    /// <param name="like">A metric with the layout of the vectors (e.g. this rank's metric); it is not changed.</param>
+    /// <param name="reduced">The reduced vector.</param>
+    /// <returns>The new metric, named like <paramref name="like"/>.</returns>
+    /// <exception cref="ArgumentException">The vector's length differs from <paramref name="like"/>'s layout.</exception>
+    /// <exception cref="InvalidOperationException">The type is not registered here; use <see cref="MetricState.LoadVector"/> on an instance.</exception>
+    public static TMetric FromReducedState<TMetric>(TMetric like, ReadOnlySpan<double> reduced) where TMetric : Metric
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        Metric created;
+        try
+        {
+            created = Create(like.GetType().Name, like.GetConfigJson());
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException(
+                $"{like.GetType().Name} cannot be created from its config ({ex.Message}); call State.LoadVector on a new instance instead.", ex);
+        }
+        if (created is not TMetric metric || created.GetType() != like.GetType())
+            throw new InvalidOperationException($"MetricFactory created a {created.GetType().Name} for {like.GetType().Name}; call State.LoadVector on a new instance instead.");
+        metric.State.LoadVectorLaidOutAs(reduced, like.State);
+        return metric;
     }
 
     private static Metric Build(Entry entry, string identifier, string? configJson, string? defaultName)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Text;
+using TbLogger.Projector;
 using TbLogger.Protos.Plugins.Projector;
 
 namespace TbLogger;

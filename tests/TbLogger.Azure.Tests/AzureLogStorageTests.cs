@@ -3,6 +3,8 @@ using Azure.Storage.Blobs.Models;
 using Google.Protobuf;
 using TbLogger.Events;
 using TbLogger.Protos;
+using TbLogger.Reading.Verify.Loader;
+using TbLogger.Reading.Verify;
 using TbLogger.Reading;
 
 namespace TbLogger.Azure.Tests;

@@ -1,4 +1,5 @@
 using TbLogger;
+using TbLogger.Reading.Verify;
 
 // Usage: TbLogger.CrashWriter LOGDIR FLUSH_EVERY FLUSHES
 // Writes scalar "crash/value" = step at steps 0, 1, 2, ...; after every FLUSH_EVERY steps it calls Flush and prints
@@ -21,7 +22,7 @@ if (args[0] == "read")
     }
     Console.WriteLine($"events {events}");
     Console.WriteLine($"scalars {reader.ReadScalars().Count()} text {reader.ReadText().Count()}");
-    var report = TbLogger.Reading.LogVerifier.Verify(source);
+    var report = LogVerifier.Verify(source);
     Console.WriteLine($"verify {report.Problems.Count()}");
     var replay = TbLogger.Replay.LogReplayer.Replay(source, args[2]);
     Console.WriteLine($"replayed {replay}");

@@ -1,5 +1,7 @@
 using Amazon.S3;
 using TbLogger.Events;
+using TbLogger.Reading.Verify.Loader;
+using TbLogger.Reading.Verify;
 using TbLogger.Storage;
 
 namespace TbLogger.S3.Tests;
@@ -82,7 +84,7 @@ public sealed class S3LogStorageTests
         CollectionAssert.AreEqual(Enumerable.Range(0, 300).Select(i => 2.0 * i).ToArray(), b);
 
         // Every segment verifies: framing, CRCs, decoding and TensorBoard's loader rules.
-        var report = TbLogger.Reading.LogVerifier.Verify(reader, new TbLogger.Reading.LogVerifierOptions { Rules = [new TbLogger.Reading.DecodeRule(), .. TbLogger.Reading.LoaderRules.All()] });
+        var report = LogVerifier.Verify(reader, new LogVerifierOptions { Rules = [new DecodeRule(), .. LoaderRules.All()] });
         Assert.AreEqual(runs.Sum(r => r.Files.Count), report.Files.Count);
         Assert.AreEqual(0, report.Problems.Count(), string.Join("\n", report.Problems));
         // Each segment starts with its own file_version record, then come the 300 scalars.
@@ -155,7 +157,7 @@ public sealed class S3LogStorageTests
         try
         {
             S3Segments.SaveTo(objects, directory);
-            var report = TbLogger.Reading.LogVerifier.Verify(directory, new TbLogger.Reading.LogVerifierOptions { Rules = [new TbLogger.Reading.DecodeRule(), .. TbLogger.Reading.LoaderRules.All()] });
+            var report = LogVerifier.Verify(directory, new LogVerifierOptions { Rules = [new DecodeRule(), .. LoaderRules.All()] });
             Assert.AreEqual(objects.Count, report.Files.Count);
             Assert.AreEqual(0, report.Problems.Count(), string.Join("\n", report.Problems));
             Assert.AreEqual(objects.Count + 500L, report.Files.Sum(f => f.Records));

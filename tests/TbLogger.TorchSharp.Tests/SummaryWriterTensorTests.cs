@@ -1,3 +1,4 @@
+using TbLogger.Projector;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,3 +1,5 @@
+using TbLogger.Training.Figures;
+
 namespace TbLogger.Training.Tests;
 
 [TestClass]

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
+using TbLogger.Reading.Verify.Loader;
+using TbLogger.Reading.Verify;
 using TbLogger.Reading;
 
 namespace TbLogger.Cli.Commands;

@@ -6,7 +6,7 @@ namespace TbLogger.Metrics;
 /// Keras's <c>BinaryAccuracy</c>: how often <c>(yPred &gt; threshold)</c> equals the 0/1 label. A prediction equal to
 /// the threshold counts as 0 (strictly greater, as Keras). Labels [N] or [N, 1]; multi-label [N, C] is averaged per row.
 /// </summary>
-public sealed class BinaryAccuracy : ElementwiseMeanMetric
+public sealed class BinaryAccuracy : ElementwiseMeanMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="threshold">Decision threshold in (0, 1); default 0.5.</param>
@@ -35,6 +35,10 @@ public sealed class BinaryAccuracy : ElementwiseMeanMetric
         sum = MetricKernels.CountBinaryMatches(yTrue, yPred, Threshold);
         return true;
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new BinaryAccuracy(c.GetSingle("threshold", 0.5f), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("threshold", Threshold);

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace TbLogger.Metrics;
 
 /// <summary>Keras's <c>CategoricalAccuracy</c>: how often argmax(yPred) equals argmax(yTrue) for one-hot labels [N, C] (first maximum wins).</summary>
-public sealed class CategoricalAccuracy : MeanMetricWrapper
+public sealed class CategoricalAccuracy : MeanMetricWrapper, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"categorical_accuracy"</c>.</param>
@@ -29,4 +29,8 @@ public sealed class CategoricalAccuracy : MeanMetricWrapper
         }
         AccumulateRows(values, samples, sampleWeight, rowShape, yPred.Lengths, "yPred");
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new CategoricalAccuracy(c.Name);
 }

@@ -6,7 +6,7 @@ namespace TbLogger.Metrics;
 /// Keras's <c>SparseCategoricalAccuracy</c>: how often argmax(yPred) (first maximum) equals the integer label.
 /// Labels [N] or [N, 1] for predictions [N, C]; a label outside [0, C) is an <see cref="ArgumentException"/>.
 /// </summary>
-public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
+public sealed class SparseCategoricalAccuracy : MeanMetricWrapper, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"sparse_categorical_accuracy"</c>.</param>
@@ -48,4 +48,8 @@ public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
         int hit = MetricKernels.IsFirstMax(row, label);
         return hit >= 0 ? hit : MetricKernels.ArgMaxNumPy(row) == label ? 1 : 0;
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new SparseCategoricalAccuracy(c.Name);
 }

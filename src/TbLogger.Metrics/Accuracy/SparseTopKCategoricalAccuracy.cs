@@ -8,7 +8,7 @@ namespace TbLogger.Metrics;
 /// (ties at the k-th score count as in). With <c>fromSortedIds</c>, yPred holds class ids sorted by score ([N, ≥k]) and
 /// a hit is a label among the first k ids.
 /// </summary>
-public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
+public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="k">How many top predictions to look at; default 5.</param>
@@ -54,6 +54,10 @@ public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
         }
         AccumulateRows(values, samples, sampleWeight, rowShape, yPred.Lengths, "yPred");
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new SparseTopKCategoricalAccuracy(c.GetInt32("k", 5), c.GetBoolean("from_sorted_ids", false), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

@@ -7,7 +7,7 @@ namespace TbLogger.Metrics;
 /// Keras's <c>TopKCategoricalAccuracy</c>: how often the one-hot target (argmax of yTrue) is among the k highest
 /// predictions. Ties at the k-th score count as in the top k (TensorFlow's <c>in_top_k</c>).
 /// </summary>
-public sealed class TopKCategoricalAccuracy : MeanMetricWrapper
+public sealed class TopKCategoricalAccuracy : MeanMetricWrapper, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="k">How many top predictions to look at; default 5.</param>
@@ -38,6 +38,10 @@ public sealed class TopKCategoricalAccuracy : MeanMetricWrapper
         }
         AccumulateRows(values, samples, sampleWeight, rowShape, yPred.Lengths, "yPred");
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new TopKCategoricalAccuracy(c.GetInt32("k", 5), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("k", K);

@@ -17,7 +17,7 @@ namespace TbLogger.Metrics;
 /// curve and the result is their mean (weighted by <c>labelWeights</c>); otherwise data is flattened and
 /// <c>labelWeights</c> weight the columns. Counts are accumulated in double and the area computed in double.</para>
 /// </remarks>
-public sealed class AUC : Metric
+public sealed class AUC : Metric, IRegisteredMetric
 {
     /// <summary>Keras's end-point epsilon (<c>backend.epsilon()</c>).</summary>
     private const double EndEpsilon = 1e-7;
@@ -32,17 +32,17 @@ public sealed class AUC : Metric
     /// <param name="numThresholds">Number of grid points including the two ends (default 200, at least 2); ignored when <paramref name="thresholds"/> is given.</param>
     /// <param name="curve">ROC (default), PR or PR-gain.</param>
     /// <param name="summationMethod">Interpolation (default), minoring or majoring.</param>
-    /// <param name="name">Metric name; default <c>"auc"</c>.</param>
     /// <param name="thresholds">Inner grid points in [0, 1]; the grid becomes −ε, sorted(thresholds), 1 + ε.</param>
     /// <param name="multiLabel">Compute one curve per label column and average them.</param>
     /// <param name="numLabels">Number of labels when <paramref name="multiLabel"/> is set; null to take it from the first batch.</param>
     /// <param name="labelWeights">Non-negative per-label weights: of the label AUCs (multi-label) or of the columns of flattened data.</param>
     /// <param name="fromLogits">Apply a sigmoid to predictions first.</param>
+    /// <param name="name">Metric name; default <c>"auc"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">numThresholds &lt; 2, a threshold outside [0, 1], numLabels &lt; 1, a negative label weight, or an undefined enum value.</exception>
     /// <exception cref="ArgumentException">numLabels without multiLabel, or labelWeights whose length differs from numLabels.</exception>
     public AUC(int numThresholds = 200, AucCurve curve = AucCurve.Roc, AucSummationMethod summationMethod = AucSummationMethod.Interpolation,
-               string? name = null, IReadOnlyList<float>? thresholds = null, bool multiLabel = false, int? numLabels = null,
-               IReadOnlyList<float>? labelWeights = null, bool fromLogits = false)
+               IReadOnlyList<float>? thresholds = null, bool multiLabel = false, int? numLabels = null,
+               IReadOnlyList<float>? labelWeights = null, bool fromLogits = false, string? name = null)
         : base(name ?? "auc")
     {
         if (!Enum.IsDefined(curve)) throw new ArgumentOutOfRangeException(nameof(curve), curve, "Expected ROC, PR or PRGain.");
@@ -220,6 +220,36 @@ public sealed class AUC : Metric
                 return (recallGain, precisionGain);
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new AUC(
+            c.GetInt32("num_thresholds", 200),
+            ParseAucCurve(c.GetString("curve", "ROC")),
+            ParseSummationMethod(c.GetString("summation_method", "interpolation")),
+            c.GetSingleArray("thresholds"),
+            c.GetBoolean("multi_label", false),
+            c.GetNullableInt32("num_labels", null),
+            c.GetSingleArray("label_weights"),
+            c.GetBoolean("from_logits", false),
+            c.Name);
+
+    private static AucCurve ParseAucCurve(string? value) => value switch
+    {
+        "ROC" or "roc" => AucCurve.Roc,
+        "PR" or "pr" => AucCurve.PR,
+        "PRGAIN" or "prgain" => AucCurve.PRGain,
+        _ => throw new ArgumentException($"Invalid AUC curve value: \"{value}\". Expected values are [\"PR\", \"ROC\", \"PRGAIN\"].", "configJson"),
+    };
+
+    private static AucSummationMethod ParseSummationMethod(string? value) => value switch
+    {
+        "interpolation" or "Interpolation" => AucSummationMethod.Interpolation,
+        "majoring" or "Majoring" => AucSummationMethod.Majoring,
+        "minoring" or "Minoring" => AucSummationMethod.Minoring,
+        _ => throw new ArgumentException(
+            $"Invalid AUC summation method value: \"{value}\". Expected values are [\"interpolation\", \"majoring\", \"minoring\"].", "configJson"),
+    };
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

@@ -13,7 +13,7 @@ namespace TbLogger.Metrics;
 /// with argmax over the last axis). The result is always [C, C] (use <see cref="Metric.ResultTensor"/>), optionally
 /// normalised; an empty row or column normalises to zeros. Counts are accumulated in double, fractional weights kept.
 /// </remarks>
-public sealed class ConfusionMatrix : Metric
+public sealed class ConfusionMatrix : Metric, IRegisteredMetric
 {
     private readonly ClassConfusion _confusion;
     private readonly MetricStateVariable _matrix;
@@ -22,13 +22,13 @@ public sealed class ConfusionMatrix : Metric
     /// <summary>Creates the metric.</summary>
     /// <param name="numClasses">Number of classes C (at least 1).</param>
     /// <param name="normalize">Normalisation of the result (default none: raw counts).</param>
-    /// <param name="name">Metric name; default <c>"confusion_matrix"</c>.</param>
     /// <param name="ignoreClass">A true label to skip (e.g. 255 or −1 for void pixels); null for none.</param>
     /// <param name="sparseYTrue">True when labels are class indices; false for one-hot rows.</param>
     /// <param name="sparseYPred">True when predictions are class indices; false for probability/logit rows (default).</param>
+    /// <param name="name">Metric name; default <c>"confusion_matrix"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1 or an undefined normalisation.</exception>
-    public ConfusionMatrix(int numClasses, ConfusionMatrixNormalization normalize = ConfusionMatrixNormalization.None, string? name = null,
-                           int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = false)
+    public ConfusionMatrix(int numClasses, ConfusionMatrixNormalization normalize = ConfusionMatrixNormalization.None,
+                           int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = false, string? name = null)
         : base(name ?? "confusion_matrix")
     {
         if (!Enum.IsDefined(normalize)) throw new ArgumentOutOfRangeException(nameof(normalize), normalize, "Undefined normalisation.");
@@ -95,6 +95,25 @@ public sealed class ConfusionMatrix : Metric
                 break;
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new ConfusionMatrix(
+            c.GetRequiredInt32("num_classes"),
+            ParseNormalization(c.GetString("normalize", null)),
+            c.GetNullableInt32("ignore_class", null),
+            c.GetBoolean("sparse_y_true", true),
+            c.GetBoolean("sparse_y_pred", false),
+            c.Name);
+
+    private static ConfusionMatrixNormalization ParseNormalization(string? value) => value switch
+    {
+        null => ConfusionMatrixNormalization.None,
+        "true" => ConfusionMatrixNormalization.True,
+        "pred" => ConfusionMatrixNormalization.Pred,
+        "all" => ConfusionMatrixNormalization.All,
+        _ => throw new ArgumentException($"Invalid normalize value: \"{value}\". Expected null, \"true\", \"pred\" or \"all\".", "configJson"),
+    };
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

@@ -9,7 +9,7 @@ namespace TbLogger.Metrics;
 /// booleans (non-zero is positive). Evenly spaced thresholds (i/(T−1), T ≥ 3) use the O(N + T) bucketing path.
 /// Counts are accumulated in double.
 /// </remarks>
-public sealed class FalsePositives : ConfusionConditionCount
+public sealed class FalsePositives : ConfusionConditionCount, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="thresholds">Thresholds in [0, 1]; default one threshold 0.5. For logits use 0.</param>
@@ -19,4 +19,8 @@ public sealed class FalsePositives : ConfusionConditionCount
         : base(name ?? "false_positives", ConfusionCondition.FalsePositives, thresholds)
     {
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new FalsePositives(c.GetSingleArray("thresholds"), c.Name);
 }

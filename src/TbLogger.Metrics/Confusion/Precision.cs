@@ -13,7 +13,7 @@ namespace TbLogger.Metrics;
 /// the rest as negative; with topK and no thresholds the threshold is −1e10 (every kept prediction is positive).
 /// <c>classId</c> restricts [samples, classes] data to one column. Counts are accumulated in double.</para>
 /// </remarks>
-public sealed class Precision : Metric
+public sealed class Precision : Metric, IRegisteredMetric
 {
     private readonly ThresholdedRatio _ratio;
 
@@ -46,6 +46,10 @@ public sealed class Precision : Metric
 
     /// <inheritdoc/>
     protected override void ComputeResult(Span<double> destination) => _ratio.ComputeResult(destination);
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new Precision(c.GetSingleArray("thresholds"), c.GetNullableInt32("top_k", null), c.GetNullableInt32("class_id", null), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer) => _ratio.WriteConfig(writer);

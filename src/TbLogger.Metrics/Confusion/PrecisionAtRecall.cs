@@ -8,7 +8,7 @@ namespace TbLogger.Metrics;
 /// returns the best precision rate among the thresholds whose recall rate is at least the target, or 0 when none is. A
 /// prediction is positive when strictly greater than the threshold. Counts are accumulated in double.
 /// </remarks>
-public sealed class PrecisionAtRecall : SensitivitySpecificityBase
+public sealed class PrecisionAtRecall : SensitivitySpecificityBase, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="recall">The target recall in [0, 1].</param>
@@ -23,4 +23,9 @@ public sealed class PrecisionAtRecall : SensitivitySpecificityBase
 
     /// <summary>The target recall.</summary>
     public double Recall => Target;
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new PrecisionAtRecall(
+            c.GetRequiredDouble("recall"), c.GetInt32("num_thresholds", 200), c.GetNullableInt32("class_id", null), c.Name);
 }

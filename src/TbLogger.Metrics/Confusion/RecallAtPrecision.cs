@@ -8,7 +8,7 @@ namespace TbLogger.Metrics;
 /// returns the best recall rate among the thresholds whose precision rate is at least the target, or 0 when none is. A
 /// prediction is positive when strictly greater than the threshold. Counts are accumulated in double.
 /// </remarks>
-public sealed class RecallAtPrecision : SensitivitySpecificityBase
+public sealed class RecallAtPrecision : SensitivitySpecificityBase, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="precision">The target precision in [0, 1].</param>
@@ -23,4 +23,9 @@ public sealed class RecallAtPrecision : SensitivitySpecificityBase
 
     /// <summary>The target precision.</summary>
     public double Precision => Target;
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new RecallAtPrecision(
+            c.GetRequiredDouble("precision"), c.GetInt32("num_thresholds", 200), c.GetNullableInt32("class_id", null), c.Name);
 }

@@ -8,7 +8,7 @@ namespace TbLogger.Metrics;
 /// returns the best sensitivity rate among the thresholds whose specificity rate is at least the target, or 0 when none is. A
 /// prediction is positive when strictly greater than the threshold. Counts are accumulated in double.
 /// </remarks>
-public sealed class SensitivityAtSpecificity : SensitivitySpecificityBase
+public sealed class SensitivityAtSpecificity : SensitivitySpecificityBase, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="specificity">The target specificity in [0, 1].</param>
@@ -23,4 +23,9 @@ public sealed class SensitivityAtSpecificity : SensitivitySpecificityBase
 
     /// <summary>The target specificity.</summary>
     public double Specificity => Target;
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new SensitivityAtSpecificity(
+            c.GetRequiredDouble("specificity"), c.GetInt32("num_thresholds", 200), c.GetNullableInt32("class_id", null), c.Name);
 }

@@ -8,7 +8,7 @@ namespace TbLogger.Metrics;
 /// returns the best specificity rate among the thresholds whose sensitivity rate is at least the target, or 0 when none is. A
 /// prediction is positive when strictly greater than the threshold. Counts are accumulated in double.
 /// </remarks>
-public sealed class SpecificityAtSensitivity : SensitivitySpecificityBase
+public sealed class SpecificityAtSensitivity : SensitivitySpecificityBase, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="sensitivity">The target sensitivity in [0, 1].</param>
@@ -23,4 +23,9 @@ public sealed class SpecificityAtSensitivity : SensitivitySpecificityBase
 
     /// <summary>The target sensitivity.</summary>
     public double Sensitivity => Target;
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new SpecificityAtSensitivity(
+            c.GetRequiredDouble("sensitivity"), c.GetInt32("num_thresholds", 200), c.GetNullableInt32("class_id", null), c.Name);
 }

@@ -9,7 +9,7 @@ namespace TbLogger.Metrics;
 /// booleans (non-zero is positive). Evenly spaced thresholds (i/(T−1), T ≥ 3) use the O(N + T) bucketing path.
 /// Counts are accumulated in double.
 /// </remarks>
-public sealed class TrueNegatives : ConfusionConditionCount
+public sealed class TrueNegatives : ConfusionConditionCount, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="thresholds">Thresholds in [0, 1]; default one threshold 0.5. For logits use 0.</param>
@@ -19,4 +19,8 @@ public sealed class TrueNegatives : ConfusionConditionCount
         : base(name ?? "true_negatives", ConfusionCondition.TrueNegatives, thresholds)
     {
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new TrueNegatives(c.GetSingleArray("thresholds"), c.Name);
 }

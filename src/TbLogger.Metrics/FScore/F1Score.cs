@@ -15,7 +15,7 @@ namespace TbLogger.Metrics;
 /// With <see cref="FScoreAverage.None"/> the result is a vector [classes] (use <see cref="Metric.ResultTensor"/>).
 /// Counts are accumulated in double.</para>
 /// </remarks>
-public sealed class F1Score : Metric
+public sealed class F1Score : Metric, IRegisteredMetric
 {
     private readonly FScoreCore _core;
 
@@ -47,6 +47,12 @@ public sealed class F1Score : Metric
 
     /// <inheritdoc/>
     protected override void ComputeResult(Span<double> destination) => _core.ComputeResult(destination, Name);
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new F1Score(
+            FScoreCore.ParseAverage(c.GetString("average", null)),
+            c.Has("threshold") ? c.GetSingle("threshold", 0.5f) : null, c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer) => _core.WriteConfig(writer, includeBeta: false);

@@ -128,4 +128,15 @@ internal sealed class FScoreCore
         if (includeBeta) writer.WriteNumber("beta", Beta);
         if (Threshold is float t) writer.WriteNumber("threshold", t); else writer.WriteNull("threshold");
     }
+
+    /// <summary>Keras's <c>average</c> config value.</summary>
+    internal static FScoreAverage ParseAverage(string? value) => value switch
+    {
+        null => FScoreAverage.None,
+        "micro" => FScoreAverage.Micro,
+        "macro" => FScoreAverage.Macro,
+        "weighted" => FScoreAverage.Weighted,
+        _ => throw new ArgumentException(
+            $"Invalid `average` argument value. Expected one of: {{None, 'micro', 'macro', 'weighted'}}. Received: average={value}", "configJson"),
+    };
 }

@@ -13,7 +13,7 @@ namespace TbLogger.Metrics;
 /// them. Counts are doubles, so fractional sample weights are kept (Keras 3.16's default integer matrix truncates them;
 /// this equals Keras with <c>dtype="float32"</c>).
 /// </remarks>
-public sealed class BinaryIoU : Metric
+public sealed class BinaryIoU : Metric, IRegisteredMetric
 {
     private readonly IoUCore _core;
 
@@ -43,6 +43,11 @@ public sealed class BinaryIoU : Metric
 
     /// <inheritdoc/>
     protected override void ComputeResult(Span<double> destination) => destination[0] = _core.Result();
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new BinaryIoU(
+            c.GetInt32Array("target_class_ids") ?? [0, 1], c.GetSingle("threshold", 0.5f), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

@@ -13,7 +13,7 @@ namespace TbLogger.Metrics;
 /// them. Counts are doubles, so fractional sample weights are kept (Keras 3.16's default integer matrix truncates them;
 /// this equals Keras with <c>dtype="float32"</c>).
 /// </remarks>
-public sealed class OneHotMeanIoU : Metric
+public sealed class OneHotMeanIoU : Metric, IRegisteredMetric
 {
     private readonly IoUCore _core;
 
@@ -24,7 +24,7 @@ public sealed class OneHotMeanIoU : Metric
     /// <param name="axis">The class axis of one-hot inputs (Keras's argmax axis; negative counts from the end).</param>
     /// <param name="name">Metric name; default <c>"one_hot_mean_io_u"</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses).</exception>
-    public OneHotMeanIoU(int numClasses, string? name = null, int? ignoreClass = null, bool sparseYPred = false, int axis = -1)
+    public OneHotMeanIoU(int numClasses, int? ignoreClass = null, bool sparseYPred = false, int axis = -1, string? name = null)
         : base(name ?? "one_hot_mean_io_u")
         => _core = new IoUCore(numClasses, IoUCore.AllClasses(numClasses), ignoreClass, false, sparseYPred, axis, AddState);
 
@@ -53,6 +53,12 @@ public sealed class OneHotMeanIoU : Metric
 
     /// <inheritdoc/>
     protected override void ComputeResult(Span<double> destination) => destination[0] = _core.Result();
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new OneHotMeanIoU(
+            c.GetRequiredInt32("num_classes"), c.GetNullableInt32("ignore_class", null),
+            c.GetBoolean("sparse_y_pred", false), c.GetInt32("axis", -1), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer) => _core.WriteConfig(writer, writeTargets: false, writeSparseYTrue: false);

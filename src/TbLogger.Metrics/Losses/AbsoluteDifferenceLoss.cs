@@ -10,7 +10,7 @@ namespace TbLogger.Metrics.Losses;
 /// Unlike Keras's <see cref="MeanAbsoluteError"/>, nothing is averaged per sample: the per-sample values are the
 /// elements themselves, so weights may have any shape that broadcasts onto yPred's.
 /// </remarks>
-public sealed class AbsoluteDifferenceLoss : Loss
+public sealed class AbsoluteDifferenceLoss : Loss, IRegisteredLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default TF.js's <see cref="Reduction.SumByNonzeroWeights"/>).</param>
@@ -33,4 +33,10 @@ public sealed class AbsoluteDifferenceLoss : Loss
         ReadOnlySpan<float> t = rows.YTrue, p = rows.YPred;
         for (int i = 0; i < p.Length; i++) grad[i] = MathF.Sign(p[i] - t[i]) * upstream[i];
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["absolute_difference", "absoluteDifference"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new AbsoluteDifferenceLoss(c.Reduction(Reduction.SumByNonzeroWeights), c.Name("absolute_difference"));
 }

@@ -11,7 +11,7 @@ namespace TbLogger.Metrics.Losses;
 /// max(x, 0) − x·t + log1p(exp(−|x|)) (Keras's TensorFlow/JAX backends); Keras's NumPy backend instead clips
 /// sigmoid(x), which differs only for |x| above about 16.
 /// </remarks>
-public sealed class BinaryCrossentropyLoss : Loss
+public sealed class BinaryCrossentropyLoss : Loss, IRegisteredLoss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ErrorSlot = LabelSlot + 1;
 
@@ -58,6 +58,15 @@ public sealed class BinaryCrossentropyLoss : Loss
         else BinaryCrossentropyKernel.ProbabilitiesDerivative(t, rows.YPred, grad, Epsilon);
         RowOps.ScaleRows(grad, rows.Length, upstream, 1f / rows.Length);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["binary_crossentropy", "bce"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["from_logits", "label_smoothing", "axis"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new BinaryCrossentropyLoss(c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1),
+            c.Reduction(Reduction.SumOverBatchSize), c.Name("binary_crossentropy"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer)
     {

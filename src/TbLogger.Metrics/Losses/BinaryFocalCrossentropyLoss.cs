@@ -8,7 +8,7 @@ namespace TbLogger.Metrics.Losses;
 /// config keys <c>apply_class_balancing</c>, <c>alpha</c>, <c>gamma</c>, <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>).
 /// </summary>
 /// <remarks>As in Keras, logits go through a sigmoid and then the clipped probability form.</remarks>
-public sealed class BinaryFocalCrossentropyLoss : Loss
+public sealed class BinaryFocalCrossentropyLoss : Loss, IRegisteredLoss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ErrorSlot = LabelSlot + 1;
 
@@ -95,6 +95,16 @@ public sealed class BinaryFocalCrossentropyLoss : Loss
     }
 
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["binary_focal_crossentropy"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new BinaryFocalCrossentropyLoss(c.Bool("apply_class_balancing", false), c.Float("alpha", 0.25f), c.Float("gamma", 2f),
+            c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1),
+            c.Reduction(Reduction.SumOverBatchSize), c.Name("binary_focal_crossentropy"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer)
     {

@@ -8,7 +8,7 @@ namespace TbLogger.Metrics.Losses;
 /// (identifier <c>"categorical_crossentropy"</c>; config keys <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>).
 /// </summary>
 /// <remarks>Logits use log-sum-exp, so large logits neither overflow nor lose the loss to rounding.</remarks>
-public sealed class CategoricalCrossentropyLoss : Loss
+public sealed class CategoricalCrossentropyLoss : Loss, IRegisteredLoss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ExpSlot = LabelSlot + 1, LseSlot = LabelSlot + 2,
                       SumSlot = LabelSlot + 3, TempSlot = LabelSlot + 4;
@@ -61,6 +61,15 @@ public sealed class CategoricalCrossentropyLoss : Loss
             CategoricalCrossentropyKernel.DenseProbabilities(t, rows.YPred, rows.Count, rows.Length, values, upstream, grad, Epsilon);
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["categorical_crossentropy"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["from_logits", "label_smoothing", "axis"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new CategoricalCrossentropyLoss(c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1),
+            c.Reduction(Reduction.SumOverBatchSize), c.Name("categorical_crossentropy"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer)
     {

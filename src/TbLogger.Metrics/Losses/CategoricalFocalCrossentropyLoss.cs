@@ -7,7 +7,7 @@ namespace TbLogger.Metrics.Losses;
 /// o = clip(y_pred / Σ y_pred, ε, 1 − ε) (softmax first for logits) (identifier <c>"categorical_focal_crossentropy"</c>;
 /// config keys <c>alpha</c>, <c>gamma</c>, <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>).
 /// </summary>
-public sealed class CategoricalFocalCrossentropyLoss : Loss
+public sealed class CategoricalFocalCrossentropyLoss : Loss, IRegisteredLoss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ProbSlot = LabelSlot + 1, LseSlot = LabelSlot + 2,
                       SumSlot = LabelSlot + 3, TempSlot = LabelSlot + 4;
@@ -107,6 +107,16 @@ public sealed class CategoricalFocalCrossentropyLoss : Loss
             }
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["categorical_focal_crossentropy"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["alpha", "gamma", "from_logits", "label_smoothing", "axis"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new CategoricalFocalCrossentropyLoss(c.Float("alpha", 0.25f), c.Float("gamma", 2f), c.Bool("from_logits", false),
+            c.Float("label_smoothing", 0f), c.Int("axis", -1),
+            c.Reduction(Reduction.SumOverBatchSize), c.Name("categorical_focal_crossentropy"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer)
     {

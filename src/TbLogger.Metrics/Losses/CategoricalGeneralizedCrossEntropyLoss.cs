@@ -7,7 +7,7 @@ namespace TbLogger.Metrics.Losses;
 /// probability of the true class (no clipping, as Keras). yTrue holds class indices (<c>[N]</c> or <c>[N, 1]</c>),
 /// yPred probabilities <c>[N, C]</c> (identifier <c>"categorical_generalized_cross_entropy"</c>).
 /// </summary>
-public sealed class CategoricalGeneralizedCrossEntropyLoss : Loss
+public sealed class CategoricalGeneralizedCrossEntropyLoss : Loss, IRegisteredLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="q">The noise parameter in (0, 1): towards 0 crossentropy, towards 1 mean absolute error.</param>
@@ -51,6 +51,15 @@ public sealed class CategoricalGeneralizedCrossEntropyLoss : Loss
         label = (int)y;
         return rows.YPred[r * rows.Length + label];
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["categorical_generalized_cross_entropy"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["q"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new CategoricalGeneralizedCrossEntropyLoss(c.Float("q", 0.5f), c.Reduction(Reduction.SumOverBatchSize),
+            c.Name("categorical_generalized_cross_entropy"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("q", Q);
 }

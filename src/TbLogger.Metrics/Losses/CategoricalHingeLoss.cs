@@ -4,7 +4,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>CategoricalHinge</c>: <c>maximum(neg − pos + 1, 0)</c> with pos = Σ y_true·y_pred and
 /// neg = max((1 − y_true)·y_pred) over the last axis (identifier <c>"categorical_hinge"</c>).
 /// </summary>
-public sealed class CategoricalHingeLoss : Loss
+public sealed class CategoricalHingeLoss : Loss, IRegisteredLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
@@ -50,4 +50,10 @@ public sealed class CategoricalHingeLoss : Loss
         }
         return neg - pos + 1f;
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["categorical_hinge"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new CategoricalHingeLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("categorical_hinge"));
 }

@@ -13,7 +13,7 @@ namespace TbLogger.Metrics.Losses;
 /// embedding. As in Keras, samples whose loss is 0 (no positive or no negative) are masked: the default reduction
 /// divides by the number of positive losses.
 /// </remarks>
-public sealed class CircleLoss : Loss
+public sealed class CircleLoss : Loss, IRegisteredLoss
 {
     private const int ValueSlot = LossScratch.FirstKernelSlot, DotSlot = ValueSlot + 1;
 
@@ -125,6 +125,15 @@ public sealed class CircleLoss : Loss
             ? -gamma * Math.Max(m + dist, 0) * (m - dist)
             : gamma * Math.Max(1 + m - dist, 0) * (1 - m - dist);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["circle"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["gamma", "margin", "remove_diagonal"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new CircleLoss(c.Float("gamma", 80f), c.Float("margin", 0.4f), c.Bool("remove_diagonal", true),
+            c.Reduction(Reduction.SumOverBatchSize), c.Name("circle"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer)
     {

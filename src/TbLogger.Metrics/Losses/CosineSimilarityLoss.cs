@@ -7,7 +7,7 @@ namespace TbLogger.Metrics.Losses;
 /// −1 (same direction) and 1; 0 when either vector is zero (identifier <c>"cosine_similarity"</c>; config key <c>axis</c>).
 /// </summary>
 /// <remarks>As in Keras, a vector is divided by max(‖x‖, ε), so zero vectors give 0 rather than NaN.</remarks>
-public sealed class CosineSimilarityLoss : Loss
+public sealed class CosineSimilarityLoss : Loss, IRegisteredLoss
 {
     private const float SquaredEpsilon = Epsilon * Epsilon;
 
@@ -51,6 +51,14 @@ public sealed class CosineSimilarityLoss : Loss
     }
 
     private static float InverseNorm(ReadOnlySpan<float> x) => 1f / MathF.Sqrt(MathF.Max(RowOps.Dot(x, x), SquaredEpsilon));
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["cosine_similarity"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["axis"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new CosineSimilarityLoss(c.Int("axis", -1), c.Reduction(Reduction.SumOverBatchSize), c.Name("cosine_similarity"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", Axis);
 }

@@ -10,7 +10,7 @@ namespace TbLogger.Metrics.Losses;
 /// them. One value per sequence; the gradient is exact.
 /// </summary>
 /// <remarks>An alignment that cannot exist (T shorter than the labels plus the blanks repeats need) gives +∞; Keras's numpy backend gives about 1e5 there (it uses −1e5 as log 0).</remarks>
-public sealed class CtcLoss : Loss
+public sealed class CtcLoss : Loss, IRegisteredLoss
 {
     private const int AlphaSlot = LossScratch.FirstKernelSlot, BetaSlot = AlphaSlot + 1, LogProbSlot = AlphaSlot + 2;
 
@@ -166,4 +166,12 @@ public sealed class CtcLoss : Loss
                 $"yTrue[{sequence}, {position}] is {value}, which is not a class id in [0, {classes}) for loss '{Name}'.", "yTrue");
         return (int)value;
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string IRegisteredLoss.ClassName => "CTC";
+
+    static string[] IRegisteredLoss.Aliases => ["ctc"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new CtcLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("ctc"));
 }

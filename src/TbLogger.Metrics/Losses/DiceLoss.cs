@@ -10,15 +10,15 @@ namespace TbLogger.Metrics.Losses;
 /// As in Keras, the default axis (null) reduces the whole batch to a single value; pass the non-batch axes, e.g.
 /// [1, 2, 3], for one value per sample. Sample weights must then broadcast onto that per-sample shape.
 /// </remarks>
-public sealed class DiceLoss : Loss
+public sealed class DiceLoss : Loss, IRegisteredLoss
 {
     private readonly int[]? _axes;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
-    /// <param name="name">The name (default <c>"dice"</c>).</param>
     /// <param name="axis">Axes to reduce: null (default) for all, one axis, or trailing axes.</param>
-    public DiceLoss(Reduction reduction = Reduction.SumOverBatchSize, string name = "dice", IReadOnlyList<int>? axis = null)
+    /// <param name="name">The name (default <c>"dice"</c>).</param>
+    public DiceLoss(IReadOnlyList<int>? axis = null, Reduction reduction = Reduction.SumOverBatchSize, string name = "dice")
         : base(name, reduction)
     {
         _axes = SegmentationAxes.Copy(axis);
@@ -50,6 +50,14 @@ public sealed class DiceLoss : Loss
             for (int k = 0; k < g.Length; k++) g[k] = f * (intersection - t[k] * d);
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["dice"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["axis"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new DiceLoss(c.Axes("axis"), c.Reduction(Reduction.SumOverBatchSize), c.Name("dice"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer) => SegmentationAxes.Write(writer, _axes);
 }

@@ -6,7 +6,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>Huber</c> loss: per element ½e² where |e| ≤ δ, else δ|e| − ½δ², with e = y_pred − y_true, averaged over
 /// the last axis (identifiers <c>"huber"</c>, <c>"huber_loss"</c>; config key <c>delta</c>).
 /// </summary>
-public sealed class HuberLoss : Loss
+public sealed class HuberLoss : Loss, IRegisteredLoss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
@@ -46,6 +46,14 @@ public sealed class HuberLoss : Loss
         for (int i = 0; i < p.Length; i++) grad[i] = Math.Clamp(p[i] - t[i], -Delta, Delta);
         RowOps.ScaleRows(grad, rows.Length, upstream, 1f / rows.Length);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["huber", "huber_loss"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["delta"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new HuberLoss(c.Float("delta", 1f), c.Reduction(Reduction.SumOverBatchSize), c.Name("huber_loss"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("delta", Delta);
 }

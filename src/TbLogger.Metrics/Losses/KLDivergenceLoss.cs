@@ -4,7 +4,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>KLDivergence</c>: <c>sum(y_true · log(y_true / y_pred), axis=-1)</c> with both clipped to [ε, 1]
 /// (identifiers <c>"kl_divergence"</c>, <c>"kld"</c>, <c>"kullback_leibler_divergence"</c>).
 /// </summary>
-public sealed class KLDivergenceLoss : Loss
+public sealed class KLDivergenceLoss : Loss, IRegisteredLoss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
@@ -37,4 +37,10 @@ public sealed class KLDivergenceLoss : Loss
             grad[i] = p[i] > Epsilon && p[i] < 1f ? -Math.Clamp(t[i], Epsilon, 1f) / p[i] : 0f;
         RowOps.ScaleRows(grad, rows.Length, upstream, 1f);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["kl_divergence", "kld", "kullback_leibler_divergence"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new KLDivergenceLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("kl_divergence"));
 }

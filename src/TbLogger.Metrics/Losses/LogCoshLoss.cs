@@ -6,7 +6,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>LogCosh</c>: <c>mean(log(cosh(y_pred − y_true)), axis=-1)</c>, computed stably as
 /// x + softplus(−2x) − log 2 (identifiers <c>"log_cosh"</c>, <c>"logcosh"</c>).
 /// </summary>
-public sealed class LogCoshLoss : Loss
+public sealed class LogCoshLoss : Loss, IRegisteredLoss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
     private static readonly float Log2 = MathF.Log(2f);
@@ -40,4 +40,10 @@ public sealed class LogCoshLoss : Loss
         TensorPrimitives.Tanh(grad, grad);
         RowOps.ScaleRows(grad, rows.Length, upstream, 1f / rows.Length);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["log_cosh", "logcosh"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new LogCoshLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("log_cosh"));
 }

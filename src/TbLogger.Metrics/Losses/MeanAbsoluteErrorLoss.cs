@@ -4,7 +4,7 @@ namespace TbLogger.Metrics.Losses;
 
 /// <summary>Keras's <c>MeanAbsoluteError</c>: <c>mean(abs(y_true − y_pred), axis=-1)</c> (identifiers <c>"mae"</c>, <c>"mean_absolute_error"</c>).</summary>
 /// <remarks>The gradient at y_pred = y_true is taken as 0 (the subgradient Keras's autodiff gives).</remarks>
-public sealed class MeanAbsoluteErrorLoss : Loss
+public sealed class MeanAbsoluteErrorLoss : Loss, IRegisteredLoss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
@@ -32,4 +32,10 @@ public sealed class MeanAbsoluteErrorLoss : Loss
         for (int i = 0; i < p.Length; i++) grad[i] = MathF.Sign(p[i] - t[i]);
         RowOps.ScaleRows(grad, rows.Length, upstream, 1f / rows.Length);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["mean_absolute_error", "mae"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new MeanAbsoluteErrorLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("mean_absolute_error"));
 }

@@ -6,7 +6,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>MeanAbsolutePercentageError</c>: <c>100 · mean(abs((y_true − y_pred) / max(abs(y_true), ε)), axis=-1)</c>
 /// (identifiers <c>"mape"</c>, <c>"mean_absolute_percentage_error"</c>).
 /// </summary>
-public sealed class MeanAbsolutePercentageErrorLoss : Loss
+public sealed class MeanAbsolutePercentageErrorLoss : Loss, IRegisteredLoss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
@@ -38,4 +38,10 @@ public sealed class MeanAbsolutePercentageErrorLoss : Loss
         for (int i = 0; i < p.Length; i++) grad[i] = MathF.Sign(p[i] - t[i]) / MathF.Max(MathF.Abs(t[i]), Epsilon);
         RowOps.ScaleRows(grad, rows.Length, upstream, 100f / rows.Length);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["mean_absolute_percentage_error", "mape"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new MeanAbsolutePercentageErrorLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("mean_absolute_percentage_error"));
 }

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace TbLogger.Metrics.Losses;
 
 /// <summary>Keras's <c>MeanSquaredError</c>: <c>mean(square(y_true − y_pred), axis=-1)</c> (identifiers <c>"mse"</c>, <c>"mean_squared_error"</c>).</summary>
-public sealed class MeanSquaredErrorLoss : Loss
+public sealed class MeanSquaredErrorLoss : Loss, IRegisteredLoss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
@@ -39,4 +39,10 @@ public sealed class MeanSquaredErrorLoss : Loss
         TensorPrimitives.Subtract(rows.YPred, rows.YTrue, grad);
         RowOps.ScaleRows(grad, rows.Length, upstream, 2f / rows.Length);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["mean_squared_error", "mse"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new MeanSquaredErrorLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("mean_squared_error"));
 }

@@ -6,7 +6,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>MeanSquaredLogarithmicError</c>: <c>mean(square(log(max(y_pred, ε) + 1) − log(max(y_true, ε) + 1)), axis=-1)</c>
 /// (identifiers <c>"msle"</c>, <c>"mean_squared_logarithmic_error"</c>).
 /// </summary>
-public sealed class MeanSquaredLogarithmicErrorLoss : Loss
+public sealed class MeanSquaredLogarithmicErrorLoss : Loss, IRegisteredLoss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
@@ -44,4 +44,10 @@ public sealed class MeanSquaredLogarithmicErrorLoss : Loss
     }
 
     private static float LogDiff(float t, float p) => MathF.Log(MathF.Max(p, Epsilon) + 1f) - MathF.Log(MathF.Max(t, Epsilon) + 1f);
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["mean_squared_logarithmic_error", "msle"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new MeanSquaredLogarithmicErrorLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("mean_squared_logarithmic_error"));
 }

@@ -1,7 +1,7 @@
 namespace TbLogger.Metrics.Losses;
 
 /// <summary>Keras's <c>Poisson</c> loss: <c>mean(y_pred − y_true · log(y_pred + ε), axis=-1)</c> (identifier <c>"poisson"</c>).</summary>
-public sealed class PoissonLoss : Loss
+public sealed class PoissonLoss : Loss, IRegisteredLoss
 {
     private const int ErrorSlot = LossScratch.FirstKernelSlot;
 
@@ -29,4 +29,10 @@ public sealed class PoissonLoss : Loss
         for (int i = 0; i < p.Length; i++) grad[i] = 1f - t[i] / (p[i] + Epsilon);
         RowOps.ScaleRows(grad, rows.Length, upstream, 1f / rows.Length);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["poisson"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new PoissonLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("poisson"));
 }

@@ -9,7 +9,7 @@ namespace TbLogger.Metrics.Losses;
 /// <c>"sigmoidCrossEntropy"</c>; config key <c>label_smoothing</c>).
 /// </summary>
 /// <remarks>Differs from Keras's <c>BinaryCrossentropy(from_logits=True)</c> in not averaging per sample and in its default reduction.</remarks>
-public sealed class SigmoidCrossEntropyLoss : Loss
+public sealed class SigmoidCrossEntropyLoss : Loss, IRegisteredLoss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot;
 
@@ -41,6 +41,15 @@ public sealed class SigmoidCrossEntropyLoss : Loss
 
     private ReadOnlySpan<float> SmoothedLabels(in LossRows rows)
         => RowOps.Smooth(rows.YTrue, LabelSmoothing, 0.5f, Scratch(LabelSlot, rows.YTrue.Length));
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["sigmoid_cross_entropy", "sigmoidCrossEntropy"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["label_smoothing"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new SigmoidCrossEntropyLoss(c.Float("label_smoothing", 0f), c.Reduction(Reduction.SumByNonzeroWeights),
+            c.Name("sigmoid_cross_entropy"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("label_smoothing", LabelSmoothing);
 }

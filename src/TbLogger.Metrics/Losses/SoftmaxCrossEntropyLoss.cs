@@ -11,7 +11,7 @@ namespace TbLogger.Metrics.Losses;
 /// The same numbers as <see cref="CategoricalCrossentropy"/> with <c>from_logits</c>, apart from the default reduction.
 /// TF.js smooths with the size of dimension 1; this uses the class (last) axis, which is the same for [N, C] inputs.
 /// </remarks>
-public sealed class SoftmaxCrossEntropyLoss : Loss
+public sealed class SoftmaxCrossEntropyLoss : Loss, IRegisteredLoss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ExpSlot = LabelSlot + 1, LseSlot = LabelSlot + 2,
                       SumSlot = LabelSlot + 3, TempSlot = LabelSlot + 4;
@@ -47,6 +47,15 @@ public sealed class SoftmaxCrossEntropyLoss : Loss
             Scratch(ExpSlot, rows.YPred.Length), Scratch(LseSlot, rows.Count), Scratch(SumSlot, rows.Count), Scratch(TempSlot, rows.Count));
         CategoricalCrossentropyKernel.DenseLogits(t, rows.YPred, rows.Count, rows.Length, values, upstream, grad, buffers);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["softmax_cross_entropy", "softmaxCrossEntropy"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["label_smoothing"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new SoftmaxCrossEntropyLoss(c.Float("label_smoothing", 0f), c.Reduction(Reduction.SumByNonzeroWeights),
+            c.Name("softmax_cross_entropy"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("label_smoothing", LabelSmoothing);
 }

@@ -11,7 +11,7 @@ namespace TbLogger.Metrics.Losses;
 /// to <see cref="IgnoreClass"/> are masked as in Keras: they contribute 0 and do not count towards
 /// <see cref="Reduction.SumOverBatchSize"/>'s divisor. Any other label must be an integer in [0, classes).
 /// </remarks>
-public sealed class SparseCategoricalCrossentropyLoss : Loss
+public sealed class SparseCategoricalCrossentropyLoss : Loss, IRegisteredLoss
 {
     private const int ExpSlot = LossScratch.FirstKernelSlot, LseSlot = ExpSlot + 1, SumSlot = ExpSlot + 2, TempSlot = ExpSlot + 3,
                       MaskSlot = ExpSlot + 4;
@@ -94,6 +94,15 @@ public sealed class SparseCategoricalCrossentropyLoss : Loss
                     (IgnoreClass is null ? "." : $" (nor the ignored class {IgnoreClass})."), "yTrue");
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["sparse_categorical_crossentropy"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["from_logits", "ignore_class", "axis"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new SparseCategoricalCrossentropyLoss(c.Bool("from_logits", false), c.NullableInt("ignore_class"), c.Int("axis", -1),
+            c.Reduction(Reduction.SumOverBatchSize), c.Name("sparse_categorical_crossentropy"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer)
     {

@@ -4,7 +4,7 @@ namespace TbLogger.Metrics.Losses;
 /// Keras's <c>SquaredHinge</c> loss: <c>mean(square(maximum(1 − y_true · y_pred, 0)), axis=-1)</c>, with 0/1 labels
 /// mapped to −1/1 when every label is 0 or 1 (identifier <c>"squared_hinge"</c>).
 /// </summary>
-public sealed class SquaredHingeLoss : Loss
+public sealed class SquaredHingeLoss : Loss, IRegisteredLoss
 {
     private const int LabelSlot = LossScratch.FirstKernelSlot, ErrorSlot = LabelSlot + 1;
 
@@ -36,4 +36,10 @@ public sealed class SquaredHingeLoss : Loss
         for (int i = 0; i < p.Length; i++) grad[i] = -2f * t[i] * MathF.Max(1f - t[i] * p[i], 0f);
         RowOps.ScaleRows(grad, rows.Length, upstream, 1f / rows.Length);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["squared_hinge"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new SquaredHingeLoss(c.Reduction(Reduction.SumOverBatchSize), c.Name("squared_hinge"));
 }

@@ -7,7 +7,7 @@ namespace TbLogger.Metrics.Losses;
 /// FP = Σ y_pred·(1 − y_true), FN = Σ (1 − y_pred)·y_true over <see cref="Axes"/> (identifier <c>"tversky"</c>;
 /// config keys <c>alpha</c>, <c>beta</c>, <c>axis</c>). α = β = 0.5 gives the DiceLoss loss.
 /// </summary>
-public sealed class TverskyLoss : Loss
+public sealed class TverskyLoss : Loss, IRegisteredLoss
 {
     private readonly int[]? _axes;
 
@@ -15,10 +15,10 @@ public sealed class TverskyLoss : Loss
     /// <param name="alpha">Weight of false positives (default 0.5).</param>
     /// <param name="beta">Weight of false negatives (default 0.5).</param>
     /// <param name="reduction">The reduction (default Keras's <c>sum_over_batch_size</c>).</param>
-    /// <param name="name">The name (default <c>"tversky"</c>).</param>
     /// <param name="axis">Axes to reduce: null (default) for all, one axis, or trailing axes.</param>
-    public TverskyLoss(float alpha = 0.5f, float beta = 0.5f, Reduction reduction = Reduction.SumOverBatchSize, string name = "tversky",
-                   IReadOnlyList<int>? axis = null)
+    /// <param name="name">The name (default <c>"tversky"</c>).</param>
+    public TverskyLoss(float alpha = 0.5f, float beta = 0.5f, IReadOnlyList<int>? axis = null,
+                       Reduction reduction = Reduction.SumOverBatchSize, string name = "tversky")
         : base(name, reduction)
     {
         LossArguments.RequireNonNegativeFinite(alpha, nameof(alpha));
@@ -74,6 +74,15 @@ public sealed class TverskyLoss : Loss
         }
         denominator = tp + Alpha * fp + Beta * fn + Epsilon;
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
+    static string[] IRegisteredLoss.Aliases => ["tversky"];
+
+    static string[] IRegisteredLoss.ConfigKeys => ["alpha", "beta", "axis"];
+
+    static Loss IRegisteredLoss.FromConfig(LossConfig c)
+        => new TverskyLoss(c.Float("alpha", 0.5f), c.Float("beta", 0.5f), c.Axes("axis"), c.Reduction(Reduction.SumOverBatchSize),
+            c.Name("tversky"));
 
     private protected override void WriteConfig(Utf8JsonWriter writer)
     {

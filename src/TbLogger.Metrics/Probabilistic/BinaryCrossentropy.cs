@@ -8,7 +8,7 @@ namespace TbLogger.Metrics;
 /// [ε, 1 − ε], or from logits), with optional label smoothing, averaged over samples.
 /// </summary>
 /// <remarks>The per-sample values are those of <see cref="BinaryCrossentropyLoss"/> (one implementation of the function for both).</remarks>
-public sealed class BinaryCrossentropy : LossFunctionMetric
+public sealed class BinaryCrossentropy : LossFunctionMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="fromLogits">True when yPred holds logits.</param>
@@ -28,6 +28,12 @@ public sealed class BinaryCrossentropy : LossFunctionMetric
 
     /// <summary>Label smoothing in [0, 1].</summary>
     public float LabelSmoothing { get; }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static string[] IRegisteredMetric.Aliases => ["bce", "BCE"];
+
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new BinaryCrossentropy(c.GetBoolean("from_logits", false), c.GetSingle("label_smoothing", 0f), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

@@ -8,7 +8,7 @@ namespace TbLogger.Metrics;
 /// to 1 and clipped to [ε, 1 − ε], or the softmax of logits), with optional label smoothing, averaged over samples.
 /// </summary>
 /// <remarks>The per-sample values are those of <see cref="CategoricalCrossentropyLoss"/> (one implementation of the function for both).</remarks>
-public sealed class CategoricalCrossentropy : LossFunctionMetric
+public sealed class CategoricalCrossentropy : LossFunctionMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="fromLogits">True when yPred holds logits.</param>
@@ -34,6 +34,10 @@ public sealed class CategoricalCrossentropy : LossFunctionMetric
 
     /// <summary>The class axis.</summary>
     public int Axis { get; }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new CategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetSingle("label_smoothing", 0f), c.GetInt32("axis", -1), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

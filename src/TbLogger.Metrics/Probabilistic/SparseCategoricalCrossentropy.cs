@@ -14,14 +14,14 @@ namespace TbLogger.Metrics;
 /// still count in the denominator (Keras applies the mask only to given weights), with sample weights their weight is 0.
 /// </para>
 /// </remarks>
-public sealed class SparseCategoricalCrossentropy : LossFunctionMetric
+public sealed class SparseCategoricalCrossentropy : LossFunctionMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="fromLogits">True when yPred holds logits.</param>
     /// <param name="axis">The class axis of yPred (Keras's <c>axis</c>; negative counts from the end).</param>
-    /// <param name="name">Metric name; default <c>"sparse_categorical_crossentropy"</c>.</param>
     /// <param name="ignoreClass">A label value to ignore (Keras's <c>ignore_class</c>), or null.</param>
-    public SparseCategoricalCrossentropy(bool fromLogits = false, int axis = -1, string? name = null, int? ignoreClass = null)
+    /// <param name="name">Metric name; default <c>"sparse_categorical_crossentropy"</c>.</param>
+    public SparseCategoricalCrossentropy(bool fromLogits = false, int axis = -1, int? ignoreClass = null, string? name = null)
         : base(name ?? "sparse_categorical_crossentropy",
                new SparseCategoricalCrossentropyLoss(fromLogits, ignoreClass, axis, name: name ?? "sparse_categorical_crossentropy"),
                rankOneIsPerSample: false)
@@ -41,6 +41,11 @@ public sealed class SparseCategoricalCrossentropy : LossFunctionMetric
     public int? IgnoreClass { get; }
 
     private protected override bool SparseLabels => true;
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new SparseCategoricalCrossentropy(c.GetBoolean("from_logits", false), c.GetInt32("axis", -1),
+            c.GetNullableInt32("ignore_class", null), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

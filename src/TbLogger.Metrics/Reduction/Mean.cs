@@ -10,7 +10,7 @@ namespace TbLogger.Metrics;
 /// Values of shape [N, ...] are first reduced to one mean per sample, as in Keras. Weights may be one per sample
 /// ([N] or [N, 1]), a single value ([1]), or the values' own shape.
 /// </remarks>
-public sealed class Mean : MeanMetricBase
+public sealed class Mean : MeanMetricBase, IRegisteredMetric
 {
     private float[]? _valueScratch;
 
@@ -38,4 +38,8 @@ public sealed class Mean : MeanMetricBase
     /// <param name="sampleWeight">Optional weights.</param>
     public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred, ReadOnlyTensorSpan<float> sampleWeight = default)
         => UpdateState(yPred, sampleWeight);
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new Mean(c.Name);
 }

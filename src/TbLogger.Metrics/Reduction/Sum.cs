@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace TbLogger.Metrics;
 
 /// <summary>Keras's <c>Sum</c>: the (weighted) sum of the given values; one state <c>total</c> merged by sum.</summary>
-public sealed class Sum : Metric
+public sealed class Sum : Metric, IRegisteredMetric
 {
     private readonly MetricStateVariable _total;
     private float[]? _valueScratch;
@@ -60,4 +60,8 @@ public sealed class Sum : Metric
 
     /// <inheritdoc/>
     protected override void ComputeResult(Span<double> destination) => destination[0] = _total.Values[0];
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new Sum(c.Name);
 }

@@ -7,12 +7,12 @@ namespace TbLogger.Metrics;
 /// 2·cov(yTrue, yPred) / (var(yTrue) + var(yPred) + (μt − μp)² + 1e-7) (population moments), then the (weighted) mean
 /// over rows. A rank-1 input is a single row.
 /// </summary>
-public sealed class ConcordanceCorrelation : RowwiseMeanMetric
+public sealed class ConcordanceCorrelation : RowwiseMeanMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
-    /// <param name="name">Metric name; default <c>"concordance_correlation"</c>.</param>
     /// <param name="axis">The axis each row runs along (negative counts from the end).</param>
-    public ConcordanceCorrelation(string? name = null, int axis = -1) : base(name ?? "concordance_correlation", axis)
+    /// <param name="name">Metric name; default <c>"concordance_correlation"</c>.</param>
+    public ConcordanceCorrelation(int axis = -1, string? name = null) : base(name ?? "concordance_correlation", axis)
     {
     }
 
@@ -30,6 +30,10 @@ public sealed class ConcordanceCorrelation : RowwiseMeanMetric
         cov /= n; vt /= n; vp /= n;
         return (float)(2 * cov / (vt + vp + (mt - mp) * (mt - mp) + MetricMath.Epsilon));
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new ConcordanceCorrelation(c.GetInt32("axis", -1), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", Axis);

@@ -8,7 +8,7 @@ namespace TbLogger.Metrics;
 /// one value per column (the last axis), or one value per element of a batch.
 /// </summary>
 /// <example>normalizer [1, 3, 2, 3], yTrue [1, 3, 2, 3], yPred [2, 4, 6, 8] → mean(1, 1/3, 2, 5/3) = 1.25.</example>
-public sealed class MeanRelativeError : ElementwiseMeanMetric
+public sealed class MeanRelativeError : ElementwiseMeanMetric, IRegisteredMetric
 {
     private readonly float[] _normalizer;
 
@@ -44,6 +44,11 @@ public sealed class MeanRelativeError : ElementwiseMeanMetric
             destination[i] = norm == 0 ? 0f : MathF.Abs(yPred[i] - yTrue[i]) / norm;
         }
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new MeanRelativeError(
+            c.GetSingleArray("normalizer") ?? throw new ArgumentException("MeanRelativeError needs a 'normalizer' in its config.", "configJson"), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

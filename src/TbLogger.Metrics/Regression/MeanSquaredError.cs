@@ -2,7 +2,7 @@ namespace TbLogger.Metrics;
 
 /// <summary>Keras's <c>MeanSquaredError</c> metric: the weighted mean over samples of mean((yTrue − yPred)², axis=-1).</summary>
 /// <remarks>The per-sample values are those of <see cref="Losses.MeanSquaredErrorLoss"/> (one implementation of the function for both).</remarks>
-public sealed class MeanSquaredError : LossFunctionMetric
+public sealed class MeanSquaredError : LossFunctionMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"mean_squared_error"</c>.</param>
@@ -10,4 +10,10 @@ public sealed class MeanSquaredError : LossFunctionMetric
         : base(name ?? "mean_squared_error", new Losses.MeanSquaredErrorLoss(name: name ?? "mean_squared_error"), rankOneIsPerSample: true)
     {
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static string[] IRegisteredMetric.Aliases => ["mse", "MSE"];
+
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new MeanSquaredError(c.Name);
 }

@@ -7,12 +7,12 @@ namespace TbLogger.Metrics;
 /// of those per-row values — not a running correlation over all samples. A rank-1 input is a single row (one value,
 /// one sample), as in Keras. A constant row has no correlation and yields NaN, as in Keras.
 /// </summary>
-public sealed class PearsonCorrelation : RowwiseMeanMetric
+public sealed class PearsonCorrelation : RowwiseMeanMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
-    /// <param name="name">Metric name; default <c>"pearson_correlation"</c>.</param>
     /// <param name="axis">The axis each row runs along (negative counts from the end).</param>
-    public PearsonCorrelation(string? name = null, int axis = -1) : base(name ?? "pearson_correlation", axis)
+    /// <param name="name">Metric name; default <c>"pearson_correlation"</c>.</param>
+    public PearsonCorrelation(int axis = -1, string? name = null) : base(name ?? "pearson_correlation", axis)
     {
     }
 
@@ -29,6 +29,10 @@ public sealed class PearsonCorrelation : RowwiseMeanMetric
         }
         return (float)(cov / Math.Sqrt(vt * vp));
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new PearsonCorrelation(c.GetInt32("axis", -1), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("axis", Axis);

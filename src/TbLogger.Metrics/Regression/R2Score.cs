@@ -13,7 +13,7 @@ namespace TbLogger.Metrics;
 /// throws <see cref="InvalidOperationException"/> (Keras raises). An infinite raw score (constant labels, non-zero error)
 /// becomes 0 as in Keras; 0/0 (constant labels predicted exactly) stays NaN as in Keras.
 /// </remarks>
-public sealed class R2Score : Metric
+public sealed class R2Score : Metric, IRegisteredMetric
 {
     private readonly MetricStateVariable _numSamples, _squaredSum, _sum, _residual, _count;
     private readonly string? _aggregation;
@@ -142,6 +142,10 @@ public sealed class R2Score : Metric
         if (p >= n - 1) return r2; // Keras warns and falls back to the standard score
         return 1 - (1 - r2) * (n - 1) / (n - p - 1);
     }
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new R2Score(c.GetString("class_aggregation", "uniform_average"), c.GetInt32("num_regressors", 0), c.Name);
 
     /// <inheritdoc/>
     protected override void WriteConfig(Utf8JsonWriter writer)

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace TbLogger.Metrics;
 
 /// <summary>Keras's <c>RootMeanSquaredError</c>: √(weighted mean of (yPred − yTrue)²). Weights are one per sample.</summary>
-public sealed class RootMeanSquaredError : ElementwiseMeanMetric
+public sealed class RootMeanSquaredError : ElementwiseMeanMetric, IRegisteredMetric
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Metric name; default <c>"root_mean_squared_error"</c>.</param>
@@ -27,4 +27,8 @@ public sealed class RootMeanSquaredError : ElementwiseMeanMetric
 
     /// <inheritdoc/>
     protected override void ComputeResult(Span<double> destination) => destination[0] = Math.Sqrt(MetricMath.DivideNoNan(Total, Count));
+
+    // Reads back the Keras config GetConfigJson writes (keys, defaults, required keys); MetricFactory looks this up.
+    static Metric IRegisteredMetric.FromConfig(MetricConfig c)
+        => new RootMeanSquaredError(c.Name);
 }

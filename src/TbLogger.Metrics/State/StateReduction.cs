@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace TbLogger.Metrics;
 
 /// <summary>
-/// The element-wise reduction an all-reduce performs on <see cref="Metric.GetReducibleState"/> vectors, for jobs
+/// The element-wise reduction an all-reduce performs on <see cref="MetricState.ToVector"/> vectors, for jobs
 /// that gather vectors themselves (files in a shared directory, a coordinator) instead of calling MPI or NCCL.
 /// </summary>
 public static class StateReduction
@@ -11,7 +11,7 @@ public static class StateReduction
     /// <summary>Reduces <paramref name="other"/> into <paramref name="accumulator"/>, element by element.</summary>
     /// <param name="accumulator">One rank's vector; receives the result.</param>
     /// <param name="other">Another rank's vector.</param>
-    /// <param name="reductions">From <see cref="Metric.GetStateReductions"/>.</param>
+    /// <param name="reductions">From <see cref="MetricState.GetReductions"/>.</param>
     /// <exception cref="ArgumentException">The three lengths differ, or a reduction is <see cref="StateMerge.Concatenate"/>.</exception>
     public static void ReduceInto(Span<double> accumulator, ReadOnlySpan<double> other, ReadOnlySpan<StateMerge> reductions)
     {
@@ -39,7 +39,7 @@ public static class StateReduction
 
     /// <summary>Reduces every rank's vector (what an all-reduce returns to each rank).</summary>
     /// <param name="vectors">One vector per rank, all of the same length.</param>
-    /// <param name="reductions">From <see cref="Metric.GetStateReductions"/>.</param>
+    /// <param name="reductions">From <see cref="MetricState.GetReductions"/>.</param>
     /// <returns>A new reduced vector.</returns>
     /// <exception cref="ArgumentException">No vectors, or lengths differ.</exception>
     public static double[] Reduce(IEnumerable<double[]> vectors, ReadOnlySpan<StateMerge> reductions)

@@ -1,7 +1,7 @@
 using ScottPlot;
 using SkiaSharp;
 
-namespace TbLogger.Training;
+namespace TbLogger.Training.Figures;
 
 /// <summary>Logs ScottPlot figures to TensorBoard's IMAGES dashboard, like PyTorch's <c>add_figure</c>.</summary>
 public static class FigureExtensions

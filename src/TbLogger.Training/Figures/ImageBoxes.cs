@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace TbLogger.Training;
+namespace TbLogger.Training.Figures;
 
 /// <summary>
 /// Draws labelled boxes into an image, like PyTorch's <c>add_image_with_boxes</c>: a one-pixel red outline per box

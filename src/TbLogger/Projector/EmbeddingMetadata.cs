@@ -1,4 +1,4 @@
-namespace TbLogger;
+namespace TbLogger.Projector;
 
 /// <summary>
 /// Labels for the points of an embedding, written as metadata.tsv: either one label per point (one column, no

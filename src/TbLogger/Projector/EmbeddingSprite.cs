@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace TbLogger;
+namespace TbLogger.Projector;
 
 /// <summary>
 /// One thumbnail per point of an embedding, tiled into sprite.png: a square grid of ceil(√N) × ceil(√N) cells in

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using TbLogger.Protos.Plugins.Projector;
 
-namespace TbLogger;
+namespace TbLogger.Projector;
 
 /// <summary>
 /// Reads and writes projector_config.pbtxt (a ProjectorConfig in protobuf text format) the way Python's

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace TbLogger;
+namespace TbLogger.Projector;
 
 /// <summary>
 /// The projector's file operations in a run directory that may hold planted links: directories are created one level

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using TbLogger.Protos.Plugins.Projector;
 
-namespace TbLogger;
+namespace TbLogger.Projector;
 
 /// <summary>
 /// The pure parts of the embedding projector's files, as PyTorch's <c>add_embedding</c> lays them out in a run

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TbLogger;
+namespace TbLogger.Projector;
 
 /// <summary>
 /// Formats a float as Python's repr does for the same number ("1.0", "0.5", "1e-05", "1.5e+20"), using the shortest

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Google.Protobuf.Collections;
 
-namespace TbLogger;
+namespace TbLogger.Projector;
 
 /// <summary>A small tokenizer for protobuf text format, enough for ProjectorConfig: names, strings, integers, messages, lists.</summary>
 internal sealed class TextFormatReader

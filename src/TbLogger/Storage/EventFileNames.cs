@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace TbLogger.Events;
+namespace TbLogger.Storage;
 
 /// <summary>
 /// Names event files the way TensorFlow's and PyTorch's writers do:

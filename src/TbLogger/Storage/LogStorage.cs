@@ -29,7 +29,7 @@ public abstract class LogStorage
 
     /// <summary>
     /// Creates a new event file in <paramref name="directory"/> with a name no other writer uses (see
-    /// <see cref="Events.EventFileNames"/>) and returns a stream that writes it. Flushing the stream makes the bytes
+    /// <see cref="EventFileNames"/>) and returns a stream that writes it. Flushing the stream makes the bytes
     /// written so far visible to readers; disposing it makes all of them visible or throws.
     /// </summary>
     /// <param name="directory">The run directory; created if needed.</param>

@@ -4,6 +4,7 @@ using TbLogger.Events;
 using TbLogger.Reading;
 using TbLogger.Records;
 using TbLogger.Replay;
+using TbLogger.Storage;
 
 namespace TbLogger.Benchmarks.Reading;
 

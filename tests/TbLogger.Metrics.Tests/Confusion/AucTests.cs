@@ -202,6 +202,6 @@ public sealed class AucTests
                         multiLabel: true, numLabels: 2, fromLogits: true);
         Assert.AreEqual("""{"name":"auc_1","dtype":"float32","num_thresholds":100,"curve":"PR","summation_method":"majoring","multi_label":true,"num_labels":2,"label_weights":null,"from_logits":true}""",
             m.GetConfigJson());
-        CollectionAssert.AreEqual(new[] { "true_positives", "false_positives", "true_negatives", "false_negatives" }, m.States.Select(s => s.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "true_positives", "false_positives", "true_negatives", "false_negatives" }, m.State.Variables.Select(s => s.Name).ToArray());
     }
 }

@@ -101,7 +101,7 @@ public sealed class ConfusionShardMergeAndAllocationTests
         empty.Merge(built);
         CollectionAssert.AreEqual(Values(built), Values(empty));
         var multi = new AUC(multiLabel: true);
-        multi.LoadState(new AUC(multiLabel: true).SaveState());
+        multi.State.Load(new AUC(multiLabel: true).State.Save());
         Assert.ThrowsExactly<InvalidOperationException>(() => multi.Result());
     }
 }

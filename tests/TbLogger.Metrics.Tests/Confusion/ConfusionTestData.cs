@@ -66,7 +66,7 @@ internal static class ConfusionTestData
         AssertSame(expected, Values(merged), "merged shards");
 
         var restored = create();
-        restored.LoadState(whole.SaveState());
+        restored.State.Load(whole.State.Save());
         AssertSame(expected, Values(restored), "save/load");
         // The restored metric keeps accumulating like the original.
         batches[0].Apply(whole);

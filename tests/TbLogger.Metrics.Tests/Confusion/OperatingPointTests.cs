@@ -120,7 +120,7 @@ public sealed class OperatingPointTests
     {
         var m = new SensitivityAtSpecificity(0.4, numThresholds: 100, classId: 12, name: "sensitivity_at_specificity_1");
         Assert.AreEqual("""{"name":"sensitivity_at_specificity_1","dtype":"float32","class_id":12,"num_thresholds":100,"specificity":0.4}""", m.GetConfigJson());
-        Assert.AreEqual(4, m.States.Count);
+        Assert.AreEqual(4, m.State.Variables.Count);
         Assert.AreEqual("""{"name":"recall_at_precision","dtype":"float32","class_id":null,"num_thresholds":200,"precision":0.5}""", new RecallAtPrecision(0.5).GetConfigJson());
         Assert.AreEqual("precision_at_recall", new PrecisionAtRecall(0.1).Name);
         Assert.AreEqual("specificity_at_sensitivity", new SpecificityAtSensitivity(0.1).Name);

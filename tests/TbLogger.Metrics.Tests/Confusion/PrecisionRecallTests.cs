@@ -62,8 +62,8 @@ public sealed class PrecisionRecallTests
         var both = new Precision([0.7f], topK: 2);
         both.UpdateState(T(F(0, 1, 1, 0, 1)), T(F(0.2, 0.8, 0.6, 0, 0.2)));
         Assert.AreEqual(1.0, both.Result());
-        Assert.AreEqual(1.0, both.States[0].Values[0]);
-        Assert.AreEqual(0.0, both.States[1].Values[0]);
+        Assert.AreEqual(1.0, both.State.Variables[0].Values[0]);
+        Assert.AreEqual(0.0, both.State.Variables[1].Values[0]);
         // The Keras docstring: top_k over [1, 1, 1, 1] keeps the first k.
         var k2 = new Precision(topK: 2);
         k2.UpdateState(T(F(0, 0, 1, 1)), T(F(1, 1, 1, 1)));
@@ -82,8 +82,8 @@ public sealed class PrecisionRecallTests
         var p = new Precision(classId: 1);
         p.UpdateState(T(ClassTrue, 5, 3), T(ClassPred, 5, 3));
         Assert.AreEqual(1.0, p.Result());
-        Assert.AreEqual(1.0, p.States[0].Values[0]);
-        Assert.AreEqual(0.0, p.States[1].Values[0]);
+        Assert.AreEqual(1.0, p.State.Variables[0].Values[0]);
+        Assert.AreEqual(0.0, p.State.Variables[1].Values[0]);
 
         var r = new Recall(classId: 1);
         r.UpdateState(T(ClassTrue, 5, 3), T(ClassPred, 5, 3));
@@ -138,8 +138,8 @@ public sealed class PrecisionRecallTests
         var both = new Recall([0.7f], topK: 2);
         both.UpdateState(T(F(1, 1, 1, 0, 1)), T(F(0.2, 0.8, 0.6, 0, 0.2)));
         Close(0.25, both.Result());
-        Assert.AreEqual(1.0, both.States[0].Values[0]);
-        Assert.AreEqual(3.0, both.States[1].Values[0]);
+        Assert.AreEqual(1.0, both.State.Variables[0].Values[0]);
+        Assert.AreEqual(3.0, both.State.Variables[1].Values[0]);
 
         Assert.ThrowsExactly<ArgumentException>(() => new Recall(topK: 6).UpdateState(T(F(0, 1, 1, 0, 0)), T(F(0.2, 0.1, 0.5, 0, 0.2))));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new Recall(topK: 0));
@@ -150,8 +150,8 @@ public sealed class PrecisionRecallTests
     {
         var p = new Precision([0.4f, 0.9f], topK: 15, classId: 12, name: "my_precision");
         Assert.AreEqual("""{"name":"my_precision","dtype":"float32","thresholds":[0.4,0.9],"top_k":15,"class_id":12}""", p.GetConfigJson());
-        CollectionAssert.AreEqual(new[] { "true_positives", "false_positives" }, p.States.Select(s => s.Name).ToArray());
-        CollectionAssert.AreEqual(new[] { "true_positives", "false_negatives" }, new Recall().States.Select(s => s.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "true_positives", "false_positives" }, p.State.Variables.Select(s => s.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "true_positives", "false_negatives" }, new Recall().State.Variables.Select(s => s.Name).ToArray());
         Assert.AreEqual("""{"name":"recall","dtype":"float32","thresholds":null,"top_k":null,"class_id":null}""", new Recall().GetConfigJson());
     }
 }

@@ -137,7 +137,7 @@ public sealed class AllMetricsSweepTests
         var workers = shards.Select(_ => c.Create()).ToArray();
         for (int i = 0; i < 3; i++) Update(workers[i], shards[i], weighted: true);
         var restored = c.Create();
-        restored.LoadState(workers[1].SaveState());
+        restored.State.Load(workers[1].State.Save());
         workers[0].Merge(restored);
         workers[0].Merge(workers[2]);
         AssertSameResult(single, workers[0], 1e-5, c.Label);

@@ -63,7 +63,7 @@ public sealed class MetricBaseTests
         CollectionAssert.AreEqual(new double[] { 3, 1, 7, -2, 5 }, a.Kept);
         AssertTensorsClose(T([-2, 7, 5], 3), a.ResultTensor());
         var fresh = new Samples();
-        CollectionAssert.AreEqual(new[] { double.PositiveInfinity, double.NegativeInfinity }, new[] { fresh.States[1].Values[0], fresh.States[2].Values[0] });
+        CollectionAssert.AreEqual(new[] { double.PositiveInfinity, double.NegativeInfinity }, new[] { fresh.State.Variables[1].Values[0], fresh.State.Variables[2].Values[0] });
         Assert.ThrowsExactly<InvalidOperationException>(() => a.Result());
     }
 
@@ -73,7 +73,7 @@ public sealed class MetricBaseTests
         var a = new Samples();
         for (int i = 0; i < 40; i++) a.UpdateState(default, T([i, -i], 2)); // grows the store several times
         var b = new Samples();
-        b.LoadState(a.SaveState());
+        b.State.Load(a.State.Save());
         CollectionAssert.AreEqual(a.Kept, b.Kept);
         a.ResetState();
         Assert.AreEqual(0, a.Kept.Length);
@@ -96,28 +96,28 @@ public sealed class MetricBaseTests
     {
         var a = new BinaryAccuracy();
         a.UpdateState(T([1, 0], 2), T([0.9f, 0.9f], 2));
-        byte[] saved = a.SaveState();
+        byte[] saved = a.State.Save();
 
-        var e = Assert.ThrowsExactly<ArgumentException>(() => new MeanSquaredError().LoadState(saved));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MeanSquaredError().State.Load(saved));
         StringAssert.Contains(e.Message, "belongs to TbLogger.Metrics.BinaryAccuracy");
-        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy(0.7f).LoadState(saved));
+        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy(0.7f).State.Load(saved));
         StringAssert.Contains(e.Message, "config");
-        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy().LoadState(saved.AsSpan(0, saved.Length - 3)));
+        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy().State.Load(saved.AsSpan(0, saved.Length - 3)));
         StringAssert.Contains(e.Message, "truncated");
         byte[] bad = (byte[])saved.Clone(); bad[0] ^= 0xFF;
-        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy().LoadState(bad));
+        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy().State.Load(bad));
         StringAssert.Contains(e.Message, "magic");
         byte[] v2 = (byte[])saved.Clone(); v2[4] = 2;
-        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy().LoadState(v2));
+        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy().State.Load(v2));
         StringAssert.Contains(e.Message, "format version 2");
-        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy().LoadState([.. saved, 0]));
+        e = Assert.ThrowsExactly<ArgumentException>(() => new BinaryAccuracy().State.Load([.. saved, 0]));
         StringAssert.Contains(e.Message, "trailing");
 
         var target = new BinaryAccuracy();
         target.UpdateState(T([1], 1), T([0.9f], 1));
-        Assert.ThrowsExactly<ArgumentException>(() => target.LoadState(bad));
+        Assert.ThrowsExactly<ArgumentException>(() => target.State.Load(bad));
         AssertClose(1.0, target.Result(), 0, "a failed load leaves the state unchanged");
-        target.LoadState(saved);
+        target.State.Load(saved);
         AssertClose(0.5, target.Result());
     }
 

@@ -42,16 +42,16 @@ public sealed class MetricContractTests
         var data = Make(kind, 12, classes, seed: 7);
         var a = MetricFactory.Create(id, config);
         Update(a, data.Slice(0, 6), weighted: true);
-        byte[] saved = a.SaveState();
+        byte[] saved = a.State.Save();
 
         var b = MetricFactory.Create(id, config);
-        b.LoadState(saved);
+        b.State.Load(saved);
         AssertTensorsClose(a.ResultTensor(), b.ResultTensor(), 0);
 
         Update(a, data.Slice(6, 12), weighted: false);
         Update(b, data.Slice(6, 12), weighted: false);
         AssertTensorsClose(a.ResultTensor(), b.ResultTensor(), 0);
-        CollectionAssert.AreEqual(a.SaveState(), b.SaveState());
+        CollectionAssert.AreEqual(a.State.Save(), b.State.Save());
     }
 
     [TestMethod]
@@ -84,8 +84,8 @@ public sealed class MetricContractTests
         Update(m, Make(kind, 10, classes, 1), weighted: true);
         m.ResetState();
         // Lazily sized states (R2Score) keep their size after a reset, like Keras's built variables; compare values.
-        var s1 = fresh.States.Select(s => s.Values.ToArray().Sum()).ToArray();
-        var s2 = m.States.Select(s => s.Values.ToArray().Sum()).ToArray();
+        var s1 = fresh.State.Variables.Select(s => s.Values.ToArray().Sum()).ToArray();
+        var s2 = m.State.Variables.Select(s => s.Values.ToArray().Sum()).ToArray();
         CollectionAssert.AreEqual(s1, s2);
     }
 

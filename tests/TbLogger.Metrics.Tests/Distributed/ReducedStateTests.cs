@@ -44,11 +44,11 @@ public sealed class ReducedStateTests
                 int start = (r * shard) + (b * shard / 2);
                 rank.UpdateState(T(labels[start..(start + (shard / 2))], shard / 2, 1), T(scores[start..(start + (shard / 2))], shard / 2, 1));
             }
-            vectors.Add(rank.GetReducibleState());
+            vectors.Add(rank.State.ToVector());
             layout ??= rank;
         }
-        var reduced = StateReduction.Reduce(vectors, layout!.GetStateReductions());
-        return Metric.FromReducedState(layout, reduced);
+        var reduced = StateReduction.Reduce(vectors, layout!.State.GetReductions());
+        return MetricFactory.FromReducedState(layout, reduced);
     }
 
     [TestMethod]
@@ -81,18 +81,18 @@ public sealed class ReducedStateTests
     {
         var m = new MinMaxProbe();
         m.UpdateState(T([1f, 5f, -2f], 3), T([0f, 0f, 0f], 3));
-        CollectionAssert.AreEqual(new[] { 4.0, 3.0, -2.0, 5.0 }, m.GetReducibleState());
-        CollectionAssert.AreEqual(new[] { StateMerge.Sum, StateMerge.Sum, StateMerge.Min, StateMerge.Max }, m.GetStateReductions());
+        CollectionAssert.AreEqual(new[] { 4.0, 3.0, -2.0, 5.0 }, m.State.ToVector());
+        CollectionAssert.AreEqual(new[] { StateMerge.Sum, StateMerge.Sum, StateMerge.Min, StateMerge.Max }, m.State.GetReductions());
 
         var other = new MinMaxProbe();
         other.UpdateState(T([-7f, 2f], 2), T([0f, 0f], 2));
-        var reduced = m.GetReducibleState();
-        StateReduction.ReduceInto(reduced, other.GetReducibleState(), m.GetStateReductions());
+        var reduced = m.State.ToVector();
+        StateReduction.ReduceInto(reduced, other.State.ToVector(), m.State.GetReductions());
         CollectionAssert.AreEqual(new[] { -1.0, 5.0, -7.0, 5.0 }, reduced);
 
         var loaded = new MinMaxProbe();
-        loaded.LoadReducedState(reduced);
-        CollectionAssert.AreEqual(reduced, loaded.GetReducibleState());
+        loaded.State.LoadVector(reduced);
+        CollectionAssert.AreEqual(reduced, loaded.State.ToVector());
         Assert.AreEqual(-7.0, loaded.Result());
     }
 
@@ -100,11 +100,11 @@ public sealed class ReducedStateTests
     public void Wrong_lengths_and_concatenated_states_are_rejected()
     {
         var mean = new Mean();
-        var error = Assert.ThrowsExactly<ArgumentException>(() => mean.LoadReducedState([1.0]));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => mean.State.LoadVector([1.0]));
         StringAssert.StartsWith(error.Message, "Metric 'mean' has 2 state values; the reduced vector has 1.");
-        var concat = Assert.ThrowsExactly<NotSupportedException>(() => new ConcatProbe().GetReducibleState());
-        Assert.AreEqual("State 'samples' concatenates records, which an element-wise all-reduce cannot combine; gather SaveState() blobs and Merge them instead.", concat.Message);
-        var custom = Assert.ThrowsExactly<InvalidOperationException>(() => Metric.FromReducedState(new MinMaxProbe(), [0, 0, 0, 0]));
+        var concat = Assert.ThrowsExactly<NotSupportedException>(() => new ConcatProbe().State.ToVector());
+        Assert.AreEqual("State 'samples' concatenates records, which an element-wise all-reduce cannot combine; gather State.Save() blobs and Merge them instead.", concat.Message);
+        var custom = Assert.ThrowsExactly<InvalidOperationException>(() => MetricFactory.FromReducedState(new MinMaxProbe(), [0, 0, 0, 0]));
         StringAssert.StartsWith(custom.Message, "MinMaxProbe cannot be created from its config");
     }
 

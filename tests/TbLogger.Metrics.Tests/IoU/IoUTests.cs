@@ -57,7 +57,7 @@ public sealed class IoUTests
         // Keras 3.16's default integer matrix would truncate 0.3 → 0 (and warn); we keep doubles (= Keras dtype float32).
         var m = new MeanIoU(2);
         Run(m, F(0, 0, 1, 1), F(0, 1, 0, 1), F(0.3, 0.3, 0.3, 0.1));
-        CollectionAssert.AreEqual(new double[] { 0.30000001192092896, 0.30000001192092896, 0.30000001192092896, 0.10000000149011612 }, m.States[0].Values.ToArray());
+        CollectionAssert.AreEqual(new double[] { 0.30000001192092896, 0.30000001192092896, 0.30000001192092896, 0.10000000149011612 }, m.State.Variables[0].Values.ToArray());
         // Integer weights give the same result as float weights scaled by 10 (the Keras OneHotMeanIoU check).
         Close(Run(new MeanIoU(2), F(0, 0, 1, 1), F(0, 1, 0, 1), F(3, 3, 3, 1)), Run(new MeanIoU(2), F(0, 0, 1, 1), F(0, 1, 0, 1), F(0.3, 0.3, 0.3, 0.1)));
     }
@@ -77,7 +77,7 @@ public sealed class IoUTests
         Assert.ThrowsExactly<ArgumentException>(() => Run(new MeanIoU(2), F(0, double.NaN), F(0, 1)));
         var m = new MeanIoU(2);
         Assert.ThrowsExactly<ArgumentException>(() => Run(m, F(0, 1), F(0, 3)));
-        Assert.AreEqual(0.0, m.States[0].Values.ToArray().Sum());   // a failed batch leaves the state unchanged
+        Assert.AreEqual(0.0, m.State.Variables[0].Values.ToArray().Sum());   // a failed batch leaves the state unchanged
     }
 
     [TestMethod]
@@ -130,11 +130,11 @@ public sealed class IoUTests
     public void Config()
     {
         Assert.AreEqual("""{"name":"iou_class_1_0","dtype":"float32","num_classes":2,"target_class_ids":[1,0],"ignore_class":null,"sparse_y_true":true,"sparse_y_pred":true,"axis":-1}""",
-            new IoU(2, [1, 0], "iou_class_1_0").GetConfigJson());
+            new IoU(2, [1, 0], name: "iou_class_1_0").GetConfigJson());
         Assert.AreEqual("""{"name":"mean_io_u","dtype":"float32","num_classes":2,"ignore_class":null,"sparse_y_true":true,"sparse_y_pred":true,"axis":-1}""", new MeanIoU(2).GetConfigJson());
         Assert.AreEqual("""{"name":"binary_io_u","dtype":"float32","target_class_ids":[0,1],"threshold":0.5}""", new BinaryIoU().GetConfigJson());
         Assert.AreEqual("""{"name":"one_hot_io_u","dtype":"float32","num_classes":3,"target_class_ids":[1],"ignore_class":null,"sparse_y_pred":false,"axis":-1}""", new OneHotIoU(3, [1]).GetConfigJson());
         Assert.AreEqual("""{"name":"one_hot_mean_io_u","dtype":"float32","num_classes":3,"ignore_class":null,"sparse_y_pred":false,"axis":-1}""", new OneHotMeanIoU(3).GetConfigJson());
-        Assert.AreEqual("total_confusion_matrix", new MeanIoU(3).States.Single().Name);
+        Assert.AreEqual("total_confusion_matrix", new MeanIoU(3).State.Variables.Single().Name);
     }
 }

@@ -67,9 +67,9 @@ public sealed record LossCase(
         yield return Dense("cosine", r => new CosineSimilarityLoss(reduction: r), r => U(r, -1, 1), (r, t) => U(r, -1, 1));
         yield return Dense("cosine_axis1_rank3", r => new CosineSimilarityLoss(axis: 1, reduction: r), r => U(r, -1, 1), (r, t) => U(r, -1, 1),
                            weightShape: [n, 1], weights: [1f, 2f, 0.5f], s: [n, c, 2]);
-        yield return Dense("dice_all", r => new DiceLoss(r), Bit, (r, t) => U(r, 0.05f, 1), weightShape: [1], weights: [1.25f]);
-        yield return Dense("dice_per_sample", r => new DiceLoss(r, axis: [1]), Bit, (r, t) => U(r, 0.05f, 1));
-        yield return Dense("tversky_trailing", r => new TverskyLoss(0.3f, 0.7f, r, axis: [1, 2]), Bit, (r, t) => U(r, 0.05f, 1),
+        yield return Dense("dice_all", r => new DiceLoss(reduction: r), Bit, (r, t) => U(r, 0.05f, 1), weightShape: [1], weights: [1.25f]);
+        yield return Dense("dice_per_sample", r => new DiceLoss(axis: [1], reduction: r), Bit, (r, t) => U(r, 0.05f, 1));
+        yield return Dense("tversky_trailing", r => new TverskyLoss(0.3f, 0.7f, axis: [1, 2], reduction: r), Bit, (r, t) => U(r, 0.05f, 1),
                            s: [n, 2, 2]);
         yield return Dense("absolute_difference", r => new AbsoluteDifferenceLoss(r), r => U(r, -2, 2), (r, t) => t + Offset(r),
                            weightShape: [n, 1], weights: [1f, 0f, 2f]);

@@ -61,7 +61,7 @@ public sealed class LossMetricTests
         Assert.AreEqual(whole.Result(), a.Result(), 1e-12);
 
         var restored = new LossMetric(new MeanSquaredErrorLoss());
-        restored.LoadState(a.SaveState());
+        restored.State.Load(a.State.Save());
         Assert.AreEqual(a.Result(), restored.Result());
 
         // A metric over another loss config cannot be merged in.

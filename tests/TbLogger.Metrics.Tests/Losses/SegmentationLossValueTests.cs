@@ -19,7 +19,7 @@ public sealed class SegmentationLossValueTests
     {
         Close(-0.55555546, new DiceLoss().Compute(T(SmallTrue, 2, 2), T(SmallPred, 2, 2)), atol: 1e-6);
         Close(0.77777773, new DiceLoss().Compute(T(SegTrue, 4, 4), T(SegPred, 4, 4)), atol: 1e-6);
-        AllClose([0.5, 0.75757575], PerSample(new DiceLoss(Reduction.None, axis: [1, 2, 3]), ImgTrue, [2, 2, 2, 1], ImgPred, [2, 2, 2, 1]), atol: 1e-6);
+        AllClose([0.5, 0.75757575], PerSample(new DiceLoss(axis: [1, 2, 3], reduction: Reduction.None), ImgTrue, [2, 2, 2, 1], ImgPred, [2, 2, 2, 1]), atol: 1e-6);
         Close(0.6164384, new DiceLoss().Compute(T(ImgTrue, 2, 2, 2, 1), T(ImgPred, 2, 2, 2, 1)), atol: 1e-6);
     }
 
@@ -31,7 +31,7 @@ public sealed class SegmentationLossValueTests
         Close(0.77777779, new TverskyLoss().Compute(T(SegTrue, 4, 4), T(SegPred, 4, 4)), atol: 1e-6);
         AllClose([0.5, 0.75757575], PerSample(new TverskyLoss(reduction: Reduction.None, axis: [1, 2, 3]), ImgTrue, [2, 2, 2, 1], ImgPred, [2, 2, 2, 1]), atol: 1e-6);
         Close(0.76190472, new TverskyLoss(0.2f, 0.8f).Compute(T(SegTrue, 4, 4), T(SegPred, 4, 4)), atol: 1e-6);
-        AllClose([0.5, 0.78494626], PerSample(new TverskyLoss(0.2f, 0.8f, Reduction.None, axis: [1, 2, 3]), ImgTrue, [2, 2, 2, 1], ImgPred, [2, 2, 2, 1]), atol: 1e-6);
+        AllClose([0.5, 0.78494626], PerSample(new TverskyLoss(0.2f, 0.8f, axis: [1, 2, 3], reduction: Reduction.None), ImgTrue, [2, 2, 2, 1], ImgPred, [2, 2, 2, 1]), atol: 1e-6);
     }
 
     [TestMethod]

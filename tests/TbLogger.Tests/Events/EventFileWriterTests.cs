@@ -1,6 +1,7 @@
 using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Records;
+using TbLogger.Storage;
 using TbLogger.Tests.Support;
 
 namespace TbLogger.Tests.Events;

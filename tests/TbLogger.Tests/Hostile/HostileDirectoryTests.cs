@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using TbLogger.Events;
+using TbLogger.Reading.Verify;
 using TbLogger.Reading;
 using TbLogger.Replay;
+using TbLogger.Storage;
 using TbLogger.Tests.Support;
 using static TbLogger.Tests.Reading.EventFiles;
 

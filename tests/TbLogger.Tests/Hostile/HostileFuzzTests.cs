@@ -1,3 +1,5 @@
+using TbLogger.Projector;
+
 namespace TbLogger.Tests.Hostile;
 
 /// <summary>Seeded, bounded random inputs for the path policy and the projector text reader.</summary>

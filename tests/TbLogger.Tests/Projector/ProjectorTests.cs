@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using TbLogger.Events;
+using TbLogger.Projector;
 using TbLogger.Protos.Plugins.Projector;
 using TbLogger.Tests.Images;
 using TbLogger.Tests.Support;

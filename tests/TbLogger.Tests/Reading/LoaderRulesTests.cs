@@ -1,6 +1,8 @@
 using Google.Protobuf;
 using TbLogger.Events;
 using TbLogger.Protos;
+using TbLogger.Reading.Verify.Loader;
+using TbLogger.Reading.Verify;
 using TbLogger.Reading;
 using TbLogger.Records;
 using TbLogger.Tests.Support;

@@ -1,3 +1,4 @@
+using TbLogger.Reading.Verify;
 using TbLogger.Reading;
 using TbLogger.Replay;
 

@@ -1,5 +1,6 @@
 using TbLogger.Events;
 using TbLogger.Reading;
+using TbLogger.Storage;
 using TbLogger.Tests.Support;
 
 namespace TbLogger.Tests.Reading;

@@ -1,5 +1,6 @@
 using TbLogger.Events;
 using TbLogger.Protos;
+using TbLogger.Reading.Verify;
 using TbLogger.Reading;
 using TbLogger.Replay;
 using TbLogger.Tests.Support;

@@ -1,4 +1,5 @@
 using TbLogger.Protos;
+using TbLogger.Reading.Verify;
 using TbLogger.Reading;
 using TbLogger.Tests.Support;
 using static TbLogger.Tests.Reading.EventFiles;

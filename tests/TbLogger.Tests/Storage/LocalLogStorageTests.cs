@@ -1,4 +1,6 @@
 using TbLogger.Events;
+using TbLogger.Reading.Verify.Loader;
+using TbLogger.Reading.Verify;
 using TbLogger.Storage;
 using TbLogger.Tests.Support;
 
@@ -118,8 +120,8 @@ public sealed class LocalLogStorageTests
         Assert.IsTrue(points.All(p => p is { Run: "run", Tag: "loss", Step: 1 }));
 
         // The verifier: framing clean, the repeated step reported by the loader model at the second value's offset.
-        var report = TbLogger.Reading.LogVerifier.Verify(new TbLogger.Reading.LogDirReader(memory, "mem-read://logs"),
-            new TbLogger.Reading.LogVerifierOptions { Rules = TbLogger.Reading.LoaderRules.All() });
+        var report = LogVerifier.Verify(new TbLogger.Reading.LogDirReader(memory, "mem-read://logs"),
+            new LogVerifierOptions { Rules = LoaderRules.All() });
         var problem = report.Problems.Single();
         Assert.AreEqual("loader-steps", problem.Rule);
         Assert.AreEqual(path, problem.File);

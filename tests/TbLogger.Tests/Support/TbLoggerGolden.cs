@@ -1,3 +1,4 @@
+using TbLogger.Projector;
 using TbLogger.Protos.Plugins.HParams;
 
 namespace TbLogger.Tests.Support;

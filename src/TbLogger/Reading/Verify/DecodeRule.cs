@@ -1,6 +1,6 @@
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify;
 
 /// <summary>
 /// Checks that every summary value decodes as its plugin's data: scalars hold one number, tensors hold as many

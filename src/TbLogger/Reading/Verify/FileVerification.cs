@@ -1,4 +1,4 @@
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify;
 
 /// <summary>The verification of one event file.</summary>
 /// <param name="File">The file.</param>

@@ -1,7 +1,7 @@
 using TbLogger.Records;
 using TbLogger.Storage;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify;
 
 /// <summary>How <see cref="LogRepair"/> treats a damaged file.</summary>
 public enum RepairMode

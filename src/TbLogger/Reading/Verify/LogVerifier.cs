@@ -3,7 +3,7 @@ using TbLogger.Protos;
 using TbLogger.Records;
 using TbLogger.Storage;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify;
 
 /// <summary>
 /// Checks every record of every event file of a log directory: framing, both CRCs, Event decoding, then each

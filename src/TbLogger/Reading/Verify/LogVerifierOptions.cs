@@ -1,4 +1,4 @@
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify;
 
 /// <summary>What <see cref="LogVerifier"/> checks.</summary>
 public sealed record LogVerifierOptions

@@ -1,6 +1,6 @@
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify;
 
 /// <summary>What a <see cref="VerifyRule"/> sees: the run, the file and record being checked, and where to report.</summary>
 public sealed class VerifyContext

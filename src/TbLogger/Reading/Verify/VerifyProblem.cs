@@ -1,4 +1,4 @@
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify;
 
 /// <summary>One problem found by <see cref="LogVerifier"/>.</summary>
 /// <param name="File">The event file.</param>

@@ -1,4 +1,4 @@
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify;
 
 /// <summary>How bad a verification problem is.</summary>
 public enum VerifySeverity

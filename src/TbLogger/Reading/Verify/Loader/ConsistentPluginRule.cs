@@ -1,13 +1,13 @@
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify.Loader;
 
 /// <summary>
 /// The first value of a tag fixes its plugin and data class for the run in TensorBoard's default loader; a later
 /// value that names another plugin or data class is read as the first one said (or dropped). A tensor whose first
 /// value carries no metadata cannot be classified at all.
 /// </summary>
-public sealed class ConsistentPluginRule : VerifyRule
+internal sealed class ConsistentPluginRule : VerifyRule
 {
     private readonly Dictionary<string, (string Plugin, DataClass Class)> _first = new(StringComparer.Ordinal);
 

@@ -1,9 +1,9 @@
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify.Loader;
 
 /// <summary>Every event file should start with <c>Event{file_version = "brain.Event:2"}</c>; without it, readers fall back to legacy handling of steps.</summary>
-public sealed class FileVersionRule : VerifyRule
+internal sealed class FileVersionRule : VerifyRule
 {
     /// <inheritdoc />
     public override string Name => "loader-file-version";

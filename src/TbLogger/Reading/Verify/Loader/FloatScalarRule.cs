@@ -1,12 +1,12 @@
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify.Loader;
 
 /// <summary>
 /// TensorBoard's default loader takes a scalar only as <c>simple_value</c> or as a rank-0 DT_FLOAT tensor holding one
 /// value; anything else (DT_DOUBLE included) is dropped as data loss. Only <c>--load_fast=false</c> shows those.
 /// </summary>
-public sealed class FloatScalarRule : VerifyRule
+internal sealed class FloatScalarRule : VerifyRule
 {
     private readonly HashSet<string> _scalarTags = new(StringComparer.Ordinal);
 

@@ -1,4 +1,4 @@
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify.Loader;
 
 /// <summary>
 /// The rules of TensorBoard's default loader (its Rust data server, TensorBoard 2.5 and later) that lose data

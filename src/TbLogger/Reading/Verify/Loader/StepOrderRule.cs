@@ -1,14 +1,14 @@
 using TbLogger.Loading;
 using TbLogger.Protos;
 
-namespace TbLogger.Reading;
+namespace TbLogger.Reading.Verify.Loader;
 
 /// <summary>
 /// TensorBoard's default loader keeps one point per step and a point at step s evicts every kept point of its tag at
 /// step &gt;= s: a step that repeats or goes back within a tag loses data. A <c>SessionLog START</c> at step p purges
 /// steps &gt;= p on purpose, so tracking restarts just below p.
 /// </summary>
-public sealed class StepOrderRule : VerifyRule
+internal sealed class StepOrderRule : VerifyRule
 {
     private LoaderModel _model = new();
 
