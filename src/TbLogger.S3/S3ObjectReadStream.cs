@@ -9,8 +9,9 @@ namespace TbLogger.S3;
 /// straight from the response into the caller's buffer. Memory does not depend on the object's size (an object of
 /// any size, over 2 GiB included, is streamed) nor on any length the store reports: Content-Length and Content-Range
 /// are never trusted, a range that returns more than was asked is cut, one that returns less is continued by the
-/// next range, and the end is where the store answers 416 (or a range comes back empty). Every request and every
-/// body read is bounded by <see cref="S3LogStorageOptions.RequestTimeout"/>.
+/// next range, and the end is where the store answers 416 (or a range comes back empty). A store that ignores Range
+/// and answers 200 with the whole object is streamed to its end. Every request and every body read is bounded by
+/// <see cref="S3LogStorageOptions.RequestTimeout"/>.
 /// </summary>
 internal sealed class S3ObjectReadStream : Stream
 {
@@ -27,6 +28,7 @@ internal sealed class S3ObjectReadStream : Stream
     private long _rangeRemaining;
     private long _position;
     private bool _atEnd;
+    private bool _wholeObject;
     private long _objectLength = long.MaxValue;
 
     public S3ObjectReadStream(IAmazonS3 client, S3Location location, int chunk, TimeSpan timeout)
@@ -85,7 +87,7 @@ internal sealed class S3ObjectReadStream : Stream
             }
             // The range ended short of what was asked: the object's end when the store says so (its Content-Range
             // total), else a short answer to continue from here.
-            _atEnd = _position >= _objectLength;
+            _atEnd = _wholeObject || _position >= _objectLength;
             CloseRange();
         }
         return 0;
@@ -160,11 +162,21 @@ internal sealed class S3ObjectReadStream : Stream
             string message = $"GET {_uri} (bytes from {_position}): no answer from the store within {_timeout.TotalSeconds:0.###} s.";
             throw new IOException(message, new TimeoutException(message, ex));
         }
-        if (response.HttpStatusCode == HttpStatusCode.OK && _position > 0)
+        if (response.HttpStatusCode == HttpStatusCode.OK)
         {
-            // A store that ignores Range sends the object from its start: those bytes are not the ones at _position.
-            response.Dispose();
-            throw new IOException($"GET {_uri}: the store ignored the byte range from {_position} (answered 200, not 206); the object cannot be read in ranges.");
+            if (_position > 0)
+            {
+                // The object again from its start: those bytes are not the ones at _position.
+                response.Dispose();
+                throw new IOException($"GET {_uri}: the store ignored the byte range from {_position} (answered 200, not 206); the object cannot be read in ranges.");
+            }
+            // A store that ignores Range sends the whole object: streamed to its end like one long range (memory
+            // stays bounded; only the connection is held longer).
+            _response = response;
+            _rangeRemaining = long.MaxValue;
+            _objectLength = long.MaxValue;
+            _wholeObject = true;
+            return true;
         }
         _response = response;
         // What was asked caps what is read, whatever Content-Length or Content-Range claim. The object's length in

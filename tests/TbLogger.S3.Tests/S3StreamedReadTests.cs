@@ -93,13 +93,22 @@ public sealed class S3StreamedReadTests
         }
         Assert.AreEqual((size + 999) / 1000 + 1, under.Gets, "a short range is continued from where it stopped");
 
-        // A store that ignores Range altogether cannot be read past the first answer: a clear error, not wrong bytes.
-        var ignoring = FakeS3.Create(record, size, serve: (_, _) => (0, long.MaxValue), claimedLength: size, status: HttpStatusCode.OK);
+        // A store that ignores Range answers 200 with the whole object: streamed to its end in one GET.
+        var ignoring = FakeS3.Create(record, size, serve: (_, _) => (0, long.MaxValue), claimedLength: 10, status: _ => HttpStatusCode.OK);
         using (var storage = new S3LogStorage(new S3LogStorageOptions { Client = ignoring.Client, ReadChunkBytes = 4096 }))
         using (var stream = storage.OpenRead("s3://bucket/run/ignoring"))
         {
+            CollectionAssert.AreEqual(expected, ReadToEnd(stream));
+        }
+        Assert.AreEqual(1, ignoring.Gets);
+
+        // One that honours the first range and then starts sending the object from its start: a clear error, not wrong bytes.
+        var switching = FakeS3.Create(record, size, serve: (start, end) => start == 0 ? (start, end) : (0, long.MaxValue), claimedLength: size, status: start => start == 0 ? HttpStatusCode.PartialContent : HttpStatusCode.OK);
+        using (var storage = new S3LogStorage(new S3LogStorageOptions { Client = switching.Client, ReadChunkBytes = 4096 }))
+        using (var stream = storage.OpenRead("s3://bucket/run/switching"))
+        {
             var ex = Assert.ThrowsExactly<IOException>(() => ReadToEnd(stream));
-            Assert.AreEqual("GET s3://bucket/run/ignoring: the store ignored the byte range from 4096 (answered 200, not 206); the object cannot be read in ranges.", ex.Message);
+            Assert.AreEqual("GET s3://bucket/run/switching: the store ignored the byte range from 4096 (answered 200, not 206); the object cannot be read in ranges.", ex.Message);
         }
     }
 
@@ -160,13 +169,13 @@ public sealed class S3StreamedReadTests
         private long _size;
         private Func<long, long, (long Start, long End)> _serve = null!;
         private long _claimedLength;
-        private HttpStatusCode _status;
+        private Func<long, HttpStatusCode> _status = null!;
 
         public IAmazonS3 Client { get; private set; } = null!;
 
         public int Gets { get; private set; }
 
-        public static FakeS3 Create(byte[] pattern, long size, Func<long, long, (long Start, long End)> serve, long claimedLength, HttpStatusCode status = HttpStatusCode.PartialContent)
+        public static FakeS3 Create(byte[] pattern, long size, Func<long, long, (long Start, long End)> serve, long claimedLength, Func<long, HttpStatusCode>? status = null)
         {
             IAmazonS3 client = DispatchProxy.Create<IAmazonS3, FakeS3>();
             var fake = (FakeS3)(object)client;
@@ -174,7 +183,7 @@ public sealed class S3StreamedReadTests
             fake._size = size;
             fake._serve = serve;
             fake._claimedLength = claimedLength;
-            fake._status = status;
+            fake._status = status ?? (_ => HttpStatusCode.PartialContent);
             fake.Client = client;
             return fake;
         }
@@ -201,7 +210,7 @@ public sealed class S3StreamedReadTests
             to = Math.Min(to, _size - 1);
             return Task.FromResult(new GetObjectResponse
             {
-                HttpStatusCode = _status,
+                HttpStatusCode = _status(start),
                 ContentLength = _claimedLength,
                 ContentRange = $"bytes {start}-{end}/{_claimedLength}",
                 ResponseStream = new PatternStream(_pattern, from, to - from + 1),
