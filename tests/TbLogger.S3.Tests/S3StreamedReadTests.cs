@@ -113,6 +113,51 @@ public sealed class S3StreamedReadTests
     }
 
     [TestMethod]
+    public void Seeded_hostile_range_answers_never_give_wrong_bytes()
+    {
+        // 400 objects of random sizes behind stores that answer each range with a random amount (short, exact, or
+        // past what was asked), a random Content-Length and a random Content-Range total (true, "*", larger, or
+        // smaller than the truth). What is read is always a prefix of the object, and all of it unless the store
+        // both ended a range short and claimed the object ends there.
+        var random = new Random(1818);
+        byte[] record = FramedRecord(997, 5);
+        int whole = 0, prefix = 0;
+        for (int i = 0; i < 400; i++)
+        {
+            long size = random.Next(0, 60_000);
+            var expected = Enumerable.Range(0, (int)size).Select(k => record[k % record.Length]).ToArray();
+            int mode = random.Next(3);
+            int seed = random.Next();
+            long claimed = random.Next(4) switch { 0 => size, 1 => size + random.Next(1, 1 << 20), 2 => random.Next(0, (int)size + 1), _ => -1 };
+            var answers = new Random(seed);
+            var store = FakeS3.Create(record, size, claimedLength: claimed, serve: (start, end) => mode switch
+            {
+                0 => (start, start + answers.Next(0, (int)(end - start) + 1)), // short (at least one byte)
+                1 => (start, end + answers.Next(0, 10_000)),                     // past what was asked
+                _ => (start, end),
+            });
+            using var storage = new S3LogStorage(new S3LogStorageOptions { Client = store.Client, ReadChunkBytes = 4096 + random.Next(0, 8192) });
+            byte[] read;
+            using (var stream = storage.OpenRead($"s3://bucket/fuzz/{i}"))
+            {
+                read = ReadToEnd(stream);
+            }
+            CollectionAssert.AreEqual(expected[..read.Length], read, $"case {i}: not a prefix");
+            if (read.Length == size)
+            {
+                whole++;
+            }
+            else
+            {
+                Assert.IsTrue(claimed >= 0 && claimed <= read.Length, $"case {i}: stopped at {read.Length} of {size} with a claimed total of {claimed}");
+                prefix++;
+            }
+        }
+        Assert.AreEqual(400, whole + prefix);
+        Assert.IsGreaterThan(300, whole);
+    }
+
+    [TestMethod]
     public void Moto_objects_are_read_in_ranged_gets_of_the_configured_chunk()
     {
         using var server = MotoServer.Start();
@@ -212,7 +257,7 @@ public sealed class S3StreamedReadTests
             {
                 HttpStatusCode = _status(start),
                 ContentLength = _claimedLength,
-                ContentRange = $"bytes {start}-{end}/{_claimedLength}",
+                ContentRange = _claimedLength < 0 ? $"bytes {start}-{end}/*" : $"bytes {start}-{end}/{_claimedLength}",
                 ResponseStream = new PatternStream(_pattern, from, to - from + 1),
             });
         }
