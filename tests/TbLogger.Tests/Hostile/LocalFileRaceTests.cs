@@ -40,10 +40,10 @@ public sealed class LocalFileRaceTests
         return task.Result;
     }
 
-    private static void WriteScalars(string directory, long step)
+    private static void WriteScalars(string directory, long step, string tag = "loss")
     {
         using var writer = new SummaryWriter(directory);
-        writer.AddScalar("loss", step / 10.0, step);
+        writer.AddScalar(tag, step / 10.0, step);
     }
 
     [TestMethod]
@@ -103,6 +103,80 @@ public sealed class LocalFileRaceTests
         var steps = WithinPatience(() => reader.ReadEvents(listed).Where(e => e.Event.Summary is not null).Select(e => e.Event.Step).ToList(), listed.Files[0]);
 
         CollectionAssert.AreEqual(new[] { kept }, steps);
+    }
+
+    [TestMethod]
+    public void Readers_racing_a_swapper_between_file_FIFO_and_device_link_never_block_and_never_throw_outside_the_contract()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("FIFOs are Unix-only.");
+        }
+        using var dir = new TempDirectory();
+        string run = dir.Combine("run");
+        WriteScalars(run, 1);
+        WriteScalars(dir.Combine("source"), 1, "victim");
+        byte[] good = File.ReadAllBytes(Directory.GetFiles(dir.Combine("source")).Single());
+        Directory.Delete(dir.Combine("source"), recursive: true);
+        string victim = Path.Combine(run, "events.out.tfevents.2.victim");
+        File.WriteAllBytes(victim, good);
+
+        // A swapper flips the victim between a regular file, a FIFO and a link to /dev/zero as fast as it can, while
+        // readers list and read the run: whatever they meet, they end, and only documented exceptions appear.
+        using var stop = new CancellationTokenSource();
+        long swaps = 0;
+        var swapper = Task.Factory.StartNew(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                File.Delete(victim);
+                switch (Interlocked.Increment(ref swaps) % 3)
+                {
+                    case 0:
+                        MakeFifo(victim);
+                        break;
+                    case 1:
+                        File.CreateSymbolicLink(victim, "/dev/zero");
+                        break;
+                    default:
+                        File.WriteAllBytes(victim, good);
+                        Thread.Sleep(10); // as long as a FIFO takes to make: readers meet all three
+                        break;
+                }
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        const long Swaps = 150;
+        int reads = 0, withVictim = 0;
+        try
+        {
+            var readers = Task.Run(() =>
+            {
+                var reader = new LogDirReader(dir.Path);
+                for (; Interlocked.Read(ref swaps) < Swaps; reads++)
+                {
+                    // The good file's point, and the victim's when it was a regular file at both the walk and the open.
+                    var tags = reader.ReadScalars().Select(p => $"{p.Tag}@{p.Step}").ToList();
+                    Assert.IsTrue(tags is ["loss@1"] or ["loss@1", "victim@1"], string.Join(",", tags));
+                    withVictim += tags.Count - 1;
+                }
+            });
+            Assert.IsTrue(readers.Wait(TimeSpan.FromSeconds(120)), $"readers blocked after {reads} reads");
+            readers.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            stop.Cancel();
+            if (!swapper.Wait(Patience) && File.Exists(victim))
+            {
+                using (new FileStream(victim, FileMode.Open, FileAccess.Read | FileAccess.Write))
+                {
+                }
+            }
+        }
+        Console.WriteLine($"{reads} reads raced {swaps} swaps; {withVictim} met the victim as a regular file");
+        Assert.IsGreaterThanOrEqualTo(Swaps, swaps);
+        Assert.IsGreaterThan(Swaps, (long)reads, "the readers must have raced the swapper");
+        Assert.IsGreaterThan(0, withVictim, "some reads met the victim as a regular file");
     }
 
     [TestMethod]
