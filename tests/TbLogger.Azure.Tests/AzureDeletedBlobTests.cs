@@ -29,6 +29,25 @@ public sealed class AzureDeletedBlobTests
     }
 
     [TestMethod]
+    public void Deleting_the_blob_while_writing_is_reported_at_dispose()
+    {
+        using var server = AzuriteServer.Start();
+        string container = server.NewContainer();
+        var storage = server.Storage();
+        var writer = new SummaryWriter(storage, $"az://{container}/run", new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, Rank = 0, WorldSize = 1 });
+        writer.AddScalar("loss", 1, 1);
+        writer.Flush();
+        var admin = server.Admin().GetBlobContainerClient(container);
+        string name = admin.GetBlobs().Single().Name;
+        admin.DeleteBlob(name);
+
+        writer.AddScalar("loss", 2, 2);
+        var ex = Assert.ThrowsExactly<EventFileWriteException>(writer.Dispose);
+
+        StringAssert.Contains(ex.Message, $"The blob az://{container}/{name} was deleted while this writer had it open");
+    }
+
+    [TestMethod]
     public void Deleting_the_blob_before_anything_was_appended_loses_nothing_and_is_not_an_error()
     {
         using var server = AzuriteServer.Start();
