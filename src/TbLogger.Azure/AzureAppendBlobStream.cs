@@ -40,6 +40,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
     private int _blockCount;      // committed blocks of the blob
     private int _appendLimit;
     private int _headerLength;    // the file_version record a rolled-over blob starts with (0 for the first blob)
+    private int _firstRecordLength; // the first blob's own header (the writer's first record)
 
     private byte[] _buffer = new byte[InitialBuffer];
     private int _sent;            // bytes of _buffer already appended
@@ -50,6 +51,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
     private TimeSpan _delay;
     private long _nextAttemptAt;  // Environment.TickCount64
     private Exception? _lastError;
+    private IOException? _lost;   // our blob was deleted with appended events: reported at the next Flush or Dispose
     private bool _disposed;
 
     public AzureAppendBlobStream(AzureBlobLogStorage storage, AzureBlobLocation directory, BlobContainerClient container, string? suffix)
@@ -116,6 +118,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
                 break;
             }
             _recordsEnd = (int)end;
+            _firstRecordLength = _firstRecordLength == 0 ? _recordsEnd : _firstRecordLength;
         }
         if (_recordsEnd - _sent >= _appendLimit)
         {
@@ -125,10 +128,21 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
     }
 
     /// <summary>Appends every complete record written so far; after a failure, waits for the retry delay instead (the writer's flush tick calls again).</summary>
+    /// <exception cref="IOException">The blob was deleted with events this writer had appended to it.</exception>
     public override void Flush()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Upload(blocking: Unsent > _options.MaxPendingBytes, deadline: long.MaxValue, wholeAppendsOnly: false);
+        ThrowIfLost();
+    }
+
+    private void ThrowIfLost()
+    {
+        if (_lost is { } lost)
+        {
+            _lost = null;
+            throw lost;
+        }
     }
 
     protected override void Dispose(bool disposing)
@@ -158,6 +172,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
             _sent = _recordStart = _recordsEnd;
             throw new AzureUploadException(uri, unsent, events, _lastError);
         }
+        ThrowIfLost();
     }
 
     private int Unsent => _recordsEnd - _sent;
@@ -286,6 +301,14 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlockCountExceedsLimit || ex.ErrorCode == BlobErrorCode.BlobNotFound)
         {
+            if (ex.ErrorCode == BlobErrorCode.BlobNotFound && _blobLength > (_index == 0 ? _firstRecordLength : _headerLength))
+            {
+                // Someone deleted our blob with the events it held: a loss to report, as a local writer reports a
+                // deleted file (the next Flush or Dispose throws), not to paper over by continuing elsewhere.
+                _lost ??= new IOException(
+                    $"The blob {BlobUri} was deleted while this writer had it open: the {_blobLength} bytes appended to it are gone " +
+                    "(TensorBoard shows none of them); nothing more is written.", ex);
+            }
             // The service's block limit (lower than configured), or the blob is gone (deleted, or an emulator reset):
             // the file continues in a new blob, starting with the record that was being sent.
             RollOver();

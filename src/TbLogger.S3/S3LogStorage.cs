@@ -165,26 +165,25 @@ public sealed class S3LogStorage : LogStorage, IAcknowledgingStorage, IDisposabl
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The object is streamed in ranged GETs of <see cref="S3LogStorageOptions.ReadChunkBytes"/> (see
+    /// <see cref="S3ObjectReadStream"/>): memory stays at one chunk's worth of network buffers whatever the object's
+    /// size (over 2 GiB too) or the lengths the store reports. The first range is requested here, so a missing object
+    /// is a <see cref="FileNotFoundException"/> at once.
+    /// </remarks>
     public override Stream OpenRead(string path)
     {
         var location = S3Location.Parse(path);
+        var stream = new S3ObjectReadStream(_client.Value, location, Options.ReadChunkBytes, Options.RequestTimeout);
         try
         {
-            return WithTimeout($"GET {path}", async token =>
-            {
-                using var response = await _client.Value.GetObjectAsync(location.Bucket, location.Key, token).ConfigureAwait(false);
-                // Segments are small and immutable: a seekable in-memory copy frees the connection at once. The copy
-                // grows with the bytes actually received; Content-Length only hints its start (a lying header
-                // cannot make it allocate).
-                var copy = new MemoryStream(response.ContentLength > 0 ? (int)Math.Min(response.ContentLength, 1 << 20) : 0);
-                await response.ResponseStream.CopyToAsync(copy, token).ConfigureAwait(false);
-                copy.Position = 0;
-                return copy;
-            });
+            stream.Open();
+            return stream;
         }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch
         {
-            throw new FileNotFoundException($"No object at {path}.", path, ex);
+            stream.Dispose();
+            throw;
         }
     }
 

@@ -59,8 +59,15 @@ public sealed record S3LogStorageOptions
     /// </summary>
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Reads ask for this many bytes per ranged GET (default 8 MiB, one segment): an object is streamed, never held
+    /// whole, so reading memory stays about one chunk whatever the object's size.
+    /// </summary>
+    public int ReadChunkBytes { get; init; } = 8 * 1024 * 1024;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReadChunkBytes, 4096, nameof(ReadChunkBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(SegmentBytes, 1024, nameof(SegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingBytes, SegmentBytes, nameof(MaxPendingBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryInitialDelay, TimeSpan.Zero, nameof(RetryInitialDelay));

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace TbLogger;
 
 /// <summary>
@@ -211,29 +209,18 @@ public static class LogDirectoryWalk
         {
             return null;
         }
-        int mode;
         try
         {
-            // The runtime's own stat shim (what FileInfo uses inside): Mode, with POSIX type bits, is its second int.
-            byte[] status = new byte[512];
-            if (NativeStat.LStat(path, status) != 0)
+            if (!Storage.UnixFileStatus.LStat(path, out Storage.UnixFileStatus status))
             {
                 return null;
             }
-            mode = BitConverter.ToInt32(status, 4);
+            return status.KindName is "FIFO" or "character device" or "block device" or "socket" ? status.KindName : null;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
             return null;
         }
-        return (mode & 0xF000) switch
-        {
-            0x1000 => "FIFO",
-            0x2000 => "character device",
-            0x6000 => "block device",
-            0xC000 => "socket",
-            _ => null,
-        };
     }
 
     private static void AddFile(List<string> files, string path, string target, Func<string, bool>? include, Action<string> warning)
@@ -252,10 +239,4 @@ public static class LogDirectoryWalk
 
     private static string[] Split(string path) =>
         path.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries);
-
-    private static class NativeStat
-    {
-        [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-        public static extern int LStat(string path, byte[] output);
-    }
 }

@@ -82,4 +82,29 @@ public sealed class HostileOutputTests
         var piped = await Cli.Run("export", temp.Path, "-o", "-", "--format", "csv");
         Assert.AreEqual("run,tag,step,wall_time,value\nr,loss" + Clear + ",1,1700000000,0.5\n", piped.Out);
     }
+
+    [TestMethod]
+    public async Task Tail_says_on_standard_error_what_it_skips_with_file_and_offset()
+    {
+        using var temp = new TempDirectory();
+        string file = Path.Combine(temp.Combine("r"), "events.out.tfevents.1.host");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        byte[] first = Google.Protobuf.MessageExtensions.ToByteArray(Scalar("x", 1, 1f, 1700000000));
+        using (var stream = File.Create(file))
+        using (var writer = new TbLogger.Records.TfRecordWriter(stream))
+        {
+            writer.Write(first);
+            writer.Write([0x10]); // framing verifies, the event header does not decode
+            writer.Write(Google.Protobuf.MessageExtensions.ToByteArray(Scalar("x", 3, 3f, 1700000000)));
+        }
+
+        var tail = await Cli.Run("tail", temp.Path, "--from-start", "--count", "2", "--poll-ms", "20", "--timeout", "20");
+
+        Assert.AreEqual(0, tail.Code, tail.Err);
+        var lines = tail.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(2, lines, tail.Out);
+        StringAssert.EndsWith(lines[1], "  r  x  step 3  3");
+        long offset = first.Length + TbLogger.Records.TfRecordWriter.FramingOverhead;
+        Assert.AreEqual($"tblog: skipped: Corrupt TFRecord in '{file}' at byte offset {offset}: record does not decode (1 bytes are not an Event).\n", tail.Err.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
 }

@@ -42,7 +42,13 @@ internal static class TailCommand
             }
             int? limit = parse.GetValue(count);
             int printed = 0;
-            var reader = new LogDirReader(dir, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(poll)) });
+            // What the follower skips (a CRC mismatch, an event that does not decode, a malformed scalar) is said on
+            // standard error with file and offset, and the tail goes on.
+            var reader = new LogDirReader(dir, LogDirReaderOptions.Default with
+            {
+                PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(poll)),
+                RecordOptions = LogDirReaderOptions.Default.RecordOptions with { OnCorruptRecord = ex => o.Error.WriteLine($"tblog: skipped: {PathPolicy.Printable(ex.Message)}") },
+            });
             if (limit is <= 0)
             {
                 return ExitCodes.Ok;

@@ -1,21 +1,28 @@
+using TbLogger.Storage;
+
 namespace TbLogger.Events;
 
 /// <summary>
 /// Tells whether the local event file a writer holds open is still the file at its path. A file deleted (alone or
 /// with its directory) or replaced while open keeps receiving our writes through the handle, and nobody can read
-/// them by name: without this check every event would be lost without an error. .NET exposes no inode, so the file
-/// is recognised by what only it holds: its first record (the header, with this writer's wall time to the
-/// microsecond) and its length (we are its only writer, so after a flush the name's length equals the handle's).
+/// them by name: without this check every event would be lost without an error. The file is recognised by its
+/// identity (device and inode on Unix, volume and file index on Windows: <see cref="FileIdentity"/>), compared with
+/// what is at the path by stat(2), which never opens it, so a FIFO put there cannot block the check. Where the
+/// identity cannot be read with confidence, the fallback recognises the file by what only it holds: its first
+/// record (the header, with this writer's wall time to the microsecond) and its length (we are its only writer, so
+/// after a flush the name's length equals the handle's); that fallback misses a copy with the same bytes.
 /// </summary>
 internal sealed class EventFileIdentity
 {
     private readonly FileStream _stream;
     private readonly byte[] _firstRecord;
+    private readonly FileIdentity? _identity;
 
-    private EventFileIdentity(FileStream stream, byte[] firstRecord)
+    private EventFileIdentity(FileStream stream, byte[] firstRecord, FileIdentity? identity)
     {
         _stream = stream;
         _firstRecord = firstRecord;
+        _identity = identity;
     }
 
     /// <summary>The identity of <paramref name="stream"/> when it is a local file, else null (object stores have no name to lose).</summary>
@@ -29,8 +36,17 @@ internal sealed class EventFileIdentity
         }
         byte[] framed = new byte[header.Length + Records.TfRecordWriter.FramingOverhead];
         Records.TfRecordWriter.Frame(header, framed);
-        return new EventFileIdentity(file, framed);
+        // Trusted only when the handle and the path agree now, just after the writer created the file.
+        FileIdentity? identity = FileIdentity.Of(file.SafeFileHandle);
+        if (identity is not null && FileIdentity.OfPath(file.Name, out _) != identity)
+        {
+            identity = null;
+        }
+        return new EventFileIdentity(file, framed, identity);
     }
+
+    /// <summary>True when the file is recognised by device and inode (or file index), false when by its bytes.</summary>
+    public bool ByIdentity => _identity is not null;
 
     /// <summary>Throws when the file at the path is gone or is not the one this writer holds. Call after a flush.</summary>
     /// <exception cref="IOException">The file was deleted or replaced; the message says where the written bytes went.</exception>
@@ -49,18 +65,39 @@ internal sealed class EventFileIdentity
 
     private string? Problem(string path, long written)
     {
+        if (_identity is { } identity)
+        {
+            FileIdentity? named = FileIdentity.OfPath(path, out bool missing);
+            if (missing)
+            {
+                return Deleted(path);
+            }
+            if (named is { } found)
+            {
+                return found == identity ? null : "was replaced (another file is at that path now)";
+            }
+            // Unreadable just now (permissions changed?): the bytes decide.
+        }
+        return ProblemByContent(path, written);
+    }
+
+    private static string Deleted(string path) =>
+        Directory.Exists(Path.GetDirectoryName(path)) ? "was deleted" : "was deleted with its directory";
+
+    private string? ProblemByContent(string path, long written)
+    {
         FileStream named;
         try
         {
-            named = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            named = RegularFile.OpenRead(path); // never blocks, even if a FIFO was put at the path
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return "was deleted";
+            return Deleted(path);
         }
-        catch (DirectoryNotFoundException)
+        catch (NotRegularFileException ex)
         {
-            return "was deleted with its directory";
+            return $"was replaced by a {ex.Kind}";
         }
         using (named)
         {

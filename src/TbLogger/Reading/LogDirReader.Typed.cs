@@ -37,20 +37,6 @@ public sealed partial class LogDirReader
         }
     }
 
-    /// <summary>The scalar of <paramref name="v"/>, or false when it is not one or does not decode (not counted: the follower's path).</summary>
-    internal static bool TryScalar(in ValueRef v, out double value)
-    {
-        try
-        {
-            return TryScalarCore(v, out value);
-        }
-        catch (Exception ex) when (IsMalformed(ex))
-        {
-            value = 0;
-            return false;
-        }
-    }
-
     private static bool TryScalarCore(in ValueRef v, out double value)
     {
         if (v.Info.ValueField == 2)

@@ -49,7 +49,7 @@ public sealed partial class LogDirReader
         filter ??= ReadFilter.All;
         await foreach (var (follower, record, silent) in WatchRecordsAsync(filter, fromStart, cancellationToken).ConfigureAwait(false))
         {
-            if (silent || !filter.Steps.Contains(record.Header.Step) || EventBudget.Problem(record.Data.Span) is not null)
+            if (silent || !filter.Steps.Contains(record.Header.Step))
             {
                 continue;
             }
@@ -58,8 +58,9 @@ public sealed partial class LogDirReader
             {
                 value = Protos.Event.Parser.ParseFrom(record.Data.Span);
             }
-            catch (Google.Protobuf.InvalidProtocolBufferException)
+            catch (Google.Protobuf.InvalidProtocolBufferException ex)
             {
+                Malformed(record.File, record.Offset, $"{record.Data.Length} bytes are not an Event: {ex.Message}", ex);
                 continue;
             }
             if (filter.Tags is { } tagFilter)
@@ -105,7 +106,7 @@ public sealed partial class LogDirReader
                             {
                                 runPlugins[run.Name] = plugins = new TagPlugins();
                             }
-                            Follower? opened = Follower.TryOpen(run, file, plugins, Options.RecordOptions);
+                            Follower? opened = Follower.TryOpen(run, file, plugins, Options.RecordOptions, Skipped);
                             if (opened is null)
                             {
                                 continue;
@@ -141,7 +142,7 @@ public sealed partial class LogDirReader
         }
     }
 
-    private static void Resolve(Follower follower, in RecordRef record, Utf8StringCache tags, ReadFilter filter, List<ScalarPoint>? emit)
+    private void Resolve(Follower follower, in RecordRef record, Utf8StringCache tags, ReadFilter filter, List<ScalarPoint>? emit)
     {
         int pos = 0;
         while (TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags))
@@ -157,7 +158,7 @@ public sealed partial class LogDirReader
                 continue;
             }
             var v = new ValueRef(follower.Run, tag!, plugin, kind, record, record.Header.PayloadStart + start, length, info);
-            if (TryScalar(v, out double value))
+            if (Scalar(v, out double value)) // a malformed scalar is counted and reported, as by ReadScalars
             {
                 emit.Add(new ScalarPoint(follower.Run, tag!, record.Header.Step, record.Header.WallTime, value));
             }
@@ -168,14 +169,18 @@ public sealed partial class LogDirReader
     private sealed class Follower : IDisposable
     {
         private readonly EventRecordSource _reader;
+        private readonly TfRecordReaderOptions _options;
+        private readonly Action<TfRecordCorruptException> _skipped;
         private long _ordinal;
 
-        private Follower(string run, string file, TagPlugins plugins, EventRecordSource reader)
+        private Follower(string run, string file, TagPlugins plugins, EventRecordSource reader, TfRecordReaderOptions options, Action<TfRecordCorruptException> skipped)
         {
             Run = run;
             RunPlugins = plugins;
             File = file;
             _reader = reader;
+            _options = options;
+            _skipped = skipped;
         }
 
         public string Run { get; }
@@ -186,18 +191,30 @@ public sealed partial class LogDirReader
 
         public TagPlugins RunPlugins { get; }
 
-        public static Follower? TryOpen(RunInfo run, string file, TagPlugins plugins, TfRecordReaderOptions options) =>
-            EventRecordSource.TryOpen(run.Storage, file, options) is { } source ? new Follower(run.Name, file, plugins, source) : null;
+        public static Follower? TryOpen(RunInfo run, string file, TagPlugins plugins, TfRecordReaderOptions options, Action<TfRecordCorruptException> skipped) =>
+            EventRecordSource.TryOpen(run.Storage, file, options) is { } source ? new Follower(run.Name, file, plugins, source, options, skipped) : null;
 
         public bool TryRead(out RecordRef record)
         {
             while (_reader.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
             {
-                if (EventWire.TryReadHeader(data.Span, out EventHeader header))
+                if (RunRecords.Undecodable(File, offset, data.Span, out EventHeader header) is { } corrupt)
                 {
-                    record = new RecordRef(File, offset, _ordinal++, data, header);
-                    return true;
+                    // Skipped as the other reads skip it: counted and reported (what was there before watching
+                    // started is passed over silently, like its good records), or thrown when skipping is off.
+                    if (!_options.SkipCorruptRecords)
+                    {
+                        throw corrupt;
+                    }
+                    if (!Silent)
+                    {
+                        _skipped(corrupt);
+                    }
+                    _ordinal++;
+                    continue;
                 }
+                record = new RecordRef(File, offset, _ordinal++, data, header);
+                return true;
             }
             record = default;
             return false;

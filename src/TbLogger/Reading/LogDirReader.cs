@@ -93,7 +93,7 @@ public sealed partial class LogDirReader
     {
         ArgumentNullException.ThrowIfNull(run);
         PurgePlan plan = PurgePlan.For(run, Options);
-        foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead))
+        foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, Skipped))
         {
             Event value;
             try
@@ -132,7 +132,7 @@ public sealed partial class LogDirReader
         {
             PurgePlan plan = PurgePlan.For(run, Options);
             var plugins = new TagPlugins();
-            foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead))
+            foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, Skipped))
             {
                 EventHeader header = record.Header;
                 if (header.Kind != EventKind.Summary)
@@ -196,6 +196,12 @@ public sealed partial class LogDirReader
         {
             throw corrupt;
         }
+        Skipped(corrupt);
+    }
+
+    /// <summary>Counts a value or record skipped for its payload and reports it (skip mode).</summary>
+    private void Skipped(Records.TfRecordCorruptException corrupt)
+    {
         Interlocked.Increment(ref _malformedValues);
         Options.RecordOptions.OnCorruptRecord?.Invoke(corrupt);
     }

@@ -45,7 +45,10 @@ internal sealed class EventRecordSource : IDisposable
         return new EventRecordSource(storage.OpenRead(path), path, options);
     }
 
-    /// <summary>Like <see cref="Open"/>, but a file deleted since it was listed (e.g. rotated) gives null, as TensorBoard skips it too.</summary>
+    /// <summary>
+    /// Like <see cref="Open"/>, but a file deleted since it was listed (e.g. rotated) gives null, as TensorBoard skips
+    /// it too; so does one swapped for a FIFO or device since (with a warning on standard error naming it).
+    /// </summary>
     public static EventRecordSource? TryOpen(LogStorage storage, string path, TfRecordReaderOptions? options)
     {
         try
@@ -54,6 +57,11 @@ internal sealed class EventRecordSource : IDisposable
         }
         catch (FileNotFoundException)
         {
+            return null;
+        }
+        catch (NotRegularFileException ex)
+        {
+            LogDirectoryWalk.StandardErrorWarning($"skipped '{PathPolicy.Printable(ex.FilePath)}': it is a {ex.Kind}, not a regular file.");
             return null;
         }
     }

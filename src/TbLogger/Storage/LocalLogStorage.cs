@@ -70,6 +70,12 @@ public sealed class LocalLogStorage : LogStorage
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Walked by <see cref="LogDirectoryWalk"/>, the one policy for local directories: links are followed only to
+    /// targets inside <paramref name="directory"/>, each real directory is listed once (a loop such as <c>x -&gt; .</c>
+    /// ends), and only regular files are returned (FIFOs, devices and sockets are skipped with a warning). Paths
+    /// start with <paramref name="directory"/> as given.
+    /// </remarks>
     public override IReadOnlyList<string> ListFiles(string directory, bool recursive)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -77,17 +83,18 @@ public sealed class LocalLogStorage : LogStorage
         {
             return [];
         }
-        var options = new EnumerationOptions { IgnoreInaccessible = true, RecurseSubdirectories = recursive, AttributesToSkip = 0 };
-        string[] files = Directory.GetFiles(directory, "*", options);
+        string root = Path.GetFullPath(directory);
+        var walk = LogDirectoryWalk.Directories(root);
+        string[] files = [.. (recursive ? walk : walk.Take(1)).SelectMany(entry => entry.Files).Select(file => Path.Join(directory, Path.GetRelativePath(root, file)))];
         Array.Sort(files, StringComparer.Ordinal);
         return files;
     }
 
     /// <inheritdoc/>
-    public override Stream OpenRead(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        // Shared: writers may keep appending, renaming or deleting. No FileStream buffer: TfRecordReader buffers itself.
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-    }
+    /// <remarks>
+    /// Only a regular file is opened, and the open never blocks (see <see cref="RegularFile"/>): a FIFO or device put
+    /// where the walk saw an event file is a <see cref="NotRegularFileException"/> instead of a hang.
+    /// </remarks>
+    /// <exception cref="NotRegularFileException">The path is a FIFO, device, socket or directory.</exception>
+    public override Stream OpenRead(string path) => RegularFile.OpenRead(path);
 }
