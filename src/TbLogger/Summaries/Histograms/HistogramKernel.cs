@@ -90,6 +90,30 @@ internal static class HistogramKernel
         }
     }
 
+    /// <summary>
+    /// The part of <see cref="Build{T}"/> that can reject the values, done on the caller's thread before the rest is
+    /// deferred: equal-width bins need the finite range to divide (<see cref="HistogramBinKind.Uniform"/>), and a rule's
+    /// bucket count depends on every value (<see cref="HistogramBinKind.Rule"/>, returned as the equal-width bins it
+    /// chose, which <see cref="Build{T}"/> lays out identically). Other bins cannot fail and are returned unchanged.
+    /// </summary>
+    public static HistogramBins ResolveOnCaller<T>(ReadOnlySpan<T> values, HistogramBins bins)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (bins.Kind is not (HistogramBinKind.Uniform or HistogramBinKind.Rule) || values.IsEmpty)
+        {
+            return bins;
+        }
+        Moments moments = ComputeMoments(values);
+        if (moments.Count == 0)
+        {
+            return bins;
+        }
+        int binCount = bins.Kind == HistogramBinKind.Rule ? RuleBinCount(values, bins.Rule, moments) : bins.BinCount;
+        UniformStep(moments.Min, moments.Max, binCount, out _, out _);
+        var uniform = HistogramBins.Uniform(binCount);
+        return bins.MaxBins > 0 ? uniform.WithMaxBins(bins.MaxBins) : uniform;
+    }
+
     /// <summary>numpy's bucket count for a named rule, over the finite values (copied: some rules sort).</summary>
     private static int RuleBinCount<T>(ReadOnlySpan<T> values, HistogramBinRule rule, Moments moments)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -255,23 +279,30 @@ internal static class HistogramKernel
     /// <summary>numpy's <c>linspace(first, last, n + 1)</c>: i * step + first, with the last edge exactly <c>last</c>.</summary>
     private static void UniformEdges(double min, double max, Span<double> edges)
     {
-        double first = min, last = max;
-        if (first == last)
-        {
-            first -= 0.5;
-            last += 0.5;
-        }
         int n = edges.Length - 1;
-        double step = (last - first) / n;
-        if (!double.IsFinite(step) || step == 0)
-        {
-            throw new ArgumentOutOfRangeException("values", $"The values span [{min}, {max}], which {n} equal buckets cannot divide in double precision; use explicit edges.");
-        }
+        double step = UniformStep(min, max, n, out double first, out double last);
         for (int i = 0; i < n; i++)
         {
             edges[i] = i * step + first;
         }
         edges[n] = last;
+    }
+
+    private static double UniformStep(double min, double max, int n, out double first, out double last)
+    {
+        first = min;
+        last = max;
+        if (first == last)
+        {
+            first -= 0.5;
+            last += 0.5;
+        }
+        double step = (last - first) / n;
+        if (!double.IsFinite(step) || step == 0)
+        {
+            throw new ArgumentOutOfRangeException("values", $"The values span [{min}, {max}], which {n} equal buckets cannot divide in double precision; use explicit edges.");
+        }
+        return step;
     }
 
     // numpy's uniform-bin path: index = (x - first) * n / (last - first), then one correction each way because the
