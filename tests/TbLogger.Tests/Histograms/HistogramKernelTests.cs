@@ -54,6 +54,66 @@ public sealed class HistogramKernelTests
     }
 
     [TestMethod]
+    public void FloatSlotTableAgreesWithBinarySearchForEveryFloatNearAnEdgeOrASlotBoundary()
+    {
+        double[] edges = HistogramBins.Exponential.Edges.ToArray();
+        var probes = new List<uint>();
+        foreach (double e in edges)
+        {
+            // The floats on both sides of every edge, a few ulps each way.
+            uint below = BitConverter.SingleToUInt32Bits(MathF.BitDecrement((float)e));
+            for (int d = -4; d <= 6; d++)
+            {
+                probes.Add((uint)(below + d));
+            }
+        }
+        for (uint slot = 0; slot < 1u << 13; slot++)
+        {
+            probes.Add(slot << 19);
+            probes.Add((slot << 19) | 1);
+            probes.Add((slot << 19) | ((1u << 19) - 1));
+        }
+        var rng = new Random(7);
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            probes.Add((uint)rng.NextInt64(0, 1L << 32));
+        }
+        foreach (uint bits in probes)
+        {
+            float x = BitConverter.UInt32BitsToSingle(bits);
+            int expected = float.IsFinite(x) ? ReferenceBucket(edges, x) : ExponentialFloatSlots.Skipped;
+            Assert.AreEqual(expected, ExponentialFloatSlots.Bucket(x), $"x = {x:R} (0x{bits:X8})");
+        }
+    }
+
+    [TestMethod]
+    public void FloatHistogramIsTheDoubleHistogramOfTheWidenedValues()
+    {
+        // The float path reads buckets from a table, the double path computes them: same histogram, bit for bit,
+        // over tiny, huge, negative, zero, subnormal and non-finite values.
+        var rng = new Random(11);
+        float[] values = new float[100_003];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (i % 97) switch
+            {
+                0 => float.NaN,
+                1 => float.NegativeInfinity,
+                2 => -0f,
+                3 => float.Epsilon * rng.Next(1, 100),
+                4 => (float)((rng.NextDouble() - 0.5) * 1e30),
+                _ => (float)((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-14, 22))),
+            };
+        }
+        var fromFloats = Summaries.MakeHistogram(values, HistogramBins.Exponential, out int nonFiniteFloats);
+        var fromDoubles = Summaries.MakeHistogram(values.Select(v => (double)v).ToArray(), HistogramBins.Exponential, out int nonFiniteDoubles);
+        Assert.AreEqual(nonFiniteDoubles, nonFiniteFloats);
+        CollectionAssert.AreEqual(fromDoubles.BucketLimit.ToArray(), fromFloats.BucketLimit.ToArray());
+        CollectionAssert.AreEqual(fromDoubles.Bucket.ToArray(), fromFloats.Bucket.ToArray());
+        Assert.AreEqual(values.Count(float.IsFinite), (int)fromFloats.Bucket.Sum());
+    }
+
+    [TestMethod]
     public void UniformBinsFollowNumpy()
     {
         // np.histogram([0, 1, 2, 3], bins=3) -> counts [1, 1, 2], edges [0, 1, 2, 3].
