@@ -31,7 +31,7 @@ public sealed partial class SummaryWriter
             work.Release();
             ObjectDisposedException.ThrowIf(true, this);
         }
-        return _main.EnqueueWork(tag, work, step, wall);
+        return EnqueueDeferred(tag, work, step, wall);
     }
 
     /// <summary>Logs mono audio: <see cref="AddAudio(string, ReadOnlySpan{float}, int, int, long, DateTimeOffset?)"/> with one channel.</summary>

@@ -90,8 +90,28 @@ public sealed partial class SummaryWriter
         {
             Interlocked.Add(ref _nonFiniteHistogramValues, nonFinite);
         }
-        return _main.EnqueueWork(tag, work, step, wall);
+        return EnqueueDeferred(tag, work, step, wall);
     }
+
+    /// <summary>
+    /// Queues a deferred value on the main run once <see cref="DeferredBudget"/> has room for its copy (waiting in Block
+    /// mode; in Drop mode a value over the budget is dropped and counted in <see cref="DroppedEvents"/>).
+    /// </summary>
+    private bool EnqueueDeferred(string tag, SummaryWork work, long step, double wallTime)
+    {
+        if (!work.Admit(DeferredBudget, wait: _options.QueueFullMode == Events.QueueFullMode.Block))
+        {
+            work.Release();
+            Interlocked.Increment(ref _droppedDeferred);
+            return false;
+        }
+        return _main.EnqueueWork(tag, work, step, wallTime);
+    }
+
+    private long _droppedDeferred;
+
+    /// <summary>How many bytes of input copies deferred values may hold at once; tests set a small one.</summary>
+    internal DeferredBudget DeferredBudget { get; set; } = new(DeferredBudget.DefaultLimitBytes);
 
     /// <summary>Where deferred values (histograms, PR curves, audio, images) rent the copy of their input; tests count on it.</summary>
     internal ArrayPool<byte> BufferPool { get; set; } = ArrayPool<byte>.Shared;

@@ -208,6 +208,6 @@ public sealed partial class SummaryWriter
             work.Release();
             ObjectDisposedException.ThrowIf(true, this);
         }
-        return _main.EnqueueWork(tag, work, step, WallTimeOf(wallTime));
+        return EnqueueDeferred(tag, work, step, WallTimeOf(wallTime));
     }
 }

@@ -120,7 +120,7 @@ public sealed partial class SummaryWriter
             float[] data = Summaries.ComputePrCurve(labels, predictions, numThresholds, weights);
             return EnqueuePrCurve(tag, data, numThresholds, step, wallTime);
         }
-        return _main.EnqueueWork(tag, work, step, wall);
+        return EnqueueDeferred(tag, work, step, wall);
     }
 
     private bool EnqueuePrCurve(string tag, float[] data, int numThresholds, long step, DateTimeOffset? wallTime) =>

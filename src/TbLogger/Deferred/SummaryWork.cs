@@ -13,6 +13,7 @@ internal abstract class SummaryWork : DeferredWork
 {
     private readonly ArrayPool<byte> _pool;
     private byte[]? _buffer;
+    private DeferredBudget? _budget;
 
     /// <summary>Rents at least <paramref name="bytes"/> bytes from <paramref name="pool"/>.</summary>
     protected SummaryWork(string tag, ArrayPool<byte> pool, long bytes)
@@ -24,6 +25,21 @@ internal abstract class SummaryWork : DeferredWork
         Tag = tag;
         _pool = pool;
         _buffer = pool.Rent((int)Math.Max(bytes, 1));
+        Bytes = _buffer.Length;
+    }
+
+    /// <summary>The size of the rented buffer.</summary>
+    public long Bytes { get; }
+
+    /// <summary>Counts this work against <paramref name="budget"/> until it is released; false when the budget refused it.</summary>
+    public bool Admit(DeferredBudget budget, bool wait)
+    {
+        if (!budget.TryAdmit(Bytes, wait))
+        {
+            return false;
+        }
+        _budget = budget;
+        return true;
     }
 
     /// <summary>The tag as written: the caller's, with the run file's suffix when it has one (set before queueing).</summary>
@@ -46,6 +62,7 @@ internal abstract class SummaryWork : DeferredWork
         if (buffer is not null)
         {
             _pool.Return(buffer);
+            _budget?.Release(Bytes);
         }
     }
 }

@@ -22,6 +22,8 @@ public sealed class DeferredSummaryWriterTests
         public int Rents;
         public int Returns;
         public int BadReturns;
+        public long OutstandingBytes;
+        public long MaxOutstandingBytes;
 
         public int Outstanding
         {
@@ -41,6 +43,8 @@ public sealed class DeferredSummaryWriterTests
             {
                 Rents++;
                 _out.Add(array);
+                OutstandingBytes += array.Length;
+                MaxOutstandingBytes = Math.Max(MaxOutstandingBytes, OutstandingBytes);
             }
             return array;
         }
@@ -53,6 +57,10 @@ public sealed class DeferredSummaryWriterTests
                 if (!_out.Remove(array))
                 {
                     BadReturns++;
+                }
+                else
+                {
+                    OutstandingBytes -= array.Length;
                 }
             }
         }
@@ -217,5 +225,46 @@ public sealed class DeferredSummaryWriterTests
         Assert.AreEqual(5 * 6 + 1, written.Count);
         Assert.IsTrue(written.All(w => w.Value.Tag.EndsWith("/r1", StringComparison.Ordinal)), string.Join(", ", written.Select(w => w.Value.Tag)));
         Assert.AreEqual(Summaries.Histogram("h", x.Values).Value[0].Histo, written[0].Value.Histo);
+    }
+
+    [TestMethod]
+    public void InputCopiesWaitingForTheWriterStayWithinTheirBudget()
+    {
+        // A loop that logs faster than the worker bins: in Block mode calls wait for room, nothing is lost and the
+        // copies held at once stay within the budget plus the one being made; in Drop mode the excess is dropped
+        // and counted.
+        float[] values = Enumerable.Range(0, 100_000).Select(i => MathF.Sin(i) * i).ToArray();
+        foreach (var mode in new[] { TbLogger.Events.QueueFullMode.Block, TbLogger.Events.QueueFullMode.Drop })
+        {
+            var pool = new CountingPool();
+            using var dir = new TempDirectory();
+            const int calls = 200;
+            int accepted = 0;
+            long dropped;
+            using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { QueueFullMode = mode })
+            {
+                BufferPool = pool,
+                DeferredBudget = new DeferredBudget(1_000_000),
+            })
+            {
+                for (int step = 0; step < calls; step++)
+                {
+                    accepted += writer.AddHistogram("h", values, step) ? 1 : 0;
+                }
+                writer.Flush();
+                dropped = writer.DroppedEvents;
+                Assert.AreEqual(0L, writer.DeferredBudget.HeldBytes);
+            }
+            long copy = 400_003;
+            Assert.IsLessThanOrEqualTo(1_000_000 + copy, pool.MaxOutstandingBytes, $"{mode}");
+            Assert.AreEqual((0, pool.Rents), (pool.Outstanding, pool.Returns), $"{mode}");
+            int written = GoldenEvents.Written(dir.Path).Count;
+            Assert.AreEqual(accepted, written, $"{mode}");
+            Assert.AreEqual(calls - accepted, (int)dropped, $"{mode}");
+            if (mode == TbLogger.Events.QueueFullMode.Block)
+            {
+                Assert.AreEqual(calls, written);
+            }
+        }
     }
 }
