@@ -45,11 +45,12 @@ public sealed class HistogramQuickBenchmark : IQuickBenchmark
         {
             using var writer = new SummaryWriter(dir, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
             long step = 0;
-            double histogramBytes = QuickReport.AllocatedBytesPerCall(() => writer.AddHistogram("h", values, step++), calls: 20);
-            double prBytes = QuickReport.AllocatedBytesPerCall(() => writer.AddPrCurve("p", labels, predictions, step++), calls: 20);
-            writer.Flush();
-            report.Add("AddHistogram bytes allocated on caller per call (1M floats)", histogramBytes.ToString("N0"), "small, independent of N (input 4,000,000 B)");
-            report.Add("AddPrCurve bytes allocated on caller per call (1M predictions)", prBytes.ToString("N0"), "goal: nothing proportional to N");
+            // Each call followed by Flush, as a loop whose writer keeps up: the pooled input copy is then reused, and
+            // what remains is the small work item (in a burst, copies in flight beyond the pool's cache are new arrays).
+            double histogramBytes = QuickReport.AllocatedBytesPerCall(() => { writer.AddHistogram("h", values, step++); writer.Flush(); }, calls: 20);
+            double prBytes = QuickReport.AllocatedBytesPerCall(() => { writer.AddPrCurve("p", labels, predictions, step++); writer.Flush(); }, calls: 20);
+            report.Add("AddHistogram + Flush bytes allocated on caller per call (1M floats)", histogramBytes.ToString("N0"), "goal: nothing proportional to N (input 4,000,000 B)");
+            report.Add("AddPrCurve + Flush bytes allocated on caller per call (1M predictions)", prBytes.ToString("N0"), "goal: nothing proportional to N");
 
             // Caller's share: time until the call returns / time until Flush says its value is written. The copy of the
             // input is the floor; binning, bucketing, PNG and WAV encoding, the proto and the write follow on the worker.
