@@ -19,7 +19,7 @@ internal static class ExponentialFloatSlots
     public static int Skipped => ExponentialEdges.BucketCount;
 
     // Entry: bits 0-31 the first float bits of the slot's second bucket (uint.MaxValue when the slot has one bucket),
-    // bits 32-47 the slot's first bucket, bits 48-63 its second.
+    // bits 32-47 the slot's first bucket, bits 48-63 the signed step to its second (+1, 0 or -1: negatives count down).
     private static readonly ulong[] s_slots = Build();
 
     private static ulong[] Build()
@@ -66,7 +66,7 @@ internal static class ExponentialFloatSlots
 
     private static int BucketOf(uint bits) => ExponentialEdges.Bucket(BitConverter.UInt32BitsToSingle(bits));
 
-    private static ulong Entry(uint key, int first, int second) => key | ((ulong)(uint)first << 32) | ((ulong)(uint)second << 48);
+    private static ulong Entry(uint key, int first, int second) => key | ((ulong)(uint)first << 32) | ((ulong)(ushort)(short)(second - first) << 48);
 
     /// <summary>The bucket of <paramref name="value"/>, or <see cref="Skipped"/> when it is NaN or infinite.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -76,7 +76,11 @@ internal static class ExponentialFloatSlots
     private static int Bucket(uint bits, ref ulong slots)
     {
         ulong entry = Unsafe.Add(ref slots, (nint)(bits >> Shift));
-        return bits >= (uint)entry ? (int)(entry >> 48) : (int)(entry >> 32) & 0xFFFF;
+        // Without a branch: in a slot that holds an edge the comparison goes either way at random, and a mispredicted
+        // branch cost more than the rest of the lookup.
+        bool second = bits >= (uint)entry;
+        int step = (int)((long)entry >> 48) & -Unsafe.As<bool, byte>(ref second);
+        return ((int)(entry >> 32) & 0xFFFF) + step;
     }
 
     /// <summary>
