@@ -114,6 +114,44 @@ public sealed class HistogramKernelTests
     }
 
     [TestMethod]
+    public void FusedFloatMomentsEqualTheFourSeparatePassesBitForBit()
+    {
+        var rng = new Random(13);
+        foreach (int length in Enumerable.Range(1, 40).Concat([255, 1000, 100_003]))
+        {
+            for (int trial = 0; trial < 4; trial++)
+            {
+                float[] values = new float[length];
+                for (int i = 0; i < length; i++)
+                {
+                    // Zeros of both signs everywhere, so min and max must agree on which zero they return.
+                    values[i] = rng.Next(4) switch
+                    {
+                        0 => 0f,
+                        1 => -0f,
+                        _ => (float)((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-8, 9))),
+                    };
+                }
+                if (trial == 3)
+                {
+                    Array.Fill(values, -0f, 0, length / 2);
+                }
+                Assert.IsTrue(HistogramKernel.FusedFloatMoments(values, out var fused));
+                var (sum, squares) = HistogramKernel.WidenedSums(values);
+                double[] expected = [TensorPrimitives.Min<float>(values), TensorPrimitives.Max<float>(values), sum, squares];
+                double[] actual = [fused.Min, fused.Max, fused.Sum, fused.SumSquares];
+                CollectionAssert.AreEqual(
+                    expected.Select(BitConverter.DoubleToInt64Bits).ToArray(), actual.Select(BitConverter.DoubleToInt64Bits).ToArray(),
+                    $"length {length}, trial {trial}: [{string.Join(", ", expected)}] vs [{string.Join(", ", actual)}]");
+                Assert.AreEqual(length, fused.Count);
+            }
+        }
+        Assert.IsFalse(HistogramKernel.FusedFloatMoments([1f, 2f, float.NaN], out _));
+        Assert.IsFalse(HistogramKernel.FusedFloatMoments(Enumerable.Repeat(1f, 64).Append(float.PositiveInfinity).Concat(Enumerable.Repeat(1f, 7)).ToArray(), out _));
+        Assert.IsFalse(HistogramKernel.FusedFloatMoments([.. Enumerable.Repeat(1f, 9), float.NegativeInfinity], out _));
+    }
+
+    [TestMethod]
     public void UniformBinsFollowNumpy()
     {
         // np.histogram([0, 1, 2, 3], bins=3) -> counts [1, 1, 2], edges [0, 1, 2, 3].
