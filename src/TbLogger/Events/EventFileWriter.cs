@@ -18,7 +18,9 @@ namespace TbLogger.Events;
 /// out), as TensorFlow's writers do; both TensorBoard loaders take a tag's plugin from its first value.
 /// Events reach the operating system every <see cref="EventFileWriterOptions.FlushInterval"/>, on
 /// <see cref="Flush"/> and on dispose, which drains everything accepted before it. An I/O error on the worker is
-/// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call.
+/// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call. A summary built on the worker
+/// (a deferred item) that throws is skipped instead: its error is thrown the same way, once, and every other event is
+/// written.
 /// </remarks>
 public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 {
