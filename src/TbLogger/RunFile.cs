@@ -117,6 +117,25 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
         return _queue.Enqueue(PendingEvent.Deferred(build, step, wallTime), _steps, tag);
     }
 
+    /// <summary>
+    /// Queues <paramref name="work"/>, built on the worker thread, and takes ownership of it (released exactly once,
+    /// written or not). <paramref name="tag"/> is the caller's tag, for the step discipline; the work is given the tag as
+    /// written (with this file's suffix) here, on the caller's thread.
+    /// </summary>
+    public bool EnqueueWork(string tag, SummaryWork work, long step, double wallTime)
+    {
+        if (_queue is null)
+        {
+            work.Release();
+            return Discard();
+        }
+        if (_suffix is { } suffix)
+        {
+            work.Tag = suffix.Apply(tag);
+        }
+        return _queue.EnqueueWork(work, step, wallTime, _steps, tag);
+    }
+
     /// <summary>Queues a complete event; it must not be changed afterwards.</summary>
     public bool WriteEvent(Event value)
     {

@@ -6,8 +6,8 @@ namespace TbLogger;
 public sealed partial class SummaryWriter
 {
     /// <summary>
-    /// Logs an audio clip (dashboard "audio") as a 16-bit PCM WAV. Samples are checked and converted before this
-    /// returns, so the caller may reuse its buffer. See <see cref="Summaries.Audio(string, ReadOnlySpan{float}, int, int)"/>.
+    /// Logs an audio clip (dashboard "audio") as a 16-bit PCM WAV. Samples are checked and copied before this
+    /// returns, so the caller may reuse its buffer; the WAV is encoded on the writer's thread. See <see cref="Summaries.Audio(string, ReadOnlySpan{float}, int, int)"/>.
     /// </summary>
     /// <param name="tag">Series name.</param>
     /// <param name="samples">Floats in [-1, 1] (clipped), interleaved frame by frame for several channels; NaN is rejected.</param>
@@ -20,9 +20,18 @@ public sealed partial class SummaryWriter
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> or <paramref name="channels"/> is not positive.</exception>
     public bool AddAudio(string tag, ReadOnlySpan<float> samples, int sampleRate, int channels, long step, DateTimeOffset? wallTime = null)
     {
-        var summary = Summaries.Audio(tag, samples, sampleRate, channels);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(tag, () => summary, step, WallTimeOf(wallTime));
+        Summaries.ValidateTag(tag);
+        WavEncoder.ValidateShape(samples.Length, channels, sampleRate, nameof(samples));
+        double wall = WallTimeOf(wallTime);
+        // Checked and copied here; WAV encoding runs on the writer's thread (issue 19). A bad sample is reported before
+        // a disposed writer, as when the whole clip was encoded here.
+        var work = AudioWork.Create(tag, samples, sampleRate, channels, BufferPool, nameof(samples));
+        if (_disposed)
+        {
+            work.Release();
+            ObjectDisposedException.ThrowIf(true, this);
+        }
+        return EnqueueDeferred(tag, work, step, wall);
     }
 
     /// <summary>Logs mono audio: <see cref="AddAudio(string, ReadOnlySpan{float}, int, int, long, DateTimeOffset?)"/> with one channel.</summary>
@@ -48,8 +57,16 @@ public sealed partial class SummaryWriter
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> is not positive.</exception>
     public bool AddAudio(string tag, in ReadOnlyTensorSpan<float> samples, int sampleRate, long step, DateTimeOffset? wallTime = null)
     {
-        var summary = Summaries.Audio(tag, samples, sampleRate);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(tag, () => summary, step, WallTimeOf(wallTime));
+        Summaries.ValidateTag(tag);
+        int channels = Summaries.AudioChannelsOf(samples.Lengths, nameof(samples));
+        float[] rented = TensorInput.Flatten(samples, out int length);
+        try
+        {
+            return AddAudio(tag, rented.AsSpan(0, length), sampleRate, channels, step, wallTime);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rented);
+        }
     }
 }

@@ -1,10 +1,12 @@
+using System.Buffers;
+using System.Numerics;
 using System.Numerics.Tensors;
 using TbLogger.Protos;
 
 namespace TbLogger;
 
-// Histograms are counted on the caller's thread: one O(N) pass that allocates only O(buckets), so nothing of the
-// caller's data is copied or kept. The worker only wraps the small finished proto.
+// Histograms are binned on the writer's thread (issue 19): the caller checks what can reject the values, counts the
+// non-finite ones and copies them into a pooled buffer in one pass; binning and the proto follow on the worker.
 public sealed partial class SummaryWriter
 {
     private long _nonFiniteHistogramValues;
@@ -17,7 +19,7 @@ public sealed partial class SummaryWriter
     /// <c>add_histogram</c>. NaN and infinities are skipped and counted in <see cref="NonFiniteHistogramValues"/>.
     /// </summary>
     /// <param name="tag">Series name.</param>
-    /// <param name="values">At least one value; not kept after the call returns.</param>
+    /// <param name="values">At least one value; copied before the call returns (binning runs on the writer's thread).</param>
     /// <param name="step">The global step.</param>
     /// <param name="bins">Bucket edges; <c>default</c> is TensorFlow's exponential scheme.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
@@ -27,8 +29,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var histogram = Summaries.MakeHistogram(values, bins, out int nonFinite);
-        return EnqueueHistogram(tag, histogram, nonFinite, step, wallTime);
+        return EnqueueHistogram(tag, values, bins, step, wallTime);
     }
 
     /// <inheritdoc cref="AddHistogram(string, ReadOnlySpan{float}, long, HistogramBins, DateTimeOffset?)"/>
@@ -36,8 +37,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var histogram = Summaries.MakeHistogram(values, bins, out int nonFinite);
-        return EnqueueHistogram(tag, histogram, nonFinite, step, wallTime);
+        return EnqueueHistogram(tag, values, bins, step, wallTime);
     }
 
     /// <summary>Logs a histogram of every element of a tensor of any shape (dense or strided).</summary>
@@ -81,12 +81,38 @@ public sealed partial class SummaryWriter
         return _main.WriteEvent(new Event { WallTime = WallTimeOf(wallTime), Step = step, Summary = summary });
     }
 
-    private bool EnqueueHistogram(string tag, HistogramProto histogram, int nonFinite, long step, DateTimeOffset? wallTime)
+    private bool EnqueueHistogram<T>(string tag, ReadOnlySpan<T> values, HistogramBins bins, long step, DateTimeOffset? wallTime)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        double wall = WallTimeOf(wallTime);
+        var work = HistogramWork<T>.Create(tag, values, bins, BufferPool, out int nonFinite);
         if (nonFinite > 0)
         {
             Interlocked.Add(ref _nonFiniteHistogramValues, nonFinite);
         }
-        return _main.EnqueueSummary(tag, () => Summaries.Histogram(tag, histogram), step, WallTimeOf(wallTime));
+        return EnqueueDeferred(tag, work, step, wall);
     }
+
+    /// <summary>
+    /// Queues a deferred value on the main run once <see cref="DeferredBudget"/> has room for its copy (waiting in Block
+    /// mode; in Drop mode a value over the budget is dropped and counted in <see cref="DroppedEvents"/>).
+    /// </summary>
+    private bool EnqueueDeferred(string tag, SummaryWork work, long step, double wallTime)
+    {
+        if (!work.Admit(DeferredBudget, wait: _options.QueueFullMode == Events.QueueFullMode.Block))
+        {
+            work.Release();
+            Interlocked.Increment(ref _droppedDeferred);
+            return false;
+        }
+        return _main.EnqueueWork(tag, work, step, wallTime);
+    }
+
+    private long _droppedDeferred;
+
+    /// <summary>How many bytes of input copies deferred values may hold at once; tests set a small one.</summary>
+    internal DeferredBudget DeferredBudget { get; set; } = new(DeferredBudget.DefaultLimitBytes);
+
+    /// <summary>Where deferred values (histograms, PR curves, audio, images) rent the copy of their input; tests count on it.</summary>
+    internal ArrayPool<byte> BufferPool { get; set; } = ArrayPool<byte>.Shared;
 }

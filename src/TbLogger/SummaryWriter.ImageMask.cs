@@ -15,7 +15,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(mask, shape, nameof(mask)), options, step, wallTime, nameof(mask));
+        return EnqueueImage(tag, mask, shape, options, step, wallTime, nameof(mask));
     }
 
     /// <summary>Logs a batch of boolean masks as one grid image (false black, true white), like PyTorch's <c>add_images</c> of a bool tensor.</summary>
@@ -31,6 +31,6 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(masks, shape, nameof(masks)), options, step, wallTime, nameof(masks));
+        return EnqueueImage(tag, masks, shape, options, step, wallTime, nameof(masks));
     }
 }

@@ -6,8 +6,8 @@ namespace TbLogger;
 public sealed partial class SummaryWriter
 {
     /// <summary>
-    /// Logs an image (dashboard "images"). The pixels are checked and copied before this returns; tiling and PNG
-    /// encoding run on the writer's thread. See <see cref="Summaries.Image(string, ReadOnlySpan{byte}, ImageShape, ImageOptions?)"/>.
+    /// Logs an image (dashboard "images"). The pixels are checked and copied before this returns; conversion, tiling
+    /// and PNG encoding run on the writer's thread. See <see cref="Summaries.Image(string, ReadOnlySpan{byte}, ImageShape, ImageOptions?)"/>.
     /// </summary>
     /// <param name="tag">Series name.</param>
     /// <param name="pixels">Values 0..255 laid out as <paramref name="shape"/> says.</param>
@@ -21,7 +21,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(pixels, shape, nameof(pixels)), options, step, wallTime, nameof(pixels));
+        return EnqueueImage(tag, pixels, shape, options, step, wallTime, nameof(pixels));
     }
 
     /// <summary>Logs an image from floats in [0, 1] (clamped; NaN rejected). See <see cref="AddImage(string, ReadOnlySpan{byte}, ImageShape, long, DateTimeOffset?, ImageOptions?)"/>.</summary>
@@ -37,7 +37,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(pixels, shape, nameof(pixels)), options, step, wallTime, nameof(pixels));
+        return EnqueueImage(tag, pixels, shape, options, step, wallTime, nameof(pixels));
     }
 
     /// <summary>Logs an image from a rank-2 (HW) or rank-3 (HWC, CHW) tensor of bytes.</summary>
@@ -53,7 +53,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(image, layout, nameof(image)), options, step, wallTime, nameof(image));
+        return EnqueueImage(tag, image, TensorInput.ImageShapeOf(image.Lengths, layout, nameof(image)), options, step, wallTime, nameof(image));
     }
 
     /// <summary>Logs an image from a rank-2 (HW) or rank-3 (HWC, CHW) tensor of floats in [0, 1].</summary>
@@ -69,7 +69,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(image, layout, nameof(image)), options, step, wallTime, nameof(image));
+        return EnqueueImage(tag, image, TensorInput.ImageShapeOf(image.Lengths, layout, nameof(image)), options, step, wallTime, nameof(image));
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(pixels, shape, nameof(pixels)), options, step, wallTime, nameof(pixels));
+        return EnqueueImage(tag, pixels, shape, options, step, wallTime, nameof(pixels));
     }
 
     /// <summary>Logs a batch of images given as floats in [0, 1] as one grid image.</summary>
@@ -104,7 +104,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(pixels, shape, nameof(pixels)), options, step, wallTime, nameof(pixels));
+        return EnqueueImage(tag, pixels, shape, options, step, wallTime, nameof(pixels));
     }
 
     /// <summary>Logs a rank-4 tensor of bytes (NCHW or NHWC) as one grid image.</summary>
@@ -120,7 +120,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(batch, layout, nameof(batch)), options, step, wallTime, nameof(batch));
+        return EnqueueImage(tag, batch, TensorInput.BatchShapeOf(batch.Lengths, layout, nameof(batch)), options, step, wallTime, nameof(batch));
     }
 
     /// <summary>Logs a rank-4 tensor of floats in [0, 1] (NCHW or NHWC) as one grid image.</summary>
@@ -136,7 +136,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         options = ValidImageOptions(options);
-        return EnqueueImage(tag, ImagePixels.From(batch, layout, nameof(batch)), options, step, wallTime, nameof(batch));
+        return EnqueueImage(tag, batch, TensorInput.BatchShapeOf(batch.Lengths, layout, nameof(batch)), options, step, wallTime, nameof(batch));
     }
 
     /// <summary>
@@ -163,11 +163,51 @@ public sealed partial class SummaryWriter
         return options;
     }
 
-    private bool EnqueueImage(string tag, ImagePixels pixels, ImageOptions options, long step, DateTimeOffset? wallTime, string parameterName)
+    private bool EnqueueImage<TPixel>(string tag, ReadOnlySpan<TPixel> pixels, ImageShape shape, ImageOptions options, long step, DateTimeOffset? wallTime, string parameterName)
+        where TPixel : unmanaged =>
+        EnqueueImage(tag, ImageWork<TPixel>.Create(tag, pixels, shape, options, BufferPool, parameterName), step, wallTime);
+
+    private bool EnqueueImage<TPixel>(string tag, ReadOnlySpan<TPixel> pixels, ImageBatchShape shape, ImageOptions options, long step, DateTimeOffset? wallTime, string parameterName)
+        where TPixel : unmanaged =>
+        EnqueueImage(tag, ImageWork<TPixel>.Create(tag, pixels, shape, options, BufferPool, parameterName), step, wallTime);
+
+    // A tensor is flattened (any strides) into a pooled array first, then checked and copied like a span.
+    private bool EnqueueImage<TPixel>(string tag, in ReadOnlyTensorSpan<TPixel> image, ImageShape shape, ImageOptions options, long step, DateTimeOffset? wallTime, string parameterName)
+        where TPixel : unmanaged
     {
-        // Every check happens here, so the deferred encoding cannot fail on the writer's thread.
-        Summaries.CheckImageSize(pixels, options, parameterName);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(tag, () => Summaries.ImageFromPixels(tag, pixels, options), step, WallTimeOf(wallTime));
+        TPixel[] rented = TensorInput.Flatten(image, out int length);
+        try
+        {
+            return EnqueueImage(tag, rented.AsSpan(0, length), shape, options, step, wallTime, parameterName);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<TPixel>.Shared.Return(rented);
+        }
+    }
+
+    private bool EnqueueImage<TPixel>(string tag, in ReadOnlyTensorSpan<TPixel> batch, ImageBatchShape shape, ImageOptions options, long step, DateTimeOffset? wallTime, string parameterName)
+        where TPixel : unmanaged
+    {
+        TPixel[] rented = TensorInput.Flatten(batch, out int length);
+        try
+        {
+            return EnqueueImage(tag, rented.AsSpan(0, length), shape, options, step, wallTime, parameterName);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<TPixel>.Shared.Return(rented);
+        }
+    }
+
+    private bool EnqueueImage(string tag, SummaryWork work, long step, DateTimeOffset? wallTime)
+    {
+        // Every check happened in ImageWork.Create, so the deferred tiling and encoding cannot fail on the writer's thread.
+        if (_disposed)
+        {
+            work.Release();
+            ObjectDisposedException.ThrowIf(true, this);
+        }
+        return EnqueueDeferred(tag, work, step, WallTimeOf(wallTime));
     }
 }

@@ -1,7 +1,7 @@
 namespace TbLogger;
 
-// PR curves are bucketed on the caller's thread (one O(N) pass, O(T) memory) so the caller's arrays are neither copied
-// nor kept; the worker turns the 6 × T rows into the tensor proto.
+// PR curves are bucketed on the writer's thread (issue 19): the caller checks the shape and copies predictions, weights
+// and labels into a pooled buffer, checking every value in the same pass; bucketing and the proto follow on the worker.
 public sealed partial class SummaryWriter
 {
     /// <summary>
@@ -23,7 +23,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
+        return EnqueuePrCurve(tag, labels, predictions, numThresholds, weights, step, wallTime);
     }
 
     /// <inheritdoc cref="AddPrCurve(string, ReadOnlySpan{bool}, ReadOnlySpan{float}, long, int, ReadOnlySpan{float}, DateTimeOffset?)"/>
@@ -32,7 +32,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
+        return EnqueuePrCurve(tag, labels, predictions, numThresholds, weights, step, wallTime);
     }
 
     /// <summary>Logs a precision-recall curve from labels given as numbers, each exactly 0 or 1.</summary>
@@ -42,7 +42,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
+        return EnqueuePrCurve(tag, labels, predictions, numThresholds, weights, step, wallTime);
     }
 
     /// <summary>Logs a precision-recall curve from labels given as numbers, each exactly 0 or 1.</summary>
@@ -52,7 +52,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
+        return EnqueuePrCurve(tag, labels, predictions, numThresholds, weights, step, wallTime);
     }
 
     /// <summary>Logs a precision-recall curve with float64 weights (summed in double). See <see cref="Summaries.PrCurve(string, ReadOnlySpan{bool}, ReadOnlySpan{double}, ReadOnlySpan{double}, int)"/>.</summary>
@@ -71,7 +71,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
+        return EnqueuePrCurve(tag, labels, predictions, numThresholds, weights, step, wallTime);
     }
 
     /// <summary>Logs a precision-recall curve from 0/1 labels given as numbers, with float64 weights.</summary>
@@ -81,7 +81,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return EnqueuePrCurve(tag, Summaries.ComputePrCurve(labels, predictions, numThresholds, weights), numThresholds, step, wallTime);
+        return EnqueuePrCurve(tag, labels, predictions, numThresholds, weights, step, wallTime);
     }
 
     /// <summary>Logs a PR curve from precomputed rows (PyTorch's <c>add_pr_curve_raw</c>); T is their common length, at least 2.</summary>
@@ -104,6 +104,23 @@ public sealed partial class SummaryWriter
         ObjectDisposedException.ThrowIf(_disposed, this);
         var data = Summaries.StackPrCurveRows(truePositives, falsePositives, trueNegatives, falseNegatives, precision, recall);
         return EnqueuePrCurve(tag, data, truePositives.Length, step, wallTime);
+    }
+
+    private bool EnqueuePrCurve<TLabel, TPrediction, TWeight>(string tag, ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
+        int numThresholds, ReadOnlySpan<TWeight> weights, long step, DateTimeOffset? wallTime)
+        where TLabel : unmanaged
+        where TPrediction : unmanaged, System.Numerics.IFloatingPointIeee754<TPrediction>
+        where TWeight : unmanaged, System.Numerics.IFloatingPointIeee754<TWeight>
+    {
+        double wall = WallTimeOf(wallTime);
+        var work = PrCurveWork<TLabel, TPrediction, TWeight>.TryCreate(tag, labels, predictions, numThresholds, weights, BufferPool);
+        if (work is null)
+        {
+            // A value is bad: the synchronous computation throws exactly the error (first bad index) callers always got.
+            float[] data = Summaries.ComputePrCurve(labels, predictions, numThresholds, weights);
+            return EnqueuePrCurve(tag, data, numThresholds, step, wallTime);
+        }
+        return EnqueueDeferred(tag, work, step, wall);
     }
 
     private bool EnqueuePrCurve(string tag, float[] data, int numThresholds, long step, DateTimeOffset? wallTime) =>

@@ -100,12 +100,15 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// </summary>
     public long StepViolations => _main.StepViolations + SubRunsSnapshot().Sum(w => w.StepViolations);
 
-    /// <summary>Events dropped because a queue was full in <see cref="QueueFullMode.Drop"/> mode, over the main file and sub-runs.</summary>
+    /// <summary>
+    /// Events dropped in <see cref="QueueFullMode.Drop"/> mode, over the main file and sub-runs: a queue was full, or
+    /// (histograms, PR curves, images, audio) the input copies waiting for the writer's thread filled their budget.
+    /// </summary>
     public long DroppedEvents
     {
         get
         {
-            long total = _main.DroppedEvents;
+            long total = _main.DroppedEvents + Interlocked.Read(ref _droppedDeferred);
             lock (_subRuns)
             {
                 foreach (var writer in _subRuns.Values)

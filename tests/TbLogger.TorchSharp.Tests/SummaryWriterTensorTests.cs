@@ -13,6 +13,52 @@ public sealed class SummaryWriterTensorTests
     private static float[] Ramp(int n, float scale = 0.37f) => Enumerable.Range(0, n).Select(i => (i - n / 3) * scale).ToArray();
 
     [TestMethod]
+    public void ATensorChangedInPlaceRightAfterTheCallDoesNotChangeWhatIsWritten()
+    {
+        // Contiguous CPU float32 tensors are read in place, and histograms, PR curves, images and audio are built later
+        // on the writer's thread (issue 19): the span overloads copy before returning, so an in-place update the
+        // training loop makes next (an optimizer step) cannot reach the file. Twenty rounds, each mutated at once.
+        float[] values = Ramp(20_000, 0.001f);
+        float[] predictions = Enumerable.Range(0, 4_000).Select(i => (i % 97) / 97f).ToArray();
+        bool[] labels = Enumerable.Range(0, 4_000).Select(i => i % 3 == 0).ToArray();
+        float[] image = Enumerable.Range(0, 3 * 32 * 32).Select(i => (i % 251) / 251f).ToArray();
+        float[] audio = Enumerable.Range(0, 16_000).Select(i => MathF.Sin(i * 0.02f) * 0.9f).ToArray();
+        const int rounds = 20;
+        var expected = Logged.Bytes(w =>
+        {
+            for (int step = 0; step < rounds; step++)
+            {
+                w.AddHistogram("h", values.AsSpan(), step, default, T);
+                w.AddPrCurve("p", labels, predictions, step, 127, default, T);
+                w.AddImage("i", image, ImageShape.Chw(3, 32, 32), step, T);
+                w.AddAudio("a", audio, 8000, step, T);
+            }
+        });
+        var actual = Logged.Bytes(w =>
+        {
+            for (int step = 0; step < rounds; step++)
+            {
+                using var h = torch.tensor(values);
+                using var p = torch.tensor(predictions);
+                using var l = torch.tensor(labels);
+                using var i = torch.tensor(image, [3, 32, 32]);
+                using var a = torch.tensor(audio);
+                w.AddHistogram("h", h, step, default, T);
+                h.mul_(-3).add_(1);
+                w.AddPrCurve("p", l, p, step, 127, null, T);
+                p.fill_(0.5f);
+                l.fill_(true);
+                w.AddImage("i", i, step, "CHW", T);
+                i.fill_(0f);
+                w.AddAudio("a", a, 8000, step, T);
+                a.fill_(-1f);
+            }
+        });
+        Assert.AreEqual(4 * rounds, actual.Count);
+        CollectionAssert.AreEqual(expected, actual);
+    }
+
+    [TestMethod]
     public void HistogramOfContiguousFloat32EqualsTheSpanOverload()
     {
         float[] data = Ramp(1000);

@@ -1,7 +1,8 @@
 namespace TbLogger.Events;
 
 /// <summary>
-/// The background worker of an event file writer failed (disk full, file deleted, a summary that failed to build).
+/// The background worker of an event file writer failed (disk full, file deleted), or a value it was building on the
+/// worker thread failed to build (then only that value is missing: the writer goes on and loses nothing else).
 /// Thrown to the caller on the next call, Flush or Dispose; the original error is the inner exception.
 /// </summary>
 public sealed class EventFileWriteException : IOException
@@ -14,6 +15,19 @@ public sealed class EventFileWriteException : IOException
     {
         Path = path;
     }
+
+    private EventFileWriteException(string path, string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Path = path;
+    }
+
+    /// <summary>A value built on the worker thread failed; it was skipped and every other event is written.</summary>
+    internal static EventFileWriteException BuildFailed(string path, Exception innerException, int failures) => new(
+        path,
+        $"Building a value for event file '{path}' on its writer thread failed: {innerException.Message} " +
+        $"{(failures == 1 ? "That value was" : $"{failures} values were")} not written; every other event is, and the writer stays usable.",
+        innerException);
 
     /// <summary>The event file (or stream name) that failed.</summary>
     public string Path { get; }

@@ -18,7 +18,9 @@ namespace TbLogger.Events;
 /// out), as TensorFlow's writers do; both TensorBoard loaders take a tag's plugin from its first value.
 /// Events reach the operating system every <see cref="EventFileWriterOptions.FlushInterval"/>, on
 /// <see cref="Flush"/> and on dispose, which drains everything accepted before it. An I/O error on the worker is
-/// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call.
+/// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call. A summary built on the worker
+/// (a deferred item) that throws is skipped instead: its error is thrown the same way, once, and every other event is
+/// written.
 /// </remarks>
 public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 {
@@ -51,6 +53,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private bool _faultReported;
     private long _dropped;
     private readonly EventFileIdentity? _identity;
+    // A deferred value that failed to build (issue 19): skipped, reported once on the next call, not fatal.
+    private Exception? _buildFault;
+    private int _buildFailures;
 
     /// <summary>Creates <paramref name="logDirectory"/> if needed and a new event file in it.</summary>
     /// <param name="logDirectory">The run directory: a local path, or a URI whose scheme has a registered <see cref="LogStorage"/> (e.g. s3://bucket/run).</param>
@@ -179,9 +184,31 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         return accepted;
     }
 
+    /// <summary>
+    /// Queues <paramref name="work"/> (see <see cref="Enqueue"/>) and takes ownership of it: it is released exactly
+    /// once, after it is built on the worker, or here when it is not queued (queue full in Drop mode, refused by the
+    /// gate, writer disposed or failed). Kept apart from <see cref="Enqueue"/> so the scalar path has no handler.
+    /// </summary>
+    internal bool EnqueueWork(DeferredWork work, long step, double wallTime, EnqueueGate? gate = null, string? key = null)
+    {
+        bool accepted = false;
+        try
+        {
+            accepted = Enqueue(PendingEvent.Deferred(work, step, wallTime), gate, key);
+            return accepted;
+        }
+        finally
+        {
+            if (!accepted)
+            {
+                work.Release();
+            }
+        }
+    }
+
     /// <summary>Blocks until every event queued before this call is written and flushed to the operating system.</summary>
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
-    /// <exception cref="EventFileWriteException">The worker failed.</exception>
+    /// <exception cref="EventFileWriteException">The worker failed, or a value queued earlier failed to build (it was skipped; this flush completed).</exception>
     public void Flush()
     {
         lock (_gate)
@@ -199,6 +226,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 _faultReported = true;
                 throw new EventFileWriteException(FilePath, _fault);
             }
+            ThrowIfBuildFailed();
         }
     }
 
@@ -207,6 +235,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             ThrowIfUnusable();
+            ThrowIfBuildFailed();
             while (_count == _active.Length)
             {
                 if (_active.Length < _capacity)
@@ -252,6 +281,18 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_stopping, this);
     }
 
+    /// <summary>Under the lock: reports (once) values that failed to build since the last report.</summary>
+    private void ThrowIfBuildFailed()
+    {
+        if (_buildFault is { } failed)
+        {
+            int failures = _buildFailures;
+            _buildFault = null;
+            _buildFailures = 0;
+            throw EventFileWriteException.BuildFailed(FilePath, failed, failures);
+        }
+    }
+
     private void WorkerLoop()
     {
         var scalars = new ScalarEventEncoder();
@@ -259,12 +300,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         byte[] scratch = new byte[4096];
         long nextFlushAt = Deadline(Environment.TickCount64);
         bool unflushed = false;
+        PendingSlots? batch = null;
+        int batchCount = 0, written = 0;
         try
         {
             while (true)
             {
-                PendingSlots batch;
-                int batchCount;
                 long flushTarget;
                 bool stopping;
                 lock (_gate)
@@ -293,10 +334,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     }
                 }
 
-                for (int i = 0; i < batchCount; i++)
+                for (written = 0; written < batchCount; written++)
                 {
-                    WriteOne(batch.Get(i), scalars, metadata, ref scratch);
-                    batch.Clear(i);
+                    WriteOne(batch.Get(written), scalars, metadata, ref scratch);
+                    batch.Clear(written);
                 }
                 unflushed |= batchCount > 0;
 
@@ -337,6 +378,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             {
                 _fault = ex;
                 Monitor.PulseAll(_gate);
+                // Nothing more will be written: give back the buffers of the work still queued (the failed item's own
+                // work, if any, was released when it was built).
+                ReleaseWork(batch, written, batchCount);
+                ReleaseWork(_active, 0, _count);
             }
             try
             {
@@ -356,6 +401,17 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
+    private static void ReleaseWork(PendingSlots? slots, int from, int to)
+    {
+        for (int i = from; slots is not null && i < to; i++)
+        {
+            if (slots.Get(i).Payload is DeferredWork work)
+            {
+                work.Release();
+            }
+        }
+    }
+
     private long Deadline(long now) => _flushIntervalMs == long.MaxValue ? long.MaxValue : now + _flushIntervalMs;
 
     private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, RepeatedMetadata metadata, ref byte[] scratch)
@@ -372,9 +428,19 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             _records.Write(scratch.AsSpan(0, length));
             return;
         }
-        Event value = metadata.WithoutRepeats(item.Kind == PendingKind.Event
-            ? (Event)item.Payload
-            : new Event { WallTime = item.WallTime, Step = item.Step, Summary = ((Func<Summary>)item.Payload)() });
+        Event value;
+        if (item.Kind == PendingKind.Event)
+        {
+            value = metadata.WithoutRepeats((Event)item.Payload);
+        }
+        else if (TryBuild(in item, out Summary? summary))
+        {
+            value = metadata.WithoutRepeats(new Event { WallTime = item.WallTime, Step = item.Step, Summary = summary });
+        }
+        else
+        {
+            return;
+        }
         int size = value.CalculateSize();
         if (scratch.Length < size)
         {
@@ -382,6 +448,34 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
         value.WriteTo(scratch.AsSpan(0, size));
         _records.Write(scratch.AsSpan(0, size));
+    }
+
+    /// <summary>
+    /// Builds a deferred item's summary. A build that throws costs only its own value: the error is kept for the next
+    /// call and the worker goes on, unlike an I/O error, after which nothing more can be written.
+    /// </summary>
+    private bool TryBuild(in PendingEvent item, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Summary? summary)
+    {
+        var work = item.Payload as DeferredWork;
+        try
+        {
+            summary = work is not null ? work.Build() : ((Func<Summary>)item.Payload)();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                _buildFault ??= ex;
+                _buildFailures++;
+            }
+            summary = null;
+            return false;
+        }
+        finally
+        {
+            work?.Release();
+        }
     }
 
     private void BeginStop()
@@ -405,6 +499,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 _faultReported = true;
                 throw new EventFileWriteException(FilePath, _fault);
             }
+            ThrowIfBuildFailed();
         }
     }
 

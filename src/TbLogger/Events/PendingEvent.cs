@@ -19,11 +19,18 @@ internal enum PendingKind : byte
 
     /// <summary>A <see cref="Func{Summary}"/> run on the worker thread, wrapped in an event at the item's step and wall time.</summary>
     DeferredSummary,
+
+    /// <summary>
+    /// A <see cref="DeferredWork"/> (issue 19): like <see cref="DeferredSummary"/>, but the item owns pooled buffers
+    /// that the queue releases exactly once, whether the item is written, fails to build, or is never written.
+    /// </summary>
+    Work,
 }
 
 /// <summary>
 /// One queued item, tagged with its <see cref="Kind"/>: a scalar (its value travels in the plain fields, so queueing
-/// one allocates nothing), a finished <see cref="Event"/>, or a function that builds a summary on the worker thread.
+/// one allocates nothing), a finished <see cref="Event"/>, or a function or <see cref="DeferredWork"/> that builds a
+/// summary on the worker thread.
 /// The queue stores it as <see cref="PendingSlots"/>.
 /// </summary>
 internal readonly struct PendingEvent
@@ -54,6 +61,9 @@ internal readonly struct PendingEvent
 
     public static PendingEvent Deferred(Func<Summary> build, long step, double wallTime) =>
         new(PendingKind.DeferredSummary, build, 0, wallTime, step);
+
+    public static PendingEvent Deferred(DeferredWork work, long step, double wallTime) =>
+        new(PendingKind.Work, work, 0, wallTime, step);
 
     /// <summary>The encoding of a scalar kind.</summary>
     public ScalarEncoding ScalarEncoding => Kind switch

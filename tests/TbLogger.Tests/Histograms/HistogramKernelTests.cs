@@ -54,6 +54,104 @@ public sealed class HistogramKernelTests
     }
 
     [TestMethod]
+    public void FloatSlotTableAgreesWithBinarySearchForEveryFloatNearAnEdgeOrASlotBoundary()
+    {
+        double[] edges = HistogramBins.Exponential.Edges.ToArray();
+        var probes = new List<uint>();
+        foreach (double e in edges)
+        {
+            // The floats on both sides of every edge, a few ulps each way.
+            uint below = BitConverter.SingleToUInt32Bits(MathF.BitDecrement((float)e));
+            for (int d = -4; d <= 6; d++)
+            {
+                probes.Add((uint)(below + d));
+            }
+        }
+        for (uint slot = 0; slot < 1u << 13; slot++)
+        {
+            probes.Add(slot << 19);
+            probes.Add((slot << 19) | 1);
+            probes.Add((slot << 19) | ((1u << 19) - 1));
+        }
+        var rng = new Random(7);
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            probes.Add((uint)rng.NextInt64(0, 1L << 32));
+        }
+        foreach (uint bits in probes)
+        {
+            float x = BitConverter.UInt32BitsToSingle(bits);
+            int expected = float.IsFinite(x) ? ReferenceBucket(edges, x) : ExponentialFloatSlots.Skipped;
+            Assert.AreEqual(expected, ExponentialFloatSlots.Bucket(x), $"x = {x:R} (0x{bits:X8})");
+        }
+    }
+
+    [TestMethod]
+    public void FloatHistogramIsTheDoubleHistogramOfTheWidenedValues()
+    {
+        // The float path reads buckets from a table, the double path computes them: same histogram, bit for bit,
+        // over tiny, huge, negative, zero, subnormal and non-finite values.
+        var rng = new Random(11);
+        float[] values = new float[100_003];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (i % 97) switch
+            {
+                0 => float.NaN,
+                1 => float.NegativeInfinity,
+                2 => -0f,
+                3 => float.Epsilon * rng.Next(1, 100),
+                4 => (float)((rng.NextDouble() - 0.5) * 1e30),
+                _ => (float)((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-14, 22))),
+            };
+        }
+        var fromFloats = Summaries.MakeHistogram(values, HistogramBins.Exponential, out int nonFiniteFloats);
+        var fromDoubles = Summaries.MakeHistogram(values.Select(v => (double)v).ToArray(), HistogramBins.Exponential, out int nonFiniteDoubles);
+        Assert.AreEqual(nonFiniteDoubles, nonFiniteFloats);
+        CollectionAssert.AreEqual(fromDoubles.BucketLimit.ToArray(), fromFloats.BucketLimit.ToArray());
+        CollectionAssert.AreEqual(fromDoubles.Bucket.ToArray(), fromFloats.Bucket.ToArray());
+        Assert.AreEqual(values.Count(float.IsFinite), (int)fromFloats.Bucket.Sum());
+    }
+
+    [TestMethod]
+    public void FusedFloatMomentsEqualTheFourSeparatePassesBitForBit()
+    {
+        var rng = new Random(13);
+        foreach (int length in Enumerable.Range(1, 40).Concat([255, 1000, 100_003]))
+        {
+            for (int trial = 0; trial < 4; trial++)
+            {
+                float[] values = new float[length];
+                for (int i = 0; i < length; i++)
+                {
+                    // Zeros of both signs everywhere, so min and max must agree on which zero they return.
+                    values[i] = rng.Next(4) switch
+                    {
+                        0 => 0f,
+                        1 => -0f,
+                        _ => (float)((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-8, 9))),
+                    };
+                }
+                if (trial == 3)
+                {
+                    Array.Fill(values, -0f, 0, length / 2);
+                }
+                Assert.IsTrue(HistogramKernel.FusedFloatMoments(values, out var fused));
+                var (sum, squares) = HistogramKernel.WidenedSums(values);
+                double[] expected = [TensorPrimitives.Min<float>(values), TensorPrimitives.Max<float>(values), sum, squares];
+                double[] actual = [fused.Min, fused.Max, fused.Sum, fused.SumSquares];
+                CollectionAssert.AreEqual(
+                    expected.Select(BitConverter.DoubleToInt64Bits).ToArray(), actual.Select(BitConverter.DoubleToInt64Bits).ToArray(),
+                    $"length {length}, trial {trial}: [{string.Join(", ", expected)}] vs [{string.Join(", ", actual)}]");
+                Assert.AreEqual(length, fused.Count);
+            }
+        }
+        Assert.IsFalse(HistogramKernel.FusedFloatMoments([1f, 2f, float.NaN], out _));
+        Assert.IsFalse(HistogramKernel.FusedFloatMoments(Enumerable.Repeat(1f, 64).Append(float.PositiveInfinity).Concat(Enumerable.Repeat(1f, 7)).ToArray(), out _));
+        Assert.IsFalse(HistogramKernel.FusedFloatMoments([.. Enumerable.Repeat(1f, 9), float.NegativeInfinity], out _));
+    }
+
+    [TestMethod]
     public void UniformBinsFollowNumpy()
     {
         // np.histogram([0, 1, 2, 3], bins=3) -> counts [1, 1, 2], edges [0, 1, 2, 3].

@@ -30,26 +30,32 @@ public static class WavEncoder
 
     internal static void Validate(ReadOnlySpan<float> samples, int channels, int sampleRate, string parameterName)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
-        if (samples.IsEmpty)
-        {
-            throw new ArgumentException("Audio needs at least one frame; got 0 samples.", parameterName);
-        }
-        if (samples.Length % channels != 0)
-        {
-            throw new ArgumentException(
-                $"Expected frames x {channels} channels interleaved; got {samples.Length} samples, not a multiple of {channels}.", parameterName);
-        }
-        // The RIFF sizes are 32-bit; long multiplication keeps very long clips from wrapping.
-        if (2L * samples.Length + HeaderBytes - 8 > uint.MaxValue || (long)sampleRate * channels * 2 > uint.MaxValue)
-        {
-            throw new ArgumentException($"{samples.Length} samples at {sampleRate} Hz do not fit in a WAV file.", parameterName);
-        }
+        ValidateShape(samples.Length, channels, sampleRate, parameterName);
         int nan = FirstNaN(samples);
         if (nan >= 0)
         {
             throw new ArgumentException($"Audio samples must not be NaN; sample {nan} is NaN.", parameterName);
+        }
+    }
+
+    /// <summary>The checks of <see cref="Validate"/> that need no sample values.</summary>
+    internal static void ValidateShape(int samples, int channels, int sampleRate, string parameterName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
+        if (samples == 0)
+        {
+            throw new ArgumentException("Audio needs at least one frame; got 0 samples.", parameterName);
+        }
+        if (samples % channels != 0)
+        {
+            throw new ArgumentException(
+                $"Expected frames x {channels} channels interleaved; got {samples} samples, not a multiple of {channels}.", parameterName);
+        }
+        // The RIFF sizes are 32-bit; long multiplication keeps very long clips from wrapping.
+        if (2L * samples + HeaderBytes - 8 > uint.MaxValue || (long)sampleRate * channels * 2 > uint.MaxValue)
+        {
+            throw new ArgumentException($"{samples} samples at {sampleRate} Hz do not fit in a WAV file.", parameterName);
         }
     }
 

@@ -90,6 +90,30 @@ internal static class HistogramKernel
         }
     }
 
+    /// <summary>
+    /// The part of <see cref="Build{T}"/> that can reject the values, done on the caller's thread before the rest is
+    /// deferred: equal-width bins need the finite range to divide (<see cref="HistogramBinKind.Uniform"/>), and a rule's
+    /// bucket count depends on every value (<see cref="HistogramBinKind.Rule"/>, returned as the equal-width bins it
+    /// chose, which <see cref="Build{T}"/> lays out identically). Other bins cannot fail and are returned unchanged.
+    /// </summary>
+    public static HistogramBins ResolveOnCaller<T>(ReadOnlySpan<T> values, HistogramBins bins)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (bins.Kind is not (HistogramBinKind.Uniform or HistogramBinKind.Rule) || values.IsEmpty)
+        {
+            return bins;
+        }
+        Moments moments = ComputeMoments(values);
+        if (moments.Count == 0)
+        {
+            return bins;
+        }
+        int binCount = bins.Kind == HistogramBinKind.Rule ? RuleBinCount(values, bins.Rule, moments) : bins.BinCount;
+        UniformStep(moments.Min, moments.Max, binCount, out _, out _);
+        var uniform = HistogramBins.Uniform(binCount);
+        return bins.MaxBins > 0 ? uniform.WithMaxBins(bins.MaxBins) : uniform;
+    }
+
     /// <summary>numpy's bucket count for a named rule, over the finite values (copied: some rules sort).</summary>
     private static int RuleBinCount<T>(ReadOnlySpan<T> values, HistogramBinRule rule, Moments moments)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -152,11 +176,16 @@ internal static class HistogramKernel
         return merged;
     }
 
-    private readonly record struct Moments(int Count, double Min, double Max, double Sum, double SumSquares);
+    internal readonly record struct Moments(int Count, double Min, double Max, double Sum, double SumSquares);
 
     private static Moments ComputeMoments<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
+        {
+            var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values);
+            return FusedFloatMoments(floats, out Moments fused) ? fused : FiniteMomentsScalar(values);
+        }
         if (!TensorPrimitives.IsFiniteAll(values))
         {
             return FiniteMomentsScalar(values);
@@ -178,8 +207,62 @@ internal static class HistogramKernel
         return new Moments(values.Length, min, max, sum, sumSquares);
     }
 
+    /// <summary>
+    /// For floats, the finiteness check, min, max and the widened sums of <see cref="ComputeMoments{T}"/> in one pass
+    /// instead of four (issue 19), with the same results bit for bit: the sums accumulate exactly as
+    /// <see cref="WidenedSums"/> does, and min and max of finite values do not depend on order. False when a value is
+    /// not finite (the caller then takes the scalar path that skips them).
+    /// </summary>
+    internal static bool FusedFloatMoments(ReadOnlySpan<float> values, out Moments moments)
+    {
+        var sum = Vector256<double>.Zero;
+        var squares = Vector256<double>.Zero;
+        var low = Vector256.Create(float.PositiveInfinity);
+        var high = Vector256.Create(float.NegativeInfinity);
+        var finite = Vector256<float>.AllBitsSet;
+        var infinity = Vector256.Create(float.PositiveInfinity);
+        int i = 0;
+        for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var v = Vector256.Create(values.Slice(i, Vector256<float>.Count));
+            finite &= Vector256.LessThan(Vector256.Abs(v), infinity);
+            low = Vector256.Min(low, v);
+            high = Vector256.Max(high, v);
+            var (lower, upper) = Vector256.Widen(v);
+            sum += lower + upper;
+            squares += lower * lower + upper * upper;
+        }
+        moments = default;
+        if (finite.AsUInt32() != Vector256<uint>.AllBitsSet)
+        {
+            return false;
+        }
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        for (int lane = 0; lane < Vector256<float>.Count; lane++)
+        {
+            min = MathF.Min(min, low[lane]);
+            max = MathF.Max(max, high[lane]);
+        }
+        double total = Vector256.Sum(sum), totalSquares = Vector256.Sum(squares);
+        for (; i < values.Length; i++)
+        {
+            float value = values[i];
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+            min = MathF.Min(min, value);
+            max = MathF.Max(max, value);
+            double x = value;
+            total += x;
+            totalSquares += x * x;
+        }
+        moments = new Moments(values.Length, min, max, total, totalSquares);
+        return true;
+    }
+
     // TensorPrimitives.Sum<float> accumulates in float; this widens each vector to double first.
-    private static (double Sum, double SumSquares) WidenedSums(ReadOnlySpan<float> values)
+    internal static (double Sum, double SumSquares) WidenedSums(ReadOnlySpan<float> values)
     {
         var sum = Vector256<double>.Zero;
         var squares = Vector256<double>.Zero;
@@ -227,6 +310,15 @@ internal static class HistogramKernel
     private static void CountExponential<T>(ReadOnlySpan<T> values, Span<int> countsA, Span<int> countsB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float))
+        {
+            // Floats read their bucket from a table (bit-identical to the computed one below, about 3x faster).
+            Span<int> counts = stackalloc int[ExponentialFloatSlots.Skipped + 1];
+            counts.Clear();
+            ExponentialFloatSlots.Count(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values), counts);
+            counts[..countsA.Length].CopyTo(countsA);
+            return;
+        }
         var indexer = new ExponentialEdges.Indexer();
         int i = 0;
         for (; i + 1 < values.Length; i += 2)
@@ -255,23 +347,30 @@ internal static class HistogramKernel
     /// <summary>numpy's <c>linspace(first, last, n + 1)</c>: i * step + first, with the last edge exactly <c>last</c>.</summary>
     private static void UniformEdges(double min, double max, Span<double> edges)
     {
-        double first = min, last = max;
-        if (first == last)
-        {
-            first -= 0.5;
-            last += 0.5;
-        }
         int n = edges.Length - 1;
-        double step = (last - first) / n;
-        if (!double.IsFinite(step) || step == 0)
-        {
-            throw new ArgumentOutOfRangeException("values", $"The values span [{min}, {max}], which {n} equal buckets cannot divide in double precision; use explicit edges.");
-        }
+        double step = UniformStep(min, max, n, out double first, out double last);
         for (int i = 0; i < n; i++)
         {
             edges[i] = i * step + first;
         }
         edges[n] = last;
+    }
+
+    private static double UniformStep(double min, double max, int n, out double first, out double last)
+    {
+        first = min;
+        last = max;
+        if (first == last)
+        {
+            first -= 0.5;
+            last += 0.5;
+        }
+        double step = (last - first) / n;
+        if (!double.IsFinite(step) || step == 0)
+        {
+            throw new ArgumentOutOfRangeException("values", $"The values span [{min}, {max}], which {n} equal buckets cannot divide in double precision; use explicit edges.");
+        }
+        return step;
     }
 
     // numpy's uniform-bin path: index = (x - first) * n / (last - first), then one correction each way because the

@@ -177,10 +177,14 @@ public static partial class Summaries
     }
 
     /// <summary>Throws now, on the caller's thread, if the grid (or its RGB form) would be too large, so encoding later cannot fail.</summary>
-    internal static void CheckImageSize(ImagePixels pixels, ImageOptions options, string parameterName)
+    internal static void CheckImageSize(ImagePixels pixels, ImageOptions options, string parameterName) =>
+        CheckImageSize(pixels.Count, pixels.Height, pixels.Width, pixels.Channels, options, parameterName);
+
+    /// <inheritdoc cref="CheckImageSize(ImagePixels, ImageOptions, string)"/>
+    internal static void CheckImageSize(int count, int height, int width, int channels, ImageOptions options, string parameterName)
     {
-        int channels = options.GrayAsRgb && pixels.Channels == 1 ? 3 : pixels.Channels;
-        ImageGrid.Measure(pixels.Count, pixels.Height, pixels.Width, channels, options, parameterName);
+        int encoded = options.GrayAsRgb && channels == 1 ? 3 : channels;
+        ImageGrid.Measure(count, height, width, encoded, options, parameterName);
     }
 
     /// <summary>Tiles, converts and encodes validated pixels: the part that may run on the writer's thread.</summary>

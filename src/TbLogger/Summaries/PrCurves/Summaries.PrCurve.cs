@@ -119,18 +119,24 @@ public static partial class Summaries
         where TPrediction : unmanaged, System.Numerics.IFloatingPointIeee754<TPrediction>
         where TWeight : unmanaged, System.Numerics.IFloatingPointIeee754<TWeight>
     {
-        ValidatePrCurveThresholds(numThresholds);
-        if (labels.Length != predictions.Length)
-        {
-            throw new ArgumentException($"labels has {labels.Length} entries but predictions has {predictions.Length}; they must match.", nameof(labels));
-        }
-        if (!weights.IsEmpty && weights.Length != predictions.Length)
-        {
-            throw new ArgumentException($"weights has {weights.Length} entries but predictions has {predictions.Length}; pass one weight per prediction or none.", nameof(weights));
-        }
+        ValidatePrCurveShape(labels.Length, predictions.Length, weights.Length, numThresholds);
         var data = new float[PrCurveKernel.Rows * numThresholds];
         PrCurveKernel.Compute(labels, predictions, weights, numThresholds, data);
         return data;
+    }
+
+    /// <summary>The checks of a PR curve's input that need no values: the threshold count and the lengths.</summary>
+    internal static void ValidatePrCurveShape(int labels, int predictions, int weights, int numThresholds)
+    {
+        ValidatePrCurveThresholds(numThresholds);
+        if (labels != predictions)
+        {
+            throw new ArgumentException($"labels has {labels} entries but predictions has {predictions}; they must match.", nameof(labels));
+        }
+        if (weights != 0 && weights != predictions)
+        {
+            throw new ArgumentException($"weights has {weights} entries but predictions has {predictions}; pass one weight per prediction or none.", nameof(weights));
+        }
     }
 
     internal static float[] StackPrCurveRows(ReadOnlySpan<float> truePositives, ReadOnlySpan<float> falsePositives,

@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace TbLogger;
+
+/// <summary>
+/// Copies the caller's values into a deferred item's buffer and, in the same pass, says whether any value fails a
+/// check (NaN, not finite, not 0 or 1, ...). One vectorised pass runs at about the speed of a plain copy, so the
+/// caller pays for the copy it must make anyway and nothing more; finding which value failed, and throwing the exact
+/// error callers always got, is left to the rare slow path.
+/// </summary>
+internal static class CheckedCopy
+{
+    /// <summary>A check applied to a vector and to one value; <see cref="Bad(Vector256{T})"/> sets every lane that fails.</summary>
+    public interface ICheck<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static abstract Vector256<T> Bad(Vector256<T> values);
+
+        static abstract bool Bad(T value);
+    }
+
+    /// <summary>NaN.</summary>
+    public readonly struct NaN<T> : ICheck<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Vector256<T> Bad(Vector256<T> values) => ~Vector256.Equals(values, values);
+
+        public static bool Bad(T value) => T.IsNaN(value);
+    }
+
+    /// <summary>NaN or ±infinity.</summary>
+    public readonly struct NonFinite<T> : ICheck<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Vector256<T> Bad(Vector256<T> values) => ~Vector256.LessThan(Vector256.Abs(values), Vector256.Create(T.PositiveInfinity));
+
+        public static bool Bad(T value) => !T.IsFinite(value);
+    }
+
+    /// <summary>Anything but exactly 0 or 1 (a label given as a number).</summary>
+    public readonly struct NotZeroOrOne<T> : ICheck<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Vector256<T> Bad(Vector256<T> values) => ~(Vector256.Equals(values, Vector256<T>.Zero) | Vector256.Equals(values, Vector256<T>.One));
+
+        public static bool Bad(T value) => value != T.Zero && value != T.One;
+    }
+
+    /// <summary>Negative, NaN or infinite (a weight).</summary>
+    public readonly struct NotFiniteNonNegative<T> : ICheck<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Vector256<T> Bad(Vector256<T> values) =>
+            ~(Vector256.GreaterThanOrEqual(values, Vector256<T>.Zero) & Vector256.LessThan(values, Vector256.Create(T.PositiveInfinity)));
+
+        public static bool Bad(T value) => !(value >= T.Zero && value < T.PositiveInfinity);
+    }
+
+    /// <summary>Copies <paramref name="source"/> to the start of <paramref name="destination"/>; true when any value fails <typeparamref name="TCheck"/>.</summary>
+    public static bool Copy<T, TCheck>(ReadOnlySpan<T> source, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TCheck : struct, ICheck<T>
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("The destination is too short.", nameof(destination));
+        }
+        ref T from = ref MemoryMarshal.GetReference(source);
+        ref T to = ref MemoryMarshal.GetReference(destination);
+        int n = source.Length, i = 0;
+        var bad = Vector256<T>.Zero;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            int count = Vector256<T>.Count;
+            for (; i <= n - 2 * count; i += 2 * count)
+            {
+                var a = Vector256.LoadUnsafe(ref from, (nuint)i);
+                var b = Vector256.LoadUnsafe(ref from, (nuint)(i + count));
+                a.StoreUnsafe(ref to, (nuint)i);
+                b.StoreUnsafe(ref to, (nuint)(i + count));
+                bad |= TCheck.Bad(a) | TCheck.Bad(b);
+            }
+        }
+        bool any = bad.AsByte() != Vector256<byte>.Zero;
+        for (; i < n; i++)
+        {
+            T value = Unsafe.Add(ref from, i);
+            Unsafe.Add(ref to, i) = value;
+            any |= TCheck.Bad(value);
+        }
+        return any;
+    }
+
+    /// <summary>How many values fail <typeparamref name="TCheck"/> (the slow path, after <see cref="Copy{T, TCheck}"/> said some do).</summary>
+    public static int Count<T, TCheck>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TCheck : struct, ICheck<T>
+    {
+        int count = 0;
+        foreach (T value in values)
+        {
+            count += TCheck.Bad(value) ? 1 : 0;
+        }
+        return count;
+    }
+}
