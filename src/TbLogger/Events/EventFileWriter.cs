@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
@@ -30,7 +31,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private const int InitialQueueSlots = 256;
 
-    private readonly object _gate = new();
+    // Guards every field below it that is not readonly; see QueueLock for why it is not a Monitor.
+    private readonly QueueLock _lock = new();
     private readonly TfRecordWriter _records;
     private readonly Thread _worker;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,7 +48,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private long _flushCompleted;
     private bool _stopping;
     private bool _workerWaiting;
-    private int _blockedProducers;
     private Exception? _fault;
     private bool _faultReported;
     private long _dropped;
@@ -168,6 +169,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// item's step under the lock, in file order, and may refuse the item by throwing.
     /// </summary>
     /// <returns>False when the queue was full and the item was dropped (<see cref="QueueFullMode.Drop"/>).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool Enqueue(in PendingEvent item, EnqueueGate? gate = null, string? key = null)
     {
         object? notice = EnqueueLocked(in item, gate, key, out bool accepted);
@@ -184,14 +186,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <exception cref="EventFileWriteException">The worker failed.</exception>
     public void Flush()
     {
-        lock (_gate)
+        _lock.Enter();
+        try
         {
             ThrowIfUnusable();
             long target = ++_flushRequested;
-            Monitor.PulseAll(_gate);
+            WakeWorker();
             while (_flushCompleted < target && _fault is null)
             {
-                Monitor.Wait(_gate);
+                _lock.Wait();
             }
             // Only a fault can spoil a flush that was accepted; a Dispose that began meanwhile drains anyway.
             if (_fault is not null)
@@ -200,11 +203,27 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 throw new EventFileWriteException(FilePath, _fault);
             }
         }
+        finally
+        {
+            _lock.Exit();
+        }
     }
 
+    /// <summary>Holding the lock: wakes the worker if it sleeps (once: it clears the flag, so later callers skip the monitor).</summary>
+    private void WakeWorker()
+    {
+        if (_workerWaiting)
+        {
+            _workerWaiting = false;
+            _lock.Changed();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private object? EnqueueLocked(in PendingEvent item, EnqueueGate? gate, string? key, out bool accepted)
     {
-        lock (_gate)
+        _lock.Enter();
+        try
         {
             ThrowIfUnusable();
             while (_count == _active.Length)
@@ -222,10 +241,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 }
                 else
                 {
-                    _blockedProducers++;
-                    Monitor.PulseAll(_gate);
-                    Monitor.Wait(_gate);
-                    _blockedProducers--;
+                    // The worker takes the whole queue when it wakes, and reports that (Changed) to sleepers.
+                    WakeWorker();
+                    _lock.Wait();
                     ThrowIfUnusable();
                 }
             }
@@ -233,12 +251,16 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             object? notice = gate is not null && key is not null ? gate.Admit(key, item.Step) : null;
             _active.Set(_count++, in item);
             // Scalars wake the worker only in bulk: the caller then never pays for a thread switch.
-            if (_workerWaiting && (!item.IsScalar || _count >= _wakeThreshold))
+            if (!item.IsScalar || _count >= _wakeThreshold)
             {
-                Monitor.PulseAll(_gate);
+                WakeWorker();
             }
             accepted = true;
             return notice;
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
@@ -267,7 +289,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 int batchCount;
                 long flushTarget;
                 bool stopping;
-                lock (_gate)
+                _lock.Enter();
+                try
                 {
                     while (_count == 0 && _flushRequested == _flushCompleted && !_stopping)
                     {
@@ -277,7 +300,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                             break;
                         }
                         _workerWaiting = true;
-                        Monitor.Wait(_gate, (int)Math.Min(waitMs, int.MaxValue));
+                        _lock.Wait((int)Math.Min(waitMs, int.MaxValue));
                         _workerWaiting = false;
                     }
                     batch = _active;
@@ -287,10 +310,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     _count = 0;
                     flushTarget = _flushRequested;
                     stopping = _stopping;
-                    if (_blockedProducers > 0)
-                    {
-                        Monitor.PulseAll(_gate);
-                    }
+                    // Producers waiting for room: there is a whole empty queue now.
+                    _lock.Changed();
+                }
+                finally
+                {
+                    _lock.Exit();
                 }
 
                 for (int i = 0; i < batchCount; i++)
@@ -319,24 +344,34 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     nextFlushAt = Deadline(now);
                 }
 
-                lock (_gate)
+                _lock.Enter();
+                try
                 {
                     _flushCompleted = flushTarget;
-                    Monitor.PulseAll(_gate);
+                    _lock.Changed();
                     if (stopping && _count == 0)
                     {
                         break;
                     }
+                }
+                finally
+                {
+                    _lock.Exit();
                 }
             }
             _records.Dispose();
         }
         catch (Exception ex)
         {
-            lock (_gate)
+            _lock.Enter();
+            try
             {
                 _fault = ex;
-                Monitor.PulseAll(_gate);
+                _lock.Changed();
+            }
+            finally
+            {
+                _lock.Exit();
             }
             try
             {
@@ -358,6 +393,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private long Deadline(long now) => _flushIntervalMs == long.MaxValue ? long.MaxValue : now + _flushIntervalMs;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, RepeatedMetadata metadata, ref byte[] scratch)
     {
         if (item.IsScalar)
@@ -386,25 +422,37 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private void BeginStop()
     {
-        lock (_gate)
+        _lock.Enter();
+        try
         {
             if (!_stopping)
             {
                 _stopping = true;
-                Monitor.PulseAll(_gate);
+                // Wakes the worker to drain, and producers waiting for room to see the writer is closing.
+                _workerWaiting = false;
+                _lock.Changed();
             }
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
     private void ThrowUnreportedFault()
     {
-        lock (_gate)
+        _lock.Enter();
+        try
         {
             if (_fault is not null && !_faultReported)
             {
                 _faultReported = true;
                 throw new EventFileWriteException(FilePath, _fault);
             }
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
