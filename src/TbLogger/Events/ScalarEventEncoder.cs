@@ -139,6 +139,7 @@ internal sealed class ScalarEventEncoder
         return at + metadataField.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TagBytes Lookup(string tag)
     {
         int slot = RuntimeHelpers.GetHashCode(tag) & (CacheSlots - 1);

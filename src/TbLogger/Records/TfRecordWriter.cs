@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace TbLogger.Records;
 
@@ -46,6 +47,7 @@ public sealed class TfRecordWriter : IDisposable
 
     /// <summary>Frames one record. The bytes reach the stream on <see cref="Flush"/>, when the buffer fills, or on dispose.</summary>
     /// <param name="data">The record's payload, e.g. a serialized Event.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -85,6 +87,7 @@ public sealed class TfRecordWriter : IDisposable
     /// <summary>Frames <paramref name="data"/> into <paramref name="destination"/>, which must be exactly <c>data.Length + 16</c> bytes.</summary>
     /// <param name="data">The record's payload.</param>
     /// <param name="destination">Where the framed record goes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Frame(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         if (destination.Length != data.Length + FramingOverhead)
