@@ -63,17 +63,23 @@ public sealed class TfRecordWriter : IDisposable
         }
         else
         {
-            // Larger than the buffer: header, data and footer go straight to the stream.
-            Span<byte> header = stackalloc byte[HeaderLength];
-            WriteHeader((ulong)data.Length, header);
-            _stream.Write(header);
-            _stream.Write(data);
-            Span<byte> footer = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc32C.ComputeMasked(data));
-            _stream.Write(footer);
+            WriteUnbuffered(data);
         }
         BytesWritten += framed;
         RecordsWritten++;
+    }
+
+    /// <summary>A record larger than the buffer: header, data and footer go straight to the stream.</summary>
+    /// <remarks>Its own method: the stack buffers would otherwise cost every small record a stack-guard check.</remarks>
+    private void WriteUnbuffered(ReadOnlySpan<byte> data)
+    {
+        Span<byte> header = stackalloc byte[HeaderLength];
+        WriteHeader((ulong)data.Length, header);
+        _stream.Write(header);
+        _stream.Write(data);
+        Span<byte> footer = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc32C.ComputeMasked(data));
+        _stream.Write(footer);
     }
 
     /// <summary>Writes buffered records to the stream and flushes the stream (to the operating system, not to the disk).</summary>
