@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TbLogger.Events;
 using TbLogger.Loading;
 
@@ -32,6 +33,7 @@ internal sealed class StepPolicy : EnqueueGate
         options.StepDiscipline == StepDiscipline.Silent ? null : new StepPolicy(options);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override object? Admit(string key, long step)
     {
         if (_throw && _tracker.WouldEvict(key, step, out long last))

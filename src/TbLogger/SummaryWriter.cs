@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Storage;
@@ -126,6 +127,8 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="step">The global step.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
+    // Fully optimised from the first call (no tier-0 code): a short run ends before tiering would promote it (issue 19).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddScalar(string tag, double value, long step, DateTimeOffset? wallTime = null)
     {
         Summaries.ValidateTag(tag);

@@ -4,6 +4,11 @@ using TbLogger.Benchmarks.Quick;
 
 // `--quick [filter]`: every IQuickBenchmark in this assembly, figures as ratios measured in this run (under 2 minutes).
 // Anything else goes to BenchmarkDotNet's switcher, e.g. `-- --filter *AddScalar*` for MemoryDiagnoser figures.
+// The writer group's short-run child: a fresh process that logs 200k scalars and prints ns per scalar.
+if (args.Length == 2 && args[0] == TbLogger.Benchmarks.Writer.WriterQuickBenchmark.ShortRunChildArgument)
+{
+    return TbLogger.Benchmarks.Writer.WriterQuickBenchmark.ShortRunChild(args[1]);
+}
 if (args.Length > 0 && args[0] == "--quick")
 {
     string? filter = args.Length > 1 ? args[1] : null;

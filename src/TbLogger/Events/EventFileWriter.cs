@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
@@ -32,7 +33,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private const int InitialQueueSlots = 256;
 
-    private readonly object _gate = new();
+    // Guards every field below it that is not readonly; see QueueLock for why it is not a Monitor.
+    private readonly QueueLock _lock = new();
     private readonly TfRecordWriter _records;
     private readonly Thread _worker;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,7 +50,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private long _flushCompleted;
     private bool _stopping;
     private bool _workerWaiting;
-    private int _blockedProducers;
     private Exception? _fault;
     private bool _faultReported;
     private long _dropped;
@@ -173,6 +174,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// item's step under the lock, in file order, and may refuse the item by throwing.
     /// </summary>
     /// <returns>False when the queue was full and the item was dropped (<see cref="QueueFullMode.Drop"/>).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool Enqueue(in PendingEvent item, EnqueueGate? gate = null, string? key = null)
     {
         object? notice = EnqueueLocked(in item, gate, key, out bool accepted);
@@ -211,14 +213,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <exception cref="EventFileWriteException">The worker failed, or a value queued earlier failed to build (it was skipped; this flush completed).</exception>
     public void Flush()
     {
-        lock (_gate)
+        _lock.Enter();
+        try
         {
             ThrowIfUnusable();
             long target = ++_flushRequested;
-            Monitor.PulseAll(_gate);
+            WakeWorker();
             while (_flushCompleted < target && _fault is null)
             {
-                Monitor.Wait(_gate);
+                _lock.Wait();
             }
             // Only a fault can spoil a flush that was accepted; a Dispose that began meanwhile drains anyway.
             if (_fault is not null)
@@ -228,11 +231,27 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             }
             ThrowIfBuildFailed();
         }
+        finally
+        {
+            _lock.Exit();
+        }
     }
 
+    /// <summary>Holding the lock: wakes the worker if it sleeps (once: it clears the flag, so later callers skip the monitor).</summary>
+    private void WakeWorker()
+    {
+        if (_workerWaiting)
+        {
+            _workerWaiting = false;
+            _lock.Changed();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private object? EnqueueLocked(in PendingEvent item, EnqueueGate? gate, string? key, out bool accepted)
     {
-        lock (_gate)
+        _lock.Enter();
+        try
         {
             ThrowIfUnusable();
             ThrowIfBuildFailed();
@@ -251,10 +270,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 }
                 else
                 {
-                    _blockedProducers++;
-                    Monitor.PulseAll(_gate);
-                    Monitor.Wait(_gate);
-                    _blockedProducers--;
+                    // The worker takes the whole queue when it wakes, and reports that (Changed) to sleepers.
+                    WakeWorker();
+                    _lock.Wait();
                     ThrowIfUnusable();
                 }
             }
@@ -262,12 +280,16 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             object? notice = gate is not null && key is not null ? gate.Admit(key, item.Step) : null;
             _active.Set(_count++, in item);
             // Scalars wake the worker only in bulk: the caller then never pays for a thread switch.
-            if (_workerWaiting && (!item.IsScalar || _count >= _wakeThreshold))
+            if (!item.IsScalar || _count >= _wakeThreshold)
             {
-                Monitor.PulseAll(_gate);
+                WakeWorker();
             }
             accepted = true;
             return notice;
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
@@ -308,7 +330,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             {
                 long flushTarget;
                 bool stopping;
-                lock (_gate)
+                _lock.Enter();
+                try
                 {
                     while (_count == 0 && _flushRequested == _flushCompleted && !_stopping)
                     {
@@ -318,7 +341,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                             break;
                         }
                         _workerWaiting = true;
-                        Monitor.Wait(_gate, (int)Math.Min(waitMs, int.MaxValue));
+                        _lock.Wait((int)Math.Min(waitMs, int.MaxValue));
                         _workerWaiting = false;
                     }
                     batch = _active;
@@ -328,10 +351,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     _count = 0;
                     flushTarget = _flushRequested;
                     stopping = _stopping;
-                    if (_blockedProducers > 0)
-                    {
-                        Monitor.PulseAll(_gate);
-                    }
+                    // Producers waiting for room: there is a whole empty queue now.
+                    _lock.Changed();
+                }
+                finally
+                {
+                    _lock.Exit();
                 }
 
                 for (written = 0; written < batchCount; written++)
@@ -360,28 +385,38 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                     nextFlushAt = Deadline(now);
                 }
 
-                lock (_gate)
+                _lock.Enter();
+                try
                 {
                     _flushCompleted = flushTarget;
-                    Monitor.PulseAll(_gate);
+                    _lock.Changed();
                     if (stopping && _count == 0)
                     {
                         break;
                     }
+                }
+                finally
+                {
+                    _lock.Exit();
                 }
             }
             _records.Dispose();
         }
         catch (Exception ex)
         {
-            lock (_gate)
+            _lock.Enter();
+            try
             {
                 _fault = ex;
-                Monitor.PulseAll(_gate);
+                _lock.Changed();
                 // Nothing more will be written: give back the buffers of the work still queued (the failed item's own
                 // work, if any, was released when it was built).
                 ReleaseWork(batch, written, batchCount);
                 ReleaseWork(_active, 0, _count);
+            }
+            finally
+            {
+                _lock.Exit();
             }
             try
             {
@@ -414,6 +449,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private long Deadline(long now) => _flushIntervalMs == long.MaxValue ? long.MaxValue : now + _flushIntervalMs;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, RepeatedMetadata metadata, ref byte[] scratch)
     {
         if (item.IsScalar)
@@ -464,10 +500,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            lock (_gate)
+            _lock.Enter();
+            try
             {
                 _buildFault ??= ex;
                 _buildFailures++;
+            }
+            finally
+            {
+                _lock.Exit();
             }
             summary = null;
             return false;
@@ -480,19 +521,27 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private void BeginStop()
     {
-        lock (_gate)
+        _lock.Enter();
+        try
         {
             if (!_stopping)
             {
                 _stopping = true;
-                Monitor.PulseAll(_gate);
+                // Wakes the worker to drain, and producers waiting for room to see the writer is closing.
+                _workerWaiting = false;
+                _lock.Changed();
             }
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
     private void ThrowUnreportedFault()
     {
-        lock (_gate)
+        _lock.Enter();
+        try
         {
             if (_fault is not null && !_faultReported)
             {
@@ -500,6 +549,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 throw new EventFileWriteException(FilePath, _fault);
             }
             ThrowIfBuildFailed();
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 

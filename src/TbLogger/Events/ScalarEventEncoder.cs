@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace TbLogger.Events;
@@ -22,7 +23,14 @@ internal sealed class ScalarEventEncoder
     private static readonly byte[] s_metadataField =
         [0x4A, 0x0D, 0x0A, 0x09, 0x0A, 0x07, (byte)'s', (byte)'c', (byte)'a', (byte)'l', (byte)'a', (byte)'r', (byte)'s', 0x20, 0x01];
 
-    private readonly Dictionary<string, byte[]> _tagFields = new(StringComparer.Ordinal);
+    private const int CacheSlots = 64;
+
+    private readonly Dictionary<string, TagBytes> _tags = new(StringComparer.Ordinal);
+
+    // Callers pass the same string instance for a tag nearly always (a literal, a field, the suffix policy's cached
+    // string), so a small cache keyed by object identity skips hashing the tag's characters for each value.
+    private readonly string?[] _cachedTags = new string?[CacheSlots];
+    private readonly TagBytes?[] _cachedBytes = new TagBytes?[CacheSlots];
 
     /// <summary>An upper bound of the encoded size, for sizing the destination.</summary>
     public static int MaxEncodedLength(string tag) => Encoding.UTF8.GetMaxByteCount(tag.Length) + 96;
@@ -31,10 +39,44 @@ internal sealed class ScalarEventEncoder
     /// Writes the Event's bytes to <paramref name="destination"/> and returns how many were written; the tag's
     /// metadata is included only the first time this encoder sees the tag.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Encode(string tag, double value, long step, double wallTime, ScalarEncoding encoding, Span<byte> destination)
     {
-        byte[] tagField = TagField(tag, out bool first);
-        ReadOnlySpan<byte> metadataField = first ? s_metadataField : default;
+        TagBytes bytes = Lookup(tag);
+        if (!bytes.Written)
+        {
+            bytes.Written = true;
+            return EncodeFields(bytes.TagField, s_metadataField, value, step, wallTime, encoding, destination);
+        }
+        // A later value of the tag: everything from the summary field to the value's own bytes is the same each
+        // time, so it is built once (per encoding) and copied.
+        byte[] prefix = bytes.Prefix is { } cached && bytes.PrefixEncoding == encoding ? cached : bytes.BuildPrefix(encoding);
+        int at = 0;
+        if (wallTime != 0d)
+        {
+            destination[0] = 0x09;
+            BinaryPrimitives.WriteDoubleLittleEndian(destination[1..], wallTime);
+            at = 9;
+        }
+        if (step != 0)
+        {
+            destination[at++] = 0x10;
+            at += WriteVarint(destination[at..], (ulong)step);
+        }
+        prefix.CopyTo(destination[at..]);
+        at += prefix.Length;
+        if (encoding == ScalarEncoding.Float64Tensor)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(destination[at..], value);
+            return at + 8;
+        }
+        BinaryPrimitives.WriteSingleLittleEndian(destination[at..], (float)value);
+        return at + 4;
+    }
+
+    /// <summary>The whole event, field by field, with <paramref name="metadataField"/> after the value (or none).</summary>
+    private static int EncodeFields(byte[] tagField, ReadOnlySpan<byte> metadataField, double value, long step, double wallTime, ScalarEncoding encoding, Span<byte> destination)
+    {
         int valuePartLength = encoding switch
         {
             ScalarEncoding.SimpleValue => 5,
@@ -97,20 +139,61 @@ internal sealed class ScalarEventEncoder
         return at + metadataField.Length;
     }
 
-    private byte[] TagField(string tag, out bool first)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private TagBytes Lookup(string tag)
     {
-        first = false;
-        if (!_tagFields.TryGetValue(tag, out byte[]? field))
+        int slot = RuntimeHelpers.GetHashCode(tag) & (CacheSlots - 1);
+        if (ReferenceEquals(_cachedTags[slot], tag))
         {
-            first = true;
-            int byteCount = Encoding.UTF8.GetByteCount(tag);
-            field = new byte[1 + VarintLength((ulong)byteCount) + byteCount];
-            field[0] = 0x0A;
-            int at = 1 + WriteVarint(field.AsSpan(1), (ulong)byteCount);
-            Encoding.UTF8.GetBytes(tag, field.AsSpan(at));
-            _tagFields.Add(tag, field);
+            return _cachedBytes[slot]!;
         }
-        return field;
+        if (!_tags.TryGetValue(tag, out TagBytes? bytes))
+        {
+            bytes = new TagBytes(tag);
+            _tags.Add(tag, bytes);
+        }
+        _cachedTags[slot] = tag;
+        _cachedBytes[slot] = bytes;
+        return bytes;
+    }
+
+    /// <summary>A tag's encoded field, whether its metadata was written, and the bytes its later values repeat.</summary>
+    private sealed class TagBytes
+    {
+        public TagBytes(string tag)
+        {
+            int byteCount = Encoding.UTF8.GetByteCount(tag);
+            TagField = new byte[1 + VarintLength((ulong)byteCount) + byteCount];
+            TagField[0] = 0x0A;
+            int at = 1 + WriteVarint(TagField.AsSpan(1), (ulong)byteCount);
+            Encoding.UTF8.GetBytes(tag, TagField.AsSpan(at));
+        }
+
+        /// <summary>Field 1 of Summary.Value: key, length, UTF-8 bytes.</summary>
+        public byte[] TagField { get; }
+
+        /// <summary>True once the tag's first value (the one with the metadata) was encoded.</summary>
+        public bool Written { get; set; }
+
+        /// <summary>
+        /// For values without metadata: Event.summary's key and length, Summary.value's key and length, the tag field
+        /// and the value field's bytes before the number itself. Null until first needed.
+        /// </summary>
+        public byte[]? Prefix { get; private set; }
+
+        /// <summary>The encoding <see cref="Prefix"/> was built for.</summary>
+        public ScalarEncoding PrefixEncoding { get; private set; }
+
+        /// <summary>Builds <see cref="Prefix"/> for <paramref name="encoding"/> from the general encoder's bytes (so the two cannot differ).</summary>
+        public byte[] BuildPrefix(ScalarEncoding encoding)
+        {
+            byte[] whole = new byte[TagField.Length + 32];
+            int length = EncodeFields(TagField, default, 0, 0, 0, encoding, whole);
+            int numberLength = encoding == ScalarEncoding.Float64Tensor ? 8 : 4;
+            Prefix = whole[..(length - numberLength)];
+            PrefixEncoding = encoding;
+            return Prefix;
+        }
     }
 
     private static int VarintLength(ulong value)

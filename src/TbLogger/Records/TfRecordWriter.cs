@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace TbLogger.Records;
 
@@ -46,6 +47,7 @@ public sealed class TfRecordWriter : IDisposable
 
     /// <summary>Frames one record. The bytes reach the stream on <see cref="Flush"/>, when the buffer fills, or on dispose.</summary>
     /// <param name="data">The record's payload, e.g. a serialized Event.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -61,17 +63,23 @@ public sealed class TfRecordWriter : IDisposable
         }
         else
         {
-            // Larger than the buffer: header, data and footer go straight to the stream.
-            Span<byte> header = stackalloc byte[HeaderLength];
-            WriteHeader((ulong)data.Length, header);
-            _stream.Write(header);
-            _stream.Write(data);
-            Span<byte> footer = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc32C.ComputeMasked(data));
-            _stream.Write(footer);
+            WriteUnbuffered(data);
         }
         BytesWritten += framed;
         RecordsWritten++;
+    }
+
+    /// <summary>A record larger than the buffer: header, data and footer go straight to the stream.</summary>
+    /// <remarks>Its own method: the stack buffers would otherwise cost every small record a stack-guard check.</remarks>
+    private void WriteUnbuffered(ReadOnlySpan<byte> data)
+    {
+        Span<byte> header = stackalloc byte[HeaderLength];
+        WriteHeader((ulong)data.Length, header);
+        _stream.Write(header);
+        _stream.Write(data);
+        Span<byte> footer = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc32C.ComputeMasked(data));
+        _stream.Write(footer);
     }
 
     /// <summary>Writes buffered records to the stream and flushes the stream (to the operating system, not to the disk).</summary>
@@ -85,6 +93,7 @@ public sealed class TfRecordWriter : IDisposable
     /// <summary>Frames <paramref name="data"/> into <paramref name="destination"/>, which must be exactly <c>data.Length + 16</c> bytes.</summary>
     /// <param name="data">The record's payload.</param>
     /// <param name="destination">Where the framed record goes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Frame(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         if (destination.Length != data.Length + FramingOverhead)

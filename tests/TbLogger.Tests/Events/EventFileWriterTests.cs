@@ -47,6 +47,15 @@ public sealed class EventFileWriterTests
     }
 
     [TestMethod]
+    public void FileNamesCarryTheHostNameGethostnameReports()
+    {
+        // On Linux the name is read from /proc/sys/kernel/hostname (no resolver to load); it must be what
+        // gethostname() says, as Dns.GetHostName and Python's socket.gethostname() report it.
+        string name = EventFileNames.Next(DateTimeOffset.UnixEpoch);
+        StringAssert.StartsWith(name, $"events.out.tfevents.0000000000.{System.Net.Dns.GetHostName()}.{Environment.ProcessId}.");
+    }
+
+    [TestMethod]
     public void DropModeCountsEventsThatFindTheQueueFull()
     {
         var stream = new GateStream();

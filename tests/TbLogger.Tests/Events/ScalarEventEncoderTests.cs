@@ -39,6 +39,59 @@ public sealed class ScalarEventEncoderTests
     }
 
     [TestMethod]
+    public void LaterValuesMatchGoogleProtobufWithoutMetadataByteForByte()
+    {
+        // A tag's later values come from bytes cached per tag and encoding: every one must still be exactly what
+        // Google.Protobuf writes for the event without metadata, whatever the tag, value, step, wall time and
+        // encoding, including a tag whose encoding changes between values.
+        string[] tags = ["a", "train/loss", new string('t', 127), new string('u', 128), new string('v', 20_000), "grüße/日本語"];
+        double[] values = [0, -0.0, 1, 0.25, -3.5e38, 1e-45, double.NaN, double.PositiveInfinity, Math.PI];
+        long[] steps = [0, 1, 127, 128, 1L << 40, -1, long.MinValue];
+        double[] walls = [0, 1_700_000_000.125, -5];
+        var encoder = new ScalarEventEncoder();
+        var buffer = new byte[ScalarEventEncoder.MaxEncodedLength(tags[4])];
+        int cases = 0;
+        foreach (var tag in tags)
+        {
+            // The first value carries the metadata; a copy of the tag (another string instance) is the same tag.
+            encoder.Encode(tag, 1, 1, 1, ScalarEncoding.Float32Tensor, buffer);
+            foreach (var value in values)
+            foreach (var step in steps)
+            foreach (var wall in walls)
+            foreach (var encoding in Enum.GetValues<ScalarEncoding>())
+            foreach (var instance in new[] { tag, new string(tag.AsSpan()) })
+            {
+                var expected = new Event { WallTime = wall, Step = step, Summary = TbLogger.Summaries.Scalar(tag, value, encoding) };
+                expected.Summary.Value[0].Metadata = null;
+                int length = encoder.Encode(instance, value, step, wall, encoding, buffer);
+                CollectionAssert.AreEqual(expected.ToByteArray(), buffer[..length],
+                    $"{encoding} tag.Length={tag.Length} value={value} step={step} wall={wall}");
+                cases++;
+            }
+        }
+        Assert.AreEqual(6 * 9 * 7 * 3 * 3 * 2, cases);
+    }
+
+    [TestMethod]
+    public void ManyTagsEachGetTheirMetadataOnceWhateverTheirIdentityCacheSlot()
+    {
+        // More tags than the identity cache has slots, interleaved: each tag's first value (and only that) has metadata.
+        var encoder = new ScalarEventEncoder();
+        var buffer = new byte[256];
+        string[] tags = Enumerable.Range(0, 300).Select(i => $"tag/{i}").ToArray();
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (var tag in tags)
+            {
+                var decoded = Event.Parser.ParseFrom(buffer, 0, encoder.Encode(tag, round, round, 2.0, ScalarEncoding.Float32Tensor, buffer));
+                Assert.AreEqual(tag, decoded.Summary.Value[0].Tag);
+                Assert.AreEqual((float)round, decoded.Summary.Value[0].Tensor.FloatVal[0]);
+                Assert.AreEqual(round == 0, decoded.Summary.Value[0].Metadata is not null, $"{tag} round {round}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void WritesATagsMetadataOnlyWithItsFirstValue()
     {
         var encoder = new ScalarEventEncoder();
