@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using TbLogger.Deferred;
 using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Storage;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using TbLogger.Deferred;
 using TbLogger.Protos;
 
 namespace TbLogger;

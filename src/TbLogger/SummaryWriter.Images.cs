@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using TbLogger.Deferred;
 using TbLogger.Events;
 
 namespace TbLogger;

@@ -1,3 +1,4 @@
+using TbLogger.Deferred;
 namespace TbLogger;
 
 // PR curves are bucketed on the writer's thread (issue 19): the caller checks the shape and copies predictions, weights

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using TbLogger.Protos;
 
-namespace TbLogger;
+namespace TbLogger.Deferred;
 
 /// <summary>
 /// An audio clip encoded as WAV on the writer's thread. On the caller: the shape is checked and the samples are

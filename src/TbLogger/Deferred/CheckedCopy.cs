@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace TbLogger;
+namespace TbLogger.Deferred;
 
 /// <summary>
 /// Copies the caller's values into a deferred item's buffer and, in the same pass, says whether any value fails a

@@ -1,4 +1,4 @@
-namespace TbLogger;
+namespace TbLogger.Deferred;
 
 /// <summary>
 /// Bounds the bytes of input copies a summary writer's deferred values hold at once. Binning or encoding on the

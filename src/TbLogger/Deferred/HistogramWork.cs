@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TbLogger.Protos;
 
-namespace TbLogger;
+namespace TbLogger.Deferred;
 
 /// <summary>
 /// A histogram binned on the writer's thread. On the caller: the checks that can reject the values (none for the

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TbLogger.Protos;
 
-namespace TbLogger;
+namespace TbLogger.Deferred;
 
 /// <summary>
 /// An image (or a batch tiled into one grid) converted, tiled and PNG-encoded on the writer's thread. On the caller:

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TbLogger.Protos;
 
-namespace TbLogger;
+namespace TbLogger.Deferred;
 
 /// <summary>
 /// A PR curve bucketed on the writer's thread. On the caller: the threshold count and lengths are checked, and

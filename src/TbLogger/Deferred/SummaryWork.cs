@@ -2,7 +2,7 @@ using System.Buffers;
 using TbLogger.Events;
 using TbLogger.Protos;
 
-namespace TbLogger;
+namespace TbLogger.Deferred;
 
 /// <summary>
 /// A summary writer's deferred value (issue 19): the caller validated its input and copied it into a buffer rented

@@ -1,4 +1,5 @@
 using System.Buffers;
+using TbLogger.Deferred;
 using TbLogger.Protos;
 using TbLogger.Tests.Histograms;
 using TbLogger.Tests.Support;
