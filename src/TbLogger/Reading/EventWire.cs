@@ -240,6 +240,18 @@ internal static class EventWire
     /// </summary>
     public static bool TryReadScalarTensor(ReadOnlySpan<byte> tensor, out double value)
     {
+        // The layouts writers use for a float scalar, checked byte for byte before the general walk: dtype DT_FLOAT
+        // (08 01), an optional empty tensor_shape (12 00), one packed float_val (2A 04 + 4 bytes).
+        if (tensor.Length == 8 && BinaryPrimitives.ReadUInt32LittleEndian(tensor) == 0x042A0108u)
+        {
+            value = BinaryPrimitives.ReadSingleLittleEndian(tensor[4..]);
+            return true;
+        }
+        if (tensor.Length == 10 && BinaryPrimitives.ReadUInt32LittleEndian(tensor) == 0x00120108u && BinaryPrimitives.ReadUInt16LittleEndian(tensor[4..]) == 0x042A)
+        {
+            value = BinaryPrimitives.ReadSingleLittleEndian(tensor[6..]);
+            return true;
+        }
         value = 0;
         int pos = 0;
         int dtype = 0;

@@ -8,30 +8,109 @@ internal static class RunRecords
 {
     public static IEnumerable<RecordRef> Enumerate(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null)
     {
-        long ordinal = 0;
-        foreach (string file in run.Files)
+        using var cursor = new RunRecordCursor(run, options, progress);
+        while (cursor.MoveNext())
         {
-            using var source = EventRecordSource.TryOpen(run.Storage, file, options);
-            if (source is null)
+            yield return cursor.Current;
+        }
+    }
+}
+
+/// <summary>
+/// The loop of <see cref="RunRecords.Enumerate"/> as a plain cursor, for the paths that see tens of millions of
+/// records (the scalar scan and the purge pre-pass): no iterator state machine between the caller and the record,
+/// and the header is read in place instead of being copied through a <see cref="RecordRef"/> per record.
+/// </summary>
+internal sealed class RunRecordCursor : IDisposable
+{
+    private readonly RunInfo _run;
+    private readonly TfRecordReaderOptions _options;
+    private readonly ByteProgress? _progress;
+    private int _nextFile;
+    private EventRecordSource? _source;
+    private ByteProgress.FileCursor _bytes;
+    private long _nextOrdinal;
+
+    public RunRecordCursor(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null)
+    {
+        _run = run;
+        _options = options;
+        _progress = progress;
+    }
+
+    /// <summary>The current record's file.</summary>
+    public string File { get; private set; } = "";
+
+    /// <summary>Byte offset of the current record's framing in <see cref="File"/>.</summary>
+    public long Offset { get; private set; }
+
+    /// <summary>Position of the current record among all records of the run (files in order).</summary>
+    public long Ordinal { get; private set; }
+
+    /// <summary>The current record's bytes, valid until the next <see cref="MoveNext"/>.</summary>
+    public ReadOnlyMemory<byte> Data { get; private set; }
+
+    /// <summary>The current record's decoded header.</summary>
+    public EventHeader Header;
+
+    public RecordRef Current => new(File, Offset, Ordinal, Data, Header);
+
+    /// <summary>
+    /// Moves to the next record whose header decodes. A record that verifies but is not an Event (or is over
+    /// <see cref="EventBudget"/>) is thrown as corruption, or skipped (taking an ordinal) when skipping is on.
+    /// </summary>
+    public bool MoveNext()
+    {
+        while (true)
+        {
+            if (_source is null && !OpenNextFile())
             {
+                return false;
+            }
+            EventRecordSource source = _source!;
+            if (!source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
+            {
+                _bytes.At(source.Records.Position, endOfFile: true);
+                source.Dispose();
+                _source = null;
                 continue;
             }
-            var cursor = new ByteProgress.FileCursor(progress);
-            while (source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
+            _bytes.At(source.Records.Position);
+            ReadOnlySpan<byte> span = data.Span;
+            if (!EventWire.TryReadHeader(span, out Header) || EventBudget.Problem(span) is not null)
             {
-                cursor.At(source.Records.Position);
-                if (!EventWire.TryReadHeader(data.Span, out EventHeader header) || EventBudget.Problem(data.Span) is { } overBudget)
+                if (!_options.SkipCorruptRecords)
                 {
-                    if (!options.SkipCorruptRecords)
-                    {
-                        throw new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, EventBudget.Problem(data.Span) ?? $"{data.Length} bytes are not an Event");
-                    }
-                    ordinal++;
-                    continue;
+                    throw new TfRecordCorruptException(source.Path, offset, TfRecordCorruption.InvalidPayload, EventBudget.Problem(span) ?? $"{data.Length} bytes are not an Event");
                 }
-                yield return new RecordRef(file, offset, ordinal++, data, header);
+                _nextOrdinal++;
+                continue;
             }
-            cursor.At(source.Records.Position, endOfFile: true);
+            File = source.Path;
+            Offset = offset;
+            Data = data;
+            Ordinal = _nextOrdinal++;
+            return true;
         }
+    }
+
+    private bool OpenNextFile()
+    {
+        while (_nextFile < _run.Files.Count)
+        {
+            _source = EventRecordSource.TryOpen(_run.Storage, _run.Files[_nextFile++], _options);
+            if (_source is not null)
+            {
+                _bytes = new ByteProgress.FileCursor(_progress);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void Dispose()
+    {
+        _source?.Dispose();
+        _source = null;
     }
 }
