@@ -49,6 +49,25 @@ internal static class EventWire
     public static bool TryReadHeader(ReadOnlySpan<byte> data, out EventHeader header)
     {
         header = default;
+        // The layout every writer uses for a summary event, checked field by field before the general walk:
+        // wall_time (09 + 8 bytes), step (10 + varint), summary (2A + length) running to the end of the record.
+        if (data.Length > 12 && data[0] == 0x09 && data[9] == 0x10)
+        {
+            int at = 10;
+            if (ProtoWire.TryReadVarint(data, ref at, out ulong fastStep) && at < data.Length && data[at] == 0x2A)
+            {
+                at++;
+                if (ProtoWire.TryReadVarint(data, ref at, out ulong summaryLength) && summaryLength == (ulong)(data.Length - at))
+                {
+                    header.WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]);
+                    header.Step = (long)fastStep;
+                    header.Kind = EventKind.Summary;
+                    header.PayloadStart = at;
+                    header.PayloadLength = (int)summaryLength;
+                    return true;
+                }
+            }
+        }
         int pos = 0;
         while (pos < data.Length)
         {

@@ -40,12 +40,22 @@ internal static class ProtoWire
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryReadVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
     {
-        // Lengths, dtypes and most steps of a scalar event fit one byte.
-        if ((uint)pos < (uint)data.Length && data[pos] is var b1 and < 0x80)
+        // Lengths, dtypes and most steps of a scalar event fit one or two bytes.
+        if ((uint)pos < (uint)data.Length)
         {
-            pos++;
-            value = b1;
-            return true;
+            uint b1 = data[pos];
+            if (b1 < 0x80)
+            {
+                pos++;
+                value = b1;
+                return true;
+            }
+            if ((uint)(pos + 1) < (uint)data.Length && data[pos + 1] is var b2 and < 0x80)
+            {
+                value = (b1 & 0x7Fu) | ((ulong)b2 << 7);
+                pos += 2;
+                return true;
+            }
         }
         return TryReadVarintSlow(data, ref pos, out value);
     }

@@ -26,17 +26,29 @@ internal sealed class RunRecordCursor : IDisposable
     private readonly RunInfo _run;
     private readonly TfRecordReaderOptions _options;
     private readonly ByteProgress? _progress;
+    private readonly long[] _counted;
     private int _nextFile;
     private EventRecordSource? _source;
     private ByteProgress.FileCursor _bytes;
     private long _nextOrdinal;
 
-    public RunRecordCursor(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null)
+    /// <param name="run">The run.</param>
+    /// <param name="options">Corruption policy.</param>
+    /// <param name="progress">Hears bytes read, or null.</param>
+    /// <param name="counted">
+    /// Bytes of each file (by index in <see cref="RunInfo.Files"/>) already counted by an abandoned pass over the
+    /// run, not to be counted again; null for none. Updated as this cursor counts.
+    /// </param>
+    public RunRecordCursor(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null, long[]? counted = null)
     {
         _run = run;
         _options = options;
         _progress = progress;
+        _counted = counted ?? new long[run.Files.Count];
     }
+
+    /// <summary>Bytes counted per file so far (complete once the cursor is disposed).</summary>
+    public long[] Counted => _counted;
 
     /// <summary>The current record's file.</summary>
     public string File { get; private set; } = "";
@@ -71,8 +83,7 @@ internal sealed class RunRecordCursor : IDisposable
             if (!source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
             {
                 _bytes.At(source.Records.Position, endOfFile: true);
-                source.Dispose();
-                _source = null;
+                CloseFile();
                 continue;
             }
             _bytes.At(source.Records.Position);
@@ -101,16 +112,25 @@ internal sealed class RunRecordCursor : IDisposable
             _source = EventRecordSource.TryOpen(_run.Storage, _run.Files[_nextFile++], _options);
             if (_source is not null)
             {
-                _bytes = new ByteProgress.FileCursor(_progress);
+                _bytes = new ByteProgress.FileCursor(_progress, _counted[_nextFile - 1]);
                 return true;
             }
         }
         return false;
     }
 
-    public void Dispose()
+    private void CloseFile()
     {
+        _counted[_nextFile - 1] = _bytes.Counted;
         _source?.Dispose();
         _source = null;
+    }
+
+    public void Dispose()
+    {
+        if (_source is not null)
+        {
+            CloseFile();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using TbLogger.Records;
@@ -10,8 +11,8 @@ namespace TbLogger.Reading;
 /// threads at once. Either way the caller sees exactly what a one-thread read gives, in the same order:
 /// <list type="bullet">
 /// <item>runs are handed out in name order and drained in name order; a run ahead of the one being drained may
-/// buffer at most <see cref="ChunksAhead"/> chunks (about 5 MB) and then waits, so memory stays flat however
-/// large the directory (a run larger than that overlaps its purge pre-pass with the previous run's points);</item>
+/// buffer at most <see cref="ChunksAhead"/> chunks and then waits, so memory stays flat however large the
+/// directory (a larger run overlaps its first part, or its purge pre-pass, with the previous run's points);</item>
 /// <item>corruption reports (framing and malformed values) travel inside the chunk at the position where they
 /// happened, and are counted and delivered on the caller's thread just before the point that followed them;</item>
 /// <item>an exception (strict mode) travels the same way: the points read before it are returned, then it is thrown.</item>
@@ -22,8 +23,11 @@ internal static class ScalarRuns
     /// <summary>Points per chunk: large enough that handing one over costs nothing per point.</summary>
     private const int BatchSize = 1024;
 
-    /// <summary>Chunks a run may read ahead of the caller: 128 x 1,024 points x 40 bytes, about 5 MB per run.</summary>
-    private const int ChunksAhead = 128;
+    /// <summary>Chunks a run may read ahead of the caller: 64 x 1,024 points x 40 bytes, about 2.6 MB per run.</summary>
+    private const int ChunksAhead = 64;
+
+    /// <summary>Chunks a run's single pass may hold before it falls back to two passes: about 5 MB, 131,072 points.</summary>
+    private const int SinglePassChunks = 128;
 
     public static IEnumerable<ScalarPoint> Read(LogDirReader reader, ReadFilter filter)
     {
@@ -53,6 +57,13 @@ internal static class ScalarRuns
         }
     }
 
+    // Chunk arrays come from the shared pool: a read holds at most a few hundred of them, and a read that follows
+    // (the next export, the next run's single pass) finds them there instead of asking the GC for fresh pages.
+    // Every array is exactly BatchSize long: a chunk shorter than its array marks the end of its run.
+    private static ScalarPoint[] Rent() => ArrayPool<ScalarPoint>.Shared.Rent(BatchSize);
+
+    private static void Return(ScalarPoint[] points) => ArrayPool<ScalarPoint>.Shared.Return(points);
+
     private static void Deliver(LogDirReader reader, Action<TfRecordCorruptException>? onCorrupt, List<Report> reports, ref int next, int before)
     {
         for (; next < reports.Count && reports[next].At <= before; next++)
@@ -70,14 +81,14 @@ internal static class ScalarRuns
 
     private static IEnumerable<Chunk> Sequential(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter)
     {
-        // The caller consumes a chunk before asking for the next, so one array serves the whole read.
-        var points = new ScalarPoint[BatchSize];
+        // The caller consumes a chunk before asking for the next, so its array can be filled again.
         foreach (RunInfo run in runs)
         {
-            using var producer = new RunChunks(reader, run, filter, CancellationToken.None);
-            while (producer.Next(points) is { } chunk)
+            using var producer = new RunChunks(reader, run, filter, CancellationToken.None, Rent, Return);
+            while (producer.Next() is { } chunk)
             {
                 yield return chunk;
+                Return(chunk.Points);
             }
         }
     }
@@ -85,7 +96,6 @@ internal static class ScalarRuns
     private static IEnumerable<Chunk> Parallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
     {
         using var cancel = new CancellationTokenSource();
-        var free = new ConcurrentBag<ScalarPoint[]>();
         var inFlight = new Queue<(BlockingCollection<Chunk> Queue, Task Worker)>();
         int next = 0;
         try
@@ -99,7 +109,7 @@ internal static class ScalarRuns
                 foreach (Chunk chunk in inFlight.Peek().Queue.GetConsumingEnumerable())
                 {
                     yield return chunk;
-                    free.Add(chunk.Points);
+                    Return(chunk.Points);
                 }
                 var (queue, worker) = inFlight.Dequeue();
                 worker.Wait();
@@ -136,8 +146,8 @@ internal static class ScalarRuns
             {
                 try
                 {
-                    using var producer = new RunChunks(reader, run, filter, token);
-                    while (producer.Next(free.TryTake(out ScalarPoint[]? points) ? points : new ScalarPoint[BatchSize]) is { } chunk)
+                    using var producer = new RunChunks(reader, run, filter, token, Rent, Return);
+                    while (producer.Next() is { } chunk)
                     {
                         queue.Add(chunk, token);
                     }
@@ -171,7 +181,14 @@ internal static class ScalarRuns
         public void Add(int at, TfRecordCorruptException error, bool malformed) => (Reports ??= []).Add(new Report(at, error, malformed));
     }
 
-    /// <summary>The chunks of one run: its purge pre-pass, then its scan, with every report and failure captured in place.</summary>
+    /// <summary>
+    /// The chunks of one run. The data server's rules (the default loader) drop points only when a tag's step repeats
+    /// or goes back, and most runs have no such step; so the run is first read once, every value observed by the
+    /// loader model, holding up to <see cref="SinglePassChunks"/> chunks. When the run ends within them and nothing
+    /// was evicted, those chunks are the answer and the run was read once. Otherwise (or for the Python loader's
+    /// rules) they are dropped and the run is read as before: purge pre-pass, then the scan with the plan; only the
+    /// held part is read twice, and its bytes are not counted twice for progress.
+    /// </summary>
     private sealed class RunChunks : IDisposable
     {
         private readonly LogDirReader _reader;
@@ -179,35 +196,51 @@ internal static class ScalarRuns
         private readonly ReadFilter _filter;
         private readonly CancellationToken _cancellation;
         private readonly TfRecordReaderOptions _recordOptions;
+        private readonly Func<ScalarPoint[]> _rent;
+        private readonly Action<ScalarPoint[]> _release;
         private ScalarScan? _scan;
         private Chunk? _current;
+        private Queue<Chunk>? _held;
+        private long[]? _counted;
+        private bool _started;
         private bool _done;
 
-        public RunChunks(LogDirReader reader, RunInfo run, ReadFilter filter, CancellationToken cancellation)
+        public RunChunks(LogDirReader reader, RunInfo run, ReadFilter filter, CancellationToken cancellation, Func<ScalarPoint[]> rent, Action<ScalarPoint[]> release)
         {
             _reader = reader;
             _run = run;
             _filter = filter;
             _cancellation = cancellation;
+            _rent = rent;
+            _release = release;
             TfRecordReaderOptions options = reader.Options.RecordOptions;
             // Framing reports go into the chunk being filled, to be delivered where they happened.
             _recordOptions = options.OnCorruptRecord is null ? options : options with { OnCorruptRecord = e => _current!.Add(_scan?.Filled ?? 0, e, malformed: false) };
         }
 
-        /// <summary>The next chunk, written into <paramref name="points"/>; null after the run's last one.</summary>
-        public Chunk? Next(ScalarPoint[] points)
+        /// <summary>The next chunk; null after the run's last one.</summary>
+        public Chunk? Next()
         {
+            if (!_started)
+            {
+                _started = true;
+                TrySinglePass();
+            }
+            if (_held is { Count: > 0 })
+            {
+                return _held.Dequeue();
+            }
             if (_done)
             {
                 return null;
             }
-            var chunk = _current = new Chunk(points);
+            var chunk = _current = new Chunk(_rent());
             try
             {
                 _scan ??= new ScalarScan(_run, _filter, PurgePlan.For(_run, _reader.Options, _recordOptions, _cancellation), _recordOptions,
-                    _reader.BytesRead, Malformed, _cancellation);
-                chunk.Count = _scan.Fill(points);
-                _done = chunk.Count < points.Length;
+                    _reader.BytesRead, Malformed, _cancellation, counted: _counted);
+                chunk.Count = _scan.Fill(chunk.Points);
+                _done = chunk.Count < chunk.Points.Length;
             }
             catch (Exception ex)
             {
@@ -216,6 +249,54 @@ internal static class ScalarRuns
                 _done = true;
             }
             return chunk;
+        }
+
+        private void TrySinglePass()
+        {
+            LogDirReaderOptions options = _reader.Options;
+            if (!options.PurgeOrphanedData || options.Loader != TensorBoardLoader.DataServer)
+            {
+                return;
+            }
+            var held = new Queue<Chunk>();
+            var scan = _scan = new ScalarScan(_run, _filter, PurgePlan.None, _recordOptions, _reader.BytesRead, Malformed, _cancellation, new Loading.LoaderModel());
+            bool complete = false;
+            try
+            {
+                while (held.Count < SinglePassChunks && !scan.Evicts)
+                {
+                    var chunk = _current = new Chunk(_rent());
+                    chunk.Count = scan.Fill(chunk.Points);
+                    held.Enqueue(chunk);
+                    if (chunk.Count < chunk.Points.Length)
+                    {
+                        complete = true;
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Strict mode's corruption, or anything else: the two-pass read meets it again, at the point where
+                // a one-thread read of the old kind met it.
+                complete = false;
+            }
+            finally
+            {
+                scan.Dispose();
+                _scan = null;
+                _counted = scan.Counted;
+            }
+            if (complete && !scan.Evicts)
+            {
+                _held = held;
+                _done = true;
+                return;
+            }
+            foreach (Chunk chunk in held)
+            {
+                _release(chunk.Points);
+            }
         }
 
         private void Malformed(string file, long offset, string detail, Exception inner) =>

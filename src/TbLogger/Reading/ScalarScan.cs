@@ -18,6 +18,7 @@ internal sealed class ScalarScan : IDisposable
     private readonly TagTable _tags = new();
     private readonly Action<string, long, string, Exception> _malformed;
     private readonly CancellationToken _cancellation;
+    private readonly Loading.LoaderModel? _model;
 
     // Where Fill stopped inside the current record's summary (-1: at a record boundary).
     private int _valuePos = -1;
@@ -30,16 +31,29 @@ internal sealed class ScalarScan : IDisposable
     /// <param name="progress">Bytes read, or null.</param>
     /// <param name="malformed">Reports a value that does not decode: (file, record offset, detail, cause); may throw.</param>
     /// <param name="cancellation">Stops a parallel read that was abandoned.</param>
+    /// <param name="model">
+    /// When not null, every value of the run (any tag, any plugin) is also observed by this loader model, as the data
+    /// server's purge pre-pass does: <see cref="Evicts"/> then says whether the pre-pass would have found a mark.
+    /// </param>
+    /// <param name="counted">Bytes per file already counted for progress (see <see cref="RunRecordCursor"/>).</param>
     public ScalarScan(RunInfo run, ReadFilter filter, PurgePlan plan, TfRecordReaderOptions recordOptions, ByteProgress? progress,
-        Action<string, long, string, Exception> malformed, CancellationToken cancellation = default)
+        Action<string, long, string, Exception> malformed, CancellationToken cancellation = default, Loading.LoaderModel? model = null,
+        long[]? counted = null)
     {
         _runName = run.Name;
         _filter = filter;
         _plan = plan;
-        _records = new RunRecordCursor(run, recordOptions, progress);
+        _records = new RunRecordCursor(run, recordOptions, progress, counted);
         _malformed = malformed;
         _cancellation = cancellation;
+        _model = model;
     }
+
+    /// <summary>True once the model saw a point that repeats or goes back: the run needs the two-pass read.</summary>
+    public bool Evicts { get; private set; }
+
+    /// <summary>Bytes per file counted for progress so far (complete after <see cref="Dispose"/>).</summary>
+    public long[] Counted => _records.Counted;
 
     /// <summary>
     /// Points written so far by the running <see cref="Fill"/>: where a corruption reported in the middle of a fill
@@ -105,6 +119,10 @@ internal sealed class ScalarScan : IDisposable
                 continue;
             }
             TagState tag = _tags.Get(value.Slice(info.TagStart, info.TagLength));
+            if (_model is not null && _model.Observe(tag.Tag, _records.Header.Step, out _, out _))
+            {
+                Evicts = true;
+            }
             if (tag.FilterMatch == 0)
             {
                 tag.FilterMatch = _filter.Tags is not { } tags || tags.IsMatch(tag.Tag) ? (sbyte)1 : (sbyte)-1;
