@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using TbLogger.Records;
@@ -57,12 +56,19 @@ internal static class ScalarRuns
         }
     }
 
-    // Chunk arrays come from the shared pool: a read holds at most a few hundred of them, and a read that follows
-    // (the next export, the next run's single pass) finds them there instead of asking the GC for fresh pages.
-    // Every array is exactly BatchSize long: a chunk shorter than its array marks the end of its run.
-    private static ScalarPoint[] Rent() => ArrayPool<ScalarPoint>.Shared.Rent(BatchSize);
+    /// <summary>
+    /// The chunk arrays of one read, reused from run to run: a read holds at most a few hundred (a single pass holds
+    /// up to <see cref="SinglePassChunks"/>), more than the shared ArrayPool keeps, so the read keeps its own. Every
+    /// array is exactly <see cref="BatchSize"/> long: a chunk shorter than its array marks the end of its run.
+    /// </summary>
+    private sealed class ChunkArrays
+    {
+        private readonly ConcurrentBag<ScalarPoint[]> _free = [];
 
-    private static void Return(ScalarPoint[] points) => ArrayPool<ScalarPoint>.Shared.Return(points);
+        public ScalarPoint[] Rent() => _free.TryTake(out ScalarPoint[]? points) ? points : new ScalarPoint[BatchSize];
+
+        public void Return(ScalarPoint[] points) => _free.Add(points);
+    }
 
     private static void Deliver(LogDirReader reader, Action<TfRecordCorruptException>? onCorrupt, List<Report> reports, ref int next, int before)
     {
@@ -81,14 +87,15 @@ internal static class ScalarRuns
 
     private static IEnumerable<Chunk> Sequential(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter)
     {
+        var arrays = new ChunkArrays();
         // The caller consumes a chunk before asking for the next, so its array can be filled again.
         foreach (RunInfo run in runs)
         {
-            using var producer = new RunChunks(reader, run, filter, CancellationToken.None, Rent, Return);
+            using var producer = new RunChunks(reader, run, filter, CancellationToken.None, arrays.Rent, arrays.Return);
             while (producer.Next() is { } chunk)
             {
                 yield return chunk;
-                Return(chunk.Points);
+                arrays.Return(chunk.Points);
             }
         }
     }
@@ -96,6 +103,7 @@ internal static class ScalarRuns
     private static IEnumerable<Chunk> Parallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
     {
         using var cancel = new CancellationTokenSource();
+        var arrays = new ChunkArrays();
         var inFlight = new Queue<(BlockingCollection<Chunk> Queue, Task Worker)>();
         int next = 0;
         try
@@ -109,7 +117,7 @@ internal static class ScalarRuns
                 foreach (Chunk chunk in inFlight.Peek().Queue.GetConsumingEnumerable())
                 {
                     yield return chunk;
-                    Return(chunk.Points);
+                    arrays.Return(chunk.Points);
                 }
                 var (queue, worker) = inFlight.Dequeue();
                 worker.Wait();
@@ -146,7 +154,7 @@ internal static class ScalarRuns
             {
                 try
                 {
-                    using var producer = new RunChunks(reader, run, filter, token, Rent, Return);
+                    using var producer = new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return);
                     while (producer.Next() is { } chunk)
                     {
                         queue.Add(chunk, token);
