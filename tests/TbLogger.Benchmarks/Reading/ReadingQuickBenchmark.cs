@@ -108,6 +108,12 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         report.Add("  ReadScalars speed / plain read speed", Ratio(raw, parallel), "goal >= 0.1x");
         report.Add("  ReadScalars on one thread, M scalars/s", Rate(total, one, 1e6));
         report.Add("  multi-run speedup: all threads / one thread", Ratio(one, parallel), $"goal: uses every core (~{Environment.ProcessorCount}x on a quiet machine)");
+        // On a loaded machine the wall-time speedup says more about the neighbours than about us: CPU time shows
+        // whether the parallel read keeps several cores busy, and whether it costs extra work.
+        var (parallelCpu, parallelWall) = CpuAndWall(() => new LogDirReader(dir).ReadScalars().LongCount());
+        var (oneCpu, _) = CpuAndWall(() => new LogDirReader(dir, LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 1 }).ReadScalars().LongCount());
+        report.Add("  cores busy during the parallel read (CPU time / wall time)", (parallelCpu / parallelWall).ToString("0.00"), $"goal ~{Environment.ProcessorCount} when the cores are free");
+        report.Add("  CPU time of the parallel read / of the one-thread read", (parallelCpu / oneCpu).ToString("0.00x"), "goal ~1 (no extra work)");
         var (peak, allocated) = Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
         report.Add("  ReadScalars: peak working set above baseline, MB", (peak / 1e6).ToString("0.0"), "goal <= 64, flat");
         report.Add("  ReadScalars: bytes allocated per scalar", (allocated / (double)total).ToString("0.00"), "goal ~0");
@@ -119,6 +125,19 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         {
             throw new InvalidOperationException("Summarize missed runs.");
         }
+    }
+
+    /// <summary>Process CPU seconds and wall seconds of one run of <paramref name="action"/>.</summary>
+    private static (double Cpu, double Wall) CpuAndWall(Action action)
+    {
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        TimeSpan cpu = process.TotalProcessorTime;
+        long start = Stopwatch.GetTimestamp();
+        action();
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        process.Refresh();
+        return ((process.TotalProcessorTime - cpu).TotalSeconds, wall);
     }
 
     /// <summary>Wall times in seconds of 3 runs after one warm-up, sorted.</summary>
