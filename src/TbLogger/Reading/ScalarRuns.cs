@@ -10,8 +10,9 @@ namespace TbLogger.Reading;
 /// threads at once. Either way the caller sees exactly what a one-thread read gives, in the same order:
 /// <list type="bullet">
 /// <item>runs are handed out in name order and drained in name order; a run ahead of the one being drained may
-/// buffer at most <see cref="ChunksAhead"/> chunks and then waits, so memory stays flat however large the
-/// directory (a larger run overlaps its first part, or its purge pre-pass, with the previous run's points);</item>
+/// buffer at most <see cref="ChunksAhead"/> chunks and then waits, and all runs in flight hold at most
+/// <see cref="ChunksInFlight"/> chunks, so memory stays flat however large the directory and however many cores
+/// (a larger run overlaps its first part, or its purge pre-pass, with the previous run's points);</item>
 /// <item>corruption reports (framing and malformed values) travel inside the chunk at the position where they
 /// happened, and are counted and delivered on the caller's thread just before the point that followed them;</item>
 /// <item>an exception (strict mode) travels the same way: the points read before it are returned, then it is thrown.</item>
@@ -28,12 +29,21 @@ internal static class ScalarRuns
     /// <summary>Chunks a run's single pass may hold before it falls back to two passes: about 5 MB, 131,072 points.</summary>
     private const int SinglePassChunks = 128;
 
+    /// <summary>
+    /// Chunks all runs in flight may hold together (single passes, then queues): about 31 MB whatever the number of
+    /// threads, so a many-core machine gets smaller single passes instead of more memory.
+    /// </summary>
+    private const int ChunksInFlight = 768;
+
+    /// <summary>Runs read at once at most, whatever MaxDegreeOfParallelism asks (one thread each).</summary>
+    private const int MaxThreads = 64;
+
     public static IEnumerable<ScalarPoint> Read(LogDirReader reader, ReadFilter filter)
     {
         IReadOnlyList<RunInfo> runs = reader.GetRuns(filter.Runs);
         int parallelism = reader.Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : reader.Options.MaxDegreeOfParallelism;
         IEnumerable<Chunk> chunks = parallelism > 1 && runs.Count > 1
-            ? Parallel(reader, runs, filter, Math.Min(parallelism, runs.Count))
+            ? Parallel(reader, runs, filter, Math.Min(Math.Min(parallelism, runs.Count), MaxThreads))
             : Sequential(reader, runs, filter);
         Action<TfRecordCorruptException>? onCorrupt = reader.Options.RecordOptions.OnCorruptRecord;
         foreach (Chunk chunk in chunks)
@@ -91,7 +101,7 @@ internal static class ScalarRuns
         // The caller consumes a chunk before asking for the next, so its array can be filled again.
         foreach (RunInfo run in runs)
         {
-            using var producer = new RunChunks(reader, run, filter, CancellationToken.None, arrays.Rent, arrays.Return);
+            using var producer = new RunChunks(reader, run, filter, CancellationToken.None, arrays.Rent, arrays.Return, SinglePassChunks);
             while (producer.Next() is { } chunk)
             {
                 yield return chunk;
@@ -106,6 +116,8 @@ internal static class ScalarRuns
         var arrays = new ChunkArrays();
         var inFlight = new Queue<(BlockingCollection<Chunk> Queue, Task Worker)>();
         int next = 0;
+        int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, SinglePassChunks);
+        int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, ChunksAhead);
         try
         {
             while (inFlight.Count < workers && next < runs.Count)
@@ -147,14 +159,14 @@ internal static class ScalarRuns
 
         (BlockingCollection<Chunk>, Task) Start(RunInfo run)
         {
-            var queue = new BlockingCollection<Chunk>(ChunksAhead);
+            var queue = new BlockingCollection<Chunk>(ahead);
             CancellationToken token = cancel.Token;
             // A thread of its own (LongRunning): the caller may itself be a pool thread waiting on this queue.
             var worker = Task.Factory.StartNew(() =>
             {
                 try
                 {
-                    using var producer = new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return);
+                    using var producer = new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, singlePass);
                     while (producer.Next() is { } chunk)
                     {
                         queue.Add(chunk, token);
@@ -192,7 +204,7 @@ internal static class ScalarRuns
     /// <summary>
     /// The chunks of one run. The data server's rules (the default loader) drop points only when a tag's step repeats
     /// or goes back, and most runs have no such step; so the run is first read once, every value observed by the
-    /// loader model, holding up to <see cref="SinglePassChunks"/> chunks. When the run ends within them and nothing
+    /// loader model, holding up to <see cref="SinglePassChunks"/> chunks (fewer with many threads). When the run ends within them and nothing
     /// was evicted, those chunks are the answer and the run was read once. Otherwise (or for the Python loader's
     /// rules) they are dropped and the run is read as before: purge pre-pass, then the scan with the plan; only the
     /// held part is read twice, and its bytes are not counted twice for progress.
@@ -206,6 +218,7 @@ internal static class ScalarRuns
         private readonly TfRecordReaderOptions _recordOptions;
         private readonly Func<ScalarPoint[]> _rent;
         private readonly Action<ScalarPoint[]> _release;
+        private readonly int _singlePassChunks;
         private ScalarScan? _scan;
         private Chunk? _current;
         private Queue<Chunk>? _held;
@@ -213,8 +226,10 @@ internal static class ScalarRuns
         private bool _started;
         private bool _done;
 
-        public RunChunks(LogDirReader reader, RunInfo run, ReadFilter filter, CancellationToken cancellation, Func<ScalarPoint[]> rent, Action<ScalarPoint[]> release)
+        public RunChunks(LogDirReader reader, RunInfo run, ReadFilter filter, CancellationToken cancellation, Func<ScalarPoint[]> rent, Action<ScalarPoint[]> release,
+            int singlePassChunks)
         {
+            _singlePassChunks = singlePassChunks;
             _reader = reader;
             _run = run;
             _filter = filter;
@@ -271,7 +286,7 @@ internal static class ScalarRuns
             bool complete = false;
             try
             {
-                while (held.Count < SinglePassChunks && !scan.Evicts)
+                while (held.Count < _singlePassChunks && !scan.Evicts)
                 {
                     var chunk = _current = new Chunk(_rent());
                     chunk.Count = scan.Fill(chunk.Points);
