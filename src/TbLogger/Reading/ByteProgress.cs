@@ -12,6 +12,7 @@ internal sealed class ByteProgress
     private readonly IProgress<long> _sink;
     private long _total;
     private long _lastReported;
+    private readonly Lock _gate = new();
 
     public ByteProgress(IProgress<long> sink) => _sink = sink;
 
@@ -22,17 +23,32 @@ internal sealed class ByteProgress
     public void Add(long bytes, bool force = false)
     {
         long total = Interlocked.Add(ref _total, bytes);
-        long last = Volatile.Read(ref _lastReported);
-        if ((force || total - last >= ReportEvery) && Interlocked.CompareExchange(ref _lastReported, total, last) == last)
+        if (!force && total - Volatile.Read(ref _lastReported) < ReportEvery)
         {
-            _sink.Report(total);
+            return;
+        }
+        // Runs read in parallel add from several threads: reporting under a lock, the latest total only, keeps the
+        // reported values increasing.
+        lock (_gate)
+        {
+            long now = Interlocked.Read(ref _total);
+            if (now > _lastReported || force)
+            {
+                _lastReported = now;
+                _sink.Report(now);
+            }
         }
     }
 
     /// <summary>Follows one file as it is read: hand it the reader's position after each record.</summary>
-    public struct FileCursor(ByteProgress? progress)
+    /// <param name="progress">Where to add, or null.</param>
+    /// <param name="counted">Bytes of the file already counted by an earlier pass that is being redone (they are not counted again).</param>
+    public struct FileCursor(ByteProgress? progress, long counted = 0)
     {
-        private long _counted;
+        private long _counted = counted;
+
+        /// <summary>Bytes of the file counted so far.</summary>
+        public readonly long Counted => _counted;
 
         /// <summary>The reader has consumed the file up to <paramref name="position"/>.</summary>
         public void At(long position, bool endOfFile = false)
@@ -41,8 +57,8 @@ internal sealed class ByteProgress
             {
                 return;
             }
-            progress.Add(position - _counted, force: endOfFile);
-            _counted = position;
+            progress.Add(Math.Max(0, position - _counted), force: endOfFile);
+            _counted = Math.Max(_counted, position);
         }
     }
 }

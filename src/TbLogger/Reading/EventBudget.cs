@@ -21,6 +21,11 @@ internal static class EventBudget
     /// <summary>Why <paramref name="record"/> is over the budget, or null when it is within it.</summary>
     public static string? Problem(ReadOnlySpan<byte> record)
     {
+        // The common case first, without a division: a record this small cannot hold more than the always-allowed values.
+        if (record.Length <= 2 * AlwaysAllowedValues)
+        {
+            return null;
+        }
         long allowed = Math.Max(AlwaysAllowedValues, record.Length / MinBytesPerValue);
         // Every value takes at least two bytes (tag and length): a small record cannot exceed the budget.
         if (record.Length / 2 <= allowed || !EventWire.TryReadHeader(record, out EventHeader header) || header.Kind != EventKind.Summary)

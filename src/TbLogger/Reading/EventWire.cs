@@ -49,6 +49,25 @@ internal static class EventWire
     public static bool TryReadHeader(ReadOnlySpan<byte> data, out EventHeader header)
     {
         header = default;
+        // The layout every writer uses for a summary event, checked field by field before the general walk:
+        // wall_time (09 + 8 bytes), step (10 + varint), summary (2A + length) running to the end of the record.
+        if (data.Length > 12 && data[0] == 0x09 && data[9] == 0x10)
+        {
+            int at = 10;
+            if (ProtoWire.TryReadVarint(data, ref at, out ulong fastStep) && at < data.Length && data[at] == 0x2A)
+            {
+                at++;
+                if (ProtoWire.TryReadVarint(data, ref at, out ulong summaryLength) && summaryLength == (ulong)(data.Length - at))
+                {
+                    header.WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]);
+                    header.Step = (long)fastStep;
+                    header.Kind = EventKind.Summary;
+                    header.PayloadStart = at;
+                    header.PayloadLength = (int)summaryLength;
+                    return true;
+                }
+            }
+        }
         int pos = 0;
         while (pos < data.Length)
         {
@@ -240,6 +259,18 @@ internal static class EventWire
     /// </summary>
     public static bool TryReadScalarTensor(ReadOnlySpan<byte> tensor, out double value)
     {
+        // The layouts writers use for a float scalar, checked byte for byte before the general walk: dtype DT_FLOAT
+        // (08 01), an optional empty tensor_shape (12 00), one packed float_val (2A 04 + 4 bytes).
+        if (tensor.Length == 8 && BinaryPrimitives.ReadUInt32LittleEndian(tensor) == 0x042A0108u)
+        {
+            value = BinaryPrimitives.ReadSingleLittleEndian(tensor[4..]);
+            return true;
+        }
+        if (tensor.Length == 10 && BinaryPrimitives.ReadUInt32LittleEndian(tensor) == 0x00120108u && BinaryPrimitives.ReadUInt16LittleEndian(tensor[4..]) == 0x042A)
+        {
+            value = BinaryPrimitives.ReadSingleLittleEndian(tensor[6..]);
+            return true;
+        }
         value = 0;
         int pos = 0;
         int dtype = 0;

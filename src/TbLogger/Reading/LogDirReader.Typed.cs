@@ -7,20 +7,12 @@ public sealed partial class LogDirReader
 {
     /// <summary>
     /// Scalars from every encoding: simple_value, and one-element tensors of dtype float, double, half, bfloat16,
-    /// integers or bool. Decoded from the wire bytes without building protobuf objects.
+    /// integers or bool. Decoded from the wire bytes without building protobuf objects. Several runs are read in
+    /// parallel (<see cref="LogDirReaderOptions.MaxDegreeOfParallelism"/>), the output staying in run order.
     /// </summary>
     /// <param name="filter">Runs, tags, steps; null for all.</param>
     /// <returns>A lazy sequence, run by run in name order, each run in file order.</returns>
-    public IEnumerable<ScalarPoint> ReadScalars(ReadFilter? filter = null)
-    {
-        foreach (ValueRef v in Values(filter, PluginKind.Scalars))
-        {
-            if (Scalar(v, out double value))
-            {
-                yield return new ScalarPoint(v.Run, v.Tag, v.Step, v.WallTime, value);
-            }
-        }
-    }
+    public IEnumerable<ScalarPoint> ReadScalars(ReadFilter? filter = null) => ScalarRuns.Read(this, filter ?? ReadFilter.All);
 
     /// <summary>The scalar of <paramref name="v"/>; a malformed tensor is counted and skipped (or, strict, thrown as corruption).</summary>
     internal bool Scalar(in ValueRef v, out double value)
@@ -37,24 +29,28 @@ public sealed partial class LogDirReader
         }
     }
 
-    private static bool TryScalarCore(in ValueRef v, out double value)
+    private static bool TryScalarCore(in ValueRef v, out double value) => TryScalarCore(v.Info, v.Value, out value);
+
+    /// <summary>The scalar of one Summary.Value's bytes, <paramref name="info"/> read from them; may throw on malformed data.</summary>
+    internal static bool TryScalarCore(in ValueInfo info, ReadOnlySpan<byte> value, out double scalar)
     {
-        if (v.Info.ValueField == 2)
+        if (info.ValueField == 2)
         {
-            value = v.Info.SimpleValue;
+            scalar = info.SimpleValue;
             return true;
         }
-        if (v.Info.ValueField != 8)
+        if (info.ValueField != 8)
         {
-            value = 0;
+            scalar = 0;
             return false;
         }
-        if (EventWire.TryReadScalarTensor(v.Payload, out value))
+        ReadOnlySpan<byte> payload = value.Slice(info.PayloadStart, info.PayloadLength);
+        if (EventWire.TryReadScalarTensor(payload, out scalar))
         {
             return true;
         }
         // Unusual layouts (repeated packed fields, ...): let the protobuf parser have the last word.
-        return TensorValues.TryScalar(TensorProto.Parser.ParseFrom(v.Payload), out value);
+        return TensorValues.TryScalar(TensorProto.Parser.ParseFrom(payload), out scalar);
     }
 
     /// <summary>Images: Summary.Image values and TF2 image tensors (one record per image).</summary>

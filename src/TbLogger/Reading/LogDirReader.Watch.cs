@@ -106,7 +106,7 @@ public sealed partial class LogDirReader
                             {
                                 runPlugins[run.Name] = plugins = new TagPlugins();
                             }
-                            Follower? opened = Follower.TryOpen(run, file, plugins, Options.RecordOptions, Skipped);
+                            Follower? opened = Follower.TryOpen(run, file, plugins, Options.RecordOptions, ReportMalformed);
                             if (opened is null)
                             {
                                 continue;

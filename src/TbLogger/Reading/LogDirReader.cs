@@ -51,12 +51,16 @@ public sealed partial class LogDirReader
         _storage = storage;
         Options = options ?? LogDirReaderOptions.Default;
         ArgumentNullException.ThrowIfNull(Options.RecordOptions, "options.RecordOptions");
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxDegreeOfParallelism, "options.MaxDegreeOfParallelism");
         _bytesRead = ByteProgress.For(Options.ReadProgress);
     }
 
     private readonly Storage.LogStorage _storage;
 
     private long _malformedValues;
+
+    /// <summary>Byte progress of the main reads (null when nobody listens).</summary>
+    internal ByteProgress? BytesRead => _bytesRead;
 
     /// <summary>Counts what the main reads consume for <see cref="LogDirReaderOptions.ReadProgress"/> (not the purge pre-pass).</summary>
     private readonly ByteProgress? _bytesRead;
@@ -93,7 +97,7 @@ public sealed partial class LogDirReader
     {
         ArgumentNullException.ThrowIfNull(run);
         PurgePlan plan = PurgePlan.For(run, Options);
-        foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, Skipped))
+        foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, ReportMalformed))
         {
             Event value;
             try
@@ -132,7 +136,7 @@ public sealed partial class LogDirReader
         {
             PurgePlan plan = PurgePlan.For(run, Options);
             var plugins = new TagPlugins();
-            foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, Skipped))
+            foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, ReportMalformed))
             {
                 EventHeader header = record.Header;
                 if (header.Kind != EventKind.Summary)
@@ -189,18 +193,21 @@ public sealed partial class LogDirReader
     internal void Malformed(in ValueRef v, Exception ex) =>
         Malformed(v.File, v.Offset, $"value '{v.Tag}' at step {v.Step} does not decode: {ex.Message}", ex);
 
-    private void Malformed(string file, long offset, string detail, Exception? inner)
+    private void Malformed(string file, long offset, string detail, Exception? inner) => ReportMalformed(MalformedError(file, offset, detail, inner));
+
+    /// <summary>The corruption a malformed value is reported as; thrown here when skipping is off.</summary>
+    internal Records.TfRecordCorruptException MalformedError(string file, long offset, string detail, Exception? inner)
     {
         var corrupt = new Records.TfRecordCorruptException(file, offset, Records.TfRecordCorruption.InvalidPayload, detail, inner);
         if (!Options.RecordOptions.SkipCorruptRecords)
         {
             throw corrupt;
         }
-        Skipped(corrupt);
+        return corrupt;
     }
 
-    /// <summary>Counts a value or record skipped for its payload and reports it (skip mode).</summary>
-    private void Skipped(Records.TfRecordCorruptException corrupt)
+    /// <summary>Counts and reports a skipped malformed value (on the thread that consumes the read, in read order).</summary>
+    internal void ReportMalformed(Records.TfRecordCorruptException corrupt)
     {
         Interlocked.Increment(ref _malformedValues);
         Options.RecordOptions.OnCorruptRecord?.Invoke(corrupt);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace TbLogger.Reading;
 
@@ -14,8 +15,17 @@ internal static class ProtoWire
     public const int LengthDelimited = 2;
     public const int Fixed32 = 5;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryReadTag(ReadOnlySpan<byte> data, ref int pos, out int field, out int wireType)
     {
+        // Every field number TensorBoard's messages use fits a one-byte key: decode it in place.
+        if ((uint)pos < (uint)data.Length && data[pos] is var key1 and < 0x80)
+        {
+            pos++;
+            field = key1 >> 3;
+            wireType = key1 & 7;
+            return field > 0;
+        }
         field = 0;
         wireType = 0;
         if (!TryReadVarint(data, ref pos, out ulong key) || key > uint.MaxValue)
@@ -27,7 +37,30 @@ internal static class ProtoWire
         return field > 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryReadVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
+    {
+        // Lengths, dtypes and most steps of a scalar event fit one or two bytes.
+        if ((uint)pos < (uint)data.Length)
+        {
+            uint b1 = data[pos];
+            if (b1 < 0x80)
+            {
+                pos++;
+                value = b1;
+                return true;
+            }
+            if ((uint)(pos + 1) < (uint)data.Length && data[pos + 1] is var b2 and < 0x80)
+            {
+                value = (b1 & 0x7Fu) | ((ulong)b2 << 7);
+                pos += 2;
+                return true;
+            }
+        }
+        return TryReadVarintSlow(data, ref pos, out value);
+    }
+
+    private static bool TryReadVarintSlow(ReadOnlySpan<byte> data, ref int pos, out ulong value)
     {
         value = 0;
         for (int shift = 0; shift < 64; shift += 7)

@@ -1,4 +1,5 @@
 using TbLogger.Loading;
+using TbLogger.Records;
 
 namespace TbLogger.Reading;
 
@@ -15,12 +16,12 @@ internal sealed class PurgePlan
 
     private readonly long[] _ordinals;
     private readonly long[] _minStepFrom;
-    private readonly Dictionary<string, (long[] Ordinals, long[] MinStepFrom)> _byTag;
+    private readonly Dictionary<string, TagMarks> _byTag;
 
     private PurgePlan(List<(long Ordinal, long Step)> all, Dictionary<string, List<(long, long)>> byTag)
     {
         (_ordinals, _minStepFrom) = Suffix(all);
-        _byTag = byTag.ToDictionary(p => p.Key, p => Suffix(p.Value), StringComparer.Ordinal);
+        _byTag = byTag.ToDictionary(p => p.Key, p => new TagMarks(Suffix(p.Value)), StringComparer.Ordinal);
     }
 
     public bool IsEmpty => _ordinals.Length == 0 && _byTag.Count == 0;
@@ -32,40 +33,67 @@ internal sealed class PurgePlan
 
     /// <summary>True when a later out-of-order event of the same tag purges this value.</summary>
     public bool IsTagPurged(string tag, long ordinal, long step) =>
-        _byTag.Count > 0 && _byTag.TryGetValue(tag, out var marks) && IsPurged(marks.Ordinals, marks.MinStepFrom, ordinal, step);
+        _byTag.Count > 0 && _byTag.TryGetValue(tag, out var marks) && marks.IsPurged(ordinal, step);
+
+    /// <summary>The marks of <paramref name="tag"/>, or null: looked up once per tag by the scalar scan, then asked per value.</summary>
+    public TagMarks? MarksFor(string tag) => _byTag.Count > 0 && _byTag.TryGetValue(tag, out var marks) ? marks : null;
+
+    /// <summary>The purge marks of one tag.</summary>
+    internal sealed class TagMarks((long[] Ordinals, long[] MinStepFrom) marks)
+    {
+        public long[] Ordinals { get; } = marks.Ordinals;
+
+        private readonly long[] _minStepFrom = marks.MinStepFrom;
+
+        /// <summary>True when a later out-of-order event of this tag purges a value at <paramref name="ordinal"/> with <paramref name="step"/>.</summary>
+        public bool IsPurged(long ordinal, long step) => PurgePlan.IsPurged(Ordinals, _minStepFrom, ordinal, step);
+    }
 
     /// <summary>The plan for <paramref name="run"/> under <see cref="LogDirReaderOptions.Loader"/>, or <see cref="None"/> without purges.</summary>
-    public static PurgePlan For(RunInfo run, LogDirReaderOptions options) =>
+    /// <param name="run">The run.</param>
+    /// <param name="options">The reader's options.</param>
+    /// <param name="recordOptions">The record options to read with, when not <paramref name="options"/>' own (a parallel read reroutes the corruption reports).</param>
+    /// <param name="cancellation">Stops the pass (an abandoned parallel read).</param>
+    public static PurgePlan For(RunInfo run, LogDirReaderOptions options, TfRecordReaderOptions? recordOptions = null, CancellationToken cancellation = default) =>
         !options.PurgeOrphanedData ? None
-        : options.Loader == TensorBoardLoader.Python ? BuildPython(run, options)
-        : BuildDataServer(run, options);
+        : options.Loader == TensorBoardLoader.Python ? BuildPython(run, recordOptions ?? options.RecordOptions, cancellation)
+        : BuildDataServer(run, recordOptions ?? options.RecordOptions, cancellation);
 
     /// <summary>
     /// The data server: SessionLog is ignored; per tag, in file order, a point at a step that repeats or goes back
     /// evicts the tag's kept points at steps &gt;= it. Kept points always ascend, so only such points are marks.
     /// </summary>
-    private static PurgePlan BuildDataServer(RunInfo run, LogDirReaderOptions options)
+    private static PurgePlan BuildDataServer(RunInfo run, TfRecordReaderOptions recordOptions, CancellationToken cancellation)
     {
         var byTag = new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal);
         var model = new LoaderModel();
-        var tags = new Utf8StringCache();
-        foreach (RecordRef record in RunRecords.Enumerate(run, options.RecordOptions))
+        var tags = new TagTable();
+        // The cursor and the tag table rather than RunRecords.Enumerate and string lookups: this pass reads the whole
+        // run before the first point is returned, so its cost per record is the reader's latency.
+        using var records = new RunRecordCursor(run, recordOptions);
+        while (records.MoveNext())
         {
-            EventHeader header = record.Header;
-            if (header.Kind != EventKind.Summary)
+            if ((records.Ordinal & 0xFFFF) == 0)
+            {
+                cancellation.ThrowIfCancellationRequested();
+            }
+            if (records.Header.Kind != EventKind.Summary)
             {
                 continue;
             }
-            ReadOnlySpan<byte> summary = record.Data.Span.Slice(header.PayloadStart, header.PayloadLength);
+            long step = records.Header.Step;
+            ReadOnlySpan<byte> summary = records.Data.Span.Slice(records.Header.PayloadStart, records.Header.PayloadLength);
             int pos = 0;
             while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
             {
-                if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info))
+                ReadOnlySpan<byte> value = summary.Slice(start, length);
+                if (EventWire.TryReadValue(value, out ValueInfo info))
                 {
-                    string tag = tags.Get(summary.Slice(start + info.TagStart, info.TagLength));
-                    if (model.Observe(tag, header.Step, out _, out _))
+                    // One string instance per tag, so LoaderModel's identity cache answers without hashing the tag.
+                    string tag = tags.Get(value.Slice(info.TagStart, info.TagLength)).Tag;
+                    if (model.Observe(tag, step, out _, out _))
                     {
-                        AddMark(byTag, tag, record.Ordinal, header.Step);
+                        AddMark(byTag, tag, records.Ordinal, step);
                     }
                 }
             }
@@ -78,16 +106,22 @@ internal sealed class PurgePlan
     /// first SessionLog START is a session's start, not a restart, and is ignored; each later START purges every tag.
     /// Older files purge a summary's own tags when its step is below the most recent summary's.
     /// </summary>
-    private static PurgePlan BuildPython(RunInfo run, LogDirReaderOptions options)
+    private static PurgePlan BuildPython(RunInfo run, TfRecordReaderOptions recordOptions, CancellationToken cancellation)
     {
         var all = new List<(long, long)>();
         var byTag = new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal);
         double? fileVersion = null;
         long mostRecentStep = -1;
         bool seenSessionStart = false;
-        var tags = new Utf8StringCache();
-        foreach (RecordRef record in RunRecords.Enumerate(run, options.RecordOptions))
+        var tags = new TagTable();
+        using var records = new RunRecordCursor(run, recordOptions);
+        while (records.MoveNext())
         {
+            if ((records.Ordinal & 0xFFFF) == 0)
+            {
+                cancellation.ThrowIfCancellationRequested();
+            }
+            RecordRef record = records.Current;
             EventHeader header = record.Header;
             if (header.Kind == EventKind.FileVersion)
             {
@@ -112,7 +146,7 @@ internal sealed class PurgePlan
                 {
                     if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info))
                     {
-                        AddMark(byTag, tags.Get(summary.Slice(start + info.TagStart, info.TagLength)), record.Ordinal, header.Step);
+                        AddMark(byTag, tags.Get(summary.Slice(start + info.TagStart, info.TagLength)).Tag, record.Ordinal, header.Step);
                     }
                 }
             }

@@ -16,31 +16,10 @@ internal static class RunRecords
     /// </param>
     public static IEnumerable<RecordRef> Enumerate(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null, Action<TfRecordCorruptException>? skipped = null)
     {
-        long ordinal = 0;
-        foreach (string file in run.Files)
+        using var cursor = new RunRecordCursor(run, options, progress, skipped: skipped);
+        while (cursor.MoveNext())
         {
-            using var source = EventRecordSource.TryOpen(run.Storage, file, options);
-            if (source is null)
-            {
-                continue;
-            }
-            var cursor = new ByteProgress.FileCursor(progress);
-            while (source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
-            {
-                cursor.At(source.Records.Position);
-                if (Undecodable(file, offset, data.Span, out EventHeader header) is { } corrupt)
-                {
-                    if (!options.SkipCorruptRecords)
-                    {
-                        throw corrupt;
-                    }
-                    skipped?.Invoke(corrupt);
-                    ordinal++;
-                    continue;
-                }
-                yield return new RecordRef(file, offset, ordinal++, data, header);
-            }
-            cursor.At(source.Records.Position, endOfFile: true);
+            yield return cursor.Current;
         }
     }
 
@@ -55,5 +34,132 @@ internal static class RunRecords
             return new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, $"{data.Length} bytes are not an Event");
         }
         return EventBudget.Problem(data) is { } overBudget ? new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, overBudget) : null;
+    }
+}
+
+/// <summary>
+/// The loop of <see cref="RunRecords.Enumerate"/> as a plain cursor, for the paths that see tens of millions of
+/// records (the scalar scan and the purge pre-pass): no iterator state machine between the caller and the record,
+/// and the header is read in place instead of being copied through a <see cref="RecordRef"/> per record.
+/// </summary>
+internal sealed class RunRecordCursor : IDisposable
+{
+    private readonly RunInfo _run;
+    private readonly TfRecordReaderOptions _options;
+    private readonly ByteProgress? _progress;
+    private readonly long[] _counted;
+    private readonly Action<TfRecordCorruptException>? _skipped;
+    private int _nextFile;
+    private EventRecordSource? _source;
+    private ByteProgress.FileCursor _bytes;
+    private long _nextOrdinal;
+
+    /// <param name="run">The run.</param>
+    /// <param name="options">Corruption policy.</param>
+    /// <param name="progress">Hears bytes read, or null.</param>
+    /// <param name="counted">
+    /// Bytes of each file (by index in <see cref="RunInfo.Files"/>) already counted by an abandoned pass over the
+    /// run, not to be counted again; null for none. Updated as this cursor counts.
+    /// </param>
+    /// <param name="skipped">
+    /// Told about each record skipped in skip mode because its event header does not decode or it is over the value
+    /// budget (the reader counts and reports it); null for a silent pre-pass that reads the same records again.
+    /// </param>
+    public RunRecordCursor(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null, long[]? counted = null,
+        Action<TfRecordCorruptException>? skipped = null)
+    {
+        _skipped = skipped;
+        _run = run;
+        _options = options;
+        _progress = progress;
+        _counted = counted ?? new long[run.Files.Count];
+    }
+
+    /// <summary>Bytes counted per file so far (complete once the cursor is disposed).</summary>
+    public long[] Counted => _counted;
+
+    /// <summary>The current record's file.</summary>
+    public string File { get; private set; } = "";
+
+    /// <summary>Byte offset of the current record's framing in <see cref="File"/>.</summary>
+    public long Offset { get; private set; }
+
+    /// <summary>Position of the current record among all records of the run (files in order).</summary>
+    public long Ordinal { get; private set; }
+
+    /// <summary>The current record's bytes, valid until the next <see cref="MoveNext"/>.</summary>
+    public ReadOnlyMemory<byte> Data { get; private set; }
+
+    /// <summary>The current record's decoded header.</summary>
+    public EventHeader Header;
+
+    public RecordRef Current => new(File, Offset, Ordinal, Data, Header);
+
+    /// <summary>
+    /// Moves to the next record whose header decodes. A record that verifies but is not an Event (or is over
+    /// <see cref="EventBudget"/>) is thrown as corruption, or skipped (taking an ordinal) when skipping is on.
+    /// </summary>
+    public bool MoveNext()
+    {
+        while (true)
+        {
+            if (_source is null && !OpenNextFile())
+            {
+                return false;
+            }
+            EventRecordSource source = _source!;
+            if (!source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
+            {
+                _bytes.At(source.Records.Position, endOfFile: true);
+                CloseFile();
+                continue;
+            }
+            _bytes.At(source.Records.Position);
+            ReadOnlySpan<byte> span = data.Span;
+            if (RunRecords.Undecodable(source.Path, offset, span, out Header) is { } corrupt)
+            {
+                if (!_options.SkipCorruptRecords)
+                {
+                    throw corrupt;
+                }
+                _skipped?.Invoke(corrupt);
+                _nextOrdinal++;
+                continue;
+            }
+            File = source.Path;
+            Offset = offset;
+            Data = data;
+            Ordinal = _nextOrdinal++;
+            return true;
+        }
+    }
+
+    private bool OpenNextFile()
+    {
+        while (_nextFile < _run.Files.Count)
+        {
+            _source = EventRecordSource.TryOpen(_run.Storage, _run.Files[_nextFile++], _options);
+            if (_source is not null)
+            {
+                _bytes = new ByteProgress.FileCursor(_progress, _counted[_nextFile - 1]);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void CloseFile()
+    {
+        _counted[_nextFile - 1] = _bytes.Counted;
+        _source?.Dispose();
+        _source = null;
+    }
+
+    public void Dispose()
+    {
+        if (_source is not null)
+        {
+            CloseFile();
+        }
     }
 }

@@ -25,9 +25,19 @@ public static class MaskedCrc32C
             crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
             data = data[8..];
         }
-        foreach (byte b in data)
+        if (data.Length >= 4)
         {
-            crc = BitOperations.Crc32C(crc, b);
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt32LittleEndian(data));
+            data = data[4..];
+        }
+        if (data.Length >= 2)
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt16LittleEndian(data));
+            data = data[2..];
+        }
+        if (data.Length == 1)
+        {
+            crc = BitOperations.Crc32C(crc, data[0]);
         }
         return ~crc;
     }

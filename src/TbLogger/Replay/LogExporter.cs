@@ -57,8 +57,10 @@ public static class LogExporter
         }
         if (!extra)
         {
-            rows = ExportScalarsPipelined(reader, options, writer, json);
+            // Scalars only: the reader decodes runs in parallel, and the rows are formatted on as many threads.
             writer.Flush();
+            int threads = reader.Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : reader.Options.MaxDegreeOfParallelism;
+            rows = ScalarRowExport.Write(reader.ReadScalars(options.Filter), output, json, options.Progress, threads);
             options.Progress?.Report(rows);
             return rows;
         }
@@ -100,90 +102,6 @@ public static class LogExporter
         return rows;
     }
 
-    /// <summary>
-    /// Scalars only: one thread decodes while this one formats (number formatting costs as much as decoding), handing
-    /// over fixed batches from a small pool, so memory stays constant.
-    /// </summary>
-    private static long ExportScalarsPipelined(LogDirReader reader, ExportOptions options, Utf8RowWriter writer, bool json)
-    {
-        const int batchSize = 4096;
-        using var full = new System.Collections.Concurrent.BlockingCollection<(ScalarPoint[] Items, int Count)>(boundedCapacity: 4);
-        using var empty = new System.Collections.Concurrent.BlockingCollection<ScalarPoint[]>();
-        for (int i = 0; i < 6; i++)
-        {
-            empty.Add(new ScalarPoint[batchSize]);
-        }
-        using var cancel = new CancellationTokenSource();
-        var producer = Task.Run(() =>
-        {
-            try
-            {
-                ScalarPoint[] batch = empty.Take(cancel.Token);
-                int count = 0;
-                foreach (ScalarPoint p in reader.ReadScalars(options.Filter))
-                {
-                    batch[count++] = p;
-                    if (count == batchSize)
-                    {
-                        full.Add((batch, count), cancel.Token);
-                        batch = empty.Take(cancel.Token);
-                        count = 0;
-                    }
-                }
-                if (count > 0)
-                {
-                    full.Add((batch, count), cancel.Token);
-                }
-            }
-            finally
-            {
-                full.CompleteAdding();
-            }
-        });
-        long rows = 0;
-        try
-        {
-            foreach (var (items, count) in full.GetConsumingEnumerable())
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    WritePoint(writer, items[i], json);
-                }
-                empty.Add(items);
-                long before = rows;
-                rows += count;
-                if (rows / ProgressEvery != before / ProgressEvery)
-                {
-                    options.Progress?.Report(rows);
-                }
-            }
-        }
-        catch
-        {
-            // The reader must not stay blocked on a full queue after the writer failed.
-            cancel.Cancel();
-            throw;
-        }
-        finally
-        {
-            try
-            {
-                producer.Wait();
-            }
-            catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
-            {
-            }
-        }
-        producer.GetAwaiter().GetResult();
-        return rows;
-    }
-
-    private static void WritePoint(Utf8RowWriter writer, in ScalarPoint p, bool json)
-    {
-        WriteKey(writer, p.Run, p.Tag, p.Step, p.WallTime, json);
-        WriteValue(writer, p.Value, json, extra: false);
-    }
-
     private static void WriteScalar(Utf8RowWriter writer, in ValueRef v, double value, bool json, bool extra)
     {
         WriteKey(writer, v.Run, v.Tag, v.Step, v.WallTime, json);
@@ -199,7 +117,7 @@ public static class LogExporter
     }
 
     /// <summary>The columns every row starts with: run, tag, step, wall_time (a JSON object left open for the rest).</summary>
-    private static void WriteKey(Utf8RowWriter writer, string run, string tag, long step, double wallTime, bool json)
+    internal static void WriteKey(Utf8RowWriter writer, string run, string tag, long step, double wallTime, bool json)
     {
         if (json)
         {
@@ -222,7 +140,7 @@ public static class LogExporter
         writer.Double(wallTime, json: false);
     }
 
-    private static void WriteValue(Utf8RowWriter writer, double value, bool json, bool extra)
+    internal static void WriteValue(Utf8RowWriter writer, double value, bool json, bool extra)
     {
         if (json)
         {

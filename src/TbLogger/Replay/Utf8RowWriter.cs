@@ -9,7 +9,7 @@ namespace TbLogger.Replay;
 /// </summary>
 internal sealed class Utf8RowWriter : IDisposable
 {
-    private readonly Stream _stream;
+    private Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private readonly Dictionary<string, byte[]> _csv = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, byte[]> _json = new(ReferenceEqualityComparer.Instance);
@@ -19,6 +19,13 @@ internal sealed class Utf8RowWriter : IDisposable
     private int _lastDoubleLength;
 
     public Utf8RowWriter(Stream stream) => _stream = stream;
+
+    /// <summary>Flushes, then writes to <paramref name="stream"/> from now on (keeping the caches of escaped names).</summary>
+    public void Retarget(Stream stream)
+    {
+        Flush();
+        _stream = stream;
+    }
 
     public void Raw(ReadOnlySpan<byte> bytes)
     {

@@ -9,13 +9,27 @@ using TbLogger.Storage;
 namespace TbLogger.Benchmarks.Reading;
 
 /// <summary>
-/// The offline-replay figures: scalar export of a 1,000,000-event file as a ratio to reading its bytes with a plain
-/// FileStream (and to the protobuf parsing path), with peak working set sampled during the export; and reading a log
-/// directory of 100 runs x 10 tags x 10,000 steps, time and peak memory.
+/// The reader figures of issue 19 (goal 5), each the median of 3 runs with its spread, measured in this process:
+/// <list type="bullet">
+/// <item>one run of <see cref="SingleRunScalars"/> scalars: ReadScalars, EventFileReader, CSV export and CSV
+/// formatting alone (rows/s), each against a plain FileStream read of the same bytes, and peak memory;</item>
+/// <item>a directory of <see cref="Runs"/> runs of 100,000 scalars: ReadScalars on every core and on one, the
+/// speedup, peak memory.</item>
+/// </list>
+/// Sizes are chosen so the group stays within the CI quick step's budget (1M scalars in one run, 40 runs = 4M
+/// scalars). The issue's 10^7 figures: TBLOGGER_READING_SCALARS=10000000 (one run of 10^7; a run that big is read
+/// in two passes, purge pre-pass then scan) and TBLOGGER_READING_RUNS=100 (100 runs, 10^7 scalars).
 /// </summary>
 public sealed class ReadingQuickBenchmark : IQuickBenchmark
 {
-    private const int Events = 1_000_000;
+    private const int ScalarsPerRun = 100_000;
+    private const int Tags = 10;
+
+    private static int Runs =>
+        int.TryParse(Environment.GetEnvironmentVariable("TBLOGGER_READING_RUNS"), out int n) && n > 0 ? n : 40;
+
+    private static int SingleRunScalars =>
+        int.TryParse(Environment.GetEnvironmentVariable("TBLOGGER_READING_SCALARS"), out int n) && n > 0 ? n : 1_000_000;
 
     /// <inheritdoc />
     public string Name => "reading";
@@ -26,8 +40,9 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         string root = Path.Combine(Path.GetTempPath(), "tblogger-bench", Guid.NewGuid().ToString("N"));
         try
         {
-            Export(report, Path.Combine(root, "export"));
-            LogDirectory(report, Path.Combine(root, "logdir"));
+            report.Add("machine load (1-minute average, cores)", $"{LoadAverage()} / {Environment.ProcessorCount}", "figures below are medians of 3 [min-max]");
+            SingleRun(report, Path.Combine(root, "single"));
+            ManyRuns(report, Path.Combine(root, "many"));
         }
         finally
         {
@@ -35,75 +50,146 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         }
     }
 
-    private static void Export(QuickReport report, string dir)
+    private static void SingleRun(QuickReport report, string dir)
     {
-        string file = WriteRun(dir, Events, tags: 10, Events / 10);
+        int scalars = SingleRunScalars;
+        string file = WriteRun(dir, scalars);
         long bytes = new FileInfo(file).Length;
-        report.Add("file: events / MB", $"{Events} / {bytes / 1e6:0.0}");
+        report.Add("one run: scalars / MB", $"{scalars:N0} / {bytes / 1e6:0.0}");
 
-        double rawNs = QuickReport.MedianNanoseconds(() => ReadBytes(file), runs: 5);
-        long rows = 0;
-        double exportNs = QuickReport.MedianNanoseconds(() => rows = LogExporter.Export(new LogDirReader(dir), Stream.Null, new ExportOptions()), runs: 5);
-        double protobufNs = QuickReport.MedianNanoseconds(() => ProtobufScalars(file), runs: 3);
-        if (rows != Events)
-        {
-            throw new InvalidOperationException($"Exported {rows} rows, expected {Events}.");
-        }
-        report.Add("plain FileStream read, MB/s", (bytes / (rawNs / 1e9) / 1e6).ToString("0"));
-        report.Add("scalar CSV export, events/s", (Events / (exportNs / 1e9)).ToString("N0"));
-        report.AddRatio("export speed / plain FileStream read speed", exportNs, rawNs, "higher is better", higherIsBetter: true);
-        report.AddRatio("export speed / EventFileReader + Event.Parser path", exportNs, protobufNs, "goal > 1", higherIsBetter: true);
-        double readNs = QuickReport.MedianNanoseconds(() => new LogDirReader(dir).ReadScalars().Count(), runs: 5);
-        double noPurgeNs = QuickReport.MedianNanoseconds(() => new LogDirReader(dir, LogDirReaderOptions.Default with { PurgeOrphanedData = false }).ReadScalars().Count(), runs: 5);
-        report.AddRatio("ReadScalars (no CSV) speed / plain FileStream read speed", readNs, rawNs, "higher is better", higherIsBetter: true);
-        report.AddRatio("ReadScalars speed / EventFileReader + Event.Parser path", readNs, protobufNs, "goal > 1", higherIsBetter: true);
-        report.Add("share of ReadScalars time spent in the purge pre-pass", ((readNs - noPurgeNs) / readNs).ToString("P0"));
+        var raw = Times(() => ReadBytes([file]));
+        report.Add("  plain FileStream read, MB/s", Rate(bytes, raw, 1e6));
+        long count = 0;
+        var scalarsTime = Times(() => count = new LogDirReader(dir).ReadScalars().LongCount());
+        Check(count, scalars, "ReadScalars");
+        report.Add("  ReadScalars, M scalars/s", Rate(scalars, scalarsTime, 1e6), "goal >= 15");
+        report.Add("  ReadScalars speed / plain read speed", Ratio(raw, scalarsTime), "goal >= 0.1x");
+        var typed = Times(() => count = TypedEvents(file));
+        Check(count, scalars + 1, "EventFileReader");
+        report.Add("  EventFileReader (Event objects), M events/s", Rate(scalars + 1, typed, 1e6), "goal >= 5");
+        report.Add("  EventFileReader speed / plain read speed", Ratio(raw, typed));
+        var export = Times(() => count = LogExporter.Export(new LogDirReader(dir), Stream.Null, new ExportOptions()));
+        Check(count, scalars, "export");
+        report.Add("  CSV export, M rows/s", Rate(scalars, export, 1e6), "goal >= 5");
+        report.Add("  CSV export speed / plain read speed", Ratio(raw, export));
+        // The floor: the same rows formatted from memory, no reading at all.
+        var points = new LogDirReader(dir).ReadScalars().Take(1_000_000).ToArray();
+        var formatOne = Times(() => ScalarRowExport.Write(points, Stream.Null, json: false, progress: null, threads: 1));
+        var formatAll = Times(() => ScalarRowExport.Write(points, Stream.Null, json: false, progress: null, threads: Environment.ProcessorCount));
+        report.Add("  CSV formatting alone, 1 thread, M rows/s", Rate(points.Length, formatOne, 1e6), "the floor of export per core");
+        report.Add($"  CSV formatting alone, {Environment.ProcessorCount} threads, M rows/s", Rate(points.Length, formatAll, 1e6), "the floor of export");
+        points = null;
 
-        var (peakDelta, allocated) = Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null, new ExportOptions()));
-        report.Add("export: peak working set above baseline, MB", (peakDelta / 1e6).ToString("0.0"), "flat (independent of size)");
-        report.Add("export: bytes allocated per event", (allocated / (double)Events).ToString("0.00"), "goal ~0");
-        var (peakSmall, _) = Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null, new ExportOptions { Filter = new ReadFilter { Steps = StepRange.Parse(":9999") } }));
-        report.Add("export of 1% of the file: peak working set above baseline, MB", (peakSmall / 1e6).ToString("0.0"), "same as full export = flat");
+        var (exportPeak, allocated) = Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null, new ExportOptions()));
+        report.Add("  export: peak working set above baseline, MB", (exportPeak / 1e6).ToString("0.0"), "goal <= 64, flat");
+        report.Add("  export: bytes allocated per row", (allocated / (double)scalars).ToString("0.00"), "goal ~0");
+        var (smallPeak, _) = Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null,
+            new ExportOptions { Filter = new ReadFilter { Steps = StepRange.Parse($":{scalars / Tags / 100}") } }));
+        report.Add("  export of 1% of the steps: peak above baseline, MB", (smallPeak / 1e6).ToString("0.0"), "same as the full export = flat");
     }
 
-    private static void LogDirectory(QuickReport report, string dir)
+    private static void ManyRuns(QuickReport report, string dir)
     {
-        const int runs = 100, tags = 10, steps = 10_000;
-        for (int r = 0; r < runs; r++)
+        var files = new List<string>();
+        for (int r = 0; r < Runs; r++)
         {
-            WriteRun(Path.Combine(dir, $"run{r:D3}"), tags * steps, tags, steps);
+            files.Add(WriteRun(Path.Combine(dir, $"run{r:D3}"), ScalarsPerRun));
         }
+        long total = (long)Runs * ScalarsPerRun;
+        long bytes = files.Sum(f => new FileInfo(f).Length);
+        report.Add($"{Runs} runs x {ScalarsPerRun:N0} scalars: scalars / MB", $"{total:N0} / {bytes / 1e6:0.0}");
+        var raw = Times(() => ReadBytes(files));
+        report.Add("  plain FileStream read, MB/s", Rate(bytes, raw, 1e6));
         long count = 0;
-        long start = Stopwatch.GetTimestamp();
-        var (peakDelta, allocated) = Measure(() =>
-        {
-            count = 0;
-            foreach (var _ in new LogDirReader(dir).ReadScalars())
-            {
-                count++;
-            }
-        });
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        if (count != (long)runs * tags * steps)
-        {
-            throw new InvalidOperationException($"Read {count} scalars.");
-        }
-        report.Add("100 runs x 10 tags x 10,000 steps: ReadScalars seconds", seconds.ToString("0.00"));
-        report.Add("  scalars per second", (count / seconds).ToString("N0"));
-        report.Add("  peak working set above baseline, MB", (peakDelta / 1e6).ToString("0.0"));
+        var parallel = Times(() => count = new LogDirReader(dir).ReadScalars().LongCount());
+        Check(count, total, "ReadScalars");
+        var one = Times(() => count = new LogDirReader(dir, LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 1 }).ReadScalars().LongCount());
+        Check(count, total, "ReadScalars on one thread");
+        report.Add($"  ReadScalars ({Environment.ProcessorCount} threads), M scalars/s", Rate(total, parallel, 1e6), "goal >= 15");
+        report.Add("  ReadScalars speed / plain read speed", Ratio(raw, parallel), "goal >= 0.1x");
+        report.Add("  ReadScalars on one thread, M scalars/s", Rate(total, one, 1e6));
+        report.Add("  multi-run speedup: all threads / one thread", Ratio(one, parallel), $"goal: uses every core (~{Environment.ProcessorCount}x on a quiet machine)");
+        // On a loaded machine the wall-time speedup says more about the neighbours than about us: CPU time shows
+        // whether the parallel read keeps several cores busy, and whether it costs extra work.
+        var (parallelCpu, parallelWall) = CpuAndWall(() => new LogDirReader(dir).ReadScalars().LongCount());
+        var (oneCpu, _) = CpuAndWall(() => new LogDirReader(dir, LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 1 }).ReadScalars().LongCount());
+        report.Add("  cores busy during the parallel read (CPU time / wall time)", (parallelCpu / parallelWall).ToString("0.00"), $"goal ~{Environment.ProcessorCount} when the cores are free");
+        report.Add("  CPU time of the parallel read / of the one-thread read", (parallelCpu / oneCpu).ToString("0.00x"), "goal ~1 (no extra work)");
+        var (peak, allocated) = Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
+        report.Add("  ReadScalars: peak working set above baseline, MB", (peak / 1e6).ToString("0.0"), "goal <= 64, flat");
+        report.Add("  ReadScalars: bytes allocated per scalar", (allocated / (double)total).ToString("0.00"), "goal ~0");
         report.Add("  process peak working set, MB", (Process.GetCurrentProcess().PeakWorkingSet64 / 1e6).ToString("0"));
-        report.Add("  bytes allocated per scalar", (allocated / (double)count).ToString("0.00"));
-        start = Stopwatch.GetTimestamp();
+        var start = Stopwatch.GetTimestamp();
         var summary = new LogDirReader(dir).Summarize();
         report.Add("  Summarize (tblog ls) seconds", Stopwatch.GetElapsedTime(start).TotalSeconds.ToString("0.00"));
-        if (summary.Count != runs)
+        if (summary.Count != Runs)
         {
             throw new InvalidOperationException("Summarize missed runs.");
         }
     }
 
-    /// <summary>Writes <paramref name="events"/> scalar events (tags cycling) with the writer's own encoder, straight to TFRecords.</summary>
-    private static string WriteRun(string dir, int events, int tags, int steps)
+    /// <summary>Process CPU seconds and wall seconds of one run of <paramref name="action"/>.</summary>
+    private static (double Cpu, double Wall) CpuAndWall(Action action)
+    {
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        TimeSpan cpu = process.TotalProcessorTime;
+        long start = Stopwatch.GetTimestamp();
+        action();
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        process.Refresh();
+        return ((process.TotalProcessorTime - cpu).TotalSeconds, wall);
+    }
+
+    /// <summary>Wall times in seconds of 3 runs after one warm-up, sorted.</summary>
+    private static double[] Times(Action action)
+    {
+        action();
+        var times = new double[3];
+        for (int i = 0; i < times.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Array.Sort(times);
+        return times;
+    }
+
+    /// <summary>"median [min-max]" of items per second, scaled by <paramref name="unit"/>.</summary>
+    private static string Rate(long items, double[] times, double unit) =>
+        $"{items / times[1] / unit:0.00} [{items / times[^1] / unit:0.00}-{items / times[0] / unit:0.00}]";
+
+    /// <summary>Speed ratio ours / baseline (higher is better): baseline time / our time, median [min-max].</summary>
+    private static string Ratio(double[] baseline, double[] ours) =>
+        $"{baseline[1] / ours[1]:0.000}x [{baseline[0] / ours[^1]:0.000}-{baseline[^1] / ours[0]:0.000}]";
+
+    private static void Check(long count, long expected, string what)
+    {
+        if (count != expected)
+        {
+            throw new InvalidOperationException($"{what}: {count} items, expected {expected}.");
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>Writes <paramref name="events"/> scalar events (10 tags cycling) with the writer's own encoder, straight to TFRecords.</summary>
+    private static string WriteRun(string dir, int events)
     {
         Directory.CreateDirectory(dir);
         string file = Path.Combine(dir, EventFileNames.Next(DateTimeOffset.UtcNow));
@@ -111,40 +197,38 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         using var writer = new TfRecordWriter(stream);
         writer.Write(Google.Protobuf.MessageExtensions.ToByteArray(new Protos.Event { WallTime = 1, FileVersion = EventFileWriter.FileVersion }));
         var encoder = new ScalarEventEncoder();
-        string[] names = Enumerable.Range(0, tags).Select(t => $"metrics/tag_{t}").ToArray();
+        string[] names = Enumerable.Range(0, Tags).Select(t => $"metrics/tag_{t}").ToArray();
         byte[] buffer = new byte[256];
         for (int i = 0; i < events; i++)
         {
-            int step = i / tags;
-            int length = encoder.Encode(names[i % tags], Math.Sin(i), step % steps, 1_700_000_000 + step, ScalarEncoding.Float32Tensor, buffer);
+            int step = i / Tags;
+            int length = encoder.Encode(names[i % Tags], Math.Sin(i), step, 1_700_000_000 + step * 0.25, ScalarEncoding.Float32Tensor, buffer);
             writer.Write(buffer.AsSpan(0, length));
         }
         return file;
     }
 
-    private static void ReadBytes(string file)
+    private static void ReadBytes(IEnumerable<string> files)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         byte[] buffer = new byte[64 * 1024];
-        while (stream.Read(buffer, 0, buffer.Length) > 0)
+        foreach (string file in files)
         {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            while (stream.Read(buffer, 0, buffer.Length) > 0)
+            {
+            }
         }
     }
 
-    private static double ProtobufScalars(string file)
+    private static long TypedEvents(string file)
     {
-        double sum = 0;
-        foreach (var e in EventFileReader.Read(file))
+        long count = 0;
+        using var reader = new EventFileReader(file);
+        while (reader.TryReadNext(out _))
         {
-            if (e.Summary is { } summary)
-            {
-                foreach (var v in summary.Value)
-                {
-                    sum += v.Tensor?.FloatVal.Count > 0 ? v.Tensor.FloatVal[0] : v.SimpleValue;
-                }
-            }
+            count++;
         }
-        return sum;
+        return count;
     }
 
     /// <summary>Runs <paramref name="action"/> while a sampler records the working set; returns peak above the starting set and bytes allocated.</summary>

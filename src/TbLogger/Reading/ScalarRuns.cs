@@ -1,0 +1,333 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using TbLogger.Records;
+
+namespace TbLogger.Reading;
+
+/// <summary>
+/// <see cref="LogDirReader.ReadScalars"/>: each run's <see cref="ScalarScan"/> fills fixed batches ("chunks"), read on
+/// the caller's thread or, with several runs, on up to <see cref="LogDirReaderOptions.MaxDegreeOfParallelism"/>
+/// threads at once. Either way the caller sees exactly what a one-thread read gives, in the same order:
+/// <list type="bullet">
+/// <item>runs are handed out in name order and drained in name order; a run ahead of the one being drained may
+/// buffer at most <see cref="ChunksAhead"/> chunks and then waits, and all runs in flight hold at most
+/// <see cref="ChunksInFlight"/> chunks, so memory stays flat however large the directory and however many cores
+/// (a larger run overlaps its first part, or its purge pre-pass, with the previous run's points);</item>
+/// <item>corruption reports (framing and malformed values) travel inside the chunk at the position where they
+/// happened, and are counted and delivered on the caller's thread just before the point that followed them;</item>
+/// <item>an exception (strict mode) travels the same way: the points read before it are returned, then it is thrown.</item>
+/// </list>
+/// </summary>
+internal static class ScalarRuns
+{
+    /// <summary>Points per chunk: large enough that handing one over costs nothing per point.</summary>
+    private const int BatchSize = 1024;
+
+    /// <summary>Chunks a run may read ahead of the caller: 64 x 1,024 points x 40 bytes, about 2.6 MB per run.</summary>
+    private const int ChunksAhead = 64;
+
+    /// <summary>Chunks a run's single pass may hold before it falls back to two passes: about 5 MB, 131,072 points.</summary>
+    private const int SinglePassChunks = 128;
+
+    /// <summary>
+    /// Chunks all runs in flight may hold together (single passes, then queues): about 31 MB whatever the number of
+    /// threads, so a many-core machine gets smaller single passes instead of more memory.
+    /// </summary>
+    private const int ChunksInFlight = 768;
+
+    /// <summary>Runs read at once at most, whatever MaxDegreeOfParallelism asks (one thread each).</summary>
+    private const int MaxThreads = 64;
+
+    public static IEnumerable<ScalarPoint> Read(LogDirReader reader, ReadFilter filter)
+    {
+        IReadOnlyList<RunInfo> runs = reader.GetRuns(filter.Runs);
+        int parallelism = reader.Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : reader.Options.MaxDegreeOfParallelism;
+        IEnumerable<Chunk> chunks = parallelism > 1 && runs.Count > 1
+            ? Parallel(reader, runs, filter, Math.Min(Math.Min(parallelism, runs.Count), MaxThreads))
+            : Sequential(reader, runs, filter);
+        Action<TfRecordCorruptException>? onCorrupt = reader.Options.RecordOptions.OnCorruptRecord;
+        foreach (Chunk chunk in chunks)
+        {
+            int nextReport = 0;
+            List<Report>? reports = chunk.Reports;
+            for (int i = 0; i < chunk.Count; i++)
+            {
+                if (reports is not null)
+                {
+                    Deliver(reader, onCorrupt, reports, ref nextReport, i);
+                }
+                yield return chunk.Points[i];
+            }
+            if (reports is not null)
+            {
+                Deliver(reader, onCorrupt, reports, ref nextReport, int.MaxValue);
+            }
+            chunk.Failure?.Throw();
+        }
+    }
+
+    /// <summary>
+    /// The chunk arrays of one read, reused from run to run: a read holds at most a few hundred (a single pass holds
+    /// up to <see cref="SinglePassChunks"/>), more than the shared ArrayPool keeps, so the read keeps its own. Every
+    /// array is exactly <see cref="BatchSize"/> long: a chunk shorter than its array marks the end of its run.
+    /// </summary>
+    private sealed class ChunkArrays
+    {
+        private readonly ConcurrentBag<ScalarPoint[]> _free = [];
+
+        public ScalarPoint[] Rent() => _free.TryTake(out ScalarPoint[]? points) ? points : new ScalarPoint[BatchSize];
+
+        public void Return(ScalarPoint[] points) => _free.Add(points);
+    }
+
+    private static void Deliver(LogDirReader reader, Action<TfRecordCorruptException>? onCorrupt, List<Report> reports, ref int next, int before)
+    {
+        for (; next < reports.Count && reports[next].At <= before; next++)
+        {
+            if (reports[next].Malformed)
+            {
+                reader.ReportMalformed(reports[next].Error);
+            }
+            else
+            {
+                onCorrupt?.Invoke(reports[next].Error);
+            }
+        }
+    }
+
+    private static IEnumerable<Chunk> Sequential(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter)
+    {
+        var arrays = new ChunkArrays();
+        // The caller consumes a chunk before asking for the next, so its array can be filled again.
+        foreach (RunInfo run in runs)
+        {
+            using var producer = new RunChunks(reader, run, filter, CancellationToken.None, arrays.Rent, arrays.Return, SinglePassChunks);
+            while (producer.Next() is { } chunk)
+            {
+                yield return chunk;
+                arrays.Return(chunk.Points);
+            }
+        }
+    }
+
+    private static IEnumerable<Chunk> Parallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
+    {
+        using var cancel = new CancellationTokenSource();
+        var arrays = new ChunkArrays();
+        var inFlight = new Queue<(BlockingCollection<Chunk> Queue, Task Worker)>();
+        int next = 0;
+        int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, SinglePassChunks);
+        int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, ChunksAhead);
+        try
+        {
+            while (inFlight.Count < workers && next < runs.Count)
+            {
+                inFlight.Enqueue(Start(runs[next++]));
+            }
+            while (inFlight.Count > 0)
+            {
+                foreach (Chunk chunk in inFlight.Peek().Queue.GetConsumingEnumerable())
+                {
+                    yield return chunk;
+                    arrays.Return(chunk.Points);
+                }
+                var (queue, worker) = inFlight.Dequeue();
+                worker.Wait();
+                queue.Dispose();
+                if (next < runs.Count)
+                {
+                    inFlight.Enqueue(Start(runs[next++]));
+                }
+            }
+        }
+        finally
+        {
+            // Abandoned or failed: stop the workers (they close their files) before the enumeration ends.
+            cancel.Cancel();
+            foreach (var (queue, worker) in inFlight)
+            {
+                try
+                {
+                    worker.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
+                queue.Dispose();
+            }
+        }
+
+        (BlockingCollection<Chunk>, Task) Start(RunInfo run)
+        {
+            var queue = new BlockingCollection<Chunk>(ahead);
+            CancellationToken token = cancel.Token;
+            // A thread of its own (LongRunning): the caller may itself be a pool thread waiting on this queue.
+            var worker = Task.Factory.StartNew(() =>
+            {
+                try
+                {
+                    using var producer = new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, singlePass);
+                    while (producer.Next() is { } chunk)
+                    {
+                        queue.Add(chunk, token);
+                    }
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return (queue, worker);
+        }
+    }
+
+    /// <summary>A corruption report and the index of the point it precedes in its chunk.</summary>
+    private readonly record struct Report(int At, TfRecordCorruptException Error, bool Malformed);
+
+    /// <summary>Up to <see cref="BatchSize"/> points of one run, the reports among them, and the failure that ended the run, if any.</summary>
+    private sealed class Chunk(ScalarPoint[] points)
+    {
+        public ScalarPoint[] Points { get; } = points;
+
+        public int Count;
+
+        public List<Report>? Reports;
+
+        public ExceptionDispatchInfo? Failure;
+
+        public void Add(int at, TfRecordCorruptException error, bool malformed) => (Reports ??= []).Add(new Report(at, error, malformed));
+    }
+
+    /// <summary>
+    /// The chunks of one run. The data server's rules (the default loader) drop points only when a tag's step repeats
+    /// or goes back, and most runs have no such step; so the run is first read once, every value observed by the
+    /// loader model, holding up to <see cref="SinglePassChunks"/> chunks (fewer with many threads). When the run ends within them and nothing
+    /// was evicted, those chunks are the answer and the run was read once. Otherwise (or for the Python loader's
+    /// rules) they are dropped and the run is read as before: purge pre-pass, then the scan with the plan; only the
+    /// held part is read twice, and its bytes are not counted twice for progress.
+    /// </summary>
+    private sealed class RunChunks : IDisposable
+    {
+        private readonly LogDirReader _reader;
+        private readonly RunInfo _run;
+        private readonly ReadFilter _filter;
+        private readonly CancellationToken _cancellation;
+        private readonly TfRecordReaderOptions _recordOptions;
+        private readonly Func<ScalarPoint[]> _rent;
+        private readonly Action<ScalarPoint[]> _release;
+        private readonly int _singlePassChunks;
+        private ScalarScan? _scan;
+        private Chunk? _current;
+        private Queue<Chunk>? _held;
+        private long[]? _counted;
+        private bool _started;
+        private bool _done;
+
+        public RunChunks(LogDirReader reader, RunInfo run, ReadFilter filter, CancellationToken cancellation, Func<ScalarPoint[]> rent, Action<ScalarPoint[]> release,
+            int singlePassChunks)
+        {
+            _singlePassChunks = singlePassChunks;
+            _reader = reader;
+            _run = run;
+            _filter = filter;
+            _cancellation = cancellation;
+            _rent = rent;
+            _release = release;
+            TfRecordReaderOptions options = reader.Options.RecordOptions;
+            // Framing reports go into the chunk being filled, to be delivered where they happened.
+            _recordOptions = options.OnCorruptRecord is null ? options : options with { OnCorruptRecord = e => _current!.Add(_scan?.Filled ?? 0, e, malformed: false) };
+        }
+
+        /// <summary>The next chunk; null after the run's last one.</summary>
+        public Chunk? Next()
+        {
+            if (!_started)
+            {
+                _started = true;
+                TrySinglePass();
+            }
+            if (_held is { Count: > 0 })
+            {
+                return _held.Dequeue();
+            }
+            if (_done)
+            {
+                return null;
+            }
+            var chunk = _current = new Chunk(_rent());
+            try
+            {
+                _scan ??= new ScalarScan(_run, _filter, PurgePlan.For(_run, _reader.Options, _recordOptions, _cancellation), _recordOptions,
+                    _reader.BytesRead, Malformed, _cancellation, counted: _counted, skipped: Skipped);
+                chunk.Count = _scan.Fill(chunk.Points);
+                _done = chunk.Count < chunk.Points.Length;
+            }
+            catch (Exception ex)
+            {
+                chunk.Count = _scan?.Filled ?? 0;
+                chunk.Failure = ExceptionDispatchInfo.Capture(ex);
+                _done = true;
+            }
+            return chunk;
+        }
+
+        private void TrySinglePass()
+        {
+            LogDirReaderOptions options = _reader.Options;
+            if (!options.PurgeOrphanedData || options.Loader != TensorBoardLoader.DataServer)
+            {
+                return;
+            }
+            var held = new Queue<Chunk>();
+            var scan = _scan = new ScalarScan(_run, _filter, PurgePlan.None, _recordOptions, _reader.BytesRead, Malformed, _cancellation, new Loading.LoaderModel(), skipped: Skipped);
+            bool complete = false;
+            try
+            {
+                while (held.Count < _singlePassChunks && !scan.Evicts)
+                {
+                    var chunk = _current = new Chunk(_rent());
+                    chunk.Count = scan.Fill(chunk.Points);
+                    held.Enqueue(chunk);
+                    if (chunk.Count < chunk.Points.Length)
+                    {
+                        complete = true;
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Strict mode's corruption, or anything else: the two-pass read meets it again, at the point where
+                // a one-thread read of the old kind met it.
+                complete = false;
+            }
+            finally
+            {
+                scan.Dispose();
+                _scan = null;
+                _counted = scan.Counted;
+            }
+            if (complete && !scan.Evicts)
+            {
+                _held = held;
+                _done = true;
+                return;
+            }
+            foreach (Chunk chunk in held)
+            {
+                _release(chunk.Points);
+            }
+        }
+
+        private void Malformed(string file, long offset, string detail, Exception inner) =>
+            _current!.Add(_scan!.Filled, _reader.MalformedError(file, offset, detail, inner), malformed: true);
+
+        // A record whose event does not decode: counted and reported like a malformed value, in read order.
+        private void Skipped(TfRecordCorruptException corrupt) => _current!.Add(_scan!.Filled, corrupt, malformed: true);
+
+        public void Dispose() => _scan?.Dispose();
+    }
+}

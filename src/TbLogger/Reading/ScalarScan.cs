@@ -1,0 +1,206 @@
+using TbLogger.Records;
+
+namespace TbLogger.Reading;
+
+/// <summary>
+/// The scalars of one run, decoded straight from the wire into caller-supplied batches: the same selection as
+/// <see cref="LogDirReader.Values"/> followed by <see cref="LogDirReader.Scalar"/> (filter, plugin of the tag,
+/// purge plan, every scalar encoding, malformed values reported), without an iterator or a <see cref="ValueRef"/>
+/// per value. Per-tag decisions live in a <see cref="TagTable"/>, so a value costs one tag lookup. Resumable: a
+/// batch may end in the middle of a record's values, and the next <see cref="Fill"/> continues there.
+/// </summary>
+internal sealed class ScalarScan : IDisposable
+{
+    private readonly string _runName;
+    private readonly ReadFilter _filter;
+    private readonly PurgePlan _plan;
+    private readonly RunRecordCursor _records;
+    private readonly TagTable _tags = new();
+    private readonly Action<string, long, string, Exception> _malformed;
+    private readonly CancellationToken _cancellation;
+    private readonly Loading.LoaderModel? _model;
+
+    // Where Fill stopped inside the current record's summary (-1: at a record boundary).
+    private int _valuePos = -1;
+    private bool _inRange;
+
+    /// <param name="run">The run.</param>
+    /// <param name="filter">Tags and steps (the run was already selected).</param>
+    /// <param name="plan">The run's purge plan.</param>
+    /// <param name="recordOptions">Corruption policy and reporting of the framing.</param>
+    /// <param name="progress">Bytes read, or null.</param>
+    /// <param name="malformed">Reports a value that does not decode: (file, record offset, detail, cause); may throw.</param>
+    /// <param name="cancellation">Stops a parallel read that was abandoned.</param>
+    /// <param name="model">
+    /// When not null, every value of the run (any tag, any plugin) is also observed by this loader model, as the data
+    /// server's purge pre-pass does: <see cref="Evicts"/> then says whether the pre-pass would have found a mark.
+    /// </param>
+    /// <param name="counted">Bytes per file already counted for progress (see <see cref="RunRecordCursor"/>).</param>
+    /// <param name="skipped">Reports a record skipped because its event does not decode (see <see cref="RunRecordCursor"/>).</param>
+    public ScalarScan(RunInfo run, ReadFilter filter, PurgePlan plan, TfRecordReaderOptions recordOptions, ByteProgress? progress,
+        Action<string, long, string, Exception> malformed, CancellationToken cancellation = default, Loading.LoaderModel? model = null,
+        long[]? counted = null, Action<TfRecordCorruptException>? skipped = null)
+    {
+        _runName = run.Name;
+        _filter = filter;
+        _plan = plan;
+        _records = new RunRecordCursor(run, recordOptions, progress, counted, skipped);
+        _malformed = malformed;
+        _cancellation = cancellation;
+        _model = model;
+    }
+
+    /// <summary>True once the model saw a point that repeats or goes back: the run needs the two-pass read.</summary>
+    public bool Evicts { get; private set; }
+
+    /// <summary>Bytes per file counted for progress so far (complete after <see cref="Dispose"/>).</summary>
+    public long[] Counted => _records.Counted;
+
+    /// <summary>
+    /// Points written so far by the running <see cref="Fill"/>: where a corruption reported in the middle of a fill
+    /// belongs among the points (see <see cref="ScalarRuns"/>).
+    /// </summary>
+    public int Filled { get; private set; }
+
+    /// <summary>
+    /// Fills <paramref name="batch"/> from where the last call stopped; returns how many points. Fewer than the
+    /// batch holds only at the end of the run.
+    /// </summary>
+    public int Fill(ScalarPoint[] batch)
+    {
+        Filled = 0;
+        while (Filled < batch.Length)
+        {
+            if (_valuePos < 0 && !NextSummary())
+            {
+                break;
+            }
+            FillFromRecord(batch);
+        }
+        return Filled;
+    }
+
+    /// <summary>Moves to the next summary record, deciding once whether its step is selected and not purged.</summary>
+    private bool NextSummary()
+    {
+        while (_records.MoveNext())
+        {
+            if (_records.Header.Kind != EventKind.Summary)
+            {
+                continue;
+            }
+            if ((_records.Ordinal & 0xFFFF) == 0)
+            {
+                _cancellation.ThrowIfCancellationRequested();
+            }
+            long step = _records.Header.Step;
+            _inRange = _filter.Steps.Contains(step) && !_plan.IsEventPurged(_records.Ordinal, step);
+            _valuePos = 0;
+            return true;
+        }
+        return false;
+    }
+
+    private void FillFromRecord(ScalarPoint[] batch)
+    {
+        int count = Filled;
+        ReadOnlySpan<byte> summary = _records.Data.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength);
+        int pos = _valuePos;
+        while (count < batch.Length)
+        {
+            if (!EventWire.TryNextValue(summary, ref pos, out int start, out int length))
+            {
+                _valuePos = -1;
+                Filled = count;
+                return;
+            }
+            ReadOnlySpan<byte> value = summary.Slice(start, length);
+            if (!EventWire.TryReadValue(value, out ValueInfo info))
+            {
+                continue;
+            }
+            TagState tag = _tags.Get(value.Slice(info.TagStart, info.TagLength));
+            if (_model is not null && _model.Observe(tag.Tag, _records.Header.Step, out _, out _))
+            {
+                Evicts = true;
+            }
+            if (tag.FilterMatch == 0)
+            {
+                tag.FilterMatch = _filter.Tags is not { } tags || tags.IsMatch(tag.Tag) ? (sbyte)1 : (sbyte)-1;
+            }
+            if (tag.FilterMatch < 0)
+            {
+                continue;
+            }
+            // Resolved before the step and purge checks, as in Values: a tag's metadata may come with a step that is filtered out.
+            if (Resolve(tag, value, info) != PluginKind.Scalars || !_inRange || IsTagPurged(tag))
+            {
+                continue;
+            }
+            long step = _records.Header.Step;
+            double scalar;
+            try
+            {
+                if (!LogDirReader.TryScalarCore(info, value, out scalar))
+                {
+                    continue;
+                }
+            }
+            catch (Exception ex) when (LogDirReader.IsMalformed(ex))
+            {
+                Filled = count;
+                _malformed(_records.File, _records.Offset, $"value '{tag.Tag}' at step {step} does not decode: {ex.Message}", ex);
+                continue;
+            }
+            batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, scalar);
+        }
+        _valuePos = pos;
+        Filled = count;
+    }
+
+    /// <summary><see cref="TagPlugins.Resolve"/>'s rules, with the answer kept on the tag.</summary>
+    private static PluginKind Resolve(TagState tag, ReadOnlySpan<byte> value, in ValueInfo info)
+    {
+        PluginKind legacy = info.ValueField switch
+        {
+            2 => PluginKind.Scalars,
+            4 => PluginKind.Images,
+            5 => PluginKind.Histograms,
+            6 => PluginKind.Audio,
+            _ => PluginKind.Other,
+        };
+        if (legacy != PluginKind.Other)
+        {
+            if (!tag.PluginKnown)
+            {
+                tag.PluginKnown = true;
+                tag.Kind = legacy;
+            }
+            return legacy;
+        }
+        if (tag.PluginKnown)
+        {
+            return tag.Kind;
+        }
+        if (info.PluginStart < 0 || info.PluginLength == 0)
+        {
+            // Not remembered: a later value of the tag may still name its plugin.
+            return PluginKind.Other;
+        }
+        tag.PluginKnown = true;
+        tag.Kind = TagPlugins.KindOf(System.Text.Encoding.UTF8.GetString(value.Slice(info.PluginStart, info.PluginLength)));
+        return tag.Kind;
+    }
+
+    private bool IsTagPurged(TagState tag)
+    {
+        if (!tag.MarksKnown)
+        {
+            tag.Marks = _plan.MarksFor(tag.Tag);
+            tag.MarksKnown = true;
+        }
+        return tag.Marks is { } marks && marks.IsPurged(_records.Ordinal, _records.Header.Step);
+    }
+
+    public void Dispose() => _records.Dispose();
+}

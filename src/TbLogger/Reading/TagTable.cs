@@ -1,0 +1,115 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace TbLogger.Reading;
+
+/// <summary>
+/// What one pass over a run knows about each tag, found by the tag's UTF-8 bytes: the tag is decoded to a string
+/// once per distinct byte sequence, and everything decided per tag (does the filter match, which plugin, its purge
+/// marks) is decided once, not once per value. A run of ten tags and ten million values does ten lookups' worth of
+/// work per kind of decision; the per-value cost is one hash of the tag bytes and one comparison.
+/// </summary>
+/// <remarks>
+/// Open addressing, seeded per process so crafted tags cannot all land in one slot. It grows with the number of
+/// distinct tags (as TensorBoard's own per-tag state does); a run's tags, not its values, decide its size.
+/// </remarks>
+internal sealed class TagTable
+{
+    private static readonly long s_seed = Random.Shared.NextInt64();
+
+    private Entry[] _entries = new Entry[32];
+    private int _count;
+
+    // Tags usually repeat in a fixed cycle (a training loop logs the same tags every step): remembering which tag
+    // followed which turns most lookups into one comparison of bytes.
+    private TagState? _last;
+
+    public TagState Get(ReadOnlySpan<byte> utf8)
+    {
+        if (_last?.Next is { } predicted && utf8.SequenceEqual(predicted.Utf8))
+        {
+            _last = predicted;
+            return predicted;
+        }
+        TagState state = Lookup(utf8);
+        if (_last is not null)
+        {
+            _last.Next = state;
+        }
+        _last = state;
+        return state;
+    }
+
+    private TagState Lookup(ReadOnlySpan<byte> utf8)
+    {
+        ulong hash = XxHash3.HashToUInt64(utf8, s_seed);
+        int mask = _entries.Length - 1;
+        for (int i = (int)hash & mask; ; i = (i + 1) & mask)
+        {
+            ref Entry entry = ref _entries[i];
+            if (entry.State is null)
+            {
+                var state = new TagState(utf8.ToArray(), Encoding.UTF8.GetString(utf8));
+                entry = new Entry(hash, state);
+                if (++_count * 2 > _entries.Length)
+                {
+                    Grow();
+                }
+                return state;
+            }
+            if (entry.Hash == hash && utf8.SequenceEqual(entry.State.Utf8))
+            {
+                return entry.State;
+            }
+        }
+    }
+
+    private void Grow()
+    {
+        Entry[] old = _entries;
+        _entries = new Entry[old.Length * 2];
+        int mask = _entries.Length - 1;
+        foreach (Entry entry in old)
+        {
+            if (entry.State is null)
+            {
+                continue;
+            }
+            int i = (int)entry.Hash & mask;
+            while (_entries[i].State is not null)
+            {
+                i = (i + 1) & mask;
+            }
+            _entries[i] = entry;
+        }
+    }
+
+    private readonly record struct Entry(ulong Hash, TagState? State);
+}
+
+/// <summary>One tag of a run, as <see cref="TagTable"/> remembers it for one pass.</summary>
+internal sealed class TagState(byte[] utf8, string tag)
+{
+    public byte[] Utf8 { get; } = utf8;
+
+    public string Tag { get; } = tag;
+
+    /// <summary>The tag that followed this one last time (a guess for the next lookup).</summary>
+    public TagState? Next;
+
+    /// <summary>0 not yet asked, 1 the pass's tag filter matches, -1 it does not.</summary>
+    public sbyte FilterMatch;
+
+    /// <summary>True once <see cref="Plugin"/> and <see cref="Kind"/> are fixed for the run (see <see cref="TagPlugins"/>).</summary>
+    public bool PluginKnown;
+
+    public PluginKind Kind;
+
+    public string Plugin = "";
+
+    /// <summary>True once <see cref="Marks"/> has been looked up in the pass's purge plan.</summary>
+    public bool MarksKnown;
+
+    /// <summary>The tag's purge marks, or null when the plan has none for it.</summary>
+    public PurgePlan.TagMarks? Marks;
+}

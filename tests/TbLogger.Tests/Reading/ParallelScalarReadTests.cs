@@ -1,0 +1,348 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using TbLogger.Events;
+using TbLogger.Protos;
+using TbLogger.Reading;
+using TbLogger.Records;
+using TbLogger.Replay;
+using TbLogger.Storage;
+using TbLogger.Tests.Support;
+
+namespace TbLogger.Tests.Reading;
+
+/// <summary>
+/// ReadScalars' scan (single pass when nothing is evicted, two passes otherwise, several runs on several threads)
+/// returns exactly what the general value path (Values + Scalar, the reference kept for images and the rest)
+/// returns, in the same order, with the same reports and failures; and the export's parallel formatting writes
+/// exactly the bytes of a one-thread export.
+/// </summary>
+[TestClass]
+public sealed class ParallelScalarReadTests
+{
+    private static readonly LogDirReaderOptions OneThread = LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 1 };
+    private static readonly LogDirReaderOptions FourThreads = LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 4 };
+
+    /// <summary>
+    /// Runs of every shape the scan distinguishes: small and clean (single pass), a step that goes back early and one
+    /// that goes back after 120,000 points (both two-pass), larger than the single pass holds (two-pass), several
+    /// files, every scalar encoding, a non-scalar plugin under the same tags' neighbours.
+    /// </summary>
+    private static void WriteDirectory(string root)
+    {
+        Write(Path.Combine(root, "a_clean"), "events.out.tfevents.1.h", Steps(0, 300, ["loss", "acc"]));
+        var back = Steps(0, 200, ["loss"]).Concat(Steps(50, 120, ["loss"])).ToList();
+        Write(Path.Combine(root, "b_goes_back"), "events.out.tfevents.1.h", back);
+        var lateBack = Steps(0, 60_000, ["x", "y"]).Concat(Steps(59_990, 60_010, ["x"])).ToList();
+        Write(Path.Combine(root, "c_goes_back_late"), "events.out.tfevents.1.h", lateBack);
+        Write(Path.Combine(root, "d_large"), "events.out.tfevents.1.h", Steps(0, 50_000, ["p", "q", "r"]));
+        Write(Path.Combine(root, "e_two_files"), "events.out.tfevents.1.h", Steps(0, 100, ["m"]));
+        Write(Path.Combine(root, "e_two_files"), "events.out.tfevents.2.h", Steps(90, 150, ["m"]));
+        var mixed = new List<Event>();
+        for (int step = 0; step < 40; step++)
+        {
+            mixed.Add(new Event { Step = step, WallTime = 10 + step, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "simple", SimpleValue = step / 3f } } } });
+            mixed.Add(new Event { Step = step, WallTime = 10 + step, Summary = TbLogger.Summaries.Scalar("double", step / 7.0, ScalarEncoding.Float64Tensor) });
+            mixed.Add(new Event { Step = step, WallTime = 10 + step, Summary = TbLogger.Summaries.Text("notes", $"step {step}") });
+        }
+        Write(Path.Combine(root, "f_mixed"), "events.out.tfevents.1.h", mixed);
+    }
+
+    private static IEnumerable<Event> Steps(int from, int to, string[] tags)
+    {
+        for (int step = from; step < to; step++)
+        {
+            foreach (string tag in tags)
+            {
+                yield return new Event { Step = step, WallTime = 1_700_000_000 + step * 0.5, Summary = TbLogger.Summaries.Scalar(tag, Math.Sin(step + tag.Length), ScalarEncoding.Float32Tensor) };
+            }
+        }
+    }
+
+    private static void Write(string dir, string name, IEnumerable<Event> events)
+    {
+        Directory.CreateDirectory(dir);
+        using var stream = File.Create(Path.Combine(dir, name));
+        using var writer = new TfRecordWriter(stream);
+        writer.Write(new Event { WallTime = 1, FileVersion = EventFileWriter.FileVersion }.ToByteArray());
+        foreach (Event e in events)
+        {
+            writer.Write(e.ToByteArray());
+        }
+    }
+
+    /// <summary>The reference: the general value path, one value at a time.</summary>
+    private static List<ScalarPoint> Reference(LogDirReader reader, ReadFilter? filter = null)
+    {
+        var points = new List<ScalarPoint>();
+        foreach (ValueRef v in reader.Values(filter, PluginKind.Scalars))
+        {
+            if (reader.Scalar(v, out double value))
+            {
+                points.Add(new ScalarPoint(v.Run, v.Tag, v.Step, v.WallTime, value));
+            }
+        }
+        return points;
+    }
+
+    [TestMethod]
+    public void Parallel_single_pass_and_two_pass_reads_equal_the_value_path_for_both_loaders()
+    {
+        using var dir = new TempDirectory();
+        WriteDirectory(dir.Path);
+        foreach (TensorBoardLoader loader in new[] { TensorBoardLoader.DataServer, TensorBoardLoader.Python })
+        {
+            foreach (bool purge in new[] { true, false })
+            {
+                var options = LogDirReaderOptions.Default with { Loader = loader, PurgeOrphanedData = purge };
+                var expected = Reference(new LogDirReader(dir.Path, options));
+                var parallel = new LogDirReader(dir.Path, options with { MaxDegreeOfParallelism = 4 }).ReadScalars().ToList();
+                var sequential = new LogDirReader(dir.Path, options with { MaxDegreeOfParallelism = 1 }).ReadScalars().ToList();
+                CollectionAssert.AreEqual(expected, parallel, $"{loader}, purge {purge}: parallel");
+                CollectionAssert.AreEqual(expected, sequential, $"{loader}, purge {purge}: one thread");
+            }
+        }
+        // The expectations themselves, from the loader's rules: b keeps steps 0-49 then 50-119 (the step that went
+        // back evicted 50-199); c's "x" keeps 0-59,989 then 59,990-60,009 (found after 120,000 points, within the single
+        // pass); e's second file evicts the first's 90-99.
+        var points = new LogDirReader(dir.Path, FourThreads).ReadScalars().ToList();
+        Assert.AreEqual(300 * 2 + 120 + (60_000 + 20 - 10) + 60_000 + 150_000 + 150 + 80, points.Count);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 120).Select(s => (long)s).ToList(), points.Where(p => p.Run == "b_goes_back").Select(p => p.Step).ToList());
+        CollectionAssert.AreEqual(Enumerable.Range(0, 150).Select(s => (long)s).ToList(), points.Where(p => p.Run == "e_two_files").Select(p => p.Step).ToList());
+        Assert.AreEqual((double)(39 / 3f), points.Single(p => p.Run == "f_mixed" && p.Tag == "simple" && p.Step == 39).Value);
+        Assert.AreEqual(39 / 7.0, points.Single(p => p.Run == "f_mixed" && p.Tag == "double" && p.Step == 39).Value);
+    }
+
+    [TestMethod]
+    public void Filters_select_the_same_points_in_parallel()
+    {
+        using var dir = new TempDirectory();
+        WriteDirectory(dir.Path);
+        var filter = new ReadFilter { Runs = TagFilter.Glob("*e*"), Tags = TagFilter.Exact(["loss", "x", "m", "double"]), Steps = StepRange.Parse("20:59995") };
+        var expected = Reference(new LogDirReader(dir.Path), filter);
+        Assert.IsNotEmpty(expected);
+        CollectionAssert.AreEqual(expected, new LogDirReader(dir.Path, FourThreads).ReadScalars(filter).ToList());
+        CollectionAssert.AreEqual(expected, new LogDirReader(dir.Path, OneThread).ReadScalars(filter).ToList());
+    }
+
+    [TestMethod]
+    public void An_abandoned_parallel_read_returns_the_first_points_and_stops_its_threads()
+    {
+        using var dir = new TempDirectory();
+        WriteDirectory(dir.Path);
+        var expected = Reference(new LogDirReader(dir.Path)).Take(700).ToList();
+        for (int i = 0; i < 5; i++)
+        {
+            CollectionAssert.AreEqual(expected, new LogDirReader(dir.Path, FourThreads).ReadScalars().Take(700).ToList());
+        }
+        // The workers closed their files: every run directory can be renamed away and deleted now.
+        foreach (string run in Directory.GetDirectories(dir.Path))
+        {
+            foreach (string file in Directory.GetFiles(run))
+            {
+                using var exclusive = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Corruption_reports_and_malformed_values_arrive_in_read_order_on_the_callers_thread()
+    {
+        using var dir = new TempDirectory();
+        var (badCrcOffset, malformedOffset) = WriteDamagedRuns(dir.Path);
+        foreach (int threads in new[] { 1, 4 })
+        {
+            var reported = new List<(long Offset, TfRecordCorruption Kind, int Thread, int PointsBefore)>();
+            var points = new List<ScalarPoint>();
+            var options = new LogDirReaderOptions
+            {
+                MaxDegreeOfParallelism = threads,
+                RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = e => reported.Add((e.Offset, e.Corruption, Environment.CurrentManagedThreadId, points.Count)) },
+            };
+            var reader = new LogDirReader(dir.Path, options);
+            foreach (ScalarPoint p in reader.ReadScalars())
+            {
+                points.Add(p);
+            }
+            // Run "a": 10 clean; run "b": "loss" 0-4, a record with a bad data CRC, 5-9, a malformed tensor at step 10,
+            // 11-15, then "acc" 0, 1, 2, 1 (a step that goes back: two passes, and the pre-pass reports the CRC too).
+            Assert.AreEqual(10 + 15 + 2, points.Count, $"{threads} threads");
+            Assert.AreEqual(1L, reader.MalformedValues, $"{threads} threads: " + string.Join(";", reported.Select(r => $"{r.Offset} {r.Kind} {r.PointsBefore}")));
+            Assert.IsTrue(reported.All(r => r.Thread == Environment.CurrentManagedThreadId), "reported on the caller's thread");
+            var malformed = reported.Single(r => r.Kind == TfRecordCorruption.InvalidPayload);
+            Assert.AreEqual(malformedOffset, malformed.Offset);
+            Assert.AreEqual(10 + 10, malformed.PointsBefore, "reported just before the point that followed it");
+            var crc = reported.Where(r => r.Kind == TfRecordCorruption.DataCrcMismatch).ToList();
+            Assert.IsNotEmpty(crc);
+            Assert.IsTrue(crc.All(r => r.Offset == badCrcOffset));
+            Assert.IsTrue(crc.All(r => r.PointsBefore is 10 or 15), string.Join(",", crc.Select(r => r.PointsBefore)));
+        }
+    }
+
+    [TestMethod]
+    public void Strict_mode_throws_after_the_same_points_in_parallel()
+    {
+        using var dir = new TempDirectory();
+        var (badCrcOffset, _) = WriteDamagedRuns(dir.Path);
+        foreach (int threads in new[] { 1, 4 })
+        {
+            var points = new List<ScalarPoint>();
+            var reader = new LogDirReader(dir.Path, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = false } });
+            var error = Assert.ThrowsExactly<TfRecordCorruptException>(() =>
+            {
+                foreach (ScalarPoint p in reader.ReadScalars())
+                {
+                    points.Add(p);
+                }
+            });
+            Assert.AreEqual(badCrcOffset, error.Offset);
+            Assert.AreEqual(TfRecordCorruption.DataCrcMismatch, error.Corruption);
+            // Run "b"'s purge pre-pass meets the bad record before any of its points: run "a" only.
+            Assert.AreEqual(10, points.Count, $"{threads} threads");
+            Assert.IsTrue(points.All(p => p.Run == "a"));
+        }
+    }
+
+    /// <summary>Run "a" clean; run "b" with a record whose data CRC fails and a value whose tensor does not decode.</summary>
+    private static (long BadCrcOffset, long MalformedOffset) WriteDamagedRuns(string root)
+    {
+        Write(Path.Combine(root, "a"), "events.out.tfevents.1.h", Steps(0, 10, ["loss"]));
+        string dir = Path.Combine(root, "b");
+        Directory.CreateDirectory(dir);
+        var payloads = new List<byte[]> { new Event { WallTime = 1, FileVersion = EventFileWriter.FileVersion }.ToByteArray() };
+        payloads.AddRange(Steps(0, 5, ["loss"]).Select(e => e.ToByteArray()));
+        int badCrc = payloads.Count;
+        payloads.Add(Steps(100, 101, ["loss"]).Single().ToByteArray());
+        payloads.AddRange(Steps(5, 10, ["loss"]).Select(e => e.ToByteArray()));
+        int malformed = payloads.Count;
+        var broken = new Event { Step = 10, WallTime = 2, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "loss", Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { float.NaN } } } } } };
+        broken.Summary.Value[0].Tensor.TensorShape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dim { Size = 1 } } };
+        byte[] brokenBytes = broken.ToByteArray();
+        // Cut the tensor's float_val short inside its own length: the value's framing still verifies, its payload does not decode.
+        payloads.Add(CorruptTensor(brokenBytes));
+        payloads.AddRange(Steps(11, 16, ["loss"]).Select(e => e.ToByteArray()));
+        // "acc" goes back from step 2 to 1: the data server evicts, so the run is read in two passes.
+        payloads.AddRange(Steps(0, 3, ["acc"]).Concat(Steps(1, 2, ["acc"])).Select(e => e.ToByteArray()));
+        long at = 0;
+        long badCrcOffset = 0, malformedOffset = 0;
+        using (var stream = File.Create(Path.Combine(dir, "events.out.tfevents.1.h")))
+        {
+            for (int i = 0; i < payloads.Count; i++)
+            {
+                byte[] framed = Frame(payloads[i]);
+                if (i == badCrc)
+                {
+                    badCrcOffset = at;
+                    framed[^1] ^= 0xFF;
+                }
+                if (i == malformed)
+                {
+                    malformedOffset = at;
+                }
+                stream.Write(framed);
+                at += framed.Length;
+            }
+        }
+        return (badCrcOffset, malformedOffset);
+    }
+
+    private static byte[] Frame(byte[] payload)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new TfRecordWriter(memory, leaveOpen: true))
+        {
+            writer.Write(payload);
+        }
+        return memory.ToArray();
+    }
+
+    /// <summary>
+    /// The event with its tensor rebuilt by hand: dtype float, shape [1], then a float_val (fixed32, key 0x2D) cut
+    /// to 2 of its 4 bytes inside the tensor's own length. The value's framing reads; the tensor does not decode.
+    /// </summary>
+    private static byte[] CorruptTensor(byte[] eventBytes)
+    {
+        var e = Event.Parser.ParseFrom(eventBytes);
+        var value = e.Summary.Value[0];
+        byte[] shape = value.Tensor.TensorShape.ToByteArray();
+        var bad = new List<byte> { 0x08, 0x01, 0x12, (byte)shape.Length };
+        bad.AddRange(shape);
+        bad.AddRange(new byte[] { 0x2D, 0x00, 0x00 });
+        var valueBytes = new List<byte> { 0x0A, 0x04 };
+        valueBytes.AddRange("loss"u8.ToArray());
+        valueBytes.Add(0x42);
+        valueBytes.Add((byte)bad.Count);
+        valueBytes.AddRange(bad);
+        var summary = new List<byte> { 0x0A, (byte)valueBytes.Count };
+        summary.AddRange(valueBytes);
+        var eventOut = new List<byte> { 0x09 };
+        byte[] wall = new byte[8];
+        BinaryPrimitives.WriteDoubleLittleEndian(wall, e.WallTime);
+        eventOut.AddRange(wall);
+        eventOut.Add(0x10);
+        eventOut.Add((byte)e.Step);
+        eventOut.Add(0x2A);
+        eventOut.Add((byte)summary.Count);
+        eventOut.AddRange(summary);
+        return [.. eventOut];
+    }
+
+    [TestMethod]
+    public void Parallel_export_writes_the_bytes_of_a_one_thread_export()
+    {
+        using var dir = new TempDirectory();
+        WriteDirectory(dir.Path);
+        foreach (ExportFormat format in new[] { ExportFormat.Csv, ExportFormat.JsonLines })
+        {
+            var progressOne = new List<long>();
+            var progressMany = new List<long>();
+            using var one = new MemoryStream();
+            using var many = new MemoryStream();
+            long rowsOne = LogExporter.Export(new LogDirReader(dir.Path, OneThread), one, new ExportOptions { Format = format, Progress = new Recorder(progressOne) });
+            long rowsMany = LogExporter.Export(new LogDirReader(dir.Path, FourThreads), many, new ExportOptions { Format = format, Progress = new Recorder(progressMany) });
+            Assert.AreEqual(rowsOne, rowsMany);
+            Assert.AreEqual(Reference(new LogDirReader(dir.Path)).Count, (int)rowsOne);
+            CollectionAssert.AreEqual(one.ToArray(), many.ToArray(), $"{format}");
+            CollectionAssert.AreEqual(progressOne, progressMany);
+            Assert.AreEqual(rowsOne, progressMany[^1]);
+        }
+    }
+
+    [TestMethod]
+    public void Formatting_on_several_threads_writes_the_rows_of_one_thread_and_rethrows_a_failure_after_them()
+    {
+        var points = Enumerable.Range(0, 20_000).Select(i => new ScalarPoint(i < 9000 ? "r1" : "r,2", $"t{i % 7}", i, 1_700_000_000 + i / 3.0, i % 11 == 0 ? double.NaN : Math.Exp(i / 1000.0))).ToList();
+        using var one = new MemoryStream();
+        using var many = new MemoryStream();
+        Assert.AreEqual(20_000L, ScalarRowExport.Write(points, one, json: false, progress: null, threads: 1));
+        Assert.AreEqual(20_000L, ScalarRowExport.Write(points, many, json: false, progress: null, threads: 3));
+        CollectionAssert.AreEqual(one.ToArray(), many.ToArray());
+        StringAssert.StartsWith(System.Text.Encoding.UTF8.GetString(one.ToArray()), "r1,t0,0,1700000000,NaN\nr1,t1,1,1700000000.3333333,1.0010005001667084\n");
+
+        using var failing = new MemoryStream();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => ScalarRowExport.Write(Failing(points, after: 10_000), failing, json: false, progress: null, threads: 3));
+        Assert.AreEqual("source failed", error.Message);
+        string text = System.Text.Encoding.UTF8.GetString(failing.ToArray());
+        Assert.AreEqual(10_000, text.Count(c => c == '\n'), "the rows read before the failure are written");
+        Assert.IsTrue(one.ToArray().AsSpan().StartsWith(failing.ToArray()));
+    }
+
+    private static IEnumerable<ScalarPoint> Failing(List<ScalarPoint> points, int after)
+    {
+        for (int i = 0; i < after; i++)
+        {
+            yield return points[i];
+        }
+        throw new InvalidDataException("source failed");
+    }
+
+    private sealed class Recorder(List<long> values) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            lock (values)
+            {
+                values.Add(value);
+            }
+        }
+    }
+}
