@@ -23,10 +23,11 @@ namespace TbLogger.Azure;
 /// Referencing this package is enough for az:// paths (the default instance reads adlfs's environment variables);
 /// <see cref="Register"/> sets options.
 /// </summary>
-public sealed class AzureBlobLogStorage : LogStorage
+public sealed class AzureBlobLogStorage : LogStorage, IAcknowledgingStorage
 {
     private readonly Lazy<AccountClients> _default;
     private readonly ConcurrentDictionary<string, AccountClients> _accounts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, AzureAppendBlobStream> _open = new(StringComparer.Ordinal);
     private long _appendedBlocks;
     private long _appendedBytes;
     private long _createdBlobs;
@@ -103,9 +104,28 @@ public sealed class AzureBlobLogStorage : LogStorage
             throw new ArgumentException($"Event-file suffix '{AzureBlobLocation.Printable(suffix)}' is not allowed: {why}.", nameof(suffix));
         }
         var stream = new AzureAppendBlobStream(this, location, Clients(location).Write.GetBlobContainerClient(location.Container), suffix);
-        path = stream.BlobUri;
+        path = stream.Path;
+        _open[path] = stream;
         return stream;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Retries the file's unacknowledged appends at once and until <see cref="AzureBlobLogStorageOptions.FlushTimeout"/>,
+    /// each request bounded by <see cref="AzureBlobLogStorageOptions.RequestTimeout"/>.
+    /// </remarks>
+    /// <exception cref="AzureUploadException">Bytes are still not acknowledged (<see cref="AzureUploadException.WriterKeepsData"/> is true).</exception>
+    /// <exception cref="IOException">Nothing could be confirmed: the writer's own append attempt took the whole flush timeout.</exception>
+    public void WaitForAcknowledgement(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (_open.TryGetValue(path, out var stream))
+        {
+            stream.WaitForAcknowledgement(Options.FlushTimeout);
+        }
+    }
+
+    internal void Closed(string path) => _open.TryRemove(path, out _);
 
     /// <inheritdoc/>
     /// <exception cref="DirectoryNotFoundException">The container does not exist.</exception>
