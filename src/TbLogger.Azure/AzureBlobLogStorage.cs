@@ -138,12 +138,7 @@ public sealed class AzureBlobLogStorage : LogStorage, IAcknowledgingStorage
         var result = new List<string>();
         try
         {
-            using var timeout = new CancellationTokenSource(Options.RequestTimeout * 10);
-            IEnumerable<string> names = recursive
-                ? container.GetBlobs(new GetBlobsOptions { Prefix = prefix }, timeout.Token).Select(b => b.Name)
-                : container.GetBlobsByHierarchy(new GetBlobsByHierarchyOptions { Prefix = prefix, Delimiter = "/" }, timeout.Token)
-                    .Where(item => item.IsBlob).Select(item => item.Blob.Name);
-            foreach (string name in names)
+            foreach (string name in ListNames(container, prefix, recursive, location.ToString()))
             {
                 string relative = name[prefix.Length..];
                 if (AzureBlobLocation.WhyUnsafeName(relative) is { } why)
@@ -173,6 +168,47 @@ public sealed class AzureBlobLogStorage : LogStorage, IAcknowledgingStorage
         }
         result.Sort(StringComparer.Ordinal);
         return result;
+    }
+
+    /// <summary>
+    /// The blob names under <paramref name="prefix"/>, one listing page per request, each page cancelled after
+    /// <see cref="AzureBlobLogStorageOptions.RequestTimeout"/>: a listing of any length makes progress or fails, but a
+    /// service that stops answering cannot hold it longer than one request timeout.
+    /// </summary>
+    private IEnumerable<string> ListNames(BlobContainerClient container, string prefix, bool recursive, string what)
+    {
+        string? continuation = null;
+        do
+        {
+            using var timeout = new CancellationTokenSource(Options.RequestTimeout);
+            List<string> names;
+            try
+            {
+                if (recursive)
+                {
+                    var page = container.GetBlobs(new GetBlobsOptions { Prefix = prefix }, timeout.Token).AsPages(continuation).First();
+                    names = page.Values.Select(b => b.Name).ToList();
+                    continuation = page.ContinuationToken;
+                }
+                else
+                {
+                    var page = container.GetBlobsByHierarchy(new GetBlobsByHierarchyOptions { Prefix = prefix, Delimiter = "/" }, timeout.Token)
+                        .AsPages(continuation).First();
+                    names = page.Values.Where(item => item.IsBlob).Select(item => item.Blob.Name).ToList();
+                    continuation = page.ContinuationToken;
+                }
+            }
+            catch (OperationCanceledException ex)
+            {
+                string message = $"Listing {what}: no answer from Azure Blob Storage within {Options.RequestTimeout.TotalSeconds:0.###} s.";
+                throw new IOException(message, new TimeoutException(message, ex));
+            }
+            foreach (string name in names)
+            {
+                yield return name;
+            }
+        }
+        while (!string.IsNullOrEmpty(continuation));
     }
 
     /// <inheritdoc/>
