@@ -62,6 +62,7 @@ public sealed class AzureHostileStoreTests
         string blob = blobs[0];
         long appended = storage.AppendedBytes;
 
+        TimeSpan flushTime, disposeTime;
         Signal(server.ProcessId, "STOP");
         try
         {
@@ -71,7 +72,7 @@ public sealed class AzureHostileStoreTests
             }
             var clock = Stopwatch.StartNew();
             var flush = Assert.ThrowsExactly<AzureUploadException>(writer.Flush);
-            var flushTime = clock.Elapsed;
+            flushTime = clock.Elapsed;
             // One worker attempt (request timeout) plus the flush timeout, with room for a loaded machine.
             Assert.IsLessThan(TimeSpan.FromSeconds(8), flushTime, $"Flush took {flushTime}");
             Assert.IsGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.5), flushTime, $"Flush gave up after {flushTime}");
@@ -88,7 +89,7 @@ public sealed class AzureHostileStoreTests
             writer.AddScalar("loss", 11, 11);
             clock.Restart();
             var dispose = Assert.ThrowsExactly<EventFileWriteException>(writer.Dispose);
-            var disposeTime = clock.Elapsed;
+            disposeTime = clock.Elapsed;
             // The close timeout (2 s), each request cut at the deadline, with room for a loaded machine.
             Assert.IsLessThan(TimeSpan.FromSeconds(6), disposeTime, $"Dispose took {disposeTime}");
             var unsent = Assert.IsInstanceOfType<AzureUploadException>(dispose.InnerException);
@@ -101,10 +102,12 @@ public sealed class AzureHostileStoreTests
             clock.Restart();
             var list = Assert.ThrowsExactly<IOException>(() => storage.ListFiles($"az://{container}/run", recursive: true));
             Assert.IsLessThan(TimeSpan.FromSeconds(5), clock.Elapsed, $"ListFiles took {clock.Elapsed}");
+            Console.WriteLine($"frozen Azurite: ListFiles {clock.Elapsed.TotalSeconds:0.00} s");
             Assert.IsInstanceOfType<TimeoutException>(list.InnerException);
             clock.Restart();
             var read = Assert.ThrowsExactly<AzureBlobStorageException>(() => storage.OpenRead(blob).Dispose());
             Assert.IsLessThan(TimeSpan.FromSeconds(5), clock.Elapsed, $"OpenRead took {clock.Elapsed}");
+            Console.WriteLine($"frozen Azurite: OpenRead {clock.Elapsed.TotalSeconds:0.00} s");
             Assert.AreEqual(0, read.Status);
         }
         finally
@@ -115,6 +118,7 @@ public sealed class AzureHostileStoreTests
         // acknowledged" is exactly what was reported. Every append carried the append-position condition, so whichever
         // one landed, the blob holds one unbroken prefix of the events, never a duplicate or a gap.
         var steps = new LogDirReader(storage, $"az://{container}").ReadScalars().Select(p => p.Step).ToList();
+        Console.WriteLine($"frozen Azurite: Flush {flushTime.TotalSeconds:0.00} s, Dispose {disposeTime.TotalSeconds:0.00} s, blob holds {steps.Count} of 12 points");
         CollectionAssert.AreEqual(Enumerable.Range(0, steps.Count).Select(i => (long)i).ToList(), steps, string.Join(",", steps));
         CollectionAssert.Contains(new[] { 1, 11, 12 }, steps.Count, string.Join(",", steps));
     }
