@@ -110,7 +110,8 @@ internal sealed class AzureBlobReadStream : Stream
         try
         {
             using var timeout = new CancellationTokenSource(_timeout);
-            int read = _body!.ReadAsync(rented.AsMemory(0, destination.Length), timeout.Token).AsTask().GetAwaiter().GetResult();
+            var pending = _body!.ReadAsync(rented.AsMemory(0, destination.Length), timeout.Token);
+            int read = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
             rented.AsSpan(0, read).CopyTo(destination);
             return read;
         }

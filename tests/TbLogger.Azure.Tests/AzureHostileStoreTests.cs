@@ -153,4 +153,117 @@ public sealed class AzureHostileStoreTests
         CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, points.Select(p => p.Step).ToList());
         CollectionAssert.AreEqual(new[] { 0.25, 0.5, 0.75 }, points.Select(p => p.Value).ToList());
     }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public void A_blob_body_that_stalls_after_its_headers_fails_within_the_request_timeout_whatever_the_clients_network_timeout()
+    {
+        using var server = AzuriteServer.Start();
+        string container = server.NewContainer();
+        using (var writer = new SummaryWriter(server.Storage(), $"az://{container}/run", new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, Rank = 0, WorldSize = 1 }))
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                writer.AddScalar("x", i, i);
+            }
+        }
+        var wire = new WireCounter
+        {
+            // Headers arrive, then 100 bytes of the body, then nothing: a service (or a proxy) that stalls mid-body.
+            OnDownload = response =>
+            {
+                var original = response.Content;
+                var stalled = new StreamContent(new StallingStream(original.ReadAsStream(), 100));
+                foreach (var header in original.Headers)
+                {
+                    stalled.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+                response.Content = stalled;
+            },
+        };
+        var clientOptions = new global::Azure.Storage.Blobs.BlobClientOptions { Transport = wire.Transport() };
+        clientOptions.Retry.MaxRetries = 0;
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(100); // the caller's client: ours must win
+        var storage = new AzureBlobLogStorage(new AzureBlobLogStorageOptions
+        {
+            ServiceClient = new global::Azure.Storage.Blobs.BlobServiceClient(server.ConnectionString, clientOptions),
+            RequestTimeout = TimeSpan.FromSeconds(1),
+            ReadChunkBytes = 4096,
+        });
+        string blob = storage.ListFiles($"az://{container}/run", recursive: true).Single();
+        using var stream = storage.OpenRead(blob);
+        var buffer = new byte[4096];
+        int read = 0;
+        var clock = Stopwatch.StartNew();
+        var error = Assert.ThrowsExactly<IOException>(() =>
+        {
+            while (true)
+            {
+                read += stream.Read(buffer, 0, buffer.Length);
+            }
+        });
+        Assert.IsLessThan(TimeSpan.FromSeconds(5), clock.Elapsed, $"the stalled read took {clock.Elapsed}");
+        Assert.AreEqual(100, read, "the bytes before the stall are returned");
+        Assert.AreEqual($"Reading {blob} failed at byte 100: no data within the request timeout (1 s).", error.Message);
+        Assert.IsInstanceOfType<TimeoutException>(error.InnerException);
+    }
+
+    /// <summary>Passes <c>limit</c> bytes through, then waits (cancellably, as a stalled socket does) for data that does not come.</summary>
+    private sealed class StallingStream(Stream inner, int limit) : Stream
+    {
+        private int _passed;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_passed < limit)
+            {
+                int read = await inner.ReadAsync(buffer[..Math.Min(buffer.Length, limit - _passed)], cancellationToken).ConfigureAwait(false);
+                _passed += read;
+                return read;
+            }
+            // A stall that ends on its own after 30 s (a reset), so that a reader without its own bound fails the
+            // test on time instead of hanging it.
+            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            throw new IOException("The stalled body was reset after 30 s.");
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
