@@ -17,7 +17,10 @@ namespace TbLogger.Azure;
 /// <c>{file name}.{index, 8 digits}{suffix}</c>, which starts with its own file_version record: the parts sort in
 /// write order and each is a valid event file, so TensorBoard sees one continuous history. Every append carries the
 /// append-position condition, so a retry after an ambiguous failure (a timeout after the service committed) can
-/// never write the bytes twice. Used by the event writer's single worker thread only.
+/// never write the bytes twice. Written by the event writer's worker thread; <see cref="WaitForAcknowledgement"/>
+/// comes from the thread calling <c>SummaryWriter.Flush</c>, so every member takes <see cref="_sync"/>. Every request
+/// is cancelled after <see cref="AzureBlobLogStorageOptions.RequestTimeout"/>, or sooner when a flush or close
+/// deadline comes first.
 /// </summary>
 internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
 {
@@ -31,6 +34,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
     private readonly BlobContainerClient _container;
     private readonly string _suffix;
     private readonly string _writerId = Guid.NewGuid().ToString("N");
+    private readonly object _sync = new();
 
     private string _stem;
     private long _index;
@@ -69,7 +73,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
         {
             // Created at once, as a local file is: a missing container or a refused credential is reported when the
             // writer opens, not minutes later. A service that does not answer is retried like any append.
-            EnsureCreated();
+            EnsureCreated(_options.RequestTimeout);
         }
         catch (AzureBlobStorageException ex) when (ex.IsPermanent)
         {
@@ -79,13 +83,28 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
         {
             Failed(ex);
         }
+        Path = BlobUri;
     }
+
+    /// <summary>The event file's path as the writer knows it: the first blob's URI, whatever blob the file continues in.</summary>
+    public string Path { get; }
 
     /// <summary>The URI of the blob being written.</summary>
     public string BlobUri => _directory.UriOf(BlobName(_index));
 
     /// <summary>Flushed bytes wait for an append (after a failure, until their retry succeeds).</summary>
-    public bool HasPendingWork => _sent < _recordsEnd || !_created;
+    public bool HasPendingWork
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return PendingLocked;
+            }
+        }
+    }
+
+    private bool PendingLocked => _sent < _recordsEnd || !_created;
 
     public override bool CanRead => false;
 
@@ -104,6 +123,14 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        lock (_sync)
+        {
+            WriteLocked(buffer);
+        }
+    }
+
+    private void WriteLocked(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureRoom(buffer.Length);
@@ -131,9 +158,47 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
     /// <exception cref="IOException">The blob was deleted with events this writer had appended to it.</exception>
     public override void Flush()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        Upload(blocking: Unsent > _options.MaxPendingBytes, deadline: long.MaxValue, wholeAppendsOnly: false);
-        ThrowIfLost();
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Upload(blocking: Unsent > _options.MaxPendingBytes, deadline: long.MaxValue, wholeAppendsOnly: false);
+            ThrowIfLost();
+        }
+    }
+
+    /// <summary>
+    /// Retries every flushed byte at once and until <paramref name="timeout"/>; throws when some are still not
+    /// acknowledged. They stay queued: the writer keeps retrying them, and closing reports them again.
+    /// </summary>
+    /// <exception cref="AzureUploadException">Bytes the service has not acknowledged, with <see cref="AzureUploadException.WriterKeepsData"/> true.</exception>
+    /// <exception cref="IOException">The writer's own append attempt held the stream for the whole timeout.</exception>
+    public void WaitForAcknowledgement(TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        if (!Monitor.TryEnter(_sync, timeout))
+        {
+            // The worker is inside an append that takes the whole time: nothing could be confirmed.
+            string message = $"Could not confirm that Azure Blob Storage holds everything flushed to {BlobUri}: its writer was busy appending for {timeout.TotalSeconds:0.###} s.";
+            throw new IOException(message, new TimeoutException(message));
+        }
+        try
+        {
+            if (_disposed || !PendingLocked)
+            {
+                return;
+            }
+            _nextAttemptAt = 0; // the caller is waiting: try at once
+            Upload(blocking: true, deadline, wholeAppendsOnly: false);
+            if (PendingLocked && _recordsEnd > _recordStart)
+            {
+                var (uri, unsent, events) = UnsentEventFile();
+                throw new AzureUploadException(uri, unsent, events, _lastError, writerKeepsData: true);
+            }
+        }
+        finally
+        {
+            Monitor.Exit(_sync);
+        }
     }
 
     private void ThrowIfLost()
@@ -147,32 +212,53 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
 
     protected override void Dispose(bool disposing)
     {
-        if (_disposed || !disposing)
+        if (!disposing)
         {
             base.Dispose(disposing);
             return;
         }
-        _disposed = true;
-        long deadline = Environment.TickCount64 + (long)_options.CloseTimeout.TotalMilliseconds;
-        _nextAttemptAt = 0; // closing: try at once
-        Upload(blocking: true, deadline, wholeAppendsOnly: false);
-        base.Dispose(disposing);
-        if (HasPendingWork && _recordsEnd > _recordStart)
+        lock (_sync)
         {
-            // What the service did not take, as an event file of its own: unsent records whole (a record half
-            // appended before the failure is repeated in full), after a file_version record. Nothing appended to
-            // this blob yet means the region starts with the blob's own header.
-            bool startsWithHeader = _blobLength == 0;
-            byte[] header = startsWithHeader ? [] : EventFileHeader.CreateFramed(WallSeconds());
-            byte[] unsent = new byte[header.Length + _recordsEnd - _recordStart];
-            header.CopyTo(unsent, 0);
-            _buffer.AsSpan(_recordStart, _recordsEnd - _recordStart).CopyTo(unsent.AsSpan(header.Length));
-            long events = CountRecords(unsent) - 1;
-            string uri = BlobUri;
-            _sent = _recordStart = _recordsEnd;
-            throw new AzureUploadException(uri, unsent, events, _lastError);
+            if (_disposed)
+            {
+                base.Dispose(disposing);
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                long deadline = Environment.TickCount64 + (long)_options.CloseTimeout.TotalMilliseconds;
+                _nextAttemptAt = 0; // closing: try at once
+                Upload(blocking: true, deadline, wholeAppendsOnly: false);
+            }
+            finally
+            {
+                _storage.Closed(Path);
+                base.Dispose(disposing);
+            }
+            if (PendingLocked && _recordsEnd > _recordStart)
+            {
+                var (uri, unsent, events) = UnsentEventFile();
+                _sent = _recordStart = _recordsEnd;
+                throw new AzureUploadException(uri, unsent, events, _lastError);
+            }
+            ThrowIfLost();
         }
-        ThrowIfLost();
+    }
+
+    /// <summary>
+    /// What the service did not take, as an event file of its own: unsent records whole (a record half appended before
+    /// the failure is repeated in full), after a file_version record. Nothing appended to this blob yet means the
+    /// region starts with the blob's own header.
+    /// </summary>
+    private (string Uri, byte[] Unsent, long Events) UnsentEventFile()
+    {
+        bool startsWithHeader = _blobLength == 0;
+        byte[] header = startsWithHeader ? [] : EventFileHeader.CreateFramed(WallSeconds());
+        byte[] unsent = new byte[header.Length + _recordsEnd - _recordStart];
+        header.CopyTo(unsent, 0);
+        _buffer.AsSpan(_recordStart, _recordsEnd - _recordStart).CopyTo(unsent.AsSpan(header.Length));
+        return (BlobUri, unsent, CountRecords(unsent) - 1);
     }
 
     private int Unsent => _recordsEnd - _sent;
@@ -206,12 +292,22 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
             {
                 return; // between flushes only full appends go out
             }
+            // One attempt never outlives the caller's deadline, nor the per-request timeout.
+            TimeSpan attempt = _options.RequestTimeout;
+            if (blocking && deadline != long.MaxValue)
+            {
+                if (now >= deadline)
+                {
+                    return;
+                }
+                attempt = TimeSpan.FromMilliseconds(Math.Min(attempt.TotalMilliseconds, deadline - now));
+            }
             try
             {
-                EnsureCreated();
+                EnsureCreated(attempt);
                 if (_sent < _recordsEnd)
                 {
-                    AppendNext();
+                    AppendNext(attempt);
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -240,7 +336,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
     }
 
     /// <summary>Sends one append: whole records up to the append limit, or the next piece of a record larger than it.</summary>
-    private void AppendNext()
+    private void AppendNext(TimeSpan requestTimeout)
     {
         int length;
         int blocksNeeded = 1;
@@ -281,7 +377,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
         var conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = _blobLength };
         try
         {
-            using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+            using var timeout = new CancellationTokenSource(requestTimeout);
             var info = _blob.AppendBlock(new MemoryStream(_buffer, _sent, length, writable: false),
                 new AppendBlobAppendBlockOptions { Conditions = conditions }, timeout.Token).Value;
             _blockCount = info.BlobCommittedBlockCount;
@@ -289,7 +385,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
         catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.AppendPositionConditionNotMet)
         {
             // Either an earlier attempt of this very append landed (its answer was lost), or someone else appended.
-            using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+            using var timeout = new CancellationTokenSource(requestTimeout);
             var properties = _blob.GetProperties(cancellationToken: timeout.Token).Value;
             if (properties.ContentLength != _blobLength + length)
             {
@@ -367,7 +463,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
         _headerLength = header.Length;
     }
 
-    private void EnsureCreated()
+    private void EnsureCreated(TimeSpan requestTimeout)
     {
         if (_created)
         {
@@ -383,14 +479,14 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
         {
             try
             {
-                using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+                using var timeout = new CancellationTokenSource(requestTimeout);
                 _blob.Create(options, timeout.Token);
                 _storage.CountCreated();
                 break;
             }
             catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlobAlreadyExists && attempt < 16)
             {
-                using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+                using var timeout = new CancellationTokenSource(requestTimeout);
                 var properties = _blob.GetProperties(cancellationToken: timeout.Token).Value;
                 if (properties.Metadata.TryGetValue(WriterMetadataKey, out string? writer) && writer == _writerId)
                 {

@@ -23,10 +23,11 @@ namespace TbLogger.Azure;
 /// Referencing this package is enough for az:// paths (the default instance reads adlfs's environment variables);
 /// <see cref="Register"/> sets options.
 /// </summary>
-public sealed class AzureBlobLogStorage : LogStorage
+public sealed class AzureBlobLogStorage : LogStorage, IAcknowledgingStorage
 {
     private readonly Lazy<AccountClients> _default;
     private readonly ConcurrentDictionary<string, AccountClients> _accounts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, AzureAppendBlobStream> _open = new(StringComparer.Ordinal);
     private long _appendedBlocks;
     private long _appendedBytes;
     private long _createdBlobs;
@@ -103,9 +104,28 @@ public sealed class AzureBlobLogStorage : LogStorage
             throw new ArgumentException($"Event-file suffix '{AzureBlobLocation.Printable(suffix)}' is not allowed: {why}.", nameof(suffix));
         }
         var stream = new AzureAppendBlobStream(this, location, Clients(location).Write.GetBlobContainerClient(location.Container), suffix);
-        path = stream.BlobUri;
+        path = stream.Path;
+        _open[path] = stream;
         return stream;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Retries the file's unacknowledged appends at once and until <see cref="AzureBlobLogStorageOptions.FlushTimeout"/>,
+    /// each request bounded by <see cref="AzureBlobLogStorageOptions.RequestTimeout"/>.
+    /// </remarks>
+    /// <exception cref="AzureUploadException">Bytes are still not acknowledged (<see cref="AzureUploadException.WriterKeepsData"/> is true).</exception>
+    /// <exception cref="IOException">Nothing could be confirmed: the writer's own append attempt took the whole flush timeout.</exception>
+    public void WaitForAcknowledgement(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (_open.TryGetValue(path, out var stream))
+        {
+            stream.WaitForAcknowledgement(Options.FlushTimeout);
+        }
+    }
+
+    internal void Closed(string path) => _open.TryRemove(path, out _);
 
     /// <inheritdoc/>
     /// <exception cref="DirectoryNotFoundException">The container does not exist.</exception>
@@ -118,12 +138,7 @@ public sealed class AzureBlobLogStorage : LogStorage
         var result = new List<string>();
         try
         {
-            using var timeout = new CancellationTokenSource(Options.RequestTimeout * 10);
-            IEnumerable<string> names = recursive
-                ? container.GetBlobs(new GetBlobsOptions { Prefix = prefix }, timeout.Token).Select(b => b.Name)
-                : container.GetBlobsByHierarchy(new GetBlobsByHierarchyOptions { Prefix = prefix, Delimiter = "/" }, timeout.Token)
-                    .Where(item => item.IsBlob).Select(item => item.Blob.Name);
-            foreach (string name in names)
+            foreach (string name in ListNames(container, prefix, recursive, location.ToString()))
             {
                 string relative = name[prefix.Length..];
                 if (AzureBlobLocation.WhyUnsafeName(relative) is { } why)
@@ -153,6 +168,47 @@ public sealed class AzureBlobLogStorage : LogStorage
         }
         result.Sort(StringComparer.Ordinal);
         return result;
+    }
+
+    /// <summary>
+    /// The blob names under <paramref name="prefix"/>, one listing page per request, each page cancelled after
+    /// <see cref="AzureBlobLogStorageOptions.RequestTimeout"/>: a listing of any length makes progress or fails, but a
+    /// service that stops answering cannot hold it longer than one request timeout.
+    /// </summary>
+    private IEnumerable<string> ListNames(BlobContainerClient container, string prefix, bool recursive, string what)
+    {
+        string? continuation = null;
+        do
+        {
+            using var timeout = new CancellationTokenSource(Options.RequestTimeout);
+            List<string> names;
+            try
+            {
+                if (recursive)
+                {
+                    var page = container.GetBlobs(new GetBlobsOptions { Prefix = prefix }, timeout.Token).AsPages(continuation).First();
+                    names = page.Values.Select(b => b.Name).ToList();
+                    continuation = page.ContinuationToken;
+                }
+                else
+                {
+                    var page = container.GetBlobsByHierarchy(new GetBlobsByHierarchyOptions { Prefix = prefix, Delimiter = "/" }, timeout.Token)
+                        .AsPages(continuation).First();
+                    names = page.Values.Where(item => item.IsBlob).Select(item => item.Blob.Name).ToList();
+                    continuation = page.ContinuationToken;
+                }
+            }
+            catch (OperationCanceledException ex)
+            {
+                string message = $"Listing {what}: no answer from Azure Blob Storage within {Options.RequestTimeout.TotalSeconds:0.###} s.";
+                throw new IOException(message, new TimeoutException(message, ex));
+            }
+            foreach (string name in names)
+            {
+                yield return name;
+            }
+        }
+        while (!string.IsNullOrEmpty(continuation));
     }
 
     /// <inheritdoc/>

@@ -57,8 +57,19 @@ public sealed record AzureBlobLogStorageOptions
     /// </summary>
     public int MaxBlocksPerBlob { get; init; } = ServiceMaxBlocks;
 
-    /// <summary>Timeout of every request to the service (default 30 s).</summary>
+    /// <summary>
+    /// Longest time one request (an append, a create, a listing page, a ranged read and the reading of its body) may
+    /// take before it is cancelled and counted as failed (default 30 s). It applies on top of the SDK's own network
+    /// timeout, so a service that accepts connections and never answers cannot block a flush, a dispose or a read
+    /// for longer, even with a <see cref="ServiceClient"/> configured otherwise.
+    /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long <see cref="SummaryWriter.Flush"/> keeps retrying bytes the service has not acknowledged before it
+    /// reports them in <see cref="AzureUploadException"/> (default 30 s). The writer keeps them and retries afterwards.
+    /// </summary>
+    public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>First wait after a failed append; it doubles (with jitter) up to <see cref="RetryMaxDelay"/> (default 0.5 s).</summary>
     public TimeSpan RetryInitialDelay { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -87,7 +98,7 @@ public sealed record AzureBlobLogStorageOptions
     /// <inheritdoc/>
     public override string ToString() =>
         $"AzureBlobLogStorageOptions {{ Account = {AccountDescription()}, Credential = {CredentialKind()}, MaxAppendBlockBytes = {MaxAppendBlockBytes}, "
-        + $"MaxBlocksPerBlob = {MaxBlocksPerBlob}, RequestTimeout = {RequestTimeout}, CloseTimeout = {CloseTimeout} }}";
+        + $"MaxBlocksPerBlob = {MaxBlocksPerBlob}, RequestTimeout = {RequestTimeout}, FlushTimeout = {FlushTimeout}, CloseTimeout = {CloseTimeout} }}";
 
     internal string CredentialKind() =>
         ServiceClient is not null ? "client" : ConnectionString is not null ? "connection string" : SasToken is not null ? "SAS"
@@ -100,6 +111,10 @@ public sealed record AzureBlobLogStorageOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBlocksPerBlob, 2, nameof(MaxBlocksPerBlob));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBlocksPerBlob, ServiceMaxBlocks, nameof(MaxBlocksPerBlob));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero, nameof(RequestTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RequestTimeout, TimeSpan.FromDays(1), nameof(RequestTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(FlushTimeout, TimeSpan.Zero, nameof(FlushTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(FlushTimeout, TimeSpan.FromDays(1), nameof(FlushTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CloseTimeout, TimeSpan.FromDays(1), nameof(CloseTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryInitialDelay, TimeSpan.Zero, nameof(RetryInitialDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryMaxDelay, RetryInitialDelay, nameof(RetryMaxDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingBytes, (long)MaxAppendBlockBytes, nameof(MaxPendingBytes));

@@ -71,9 +71,15 @@ internal sealed class AzureBlobReadStream : Stream
             int read;
             try
             {
-                read = _body!.Read(buffer[..wanted]);
+                read = ReadBody(buffer[..wanted]);
             }
-            catch (Exception ex) when (ex is IOException or RequestFailedException or OperationCanceledException)
+            catch (OperationCanceledException ex)
+            {
+                CloseBody();
+                string message = $"Reading {_uri} failed at byte {_position}: no data within the request timeout ({_timeout.TotalSeconds:0.###} s).";
+                throw new IOException(message, new TimeoutException(message, ex));
+            }
+            catch (Exception ex) when (ex is IOException or RequestFailedException)
             {
                 CloseBody();
                 throw new IOException($"Reading {_uri} failed at byte {_position}: {ex.Message}", ex);
@@ -92,6 +98,27 @@ internal sealed class AzureBlobReadStream : Stream
             CloseBody();
         }
         return 0;
+    }
+
+    /// <summary>
+    /// One read of the response body, cancelled after the request timeout: the SDK's network timeout may be longer
+    /// (a caller's own client), and a service that sends headers and then stalls must not hang the reader.
+    /// </summary>
+    private int ReadBody(Span<byte> destination)
+    {
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(destination.Length);
+        try
+        {
+            using var timeout = new CancellationTokenSource(_timeout);
+            var pending = _body!.ReadAsync(rented.AsMemory(0, destination.Length), timeout.Token);
+            int read = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, read).CopyTo(destination);
+            return read;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -13,6 +13,7 @@ public sealed class AzureOutageTests
         RequestTimeout = TimeSpan.FromSeconds(5),
         RetryInitialDelay = TimeSpan.FromMilliseconds(20),
         RetryMaxDelay = TimeSpan.FromMilliseconds(200),
+        FlushTimeout = TimeSpan.FromMilliseconds(500),
         CloseTimeout = close,
     };
 
@@ -23,20 +24,29 @@ public sealed class AzureOutageTests
         string container = server.NewContainer();
         var storage = server.Storage(Fast(TimeSpan.FromSeconds(60)));
         var writer = new SummaryWriter(storage, $"az://{container}/run", new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, Rank = 0, WorldSize = 1 });
-        void Write(int from, int to)
+        void Write(int from, int to, bool reachable = true)
         {
             for (int i = from; i < to; i++)
             {
                 writer.AddScalar("loss", i * 0.25, i);
             }
-            writer.Flush();
+            if (reachable)
+            {
+                writer.Flush();
+                return;
+            }
+            // A flush while the service is down reports everything it holds back (since the outage began), and the
+            // writer keeps it for later.
+            var error = Assert.ThrowsExactly<AzureUploadException>(writer.Flush);
+            Assert.IsTrue(error.WriterKeepsData);
+            Assert.AreEqual(to - 100L, error.Events);
         }
 
         Write(0, 100);
         long appended = storage.AppendedBlocks;
         server.Stop();
-        Write(100, 200);
-        Write(200, 300);
+        Write(100, 200, reachable: false);
+        Write(200, 300, reachable: false);
         Assert.AreEqual(appended, storage.AppendedBlocks, "nothing reaches a stopped server");
         Assert.IsGreaterThan(0L, storage.FailedRequests);
         server.Restart();
@@ -61,7 +71,9 @@ public sealed class AzureOutageTests
 
         server.Stop();
         writer.AddScalar("kept", 2.5, 2);
-        writer.Flush(); // fails, waits for a retry
+        // The append fails: the flush says so (it never reports success for bytes the service did not take), and the
+        // bytes wait for a retry.
+        Assert.IsTrue(Assert.ThrowsExactly<AzureUploadException>(writer.Flush).WriterKeepsData);
         server.Restart();
         // No further call on the writer: only its periodic tick can send the append.
         var clock = Stopwatch.StartNew();

@@ -33,6 +33,9 @@ internal sealed class AzuriteServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The server's process id (for tests that freeze it with SIGSTOP), 0 when stopped.</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
 
     public string ConnectionString => ConnectionStringFor(Port);
