@@ -83,6 +83,9 @@ using var callbacks = new CallbackList(
     new TensorBoardCallback(logDir, new TensorBoardCallbackOptions
     {
         HParams = new Dictionary<string, TbLogger.HParamValue> { ["learning_rate"] = lr, ["miss_cost"] = MissCost, ["loss"] = weightedBce.Name },
+        // Declares the HPARAMS columns: these hyperparameters and the final hparams/* values; miss_cost's filter is the
+        // range a sweep would try.
+        HParamsDeclaration = new HParamsDeclaration { Domains = new Dictionary<string, TbLogger.HParamDomain> { ["miss_cost"] = TbLogger.HParamDomain.Interval(1, 10) } },
         ValidationPredictions = ValidationPredictions.From(_ => ValidationPredictions.Binary(valLabels, valProb)),
         ClassNames = ["benign", "malignant"],
         FigureFrequency = 10,

@@ -75,6 +75,9 @@ public static class DigitsTrainer
             {
                 ["learning_rate"] = o.LearningRate, ["hidden_units"] = o.Hidden, ["batch_size"] = o.BatchSize, ["optimizer"] = "adam",
             },
+            // Declares the HPARAMS columns: these hyperparameters and the hparams/* final values (without it TensorBoard
+            // would list every batch_/epoch_/evaluation_ series of the run as a metric column).
+            HParamsDeclaration = new HParamsDeclaration(),
             ValidationPredictions = o.RichSummaries
                 ? ValidationPredictions.From(_ => new ValidationPredictions(data.ValidationY, valProbabilities, C))
                 : null,

@@ -64,6 +64,7 @@ public static class CnnTrainer
             {
                 ["learning_rate"] = o.LearningRate, ["batch_size"] = o.BatchSize, ["conv_channels"] = "16,32", ["optimizer"] = "adam",
             },
+            HParamsDeclaration = new HParamsDeclaration(),   // the HPARAMS columns: these hyperparameters and the hparams/* values
             ValidationPredictions = ValidationPredictions.From(_ => new ValidationPredictions(data.ValidationY, valProbabilities, C)),
             ClassNames = [.. Enumerable.Range(0, C).Select(i => i.ToString(CultureInfo.InvariantCulture))],
             FigureFrequency = 5,

@@ -31,6 +31,7 @@ public sealed class TensorBoardCallback : Callback, IDisposable
     private readonly Dictionary<string, string> _epochTags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _evaluationTags = new(StringComparer.Ordinal);
     private readonly SummaryWriterOptions _writerOptions;
+    private readonly Dictionary<string, HParamDomain>? _hparamDomains;
     private SummaryWriter? _train, _validation, _root;
     private long _globalTrainBatch;
     private long _epochStartBatch;
@@ -52,6 +53,7 @@ public sealed class TensorBoardCallback : Callback, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(Options.HistogramFrequency, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.FigureFrequency, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.PrCurveThresholds, 2, nameof(options));
+        _hparamDomains = Options.HParamsDeclaration is { } declaration ? DeclaredDomains(Options.HParams, declaration) : null;
         LogDirectory = logDirectory;
         _writerOptions = Options.WriterOptions ?? new SummaryWriterOptions
         {
@@ -196,9 +198,35 @@ public sealed class TensorBoardCallback : Callback, IDisposable
         {
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var (name, value) in _lastEpochLogs ?? Logs.Copy(logs)) metrics[HParamsMetricPrefix + name] = value;
-            RootWriter.AddHParams(hp, metrics, step: Math.Max(0, _lastEpoch));
+            long step = Math.Max(0, _lastEpoch);
+            if (_hparamDomains is not null)
+            {
+                var declared = Options.HParamsDeclaration!.Metrics ?? metrics.Keys.Select(tag => new HParamsMetric(tag)).ToList();
+                RootWriter.AddHParamsConfig(_hparamDomains, declared, step);
+            }
+            RootWriter.AddHParams(hp, metrics, step: step);
         }
         CloseWriters();
+    }
+
+    // Checked when the callback is made, so a bad declaration fails before training rather than after it.
+    private static Dictionary<string, HParamDomain> DeclaredDomains(IReadOnlyDictionary<string, HParamValue>? hparams, HParamsDeclaration declaration)
+    {
+        if (hparams is not { Count: > 0 })
+        {
+            throw new ArgumentException("HParamsDeclaration declares the HParams of the run: set HParams too.", "options");
+        }
+        // Checks each declared domain against its hyperparameter (a name of HParams, the same kind of value).
+        _ = Summaries.HParamsExperiment(hparams, Array.Empty<string>(), declaration.Domains);
+        var domains = new Dictionary<string, HParamDomain>(StringComparer.Ordinal);
+        foreach (var (name, value) in hparams)
+        {
+            // Undeclared: what TensorBoard infers from this run alone, the value itself.
+            domains[name] = declaration.Domains?.GetValueOrDefault(name)
+                ?? (value.Kind == HParamKind.Number ? HParamDomain.Interval(value.Number, value.Number) : HParamDomain.Discrete(value));
+        }
+        if (declaration.Metrics is { } metrics) _ = Summaries.HParamsConfig(domains, metrics);
+        return domains;
     }
 
     /// <summary>Blocks until every queued figure is drawn and handed to the writers (rethrowing a drawing error).</summary>

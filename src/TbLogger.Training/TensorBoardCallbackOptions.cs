@@ -28,6 +28,17 @@ public sealed record TensorBoardCallbackOptions
     /// </summary>
     public IReadOnlyDictionary<string, HParamValue>? HParams { get; init; }
 
+    /// <summary>
+    /// Declares the HPARAMS dashboard's columns for this log directory: when training ends the callback writes the
+    /// experiment into the log directory's run with <see cref="SummaryWriter.AddHParamsConfig"/> (before the session),
+    /// so TensorBoard shows <see cref="HParams"/> and the declared metrics (by default the <c>hparams/*</c> final values)
+    /// instead of every scalar series of the run. Needs <see cref="HParams"/>. TensorBoard uses the first experiment it
+    /// finds under <c>--logdir</c>: for a sweep of several callbacks, declare once in the sweep's own directory with
+    /// <see cref="SummaryWriter.AddHParamsConfig"/> and leave this null. Null (default): nothing declared, TensorBoard
+    /// infers the experiment from every session.
+    /// </summary>
+    public HParamsDeclaration? HParamsDeclaration { get; init; }
+
     /// <summary>Source of per-epoch validation predictions for the performance figures (PR curves, confusion matrix, ROC); null for none.</summary>
     public IValidationPredictions? ValidationPredictions { get; init; }
 

@@ -243,4 +243,66 @@ public sealed class TensorBoardCallbackTests
         Assert.AreEqual(101.0, finals["hparams/val_loss"].Scalar);
         CollectionAssert.AreEqual(new long[] { 0, 1 }, written.Where(w => w.Run == "train" && w.Tag == "epoch_learning_rate").Select(w => w.Step).ToArray());
     }
+
+    [TestMethod]
+    public void HParamsDeclaration_WritesTheExperimentOnce_WithTheDeclaredDomains_AndTheFinalValuesAsItsOnlyMetrics()
+    {
+        using var dir = new TempDir();
+        var options = new TensorBoardCallbackOptions
+        {
+            HParams = new Dictionary<string, HParamValue> { ["learning_rate"] = 0.01, ["optimizer"] = "adam", ["units"] = 32 },
+            HParamsDeclaration = new HParamsDeclaration { Domains = new Dictionary<string, HParamDomain> { ["optimizer"] = HParamDomain.Discrete("adam", "sgd") } },
+        };
+        RunScriptedLoop(new TensorBoardCallback(dir.Path, options));
+        var root = EventLog.ReadAll(dir.Path).Where(w => w.Run == ".").ToList();
+        CollectionAssert.AreEqual(
+            new[] { "_hparams_/experiment", "_hparams_/session_start_info", "_hparams_/session_end_info" },
+            root.Where(w => w.Plugin == "hparams").Select(w => w.Tag).ToArray());
+        var experiment = TbLogger.Protos.Plugins.HParams.HParamsPluginData.Parser
+            .ParseFrom(root.Single(w => w.Tag == "_hparams_/experiment").Value.Metadata.PluginData.Content).Experiment;
+        Assert.AreEqual(1L, root.Single(w => w.Tag == "_hparams_/experiment").Step, "the last epoch, as the session");
+        CollectionAssert.AreEqual(new[] { "learning_rate", "optimizer", "units" }, experiment.HparamInfos.Select(h => h.Name).ToArray());
+        // Declared: optimizer's domain as given; undeclared ones as TensorBoard infers them from this run alone.
+        CollectionAssert.AreEqual(new[] { "adam", "sgd" }, experiment.HparamInfos[1].DomainDiscrete.Values.Select(v => v.StringValue).ToArray());
+        Assert.AreEqual((0.01, 0.01), (experiment.HparamInfos[0].DomainInterval.MinValue, experiment.HparamInfos[0].DomainInterval.MaxValue));
+        Assert.AreEqual((32.0, 32.0), (experiment.HparamInfos[2].DomainInterval.MinValue, experiment.HparamInfos[2].DomainInterval.MaxValue));
+        // The metric columns are the final values only, not the batch_/epoch_/evaluation_ series of train and validation.
+        CollectionAssert.AreEquivalent(new[] { "hparams/loss", "hparams/accuracy", "hparams/val_loss", "hparams/val_accuracy" },
+            experiment.MetricInfos.Select(m => m.Name.Tag).ToArray());
+        Assert.IsTrue(experiment.MetricInfos.All(m => m.Name.Group == ""));
+    }
+
+    [TestMethod]
+    public void HParamsDeclaration_WithDeclaredMetrics_UsesThem_AndBadDeclarationsFailWhenTheCallbackIsMade()
+    {
+        using var dir = new TempDir();
+        var hparams = new Dictionary<string, HParamValue> { ["learning_rate"] = 0.01 };
+        var options = new TensorBoardCallbackOptions
+        {
+            HParams = hparams,
+            HParamsDeclaration = new HParamsDeclaration { Metrics = [new HParamsMetric("epoch_accuracy", "validation")] },
+        };
+        RunScriptedLoop(new TensorBoardCallback(dir.Path, options));
+        var experiment = TbLogger.Protos.Plugins.HParams.HParamsPluginData.Parser
+            .ParseFrom(EventLog.ReadAll(dir.Path).Single(w => w.Tag == "_hparams_/experiment").Value.Metadata.PluginData.Content).Experiment;
+        Assert.AreEqual("validation/epoch_accuracy", string.Join(",", experiment.MetricInfos.Select(m => $"{m.Name.Group}/{m.Name.Tag}")));
+
+        var noHParams = Assert.ThrowsExactly<ArgumentException>(() => new TensorBoardCallback(dir.Path, new TensorBoardCallbackOptions { HParamsDeclaration = new HParamsDeclaration() }));
+        Assert.AreEqual("HParamsDeclaration declares the HParams of the run: set HParams too. (Parameter 'options')", noHParams.Message);
+        var unknown = Assert.ThrowsExactly<ArgumentException>(() => new TensorBoardCallback(dir.Path, options with
+        {
+            HParamsDeclaration = new HParamsDeclaration { Domains = new Dictionary<string, HParamDomain> { ["lr"] = HParamDomain.Interval(0, 1) } },
+        }));
+        Assert.AreEqual("The domain for 'lr' names no hyperparameter. (Parameter 'domains')", unknown.Message);
+        var wrongKind = Assert.ThrowsExactly<ArgumentException>(() => new TensorBoardCallback(dir.Path, options with
+        {
+            HParamsDeclaration = new HParamsDeclaration { Domains = new Dictionary<string, HParamDomain> { ["learning_rate"] = HParamDomain.Discrete("fast") } },
+        }));
+        Assert.AreEqual("The domain for 'learning_rate' holds String values but the hyperparameter is a Number. (Parameter 'domains')", wrongKind.Message);
+        var badGroup = Assert.ThrowsExactly<ArgumentException>(() => new TensorBoardCallback(dir.Path, options with
+        {
+            HParamsDeclaration = new HParamsDeclaration { Metrics = [new HParamsMetric("epoch_loss", "../elsewhere")] },
+        }));
+        Assert.AreEqual("Metric group '../elsewhere' of 'epoch_loss' is not a relative run path like 'validation'. (Parameter 'metrics')", badGroup.Message);
+    }
 }

@@ -12,6 +12,9 @@ namespace TbLogger.Metrics.Losses;
 /// <remarks>An alignment that cannot exist (T shorter than the labels plus the blanks repeats need) gives +∞; Keras's numpy backend gives about 1e5 there (it uses −1e5 as log 0).</remarks>
 public sealed class CtcLoss : Loss, IRegisteredLoss
 {
+    // Keras's class name is not this type's name less "Loss"; the config and LossFactory's registration both use it.
+    private const string KerasName = "CTC";
+
     private const int AlphaSlot = LossScratch.FirstKernelSlot, BetaSlot = AlphaSlot + 1, LogProbSlot = AlphaSlot + 2;
 
     /// <summary>Creates the loss.</summary>
@@ -21,7 +24,7 @@ public sealed class CtcLoss : Loss, IRegisteredLoss
     {
     }
 
-    private protected override string? KerasClassName => "CTC";
+    private protected override string? KerasClassName => KerasName;
 
     private protected override LabelLayout Labels => LabelLayout.Any;
 
@@ -168,7 +171,7 @@ public sealed class CtcLoss : Loss, IRegisteredLoss
     }
 
     // Reads back the Keras config GetConfigJson writes (keys, defaults, reduction); LossFactory looks this up.
-    static string IRegisteredLoss.ClassName => "CTC";
+    static string IRegisteredLoss.ClassName => KerasName;
 
     static string[] IRegisteredLoss.Aliases => ["ctc"];
 

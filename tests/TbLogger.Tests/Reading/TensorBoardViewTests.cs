@@ -51,6 +51,11 @@ public sealed class TensorBoardViewTests
         {
             Assert.AreEqual(session, groups[0].GetProperty("name").GetString());
             Assert.IsGreaterThan(0, groups[0].GetProperty("metrics").GetArrayLength(), "TensorBoard found the session's metric values");
+            // The callback's HParamsDeclaration: the columns are the hparams/* final values, not every series of the run.
+            string[] metricColumns = [.. served.GetProperty("plugins").GetProperty("hparams").GetProperty("experiment").GetProperty("metric_infos")
+                .EnumerateArray().Select(m => m.GetProperty("tag").GetString()!)];
+            Assert.AreEqual(fixture == "digits" ? 14 : 12, metricColumns.Length);
+            Assert.IsTrue(metricColumns.All(tag => tag.StartsWith("hparams/", StringComparison.Ordinal)), string.Join(", ", metricColumns));
         }
     }
 

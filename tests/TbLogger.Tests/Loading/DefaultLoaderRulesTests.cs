@@ -2,7 +2,7 @@ using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Tests.Support;
 
-namespace TbLogger.Tests.Events;
+namespace TbLogger.Tests.Loading;
 
 /// <summary>
 /// What TensorBoard's default (Rust) loader needs from every file we write: file_version and our source metadata

@@ -7,7 +7,7 @@ using TbLogger.Reading;
 using TbLogger.Records;
 using TbLogger.Tests.Support;
 
-namespace TbLogger.Tests.Reading;
+namespace TbLogger.Tests.Loading;
 
 [TestClass]
 public sealed class LoaderRulesTests
