@@ -456,6 +456,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         {
             string tag = (string)item.Payload;
             int max = ScalarEventEncoder.MaxEncodedLength(tag);
+            // Encoded straight into the record buffer: a scalar is copied once, not through the scratch buffer too.
+            if (_records.TryReserve(max, out Span<byte> data))
+            {
+                _records.CommitRecord(scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, data));
+                return;
+            }
             if (scratch.Length < max)
             {
                 scratch = new byte[Math.Max(max, scratch.Length * 2)];

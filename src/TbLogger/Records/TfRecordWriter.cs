@@ -69,6 +69,44 @@ public sealed class TfRecordWriter : IDisposable
         RecordsWritten++;
     }
 
+    /// <summary>
+    /// Reserves room in the gathering buffer for a record of at most <paramref name="maxLength"/> bytes, so the caller
+    /// can encode its data in place (no copy through a scratch buffer); <see cref="CommitRecord"/> then frames it.
+    /// False when such a record could not fit even an empty buffer: use <see cref="Write"/>.
+    /// </summary>
+    /// <param name="maxLength">An upper bound of the record's data length.</param>
+    /// <param name="data">Where the data goes: exactly <paramref name="maxLength"/> bytes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal bool TryReserve(int maxLength, out Span<byte> data)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int framed = maxLength + FramingOverhead;
+        if ((uint)framed > (uint)_buffer.Length)
+        {
+            data = default;
+            return false;
+        }
+        if (framed > _buffer.Length - _buffered)
+        {
+            FlushBuffer();
+        }
+        data = _buffer.AsSpan(_buffered + HeaderLength, maxLength);
+        return true;
+    }
+
+    /// <summary>Frames the <paramref name="length"/> bytes written to the span <see cref="TryReserve"/> returned, as <see cref="Write"/> would.</summary>
+    /// <param name="length">The record's data length, at most the reserved length.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void CommitRecord(int length)
+    {
+        Span<byte> record = _buffer.AsSpan(_buffered, length + FramingOverhead);
+        WriteHeader((ulong)length, record);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[(HeaderLength + length)..], MaskedCrc32C.ComputeMasked(record.Slice(HeaderLength, length)));
+        _buffered += record.Length;
+        BytesWritten += record.Length;
+        RecordsWritten++;
+    }
+
     /// <summary>A record larger than the buffer: header, data and footer go straight to the stream.</summary>
     /// <remarks>Its own method: the stack buffers would otherwise cost every small record a stack-guard check.</remarks>
     private void WriteUnbuffered(ReadOnlySpan<byte> data)

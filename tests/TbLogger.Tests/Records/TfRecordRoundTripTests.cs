@@ -29,6 +29,43 @@ public sealed class TfRecordRoundTripTests
     }
 
     [TestMethod]
+    public void RecordsEncodedInPlaceFrameToTheSameBytesAsWrite()
+    {
+        // 64-byte buffer: the 20-byte reservations force the buffer out to the stream every third record.
+        var random = new Random(7);
+        var records = Enumerable.Range(0, 10).Select(i =>
+        {
+            var r = new byte[i % 5 * 4];
+            random.NextBytes(r);
+            return r;
+        }).ToList();
+        var viaWrite = new MemoryStream();
+        using (var writer = new TfRecordWriter(viaWrite, leaveOpen: true, bufferSize: 64))
+        {
+            records.ForEach(r => writer.Write(r));
+        }
+        var inPlace = new MemoryStream();
+        using (var writer = new TfRecordWriter(inPlace, leaveOpen: true, bufferSize: 64))
+        {
+            foreach (var r in records)
+            {
+                Assert.IsTrue(writer.TryReserve(20, out Span<byte> data));
+                Assert.AreEqual(20, data.Length);
+                data.Fill(0xEE); // bytes past the committed length must not reach the file
+                r.CopyTo(data);
+                writer.CommitRecord(r.Length);
+            }
+            Assert.AreEqual(records.Count, writer.RecordsWritten);
+            Assert.AreEqual(records.Sum(r => r.Length + 16L), writer.BytesWritten);
+            // 49 + 16 framed bytes cannot fit a 64-byte buffer even when it is empty: the caller falls back to Write.
+            Assert.IsFalse(writer.TryReserve(49, out Span<byte> none));
+            Assert.AreEqual(0, none.Length);
+            Assert.IsTrue(writer.TryReserve(48, out _));
+        }
+        CollectionAssert.AreEqual(viaWrite.ToArray(), inPlace.ToArray());
+    }
+
+    [TestMethod]
     public void WritesAndReadsRecordsOfManySizesIncludingLargerThanTheBuffer()
     {
         var random = new Random(42);
