@@ -94,6 +94,68 @@ internal static class CheckedCopy
         return any;
     }
 
+    /// <summary>
+    /// <see cref="Copy{T, TCheck}"/> with the <see cref="NonFinite{T}"/> check that also finds the smallest and largest
+    /// value in the same pass, for equal-width and rule-chosen histogram bins, whose checks need the range: reading the
+    /// input once instead of once to copy and once more for the range. The range is that of every value when all are
+    /// finite (true is returned otherwise, and the caller finds the finite range on its slow path). Min and max follow
+    /// IEEE 754 minimum and maximum (−0 is below +0), as the kernel's own range does, so an error message that prints
+    /// the range prints the same digits.
+    /// </summary>
+    public static bool CopyWithRange<T>(ReadOnlySpan<T> source, Span<T> destination, out T min, out T max)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("The destination is too short.", nameof(destination));
+        }
+        ref T from = ref MemoryMarshal.GetReference(source);
+        ref T to = ref MemoryMarshal.GetReference(destination);
+        int n = source.Length, i = 0;
+        min = T.PositiveInfinity;
+        max = T.NegativeInfinity;
+        bool any = false;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= 2 * Vector256<T>.Count)
+        {
+            int count = Vector256<T>.Count;
+            var bad = Vector256<T>.Zero;
+            var low = Vector256.Create(T.PositiveInfinity);
+            var high = Vector256.Create(T.NegativeInfinity);
+            for (; i <= n - 2 * count; i += 2 * count)
+            {
+                var a = Vector256.LoadUnsafe(ref from, (nuint)i);
+                var b = Vector256.LoadUnsafe(ref from, (nuint)(i + count));
+                a.StoreUnsafe(ref to, (nuint)i);
+                b.StoreUnsafe(ref to, (nuint)(i + count));
+                bad |= NonFinite<T>.Bad(a) | NonFinite<T>.Bad(b);
+                low = Vector256.Min(low, Vector256.Min(a, b));
+                high = Vector256.Max(high, Vector256.Max(a, b));
+            }
+            any = bad.AsByte() != Vector256<byte>.Zero;
+            for (int lane = 0; lane < count; lane++)
+            {
+                min = Minimum(min, low[lane]);
+                max = Maximum(max, high[lane]);
+            }
+        }
+        for (; i < n; i++)
+        {
+            T value = Unsafe.Add(ref from, i);
+            Unsafe.Add(ref to, i) = value;
+            any |= !T.IsFinite(value);
+            min = Minimum(min, value);
+            max = Maximum(max, value);
+        }
+        return any;
+    }
+
+    // IEEE 754 minimum/maximum of finite values: the smaller (larger) one, and −0 below +0.
+    private static T Minimum<T>(T x, T y)
+        where T : unmanaged, IFloatingPointIeee754<T> => x < y || (x == y && T.IsNegative(x)) ? x : y;
+
+    private static T Maximum<T>(T x, T y)
+        where T : unmanaged, IFloatingPointIeee754<T> => x > y || (x == y && T.IsPositive(x)) ? x : y;
+
     /// <summary>How many values fail <typeparamref name="TCheck"/> (the slow path, after <see cref="Copy{T, TCheck}"/> said some do).</summary>
     public static int Count<T, TCheck>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>

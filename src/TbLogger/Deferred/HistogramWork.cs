@@ -7,15 +7,17 @@ using TbLogger.Protos;
 namespace TbLogger.Deferred;
 
 /// <summary>
-/// A histogram binned on the writer's thread. On the caller: the checks that can reject the values (none for the
-/// default and explicit bins; the range for equal-width bins; the whole rule for a named rule), the non-finite count
-/// (<see cref="SummaryWriter.NonFiniteHistogramValues"/> is current when the call returns) and one copy.
+/// A histogram binned on the writer's thread. On the caller, in one pass over the values: the copy, the non-finite
+/// check (<see cref="SummaryWriter.NonFiniteHistogramValues"/> is current when the call returns) and, for equal-width
+/// and rule-chosen bins, the range their checks need. Then the checks that can reject the values: none for the default
+/// and explicit bins, the range for equal-width bins, and for a named rule either a bound showing it cannot fail (the
+/// rule then runs on the writer's thread) or the whole rule.
 /// </summary>
 internal sealed class HistogramWork<T> : SummaryWork
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int _length;
-    private readonly HistogramBins _bins;
+    private HistogramBins _bins;
 
     private HistogramWork(string tag, ArrayPool<byte> pool, int length, HistogramBins bins)
         : base(tag, pool, (long)length * Unsafe.SizeOf<T>())
@@ -31,11 +33,35 @@ internal sealed class HistogramWork<T> : SummaryWork
         {
             throw new ArgumentException("A histogram needs at least one value.", nameof(values));
         }
-        HistogramBins resolved = HistogramKernel.ResolveOnCaller(values, bins);
-        var work = new HistogramWork<T>(tag, pool, values.Length, resolved);
-        bool anyNonFinite = CheckedCopy.Copy<T, CheckedCopy.NonFinite<T>>(values, ValuesIn(work.Buffer, values.Length));
-        nonFinite = anyNonFinite ? CheckedCopy.Count<T, CheckedCopy.NonFinite<T>>(values) : 0;
-        return work;
+        var work = new HistogramWork<T>(tag, pool, values.Length, bins);
+        try
+        {
+            var copy = ValuesIn(work.Buffer, values.Length);
+            if (bins.Kind is not (HistogramBinKind.Uniform or HistogramBinKind.Rule))
+            {
+                bool anyNonFinite = CheckedCopy.Copy<T, CheckedCopy.NonFinite<T>>(values, copy);
+                nonFinite = anyNonFinite ? CheckedCopy.Count<T, CheckedCopy.NonFinite<T>>(values) : 0;
+                return work;
+            }
+            int finite;
+            double min, max;
+            if (CheckedCopy.CopyWithRange(values, copy, out T low, out T high))
+            {
+                (finite, min, max) = HistogramKernel.FiniteRange(values);
+            }
+            else
+            {
+                (finite, min, max) = (values.Length, double.CreateTruncating(low), double.CreateTruncating(high));
+            }
+            nonFinite = values.Length - finite;
+            work._bins = HistogramKernel.ResolveOnCaller(values, bins, finite, min, max);
+            return work;
+        }
+        catch
+        {
+            work.Release();
+            throw;
+        }
     }
 
     private static Span<T> ValuesIn(byte[] buffer, int length) => MemoryMarshal.Cast<byte, T>(buffer.AsSpan())[..length];

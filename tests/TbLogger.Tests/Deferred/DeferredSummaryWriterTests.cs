@@ -211,6 +211,9 @@ public sealed class DeferredSummaryWriterTests
             Assert.ThrowsExactly<ArgumentException>(() => writer.AddAudio("a", nan, 8000, step));
             Assert.ThrowsExactly<ArgumentException>(() => writer.AddImage("i", nan, ImageShape.Hw(1, 2), step));
             Assert.ThrowsExactly<ArgumentException>(() => writer.AddImages("g", x.Batch, ImageBatchShape.Nchw(4, 3, 8, 8), step, options: new ImageOptions { Columns = 1, Padding = 100_000 }));
+            // Histogram checks that need the range run after the copy pass that finds it: the copy goes back too.
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => writer.AddHistogram("u", [0.0, double.Epsilon], step, HistogramBins.Uniform(1000)));
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => writer.AddHistogram("u", [.. Enumerable.Range(0, 1000).Select(i => i * 1e-9), 1e6, -1e6], step, HistogramBins.FromRule(HistogramBinRule.Fd)));
         }
         // A step that goes back is refused by the step policy under the queue's lock (the default logs and writes it).
         writer.AddHistogram("h", x.Values, 0);

@@ -34,7 +34,7 @@ internal static class HistogramKernel
         int binCount = bins.Kind switch
         {
             HistogramBinKind.Uniform => bins.BinCount,
-            HistogramBinKind.Rule => RuleBinCount(values, bins.Rule, moments),
+            HistogramBinKind.Rule => RuleBinCount(values, bins.Rule, moments.Count, moments.Min, moments.Max),
             _ => bins.Edges.Length - 1,
         };
         int[]? rentedCounts = null;
@@ -92,33 +92,91 @@ internal static class HistogramKernel
 
     /// <summary>
     /// The part of <see cref="Build{T}"/> that can reject the values, done on the caller's thread before the rest is
-    /// deferred: equal-width bins need the finite range to divide (<see cref="HistogramBinKind.Uniform"/>), and a rule's
-    /// bucket count depends on every value (<see cref="HistogramBinKind.Rule"/>, returned as the equal-width bins it
-    /// chose, which <see cref="Build{T}"/> lays out identically). Other bins cannot fail and are returned unchanged.
+    /// deferred, from the range the caller's copy pass found (<paramref name="finiteCount"/> finite values in
+    /// [<paramref name="min"/>, <paramref name="max"/>]): equal-width bins need the range to divide
+    /// (<see cref="HistogramBinKind.Uniform"/>); a rule (<see cref="HistogramBinKind.Rule"/>) whose bucket count is
+    /// bounded for this range and count (<see cref="RuleCannotFail"/>) is left to the writer's thread, and any other
+    /// rule runs here and is returned as the equal-width bins it chose, which <see cref="Build{T}"/> lays out
+    /// identically. Other bins cannot fail and are returned unchanged.
     /// </summary>
-    public static HistogramBins ResolveOnCaller<T>(ReadOnlySpan<T> values, HistogramBins bins)
+    public static HistogramBins ResolveOnCaller<T>(ReadOnlySpan<T> values, HistogramBins bins, int finiteCount, double min, double max)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (bins.Kind is not (HistogramBinKind.Uniform or HistogramBinKind.Rule) || values.IsEmpty)
+        if (bins.Kind is not (HistogramBinKind.Uniform or HistogramBinKind.Rule) || finiteCount == 0)
         {
             return bins;
         }
-        Moments moments = ComputeMoments(values);
-        if (moments.Count == 0)
+        if (bins.Kind == HistogramBinKind.Uniform)
+        {
+            UniformStep(min, max, bins.BinCount, out _, out _);
+            return bins;
+        }
+        if (RuleCannotFail(bins.Rule, finiteCount, min, max))
         {
             return bins;
         }
-        int binCount = bins.Kind == HistogramBinKind.Rule ? RuleBinCount(values, bins.Rule, moments) : bins.BinCount;
-        UniformStep(moments.Min, moments.Max, binCount, out _, out _);
+        int binCount = RuleBinCount(values, bins.Rule, finiteCount, min, max);
+        UniformStep(min, max, binCount, out _, out _);
         var uniform = HistogramBins.Uniform(binCount);
         return bins.MaxBins > 0 ? uniform.WithMaxBins(bins.MaxBins) : uniform;
     }
 
-    /// <summary>numpy's bucket count for a named rule, over the finite values (copied: some rules sort).</summary>
-    private static int RuleBinCount<T>(ReadOnlySpan<T> values, HistogramBinRule rule, Moments moments)
+    /// <summary>The count, min and max of the finite values (the caller's slow path when some are not finite).</summary>
+    internal static (int Count, double Min, double Max) FiniteRange<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double[] finite = ArrayPool<double>.Shared.Rent(moments.Count);
+        Moments moments = FiniteMomentsScalar(values);
+        return (moments.Count, moments.Min, moments.Max);
+    }
+
+    /// <summary>
+    /// True when <paramref name="rule"/> cannot fail for <paramref name="finiteCount"/> finite values in
+    /// [<paramref name="min"/>, <paramref name="max"/>], so it may run on the writer's thread without an error the
+    /// caller would have had: its bucket count has a bound that depends only on the count, at most
+    /// <see cref="HistogramBins.MaxBinCount"/>, and that many equal buckets (so any fewer) divide the range.
+    /// Sturges, Rice, Sqrt and Doane divide the range by a function of n (at most about √n); Stone picks at most
+    /// max(100, √n) buckets; Scott's width is proportional to the standard deviation, which is at least range / (2√n)
+    /// whatever the mean (the two extremes alone contribute range² / 4), so its count is at most
+    /// 2 n^(5/6) / (24√π)^(1/3): about 600,000 for 2^24 values, when neither the values nor their squared deviations can
+    /// overflow or lose precision to underflow, and never when every value is equal (a mean rounded off the common
+    /// value then gives a tiny deviation and a huge count). Fd and Auto use the interquartile range, which has no such
+    /// bound: they stay on the caller.
+    /// </summary>
+    internal static bool RuleCannotFail(HistogramBinRule rule, long finiteCount, double min, double max)
+    {
+        long bound;
+        switch (rule)
+        {
+            case HistogramBinRule.Sturges or HistogramBinRule.Rice or HistogramBinRule.Sqrt or HistogramBinRule.Doane or HistogramBinRule.Stone:
+                bound = SqrtRuleBound;
+                break;
+            case HistogramBinRule.Scott when finiteCount <= ScottMaxValues && min < max && max - min >= 1e-100 && Math.Max(-min, max) <= 1e100:
+                bound = ScottBound;
+                break;
+            default:
+                return false;
+        }
+        double first = min, last = max;
+        if (first == last)
+        {
+            first -= 0.5;
+            last += 0.5;
+        }
+        double step = (last - first) / bound;
+        return double.IsFinite(step) && step != 0;
+    }
+
+    // √(2^31) is 46,341; Rice's 2∛n, Sturges's and Doane's logarithms are far smaller; every count may be one more
+    // than its exact value from rounding. Both bounds are well below HistogramBins.MaxBinCount (2^20).
+    private const long SqrtRuleBound = 50_000;
+    private const long ScottMaxValues = 1 << 24;
+    private const long ScottBound = 700_000;
+
+    /// <summary>numpy's bucket count for a named rule, over the finite values (copied: some rules sort).</summary>
+    private static int RuleBinCount<T>(ReadOnlySpan<T> values, HistogramBinRule rule, int finiteCount, double min, double max)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double[] finite = ArrayPool<double>.Shared.Rent(finiteCount);
         try
         {
             int n = 0;
@@ -130,7 +188,7 @@ internal static class HistogramKernel
                     finite[n++] = x;
                 }
             }
-            double first = moments.Min, last = moments.Max;
+            double first = min, last = max;
             if (first == last)
             {
                 first -= 0.5;
@@ -140,7 +198,7 @@ internal static class HistogramKernel
             if (count > HistogramBins.MaxBinCount)
             {
                 throw new ArgumentOutOfRangeException("values",
-                    $"Rule {rule} chooses {count} buckets for values in [{moments.Min}, {moments.Max}], more than the {HistogramBins.MaxBinCount} supported; use another rule or explicit edges.");
+                    $"Rule {rule} chooses {count} buckets for values in [{min}, {max}], more than the {HistogramBins.MaxBinCount} supported; use another rule or explicit edges.");
             }
             return (int)count;
         }
