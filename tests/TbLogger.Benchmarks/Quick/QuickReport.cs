@@ -72,26 +72,72 @@ public sealed class QuickReport
     }
 
     /// <summary>
-    /// The caller's share of a deferred call: time until <paramref name="call"/> returns / time until
-    /// <paramref name="complete"/> (e.g. the writer's Flush) says its work is written. Median over <paramref name="runs"/>
-    /// after one warm-up, with the lowest and highest share seen.
+    /// The caller's share of a deferred call and how close it is to the floor of copying its input. Each run: the
+    /// caller's time until <paramref name="call"/> returns, the total until <paramref name="complete"/> (e.g. the
+    /// writer's Flush) says its work is written, and <paramref name="plainCopy"/> (a copy of the same input bytes into a
+    /// warm array, the least a deferred call must do on the caller). With <see cref="CpuClock"/>: caller = this thread's
+    /// CPU time in the call, total = the process's CPU time over call and flush (the writer's thread included), copy =
+    /// this thread's CPU time in the copy; else wall times. Medians over <paramref name="runs"/> after one warm-up, with
+    /// the lowest and highest caller share and the wall-time share for reference.
     /// </summary>
-    public static (double Median, double Low, double High) CallerShare(Action call, Action complete, int runs = 9)
+    public static CallerShareResult CallerShare(Action call, Action complete, Action plainCopy, int runs = 9)
     {
         call();
         complete();
+        plainCopy();
+        bool cpu = CpuClock.IsAvailable;
         var shares = new double[runs];
+        var wallShares = new double[runs];
+        var copies = new double[runs];
+        var totals = new double[runs];
+        var overCopy = new double[runs];
         for (int i = 0; i < runs; i++)
         {
+            long processStart = cpu ? CpuClock.ProcessNanoseconds() : 0;
+            long threadStart = cpu ? CpuClock.ThreadNanoseconds() : 0;
             long start = Stopwatch.GetTimestamp();
             call();
-            double caller = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            double callerWall = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            long threadEnd = cpu ? CpuClock.ThreadNanoseconds() : 0;
             complete();
-            shares[i] = caller / Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            double totalWall = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            long processEnd = cpu ? CpuClock.ProcessNanoseconds() : 0;
+
+            long copyStart = cpu ? CpuClock.ThreadNanoseconds() : Stopwatch.GetTimestamp();
+            plainCopy();
+            double copy = cpu ? CpuClock.ThreadNanoseconds() - copyStart : Stopwatch.GetElapsedTime(copyStart).TotalNanoseconds;
+
+            double caller = cpu ? threadEnd - threadStart : callerWall;
+            double total = cpu ? processEnd - processStart : totalWall;
+            shares[i] = caller / total;
+            wallShares[i] = callerWall / totalWall;
+            copies[i] = copy;
+            totals[i] = total;
+            overCopy[i] = caller / copy;
         }
-        Array.Sort(shares);
-        return (shares[runs / 2], shares[0], shares[^1]);
+        Array.Sort(wallShares);
+        Array.Sort(copies);
+        Array.Sort(totals);
+        double median = Median(shares);
+        return new CallerShareResult(median, shares.Min(), shares.Max(), wallShares[runs / 2], copies[runs / 2] / totals[runs / 2], Median(overCopy), cpu);
     }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>What <see cref="CallerShare"/> measured.</summary>
+    /// <param name="Median">The caller's median share of the total.</param>
+    /// <param name="Low">The lowest share seen.</param>
+    /// <param name="High">The highest share seen.</param>
+    /// <param name="WallMedian">The median share in wall time.</param>
+    /// <param name="CopyFloor">Median plain copy of the input / median total: the share no deferred call can go below.</param>
+    /// <param name="OverCopy">The median of the caller's time / the plain copy's time in each run (1 is the floor).</param>
+    /// <param name="CpuTime">True when the shares are of CPU time, false when of wall time.</param>
+    public readonly record struct CallerShareResult(double Median, double Low, double High, double WallMedian, double CopyFloor, double OverCopy, bool CpuTime);
 
     /// <summary>Bytes allocated on this thread by <paramref name="calls"/> calls of <paramref name="action"/>, per call, after one warm-up call.</summary>
     public static double AllocatedBytesPerCall(Action action, int calls = 1000)
