@@ -20,8 +20,7 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         int delay = GifEncoder.DelayOf(fps);
-        var video = VideoFrames.From(frames, shape, nameof(frames));
-        return EnqueueVideo(tag, video, delay, step, wallTime);
+        return EnqueueVideo(tag, Deferred.VideoWork<byte>.Create(tag, frames, shape, delay, BufferPool, nameof(frames)), step, wallTime);
     }
 
     /// <summary>Logs video clips given as floats in [0, 1] (NaN rejected). See <see cref="AddVideo(string, ReadOnlySpan{byte}, VideoShape, long, double, DateTimeOffset?)"/>.</summary>
@@ -38,13 +37,18 @@ public sealed partial class SummaryWriter
     {
         Summaries.ValidateTag(tag);
         int delay = GifEncoder.DelayOf(fps);
-        var video = VideoFrames.From(frames, shape, nameof(frames));
-        return EnqueueVideo(tag, video, delay, step, wallTime);
+        return EnqueueVideo(tag, Deferred.VideoWork<float>.Create(tag, frames, shape, delay, BufferPool, nameof(frames)), step, wallTime);
     }
 
-    private bool EnqueueVideo(string tag, VideoFrames video, int delay, long step, DateTimeOffset? wallTime)
+    // Checked and copied into a pooled buffer by VideoWork.Create (issue 19); conversion, tiling and GIF encoding run
+    // on the writer's thread. A bad frame is reported before a disposed writer, as when the caller converted them all.
+    private bool EnqueueVideo(string tag, Deferred.SummaryWork work, long step, DateTimeOffset? wallTime)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(tag, () => Summaries.VideoFromFrames(tag, video, delay), step, WallTimeOf(wallTime));
+        if (_disposed)
+        {
+            work.Release();
+            ObjectDisposedException.ThrowIf(true, this);
+        }
+        return EnqueueDeferred(tag, work, step, WallTimeOf(wallTime));
     }
 }

@@ -75,7 +75,8 @@ internal sealed class VideoFrames
         return grid;
     }
 
-    private static (int Rows, int Columns) Validate(VideoShape shape, int length, string parameterName)
+    /// <summary>The checks of <see cref="From(ReadOnlySpan{byte}, VideoShape, string)"/> that do not read the values (shape, length, grid size).</summary>
+    internal static (int Rows, int Columns) Validate(VideoShape shape, int length, string parameterName)
     {
         if (!Enum.IsDefined(shape.Layout))
         {
