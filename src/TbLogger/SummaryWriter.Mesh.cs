@@ -19,8 +19,21 @@ public sealed partial class SummaryWriter
     public bool AddMesh(string tag, ReadOnlySpan<float> vertices, ReadOnlySpan<byte> colors, ReadOnlySpan<int> faces, string? configJson, long step,
         int batch = 1, DateTimeOffset? wallTime = null)
     {
-        var summary = Summaries.Mesh(tag, vertices, colors, faces, configJson, batch);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(tag, () => summary, step, WallTimeOf(wallTime));
+        Summaries.ValidateTag(tag);
+        // Checked and copied in one pass here; the tensors are built on the writer's thread (issue 19). A mesh that
+        // would be refused goes through the synchronous function, which throws exactly the error it always threw.
+        var work = Deferred.MeshWork.TryCreate(tag, vertices, colors, faces, configJson, batch, BufferPool);
+        if (work is null)
+        {
+            var summary = Summaries.Mesh(tag, vertices, colors, faces, configJson, batch);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _main.EnqueueSummary(tag, () => summary, step, WallTimeOf(wallTime));
+        }
+        if (_disposed)
+        {
+            work.Release();
+            ObjectDisposedException.ThrowIf(true, this);
+        }
+        return EnqueueDeferred(tag, work, step, WallTimeOf(wallTime));
     }
 }

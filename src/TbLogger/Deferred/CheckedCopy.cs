@@ -156,6 +156,45 @@ internal static class CheckedCopy
     private static T Maximum<T>(T x, T y)
         where T : unmanaged, IFloatingPointIeee754<T> => x > y || (x == y && T.IsPositive(x)) ? x : y;
 
+    /// <summary>
+    /// Copies vertex indices to the start of <paramref name="destination"/>; true when any is outside [0,
+    /// <paramref name="count"/>) (a mesh face naming a vertex that does not exist). One unsigned comparison per lane
+    /// covers both ends: a negative index is a large unsigned one.
+    /// </summary>
+    public static bool CopyIndices(ReadOnlySpan<int> source, Span<int> destination, int count)
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("The destination is too short.", nameof(destination));
+        }
+        ref int from = ref MemoryMarshal.GetReference(source);
+        ref int to = ref MemoryMarshal.GetReference(destination);
+        int n = source.Length, i = 0;
+        uint limit = (uint)Math.Max(count, 0);
+        bool any = false;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var bad = Vector256<uint>.Zero;
+            var bound = Vector256.Create(limit);
+            for (; i <= n - 2 * Vector256<int>.Count; i += 2 * Vector256<int>.Count)
+            {
+                var a = Vector256.LoadUnsafe(ref from, (nuint)i);
+                var b = Vector256.LoadUnsafe(ref from, (nuint)(i + Vector256<int>.Count));
+                a.StoreUnsafe(ref to, (nuint)i);
+                b.StoreUnsafe(ref to, (nuint)(i + Vector256<int>.Count));
+                bad |= Vector256.GreaterThanOrEqual(a.AsUInt32(), bound) | Vector256.GreaterThanOrEqual(b.AsUInt32(), bound);
+            }
+            any = bad != Vector256<uint>.Zero;
+        }
+        for (; i < n; i++)
+        {
+            int value = Unsafe.Add(ref from, i);
+            Unsafe.Add(ref to, i) = value;
+            any |= (uint)value >= limit;
+        }
+        return any;
+    }
+
     /// <summary>How many values fail <typeparamref name="TCheck"/> (the slow path, after <see cref="Copy{T, TCheck}"/> said some do).</summary>
     public static int Count<T, TCheck>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>

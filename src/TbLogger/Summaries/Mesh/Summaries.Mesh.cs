@@ -67,7 +67,36 @@ public static partial class Summaries
         {
             throw new ArgumentException($"configJson is not valid JSON: {ex.Message}", nameof(configJson), ex);
         }
+        return MeshFromValidated(tag, vertices, colors, faces, json, batch, description);
+    }
 
+    /// <summary>
+    /// True when <paramref name="configJson"/> (null meaning "{}") is what <see cref="Mesh"/> accepts: a JSON object. A
+    /// deferred mesh checks it on the caller; only <see cref="Mesh"/> words the error.
+    /// </summary>
+    internal static bool IsMeshConfig(string? configJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(configJson ?? "{}");
+            return document.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The values of <see cref="Mesh"/> from inputs it would accept (lengths multiples of 3 × <paramref name="batch"/>,
+    /// finite vertices, matching colors, face indices in range, <paramref name="json"/> an object): the part a deferred
+    /// mesh builds on the writer's thread.
+    /// </summary>
+    internal static Summary MeshFromValidated(string tag, ReadOnlySpan<float> vertices, ReadOnlySpan<byte> colors, ReadOnlySpan<int> faces,
+        string json, int batch, string? description)
+    {
+        int points = (int)(vertices.Length / (3L * batch));
+        int triangles = (int)(faces.Length / (3L * batch));
         // The order and the bitmask are summary_v2.py's: vertices, faces, colors; bit 1 << content type.
         uint components = 1u << (int)MeshPluginData.Types.ContentType.Vertex;
         if (!faces.IsEmpty)
