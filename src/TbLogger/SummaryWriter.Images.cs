@@ -152,9 +152,9 @@ public sealed partial class SummaryWriter
     /// <exception cref="ArgumentException">The bytes are not a PNG or JPEG with a readable header.</exception>
     public bool AddImageEncoded(string tag, ReadOnlySpan<byte> encoded, long step, DateTimeOffset? wallTime = null)
     {
-        var summary = Summaries.ImageEncoded(tag, encoded);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _main.EnqueueSummary(tag, () => summary, step, WallTimeOf(wallTime));
+        Summaries.ValidateTag(tag);
+        // The header is read and the bytes copied into a pooled buffer here; the proto is built on the writer's thread.
+        return EnqueueImage(tag, EncodedImageWork.Create(tag, encoded, BufferPool, nameof(encoded)), step, wallTime);
     }
 
     private static ImageOptions ValidImageOptions(ImageOptions? options)

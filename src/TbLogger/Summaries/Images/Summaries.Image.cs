@@ -201,6 +201,10 @@ public static partial class Summaries
         return ImageValue(tag, height, width, channels, UnsafeByteOperations.UnsafeWrap(png.AsMemory()));
     }
 
+    /// <summary>The value of <see cref="ImageEncoded"/> from a header already read: the part that runs on the writer's thread.</summary>
+    internal static Summary ImageFromEncoded(string tag, int height, int width, int colorspace, ReadOnlySpan<byte> encoded) =>
+        ImageValue(tag, height, width, colorspace, ByteString.CopyFrom(encoded));
+
     private static Summary ImageValue(string tag, int height, int width, int colorspace, ByteString encoded) => new()
     {
         Value =
