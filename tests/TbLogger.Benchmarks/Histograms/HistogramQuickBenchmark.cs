@@ -72,6 +72,18 @@ public sealed class HistogramQuickBenchmark : IQuickBenchmark
             float[] copyOfValues = new float[Count];
             bool[] copyOfLabels = new bool[labels.Length];
             float[] copyOfImage = new float[image.Length];
+            // A 16-frame 64x64 RGB clip as floats (GIF encoding on the worker) and a 100k-vertex mesh (no heavy work to move:
+            // the worker only builds the tensors and writes them, so its share is reported without a goal).
+            var videoShape = VideoShape.Ntchw(1, 16, 3, 64, 64);
+            float[] video = [.. Enumerable.Range(0, (int)videoShape.ElementCount).Select(i => (i * 7 % 251) / 250f)];
+            float[] copyOfVideo = new float[video.Length];
+            const int meshPoints = 100_000;
+            float[] vertices = [.. Enumerable.Range(0, 3 * meshPoints).Select(i => MathF.Sin(i * 0.001f))];
+            int[] faces = [.. Enumerable.Range(0, 6 * meshPoints).Select(i => (int)((long)i * 7919 % meshPoints))];
+            byte[] colors = [.. Enumerable.Range(0, 3 * meshPoints).Select(i => (byte)i)];
+            float[] copyOfVertices = new float[vertices.Length];
+            int[] copyOfFaces = new int[faces.Length];
+            byte[] copyOfColors = new byte[colors.Length];
             var uniform100 = HistogramBins.Uniform(100);
             var sturges = HistogramBins.FromRule(HistogramBinRule.Sturges);
             foreach (var (name, call, copyInput) in new (string, Action, Action)[]
@@ -83,12 +95,16 @@ public sealed class HistogramQuickBenchmark : IQuickBenchmark
                     () => { predictions.CopyTo(copyOfValues, 0); labels.CopyTo(copyOfLabels, 0); }),
                 ("AddImage, 3x512x512 floats CHW (PNG)", () => writer.AddImage("i", image, imageShape, step++), () => image.CopyTo(copyOfImage, 0)),
                 ("AddAudio, 1M samples mono (WAV)", () => writer.AddAudio("a", audio, 44_100, step++), () => audio.CopyTo(copyOfValues, 0)),
+                ("AddVideo, 16x3x64x64 floats (GIF)", () => writer.AddVideo("v", video, videoShape, step++), () => video.CopyTo(copyOfVideo, 0)),
+                ("AddMesh, 100k vertices, 200k faces, colors", () => writer.AddMesh("m", vertices, colors, faces, null, step++),
+                    () => { vertices.CopyTo(copyOfVertices, 0); faces.CopyTo(copyOfFaces, 0); colors.CopyTo(copyOfColors, 0); }),
             })
             {
                 var share = QuickReport.CallerShare(call, writer.Flush, copyInput);
                 string clock = share.CpuTime ? "CPU" : "wall";
+                string goal = name.StartsWith("AddMesh", StringComparison.Ordinal) ? "report" : "goal <= 5 %";
                 report.Add($"{name}: caller share of total ({clock} time)", $"{share.Median:P1}",
-                    $"goal <= 5 % ({share.Low:P1}-{share.High:P1}; wall time {share.WallMedian:P1})");
+                    $"{goal} ({share.Low:P1}-{share.High:P1}; wall time {share.WallMedian:P1})");
                 report.Add($"{name}: plain copy of the input / total ({clock} time)", $"{share.CopyFloor:P1}",
                     $"report: the floor of the share above (caller / plain copy {share.OverCopy:0.00}x)");
             }
