@@ -75,8 +75,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     {
     }
 
-    /// <summary>Creates a new event file whose first records after the header are what <paramref name="leading"/> returns for the header's wall time.</summary>
-    internal EventFileWriter(LogStorage storage, string logDirectory, EventFileWriterOptions? options, Func<double, IReadOnlyList<Event>>? leading)
+    /// <summary>Creates a new event file whose first records after the header are the encoded events <paramref name="leading"/> returns for the header's wall time.</summary>
+    internal EventFileWriter(LogStorage storage, string logDirectory, EventFileWriterOptions? options, Func<double, IReadOnlyList<byte[]>>? leading)
         : this(OpenNewFile(storage, logDirectory, options ?? new EventFileWriterOptions(), out string path), path, options, leading, removeOnFailure: true)
     {
     }
@@ -91,16 +91,16 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes to <paramref name="stream"/>; what <paramref name="leading"/> returns for the header's wall time is
+    /// Writes to <paramref name="stream"/>; the encoded events <paramref name="leading"/> returns for the header's wall time are
     /// written, and flushed with the header, before the constructor returns (e.g. the owner's purge event).
     /// </summary>
-    internal EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, Func<double, IReadOnlyList<Event>>? leading)
+    internal EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, Func<double, IReadOnlyList<byte[]>>? leading)
         : this(stream, path, options, leading, removeOnFailure: false)
     {
     }
 
     /// <summary>With <paramref name="removeOnFailure"/> (a local file this writer created), a failed constructor removes the file too.</summary>
-    private EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, Func<double, IReadOnlyList<Event>>? leading, bool removeOnFailure)
+    private EventFileWriter(Stream stream, string path, EventFileWriterOptions? options, Func<double, IReadOnlyList<byte[]>>? leading, bool removeOnFailure)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -118,12 +118,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
         try
         {
-            var header = EventFileHeader.Create(WallClock.Now());
-            byte[] headerBytes = header.ToByteArray();
+            double wallTime = WallClock.Now();
+            byte[] headerBytes = EventFileHeader.Encode(wallTime);
             _records.Write(headerBytes);
-            foreach (var value in leading?.Invoke(header.WallTime) ?? [])
+            foreach (byte[] value in leading?.Invoke(wallTime) ?? [])
             {
-                _records.Write(value.ToByteArray());
+                _records.Write(value);
             }
             _records.Flush();
             _identity = EventFileIdentity.For(stream, headerBytes);

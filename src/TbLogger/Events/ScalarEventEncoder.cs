@@ -208,7 +208,7 @@ internal sealed class ScalarEventEncoder
         return length;
     }
 
-    private static int WriteVarint(Span<byte> destination, ulong value)
+    internal static int WriteVarint(Span<byte> destination, ulong value)
     {
         int at = 0;
         while (value >= 0x80)
