@@ -293,6 +293,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
+    // Run on every enqueue, so fully optimised from the first: a short run ends before tiering would promote it (issue 19).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ThrowIfUnusable()
     {
         if (_fault is not null)
@@ -304,6 +306,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Under the lock: reports (once) values that failed to build since the last report.</summary>
+    // Run on every enqueue: see ThrowIfUnusable.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ThrowIfBuildFailed()
     {
         if (_buildFault is { } failed)
@@ -315,6 +319,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
+    // Fully optimised from the start (its per-item loop then inlines the slot reads): otherwise a short run spends its
+    // first batches in tier-0 code and on-stack replacement (issue 19: 8 ms of CPU in a fresh 200k-scalar run).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WorkerLoop()
     {
         var scalars = new ScalarEventEncoder();
