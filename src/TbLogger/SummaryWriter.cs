@@ -129,7 +129,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
     // Fully optimised from the first call (no tier-0 code): a short run ends before tiering would promote it (issue 19).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public bool AddScalar(string tag, double value, long step, DateTimeOffset? wallTime = null)
     {
         Summaries.ValidateTag(tag);

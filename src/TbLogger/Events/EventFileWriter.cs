@@ -174,7 +174,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// item's step under the lock, in file order, and may refuse the item by throwing.
     /// </summary>
     /// <returns>False when the queue was full and the item was dropped (<see cref="QueueFullMode.Drop"/>).</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     internal bool Enqueue(in PendingEvent item, EnqueueGate? gate = null, string? key = null)
     {
         object? notice = EnqueueLocked(in item, gate, key, out bool accepted);
@@ -247,7 +247,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     private object? EnqueueLocked(in PendingEvent item, EnqueueGate? gate, string? key, out bool accepted)
     {
         _lock.Enter();
@@ -294,7 +294,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     }
 
     // Run on every enqueue, so fully optimised from the first: a short run ends before tiering would promote it (issue 19).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     private void ThrowIfUnusable()
     {
         if (_fault is not null)
@@ -307,7 +307,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     /// <summary>Under the lock: reports (once) values that failed to build since the last report.</summary>
     // Run on every enqueue: see ThrowIfUnusable.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     private void ThrowIfBuildFailed()
     {
         if (_buildFault is { } failed)
@@ -321,7 +321,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     // Fully optimised from the start (its per-item loop then inlines the slot reads): otherwise a short run spends its
     // first batches in tier-0 code and on-stack replacement (issue 19: 8 ms of CPU in a fresh 200k-scalar run).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     private void WorkerLoop()
     {
         var scalars = new ScalarEventEncoder();
@@ -456,7 +456,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private long Deadline(long now) => _flushIntervalMs == long.MaxValue ? long.MaxValue : now + _flushIntervalMs;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, RepeatedMetadata metadata, ref byte[] scratch)
     {
         if (item.IsScalar)
