@@ -333,6 +333,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         int batchCount = 0, written = 0;
         try
         {
+            _identity?.Capture();
             while (true)
             {
                 long flushTarget;
