@@ -61,12 +61,9 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
     /// not the run already had a START. The default data server ignores SessionLog: there the new file, named to sort
     /// after the run's other files, evicts each re-logged tag's old points at steps &gt;= the new ones.
     /// </summary>
-    internal static Func<double, IReadOnlyList<Event>>? PurgeEvent(long? purgeStep) => purgeStep is long step
-        ? wallTime => [Start(wallTime, step), Start(wallTime, step)]
+    internal static Func<double, IReadOnlyList<byte[]>>? PurgeEvent(long? purgeStep) => purgeStep is long step
+        ? wallTime => [SessionStartEvent.Encode(wallTime, step), SessionStartEvent.Encode(wallTime, step)]
         : null;
-
-    private static Event Start(double wallTime, long step) =>
-        new() { WallTime = wallTime, Step = step, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } };
 
     /// <summary>Queues a scalar; allocates nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -33,7 +33,7 @@ internal sealed class StepPolicy : EnqueueGate
         options.StepDiscipline == StepDiscipline.Silent ? null : new StepPolicy(options);
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public override object? Admit(string key, long step)
     {
         if (_throw && _tracker.WouldEvict(key, step, out long last))

@@ -41,7 +41,8 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
         _options = options ?? new SummaryWriterOptions();
         _options.Validate();
-        if (!Enum.IsDefined(_options.RankPolicy))
+        // Listed, not Enum.IsDefined (reflection, paid by a fresh process: issue 19).
+        if (_options.RankPolicy is not (RankPolicy.RankZeroOnly or RankPolicy.AllRanks))
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.RankPolicy, "Unknown RankPolicy.");
         }
@@ -50,7 +51,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         _storage = storage ?? LogStorageRegistry.Resolve(logDirectory);
         if (WorldSize > 1 && _options.RankPolicy == RankPolicy.AllRanks)
         {
-            if (!Enum.IsDefined(_options.RankLayout))
+            if (_options.RankLayout is not (RankLayout.RunPerRank or RankLayout.SharedRun))
             {
                 throw new ArgumentOutOfRangeException(nameof(options), _options.RankLayout, "Unknown RankLayout.");
             }
@@ -128,7 +129,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
     // Fully optimised from the first call (no tier-0 code): a short run ends before tiering would promote it (issue 19).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public bool AddScalar(string tag, double value, long step, DateTimeOffset? wallTime = null)
     {
         Summaries.ValidateTag(tag);

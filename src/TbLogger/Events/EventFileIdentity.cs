@@ -16,16 +16,18 @@ internal sealed class EventFileIdentity
 {
     private readonly FileStream _stream;
     private readonly byte[] _firstRecord;
-    private readonly FileIdentity? _identity;
+    private FileIdentity? _identity;
 
-    private EventFileIdentity(FileStream stream, byte[] firstRecord, FileIdentity? identity)
+    private EventFileIdentity(FileStream stream, byte[] firstRecord)
     {
         _stream = stream;
         _firstRecord = firstRecord;
-        _identity = identity;
     }
 
-    /// <summary>The identity of <paramref name="stream"/> when it is a local file, else null (object stores have no name to lose).</summary>
+    /// <summary>
+    /// The identity of <paramref name="stream"/> when it is a local file, else null (object stores have no name to
+    /// lose). Its device and inode are read by <see cref="Capture"/>.
+    /// </summary>
     /// <param name="stream">The writer's stream.</param>
     /// <param name="header">The payload of the file's first record.</param>
     public static EventFileIdentity? For(Stream stream, ReadOnlySpan<byte> header)
@@ -36,13 +38,19 @@ internal sealed class EventFileIdentity
         }
         byte[] framed = new byte[header.Length + Records.TfRecordWriter.FramingOverhead];
         Records.TfRecordWriter.Frame(header, framed);
+        return new EventFileIdentity(file, framed);
+    }
+
+    /// <summary>
+    /// Reads the file's device and inode (or file index). The writer's thread calls it first thing, just after the
+    /// constructor created the file, rather than the constructor itself: the two system calls' marshalling stubs
+    /// cost a fresh process's caller 1-3 ms (issue 19). Not called, or not trusted, the file is recognised by its bytes.
+    /// </summary>
+    public void Capture()
+    {
         // Trusted only when the handle and the path agree now, just after the writer created the file.
-        FileIdentity? identity = FileIdentity.Of(file.SafeFileHandle);
-        if (identity is not null && FileIdentity.OfPath(file.Name, out _) != identity)
-        {
-            identity = null;
-        }
-        return new EventFileIdentity(file, framed, identity);
+        FileIdentity? identity = FileIdentity.Of(_stream.SafeFileHandle);
+        _identity = identity is not null && FileIdentity.OfPath(_stream.Name, out _) == identity ? identity : null;
     }
 
     /// <summary>True when the file is recognised by device and inode (or file index), false when by its bytes.</summary>

@@ -25,7 +25,8 @@ public sealed record EventFileWriterOptions
             throw new ArgumentOutOfRangeException(nameof(FlushInterval), FlushInterval, "FlushInterval must be positive or Timeout.InfiniteTimeSpan.");
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxQueueEvents, nameof(MaxQueueEvents));
-        if (!Enum.IsDefined(QueueFullMode))
+        // Listed, not Enum.IsDefined (reflection, paid by a fresh process: issue 19).
+        if (QueueFullMode is not (QueueFullMode.Block or QueueFullMode.Drop))
         {
             throw new ArgumentOutOfRangeException(nameof(QueueFullMode), QueueFullMode, "Unknown queue mode.");
         }

@@ -40,7 +40,7 @@ internal sealed class ScalarEventEncoder
     /// Writes the Event's bytes to <paramref name="destination"/> and returns how many were written; the tag's
     /// metadata is included only the first time this encoder sees the tag.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public int Encode(string tag, double value, long step, double wallTime, ScalarEncoding encoding, Span<byte> destination)
     {
         TagBytes bytes = Lookup(tag);
@@ -140,7 +140,7 @@ internal sealed class ScalarEventEncoder
         return at + metadataField.Length;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     private TagBytes Lookup(string tag)
     {
         int slot = RuntimeHelpers.GetHashCode(tag) & (CacheSlots - 1);
@@ -208,7 +208,7 @@ internal sealed class ScalarEventEncoder
         return length;
     }
 
-    private static int WriteVarint(Span<byte> destination, ulong value)
+    internal static int WriteVarint(Span<byte> destination, ulong value)
     {
         int at = 0;
         while (value >= 0x80)

@@ -60,7 +60,7 @@ internal sealed class LoaderModel
     }
 
     /// <summary>True when a point of <paramref name="tag"/> at <paramref name="step"/> now would evict earlier points; changes nothing.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public bool WouldEvict(string tag, long step, out long previous)
     {
         if (Cached(tag) is { } cached)
@@ -85,7 +85,7 @@ internal sealed class LoaderModel
     /// Takes a point of <paramref name="tag"/> at <paramref name="step"/>. Returns true when it repeats or goes back
     /// (evicting the tag's points at steps &gt;= it); <paramref name="firstForTag"/> is then true for the tag's first such point.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public bool Observe(string tag, long step, out long previous, out bool firstForTag)
     {
         firstForTag = false;

@@ -15,7 +15,7 @@ public static class MaskedCrc32C
     /// <summary>Computes the plain CRC32C of <paramref name="data"/> (check value: "123456789" gives 0xE3069283).</summary>
     /// <param name="data">The bytes to checksum.</param>
     /// <returns>The CRC32C with the standard initial value and final inversion.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public static uint Compute(ReadOnlySpan<byte> data)
     {
         // BitOperations.Crc32C maps to the SSE4.2 / ARMv8 CRC instructions: 8 bytes per step, then the tail.

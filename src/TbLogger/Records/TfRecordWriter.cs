@@ -47,7 +47,7 @@ public sealed class TfRecordWriter : IDisposable
 
     /// <summary>Frames one record. The bytes reach the stream on <see cref="Flush"/>, when the buffer fills, or on dispose.</summary>
     /// <param name="data">The record's payload, e.g. a serialized Event.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public void Write(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -76,7 +76,7 @@ public sealed class TfRecordWriter : IDisposable
     /// </summary>
     /// <param name="maxLength">An upper bound of the record's data length.</param>
     /// <param name="data">Where the data goes: exactly <paramref name="maxLength"/> bytes.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     internal bool TryReserve(int maxLength, out Span<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -96,7 +96,7 @@ public sealed class TfRecordWriter : IDisposable
 
     /// <summary>Frames the <paramref name="length"/> bytes written to the span <see cref="TryReserve"/> returned, as <see cref="Write"/> would.</summary>
     /// <param name="length">The record's data length, at most the reserved length.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     internal void CommitRecord(int length)
     {
         Span<byte> record = _buffer.AsSpan(_buffered, length + FramingOverhead);
@@ -131,7 +131,7 @@ public sealed class TfRecordWriter : IDisposable
     /// <summary>Frames <paramref name="data"/> into <paramref name="destination"/>, which must be exactly <c>data.Length + 16</c> bytes.</summary>
     /// <param name="data">The record's payload.</param>
     /// <param name="destination">Where the framed record goes.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Options)]
     public static void Frame(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         if (destination.Length != data.Length + FramingOverhead)
