@@ -222,6 +222,7 @@ internal static class ScalarRuns
         private ScalarScan? _scan;
         private Chunk? _current;
         private Queue<Chunk>? _held;
+        private PurgePlan? _plan;
         private long[]? _counted;
         private bool _started;
         private bool _done;
@@ -260,7 +261,7 @@ internal static class ScalarRuns
             var chunk = _current = new Chunk(_rent());
             try
             {
-                _scan ??= new ScalarScan(_run, _filter, PurgePlan.For(_run, _reader.Options, _recordOptions, _cancellation), _recordOptions,
+                _scan ??= new ScalarScan(_run, _filter, _plan ?? PurgePlan.For(_run, _reader.Options, _recordOptions, _cancellation), _recordOptions,
                     _reader.BytesRead, Malformed, _cancellation, counted: _counted, skipped: Skipped);
                 chunk.Count = _scan.Fill(chunk.Points);
                 _done = chunk.Count < chunk.Points.Length;
@@ -282,7 +283,7 @@ internal static class ScalarRuns
                 return;
             }
             var held = new Queue<Chunk>();
-            var scan = _scan = new ScalarScan(_run, _filter, PurgePlan.None, _recordOptions, _reader.BytesRead, Malformed, _cancellation, new Loading.LoaderModel(), skipped: Skipped);
+            var scan = _scan = new ScalarScan(_run, _filter, PurgePlan.None, _recordOptions, _reader.BytesRead, Malformed, _cancellation, observeAll: true, skipped: Skipped);
             bool complete = false;
             try
             {
@@ -297,12 +298,20 @@ internal static class ScalarRuns
                         break;
                     }
                 }
+                if (!complete || scan.Evicts)
+                {
+                    // The points cannot all be held, or some are evicted: the scan goes on as the purge pre-pass from
+                    // where it stopped (the part read is not read again for the plan), and the run is then read once
+                    // more with the plan. Reports met here go with the dropped chunks: the second read meets them again.
+                    _plan = scan.ObserveRest();
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Strict mode's corruption, or anything else: the two-pass read meets it again, at the point where
-                // a one-thread read of the old kind met it.
+                // a one-thread read of the old kind met it (its pre-pass, before the run's first point).
                 complete = false;
+                _plan = null;
             }
             finally
             {

@@ -113,6 +113,47 @@ public sealed class ParallelScalarReadTests
     }
 
     [TestMethod]
+    public void A_run_larger_than_the_single_pass_finds_its_purges_anywhere_in_the_run()
+    {
+        // Runs beyond what the single pass holds (131,072 points): its scan goes on as the purge pre-pass from where it
+        // stopped, here in the middle of a record of three values, and must find a step that goes back after that
+        // point (g), one before it (h), and none (i), exactly as the separate pre-pass and the value path do.
+        using var dir = new TempDirectory();
+        var grouped = new List<Event>();
+        for (int step = 0; step < 50_000; step++)
+        {
+            grouped.Add(Grouped(step, ["p", "q", "r"]));
+        }
+        for (int step = 49_990; step < 50_000; step++)
+        {
+            grouped.Add(Grouped(step, ["q"]));
+        }
+        Write(Path.Combine(dir.Path, "g_grouped_back_late"), "events.out.tfevents.1.h", grouped);
+        var early = Steps(0, 10, ["a"]).Concat(Steps(5, 140_000, ["a"])).ToList();
+        Write(Path.Combine(dir.Path, "h_back_early"), "events.out.tfevents.1.h", early);
+        Write(Path.Combine(dir.Path, "i_clean"), "events.out.tfevents.1.h", Steps(0, 70_000, ["u", "v"]));
+        var expected = Reference(new LogDirReader(dir.Path));
+        // g: p and r keep 50,000 each, q keeps 0-49,989 then 49,990-49,999; h: 0-4 then 5-139,999; i: all.
+        Assert.AreEqual(150_000 + 140_000 + 140_000, expected.Count);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 50_000).Select(s => (long)s).ToList(),
+            expected.Where(p => p.Run == "g_grouped_back_late" && p.Tag == "q").Select(p => p.Step).ToList());
+        foreach (var options in new[] { OneThread, FourThreads })
+        {
+            CollectionAssert.AreEqual(expected, new LogDirReader(dir.Path, options).ReadScalars().ToList(), $"{options.MaxDegreeOfParallelism} threads");
+        }
+
+        static Event Grouped(int step, string[] tags)
+        {
+            var summary = new Summary();
+            foreach (string tag in tags)
+            {
+                summary.Value.Add(TbLogger.Summaries.Scalar(tag, step * 0.5 + tag[0], ScalarEncoding.Float32Tensor).Value);
+            }
+            return new Event { Step = step, WallTime = 1_700_000_000 + step, Summary = summary };
+        }
+    }
+
+    [TestMethod]
     public void Filters_select_the_same_points_in_parallel()
     {
         using var dir = new TempDirectory();
