@@ -26,6 +26,9 @@ internal sealed class PurgePlan
 
     public bool IsEmpty => _ordinals.Length == 0 && _byTag.Count == 0;
 
+    /// <summary>True when some mark drops every tag's events (the Python loader's SessionLog START).</summary>
+    public bool HasEventMarks => _ordinals.Length > 0;
+
     public int Marks => _ordinals.Length + _byTag.Values.Sum(t => t.Ordinals.Length);
 
     /// <summary>True when a later START purges an event at <paramref name="ordinal"/> with <paramref name="step"/>.</summary>

@@ -21,6 +21,11 @@ internal sealed class ScalarScan : IDisposable
     private readonly CancellationToken _cancellation;
     private readonly PurgePlan.DataServerMarks? _marks;
 
+    // The filter's steps and whether the plan purges whole events, read once instead of once per record.
+    private readonly long _minStep;
+    private readonly long _maxStep;
+    private readonly bool _eventMarks;
+
     // Where Fill stopped inside the current record's summary (-1: at a record boundary).
     private int _valuePos = -1;
     private bool _inRange;
@@ -50,6 +55,9 @@ internal sealed class ScalarScan : IDisposable
         _malformed = malformed;
         _cancellation = cancellation;
         _marks = observeAll ? new PurgePlan.DataServerMarks() : null;
+        _minStep = filter.Steps.Min ?? long.MinValue;
+        _maxStep = filter.Steps.Max ?? long.MaxValue;
+        _eventMarks = plan.HasEventMarks;
     }
 
     /// <summary>True once the model saw a point that repeats or goes back: the run needs the two-pass read.</summary>
@@ -96,7 +104,7 @@ internal sealed class ScalarScan : IDisposable
                 _cancellation.ThrowIfCancellationRequested();
             }
             long step = _records.Header.Step;
-            _inRange = _filter.Steps.Contains(step) && !_plan.IsEventPurged(_records.Ordinal, step);
+            _inRange = step >= _minStep && step <= _maxStep && !(_eventMarks && _plan.IsEventPurged(_records.Ordinal, step));
             _valuePos = 0;
             return true;
         }
