@@ -117,6 +117,7 @@ internal sealed class ScalarScan : IDisposable
         ReadOnlySpan<byte> summary = _records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength);
         int pos = _valuePos;
         long step = _records.Header.Step;
+        double wallTime = _records.Header.WallTime;
         while (count < batch.Length)
         {
             if (!EventWire.TryNextValue(summary, ref pos, out int start, out int length))
@@ -141,14 +142,16 @@ internal sealed class ScalarScan : IDisposable
                         continue;
                     }
                     ReadOnlySpan<byte> payload = value.Slice(payloadStart, payloadLength);
-                    if (field == 2)
+                    // simple_value, or the float tensor our writer and TensorFlow's write (dtype DT_FLOAT, one packed
+                    // float_val: EventWire.TryReadScalarTensor's first layout, checked here without the call).
+                    if (field == 2 || (payloadLength == 8 && BinaryPrimitives.ReadUInt32LittleEndian(payload) == 0x042A0108u))
                     {
-                        batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, BinaryPrimitives.ReadSingleLittleEndian(payload));
+                        batch[count++] = new ScalarPoint(_runName, tag.Tag, step, wallTime, BinaryPrimitives.ReadSingleLittleEndian(payload[^4..]));
                         continue;
                     }
                     if (EventWire.TryReadScalarTensor(payload, out double fast))
                     {
-                        batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, fast);
+                        batch[count++] = new ScalarPoint(_runName, tag.Tag, step, wallTime, fast);
                         continue;
                     }
                 }
@@ -192,7 +195,7 @@ internal sealed class ScalarScan : IDisposable
                 _malformed(_records.File, _records.Offset, $"value '{tag.Tag}' at step {step} does not decode: {ex.Message}", ex);
                 continue;
             }
-            batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, scalar);
+            batch[count++] = new ScalarPoint(_runName, tag.Tag, step, wallTime, scalar);
         }
         _valuePos = pos;
         Filled = count;
