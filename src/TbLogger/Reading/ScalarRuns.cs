@@ -161,7 +161,8 @@ internal static class ScalarRuns
                     yield return chunk;
                     arrays.Return(chunk.Points);
                 }
-                queue.Dispose();
+                // Not disposed here: the helper may still be inside CompleteAdding when the enumeration sees the end.
+                // A drained queue holds no handle (no wait handle was asked for), so the collector may take it.
                 claimed[r] = null;
             }
         }
