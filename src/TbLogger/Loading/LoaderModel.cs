@@ -144,6 +144,30 @@ internal sealed class LoaderModel
 
     private static int Slot(string tag) => RuntimeHelpers.GetHashCode(tag) & (CacheSlots - 1);
 
+    /// <summary>
+    /// The eviction rule for one tag of a run read from its start (no purge step), as a value a reader keeps on its own
+    /// per-tag state: the scalar scan and the purge pre-pass follow ten million points with it, one comparison each,
+    /// instead of a dictionary lookup by tag. It answers exactly as <see cref="Observe"/> of a model built without a
+    /// purge step (a test holds the two together).
+    /// </summary>
+    internal struct TagStepState
+    {
+        private bool _seen;
+        private long _last;
+
+        /// <summary>Takes a point at <paramref name="step"/>; true when it repeats or goes back (evicting the tag's points at steps &gt;= it).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Observe(long step)
+        {
+            // A tag's first point evicts nothing; afterwards a point at or below the last one evicts, and either way
+            // it becomes the tag's last kept step.
+            bool evicts = _seen && step <= _last;
+            _seen = true;
+            _last = step;
+            return evicts;
+        }
+    }
+
     private sealed class TagSteps
     {
         public long Last;

@@ -18,11 +18,14 @@ internal static class EventBudget
     /// <summary>Values any summary may hold, however small its record.</summary>
     public const int AlwaysAllowedValues = 1024;
 
+    /// <summary>Records this long or shorter cannot exceed the budget (every value takes at least two bytes).</summary>
+    public const int AlwaysWithinBudget = 2 * AlwaysAllowedValues;
+
     /// <summary>Why <paramref name="record"/> is over the budget, or null when it is within it.</summary>
     public static string? Problem(ReadOnlySpan<byte> record)
     {
         // The common case first, without a division: a record this small cannot hold more than the always-allowed values.
-        if (record.Length <= 2 * AlwaysAllowedValues)
+        if (record.Length <= AlwaysWithinBudget)
         {
             return null;
         }

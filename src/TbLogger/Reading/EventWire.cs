@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace TbLogger.Reading;
 
@@ -151,6 +152,41 @@ internal static class EventWire
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The layouts writers use for a scalar value after a tag's first (ours, PyTorch's, TensorFlow's once the metadata
+    /// was written), matched byte for byte before the general walk: the tag (0A, a one-byte length, the bytes), then
+    /// simple_value (15 and 4 bytes) or a tensor (42, a one-byte length, the bytes), and nothing more. Returns the value
+    /// field (2 or 8) and where its bytes are, or 0 when the value has another layout (<see cref="TryReadValue"/> then
+    /// reads it). A match is exactly what <see cref="TryReadValue"/> would read: the tag at 2, no metadata, and the
+    /// simple_value or tensor at <paramref name="payloadStart"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TryReadCommonScalar(ReadOnlySpan<byte> value, out int tagLength, out int payloadStart, out int payloadLength)
+    {
+        payloadStart = 0;
+        payloadLength = 0;
+        tagLength = 0;
+        if (value.Length < 7 || value[0] != 0x0A || value[1] >= 0x80)
+        {
+            return 0;
+        }
+        tagLength = value[1];
+        int at = 2 + tagLength;
+        if (at + 5 == value.Length && value[at] == 0x15)
+        {
+            payloadStart = at + 1;
+            payloadLength = 4;
+            return 2;
+        }
+        if (at + 2 <= value.Length && value[at] == 0x42 && value[at + 1] < 0x80 && at + 2 + value[at + 1] == value.Length)
+        {
+            payloadStart = at + 2;
+            payloadLength = value[at + 1];
+            return 8;
+        }
+        return 0;
     }
 
     public static bool TryReadValue(ReadOnlySpan<byte> value, out ValueInfo info)

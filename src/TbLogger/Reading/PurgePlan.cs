@@ -26,6 +26,9 @@ internal sealed class PurgePlan
 
     public bool IsEmpty => _ordinals.Length == 0 && _byTag.Count == 0;
 
+    /// <summary>True when some mark drops every tag's events (the Python loader's SessionLog START).</summary>
+    public bool HasEventMarks => _ordinals.Length > 0;
+
     public int Marks => _ordinals.Length + _byTag.Values.Sum(t => t.Ordinals.Length);
 
     /// <summary>True when a later START purges an event at <paramref name="ordinal"/> with <paramref name="step"/>.</summary>
@@ -65,8 +68,7 @@ internal sealed class PurgePlan
     /// </summary>
     private static PurgePlan BuildDataServer(RunInfo run, TfRecordReaderOptions recordOptions, CancellationToken cancellation)
     {
-        var byTag = new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal);
-        var model = new LoaderModel();
+        var marks = new DataServerMarks();
         var tags = new TagTable();
         // The cursor and the tag table rather than RunRecords.Enumerate and string lookups: this pass reads the whole
         // run before the first point is returned, so its cost per record is the reader's latency.
@@ -77,28 +79,56 @@ internal sealed class PurgePlan
             {
                 cancellation.ThrowIfCancellationRequested();
             }
-            if (records.Header.Kind != EventKind.Summary)
+            if (records.Header.Kind == EventKind.Summary)
             {
-                continue;
+                marks.ObserveSummary(records.Span.Slice(records.Header.PayloadStart, records.Header.PayloadLength), 0, tags, records.Ordinal, records.Header.Step);
             }
-            long step = records.Header.Step;
-            ReadOnlySpan<byte> summary = records.Data.Span.Slice(records.Header.PayloadStart, records.Header.PayloadLength);
-            int pos = 0;
+        }
+        return marks.ToPlan();
+    }
+
+    /// <summary>
+    /// The data server's eviction marks of one run, gathered by a pass that observes every value (any tag, any plugin)
+    /// in file order, each tag's steps followed on its <see cref="TagState"/> by <see cref="LoaderModel.TagStepState"/>.
+    /// Used by the pre-pass above and by the scalar scan's single pass, which goes on as the pre-pass when it cannot
+    /// hold the whole run (so the part it read is not read again for the plan).
+    /// </summary>
+    internal sealed class DataServerMarks
+    {
+        private Dictionary<string, List<(long, long)>>? _byTag;
+
+        /// <summary>True once a point repeated or went back: the run has points the loader drops.</summary>
+        public bool Any => _byTag is not null;
+
+        /// <summary>Takes a value of <paramref name="tag"/> at <paramref name="step"/> in record <paramref name="ordinal"/>.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Observe(TagState tag, long ordinal, long step)
+        {
+            if (tag.Steps.Observe(step))
+            {
+                AddMark(_byTag ??= new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal), tag.Tag, ordinal, step);
+            }
+        }
+
+        /// <summary>Takes every value of a summary's bytes from <paramref name="pos"/> on (a value that does not decode is not a point).</summary>
+        public void ObserveSummary(ReadOnlySpan<byte> summary, int pos, TagTable tags, long ordinal, long step)
+        {
             while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
             {
                 ReadOnlySpan<byte> value = summary.Slice(start, length);
-                if (EventWire.TryReadValue(value, out ValueInfo info))
+                if (EventWire.TryReadCommonScalar(value, out int tagLength, out _, out _) != 0)
                 {
-                    // One string instance per tag, so LoaderModel's identity cache answers without hashing the tag.
-                    string tag = tags.Get(value.Slice(info.TagStart, info.TagLength)).Tag;
-                    if (model.Observe(tag, step, out _, out _))
-                    {
-                        AddMark(byTag, tag, records.Ordinal, step);
-                    }
+                    Observe(tags.Get(value.Slice(2, tagLength)), ordinal, step);
+                }
+                else if (EventWire.TryReadValue(value, out ValueInfo info))
+                {
+                    Observe(tags.Get(value.Slice(info.TagStart, info.TagLength)), ordinal, step);
                 }
             }
         }
-        return byTag.Count == 0 ? None : new PurgePlan([], byTag);
+
+        /// <summary>The plan of the marks seen, <see cref="None"/> without any.</summary>
+        public PurgePlan ToPlan() => _byTag is null ? None : new PurgePlan([], _byTag);
     }
 
     /// <summary>

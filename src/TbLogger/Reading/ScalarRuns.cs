@@ -110,77 +110,117 @@ internal static class ScalarRuns
         }
     }
 
+    /// <summary>
+    /// The runs on the caller's thread and <paramref name="workers"/> - 1 helper threads. Runs are claimed in name
+    /// order from one counter: a helper reads the run it claimed into that run's queue (at most
+    /// <c>ahead</c> chunks waiting), and the caller, arriving at a run in order, either drains the queue of the
+    /// helper that claimed it or, when no helper has, claims it and reads it itself, with no hand-off at all. So
+    /// every thread reads, none only waits or only copies (a separate consumer thread, on a machine with as many
+    /// cores as readers, took a core's share away from the reading and made the readers wait for it); a helper
+    /// claims its next run only when the caller has taken all but <c>ahead</c> chunks of its last one, which
+    /// keeps memory flat and the helpers at most a run ahead each.
+    /// </summary>
     private static IEnumerable<Chunk> Parallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
     {
         using var cancel = new CancellationTokenSource();
         var arrays = new ChunkArrays();
-        var inFlight = new Queue<(BlockingCollection<Chunk> Queue, Task Worker)>();
-        int next = 0;
         int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, SinglePassChunks);
         int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, ChunksAhead);
+        var claimed = new BlockingCollection<Chunk>?[runs.Count];
+        // The next run nobody has claimed: claims go in name order, so the caller at run r either claims r itself
+        // (the counter is still r) or finds that a helper did (the counter moved past r).
+        int next = 0;
+        var helpers = new Task[workers - 1];
+        for (int i = 0; i < helpers.Length; i++)
+        {
+            helpers[i] = Task.Factory.StartNew(Help, cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
         try
         {
-            while (inFlight.Count < workers && next < runs.Count)
+            for (int r = 0; r < runs.Count; r++)
             {
-                inFlight.Enqueue(Start(runs[next++]));
-            }
-            while (inFlight.Count > 0)
-            {
-                foreach (Chunk chunk in inFlight.Peek().Queue.GetConsumingEnumerable())
+                if (Interlocked.CompareExchange(ref next, r + 1, r) == r)
+                {
+                    using var producer = new RunChunks(reader, runs[r], filter, cancel.Token, arrays.Rent, arrays.Return, singlePass);
+                    while (producer.Next() is { } chunk)
+                    {
+                        yield return chunk;
+                        arrays.Return(chunk.Points);
+                    }
+                    continue;
+                }
+                // A helper claimed run r and publishes its queue right after: wait the few instructions between.
+                var spin = new SpinWait();
+                BlockingCollection<Chunk>? queue;
+                while ((queue = Volatile.Read(ref claimed[r])) is null)
+                {
+                    spin.SpinOnce();
+                }
+                foreach (Chunk chunk in queue.GetConsumingEnumerable())
                 {
                     yield return chunk;
                     arrays.Return(chunk.Points);
                 }
-                var (queue, worker) = inFlight.Dequeue();
-                worker.Wait();
-                queue.Dispose();
-                if (next < runs.Count)
-                {
-                    inFlight.Enqueue(Start(runs[next++]));
-                }
+                // Not disposed here: the helper may still be inside CompleteAdding when the enumeration sees the end.
+                // A drained queue holds no handle (no wait handle was asked for), so the collector may take it.
+                claimed[r] = null;
             }
         }
         finally
         {
-            // Abandoned or failed: stop the workers (they close their files) before the enumeration ends.
+            // Finished, abandoned or failed: stop the helpers (they close their files) before the enumeration ends.
             cancel.Cancel();
-            foreach (var (queue, worker) in inFlight)
+            try
             {
-                try
-                {
-                    worker.Wait();
-                }
-                catch (AggregateException)
-                {
-                }
-                queue.Dispose();
+                Task.WaitAll(helpers);
+            }
+            catch (AggregateException)
+            {
+                // Only a helper cancelled before it started: the others end normally (see Help).
+            }
+            foreach (BlockingCollection<Chunk>? queue in claimed)
+            {
+                queue?.Dispose();
             }
         }
 
-        (BlockingCollection<Chunk>, Task) Start(RunInfo run)
+        void Help()
         {
-            var queue = new BlockingCollection<Chunk>(ahead);
             CancellationToken token = cancel.Token;
-            // A thread of its own (LongRunning): the caller may itself be a pool thread waiting on this queue.
-            var worker = Task.Factory.StartNew(() =>
+            try
             {
-                try
+                while (!token.IsCancellationRequested)
                 {
-                    using var producer = new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, singlePass);
-                    while (producer.Next() is { } chunk)
+                    int r = Interlocked.Increment(ref next) - 1;
+                    if (r >= runs.Count)
                     {
-                        queue.Add(chunk, token);
+                        return;
+                    }
+                    var queue = new BlockingCollection<Chunk>(ahead);
+                    Volatile.Write(ref claimed[r], queue);
+                    try
+                    {
+                        using var producer = new RunChunks(reader, runs[r], filter, token, arrays.Rent, arrays.Return, singlePass);
+                        while (producer.Next() is { } chunk)
+                        {
+                            queue.Add(chunk, token);
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // RunChunks turns the run's own failures into its last chunk; anything else is a fault of
+                        // ours, and still reaches the caller at this run, not later.
+                        queue.Add(new Chunk(arrays.Rent()) { Failure = ExceptionDispatchInfo.Capture(ex) }, token);
+                    }
+                    finally
+                    {
+                        queue.CompleteAdding();
                     }
                 }
-                catch (OperationCanceledException) when (token.IsCancellationRequested)
-                {
-                }
-                finally
-                {
-                    queue.CompleteAdding();
-                }
-            }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            return (queue, worker);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
         }
     }
 
@@ -222,6 +262,7 @@ internal static class ScalarRuns
         private ScalarScan? _scan;
         private Chunk? _current;
         private Queue<Chunk>? _held;
+        private PurgePlan? _plan;
         private long[]? _counted;
         private bool _started;
         private bool _done;
@@ -260,7 +301,7 @@ internal static class ScalarRuns
             var chunk = _current = new Chunk(_rent());
             try
             {
-                _scan ??= new ScalarScan(_run, _filter, PurgePlan.For(_run, _reader.Options, _recordOptions, _cancellation), _recordOptions,
+                _scan ??= new ScalarScan(_run, _filter, _plan ?? PurgePlan.For(_run, _reader.Options, _recordOptions, _cancellation), _recordOptions,
                     _reader.BytesRead, Malformed, _cancellation, counted: _counted, skipped: Skipped);
                 chunk.Count = _scan.Fill(chunk.Points);
                 _done = chunk.Count < chunk.Points.Length;
@@ -282,7 +323,7 @@ internal static class ScalarRuns
                 return;
             }
             var held = new Queue<Chunk>();
-            var scan = _scan = new ScalarScan(_run, _filter, PurgePlan.None, _recordOptions, _reader.BytesRead, Malformed, _cancellation, new Loading.LoaderModel(), skipped: Skipped);
+            var scan = _scan = new ScalarScan(_run, _filter, PurgePlan.None, _recordOptions, _reader.BytesRead, Malformed, _cancellation, observeAll: true, skipped: Skipped);
             bool complete = false;
             try
             {
@@ -297,12 +338,20 @@ internal static class ScalarRuns
                         break;
                     }
                 }
+                if (!complete || scan.Evicts)
+                {
+                    // The points cannot all be held, or some are evicted: the scan goes on as the purge pre-pass from
+                    // where it stopped (the part read is not read again for the plan), and the run is then read once
+                    // more with the plan. Reports met here go with the dropped chunks: the second read meets them again.
+                    _plan = scan.ObserveRest();
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Strict mode's corruption, or anything else: the two-pass read meets it again, at the point where
-                // a one-thread read of the old kind met it.
+                // a one-thread read of the old kind met it (its pre-pass, before the run's first point).
                 complete = false;
+                _plan = null;
             }
             finally
             {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using TbLogger.Records;
 
 namespace TbLogger.Reading;
@@ -18,7 +19,12 @@ internal sealed class ScalarScan : IDisposable
     private readonly TagTable _tags = new();
     private readonly Action<string, long, string, Exception> _malformed;
     private readonly CancellationToken _cancellation;
-    private readonly Loading.LoaderModel? _model;
+    private readonly PurgePlan.DataServerMarks? _marks;
+
+    // The filter's steps and whether the plan purges whole events, read once instead of once per record.
+    private readonly long _minStep;
+    private readonly long _maxStep;
+    private readonly bool _eventMarks;
 
     // Where Fill stopped inside the current record's summary (-1: at a record boundary).
     private int _valuePos = -1;
@@ -31,14 +37,15 @@ internal sealed class ScalarScan : IDisposable
     /// <param name="progress">Bytes read, or null.</param>
     /// <param name="malformed">Reports a value that does not decode: (file, record offset, detail, cause); may throw.</param>
     /// <param name="cancellation">Stops a parallel read that was abandoned.</param>
-    /// <param name="model">
-    /// When not null, every value of the run (any tag, any plugin) is also observed by this loader model, as the data
-    /// server's purge pre-pass does: <see cref="Evicts"/> then says whether the pre-pass would have found a mark.
+    /// <param name="observeAll">
+    /// When true, every value of the run (any tag, any plugin) is also observed as the data server's purge pre-pass
+    /// does (<see cref="PurgePlan.DataServerMarks"/>): <see cref="Evicts"/> then says whether the pre-pass would have
+    /// found a mark, and <see cref="ObserveRest"/> finishes the pre-pass.
     /// </param>
     /// <param name="counted">Bytes per file already counted for progress (see <see cref="RunRecordCursor"/>).</param>
     /// <param name="skipped">Reports a record skipped because its event does not decode (see <see cref="RunRecordCursor"/>).</param>
     public ScalarScan(RunInfo run, ReadFilter filter, PurgePlan plan, TfRecordReaderOptions recordOptions, ByteProgress? progress,
-        Action<string, long, string, Exception> malformed, CancellationToken cancellation = default, Loading.LoaderModel? model = null,
+        Action<string, long, string, Exception> malformed, CancellationToken cancellation = default, bool observeAll = false,
         long[]? counted = null, Action<TfRecordCorruptException>? skipped = null)
     {
         _runName = run.Name;
@@ -47,11 +54,14 @@ internal sealed class ScalarScan : IDisposable
         _records = new RunRecordCursor(run, recordOptions, progress, counted, skipped);
         _malformed = malformed;
         _cancellation = cancellation;
-        _model = model;
+        _marks = observeAll ? new PurgePlan.DataServerMarks() : null;
+        _minStep = filter.Steps.Min ?? long.MinValue;
+        _maxStep = filter.Steps.Max ?? long.MaxValue;
+        _eventMarks = plan.HasEventMarks;
     }
 
     /// <summary>True once the model saw a point that repeats or goes back: the run needs the two-pass read.</summary>
-    public bool Evicts { get; private set; }
+    public bool Evicts => _marks?.Any ?? false;
 
     /// <summary>Bytes per file counted for progress so far (complete after <see cref="Dispose"/>).</summary>
     public long[] Counted => _records.Counted;
@@ -94,7 +104,7 @@ internal sealed class ScalarScan : IDisposable
                 _cancellation.ThrowIfCancellationRequested();
             }
             long step = _records.Header.Step;
-            _inRange = _filter.Steps.Contains(step) && !_plan.IsEventPurged(_records.Ordinal, step);
+            _inRange = step >= _minStep && step <= _maxStep && !(_eventMarks && _plan.IsEventPurged(_records.Ordinal, step));
             _valuePos = 0;
             return true;
         }
@@ -104,8 +114,10 @@ internal sealed class ScalarScan : IDisposable
     private void FillFromRecord(ScalarPoint[] batch)
     {
         int count = Filled;
-        ReadOnlySpan<byte> summary = _records.Data.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength);
+        ReadOnlySpan<byte> summary = _records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength);
         int pos = _valuePos;
+        long step = _records.Header.Step;
+        double wallTime = _records.Header.WallTime;
         while (count < batch.Length)
         {
             if (!EventWire.TryNextValue(summary, ref pos, out int start, out int length))
@@ -115,14 +127,44 @@ internal sealed class ScalarScan : IDisposable
                 return;
             }
             ReadOnlySpan<byte> value = summary.Slice(start, length);
-            if (!EventWire.TryReadValue(value, out ValueInfo info))
+            TagState tag;
+            ValueInfo info;
+            int field = EventWire.TryReadCommonScalar(value, out int tagLength, out int payloadStart, out int payloadLength);
+            if (field != 0)
             {
-                continue;
+                tag = _tags.Get(value.Slice(2, tagLength));
+                _marks?.Observe(tag, _records.Ordinal, step);
+                if (tag.Plain)
+                {
+                    // Every decision about this tag is made (see TagState.Plain): only the step and the number remain.
+                    if (!_inRange)
+                    {
+                        continue;
+                    }
+                    ReadOnlySpan<byte> payload = value.Slice(payloadStart, payloadLength);
+                    // simple_value, or the float tensor our writer and TensorFlow's write (dtype DT_FLOAT, one packed
+                    // float_val: EventWire.TryReadScalarTensor's first layout, checked here without the call).
+                    if (field == 2 || (payloadLength == 8 && BinaryPrimitives.ReadUInt32LittleEndian(payload) == 0x042A0108u))
+                    {
+                        batch[count++] = new ScalarPoint(_runName, tag.Tag, step, wallTime, BinaryPrimitives.ReadSingleLittleEndian(payload[^4..]));
+                        continue;
+                    }
+                    if (EventWire.TryReadScalarTensor(payload, out double fast))
+                    {
+                        batch[count++] = new ScalarPoint(_runName, tag.Tag, step, wallTime, fast);
+                        continue;
+                    }
+                }
+                info = CommonInfo(value, field, tagLength, payloadStart, payloadLength);
             }
-            TagState tag = _tags.Get(value.Slice(info.TagStart, info.TagLength));
-            if (_model is not null && _model.Observe(tag.Tag, _records.Header.Step, out _, out _))
+            else
             {
-                Evicts = true;
+                if (!EventWire.TryReadValue(value, out info))
+                {
+                    continue;
+                }
+                tag = _tags.Get(value.Slice(info.TagStart, info.TagLength));
+                _marks?.Observe(tag, _records.Ordinal, step);
             }
             if (tag.FilterMatch == 0)
             {
@@ -133,11 +175,12 @@ internal sealed class ScalarScan : IDisposable
                 continue;
             }
             // Resolved before the step and purge checks, as in Values: a tag's metadata may come with a step that is filtered out.
-            if (Resolve(tag, value, info) != PluginKind.Scalars || !_inRange || IsTagPurged(tag))
+            bool point = Resolve(tag, value, info) == PluginKind.Scalars && _inRange && !IsTagPurged(tag);
+            tag.Plain = tag.PluginKnown && tag.Kind == PluginKind.Scalars && tag.MarksKnown && tag.Marks is null;
+            if (!point)
             {
                 continue;
             }
-            long step = _records.Header.Step;
             double scalar;
             try
             {
@@ -152,10 +195,52 @@ internal sealed class ScalarScan : IDisposable
                 _malformed(_records.File, _records.Offset, $"value '{tag.Tag}' at step {step} does not decode: {ex.Message}", ex);
                 continue;
             }
-            batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, scalar);
+            batch[count++] = new ScalarPoint(_runName, tag.Tag, step, wallTime, scalar);
         }
         _valuePos = pos;
         Filled = count;
+    }
+
+    /// <summary>What <see cref="EventWire.TryReadValue"/> reads from a value that <see cref="EventWire.TryReadCommonScalar"/> matched.</summary>
+    private static ValueInfo CommonInfo(ReadOnlySpan<byte> value, int field, int tagLength, int payloadStart, int payloadLength)
+    {
+        var info = new ValueInfo { TagStart = 2, TagLength = tagLength, PluginStart = -1, ContentStart = -1, ValueField = field };
+        if (field == 2)
+        {
+            info.SimpleValue = BinaryPrimitives.ReadSingleLittleEndian(value[payloadStart..]);
+        }
+        else
+        {
+            info.PayloadStart = payloadStart;
+            info.PayloadLength = payloadLength;
+        }
+        return info;
+    }
+
+    /// <summary>
+    /// Ends a single pass that cannot hold the whole run: observes every value after the last one filled, to the end
+    /// of the run, and returns the data server's purge plan for the run (only with the observing constructor).
+    /// </summary>
+    public PurgePlan ObserveRest()
+    {
+        PurgePlan.DataServerMarks marks = _marks ?? throw new InvalidOperationException("This scan does not observe the run.");
+        if (_valuePos >= 0)
+        {
+            marks.ObserveSummary(_records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength), _valuePos, _tags, _records.Ordinal, _records.Header.Step);
+            _valuePos = -1;
+        }
+        while (_records.MoveNext())
+        {
+            if ((_records.Ordinal & 0xFFFF) == 0)
+            {
+                _cancellation.ThrowIfCancellationRequested();
+            }
+            if (_records.Header.Kind == EventKind.Summary)
+            {
+                marks.ObserveSummary(_records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength), 0, _tags, _records.Ordinal, _records.Header.Step);
+            }
+        }
+        return marks.ToPlan();
     }
 
     /// <summary><see cref="TagPlugins.Resolve"/>'s rules, with the answer kept on the tag.</summary>

@@ -112,4 +112,14 @@ internal sealed class TagState(byte[] utf8, string tag)
 
     /// <summary>The tag's purge marks, or null when the plan has none for it.</summary>
     public PurgePlan.TagMarks? Marks;
+
+    /// <summary>
+    /// True once every value of this tag in the common layouts (<see cref="EventWire.TryReadCommonScalar"/>, no
+    /// metadata) is a point when its step is selected: the filter matches, the plugin is scalars, and the purge plan
+    /// has no marks for it. Set by the scan after the general path decided all three.
+    /// </summary>
+    public bool Plain;
+
+    /// <summary>The tag's last step, for the data server's eviction rule (a pass that observes every value).</summary>
+    public Loading.LoaderModel.TagStepState Steps;
 }

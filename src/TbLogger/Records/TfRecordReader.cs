@@ -73,41 +73,61 @@ public sealed class TfRecordReader : IDisposable
     /// <exception cref="TfRecordCorruptException">A CRC failed or the length is over the limit, and skipping is off.</exception>
     public bool TryReadNext(out ReadOnlyMemory<byte> record)
     {
+        if (TryReadNextInPlace(out byte[] buffer, out int start, out int length))
+        {
+            record = new ReadOnlyMemory<byte>(buffer, start, length);
+            return true;
+        }
+        record = default;
+        return false;
+    }
+
+    /// <summary>
+    /// <see cref="TryReadNext(out ReadOnlyMemory{byte})"/> for the readers that see tens of millions of records: the
+    /// record is <paramref name="length"/> bytes at <paramref name="start"/> of the reader's own buffer, valid until
+    /// the next call, with no <see cref="ReadOnlyMemory{T}"/> to build and take apart again per record.
+    /// </summary>
+    internal bool TryReadNextInPlace(out byte[] buffer, out int start, out int length)
+    {
         while (true)
         {
-            record = default;
+            buffer = _buffer;
+            start = 0;
+            length = 0;
             long recordOffset = Position;
-            if (!Fill(TfRecordWriter.HeaderLength))
+            // Most records are already in the buffer: Fill (a call) only when the bytes run past what was read.
+            if (_end - _start < TfRecordWriter.HeaderLength && !Fill(TfRecordWriter.HeaderLength))
             {
                 return EndOrTruncated(recordOffset);
             }
             ReadOnlySpan<byte> header = _buffer.AsSpan(_start, TfRecordWriter.HeaderLength);
-            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header);
+            ulong recordLength = BinaryPrimitives.ReadUInt64LittleEndian(header);
             uint storedLengthCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-            uint lengthCrc = MaskedCrc32C.ComputeMasked(header[..8]);
+            uint lengthCrc = MaskedCrc32C.ComputeMasked(recordLength);
             if (storedLengthCrc != lengthCrc)
             {
-                Corrupt(recordOffset, TfRecordCorruption.LengthCrcMismatch, storedLengthCrc, lengthCrc, length);
+                Corrupt(recordOffset, TfRecordCorruption.LengthCrcMismatch, storedLengthCrc, lengthCrc, recordLength);
                 SkipBytes(1);
                 continue;
             }
-            if (length > (ulong)_options.MaxRecordLength)
+            if (recordLength > (ulong)_options.MaxRecordLength)
             {
-                Corrupt(recordOffset, TfRecordCorruption.LengthOverLimit, 0, 0, length);
+                Corrupt(recordOffset, TfRecordCorruption.LengthOverLimit, 0, 0, recordLength);
                 SkipBytes(1);
                 continue;
             }
-            int total = checked((int)length + TfRecordWriter.FramingOverhead);
-            if (!Fill(total))
+            int dataLength = (int)recordLength;
+            int total = checked(dataLength + TfRecordWriter.FramingOverhead);
+            if (_end - _start < total && !Fill(total))
             {
                 return EndOrTruncated(recordOffset);
             }
-            ReadOnlySpan<byte> data = _buffer.AsSpan(_start + TfRecordWriter.HeaderLength, (int)length);
-            uint storedDataCrc = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start + TfRecordWriter.HeaderLength + (int)length, 4));
+            ReadOnlySpan<byte> data = _buffer.AsSpan(_start + TfRecordWriter.HeaderLength, dataLength);
+            uint storedDataCrc = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start + TfRecordWriter.HeaderLength + dataLength, 4));
             uint dataCrc = MaskedCrc32C.ComputeMasked(data);
             if (storedDataCrc != dataCrc)
             {
-                Corrupt(recordOffset, TfRecordCorruption.DataCrcMismatch, storedDataCrc, dataCrc, length);
+                Corrupt(recordOffset, TfRecordCorruption.DataCrcMismatch, storedDataCrc, dataCrc, recordLength);
                 if (_resynchronizing)
                 {
                     // A length that verified by chance inside a corrupt stretch: keep scanning.
@@ -120,7 +140,9 @@ public sealed class TfRecordReader : IDisposable
                 }
                 continue;
             }
-            record = new ReadOnlyMemory<byte>(_buffer, _start + TfRecordWriter.HeaderLength, (int)length);
+            buffer = _buffer;
+            start = _start + TfRecordWriter.HeaderLength;
+            length = dataLength;
             _start += total;
             Position += total;
             _resynchronizing = false;

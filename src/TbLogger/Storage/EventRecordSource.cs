@@ -69,6 +69,17 @@ internal sealed class EventRecordSource : IDisposable
     /// <summary>Reads the next verified record; see <see cref="TfRecordReader.TryReadNext(out long, out ReadOnlyMemory{byte})"/>.</summary>
     public bool TryReadNext(out long offset, out ReadOnlyMemory<byte> record) => Records.TryReadNext(out offset, out record);
 
+    /// <summary>
+    /// Like <see cref="TryReadNext"/>, the record left in the framing reader's buffer (<paramref name="length"/> bytes
+    /// at <paramref name="start"/>, valid until the next call): the scalar scan's per-record path.
+    /// </summary>
+    public bool TryReadNextInPlace(out long offset, out byte[] buffer, out int start, out int length)
+    {
+        bool read = Records.TryReadNextInPlace(out buffer, out start, out length);
+        offset = read ? Records.Position - length - TfRecordWriter.FramingOverhead : Records.Position;
+        return read;
+    }
+
     /// <summary>Closes the file.</summary>
     public void Dispose() => Records.Dispose();
 }

@@ -23,6 +23,31 @@ public sealed class LoaderModelTests
     }
 
     [TestMethod]
+    public void TheTagStepStateAnswersAsTheModelDoesForEveryPoint()
+    {
+        // The per-tag value the scans keep must give exactly the model's answers (a run read from its start): steps
+        // that rise, repeat, go back, jump, including long.MinValue and long.MaxValue, over three tags.
+        var model = new LoaderModel();
+        var states = new LoaderModel.TagStepState[3];
+        var random = new Random(19);
+        long[] extremes = [long.MinValue, long.MinValue + 1, -1, 0, 1, long.MaxValue - 1, long.MaxValue];
+        int evictions = 0;
+        for (int i = 0; i < 20_000; i++)
+        {
+            int tag = random.Next(3);
+            long step = random.Next(10) == 0 ? extremes[random.Next(extremes.Length)] : random.Next(-50, 200);
+            bool expected = model.Observe($"t{tag}", step, out _, out _);
+            Assert.AreEqual(expected, states[tag].Observe(step), $"point {i}: tag {tag} step {step}");
+            evictions += expected ? 1 : 0;
+        }
+        Assert.AreEqual(model.Violations, evictions);
+        Assert.IsGreaterThan(1000, evictions, "the sequence exercises evictions");
+        var first = default(LoaderModel.TagStepState);
+        Assert.IsFalse(first.Observe(long.MinValue), "a tag's first point evicts nothing, even at the lowest step");
+        Assert.IsTrue(first.Observe(long.MinValue));
+    }
+
+    [TestMethod]
     public void ASessionStartLowersEveryTagBelowItsStepButLeavesUnseenTagsFree()
     {
         var model = new LoaderModel();

@@ -113,6 +113,102 @@ public sealed class ParallelScalarReadTests
     }
 
     [TestMethod]
+    public void A_run_larger_than_the_single_pass_finds_its_purges_anywhere_in_the_run()
+    {
+        // Runs beyond what the single pass holds (131,072 points): its scan goes on as the purge pre-pass from where it
+        // stopped, here in the middle of a record of three values, and must find a step that goes back after that
+        // point (g), one before it (h), and none (i), exactly as the separate pre-pass and the value path do.
+        using var dir = new TempDirectory();
+        var grouped = new List<Event>();
+        for (int step = 0; step < 50_000; step++)
+        {
+            grouped.Add(Grouped(step, ["p", "q", "r"]));
+        }
+        for (int step = 49_990; step < 50_000; step++)
+        {
+            grouped.Add(Grouped(step, ["q"]));
+        }
+        Write(Path.Combine(dir.Path, "g_grouped_back_late"), "events.out.tfevents.1.h", grouped);
+        var early = Steps(0, 10, ["a"]).Concat(Steps(5, 140_000, ["a"])).ToList();
+        Write(Path.Combine(dir.Path, "h_back_early"), "events.out.tfevents.1.h", early);
+        Write(Path.Combine(dir.Path, "i_clean"), "events.out.tfevents.1.h", Steps(0, 70_000, ["u", "v"]));
+        var expected = Reference(new LogDirReader(dir.Path));
+        // g: p and r keep 50,000 each, q keeps 0-49,989 then 49,990-49,999; h: 0-4 then 5-139,999; i: all.
+        Assert.AreEqual(150_000 + 140_000 + 140_000, expected.Count);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 50_000).Select(s => (long)s).ToList(),
+            expected.Where(p => p.Run == "g_grouped_back_late" && p.Tag == "q").Select(p => p.Step).ToList());
+        foreach (var options in new[] { OneThread, FourThreads })
+        {
+            CollectionAssert.AreEqual(expected, new LogDirReader(dir.Path, options).ReadScalars().ToList(), $"{options.MaxDegreeOfParallelism} threads");
+        }
+
+        static Event Grouped(int step, string[] tags)
+        {
+            var summary = new Summary();
+            foreach (string tag in tags)
+            {
+                summary.Value.Add(TbLogger.Summaries.Scalar(tag, step * 0.5 + tag[0], ScalarEncoding.Float32Tensor).Value);
+            }
+            return new Event { Step = step, WallTime = 1_700_000_000 + step, Summary = summary };
+        }
+    }
+
+    [TestMethod]
+    public void A_bad_record_beyond_the_single_pass_is_reported_once_in_skip_mode_and_stops_the_run_in_strict_mode()
+    {
+        // The single pass holds 131,072 points, then goes on as the pre-pass and meets the bad record there; the scan
+        // meets it again. Skip mode: the points of the value path, the report once, just before the point after it.
+        // Strict mode: the pre-pass throws before the run's first point, as the separate pre-pass did.
+        using var dir = new TempDirectory();
+        Write(Path.Combine(dir.Path, "a_small"), "events.out.tfevents.1.h", Steps(0, 10, ["loss"]));
+        string file = Path.Combine(dir.Path, "b_large", "events.out.tfevents.1.h");
+        Write(Path.GetDirectoryName(file)!, "events.out.tfevents.1.h", Steps(0, 150_000, ["a"]));
+        byte[] bytes = File.ReadAllBytes(file);
+        long badOffset = 0;
+        for (int record = 0; record <= 140_000; record++)
+        {
+            // Record 0 is the file version; record 140,001 holds step 140,000.
+            badOffset += TfRecordWriter.FramingOverhead + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)badOffset));
+        }
+        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)badOffset));
+        bytes[badOffset + TfRecordWriter.FramingOverhead + length - 1] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+
+        var expected = Reference(new LogDirReader(dir.Path, new LogDirReaderOptions { RecordOptions = new() { SkipCorruptRecords = true } }));
+        Assert.AreEqual(10 + 149_999, expected.Count);
+        Assert.IsFalse(expected.Any(p => p.Run == "b_large" && p.Step == 140_000));
+        foreach (int threads in new[] { 1, 4 })
+        {
+            var reported = new List<(long Offset, TfRecordCorruption Kind, int PointsBefore)>();
+            var points = new List<ScalarPoint>();
+            var options = new LogDirReaderOptions
+            {
+                MaxDegreeOfParallelism = threads,
+                RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = e => reported.Add((e.Offset, e.Corruption, points.Count)) },
+            };
+            foreach (ScalarPoint p in new LogDirReader(dir.Path, options).ReadScalars())
+            {
+                points.Add(p);
+            }
+            CollectionAssert.AreEqual(expected, points, $"{threads} threads");
+            Assert.AreEqual((badOffset, TfRecordCorruption.DataCrcMismatch, 10 + 140_000), reported.Single(), $"{threads} threads");
+
+            var strictPoints = new List<ScalarPoint>();
+            var strict = new LogDirReader(dir.Path, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = false } });
+            var error = Assert.ThrowsExactly<TfRecordCorruptException>(() =>
+            {
+                foreach (ScalarPoint p in strict.ReadScalars())
+                {
+                    strictPoints.Add(p);
+                }
+            });
+            Assert.AreEqual(badOffset, error.Offset);
+            Assert.AreEqual(file, error.SourceName);
+            Assert.AreEqual(10, strictPoints.Count, $"{threads} threads: run a_small only");
+        }
+    }
+
+    [TestMethod]
     public void Filters_select_the_same_points_in_parallel()
     {
         using var dir = new TempDirectory();

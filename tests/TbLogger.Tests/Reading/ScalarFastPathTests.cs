@@ -96,6 +96,61 @@ public sealed class ScalarFastPathTests
     }
 
     [TestMethod]
+    public void TheCommonValueLayoutsAreReadAsTheGeneralWalkReadsThem()
+    {
+        var scalarTensor = new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto(), FloatVal = { 0.25f } };
+        var longTensor = new TensorProto { Dtype = DataType.DtDouble, TensorContent = ByteString.CopyFrom(new byte[130]) };
+        var metadata = new SummaryMetadata { PluginData = new SummaryMetadata.Types.PluginData { PluginName = "scalars" } };
+        // (value, expected field: 2 simple_value, 8 tensor, 0 not a common layout)
+        var cases = new (string Name, Summary.Types.Value Value, int Field)[]
+        {
+            ("simple_value", new() { Tag = "loss", SimpleValue = 0.5f }, 2),
+            ("tensor", new() { Tag = "loss", Tensor = scalarTensor }, 8),
+            ("127-byte tag", new() { Tag = new string('t', 127), SimpleValue = -3 }, 2),
+            ("128-byte tag (two-byte length)", new() { Tag = new string('t', 128), SimpleValue = -3 }, 0),
+            ("metadata before the tensor", new() { Tag = "loss", Metadata = metadata, Tensor = scalarTensor }, 0),
+            ("tensor of 130+ bytes (two-byte length)", new() { Tag = "loss", Tensor = longTensor }, 0),
+            ("simple_value 0 (a one-of member: written)", new() { Tag = "loss", SimpleValue = 0 }, 2),
+            ("a tag and no value", new() { Tag = "loss" }, 0),
+            ("no tag", new() { SimpleValue = 1 }, 0),
+            ("a field after the value", new() { Tag = "loss", SimpleValue = 1, NodeName = "n" }, 0),
+            ("histogram", new() { Tag = "h", Histo = new HistogramProto { Num = 1 } }, 0),
+        };
+        foreach (var (name, message, field) in cases)
+        {
+            byte[] value = message.ToByteArray();
+            Assert.AreEqual(field, EventWire.TryReadCommonScalar(value, out int tagLength, out int payloadStart, out int payloadLength), name);
+            if (field == 0)
+            {
+                continue;
+            }
+            Assert.IsTrue(EventWire.TryReadValue(value, out ValueInfo info), name);
+            Assert.AreEqual(2, info.TagStart, name);
+            Assert.AreEqual(info.TagLength, tagLength, name);
+            Assert.AreEqual(message.Tag, System.Text.Encoding.UTF8.GetString(value, 2, tagLength), name);
+            Assert.IsFalse(info.HasMetadata, name);
+            Assert.AreEqual(field, info.ValueField, name);
+            if (field == 2)
+            {
+                Assert.AreEqual(4, payloadLength, name);
+                Assert.AreEqual(message.SimpleValue, BitConverter.ToSingle(value, payloadStart), name);
+            }
+            else
+            {
+                Assert.AreEqual(info.PayloadStart, payloadStart, name);
+                Assert.AreEqual(info.PayloadLength, payloadLength, name);
+                CollectionAssert.AreEqual(message.Tensor.ToByteArray(), value[payloadStart..(payloadStart + payloadLength)], name);
+            }
+        }
+        // Cut short anywhere, a common value is refused or read by the general walk alike (never read past its end).
+        byte[] full = new Summary.Types.Value { Tag = "loss", Tensor = scalarTensor }.ToByteArray();
+        for (int cut = 0; cut < full.Length; cut++)
+        {
+            Assert.AreEqual(0, EventWire.TryReadCommonScalar(full.AsSpan(0, cut), out _, out _, out _), $"cut at {cut}");
+        }
+    }
+
+    [TestMethod]
     public void NonScalarTensorsAreRefusedBothWays()
     {
         var two = new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dim { Size = 2 } } }, FloatVal = { 1, 2 } };
