@@ -17,7 +17,11 @@ public sealed class EventFileReader : IDisposable
     private readonly EventRecordSource _source;
     private readonly TfRecordReader _records;
     private readonly TfRecordReaderOptions _options;
+    private readonly Reading.Utf8StringCache _names = new();
+    private byte[] _canonical = [];
     private long _invalidSkipped;
+
+    private static readonly MessageParser<Event> s_withoutUnknownFields = Event.Parser.WithDiscardUnknownFields(true);
 
     /// <summary>Opens <paramref name="path"/> for reading; the file may still be growing.</summary>
     /// <param name="path">An event file: a local path, or a URI whose scheme has a registered <see cref="LogStorage"/>.</param>
@@ -68,30 +72,111 @@ public sealed class EventFileReader : IDisposable
                 value = null!;
                 return false;
             }
-            TfRecordCorruptException corrupt;
-            if (Reading.EventBudget.Problem(record.Span) is { } overBudget)
+            TfRecordCorruptException? corrupt = Parse(offset, record.Span, out value);
+            if (corrupt is null)
+            {
+                return true;
+            }
+            Reject(corrupt);
+        }
+    }
+
+    /// <summary>
+    /// Reads the next complete event as a view decoded in place, without building protobuf objects: the fast way to
+    /// scan millions of events (scalars above all). The same records are returned, skipped or thrown as by
+    /// <see cref="TryReadNext(out Event)"/>, and every field of the view equals the parsed event's. The view is
+    /// valid only until the next read.
+    /// </summary>
+    /// <param name="view">The event.</param>
+    /// <returns>False at the end of the file or at a truncated record (a later call retries that record).</returns>
+    /// <remarks>
+    /// A record is decoded in place when its layout is plain: every writer's scalar, histogram, image, audio, text
+    /// and session events are. A record that repeats a message field, or holds groups, resource or variant tensors,
+    /// is checked and re-encoded by the protobuf parser first (allocating), so its view reads what the parser reads.
+    /// </remarks>
+    public bool TryReadView(out EventView view)
+    {
+        while (true)
+        {
+            if (!_source.TryReadNext(out long offset, out ReadOnlyMemory<byte> record))
+            {
+                view = default;
+                return false;
+            }
+            ReadOnlySpan<byte> data = record.Span;
+            TfRecordCorruptException? corrupt;
+            if (Reading.EventBudget.Problem(data) is { } overBudget)
             {
                 corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, overBudget);
             }
+            else if (EventShape.IsPlain(data) && Reading.EventWire.TryReadHeader(data, out Reading.EventHeader header))
+            {
+                view = new EventView(data, offset, header, _names);
+                return true;
+            }
             else
             {
-                try
+                // The parser is the judge of what is an Event; the view then reads its canonical encoding.
+                corrupt = Parse(offset, data, out _);
+                if (corrupt is null)
                 {
-                    value = Event.Parser.ParseFrom(record.Span);
-                    return true;
-                }
-                catch (InvalidProtocolBufferException ex)
-                {
-                    corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
+                    ReadOnlySpan<byte> canonical = Canonical(data);
+                    if (Reading.EventWire.TryReadHeader(canonical, out header))
+                    {
+                        view = new EventView(canonical, offset, header, _names);
+                        return true;
+                    }
+                    corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event");
                 }
             }
-            if (!_options.SkipCorruptRecords)
-            {
-                throw corrupt;
-            }
-            _options.OnCorruptRecord?.Invoke(corrupt);
-            _invalidSkipped++;
+            Reject(corrupt);
         }
+    }
+
+    /// <summary>Parses one record, or says why it is not an Event.</summary>
+    private TfRecordCorruptException? Parse(long offset, ReadOnlySpan<byte> record, out Event value)
+    {
+        value = null!;
+        if (Reading.EventBudget.Problem(record) is { } overBudget)
+        {
+            return new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, overBudget);
+        }
+        try
+        {
+            value = Event.Parser.ParseFrom(record);
+            return null;
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Throws <paramref name="corrupt"/>, or reports and counts it when skipping.</summary>
+    private void Reject(TfRecordCorruptException corrupt)
+    {
+        if (!_options.SkipCorruptRecords)
+        {
+            throw corrupt;
+        }
+        _options.OnCorruptRecord?.Invoke(corrupt);
+        _invalidSkipped++;
+    }
+
+    /// <summary>
+    /// The parsed event's encoding without unknown fields (they may hold groups, which the wire decoders do not
+    /// walk), in a buffer reused until the next read.
+    /// </summary>
+    private ReadOnlySpan<byte> Canonical(ReadOnlySpan<byte> record)
+    {
+        Event clean = s_withoutUnknownFields.ParseFrom(record);
+        int size = clean.CalculateSize();
+        if (_canonical.Length < size)
+        {
+            _canonical = new byte[Math.Max(size, _canonical.Length * 2)];
+        }
+        clean.WriteTo(_canonical.AsSpan(0, size));
+        return _canonical.AsSpan(0, size);
     }
 
     /// <summary>Every remaining event, in file order.</summary>

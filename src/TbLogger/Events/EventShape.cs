@@ -1,0 +1,202 @@
+using System.Text.Unicode;
+using TbLogger.Reading;
+
+namespace TbLogger.Events;
+
+/// <summary>
+/// Decides, without building objects, that an Event record is one the protobuf parser certainly accepts and whose
+/// fields the wire decoders (<see cref="EventWire"/>) read exactly as the parser would: every field well formed for
+/// its declared type, strings valid UTF-8, packed arrays whole, each singular message at most once (the parser
+/// would merge repeats), no groups, and no resource or variant tensors (the only unbounded nesting). Anything else is
+/// "not plain": the caller then asks the parser itself, so a record is accepted or rejected exactly as
+/// <see cref="EventFileReader.TryReadNext(out Protos.Event)"/> does. Only the answer true must be certain; false
+/// merely costs a parse.
+/// </summary>
+internal static class EventShape
+{
+    private enum Message
+    {
+        Event,
+        SourceMetadata,
+        LogMessage,
+        SessionLog,
+        TaggedRunMetadata,
+        Summary,
+        Value,
+        Metadata,
+        PluginData,
+        Image,
+        Audio,
+        Histogram,
+        Tensor,
+        Shape,
+        Dim,
+    }
+
+    private enum Field
+    {
+        Unknown,
+        Varint,
+        Fixed64,
+        Fixed32,
+        String,
+        Bytes,
+        PackedVarint,
+        PackedFixed32,
+        PackedFixed64,
+        SingularMessage,
+        RepeatedMessage,
+        NotPlain,
+    }
+
+    /// <summary>True when <paramref name="record"/> is a plain Event (see the class summary).</summary>
+    public static bool IsPlain(ReadOnlySpan<byte> record) => IsPlain(record, Message.Event);
+
+    private static bool IsPlain(ReadOnlySpan<byte> data, Message message)
+    {
+        // Singular message fields seen so far (every such field number here is below 64).
+        ulong seen = 0;
+        int pos = 0;
+        while (pos < data.Length)
+        {
+            if (!ProtoWire.TryReadTag(data, ref pos, out int number, out int wire))
+            {
+                return false;
+            }
+            (Field field, Message child) = Describe(message, number);
+            switch (field)
+            {
+                case Field.Unknown:
+                    // Unknown fields are kept as opaque bytes by the parser: only their framing matters.
+                    if (!ProtoWire.TrySkip(data, ref pos, wire))
+                    {
+                        return false;
+                    }
+                    break;
+                case Field.Varint when wire == ProtoWire.Varint:
+                case Field.Fixed64 when wire == ProtoWire.Fixed64:
+                case Field.Fixed32 when wire == ProtoWire.Fixed32:
+                case Field.Bytes when wire == ProtoWire.LengthDelimited:
+                case Field.PackedVarint when wire == ProtoWire.Varint:
+                case Field.PackedFixed32 when wire == ProtoWire.Fixed32:
+                case Field.PackedFixed64 when wire == ProtoWire.Fixed64:
+                    if (!ProtoWire.TrySkip(data, ref pos, wire))
+                    {
+                        return false;
+                    }
+                    break;
+                case Field.String when wire == ProtoWire.LengthDelimited:
+                    if (!ProtoWire.TryReadLengthDelimited(data, ref pos, out int textStart, out int textLength) ||
+                        !Utf8.IsValid(data.Slice(textStart, textLength)))
+                    {
+                        return false;
+                    }
+                    break;
+                case Field.PackedVarint or Field.PackedFixed32 or Field.PackedFixed64 when wire == ProtoWire.LengthDelimited:
+                    if (!ProtoWire.TryReadLengthDelimited(data, ref pos, out int packedStart, out int packedLength) ||
+                        !IsWholePacked(data.Slice(packedStart, packedLength), field))
+                    {
+                        return false;
+                    }
+                    break;
+                case Field.SingularMessage or Field.RepeatedMessage when wire == ProtoWire.LengthDelimited:
+                    if (field == Field.SingularMessage)
+                    {
+                        ulong bit = 1UL << number;
+                        if ((seen & bit) != 0)
+                        {
+                            return false;
+                        }
+                        seen |= bit;
+                    }
+                    if (!ProtoWire.TryReadLengthDelimited(data, ref pos, out int start, out int length) ||
+                        !IsPlain(data.Slice(start, length), child))
+                    {
+                        return false;
+                    }
+                    break;
+                default:
+                    // A declared field with another wire type (the parser keeps it as an unknown field), or a
+                    // resource/variant tensor: left to the parser.
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsWholePacked(ReadOnlySpan<byte> packed, Field field)
+    {
+        switch (field)
+        {
+            case Field.PackedFixed32:
+                return packed.Length % 4 == 0;
+            case Field.PackedFixed64:
+                return packed.Length % 8 == 0;
+            default:
+                int pos = 0;
+                while (pos < packed.Length)
+                {
+                    if (!ProtoWire.TryReadVarint(packed, ref pos, out _))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+        }
+    }
+
+    /// <summary>The declared type of field <paramref name="number"/> of <paramref name="message"/> (TensorBoard's .proto files).</summary>
+    private static (Field Field, Message Child) Describe(Message message, int number) => (message, number) switch
+    {
+        (Message.Event, 1) => (Field.Fixed64, default),
+        (Message.Event, 2) => (Field.Varint, default),
+        (Message.Event, 3) => (Field.String, default),
+        (Message.Event, 4 or 9) => (Field.Bytes, default),
+        (Message.Event, 5) => (Field.SingularMessage, Message.Summary),
+        (Message.Event, 6) => (Field.SingularMessage, Message.LogMessage),
+        (Message.Event, 7) => (Field.SingularMessage, Message.SessionLog),
+        (Message.Event, 8) => (Field.SingularMessage, Message.TaggedRunMetadata),
+        (Message.Event, 10) => (Field.SingularMessage, Message.SourceMetadata),
+        (Message.SourceMetadata, 1) => (Field.String, default),
+        (Message.LogMessage, 1) => (Field.Varint, default),
+        (Message.LogMessage, 2) => (Field.String, default),
+        (Message.SessionLog, 1) => (Field.Varint, default),
+        (Message.SessionLog, 2 or 3) => (Field.String, default),
+        (Message.TaggedRunMetadata, 1) => (Field.String, default),
+        (Message.TaggedRunMetadata, 2) => (Field.Bytes, default),
+        (Message.Summary, 1) => (Field.RepeatedMessage, Message.Value),
+        (Message.Value, 1 or 7) => (Field.String, default),
+        (Message.Value, 2) => (Field.Fixed32, default),
+        (Message.Value, 3) => (Field.Bytes, default),
+        (Message.Value, 4) => (Field.SingularMessage, Message.Image),
+        (Message.Value, 5) => (Field.SingularMessage, Message.Histogram),
+        (Message.Value, 6) => (Field.SingularMessage, Message.Audio),
+        (Message.Value, 8) => (Field.SingularMessage, Message.Tensor),
+        (Message.Value, 9) => (Field.SingularMessage, Message.Metadata),
+        (Message.Metadata, 1) => (Field.SingularMessage, Message.PluginData),
+        (Message.Metadata, 2 or 3) => (Field.String, default),
+        (Message.Metadata, 4) => (Field.Varint, default),
+        (Message.PluginData, 1) => (Field.String, default),
+        (Message.PluginData, 2) => (Field.Bytes, default),
+        (Message.Image, 1 or 2 or 3) => (Field.Varint, default),
+        (Message.Image, 4) => (Field.Bytes, default),
+        (Message.Audio, 1) => (Field.Fixed32, default),
+        (Message.Audio, 2 or 3) => (Field.Varint, default),
+        (Message.Audio, 4) => (Field.Bytes, default),
+        (Message.Audio, 5) => (Field.String, default),
+        (Message.Histogram, 1 or 2 or 3 or 4 or 5) => (Field.Fixed64, default),
+        (Message.Histogram, 6 or 7) => (Field.PackedFixed64, default),
+        (Message.Tensor, 1 or 3) => (Field.Varint, default),
+        (Message.Tensor, 2) => (Field.SingularMessage, Message.Shape),
+        (Message.Tensor, 4 or 8 or 18) => (Field.Bytes, default),
+        (Message.Tensor, 5 or 9) => (Field.PackedFixed32, default),
+        (Message.Tensor, 6 or 12) => (Field.PackedFixed64, default),
+        (Message.Tensor, 7 or 10 or 11 or 13 or 16 or 17) => (Field.PackedVarint, default),
+        (Message.Tensor, 14 or 15) => (Field.NotPlain, default),
+        (Message.Shape, 2) => (Field.RepeatedMessage, Message.Dim),
+        (Message.Shape, 3) => (Field.Varint, default),
+        (Message.Dim, 1) => (Field.Varint, default),
+        (Message.Dim, 2) => (Field.String, default),
+        _ => (Field.Unknown, default),
+    };
+}
