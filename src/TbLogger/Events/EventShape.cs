@@ -50,7 +50,53 @@ internal static class EventShape
     }
 
     /// <summary>True when <paramref name="record"/> is a plain Event (see the class summary).</summary>
-    public static bool IsPlain(ReadOnlySpan<byte> record) => IsPlain(record, Message.Event);
+    public static bool IsPlain(ReadOnlySpan<byte> record) => IsPlainScalar(record) || IsPlain(record, Message.Event);
+
+    /// <summary>
+    /// The one-value scalar events every writer repeats millions of times, matched byte for byte (the general walk
+    /// costs several times more): wall_time, an optional step, and a summary of one value holding a tag and a
+    /// simple_value, or a DT_FLOAT / DT_DOUBLE tensor of one packed element with or without an empty shape. Such a
+    /// value carries no metadata (a tag's first value, which does, takes the general walk).
+    /// </summary>
+    private static bool IsPlainScalar(ReadOnlySpan<byte> d)
+    {
+        if (d.Length < 16 || d[0] != 0x09)
+        {
+            return false;
+        }
+        int at = 9;
+        if (d[at] == 0x10)
+        {
+            at++;
+            if (!ProtoWire.TryReadVarint(d, ref at, out _))
+            {
+                return false;
+            }
+        }
+        // summary (2A len) holding one value (0A len) that starts with its tag (0A len): lengths of one byte each,
+        // each running to the end of the record.
+        if (d.Length - at < 6 || d[at] != 0x2A || d[at + 1] != d.Length - at - 2 || d[at + 2] != 0x0A || d[at + 3] != d.Length - at - 4 || d[at + 4] != 0x0A)
+        {
+            return false;
+        }
+        int tagLength = d[at + 5];
+        int tagStart = at + 6;
+        if (tagLength >= 0x80 || tagLength > d.Length - tagStart)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> rest = d[(tagStart + tagLength)..];
+        bool value = rest.Length switch
+        {
+            5 => rest[0] == 0x15,
+            10 => rest[..6].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x08, 0x08, 0x01, 0x2A, 0x04]),
+            12 => rest[..8].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0A, 0x08, 0x01, 0x12, 0x00, 0x2A, 0x04]),
+            14 => rest[..6].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0C, 0x08, 0x02, 0x32, 0x08]),
+            16 => rest[..8].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0E, 0x08, 0x02, 0x12, 0x00, 0x32, 0x08]),
+            _ => false,
+        };
+        return value && Utf8.IsValid(d.Slice(tagStart, tagLength));
+    }
 
     private static bool IsPlain(ReadOnlySpan<byte> data, Message message)
     {
@@ -63,7 +109,7 @@ internal static class EventShape
             {
                 return false;
             }
-            (Field field, Message child) = Describe(message, number);
+            (Field field, Message child) = number < FieldsPerMessage ? s_fields[((int)message * FieldsPerMessage) + number] : (Field.Unknown, default);
             switch (field)
             {
                 case Field.Unknown:
@@ -143,6 +189,25 @@ internal static class EventShape
                 }
                 return true;
         }
+    }
+
+    // Every declared field number is below this: Describe is tabulated once, so the walk costs one lookup per field.
+    private const int FieldsPerMessage = 20;
+
+    private static readonly (Field, Message)[] s_fields = Tabulate();
+
+    private static (Field, Message)[] Tabulate()
+    {
+        int messages = Enum.GetValues<Message>().Length;
+        var table = new (Field, Message)[messages * FieldsPerMessage];
+        for (int m = 0; m < messages; m++)
+        {
+            for (int number = 0; number < FieldsPerMessage; number++)
+            {
+                table[(m * FieldsPerMessage) + number] = Describe((Message)m, number);
+            }
+        }
+        return table;
     }
 
     /// <summary>The declared type of field <paramref name="number"/> of <paramref name="message"/> (TensorBoard's .proto files).</summary>

@@ -469,7 +469,8 @@ public sealed class EventViewTests
         byte[] overBudget = [0x2A, 0xF0, 0x2E, .. Enumerable.Repeat(new byte[] { 0x0A, 0x00 }, 3000).SelectMany(b => b)];
         // A tag that is not valid UTF-8: the parser rejects it.
         byte[] invalidUtf8 = ReplaceReplacementChar(new Event { Step = 7, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "\uFFFD" } } } }.ToByteArray());
-        byte[][] records = [good, truncatedProto, good, badWireType, fieldZero, longVarint, lengthPastEnd, overBudget, invalidUtf8, good];
+        byte[] invalidUtf8InScalarLayout = ReplaceReplacementChar(SummaryEvent(8, Scalar("\uFFFD", 1f)).ToByteArray());
+        byte[][] records = [good, truncatedProto, good, badWireType, fieldZero, longVarint, lengthPastEnd, overBudget, invalidUtf8, invalidUtf8InScalarLayout, good];
         string path = temp.Combine("hostile", "events.out.tfevents.1.x");
         var offsets = WriteRecords(path, records);
         // A CRC failure as well: flip a byte inside the second good record's payload.
@@ -478,13 +479,13 @@ public sealed class EventViewTests
         File.WriteAllBytes(path, file);
 
         var skip = new TfRecordReaderOptions { SkipCorruptRecords = true };
-        Assert.AreEqual(2, AssertSameAsProtobuf(path, skip, offsets: [offsets[0], offsets[9]]));
+        Assert.AreEqual(2, AssertSameAsProtobuf(path, skip, offsets: [offsets[0], offsets[10]]));
         using (var reader = new EventFileReader(path, skip))
         {
             while (reader.TryReadView(out _))
             {
             }
-            Assert.AreEqual(8L, reader.SkippedRecords);
+            Assert.AreEqual(9L, reader.SkippedRecords);
         }
 
         // Strict mode: the first bad record throws, naming the file and its offset, the same as the parser's reader.
@@ -519,6 +520,12 @@ public sealed class EventViewTests
             SummaryEvent(3, TensorScalar("d", new TensorProto { Dtype = DataType.DtDouble, TensorContent = ByteString.CopyFrom(BitConverter.GetBytes(0.1)) }, metadata: false)).ToByteArray(),
             SummaryEvent(4, new Summary.Types.Value { Tag = "h", Histo = new HistogramProto { Min = -1, Max = 1, Num = 2, BucketLimit = { 0, 1 }, Bucket = { 1, 1 } } }).ToByteArray(),
             new Event { WallTime = 2, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } }.ToByteArray(),
+            // The one-value scalar layouts the view matches byte for byte.
+            SummaryEvent(300, Scalar("train/loss", 0.5f)).ToByteArray(),
+            SummaryEvent(301, TensorScalar("f", new TensorProto { Dtype = DataType.DtFloat, FloatVal = { 0.5f } }, metadata: false)).ToByteArray(),
+            SummaryEvent(302, TensorScalar("f", new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto(), FloatVal = { 0.5f } }, metadata: false)).ToByteArray(),
+            SummaryEvent(303, TensorScalar("d", new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { 0.1 } }, metadata: false)).ToByteArray(),
+            SummaryEvent(304, TensorScalar("d", new TensorProto { Dtype = DataType.DtDouble, TensorShape = new TensorShapeProto(), DoubleVal = { 0.1 } }, metadata: false)).ToByteArray(),
         };
         var random = new Random(505);
         int compared = 0;
