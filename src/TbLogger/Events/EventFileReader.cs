@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using TbLogger.Protos;
@@ -17,6 +18,10 @@ public sealed class EventFileReader : IDisposable
     private readonly EventRecordSource _source;
     private readonly TfRecordReader _records;
     private readonly TfRecordReaderOptions _options;
+    // Tags longer than this are decoded each time rather than cached, so a file cannot make the cache hold more than
+    // a small, fixed amount however many distinct long tags it carries.
+    internal const int MaxCachedTagBytes = 128;
+
     private readonly Reading.Utf8StringCache _names = new();
     private byte[] _canonical = [];
     private long _invalidSkipped;
@@ -72,7 +77,13 @@ public sealed class EventFileReader : IDisposable
                 value = null!;
                 return false;
             }
-            TfRecordCorruptException? corrupt = Parse(offset, record.Span, out value);
+            ReadOnlySpan<byte> data = record.Span;
+            if (EventShape.MatchScalar(data, out long step, out int tagStart, out int tagLength, out int valueAt) is var layout and not ScalarLayout.None)
+            {
+                value = BuildScalar(data, layout, step, tagStart, tagLength, valueAt);
+                return true;
+            }
+            TfRecordCorruptException? corrupt = Parse(offset, data, out value);
             if (corrupt is null)
             {
                 return true;
@@ -131,6 +142,41 @@ public sealed class EventFileReader : IDisposable
             }
             Reject(corrupt);
         }
+    }
+
+    /// <summary>
+    /// The Event the protobuf parser would build from a record of one of the scalar layouts, built directly: the
+    /// parser's generic walk costs more than the objects themselves, and the tag string is shared between events
+    /// (strings are immutable, so no caller can tell). The objects are equal to the parser's, field for field
+    /// (tests compare them, and their encodings).
+    /// </summary>
+    private Event BuildScalar(ReadOnlySpan<byte> data, ScalarLayout layout, long step, int tagStart, int tagLength, int valueAt)
+    {
+        ReadOnlySpan<byte> tag = data.Slice(tagStart, tagLength);
+        var summaryValue = new Summary.Types.Value { Tag = tag.Length <= MaxCachedTagBytes ? _names.Get(tag) : System.Text.Encoding.UTF8.GetString(tag) };
+        ReadOnlySpan<byte> bytes = data[valueAt..];
+        switch (layout)
+        {
+            case ScalarLayout.SimpleValue:
+                summaryValue.SimpleValue = BinaryPrimitives.ReadSingleLittleEndian(bytes);
+                break;
+            case ScalarLayout.Float or ScalarLayout.FloatWithShape:
+                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { BinaryPrimitives.ReadSingleLittleEndian(bytes) } };
+                break;
+            default:
+                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { BinaryPrimitives.ReadDoubleLittleEndian(bytes) } };
+                break;
+        }
+        if (layout is ScalarLayout.FloatWithShape or ScalarLayout.DoubleWithShape)
+        {
+            summaryValue.Tensor.TensorShape = new TensorShapeProto();
+        }
+        return new Event
+        {
+            WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]),
+            Step = step,
+            Summary = new Summary { Value = { summaryValue } },
+        };
     }
 
     /// <summary>Parses one record, or says why it is not an Event.</summary>

@@ -50,7 +50,8 @@ internal static class EventShape
     }
 
     /// <summary>True when <paramref name="record"/> is a plain Event (see the class summary).</summary>
-    public static bool IsPlain(ReadOnlySpan<byte> record) => IsPlainScalar(record) || IsPlain(record, Message.Event);
+    public static bool IsPlain(ReadOnlySpan<byte> record) =>
+        MatchScalar(record, out _, out _, out _, out _) != ScalarLayout.None || IsPlain(record, Message.Event);
 
     /// <summary>
     /// The one-value scalar events every writer repeats millions of times, matched byte for byte (the general walk
@@ -58,44 +59,60 @@ internal static class EventShape
     /// simple_value, or a DT_FLOAT / DT_DOUBLE tensor of one packed element with or without an empty shape. Such a
     /// value carries no metadata (a tag's first value, which does, takes the general walk).
     /// </summary>
-    private static bool IsPlainScalar(ReadOnlySpan<byte> d)
+    /// <param name="d">The record.</param>
+    /// <param name="step">The step (0 when the field is absent, as protobuf reads it).</param>
+    /// <param name="tagStart">Where the tag's UTF-8 bytes start.</param>
+    /// <param name="tagLength">The tag's length in bytes.</param>
+    /// <param name="valueAt">Where the value's 4 (float) or 8 (double) little-endian bytes start.</param>
+    /// <returns>The layout, or <see cref="ScalarLayout.None"/>.</returns>
+    public static ScalarLayout MatchScalar(ReadOnlySpan<byte> d, out long step, out int tagStart, out int tagLength, out int valueAt)
     {
+        step = 0;
+        tagStart = 0;
+        tagLength = 0;
+        valueAt = 0;
         if (d.Length < 16 || d[0] != 0x09)
         {
-            return false;
+            return ScalarLayout.None;
         }
         int at = 9;
         if (d[at] == 0x10)
         {
             at++;
-            if (!ProtoWire.TryReadVarint(d, ref at, out _))
+            if (!ProtoWire.TryReadVarint(d, ref at, out ulong varint))
             {
-                return false;
+                return ScalarLayout.None;
             }
+            step = (long)varint;
         }
         // summary (2A len) holding one value (0A len) that starts with its tag (0A len): lengths of one byte each,
         // each running to the end of the record.
         if (d.Length - at < 6 || d[at] != 0x2A || d[at + 1] != d.Length - at - 2 || d[at + 2] != 0x0A || d[at + 3] != d.Length - at - 4 || d[at + 4] != 0x0A)
         {
-            return false;
+            return ScalarLayout.None;
         }
-        int tagLength = d[at + 5];
-        int tagStart = at + 6;
+        tagLength = d[at + 5];
+        tagStart = at + 6;
         if (tagLength >= 0x80 || tagLength > d.Length - tagStart)
         {
-            return false;
+            return ScalarLayout.None;
         }
         ReadOnlySpan<byte> rest = d[(tagStart + tagLength)..];
-        bool value = rest.Length switch
+        ScalarLayout layout = rest.Length switch
         {
-            5 => rest[0] == 0x15,
-            10 => rest[..6].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x08, 0x08, 0x01, 0x2A, 0x04]),
-            12 => rest[..8].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0A, 0x08, 0x01, 0x12, 0x00, 0x2A, 0x04]),
-            14 => rest[..6].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0C, 0x08, 0x02, 0x32, 0x08]),
-            16 => rest[..8].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0E, 0x08, 0x02, 0x12, 0x00, 0x32, 0x08]),
-            _ => false,
+            5 when rest[0] == 0x15 => ScalarLayout.SimpleValue,
+            10 when rest[..6].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x08, 0x08, 0x01, 0x2A, 0x04]) => ScalarLayout.Float,
+            12 when rest[..8].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0A, 0x08, 0x01, 0x12, 0x00, 0x2A, 0x04]) => ScalarLayout.FloatWithShape,
+            14 when rest[..6].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0C, 0x08, 0x02, 0x32, 0x08]) => ScalarLayout.Double,
+            16 when rest[..8].SequenceEqual((ReadOnlySpan<byte>)[0x42, 0x0E, 0x08, 0x02, 0x12, 0x00, 0x32, 0x08]) => ScalarLayout.DoubleWithShape,
+            _ => ScalarLayout.None,
         };
-        return value && Utf8.IsValid(d.Slice(tagStart, tagLength));
+        if (layout == ScalarLayout.None || !Utf8.IsValid(d.Slice(tagStart, tagLength)))
+        {
+            return ScalarLayout.None;
+        }
+        valueAt = d.Length - (layout is ScalarLayout.Double or ScalarLayout.DoubleWithShape ? 8 : 4);
+        return layout;
     }
 
     private static bool IsPlain(ReadOnlySpan<byte> data, Message message)

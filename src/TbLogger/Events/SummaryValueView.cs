@@ -10,10 +10,6 @@ namespace TbLogger.Events;
 /// </summary>
 public readonly ref struct SummaryValueView
 {
-    // Tags longer than this are decoded each time rather than cached, so a file cannot make the cache hold more
-    // than a small, fixed amount however many distinct long tags it carries.
-    private const int MaxCachedTagBytes = 256;
-
     private readonly ValueInfo _info;
     private readonly Utf8StringCache? _names;
 
@@ -36,7 +32,7 @@ public readonly ref struct SummaryValueView
         get
         {
             ReadOnlySpan<byte> utf8 = TagUtf8;
-            return _names is not null && utf8.Length <= MaxCachedTagBytes ? _names.Get(utf8) : Encoding.UTF8.GetString(utf8);
+            return _names is not null && utf8.Length <= EventFileReader.MaxCachedTagBytes ? _names.Get(utf8) : Encoding.UTF8.GetString(utf8);
         }
     }
 

@@ -43,15 +43,16 @@ public sealed class EventViewTests
         var viewsReported = new List<TfRecordCorruptException>();
         using var objects = new EventFileReader(path, Reporting(options, objectsReported));
         using var views = new EventFileReader(path, Reporting(options, viewsReported));
+        List<Event> reference = ParsedByProtobuf(path);
         int events = 0;
         while (true)
         {
-            Event? expected = null;
+            Event? read = null;
             TfRecordCorruptException? expectedError = null;
             bool more;
             try
             {
-                more = objects.TryReadNext(out expected);
+                more = objects.TryReadNext(out read);
             }
             catch (TfRecordCorruptException ex)
             {
@@ -62,11 +63,18 @@ public sealed class EventViewTests
             try
             {
                 viewMore = views.TryReadView(out EventView view);
+                if (more)
+                {
+                    // The reader builds the common scalar events itself: they must be the parser's, field for field.
+                    Assert.IsLessThan(reference.Count, events, "the reader returned an event the parser rejects");
+                    Assert.AreEqual(reference[events], read, $"event {events}: reader vs parser");
+                    CollectionAssert.AreEqual(reference[events].ToByteArray(), read!.ToByteArray(), $"event {events}: encodings");
+                }
                 if (viewMore)
                 {
                     Assert.IsNull(expectedError, $"the view read a record the parser rejected: {expectedError?.Message}");
                     Assert.IsTrue(more, "the view read an event past the parser's last");
-                    AssertSame(expected!, view, $"event {events} of {path}");
+                    AssertSame(read!, view, $"event {events} of {path}");
                     if (offsets is not null)
                     {
                         Assert.AreEqual(offsets[events], view.Offset, $"offset of event {events}");
@@ -94,6 +102,28 @@ public sealed class EventViewTests
             CollectionAssert.AreEqual(objectsReported.Select(e => (e.Offset, e.Corruption, e.Message)).ToList(), viewsReported.Select(e => (e.Offset, e.Corruption, e.Message)).ToList());
             return events;
         }
+    }
+
+    /// <summary>The reference: every record whose framing verifies, parsed by protobuf itself; records it rejects (or over the decode budget) left out.</summary>
+    private static List<Event> ParsedByProtobuf(string path)
+    {
+        var events = new List<Event>();
+        using var records = new TfRecordReader(File.OpenRead(path), new TfRecordReaderOptions { SkipCorruptRecords = true }, path);
+        while (records.TryReadNext(out ReadOnlyMemory<byte> record))
+        {
+            if (EventBudget.Problem(record.Span) is not null)
+            {
+                continue;
+            }
+            try
+            {
+                events.Add(Event.Parser.ParseFrom(record.Span));
+            }
+            catch (InvalidProtocolBufferException)
+            {
+            }
+        }
+        return events;
     }
 
     private static TfRecordReaderOptions Reporting(TfRecordReaderOptions? options, List<TfRecordCorruptException> reported) =>
@@ -381,6 +411,32 @@ public sealed class EventViewTests
         string path = temp.Combine("tf", "events.out.tfevents.1.tf");
         var offsets = WriteRecords(path, events.Select(e => e.ToByteArray()));
         Assert.AreEqual(events.Count, AssertSameAsProtobuf(path, offsets: offsets));
+    }
+
+    [TestMethod]
+    public void TheScalarLayoutsBuiltWithoutTheParserEqualItsEvents()
+    {
+        using var temp = new TempDirectory();
+        float signallingNaN = BitConverter.Int32BitsToSingle(0x7F80_0001);
+        var records = new List<byte[]>();
+        foreach (long step in new[] { 0L, 1L, 127L, 128L, 1L << 40, -1L, long.MinValue })
+        {
+            foreach (float f in new[] { 0.5f, -0f, signallingNaN, float.NegativeInfinity, float.Epsilon })
+            {
+                records.Add(SummaryEvent(step, Scalar("loss", f)).ToByteArray());
+                records.Add(SummaryEvent(step, TensorScalar("t", new TensorProto { Dtype = DataType.DtFloat, FloatVal = { f } }, metadata: false)).ToByteArray());
+                records.Add(SummaryEvent(step, TensorScalar("t", new TensorProto { Dtype = DataType.DtFloat, TensorShape = new(), FloatVal = { f } }, metadata: false)).ToByteArray());
+                records.Add(SummaryEvent(step, TensorScalar("d", new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { f * Math.PI } }, metadata: false)).ToByteArray());
+                records.Add(SummaryEvent(step, TensorScalar("d", new TensorProto { Dtype = DataType.DtDouble, TensorShape = new(), DoubleVal = { f } }, metadata: false)).ToByteArray());
+            }
+        }
+        // An explicit step 0 (10 00), and a tag of 127 bytes (the longest the byte-for-byte match takes) in UTF-8.
+        records.Add([.. records[0][..9], 0x10, 0x00, .. records[0][9..]]);
+        records.Add(SummaryEvent(5, Scalar(string.Concat(Enumerable.Repeat("é", 63)) + "x", 1f)).ToByteArray());
+        string path = temp.Combine("fast", "events.out.tfevents.1.x");
+        var offsets = WriteRecords(path, records);
+        Assert.AreEqual(records.Count, AssertSameAsProtobuf(path, offsets: offsets));
+        Assert.AreNotEqual((byte)0x10, records[0][9], "the first record has no step field, the explicit one does");
     }
 
     [TestMethod]
