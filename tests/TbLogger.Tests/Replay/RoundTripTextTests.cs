@@ -304,6 +304,25 @@ public sealed class RoundTripTextTests
     }
 
     [TestMethod]
+    public void ZeroAndNegativeZeroNextToEachOtherKeepTheirOwnText()
+    {
+        // The writer reuses the text of a number equal to the previous one in its column: equal bits, not equal
+        // doubles (0 == -0), or a -0 after a 0 would be written "0".
+        ScalarPoint[] points =
+        [
+            new("r", "t", 0, 0.0, -0.0),
+            new("r", "t", 1, -0.0, 0.0),
+            new("r", "t", 2, -0.0, -0.0),
+            new("r", "t", 3, 0.0, 0.0),
+            new("r", "t", 4, 0.0, -0.0),
+        ];
+        Assert.AreEqual("r,t,0,0,-0\nr,t,1,-0,0\nr,t,2,-0,-0\nr,t,3,0,0\nr,t,4,0,-0\n", Rows([.. points], json: false, threads: 1));
+        Assert.AreEqual(
+            "{\"run\":\"r\",\"tag\":\"t\",\"step\":0,\"wall_time\":0,\"value\":-0}\n{\"run\":\"r\",\"tag\":\"t\",\"step\":1,\"wall_time\":-0,\"value\":0}\n",
+            Rows([.. points[..2]], json: true, threads: 1));
+    }
+
+    [TestMethod]
     public void AnExportedLogDirectoryIsTheTextOfTheRuntimeFormatter()
     {
         using var temp = new TempDirectory();
