@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using TbLogger.Protos;
@@ -17,7 +18,15 @@ public sealed class EventFileReader : IDisposable
     private readonly EventRecordSource _source;
     private readonly TfRecordReader _records;
     private readonly TfRecordReaderOptions _options;
+    // Tags longer than this are decoded each time rather than cached, so a file cannot make the cache hold more than
+    // a small, fixed amount however many distinct long tags it carries.
+    internal const int MaxCachedTagBytes = 128;
+
+    private readonly Reading.Utf8StringCache _names = new();
+    private byte[] _canonical = [];
     private long _invalidSkipped;
+
+    private static readonly MessageParser<Event> s_withoutUnknownFields = Event.Parser.WithDiscardUnknownFields(true);
 
     /// <summary>Opens <paramref name="path"/> for reading; the file may still be growing.</summary>
     /// <param name="path">An event file: a local path, or a URI whose scheme has a registered <see cref="LogStorage"/>.</param>
@@ -68,30 +77,152 @@ public sealed class EventFileReader : IDisposable
                 value = null!;
                 return false;
             }
-            TfRecordCorruptException corrupt;
-            if (Reading.EventBudget.Problem(record.Span) is { } overBudget)
+            ReadOnlySpan<byte> data = record.Span;
+            if (EventShape.MatchScalar(data, out long step, out int tagStart, out int tagLength, out int valueAt) is var layout and not ScalarLayout.None)
+            {
+                value = BuildScalar(data, layout, step, tagStart, tagLength, valueAt);
+                return true;
+            }
+            TfRecordCorruptException? corrupt = Parse(offset, data, out value);
+            if (corrupt is null)
+            {
+                return true;
+            }
+            Reject(corrupt);
+        }
+    }
+
+    /// <summary>
+    /// Reads the next complete event as a view decoded in place, without building protobuf objects: the fast way to
+    /// scan millions of events (scalars above all). The same records are returned, skipped or thrown as by
+    /// <see cref="TryReadNext(out Event)"/>, and every field of the view equals the parsed event's. The view is
+    /// valid only until the next read.
+    /// </summary>
+    /// <param name="view">The event.</param>
+    /// <returns>False at the end of the file or at a truncated record (a later call retries that record).</returns>
+    /// <remarks>
+    /// A record is decoded in place when its layout is plain: every writer's scalar, histogram, image, audio, text
+    /// and session events are. A record that repeats a message field, or holds groups, resource or variant tensors,
+    /// is checked and re-encoded by the protobuf parser first (allocating), so its view reads what the parser reads.
+    /// </remarks>
+    public bool TryReadView(out EventView view)
+    {
+        while (true)
+        {
+            if (!_source.TryReadNext(out long offset, out ReadOnlyMemory<byte> record))
+            {
+                view = default;
+                return false;
+            }
+            ReadOnlySpan<byte> data = record.Span;
+            TfRecordCorruptException? corrupt;
+            if (Reading.EventBudget.Problem(data) is { } overBudget)
             {
                 corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, overBudget);
             }
+            else if (EventShape.IsPlain(data) && Reading.EventWire.TryReadHeader(data, out Reading.EventHeader header))
+            {
+                view = new EventView(data, offset, header, _names);
+                return true;
+            }
             else
             {
-                try
+                // The parser is the judge of what is an Event; the view then reads its canonical encoding.
+                corrupt = Parse(offset, data, out _);
+                if (corrupt is null)
                 {
-                    value = Event.Parser.ParseFrom(record.Span);
-                    return true;
-                }
-                catch (InvalidProtocolBufferException ex)
-                {
-                    corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
+                    ReadOnlySpan<byte> canonical = Canonical(data);
+                    if (Reading.EventWire.TryReadHeader(canonical, out header))
+                    {
+                        view = new EventView(canonical, offset, header, _names);
+                        return true;
+                    }
+                    corrupt = new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event");
                 }
             }
-            if (!_options.SkipCorruptRecords)
-            {
-                throw corrupt;
-            }
-            _options.OnCorruptRecord?.Invoke(corrupt);
-            _invalidSkipped++;
+            Reject(corrupt);
         }
+    }
+
+    /// <summary>
+    /// The Event the protobuf parser would build from a record of one of the scalar layouts, built directly: the
+    /// parser's generic walk costs more than the objects themselves, and the tag string is shared between events
+    /// (strings are immutable, so no caller can tell). The objects are equal to the parser's, field for field
+    /// (tests compare them, and their encodings).
+    /// </summary>
+    private Event BuildScalar(ReadOnlySpan<byte> data, ScalarLayout layout, long step, int tagStart, int tagLength, int valueAt)
+    {
+        ReadOnlySpan<byte> tag = data.Slice(tagStart, tagLength);
+        var summaryValue = new Summary.Types.Value { Tag = tag.Length <= MaxCachedTagBytes ? _names.Get(tag) : System.Text.Encoding.UTF8.GetString(tag) };
+        ReadOnlySpan<byte> bytes = data[valueAt..];
+        switch (layout)
+        {
+            case ScalarLayout.SimpleValue:
+                summaryValue.SimpleValue = BinaryPrimitives.ReadSingleLittleEndian(bytes);
+                break;
+            case ScalarLayout.Float or ScalarLayout.FloatWithShape:
+                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { BinaryPrimitives.ReadSingleLittleEndian(bytes) } };
+                break;
+            default:
+                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { BinaryPrimitives.ReadDoubleLittleEndian(bytes) } };
+                break;
+        }
+        if (layout is ScalarLayout.FloatWithShape or ScalarLayout.DoubleWithShape)
+        {
+            summaryValue.Tensor.TensorShape = new TensorShapeProto();
+        }
+        return new Event
+        {
+            WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]),
+            Step = step,
+            Summary = new Summary { Value = { summaryValue } },
+        };
+    }
+
+    /// <summary>Parses one record, or says why it is not an Event.</summary>
+    private TfRecordCorruptException? Parse(long offset, ReadOnlySpan<byte> record, out Event value)
+    {
+        value = null!;
+        if (Reading.EventBudget.Problem(record) is { } overBudget)
+        {
+            return new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, overBudget);
+        }
+        try
+        {
+            value = Event.Parser.ParseFrom(record);
+            return null;
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Throws <paramref name="corrupt"/>, or reports and counts it when skipping.</summary>
+    private void Reject(TfRecordCorruptException corrupt)
+    {
+        if (!_options.SkipCorruptRecords)
+        {
+            throw corrupt;
+        }
+        _options.OnCorruptRecord?.Invoke(corrupt);
+        _invalidSkipped++;
+    }
+
+    /// <summary>
+    /// The parsed event's encoding without unknown fields (they may hold groups, which the wire decoders do not
+    /// walk), in a buffer reused until the next read.
+    /// </summary>
+    private ReadOnlySpan<byte> Canonical(ReadOnlySpan<byte> record)
+    {
+        Event clean = s_withoutUnknownFields.ParseFrom(record);
+        int size = clean.CalculateSize();
+        if (_canonical.Length < size)
+        {
+            _canonical = new byte[Math.Max(size, _canonical.Length * 2)];
+        }
+        clean.WriteTo(_canonical.AsSpan(0, size));
+        return _canonical.AsSpan(0, size);
     }
 
     /// <summary>Every remaining event, in file order.</summary>

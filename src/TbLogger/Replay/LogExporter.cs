@@ -128,7 +128,7 @@ public static class LogExporter
             writer.Raw(",\"step\":"u8);
             writer.Long(step);
             writer.Raw(",\"wall_time\":"u8);
-            writer.Double(wallTime, json: true);
+            writer.WallTime(wallTime, json: true);
             return;
         }
         writer.CsvField(run);
@@ -137,7 +137,7 @@ public static class LogExporter
         writer.Byte((byte)',');
         writer.Long(step);
         writer.Byte((byte)',');
-        writer.Double(wallTime, json: false);
+        writer.WallTime(wallTime, json: false);
     }
 
     internal static void WriteValue(Utf8RowWriter writer, double value, bool json, bool extra)

@@ -14,9 +14,8 @@ internal sealed class Utf8RowWriter : IDisposable
     private readonly Dictionary<string, byte[]> _csv = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, byte[]> _json = new(ReferenceEqualityComparer.Instance);
     private int _used;
-    private double _lastDouble = double.NaN;
-    private readonly byte[] _lastDoubleText = new byte[32];
-    private int _lastDoubleLength;
+    private LastNumber _lastValue;
+    private LastNumber _lastWallTime;
 
     public Utf8RowWriter(Stream stream) => _stream = stream;
 
@@ -59,7 +58,15 @@ internal sealed class Utf8RowWriter : IDisposable
     }
 
     /// <summary>Shortest round-trip text; NaN and infinities as "NaN", "Infinity", "-Infinity" (quoted when <paramref name="json"/>).</summary>
-    public void Double(double value, bool json)
+    public void Double(double value, bool json) => Number(value, json, ref _lastValue);
+
+    /// <summary>
+    /// Like <see cref="Double"/>, remembering the last wall time apart from the last value: every tag of a step
+    /// shares its wall time, so a row's wall time is almost always the previous row's, while its value is not.
+    /// </summary>
+    public void WallTime(double value, bool json) => Number(value, json, ref _lastWallTime);
+
+    private void Number(double value, bool json, ref LastNumber last)
     {
         if (!double.IsFinite(value))
         {
@@ -75,19 +82,30 @@ internal sealed class Utf8RowWriter : IDisposable
             }
             return;
         }
-        Ensure(32);
-        // Consecutive rows often share a value (every tag of a step has the same wall time): format it once.
-        if (value.Equals(_lastDouble))
+        Ensure(RoundTripText.MaxDoubleLength);
+        // The same bits (not double equality, for which 0 and -0 are equal): the same text.
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        if (bits == last.Bits && last.Length > 0)
         {
-            _lastDoubleText.AsSpan(0, _lastDoubleLength).CopyTo(_buffer.AsSpan(_used));
-            _used += _lastDoubleLength;
+            last.Text.AsSpan(0, last.Length).CopyTo(_buffer.AsSpan(_used));
+            _used += last.Length;
             return;
         }
-        value.TryFormat(_buffer.AsSpan(_used), out int written, default, CultureInfo.InvariantCulture);
-        _buffer.AsSpan(_used, written).CopyTo(_lastDoubleText);
-        _lastDouble = value;
-        _lastDoubleLength = written;
+        // The same characters as value.TryFormat(InvariantCulture), at about half its cost (the export's largest).
+        int written = RoundTripText.Format(value, _buffer.AsSpan(_used));
+        last.Text ??= new byte[RoundTripText.MaxDoubleLength];
+        _buffer.AsSpan(_used, written).CopyTo(last.Text);
+        last.Bits = bits;
+        last.Length = written;
         _used += written;
+    }
+
+    /// <summary>The text of the last number written in one column.</summary>
+    private struct LastNumber
+    {
+        public long Bits;
+        public byte[]? Text;
+        public int Length;
     }
 
     /// <summary>A CSV field, quoted when it holds a comma, quote or line break.</summary>
