@@ -5,13 +5,13 @@ using System.Runtime.CompilerServices;
 namespace TbLogger.Replay;
 
 /// <summary>
-/// The shortest text that round-trips a double or a float, as UTF-8, character for character what .NET's default
+/// The shortest text that round-trips a double, as UTF-8, character for character what .NET's default
 /// <c>ToString(CultureInfo.InvariantCulture)</c> (and "R") writes for finite values: the export's reference output.
 /// The digits come from Giulietti's Schubfach method ("The Schubfach way to render doubles", 2020): one 64×126-bit
 /// multiplication per interval end gives the decimal expansions of the value and of the two ends of its rounding
 /// interval, and the shortest decimal inside that interval, the closest to the value (ties to even), is read off
 /// them. The layout then follows .NET's: plain notation while the decimal point falls within the digits, or up to
-/// 17 (float: 9) digits, or at most 3 zeros after the point; otherwise d.dddE±XX.
+/// 17 digits, or at most 3 zeros after the point; otherwise d.dddE±XX.
 /// The export's cost is dominated by this formatting: the runtime's own formatter runs a general digit generator
 /// and builds a number buffer per call, which costs about twice this.
 /// </summary>
@@ -19,9 +19,6 @@ internal static class RoundTripText
 {
     /// <summary>Longest text written for a double: "-1.2345678901234567E-308".</summary>
     public const int MaxDoubleLength = 24;
-
-    /// <summary>Longest text written for a float: "-1.17549435E-38".</summary>
-    public const int MaxSingleLength = 15;
 
     // Decimal exponents k the method needs: floor(log10(2^q)) over every binary exponent q of a double.
     private const int MinK = -324;
@@ -115,54 +112,6 @@ internal static class RoundTripText
             digits = Shortest(-1074, fraction, irregular: false, out exponent);
         }
         return pos + Layout(digits, exponent, 17, destination[pos..]);
-    }
-
-    /// <summary>Writes <paramref name="value"/> (finite) as float text into <paramref name="destination"/> (at least <see cref="MaxSingleLength"/> bytes).</summary>
-    public static int Format(float value, Span<byte> destination)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        int biased = (int)(bits >> 23) & 0xFF;
-        uint fraction = bits & ((1u << 23) - 1);
-        if (biased == 0xFF || destination.Length < MaxSingleLength)
-        {
-            throw new ArgumentException("A finite value and a destination of at least 15 bytes are required.", nameof(value));
-        }
-        int pos = 0;
-        if ((int)bits < 0)
-        {
-            destination[pos++] = (byte)'-';
-        }
-        ulong digits;
-        int exponent;
-        if (biased != 0)
-        {
-            int q = biased - 150;
-            ulong c = fraction | (1u << 23);
-            if (q < 0 && q > -24 && (c & ((1UL << -q) - 1)) == 0)
-            {
-                digits = c >> -q;
-                exponent = 0;
-            }
-            else
-            {
-                digits = Shortest(q, c, irregular: fraction == 0 && biased > 1, out exponent);
-            }
-        }
-        else if (fraction == 0)
-        {
-            destination[pos] = (byte)'0';
-            return pos + 1;
-        }
-        else if (fraction < 8)
-        {
-            // The seven smallest float subnormals, for the same reason as the two smallest doubles.
-            return Runtime(value, destination);
-        }
-        else
-        {
-            digits = Shortest(-149, fraction, irregular: false, out exponent);
-        }
-        return pos + Layout(digits, exponent, 9, destination[pos..]);
     }
 
     private static int Runtime<T>(T value, Span<byte> destination)
@@ -261,7 +210,7 @@ internal static class RoundTripText
     /// <summary>floor(log2(10^e)), exact for |e| ≤ 1838394.</summary>
     internal static int FloorLog2Pow10(int e) => (int)((e * 913_124_641_741L) >> 38);
 
-    /// <summary>digits·10^exponent in .NET's round-trip layout; <paramref name="maxPlainDigits"/> is 17 for double, 9 for float.</summary>
+    /// <summary>digits·10^exponent in .NET's round-trip layout; <paramref name="maxPlainDigits"/> is 17 for a double.</summary>
     private static int Layout(ulong digits, int exponent, int maxPlainDigits, Span<byte> destination)
     {
         int count = DigitCount(digits);
