@@ -18,7 +18,7 @@ public sealed class TfRecordWriter : IDisposable
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
-    private readonly byte[] _buffer;
+    private byte[] _buffer;
     private int _buffered;
     private bool _disposed;
 
@@ -118,6 +118,20 @@ public sealed class TfRecordWriter : IDisposable
         Span<byte> footer = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc32C.ComputeMasked(data));
         _stream.Write(footer);
+    }
+
+    /// <summary>
+    /// Enlarges the gathering buffer to <paramref name="size"/> bytes (keeping what it holds), for a writer that turned
+    /// out to be busy: fewer, larger writes cost the kernel less per byte (issue 19: 1 MiB writes about 15 % less
+    /// kernel time than 64 KiB ones on Linux), while idle writers keep the small default buffer.
+    /// </summary>
+    /// <param name="size">The new size; a size not above the current one changes nothing.</param>
+    internal void GrowBuffer(int size)
+    {
+        if (size > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, size);
+        }
     }
 
     /// <summary>Writes buffered records to the stream and flushes the stream (to the operating system, not to the disk).</summary>
