@@ -1,4 +1,3 @@
-using System.Buffers;
 using TbLogger.Tests.Histograms;
 using TbLogger.Tests.Support;
 
@@ -14,42 +13,13 @@ using Summaries = TbLogger.Summaries;
 [TestClass]
 public sealed class DeferredEncodedImageTests
 {
-    private sealed class CountingPool : ArrayPool<byte>
-    {
-        private readonly HashSet<byte[]> _out = new(ReferenceEqualityComparer.Instance);
-        public int Rents;
-        public int Returns;
-        public int BadReturns;
-
-        public override byte[] Rent(int minimumLength)
-        {
-            var array = new byte[minimumLength + 11];
-            Array.Fill(array, (byte)0xEE); // a pooled array holds old bytes: only the image's own may reach the file
-            lock (_out)
-            {
-                Rents++;
-                _out.Add(array);
-            }
-            return array;
-        }
-
-        public override void Return(byte[] array, bool clearArray = false)
-        {
-            lock (_out)
-            {
-                Returns++;
-                BadReturns += _out.Remove(array) ? 0 : 1;
-            }
-        }
-    }
-
     [TestMethod]
     public void EncodedImagesAreStoredUnchangedAndTheCallerMayReuseItsBuffer()
     {
         byte[] png = PngEncoder.Encode([.. Enumerable.Range(0, 5 * 7 * 3).Select(i => (byte)(i * 3))], 5, 7, 3);
         var expected = Summaries.ImageEncoded("e", png).Value[0].Image;
         Assert.AreEqual((5, 7, 3), (expected.Height, expected.Width, expected.Colorspace));
-        var pool = new CountingPool();
+        var pool = new CountingPool(extraLength: 11, fill: 0xEE);
         using var dir = new TempDirectory();
         using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan }) { BufferPool = pool })
         {
@@ -73,7 +43,7 @@ public sealed class DeferredEncodedImageTests
     [TestMethod]
     public void UnreadableHeadersThrowTheSynchronousErrorsBeforeAnyCopy()
     {
-        var pool = new CountingPool();
+        var pool = new CountingPool(extraLength: 11, fill: 0xEE);
         using var dir = new TempDirectory();
         var writer = new SummaryWriter(dir.Path) { BufferPool = pool };
         byte[] png = PngEncoder.Encode([1, 2, 3, 4], 2, 2, 1);

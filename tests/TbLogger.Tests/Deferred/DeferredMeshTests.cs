@@ -1,4 +1,3 @@
-using System.Buffers;
 using Google.Protobuf;
 using TbLogger.Deferred;
 using TbLogger.Events;
@@ -17,34 +16,6 @@ using Summaries = TbLogger.Summaries;
 [TestClass]
 public sealed class DeferredMeshTests
 {
-    private sealed class CountingPool : ArrayPool<byte>
-    {
-        private readonly HashSet<byte[]> _out = new(ReferenceEqualityComparer.Instance);
-        public int Rents;
-        public int Returns;
-        public int BadReturns;
-
-        public override byte[] Rent(int minimumLength)
-        {
-            var array = new byte[minimumLength + 7];
-            lock (_out)
-            {
-                Rents++;
-                _out.Add(array);
-            }
-            return array;
-        }
-
-        public override void Return(byte[] array, bool clearArray = false)
-        {
-            lock (_out)
-            {
-                Returns++;
-                BadReturns += _out.Remove(array) ? 0 : 1;
-            }
-        }
-    }
-
     [TestMethod]
     public void IndicesOutsideTheVerticesAreFoundAtEveryPositionAndLength()
     {
@@ -74,7 +45,7 @@ public sealed class DeferredMeshTests
     public void MeshesAreTensorBoardsAndTheCallerMayOverwriteItsArraysAtOnce()
     {
         byte[] theirs = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "mesh", "mesh_pb.bin"));
-        var pool = new CountingPool();
+        var pool = new CountingPool(extraLength: 7);
         using var dir = new TempDirectory();
         using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan }) { BufferPool = pool })
         {
@@ -116,7 +87,7 @@ public sealed class DeferredMeshTests
     [TestMethod]
     public void BadMeshesThrowTheSynchronousErrorsAndTheirCopiesGoBack()
     {
-        var pool = new CountingPool();
+        var pool = new CountingPool(extraLength: 7);
         using var dir = new TempDirectory();
         var writer = new SummaryWriter(dir.Path) { BufferPool = pool };
         void Same(float[] vertices, byte[] colors, int[] faces, string? config, int batch, string what)

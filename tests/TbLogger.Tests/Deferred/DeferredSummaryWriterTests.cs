@@ -1,4 +1,3 @@
-using System.Buffers;
 using TbLogger.Deferred;
 using TbLogger.Protos;
 using TbLogger.Tests.Histograms;
@@ -16,57 +15,6 @@ using Summaries = TbLogger.Summaries;
 [TestClass]
 public sealed class DeferredSummaryWriterTests
 {
-    /// <summary>An <see cref="ArrayPool{T}"/> that records every rent and return, and every array returned twice or not its own.</summary>
-    private sealed class CountingPool : ArrayPool<byte>
-    {
-        private readonly HashSet<byte[]> _out = new(ReferenceEqualityComparer.Instance);
-        public int Rents;
-        public int Returns;
-        public int BadReturns;
-        public long OutstandingBytes;
-        public long MaxOutstandingBytes;
-
-        public int Outstanding
-        {
-            get
-            {
-                lock (_out)
-                {
-                    return _out.Count;
-                }
-            }
-        }
-
-        public override byte[] Rent(int minimumLength)
-        {
-            var array = new byte[minimumLength + 3]; // longer than asked, as a real pool's may be
-            lock (_out)
-            {
-                Rents++;
-                _out.Add(array);
-                OutstandingBytes += array.Length;
-                MaxOutstandingBytes = Math.Max(MaxOutstandingBytes, OutstandingBytes);
-            }
-            return array;
-        }
-
-        public override void Return(byte[] array, bool clearArray = false)
-        {
-            lock (_out)
-            {
-                Returns++;
-                if (!_out.Remove(array))
-                {
-                    BadReturns++;
-                }
-                else
-                {
-                    OutstandingBytes -= array.Length;
-                }
-            }
-        }
-    }
-
     private static (float[] Values, bool[] Labels, float[] Predictions, float[] Weights, float[] Samples, float[] Chw, byte[] Batch, bool[] Mask) Inputs()
     {
         var rng = new Random(5);
