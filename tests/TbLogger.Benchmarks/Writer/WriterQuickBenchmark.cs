@@ -207,6 +207,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
             var tags = Enumerable.Range(0, threads).Select(t => $"train/loss{t}").ToArray();
             var steps = new long[threads];
             int perThread = callsPerRound / threads;
+            long producerCpu = 0, producerCalls = 0;
             double[] times = Nanoseconds(() =>
             {
                 writer.Flush();
@@ -222,9 +223,15 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                         go.Wait();
                         string tag = tags[me];
                         long step = steps[me];
+                        long cpu = CpuClock.IsAvailable ? CpuClock.ThreadNanoseconds() : 0;
                         for (int i = 0; i < perThread; i++)
                         {
                             writer.AddScalar(tag, i * 0.001, step++);
+                        }
+                        if (CpuClock.IsAvailable)
+                        {
+                            Interlocked.Add(ref producerCpu, CpuClock.ThreadNanoseconds() - cpu);
+                            Interlocked.Add(ref producerCalls, perThread);
                         }
                         steps[me] = step;
                     });
@@ -250,6 +257,12 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
             report.Add($"AddScalar from {threads} thread(s): M calls/s (min-max), / 1 thread",
                 $"{callsPerSecond / 1e6:0.00} ({threads * perThread / (times[2] / 1e3):0.00}-{threads * perThread / (times[0] / 1e3):0.00}), {callsPerSecond / single:0.00}x",
                 threads == 1 ? "" : "goal >= 1.00x");
+            if (producerCalls > 0)
+            {
+                // Whether more threads cost more work per call (contention) or only share the cores with each other
+                // and with the worker, which needs about a core of its own to keep up on a 2-core machine.
+                report.Add($"  producers' CPU ns per call, {threads} thread(s) (all rounds)", (producerCpu / (double)producerCalls).ToString("0.0"), "report");
+            }
         }
     }
 
