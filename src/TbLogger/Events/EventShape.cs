@@ -86,8 +86,9 @@ internal static class EventShape
             step = (long)varint;
         }
         // summary (2A len) holding one value (0A len) that starts with its tag (0A len): lengths of one byte each,
-        // each running to the end of the record.
-        if (d.Length - at < 6 || d[at] != 0x2A || d[at + 1] != d.Length - at - 2 || d[at + 2] != 0x0A || d[at + 3] != d.Length - at - 4 || d[at + 4] != 0x0A)
+        // each running to the end of the record. A length byte of 0x80 or more begins a longer varint: not this layout
+        // (checking the summary's is enough, the value's is two less).
+        if (d.Length - at < 6 || d[at] != 0x2A || d[at + 1] >= 0x80 || d[at + 1] != d.Length - at - 2 || d[at + 2] != 0x0A || d[at + 3] != d.Length - at - 4 || d[at + 4] != 0x0A)
         {
             return ScalarLayout.None;
         }

@@ -61,20 +61,11 @@ public readonly ref struct SummaryValueView
     /// </summary>
     /// <param name="value">The number, widened to double.</param>
     /// <returns>True when the value is a single number.</returns>
-    public bool TryGetScalar(out double value)
-    {
-        switch (_info.ValueField)
-        {
-            case 2:
-                value = _info.SimpleValue;
-                return true;
-            case 8:
-                return EventWire.TryReadScalarTensor(ValueBytes, out value);
-            default:
-                value = 0;
-                return false;
-        }
-    }
+    public bool TryGetScalar(out double value) =>
+        // The reader's own rule (ReadScalars uses it too): the in-place read of the usual tensor layouts, and the
+        // protobuf parser for the unusual ones (split packed chunks, empty fields of other types). The view wraps only
+        // values the parser accepted, so that fallback cannot throw here.
+        LogDirReader.TryScalarCore(_info, Bytes, out value);
 
     /// <summary>Parses the value into protobuf objects (allocates; the result may be kept).</summary>
     /// <returns>The value.</returns>

@@ -274,12 +274,7 @@ public sealed class EventViewTests
             value = x;
             return ok;
         }
-        int lists = (t.FloatVal.Count > 0 ? 1 : 0) + (t.DoubleVal.Count > 0 ? 1 : 0) + (t.IntVal.Count > 0 ? 1 : 0) + (t.Int64Val.Count > 0 ? 1 : 0)
-            + (t.BoolVal.Count > 0 ? 1 : 0) + (t.HalfVal.Count > 0 ? 1 : 0) + (t.Uint32Val.Count > 0 ? 1 : 0) + (t.Uint64Val.Count > 0 ? 1 : 0);
-        if (lists != 1)
-        {
-            return false;
-        }
+        // As TensorFlow's make_ndarray: the dtype picks the one typed list that is read; the others are ignored.
         switch ((int)t.Dtype)
         {
             case 1 when t.FloatVal.Count == 1:
@@ -430,13 +425,101 @@ public sealed class EventViewTests
                 records.Add(SummaryEvent(step, TensorScalar("d", new TensorProto { Dtype = DataType.DtDouble, TensorShape = new(), DoubleVal = { f } }, metadata: false)).ToByteArray());
             }
         }
-        // An explicit step 0 (10 00), and a tag of 127 bytes (the longest the byte-for-byte match takes) in UTF-8.
+        // An explicit step 0 (10 00), and a tag of 127 bytes in UTF-8 (its lengths take two bytes: the parser's path).
         records.Add([.. records[0][..9], 0x10, 0x00, .. records[0][9..]]);
         records.Add(SummaryEvent(5, Scalar(string.Concat(Enumerable.Repeat("é", 63)) + "x", 1f)).ToByteArray());
+        // Tags of 100 to 127 bytes in every layout: the one-byte lengths end at 118 (simple_value) to 107 (a double
+        // tensor with a shape), so these cross the limit of the byte-for-byte match on both sides.
+        for (int length = 100; length <= 127; length++)
+        {
+            string tag = new('t', length);
+            records.Add(SummaryEvent(3, Scalar(tag, 0.25f)).ToByteArray());
+            records.Add(SummaryEvent(3, TensorScalar(tag, new TensorProto { Dtype = DataType.DtFloat, FloatVal = { 0.25f } }, metadata: false)).ToByteArray());
+            records.Add(SummaryEvent(3, TensorScalar(tag, new TensorProto { Dtype = DataType.DtFloat, TensorShape = new(), FloatVal = { 0.25f } }, metadata: false)).ToByteArray());
+            records.Add(SummaryEvent(3, TensorScalar(tag, new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { 0.25 } }, metadata: false)).ToByteArray());
+            records.Add(SummaryEvent(3, TensorScalar(tag, new TensorProto { Dtype = DataType.DtDouble, TensorShape = new(), DoubleVal = { 0.25 } }, metadata: false)).ToByteArray());
+        }
         string path = temp.Combine("fast", "events.out.tfevents.1.x");
         var offsets = WriteRecords(path, records);
         Assert.AreEqual(records.Count, AssertSameAsProtobuf(path, offsets: offsets));
         Assert.AreNotEqual((byte)0x10, records[0][9], "the first record has no step field, the explicit one does");
+    }
+
+    [TestMethod]
+    public void OneByteLengthsOf0x80AndAboveStartLongerVarintsAndAreNotTheScalarLayout()
+    {
+        // wall_time, then summary (2A L) / value (0A L-2) / tag (0A t) / simple_value, where L, one byte of 0x80 or
+        // more, equals the bytes left: the parser reads "L 0A" as a two-byte length running far past the end and
+        // rejects the record; the byte-for-byte match must not take L as a whole length.
+        using var temp = new TempDirectory();
+        for (int tagLength = 119; tagLength <= 127; tagLength++)
+        {
+            foreach (bool withStep in new[] { false, true })
+            {
+                byte[] head = withStep ? [0x09, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x10, 0x05] : [0x09, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F];
+                int valueLength = 2 + tagLength + 5;
+                byte[] record =
+                [
+                    .. head, 0x2A, (byte)(valueLength + 2), 0x0A, (byte)valueLength, 0x0A, (byte)tagLength,
+                    .. Enumerable.Repeat((byte)'a', tagLength), 0x15, 0x00, 0x00, 0x80, 0x3F,
+                ];
+                Assert.IsGreaterThanOrEqualTo(0x80, valueLength + 2);
+                Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(record));
+                byte[] good = SummaryEvent(1, Scalar("ok", 1f)).ToByteArray();
+                string path = temp.Combine($"long{tagLength}{withStep}", "events.out.tfevents.1.x");
+                var offsets = WriteRecords(path, [good, record, good]);
+                var skip = new TfRecordReaderOptions { SkipCorruptRecords = true };
+                Assert.AreEqual(2, AssertSameAsProtobuf(path, skip, offsets: [offsets[0], offsets[2]]));
+                using (var reader = new EventFileReader(path, skip))
+                {
+                    int read = 0;
+                    while (reader.TryReadNext(out _))
+                    {
+                        read++;
+                    }
+                    Assert.AreEqual(2, read);
+                    Assert.AreEqual(1L, reader.SkippedRecords);
+                }
+                Assert.AreEqual(1, AssertSameAsProtobuf(path));
+            }
+        }
+    }
+
+    [TestMethod]
+    public void OneElementTensorsInUnusualLayoutsAreScalarsAsReadScalarsReadsThem()
+    {
+        // Tensors the in-place read does not take (an empty packed chunk beside the element, an empty field of
+        // another type, an unpacked element after an empty packed chunk): TryGetScalar has the parser's last word,
+        // as ReadScalars does.
+        byte[][] tensors =
+        [
+            [0x08, 0x01, 0x2A, 0x00, 0x2A, 0x04, 0x00, 0x00, 0x80, 0x3F], // DT_FLOAT, float_val [] then [1]
+            [0x08, 0x01, 0x32, 0x00, 0x2A, 0x04, 0x00, 0x00, 0x80, 0x3F], // DT_FLOAT, double_val [], float_val [1]
+            [0x08, 0x01, 0x68, 0x00, 0x2A, 0x04, 0x00, 0x00, 0x80, 0x3F], // DT_FLOAT, half_val 0, float_val [1]
+            [0x08, 0x03, 0x3A, 0x00, 0x38, 0x05], // DT_INT32, int_val [] then 5 unpacked
+        ];
+        using var temp = new TempDirectory();
+        var records = new List<byte[]>();
+        foreach (byte[] tensor in tensors)
+        {
+            byte[] value = [0x0A, 0x01, (byte)'t', 0x42, (byte)tensor.Length, .. tensor];
+            byte[] summary = [0x0A, (byte)value.Length, .. value];
+            records.Add([0x09, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x10, 0x01, 0x2A, (byte)summary.Length, .. summary]);
+        }
+        string path = temp.Combine("unusual", "events.out.tfevents.1.x");
+        WriteRecords(path, records);
+        Assert.AreEqual(tensors.Length, AssertSameAsProtobuf(path));
+        var scalars = new List<double>();
+        using var reader = new EventFileReader(path);
+        while (reader.TryReadView(out EventView view))
+        {
+            foreach (SummaryValueView v in view.Values)
+            {
+                Assert.IsTrue(v.TryGetScalar(out double scalar));
+                scalars.Add(scalar);
+            }
+        }
+        CollectionAssert.AreEqual(new[] { 1.0, 1.0, 1.0, 5.0 }, scalars);
     }
 
     [TestMethod]
