@@ -20,6 +20,10 @@ internal sealed class TagTable
     private Entry[] _entries = new Entry[32];
     private int _count;
 
+    // One state per decoded tag: different invalid UTF-8 sequences decode to the same string (U+FFFD), which is the
+    // tag their points carry and the key of the purge plan's marks, so they must also share one step history.
+    private readonly Dictionary<string, TagState> _byTag = new(StringComparer.Ordinal);
+
     // Tags usually repeat in a fixed cycle (a training loop logs the same tags every step): remembering which tag
     // followed which turns most lookups into one comparison of bytes.
     private TagState? _last;
@@ -49,15 +53,21 @@ internal sealed class TagTable
             ref Entry entry = ref _entries[i];
             if (entry.State is null)
             {
-                var state = new TagState(utf8.ToArray(), Encoding.UTF8.GetString(utf8));
-                entry = new Entry(hash, state);
+                byte[] key = utf8.ToArray();
+                string tag = Encoding.UTF8.GetString(utf8);
+                if (!_byTag.TryGetValue(tag, out TagState? state))
+                {
+                    state = new TagState(key, tag);
+                    _byTag.Add(tag, state);
+                }
+                entry = new Entry(hash, key, state);
                 if (++_count * 2 > _entries.Length)
                 {
                     Grow();
                 }
                 return state;
             }
-            if (entry.Hash == hash && utf8.SequenceEqual(entry.State.Utf8))
+            if (entry.Hash == hash && utf8.SequenceEqual(entry.Key))
             {
                 return entry.State;
             }
@@ -84,7 +94,7 @@ internal sealed class TagTable
         }
     }
 
-    private readonly record struct Entry(ulong Hash, TagState? State);
+    private readonly record struct Entry(ulong Hash, byte[] Key, TagState State);
 }
 
 /// <summary>One tag of a run, as <see cref="TagTable"/> remembers it for one pass.</summary>

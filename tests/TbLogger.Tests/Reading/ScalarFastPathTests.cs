@@ -177,4 +177,30 @@ public sealed class ScalarFastPathTests
         Assert.AreEqual(3L, points["Float64Tensor"].Step);
         Assert.AreEqual(1700000000.0, points["Float64Tensor"].WallTime);
     }
+
+    [TestMethod]
+    public void InvalidUtf8TagsThatDecodeAlikeShareOneStepHistory()
+    {
+        // Tag bytes FF then FE: both decode to U+FFFD, the tag their points carry. As one tag to the reader, step 3
+        // after step 5 goes back, and the data server's rule evicts step 5 (what a valid tag gives, and b43fdf3 gave).
+        static byte[] Record(byte tagByte, byte step, float value) =>
+        [
+            0x09, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x10, step, 0x2A, 0x0A, 0x0A, 0x08, 0x0A, 0x01, tagByte, 0x15,
+            .. BitConverter.GetBytes(value),
+        ];
+        using var temp = new TempDirectory();
+        string dir = temp.Combine("run");
+        Directory.CreateDirectory(dir);
+        using (var stream = File.Create(Path.Combine(dir, "events.out.tfevents.1.x")))
+        using (var writer = new TbLogger.Records.TfRecordWriter(stream))
+        {
+            writer.Write(Record(0xFF, 5, 1f));
+            writer.Write(Record(0xFE, 3, 2f));
+            writer.Write(Record(0xFE, 6, 3f));
+        }
+        var points = new LogDirReader(temp.Path).ReadScalars().ToList();
+        CollectionAssert.AreEqual(new[] { "\uFFFD", "\uFFFD" }, points.Select(p => p.Tag).ToArray());
+        CollectionAssert.AreEqual(new[] { 3L, 6L }, points.Select(p => p.Step).ToArray());
+        CollectionAssert.AreEqual(new[] { 2.0, 3.0 }, points.Select(p => p.Value).ToArray());
+    }
 }
