@@ -33,10 +33,22 @@ public sealed partial class SummaryWriter
     /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
     /// <exception cref="ArgumentException">Wrong length, zero size, unsupported channels, a too-large grid or NaN.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The frame rate is not positive and finite.</exception>
-    public bool AddVideo(string tag, ReadOnlySpan<float> frames, VideoShape shape, long step, double fps = 4, DateTimeOffset? wallTime = null)
+    public bool AddVideo(string tag, ReadOnlySpan<float> frames, VideoShape shape, long step, double fps = 4, DateTimeOffset? wallTime = null) =>
+        AddVideo(tag, frames, shape, step, fps, wallTime, Deferred.SummaryWork.MaxBytes);
+
+    /// <summary>The float overload with the largest copy it may defer (a parameter so tests can reach the other branch).</summary>
+    internal bool AddVideo(string tag, ReadOnlySpan<float> frames, VideoShape shape, long step, double fps, DateTimeOffset? wallTime, long maxDeferredBytes)
     {
         Summaries.ValidateTag(tag);
         int delay = GifEncoder.DelayOf(fps);
+        if ((long)frames.Length * sizeof(float) > maxDeferredBytes)
+        {
+            // More floats than one pooled copy can hold (a valid video of over 2^29 values, which fits as bytes):
+            // converted to bytes here, as before issue 19, then tiled and encoded on the writer's thread.
+            VideoFrames video = VideoFrames.From(frames, shape, nameof(frames));
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _main.EnqueueSummary(tag, () => Summaries.VideoFromFrames(tag, video, delay), step, WallTimeOf(wallTime));
+        }
         return EnqueueVideo(tag, Deferred.VideoWork<float>.Create(tag, frames, shape, delay, BufferPool, nameof(frames)), step, wallTime);
     }
 

@@ -15,12 +15,15 @@ internal abstract class SummaryWork : DeferredWork
     private byte[]? _buffer;
     private DeferredBudget? _budget;
 
+    /// <summary>The largest copy a work item can hold: one array.</summary>
+    public static long MaxBytes => Array.MaxLength;
+
     /// <summary>Rents at least <paramref name="bytes"/> bytes from <paramref name="pool"/>.</summary>
     protected SummaryWork(string tag, ArrayPool<byte> pool, long bytes)
     {
-        if (bytes > Array.MaxLength)
+        if (bytes > MaxBytes)
         {
-            throw new ArgumentException($"The input is {bytes} bytes; a value of at most {Array.MaxLength} bytes can be deferred.");
+            throw new ArgumentException($"The input is {bytes} bytes; a value of at most {MaxBytes} bytes can be deferred.");
         }
         Tag = tag;
         _pool = pool;

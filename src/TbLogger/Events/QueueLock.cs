@@ -49,9 +49,24 @@ internal sealed class QueueLock
     {
         lock (_blocked)
         {
+            _wakes++;
             Monitor.Pulse(_blocked);
         }
     }
+
+    /// <summary>Times <see cref="Exit"/> woke a thread sleeping in <see cref="Enter"/> (for tests: the 1 ms backstop alone would hide a missing wake-up).</summary>
+    public long Wakes
+    {
+        get
+        {
+            lock (_blocked)
+            {
+                return _wakes;
+            }
+        }
+    }
+
+    private long _wakes;
 
     /// <summary>
     /// Holding the lock: releases it, sleeps until <see cref="Changed"/> is called (or <paramref name="timeoutMs"/>

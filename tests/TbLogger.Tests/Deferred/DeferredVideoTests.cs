@@ -84,4 +84,32 @@ public sealed class DeferredVideoTests
         Assert.AreEqual(cases + 3, pool.Rents);
         Assert.HasCount(1, GoldenEvents.Written(dir.Path));
     }
+
+    [TestMethod]
+    public void FloatVideosTooLargeForOneCopyAreConvertedOnTheCallerAndStillWritten()
+    {
+        // A valid float video of more than Array.MaxLength / 4 values cannot be one pooled copy (4 bytes a value),
+        // though it fits as bytes: it takes the path of before issue 19. Reached here with a small limit.
+        var shape = VideoShape.Nthwc(3, 4, 5, 7, 3);
+        float[] frames = FloatFrames((int)shape.ElementCount);
+        var expected = Summaries.Video("vf", frames, shape, fps: 8).Value[0].Image;
+        var pool = new CountingPool(extraLength: 5);
+        using var dir = new TempDirectory();
+        var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan }) { BufferPool = pool };
+        long limit = frames.Length * sizeof(float) - 1;
+        Assert.IsTrue(writer.AddVideo("vf", frames, shape, 4, fps: 8, wallTime: null, maxDeferredBytes: limit));
+        Array.Fill(frames, 0.5f); // converted before the call returned
+        frames[9] = float.NaN;
+        var expectedError = Assert.ThrowsExactly<ArgumentException>(() => Summaries.Video("vf", frames, shape));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddVideo("vf", frames, shape, 5, fps: 8, wallTime: null, maxDeferredBytes: limit));
+        Assert.AreEqual(expectedError.Message, error.Message);
+        Assert.AreEqual("frames", error.ParamName);
+        writer.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => writer.AddVideo("vf", FloatFrames(frames.Length), shape, 6, fps: 8, wallTime: null, maxDeferredBytes: limit));
+        var written = GoldenEvents.Written(dir.Path);
+        Assert.HasCount(1, written);
+        Assert.AreEqual(4L, written[0].Step);
+        Assert.AreEqual(expected, written[0].Value.Image);
+        Assert.AreEqual(0, pool.Rents, "nothing was copied into the pool");
+    }
 }

@@ -34,10 +34,14 @@ public sealed class QueueLockTests
             Thread.Sleep(1);
         }
         Assert.IsTrue(queueLock.BlockedEnters >= 1, "no contender went to sleep while the lock was held");
+        Thread.Sleep(20); // the sleeper is past its count and inside Monitor.Wait by now
         counter += 1_000_000;
+        Assert.AreEqual(0L, queueLock.Wakes);
         queueLock.Exit();
         threads.ForEach(t => Assert.IsTrue(t.Join(TimeSpan.FromSeconds(60))));
         Assert.AreEqual(1_000_000 + contenders * rounds, counter);
         Assert.AreEqual(0, overlaps);
+        // The sleepers were woken by Exit, not only found the lock free at their 1 ms backstop.
+        Assert.IsGreaterThanOrEqualTo(1L, queueLock.Wakes);
     }
 }
