@@ -73,18 +73,7 @@ internal sealed class PurgePlan
         // The cursor and the tag table rather than RunRecords.Enumerate and string lookups: this pass reads the whole
         // run before the first point is returned, so its cost per record is the reader's latency.
         using var records = new RunRecordCursor(run, recordOptions);
-        while (records.MoveNext())
-        {
-            if ((records.Ordinal & 0xFFFF) == 0)
-            {
-                cancellation.ThrowIfCancellationRequested();
-            }
-            if (records.Header.Kind == EventKind.Summary)
-            {
-                marks.ObserveSummary(records.Span.Slice(records.Header.PayloadStart, records.Header.PayloadLength), 0, tags, records.Ordinal, records.Header.Step);
-            }
-        }
-        return marks.ToPlan();
+        return marks.ObserveToEnd(records, tags, cancellation);
     }
 
     /// <summary>
@@ -108,6 +97,26 @@ internal sealed class PurgePlan
             {
                 AddMark(_byTag ??= new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal), tag.Tag, ordinal, step);
             }
+        }
+
+        /// <summary>
+        /// Takes every value of every summary <paramref name="records"/> has left and returns the plan: the whole
+        /// pre-pass, or the rest of a single pass that could not hold its run.
+        /// </summary>
+        public PurgePlan ObserveToEnd(RunRecordCursor records, TagTable tags, CancellationToken cancellation)
+        {
+            while (records.MoveNext())
+            {
+                if ((records.Ordinal & 0xFFFF) == 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                }
+                if (records.Header.Kind == EventKind.Summary)
+                {
+                    ObserveSummary(records.Span.Slice(records.Header.PayloadStart, records.Header.PayloadLength), 0, tags, records.Ordinal, records.Header.Step);
+                }
+            }
+            return ToPlan();
         }
 
         /// <summary>Takes every value of a summary's bytes from <paramref name="pos"/> on (a value that does not decode is not a point).</summary>

@@ -229,18 +229,7 @@ internal sealed class ScalarScan : IDisposable
             marks.ObserveSummary(_records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength), _valuePos, _tags, _records.Ordinal, _records.Header.Step);
             _valuePos = -1;
         }
-        while (_records.MoveNext())
-        {
-            if ((_records.Ordinal & 0xFFFF) == 0)
-            {
-                _cancellation.ThrowIfCancellationRequested();
-            }
-            if (_records.Header.Kind == EventKind.Summary)
-            {
-                marks.ObserveSummary(_records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength), 0, _tags, _records.Ordinal, _records.Header.Step);
-            }
-        }
-        return marks.ToPlan();
+        return marks.ObserveToEnd(_records, _tags, _cancellation);
     }
 
     /// <summary><see cref="TagPlugins.Resolve"/>'s rules, with the answer kept on the tag.</summary>
