@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace TbLogger.Events;
 
 /// <summary>
@@ -8,13 +6,22 @@ namespace TbLogger.Events;
 /// </summary>
 internal static class OpenWriters
 {
-    private static readonly ConcurrentDictionary<EventFileWriter, byte> s_open = new();
+    // A set under a lock, not ConcurrentDictionary<EventFileWriter, byte>: that instantiation (a value type argument)
+    // has no precompiled code in the framework, so every fresh process compiled six of its methods (issue 19). Writers
+    // are added and removed once each, so the lock is never hot.
+    private static readonly HashSet<EventFileWriter> s_open = new(ReferenceEqualityComparer.Instance);
 
     static OpenWriters()
     {
         AppDomain.CurrentDomain.ProcessExit += static (_, _) =>
         {
-            foreach (var writer in s_open.Keys)
+            EventFileWriter[] open;
+            lock (s_open)
+            {
+                open = new EventFileWriter[s_open.Count];
+                s_open.CopyTo(open);
+            }
+            foreach (var writer in open)
             {
                 try
                 {
@@ -29,7 +36,19 @@ internal static class OpenWriters
         };
     }
 
-    public static void Add(EventFileWriter writer) => s_open.TryAdd(writer, 0);
+    public static void Add(EventFileWriter writer)
+    {
+        lock (s_open)
+        {
+            s_open.Add(writer);
+        }
+    }
 
-    public static void Remove(EventFileWriter writer) => s_open.TryRemove(writer, out _);
+    public static void Remove(EventFileWriter writer)
+    {
+        lock (s_open)
+        {
+            s_open.Remove(writer);
+        }
+    }
 }

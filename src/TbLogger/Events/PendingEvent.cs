@@ -102,8 +102,15 @@ internal sealed class PendingSlots
 
     public void Resize(int length)
     {
-        Array.Resize(ref _slots, length);
-        Array.Resize(ref _kinds, length);
+        // Array.Copy, not Array.Resize<T>: a framework generic method over this assembly's types has no precompiled
+        // code in the package's ReadyToRun image, so a fresh process would compile it at its first growth (issue 19).
+        var slots = new Slot[length];
+        var kinds = new PendingKind[length];
+        int kept = Math.Min(length, _slots.Length);
+        Array.Copy(_slots, slots, kept);
+        Array.Copy(_kinds, kinds, kept);
+        _slots = slots;
+        _kinds = kinds;
     }
 
     public void Set(int index, in PendingEvent item)

@@ -64,7 +64,9 @@ internal sealed class ScalarEventEncoder
             destination[at++] = 0x10;
             at += WriteVarint(destination[at..], (ulong)step);
         }
-        prefix.CopyTo(destination[at..]);
+        // Through a span: the array overload (MemoryExtensions.CopyTo<T>(T[], Span<T>)) has no precompiled code in the
+        // framework, so a fresh process would run it as unoptimised tier-0 code for every scalar (issue 19).
+        new ReadOnlySpan<byte>(prefix).CopyTo(destination[at..]);
         at += prefix.Length;
         if (encoding == ScalarEncoding.Float64Tensor)
         {
@@ -104,7 +106,7 @@ internal sealed class ScalarEventEncoder
         at += WriteVarint(destination[at..], (ulong)summaryLength);
         destination[at++] = 0x0A;
         at += WriteVarint(destination[at..], (ulong)valueLength);
-        tagField.CopyTo(destination[at..]);
+        new ReadOnlySpan<byte>(tagField).CopyTo(destination[at..]); // not the array overload: see Encode
         at += tagField.Length;
         switch (encoding)
         {

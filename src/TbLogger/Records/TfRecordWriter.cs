@@ -130,7 +130,11 @@ public sealed class TfRecordWriter : IDisposable
     {
         if (size > _buffer.Length)
         {
-            Array.Resize(ref _buffer, size);
+            // Not Array.Resize<byte>: the framework has no precompiled code for it, so a fresh process compiles it
+            // (issue 19); Buffer.BlockCopy is not generic.
+            byte[] grown = new byte[size];
+            Buffer.BlockCopy(_buffer, 0, grown, 0, _buffer.Length);
+            _buffer = grown;
         }
     }
 

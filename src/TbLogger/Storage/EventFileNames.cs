@@ -89,6 +89,15 @@ public static class EventFileNames
                 // Fall back to the resolver's view below.
             }
         }
+        return ResolverHostName();
+    }
+
+    /// <summary>The resolver's host name, or the machine name when it fails.</summary>
+    // Its own method: its catch clause names a System.Net type, and preparing a method loads the types its catch
+    // clauses name, so SafeHostName would load System.Net.Primitives in every fresh process (issue 19).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string ResolverHostName()
+    {
         try
         {
             return Dns.GetHostName();
@@ -112,7 +121,12 @@ public static class EventFileNames
         {
             length = RandomAccess.Read(handle, bytes, 0);
         }
-        bytes = bytes[..length].TrimEnd((byte)'\n');
+        // A loop, not TrimEnd<byte>: that generic has no precompiled code in the framework (issue 19: a fresh process).
+        while (length > 0 && bytes[length - 1] == (byte)'\n')
+        {
+            length--;
+        }
+        bytes = bytes[..length];
         if (!System.Text.Ascii.IsValid(bytes))
         {
             return System.Text.Encoding.UTF8.GetString(bytes);

@@ -7,13 +7,14 @@ namespace TbLogger.Storage;
 /// stat(2), lstat(2) and fstat(2) through the runtime's own shims (libSystem.Native, what FileStream and FileInfo
 /// call), for what .NET does not expose: a file's type before it is read (a FIFO or device blocks or never ends) and
 /// its device and inode. The layout is the runtime's FileStatus (src/native/libs/System.Native/pal_io.h, unchanged
-/// since .NET 7); the shim writes into a 512-byte buffer, so a longer future layout cannot write past ours, and
+/// since .NET 7); the shim writes into a 512-byte struct, so a longer future layout cannot write past ours, and
 /// <see cref="FileIdentity"/> checks what it reads against what .NET itself reports.
 /// </summary>
-[StructLayout(LayoutKind.Sequential)]
+// Size = 512: the shim writes straight into this struct (no generic MemoryMarshal.Read<UnixFileStatus> copy, which has
+// no precompiled code and cost a fresh process a compile: issue 19), and a longer future layout still fits.
+[StructLayout(LayoutKind.Sequential, Size = 512)]
 internal struct UnixFileStatus
 {
-    private const int BufferBytes = 512;
 
     public int Flags;
     public int Mode;
@@ -55,39 +56,30 @@ internal struct UnixFileStatus
     /// <summary>fstat(2) of an open file.</summary>
     public static bool FStat(SafeFileHandle handle, out UnixFileStatus status)
     {
-        Span<byte> buffer = stackalloc byte[BufferBytes];
-        buffer.Clear();
-        bool ok = SystemNativeFStat(handle, ref MemoryMarshal.GetReference(buffer)) == 0;
-        status = MemoryMarshal.Read<UnixFileStatus>(buffer);
-        return ok;
+        status = default;
+        return SystemNativeFStat(handle, ref status) == 0;
     }
 
     /// <summary>stat(2): follows a final symbolic link.</summary>
     public static bool Stat(string path, out UnixFileStatus status)
     {
-        Span<byte> buffer = stackalloc byte[BufferBytes];
-        buffer.Clear();
-        bool ok = SystemNativeStat(path, ref MemoryMarshal.GetReference(buffer)) == 0;
-        status = MemoryMarshal.Read<UnixFileStatus>(buffer);
-        return ok;
+        status = default;
+        return SystemNativeStat(path, ref status) == 0;
     }
 
     /// <summary>lstat(2): a final symbolic link is described, not followed.</summary>
     public static bool LStat(string path, out UnixFileStatus status)
     {
-        Span<byte> buffer = stackalloc byte[BufferBytes];
-        buffer.Clear();
-        bool ok = SystemNativeLStat(path, ref MemoryMarshal.GetReference(buffer)) == 0;
-        status = MemoryMarshal.Read<UnixFileStatus>(buffer);
-        return ok;
+        status = default;
+        return SystemNativeLStat(path, ref status) == 0;
     }
 
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_FStat", SetLastError = true)]
-    private static extern int SystemNativeFStat(SafeFileHandle fd, ref byte output);
+    private static extern int SystemNativeFStat(SafeFileHandle fd, ref UnixFileStatus output);
 
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
-    private static extern int SystemNativeStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref byte output);
+    private static extern int SystemNativeStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref UnixFileStatus output);
 
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
-    private static extern int SystemNativeLStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref byte output);
+    private static extern int SystemNativeLStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref UnixFileStatus output);
 }
