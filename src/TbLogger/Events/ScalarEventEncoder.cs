@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
+using TbLogger.Records;
 
 namespace TbLogger.Events;
 
@@ -52,29 +53,38 @@ internal sealed class ScalarEventEncoder
         // A later value of the tag: everything from the summary field to the value's own bytes is the same each
         // time, so it is built once (per encoding) and copied.
         byte[] prefix = bytes.Prefix is { } cached && bytes.PrefixEncoding == encoding ? cached : bytes.BuildPrefix(encoding);
+        int numberLength = encoding == ScalarEncoding.Float64Tensor ? 8 : 4;
+        int length = (wallTime != 0d ? 9 : 0) + (step != 0 ? 1 + VarintLength((ulong)step) : 0) + prefix.Length + numberLength;
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"The event needs {length} bytes; the destination has {destination.Length}.", nameof(destination));
+        }
+        // Fields by offset from one reference after the check above, not by slicing the span: the package's
+        // ReadyToRun code calls each span and BinaryPrimitives method out of line (see Records.LittleEndian; issue 19).
+        ref byte start = ref destination[0];
         int at = 0;
         if (wallTime != 0d)
         {
-            destination[0] = 0x09;
-            BinaryPrimitives.WriteDoubleLittleEndian(destination[1..], wallTime);
+            start = 0x09;
+            LittleEndian.Write(ref Unsafe.Add(ref start, 1), wallTime);
             at = 9;
         }
         if (step != 0)
         {
-            destination[at++] = 0x10;
-            at += WriteVarint(destination[at..], (ulong)step);
+            Unsafe.Add(ref start, at++) = 0x10;
+            at += WriteVarint(ref Unsafe.Add(ref start, at), (ulong)step);
         }
-        // Through a span: the array overload (MemoryExtensions.CopyTo<T>(T[], Span<T>)) has no precompiled code in the
-        // framework, so a fresh process would run it as unoptimised tier-0 code for every scalar (issue 19).
-        new ReadOnlySpan<byte>(prefix).CopyTo(destination[at..]);
+        Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref start, at), ref prefix[0], (uint)prefix.Length);
         at += prefix.Length;
-        if (encoding == ScalarEncoding.Float64Tensor)
+        if (numberLength == 8)
         {
-            BinaryPrimitives.WriteDoubleLittleEndian(destination[at..], value);
-            return at + 8;
+            LittleEndian.Write(ref Unsafe.Add(ref start, at), value);
         }
-        BinaryPrimitives.WriteSingleLittleEndian(destination[at..], (float)value);
-        return at + 4;
+        else
+        {
+            LittleEndian.Write(ref Unsafe.Add(ref start, at), (float)value);
+        }
+        return at + numberLength;
     }
 
     /// <summary>The whole event, field by field, with <paramref name="metadataField"/> after the value (or none).</summary>
@@ -208,6 +218,19 @@ internal sealed class ScalarEventEncoder
             length++;
         }
         return length;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as a varint at <paramref name="destination"/>, whose room (up to 10 bytes) the caller checked.</summary>
+    private static int WriteVarint(ref byte destination, ulong value)
+    {
+        int at = 0;
+        while (value >= 0x80)
+        {
+            Unsafe.Add(ref destination, at++) = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        Unsafe.Add(ref destination, at++) = (byte)value;
+        return at;
     }
 
     internal static int WriteVarint(Span<byte> destination, ulong value)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -16,33 +15,30 @@ public static class MaskedCrc32C
     /// <param name="data">The bytes to checksum.</param>
     /// <returns>The CRC32C with the standard initial value and final inversion.</returns>
     [MethodImpl(HotPath.Options)]
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) =>
+        // The indexer, not MemoryMarshal.GetReference, which the ReadyToRun code would call out of line (see LittleEndian).
+        data.Length == 0 ? 0 : Compute(ref Unsafe.AsRef(in data[0]), data.Length);
+
+    /// <summary>The CRC32C of the <paramref name="length"/> bytes from <paramref name="start"/>; the caller checked that they exist.</summary>
+    [MethodImpl(HotPath.Options)]
+    internal static uint Compute(ref byte start, int length)
     {
-        // BitOperations.Crc32C maps to the SSE4.2 / ARMv8 CRC instructions: 8 bytes per step, then the tail.
-        // Read through a ref and an index, not by slicing the span and BinaryPrimitives: the package's ReadyToRun code
-        // cannot inline those framework methods (they are outside its version bubble), so every 8 bytes cost two
-        // calls until tiering replaced the method, which a short run never waits for (issue 19).
-        int length = data.Length;
-        if (length == 0)
-        {
-            return 0; // ~(~0u): the CRC32C of no bytes
-        }
-        // The indexer, not MemoryMarshal.GetReference, which the ReadyToRun code would call out of line too.
-        ref byte start = ref Unsafe.AsRef(in data[0]);
+        // BitOperations.Crc32C maps to the SSE4.2 / ARMv8 CRC instructions: 8 bytes per step, then the tail. Read by
+        // offset from one reference, not by slicing a span (see LittleEndian for why: issue 19).
         int at = 0;
         uint crc = ~0u;
         for (; length - at >= 8; at += 8)
         {
-            crc = BitOperations.Crc32C(crc, ReadUInt64(ref Unsafe.Add(ref start, at)));
+            crc = BitOperations.Crc32C(crc, LittleEndian.ReadUInt64(ref Unsafe.Add(ref start, at)));
         }
         if (length - at >= 4)
         {
-            crc = BitOperations.Crc32C(crc, ReadUInt32(ref Unsafe.Add(ref start, at)));
+            crc = BitOperations.Crc32C(crc, LittleEndian.ReadUInt32(ref Unsafe.Add(ref start, at)));
             at += 4;
         }
         if (length - at >= 2)
         {
-            crc = BitOperations.Crc32C(crc, ReadUInt16(ref Unsafe.Add(ref start, at)));
+            crc = BitOperations.Crc32C(crc, LittleEndian.ReadUInt16(ref Unsafe.Add(ref start, at)));
             at += 2;
         }
         if (length - at == 1)
@@ -51,20 +47,6 @@ public static class MaskedCrc32C
         }
         return ~crc;
     }
-
-    // Little-endian reads (the CRC is defined over the bytes in order) through Unsafe, which the JIT and crossgen2 expand
-    // in place; the callers check the length.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ReadUInt64(ref byte at) =>
-        BitConverter.IsLittleEndian ? Unsafe.ReadUnaligned<ulong>(ref at) : BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref at));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint ReadUInt32(ref byte at) =>
-        BitConverter.IsLittleEndian ? Unsafe.ReadUnaligned<uint>(ref at) : BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref at));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ushort ReadUInt16(ref byte at) =>
-        BitConverter.IsLittleEndian ? Unsafe.ReadUnaligned<ushort>(ref at) : BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref at));
 
     /// <summary>Masks a CRC the way TFRecord stores it: rotate right by 15 bits, then add 0xA282EAD8.</summary>
     /// <param name="crc">A plain CRC32C.</param>

@@ -99,11 +99,20 @@ public sealed class TfRecordWriter : IDisposable
     [MethodImpl(HotPath.Options)]
     internal void CommitRecord(int length)
     {
-        Span<byte> record = _buffer.AsSpan(_buffered, length + FramingOverhead);
-        WriteHeader((ulong)length, record);
-        BinaryPrimitives.WriteUInt32LittleEndian(record[(HeaderLength + length)..], MaskedCrc32C.ComputeMasked(record.Slice(HeaderLength, length)));
-        _buffered += record.Length;
-        BytesWritten += record.Length;
+        int framed = length + FramingOverhead;
+        // One bounds check (the array indexer), then fields by offset from one reference: slicing a span per field
+        // costs the package's ReadyToRun code an out-of-line call each (see LittleEndian; issue 19).
+        if (length < 0 || length > _buffer.Length - _buffered - FramingOverhead)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "The record is longer than the room reserved for it.");
+        }
+        ref byte record = ref _buffer[_buffered];
+        LittleEndian.Write(ref record, (ulong)length);
+        LittleEndian.Write(ref Unsafe.Add(ref record, 8), MaskedCrc32C.ComputeMasked((ulong)length));
+        uint crc = MaskedCrc32C.Compute(ref Unsafe.Add(ref record, HeaderLength), length);
+        LittleEndian.Write(ref Unsafe.Add(ref record, HeaderLength + length), MaskedCrc32C.Mask(crc));
+        _buffered += framed;
+        BytesWritten += framed;
         RecordsWritten++;
     }
 

@@ -122,6 +122,27 @@ public sealed class ScalarEventEncoderTests
     }
 
     [TestMethod]
+    public void ALaterValueRefusesADestinationOneByteShortAndWritesNothing()
+    {
+        // A later value is written by offset after one length check: a destination one byte short of the event is
+        // refused with the sizes named, before any byte of it is touched; the exact size works.
+        var encoder = new ScalarEventEncoder();
+        var buffer = new byte[256];
+        encoder.Encode("train/loss", 0.5, 1, 3.0, ScalarEncoding.Float32Tensor, buffer); // the first value, with metadata
+        int needed = encoder.Encode("train/loss", 0.75, 2, 4.0, ScalarEncoding.Float32Tensor, buffer);
+        byte[] expected = buffer[..needed];
+        Assert.AreEqual(9 + 2 + 2 + 2 + 12 + 10, needed); // wall, step, summary and value headers, tag field, tensor field
+        var shortDestination = new byte[needed - 1];
+        Array.Fill(shortDestination, (byte)0xEE);
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => encoder.Encode("train/loss", 0.75, 2, 4.0, ScalarEncoding.Float32Tensor, shortDestination));
+        Assert.AreEqual($"The event needs {needed} bytes; the destination has {needed - 1}. (Parameter 'destination')", ex.Message);
+        Assert.IsTrue(shortDestination.All(b => b == 0xEE));
+        var exact = new byte[needed];
+        Assert.AreEqual(needed, encoder.Encode("train/loss", 0.75, 2, 4.0, ScalarEncoding.Float32Tensor, exact));
+        CollectionAssert.AreEqual(expected, exact);
+    }
+
+    [TestMethod]
     public void EncodesAScalarEventAsTheHandBuiltWireBytes()
     {
         // Event{wall_time=2.0, step=10, summary{value{tag="loss", tensor{DT_FLOAT, no shape (rank 0), float_val 0.25},

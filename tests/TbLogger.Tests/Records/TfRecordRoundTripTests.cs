@@ -66,6 +66,33 @@ public sealed class TfRecordRoundTripTests
     }
 
     [TestMethod]
+    public void CommitRecordRefusesALengthBeyondTheRoomLeftAndFramesNothing()
+    {
+        // CommitRecord writes the framing by offset after one check: a length that does not fit what is left of the
+        // buffer (or a negative one) is refused and nothing is counted or written.
+        var stream = new MemoryStream();
+        using (var writer = new TfRecordWriter(stream, leaveOpen: true, bufferSize: 64))
+        {
+            Assert.IsTrue(writer.TryReserve(48, out Span<byte> data));
+            var tooLong = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => writer.CommitRecord(49));
+            Assert.AreEqual("length", tooLong.ParamName);
+            Assert.AreEqual(49, tooLong.ActualValue);
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => writer.CommitRecord(-1));
+            Assert.AreEqual(0, writer.RecordsWritten);
+            Assert.AreEqual(0, writer.BytesWritten);
+            "abc"u8.CopyTo(data);
+            writer.CommitRecord(3);
+            Assert.AreEqual(19, writer.BytesWritten);
+        }
+        var expected = new MemoryStream();
+        using (var writer = new TfRecordWriter(expected, leaveOpen: true))
+        {
+            writer.Write("abc"u8);
+        }
+        CollectionAssert.AreEqual(expected.ToArray(), stream.ToArray());
+    }
+
+    [TestMethod]
     public void WritesAndReadsRecordsOfManySizesIncludingLargerThanTheBuffer()
     {
         var random = new Random(42);
