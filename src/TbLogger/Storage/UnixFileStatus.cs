@@ -15,7 +15,6 @@ namespace TbLogger.Storage;
 [StructLayout(LayoutKind.Sequential, Size = 512)]
 internal struct UnixFileStatus
 {
-
     public int Flags;
     public int Mode;
     public uint Uid;
