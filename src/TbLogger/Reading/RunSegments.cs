@@ -29,11 +29,21 @@ internal static class RunSegments
     /// <param name="run">The run.</param>
     /// <param name="options">The limit on record lengths.</param>
     /// <param name="recordsPerSegment">Records per segment.</param>
-    /// <param name="cancellation">Stops the pass.</param>
-    public static List<RunSegment>? Split(RunInfo run, TfRecordReaderOptions options, int recordsPerSegment, CancellationToken cancellation = default)
+    public static List<RunSegment>? Split(RunInfo run, TfRecordReaderOptions options, int recordsPerSegment)
+    {
+        var found = new FramedSegments();
+        return Split(run, options, recordsPerSegment, found) ? found.All : null;
+    }
+
+    /// <summary>
+    /// <see cref="Split(RunInfo, TfRecordReaderOptions, int)"/> that hands each segment start to <paramref name="found"/>
+    /// as soon as it is known, so that other threads can start on the first segments while the pass goes on; it
+    /// also ends <paramref name="found"/> (done, or failed when it returns false).
+    /// </summary>
+    public static bool Split(RunInfo run, TfRecordReaderOptions options, int recordsPerSegment, FramedSegments found)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(recordsPerSegment);
-        var starts = new List<RunSegment>();
+        bool framed = false;
         long ordinal = 0;
         byte[] block = ArrayPool<byte>.Shared.Rent(BlockSize);
         try
@@ -48,32 +58,28 @@ internal static class RunSegments
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotRegularFileException)
                 {
                     // Deleted since listed, or not a file: the one-thread read decides what to say about it.
-                    return null;
+                    return false;
                 }
                 using (stream)
                 {
-                    if (!stream.CanSeek || !FrameFile(stream, file, block, options.MaxRecordLength, recordsPerSegment, starts, ref ordinal, cancellation))
+                    if (!stream.CanSeek || !FrameFile(stream, file, block, options.MaxRecordLength, recordsPerSegment, found, ref ordinal))
                     {
-                        return null;
+                        return false;
                     }
                 }
             }
-            if (starts.Count > 0)
-            {
-                // The first segment starts where the run does, even when the first file holds no complete record.
-                starts[0] = new RunSegment(0, 0, 0);
-            }
-            return starts;
+            framed = true;
+            return true;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(block);
+            found.End(framed);
         }
     }
 
     /// <summary>Frames one file's records; false at a framing problem.</summary>
-    private static bool FrameFile(Stream stream, int file, byte[] block, long maxRecordLength, int recordsPerSegment, List<RunSegment> starts,
-        ref long ordinal, CancellationToken cancellation)
+    private static bool FrameFile(Stream stream, int file, byte[] block, long maxRecordLength, int recordsPerSegment, FramedSegments found, ref long ordinal)
     {
         long length = stream.Length;
         // The block holds the file's bytes [blockStart, blockStart + blockLength).
@@ -106,8 +112,8 @@ internal static class RunSegments
             }
             if (ordinal % recordsPerSegment == 0)
             {
-                starts.Add(new RunSegment(file, position, ordinal));
-                cancellation.ThrowIfCancellationRequested();
+                // The first segment starts where the run does, even when the first file holds no complete record.
+                found.Add(ordinal == 0 ? new RunSegment(0, 0, 0) : new RunSegment(file, position, ordinal));
             }
             ordinal++;
             position = next;
@@ -129,5 +135,69 @@ internal static class RunSegments
             filled += read;
         }
         return filled;
+    }
+}
+
+/// <summary>
+/// Segment starts as a framing pass finds them (<see cref="RunSegments.Split(RunInfo, TfRecordReaderOptions, int, FramedSegments)"/>
+/// on one thread), handed to the threads that observe the segments (<see cref="SegmentPrePass"/>): a segment can be
+/// taken once the next one's start, or the end of the pass, is known. A run of fewer than three segments is not worth
+/// splitting (two segments' worth of points is what the one-thread single pass holds), so nothing is handed out
+/// before a third start is found.
+/// </summary>
+internal sealed class FramedSegments
+{
+    private readonly List<RunSegment> _starts = [];
+    private readonly Lock _gate = new();
+
+    // 0 while framing, 1 done, -1 failed (the run is read on one thread).
+    private int _state;
+
+    /// <summary>Every start, once the pass is done.</summary>
+    public List<RunSegment> All => _starts;
+
+    /// <summary>True when the pass ended with at least three segments.</summary>
+    public bool Usable => Volatile.Read(ref _state) > 0 && _starts.Count > 2;
+
+    public void Add(RunSegment start)
+    {
+        lock (_gate)
+        {
+            _starts.Add(start);
+        }
+    }
+
+    public void End(bool framed) => Volatile.Write(ref _state, framed ? 1 : -1);
+
+    /// <summary>Stops the takers (a failure elsewhere): <see cref="TryTake"/> answers false from now on.</summary>
+    public void Fail() => Volatile.Write(ref _state, -1);
+
+    /// <summary>Waits until segment <paramref name="k"/>'s start and end are known; false when there is none to take.</summary>
+    public bool TryTake(int k, out RunSegment from, out RunSegment? to)
+    {
+        var spin = new SpinWait();
+        while (true)
+        {
+            // Read before the list: "done" is written after the last start was added.
+            int state = Volatile.Read(ref _state);
+            lock (_gate)
+            {
+                int count = _starts.Count;
+                if (state >= 0 && count > Math.Max(k + 1, 2))
+                {
+                    (from, to) = (_starts[k], _starts[k + 1]);
+                    return true;
+                }
+                if (state != 0)
+                {
+                    bool take = state > 0 && count > 2 && k < count;
+                    from = take ? _starts[k] : default;
+                    to = take && k + 1 < count ? _starts[k + 1] : null;
+                    return take;
+                }
+            }
+            // The framing pass is several times faster than observing a segment: a short wait at the start only.
+            spin.SpinOnce();
+        }
     }
 }

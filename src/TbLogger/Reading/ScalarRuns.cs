@@ -114,7 +114,7 @@ internal static class ScalarRuns
     private static IEnumerable<Chunk> Runs(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
     {
         int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, SinglePassChunks);
-        return Parallel(runs.Count, workers, (r, arrays, token) => new RunChunks(reader, runs[r], filter, token, arrays.Rent, arrays.Return, singlePass));
+        return Parallel(runs.Count, workers, lead: 1, (r, arrays, token) => new RunChunks(reader, runs[r], filter, token, arrays.Rent, arrays.Return, singlePass));
     }
 
     /// <summary>
@@ -134,14 +134,22 @@ internal static class ScalarRuns
         // Two segments' worth of records is what the single pass holds (2 x 65,536 = 131,072 points by default); the
         // byte count (a scalar event takes at least about 32 bytes with its framing) spares small runs the framing pass.
         if (!options.PurgeOrphanedData || options.Loader != TensorBoardLoader.DataServer || !run.Storage.IsLocal
-            || LocalBytes(run) < 2L * perSegment * 32
-            || RunSegments.Split(run, options.RecordOptions, perSegment) is not { Count: > 2 } segments
-            || SegmentPrePass.Run(run, segments, options.RecordOptions, workers) is not { } prePass)
+            || LocalBytes(run) < 2L * perSegment * 32)
         {
             return Sequential(reader, runs, filter);
         }
+        // The caller frames the run while the helpers start on the first segments found.
+        var found = new FramedSegments();
+        if (SegmentPrePass.Run(run, found, () => RunSegments.Split(run, options.RecordOptions, perSegment, found), options.RecordOptions, workers) is not { } prePass)
+        {
+            return Sequential(reader, runs, filter);
+        }
+        List<RunSegment> segments = found.All;
         Interlocked.Increment(ref reader.SegmentedReads);
-        return Parallel(segments.Count, Math.Min(workers, segments.Count), (k, arrays, token) => new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, 0,
+        // Segments hold no single pass, so a helper may read two of its segments ahead of the caller: it then has its
+        // next segment done when the caller, which also consumes every point, gets there, instead of the caller
+        // waiting on the helper's last chunks one by one (three queues of at most ChunksInFlight / 3 / workers chunks).
+        return Parallel(segments.Count, Math.Min(workers, segments.Count), lead: 2, (k, arrays, token) => new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, 0,
             (segments[k], k + 1 < segments.Count ? segments[k + 1] : null, tag => prePass.Seed(k, tag)), prePass.Plan));
     }
 
@@ -167,14 +175,15 @@ internal static class ScalarRuns
     /// <paramref name="workers"/> - 1 helper threads, each thread its fixed share: part r belongs to thread r mod
     /// workers (thread 0 is the caller), <paramref name="open"/> makes its chunks. The caller walks the parts in
     /// order: its own it reads itself, with no hand-off at all; a helper's it drains from that part's queue (at most
-    /// <c>ahead</c> chunks waiting). A helper starts its next part only once the caller has reached its previous one,
-    /// so each helper holds at most two parts (one being drained, one being read) and memory stays flat.
+    /// <c>ahead</c> chunks waiting). A helper starts its next part only once the caller has reached the part
+    /// <paramref name="lead"/> of its own parts before (1: its previous one), so each helper holds at most
+    /// <paramref name="lead"/> + 1 parts (one being drained, the others read) and memory stays flat.
     /// Why fixed shares: with runs claimed from one counter, a helper that finished a run claimed the next one just
     /// before the caller could, the caller then waited for it, and the read settled on one busy core at a time
     /// (issue 19: 1.26 cores busy, 0.96x the one-thread speed on two cores). With fixed shares the caller always has a
     /// part of its own to read while a helper reads the next one.
     /// </summary>
-    private static IEnumerable<Chunk> Parallel(int count, int workers, Func<int, ChunkArrays, CancellationToken, RunChunks> open)
+    private static IEnumerable<Chunk> Parallel(int count, int workers, int lead, Func<int, ChunkArrays, CancellationToken, RunChunks> open)
     {
         using var cancel = new CancellationTokenSource();
         var arrays = new ChunkArrays();
@@ -257,7 +266,7 @@ internal static class ScalarRuns
                 {
                     lock (reachedGate)
                     {
-                        while (reached < r - workers && !token.IsCancellationRequested)
+                        while (reached < r - lead * workers && !token.IsCancellationRequested)
                         {
                             Monitor.Wait(reachedGate);
                         }

@@ -50,47 +50,98 @@ internal sealed class SegmentPrePass
         }
     }
 
-    /// <summary>Observes the segments on the caller's thread and <paramref name="workers"/> - 1 helpers; null when the run must be read on one thread.</summary>
+    /// <summary>Observes the segments of <paramref name="segments"/> (all known) on the caller's thread and <paramref name="workers"/> - 1 helpers.</summary>
+    public static SegmentPrePass? Run(RunInfo run, IReadOnlyList<RunSegment> segments, TfRecordReaderOptions options, int workers)
+    {
+        var found = new FramedSegments();
+        foreach (RunSegment segment in segments)
+        {
+            found.Add(segment);
+        }
+        found.End(framed: true);
+        return Run(run, found, () => { }, options, workers);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="frame"/> (the framing pass that fills <paramref name="segments"/>) on the caller's thread
+    /// while <paramref name="workers"/> - 1 helpers start observing the segments already found, then observes with
+    /// them; null when the run must be read on one thread.
+    /// </summary>
     /// <param name="run">The run.</param>
-    /// <param name="segments">Its segments' starts (<see cref="RunSegments.Split"/>).</param>
+    /// <param name="segments">Its segments' starts, as the framing pass finds them (<see cref="RunSegments"/>).</param>
+    /// <param name="frame">The framing pass; it ends <paramref name="segments"/>.</param>
     /// <param name="options">The reader's record options (only the limits are used: this pass reads strictly and reports nothing).</param>
     /// <param name="workers">Threads, the caller's included.</param>
-    public static SegmentPrePass? Run(RunInfo run, IReadOnlyList<RunSegment> segments, TfRecordReaderOptions options, int workers)
+    public static SegmentPrePass? Run(RunInfo run, FramedSegments segments, Action frame, TfRecordReaderOptions options, int workers)
     {
         // Strict and silent: any corruption ends this pass, and the one-thread read reports it.
         TfRecordReaderOptions strict = options with { SkipCorruptRecords = false, OnCorruptRecord = null };
-        var results = new Observation?[segments.Count];
+        var results = new List<Observation?>();
         int next = -1;
         int tagStates = 0;
-        bool failed = false;
-        var helpers = new Task[Math.Max(0, Math.Min(workers, segments.Count) - 1)];
+        var helpers = new Task[Math.Max(0, workers - 1)];
         for (int i = 0; i < helpers.Length; i++)
         {
             helpers[i] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
-        Work();
-        Task.WaitAll(helpers);
-        return failed ? null : Merge(results!);
+        try
+        {
+            try
+            {
+                frame();
+            }
+            catch (Exception)
+            {
+                // A read that failed (a file that changed or went away): the one-thread read meets it again.
+                segments.Fail();
+            }
+            Work();
+        }
+        finally
+        {
+            if (!segments.Usable)
+            {
+                // Framing failed or found too few segments: the helpers stop waiting for more.
+                segments.Fail();
+            }
+            Task.WaitAll(helpers);
+        }
+        if (!segments.Usable || results.Count != segments.All.Count || results.Contains(null))
+        {
+            return null;
+        }
+        return Merge(results!);
 
         void Work()
         {
             int k;
-            while (!Volatile.Read(ref failed) && (k = Interlocked.Increment(ref next)) < segments.Count)
+            while (segments.TryTake(k = Interlocked.Increment(ref next), out RunSegment from, out RunSegment? to))
             {
+                Observation? result = null;
                 try
                 {
-                    Observation? result = Observe(run, segments[k], k + 1 < segments.Count ? segments[k + 1] : null, strict);
-                    if (result is null || Interlocked.Add(ref tagStates, result.Tags.Count) > MaxTagStates)
+                    result = Observe(run, from, to, strict);
+                    if (result is not null && Interlocked.Add(ref tagStates, result.Tags.Count) > MaxTagStates)
                     {
-                        Volatile.Write(ref failed, true);
+                        result = null;
                     }
-                    results[k] = result;
                 }
                 catch (Exception)
                 {
                     // Whatever went wrong (corruption, a file that changed, or a fault of ours), the one-thread read
                     // meets it again and handles it as it always did.
-                    Volatile.Write(ref failed, true);
+                }
+                lock (results)
+                {
+                    while (results.Count <= k)
+                    {
+                        results.Add(null);
+                    }
+                    results[k] = result;
+                }
+                if (result is null)
+                {
+                    segments.Fail();
                 }
             }
         }
@@ -154,12 +205,12 @@ internal sealed class SegmentPrePass
         return to is { } end && records.NextOrdinal != end.Ordinal ? null : new Observation(seen, marks.ByTag);
     }
 
-    private static SegmentPrePass Merge(Observation[] results)
+    private static SegmentPrePass Merge(List<Observation> results)
     {
         var last = new Dictionary<string, long>(StringComparer.Ordinal);
         var byTag = new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal);
         var decided = new Dictionary<string, (int, PluginKind)>(StringComparer.Ordinal);
-        for (int k = 0; k < results.Length; k++)
+        for (int k = 0; k < results.Count; k++)
         {
             Observation segment = results[k];
             foreach (TagState tag in segment.Tags)
