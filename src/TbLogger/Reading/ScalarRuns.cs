@@ -114,7 +114,8 @@ internal static class ScalarRuns
     private static IEnumerable<Chunk> Runs(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
     {
         int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, SinglePassChunks);
-        return Parallel(runs.Count, workers, lead: 1, (r, arrays, token) => new RunChunks(reader, runs[r], filter, token, arrays.Rent, arrays.Return, singlePass));
+        int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, ChunksAhead);
+        return Parallel(runs.Count, workers, lead: 1, ahead, (r, arrays, token) => new RunChunks(reader, runs[r], filter, token, arrays.Rent, arrays.Return, singlePass));
     }
 
     /// <summary>
@@ -148,8 +149,12 @@ internal static class ScalarRuns
         Interlocked.Increment(ref reader.SegmentedReads);
         // Segments hold no single pass, so a helper may read two of its segments ahead of the caller: it then has its
         // next segment done when the caller, which also consumes every point, gets there, instead of the caller
-        // waiting on the helper's last chunks one by one (three queues of at most ChunksInFlight / 3 / workers chunks).
-        return Parallel(segments.Count, Math.Min(workers, segments.Count), lead: 2, (k, arrays, token) => new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, 0,
+        // waiting on the helper's last chunks one by one. A queue holds a whole segment (64 chunks of one-value
+        // records, and the short chunk that ends it: twice that, for records of two values), or the helper would
+        // wait on its last chunk until the caller came: three queues per helper, within ChunksInFlight.
+        workers = Math.Min(workers, segments.Count);
+        int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, 2 * ChunksAhead);
+        return Parallel(segments.Count, workers, lead: 2, ahead, (k, arrays, token) => new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, 0,
             (segments[k], k + 1 < segments.Count ? segments[k + 1] : null, tag => prePass.Seed(k, tag)), prePass.Plan));
     }
 
@@ -175,7 +180,7 @@ internal static class ScalarRuns
     /// <paramref name="workers"/> - 1 helper threads, each thread its fixed share: part r belongs to thread r mod
     /// workers (thread 0 is the caller), <paramref name="open"/> makes its chunks. The caller walks the parts in
     /// order: its own it reads itself, with no hand-off at all; a helper's it drains from that part's queue (at most
-    /// <c>ahead</c> chunks waiting). A helper starts its next part only once the caller has reached the part
+    /// <paramref name="ahead"/> chunks waiting). A helper starts its next part only once the caller has reached the part
     /// <paramref name="lead"/> of its own parts before (1: its previous one), so each helper holds at most
     /// <paramref name="lead"/> + 1 parts (one being drained, the others read) and memory stays flat.
     /// Why fixed shares: with runs claimed from one counter, a helper that finished a run claimed the next one just
@@ -183,11 +188,10 @@ internal static class ScalarRuns
     /// (issue 19: 1.26 cores busy, 0.96x the one-thread speed on two cores). With fixed shares the caller always has a
     /// part of its own to read while a helper reads the next one.
     /// </summary>
-    private static IEnumerable<Chunk> Parallel(int count, int workers, int lead, Func<int, ChunkArrays, CancellationToken, RunChunks> open)
+    private static IEnumerable<Chunk> Parallel(int count, int workers, int lead, int ahead, Func<int, ChunkArrays, CancellationToken, RunChunks> open)
     {
         using var cancel = new CancellationTokenSource();
         var arrays = new ChunkArrays();
-        int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, ChunksAhead);
         var claimed = new BlockingCollection<Chunk>?[count];
         // The run the caller has reached (guarded by reachedGate): a helper waits on it before starting a new run.
         object reachedGate = new();
