@@ -42,7 +42,7 @@ internal static class ScalarRuns
     {
         IReadOnlyList<RunInfo> runs = reader.GetRuns(filter.Runs);
         int parallelism = reader.Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : reader.Options.MaxDegreeOfParallelism;
-        IEnumerable<Chunk> chunks = parallelism <= 1 ? Sequential(reader, runs, filter)
+        IEnumerable<Chunk> chunks = parallelism <= 1 || runs.Count == 0 ? Sequential(reader, runs, filter)
             : runs.Count > 1 ? Runs(reader, runs, filter, Math.Min(Math.Min(parallelism, runs.Count), MaxThreads))
             : OneRun(reader, runs, filter, Math.Min(parallelism, MaxThreads));
         Action<TfRecordCorruptException>? onCorrupt = reader.Options.RecordOptions.OnCorruptRecord;

@@ -261,6 +261,37 @@ public sealed class OneRunSegmentTests
     }
 
     [TestMethod]
+    public void A_run_with_too_many_tags_for_its_segments_is_read_on_one_thread()
+    {
+        // Records of 1,000 distinct tags, one record per segment: each segment's pass holds 1,000 tag states. Up to
+        // 131,072 states in all the run is split; beyond, it is read on one thread (memory stays flat).
+        foreach (var (records, segmented) in new[] { (131, 1), (132, 0) })
+        {
+            using var dir = new TempDirectory();
+            string[] tags = Enumerable.Range(0, 1000).Select(t => $"t{t}").ToArray();
+            WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.1.h"),
+                Enumerable.Range(0, records).Select(r => EventBytes(r, [.. tags.Select(t => Simple(t, r))])));
+            var reader = new LogDirReader(dir.Path, Segmented(1));
+            var points = reader.ReadScalars().ToList();
+            Assert.AreEqual(segmented, reader.SegmentedReads, $"{records} records");
+            Assert.AreEqual(records * 1000, points.Count);
+            CollectionAssert.AreEqual(new LogDirReader(dir.Path, OneThread).ReadScalars().ToList(), points);
+        }
+    }
+
+    [TestMethod]
+    public void A_directory_without_runs_reads_no_points_on_any_number_of_threads()
+    {
+        using var dir = new TempDirectory();
+        foreach (int threads in new[] { 0, 1, 2 })
+        {
+            var reader = new LogDirReader(dir.Path, Segmented(16) with { MaxDegreeOfParallelism = threads });
+            Assert.IsEmpty(reader.ReadScalars().ToList(), $"{threads} threads");
+            Assert.AreEqual(0, reader.SegmentedReads);
+        }
+    }
+
+    [TestMethod]
     public void One_thread_the_python_loader_and_no_purging_keep_the_one_thread_read()
     {
         using var dir = new TempDirectory();
