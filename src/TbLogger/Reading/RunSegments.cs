@@ -167,7 +167,8 @@ internal sealed class FramedSegments
         }
     }
 
-    public void End(bool framed) => Volatile.Write(ref _state, framed ? 1 : -1);
+    /// <summary>Ends the pass; a failure a taker reported meanwhile stands.</summary>
+    public void End(bool framed) => Interlocked.CompareExchange(ref _state, framed ? 1 : -1, 0);
 
     /// <summary>Stops the takers (a failure elsewhere): <see cref="TryTake"/> answers false from now on.</summary>
     public void Fail() => Volatile.Write(ref _state, -1);
