@@ -192,6 +192,35 @@ public sealed class OneRunSegmentTests
     }
 
     [TestMethod]
+    public void A_run_of_four_default_segments_read_with_the_default_options_equals_the_one_thread_read()
+    {
+        // The default segment size (65,536 records) and queues: 230,000 records of two values, "b" going back at the
+        // end of the run (evicting points of every segment) and "a" once in each segment's first records.
+        using var dir = new TempDirectory();
+        var payloads = new List<byte[]> { new Event { WallTime = 1, FileVersion = EventFileWriter.FileVersion }.ToByteArray() };
+        for (int i = 0; i < 230_000; i++)
+        {
+            long stepA = i % 65_536 == 10 ? i - 20 : i;
+            long stepB = i == 229_999 ? 3 : i;
+            payloads.Add(EventBytes(stepA, Simple("a", i), i == 0 ? WithPlugin("b", i, "scalars") : Bare("b", i)));
+            if (stepB != stepA)
+            {
+                payloads[^1] = EventBytes(stepA, Simple("a", i));
+                payloads.Add(EventBytes(stepB, Bare("b", i)));
+            }
+        }
+        WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.1.h"), payloads);
+        var expected = new LogDirReader(dir.Path, OneThread).ReadScalars().ToList();
+        // "b": steps 0-2 kept, then the last point at step 3; "a": each step going back by 20 evicts the 20 points
+        // before it, but the first, at record 10 (step -10), only the 10 points there are.
+        CollectionAssert.AreEqual(new long[] { 0, 1, 2, 3 }, expected.Where(p => p.Tag == "b").Select(p => p.Step).ToList());
+        Assert.AreEqual(230_000 - 10 - 3 * 20, expected.Count(p => p.Tag == "a"));
+        var reader = new LogDirReader(dir.Path, LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 2 });
+        CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList());
+        Assert.AreEqual(1, reader.SegmentedReads);
+    }
+
+    [TestMethod]
     public void Segments_give_the_purge_plan_of_the_one_thread_pre_pass()
     {
         using var dir = new TempDirectory();
