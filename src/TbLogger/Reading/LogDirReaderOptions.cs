@@ -43,6 +43,13 @@ public sealed record LogDirReaderOptions
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>
+    /// Records per segment when <see cref="LogDirReader.ReadScalars"/> reads one large run on several threads (about
+    /// what a thread may read ahead of the caller: 64 chunks of 1,024 points). Internal: tests make it small to put
+    /// segment boundaries where they want them.
+    /// </summary>
+    internal int SegmentRecords { get; init; } = 65_536;
+
     /// <summary>How often <see cref="LogDirReader.WatchScalarsAsync"/> looks for new records, files and runs (default 500 ms).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }
