@@ -135,10 +135,14 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             _identity = EventFileIdentity.For(stream, headerBytes);
 
             _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "TbLogger event writer" };
+            // Before the worker starts: a worker that fails in its first turn removes the writer as it exits, and a
+            // Remove that ran before this Add would leave the writer listed (and held) until the process exits.
+            OpenWriters.Add(this);
             _worker.Start();
         }
         catch
         {
+            OpenWriters.Remove(this);
             // Nothing else holds the stream yet: close it here, or its handle leaks; a file we created goes too, so a
             // failed constructor leaves no empty or headless event file behind.
             _records.Abort();
@@ -155,7 +159,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             }
             throw;
         }
-        OpenWriters.Add(this);
     }
 
     /// <summary>The event file's path (or the stream's name).</summary>
@@ -421,6 +424,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
         state.Batch = batch;
         state.BatchCount = batchCount;
+        // Before anything that can throw: the worker's catch releases this batch's deferred items from Written on.
+        state.Written = 0;
         if (batchCount >= BusyBatchItems)
         {
             _records.GrowBuffer(BusyWriteBuffer);

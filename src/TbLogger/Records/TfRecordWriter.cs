@@ -104,7 +104,7 @@ public sealed class TfRecordWriter : IDisposable
         // costs the package's ReadyToRun code an out-of-line call each (see LittleEndian; issue 19).
         if (length < 0 || length > _buffer.Length - _buffered - FramingOverhead)
         {
-            throw new ArgumentOutOfRangeException(nameof(length), length, "The record is longer than the room reserved for it.");
+            throw new ArgumentOutOfRangeException(nameof(length), length, "The record is longer than the room left in the write buffer.");
         }
         ref byte record = ref _buffer[_buffered];
         LittleEndian.Write(ref record, (ulong)length);
