@@ -48,7 +48,17 @@ public sealed record LogDirReaderOptions
     /// what a thread may read ahead of the caller: 64 chunks of 1,024 points). Internal: tests make it small to put
     /// segment boundaries where they want them.
     /// </summary>
-    internal int SegmentRecords { get; init; } = 65_536;
+    internal int SegmentRecords
+    {
+        get => _segmentRecords;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(SegmentRecords));
+            _segmentRecords = value;
+        }
+    }
+
+    private readonly int _segmentRecords = 65_536;
 
     /// <summary>How often <see cref="LogDirReader.WatchScalarsAsync"/> looks for new records, files and runs (default 500 ms).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);

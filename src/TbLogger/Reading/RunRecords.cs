@@ -154,6 +154,15 @@ internal sealed class RunRecordCursor : IDisposable
                 CloseFile();
                 continue;
             }
+            if (_nextFile - 1 == _endFile && offset >= _endOffset)
+            {
+                // Skipping damaged bytes (a file that changed since the framing pass) carried the read past the end:
+                // this record is the next segment's, which reads it itself.
+                _bytes.At(_endOffset, endOfFile: true);
+                CloseFile();
+                _nextFile = _run.Files.Count;
+                return false;
+            }
             if (_progress is not null)
             {
                 _bytes.At(source.Records.Position);

@@ -286,10 +286,12 @@ internal static class ScalarRuns
                             queue.Add(chunk, token);
                         }
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    catch (Exception ex) when (!token.IsCancellationRequested)
                     {
-                        // RunChunks turns the run's own failures into its last chunk; anything else is a fault of
-                        // ours, and still reaches the caller at this run, not later.
+                        // RunChunks turns the run's own failures into its last chunk; anything else (a fault of ours,
+                        // or an OperationCanceledException from the user's code on this thread, such as a progress
+                        // sink) still reaches the caller at this run: the caller would otherwise drain the run as if
+                        // it had ended, losing its points silently, and then wait forever for this helper's next run.
                         queue.Add(new Chunk(arrays.Rent()) { Failure = ExceptionDispatchInfo.Capture(ex) }, token);
                     }
                     finally

@@ -24,10 +24,10 @@ namespace TbLogger.Reading;
 internal sealed class SegmentPrePass
 {
     /// <summary>
-    /// Tag states all segments may hold together (each segment has its own table): about 30 MB. A run with so many
-    /// distinct tags in every segment is read on one thread instead, so memory stays flat.
+    /// Tag states the observed segments waiting to be merged (an earlier segment is not done yet) may hold together
+    /// (each segment has its own table): about 30 MB. Past it the run is read on one thread instead, so memory stays flat.
     /// </summary>
-    private const int MaxTagStates = 131_072;
+    internal const int MaxTagStates = 131_072;
 
     private readonly Dictionary<string, (int Segment, PluginKind Kind)> _decided;
 
@@ -76,9 +76,8 @@ internal sealed class SegmentPrePass
     {
         // Strict and silent: any corruption ends this pass, and the one-thread read reports it.
         TfRecordReaderOptions strict = options with { SkipCorruptRecords = false, OnCorruptRecord = null };
-        var results = new List<Observation?>();
+        var merger = new Merger();
         int next = -1;
-        int tagStates = 0;
         var helpers = new Task[Math.Max(0, workers - 1)];
         for (int i = 0; i < helpers.Length; i++)
         {
@@ -106,11 +105,7 @@ internal sealed class SegmentPrePass
             }
             Task.WaitAll(helpers);
         }
-        if (!segments.Usable || results.Count != segments.All.Count || results.Contains(null))
-        {
-            return null;
-        }
-        return Merge(results!);
+        return segments.Usable ? merger.Result(segments.All.Count) : null;
 
         void Work()
         {
@@ -121,25 +116,13 @@ internal sealed class SegmentPrePass
                 try
                 {
                     result = Observe(run, from, to, strict);
-                    if (result is not null && Interlocked.Add(ref tagStates, result.Tags.Count) > MaxTagStates)
-                    {
-                        result = null;
-                    }
                 }
                 catch (Exception)
                 {
                     // Whatever went wrong (corruption, a file that changed, or a fault of ours), the one-thread read
                     // meets it again and handles it as it always did.
                 }
-                lock (results)
-                {
-                    while (results.Count <= k)
-                    {
-                        results.Add(null);
-                    }
-                    results[k] = result;
-                }
-                if (result is null)
+                if (result is null || !merger.Add(k, result))
                 {
                     segments.Fail();
                 }
@@ -147,8 +130,91 @@ internal sealed class SegmentPrePass
         }
     }
 
+    /// <summary>
+    /// Merges the segments' observations in segment order as they arrive (threads finish them out of order), so only
+    /// the segments waiting for an earlier one are held: what the merged plan keeps per tag (last step, plugin
+    /// decision, marks) is what a one-thread pass keeps anyway. The segments waiting may hold at most
+    /// <see cref="MaxTagStates"/> tag states together; more fails the split and the run is read on one thread.
+    /// </summary>
+    internal sealed class Merger
+    {
+        private readonly Dictionary<int, Observation> _waiting = [];
+        private readonly Dictionary<string, long> _last = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(long, long)>> _byTag = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (int, PluginKind)> _decided = new(StringComparer.Ordinal);
+        private int _merged;
+        private int _waitingTags;
+        private bool _failed;
+
+        /// <summary>Takes segment <paramref name="k"/>'s observation; false when the waiting segments hold too many tag states.</summary>
+        public bool Add(int k, Observation observation)
+        {
+            lock (_waiting)
+            {
+                if (_failed)
+                {
+                    return false;
+                }
+                _waiting[k] = observation;
+                _waitingTags += observation.Tags.Count;
+                while (_waiting.Remove(_merged, out Observation? segment))
+                {
+                    _waitingTags -= segment.Tags.Count;
+                    Merge(_merged++, segment);
+                }
+                if (_waitingTags > MaxTagStates)
+                {
+                    _failed = true;
+                    _waiting.Clear();
+                    return false;
+                }
+                return true;
+            }
+        }
+
+        /// <summary>The plan once all <paramref name="segments"/> segments were merged; null otherwise.</summary>
+        public SegmentPrePass? Result(int segments)
+        {
+            lock (_waiting)
+            {
+                return !_failed && _merged == segments ? new SegmentPrePass(PurgePlan.FromTagMarks(_byTag), _decided) : null;
+            }
+        }
+
+        private void Merge(int k, Observation segment)
+        {
+            foreach (TagState tag in segment.Tags)
+            {
+                List<(long, long)>? marks = null;
+                if (_last.TryGetValue(tag.Tag, out long lastStep) && tag.FirstStep <= lastStep)
+                {
+                    marks = Marks(tag.Tag);
+                    marks.Add((tag.FirstOrdinal, tag.FirstStep));
+                }
+                if (segment.Marks is { } inner && inner.TryGetValue(tag.Tag, out var innerMarks))
+                {
+                    (marks ?? Marks(tag.Tag)).AddRange(innerMarks);
+                }
+                _last[tag.Tag] = tag.Steps.Last;
+                if (tag.PluginKnown)
+                {
+                    _decided.TryAdd(tag.Tag, (k, tag.Kind));
+                }
+            }
+        }
+
+        private List<(long, long)> Marks(string tag)
+        {
+            if (!_byTag.TryGetValue(tag, out var list))
+            {
+                _byTag[tag] = list = [];
+            }
+            return list;
+        }
+    }
+
     /// <summary>What one segment's pass found: its tags in the order first met (with first ordinal and step, last step, plugin) and its inner marks.</summary>
-    private sealed record Observation(List<TagState> Tags, Dictionary<string, List<(long Ordinal, long Step)>>? Marks);
+    internal sealed record Observation(List<TagState> Tags, Dictionary<string, List<(long Ordinal, long Step)>>? Marks);
 
     private static Observation? Observe(RunInfo run, RunSegment from, RunSegment? to, TfRecordReaderOptions strict)
     {
@@ -203,44 +269,5 @@ internal sealed class SegmentPrePass
         }
         // A segment that does not end with the ordinal the framing pass gave the next one: a file changed since.
         return to is { } end && records.NextOrdinal != end.Ordinal ? null : new Observation(seen, marks.ByTag);
-    }
-
-    private static SegmentPrePass Merge(List<Observation> results)
-    {
-        var last = new Dictionary<string, long>(StringComparer.Ordinal);
-        var byTag = new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal);
-        var decided = new Dictionary<string, (int, PluginKind)>(StringComparer.Ordinal);
-        for (int k = 0; k < results.Count; k++)
-        {
-            Observation segment = results[k];
-            foreach (TagState tag in segment.Tags)
-            {
-                List<(long, long)>? marks = null;
-                if (last.TryGetValue(tag.Tag, out long lastStep) && tag.FirstStep <= lastStep)
-                {
-                    marks = Marks(byTag, tag.Tag);
-                    marks.Add((tag.FirstOrdinal, tag.FirstStep));
-                }
-                if (segment.Marks is { } inner && inner.TryGetValue(tag.Tag, out var innerMarks))
-                {
-                    (marks ?? Marks(byTag, tag.Tag)).AddRange(innerMarks);
-                }
-                last[tag.Tag] = tag.Steps.Last;
-                if (tag.PluginKnown)
-                {
-                    decided.TryAdd(tag.Tag, (k, tag.Kind));
-                }
-            }
-        }
-        return new SegmentPrePass(PurgePlan.FromTagMarks(byTag), decided);
-    }
-
-    private static List<(long, long)> Marks(Dictionary<string, List<(long, long)>> byTag, string tag)
-    {
-        if (!byTag.TryGetValue(tag, out var list))
-        {
-            byTag[tag] = list = [];
-        }
-        return list;
     }
 }

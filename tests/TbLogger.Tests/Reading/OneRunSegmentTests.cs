@@ -290,22 +290,89 @@ public sealed class OneRunSegmentTests
     }
 
     [TestMethod]
-    public void A_run_with_too_many_tags_for_its_segments_is_read_on_one_thread()
+    public void A_run_with_many_tags_in_every_segment_is_still_split()
     {
-        // Records of 1,000 distinct tags, one record per segment: each segment's pass holds 1,000 tag states. Up to
-        // 131,072 states in all the run is split; beyond, it is read on one thread (memory stays flat).
-        foreach (var (records, segmented) in new[] { (131, 1), (132, 0) })
+        // Records of 1,000 distinct tags, one record per segment: 132 segments hold 132,000 tag states in all, more
+        // than the waiting segments may hold at once. The segments are merged in order as they arrive, so only the
+        // few waiting for an earlier one count, and the run is still split (it used to fall back near the end).
+        using var dir = new TempDirectory();
+        string[] tags = Enumerable.Range(0, 1000).Select(t => $"t{t}").ToArray();
+        WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.1.h"),
+            Enumerable.Range(0, 132).Select(r => EventBytes(r, [.. tags.Select(t => Simple(t, r))])));
+        var reader = new LogDirReader(dir.Path, Segmented(1));
+        var points = reader.ReadScalars().ToList();
+        Assert.AreEqual(1, reader.SegmentedReads);
+        Assert.AreEqual(132 * 1000, points.Count);
+        CollectionAssert.AreEqual(new LogDirReader(dir.Path, OneThread).ReadScalars().ToList(), points);
+    }
+
+    [TestMethod]
+    public void Segments_waiting_for_an_earlier_one_may_hold_only_so_many_tag_states()
+    {
+        TagState tag = new TagTable().Get("t"u8);
+        SegmentPrePass.Observation Holding(int states) => new([.. Enumerable.Repeat(tag, states)], null);
+
+        var merger = new SegmentPrePass.Merger();
+        Assert.IsTrue(merger.Add(2, Holding(SegmentPrePass.MaxTagStates / 2)));
+        Assert.IsTrue(merger.Add(1, Holding(SegmentPrePass.MaxTagStates / 2)));
+        // Segment 0 arrives: all three merge, and nothing waits any more.
+        Assert.IsTrue(merger.Add(0, Holding(SegmentPrePass.MaxTagStates)));
+        Assert.IsTrue(merger.Add(4, Holding(SegmentPrePass.MaxTagStates)));
+        Assert.IsNull(merger.Result(5), "segment 3 is missing");
+        // One more state waiting than allowed: the split fails for good, and the run is read on one thread.
+        Assert.IsFalse(merger.Add(5, Holding(1)));
+        Assert.IsFalse(merger.Add(3, Holding(1)));
+        Assert.IsNull(merger.Result(6));
+
+        var complete = new SegmentPrePass.Merger();
+        Assert.IsTrue(complete.Add(1, Holding(3)));
+        Assert.IsTrue(complete.Add(0, Holding(3)));
+        Assert.IsNotNull(complete.Result(2));
+        Assert.IsNull(complete.Result(3));
+    }
+
+    [TestMethod]
+    public void A_segment_whose_damaged_bytes_skip_to_the_next_segment_stops_at_its_end()
+    {
+        // The framing pass put a boundary at record 2; then record 1's length CRC got damaged (a file that changed).
+        // Skipping, the reader scans forward byte by byte and finds record 2 in the same read: that record is the next
+        // segment's, so the first segment stops there instead of yielding it too (it would be read twice).
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "events.out.tfevents.1.h");
+        List<long> offsets = WriteRecords(file, Enumerable.Range(0, 3).Select(step => EventBytes(step, Simple("loss", step))));
+        byte[] bytes = File.ReadAllBytes(file);
+        bytes[offsets[1] + 8] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+        RunInfo run = new LogDirReader(dir.Path).GetRuns().Single();
+        var skip = new TfRecordReaderOptions { SkipCorruptRecords = true };
+        var boundary = new RunSegment(0, offsets[2], 2);
+
+        using (var first = new RunRecordCursor(run, skip, to: boundary))
         {
-            using var dir = new TempDirectory();
-            string[] tags = Enumerable.Range(0, 1000).Select(t => $"t{t}").ToArray();
-            WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.1.h"),
-                Enumerable.Range(0, records).Select(r => EventBytes(r, [.. tags.Select(t => Simple(t, r))])));
-            var reader = new LogDirReader(dir.Path, Segmented(1));
-            var points = reader.ReadScalars().ToList();
-            Assert.AreEqual(segmented, reader.SegmentedReads, $"{records} records");
-            Assert.AreEqual(records * 1000, points.Count);
-            CollectionAssert.AreEqual(new LogDirReader(dir.Path, OneThread).ReadScalars().ToList(), points);
+            var read = new List<(long, long)>();
+            while (first.MoveNext())
+            {
+                read.Add((first.Offset, first.Header.Step));
+            }
+            CollectionAssert.AreEqual(new[] { (offsets[0], 0L) }, read);
         }
+        using var second = new RunRecordCursor(run, skip, from: boundary);
+        Assert.IsTrue(second.MoveNext());
+        Assert.AreEqual((offsets[2], 2L, 2L), (second.Offset, second.Header.Step, second.Ordinal));
+        Assert.IsFalse(second.MoveNext());
+    }
+
+    [TestMethod]
+    public void Segment_size_must_be_positive()
+    {
+        foreach (int size in new[] { 0, -1, int.MinValue })
+        {
+            var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => LogDirReaderOptions.Default with { SegmentRecords = size });
+            Assert.AreEqual("SegmentRecords", error.ParamName);
+            Assert.AreEqual(size, error.ActualValue);
+        }
+        Assert.AreEqual(1, (LogDirReaderOptions.Default with { SegmentRecords = 1 }).SegmentRecords);
+        Assert.AreEqual(65_536, LogDirReaderOptions.Default.SegmentRecords);
     }
 
     [TestMethod]

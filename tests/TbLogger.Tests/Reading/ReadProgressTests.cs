@@ -58,6 +58,56 @@ public sealed class ReadProgressTests
         AssertRealProgress(progress.Values, total);
     }
 
+    /// <summary>A progress sink that stops the read from any thread but the one that started it.</summary>
+    private sealed class StopOffThread(int caller) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            if (Environment.CurrentManagedThreadId != caller)
+            {
+                throw new OperationCanceledException("stopped by the progress sink");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void A_progress_sink_that_cancels_on_a_helper_thread_ends_the_read_at_that_run_instead_of_hanging()
+    {
+        // Runs are read two at a time: "b" on the helper, whose progress sink throws OperationCanceledException (the
+        // user's "stop"). The caller gets run "a"'s points and then that exception, at run "b" where it happened; it
+        // used to drain "b" as if it had ended and then wait forever for the helper's next run.
+        using var temp = new TempDir();
+        foreach (string run in new[] { "a", "b", "c", "d" })
+        {
+            using var writer = new SummaryWriter(Path.Combine(temp.Path, run));
+            for (int step = 0; step < 20; step++)
+            {
+                writer.AddScalar("loss", step, step);
+            }
+        }
+        var points = new List<ScalarPoint>();
+        var read = Task.Run(() =>
+        {
+            var options = new LogDirReaderOptions { MaxDegreeOfParallelism = 2, ReadProgress = new StopOffThread(Environment.CurrentManagedThreadId) };
+            try
+            {
+                foreach (ScalarPoint point in new LogDirReader(temp.Path, options).ReadScalars())
+                {
+                    points.Add(point);
+                }
+                return null;
+            }
+            catch (Exception ex)
+            {
+                return ex;
+            }
+        });
+        Assert.IsTrue(read.Wait(TimeSpan.FromSeconds(60)), "the read hung");
+        Assert.IsInstanceOfType<OperationCanceledException>(read.Result);
+        Assert.AreEqual("stopped by the progress sink", read.Result.Message);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 20).Select(step => ("a", (long)step)).ToList(), points.Select(p => (p.Run, p.Step)).ToList());
+    }
+
     [TestMethod]
     public void Export_through_a_counting_reader_reports_bytes_not_rows()
     {
