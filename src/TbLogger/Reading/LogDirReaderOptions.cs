@@ -60,6 +60,12 @@ public sealed record LogDirReaderOptions
 
     private readonly int _segmentRecords = 65_536;
 
+    /// <summary>
+    /// Scalars the process must have read on one thread before <see cref="LogDirReader.ReadScalars"/> splits one
+    /// large run over several threads (see <see cref="ReadWarmth"/>). Internal: tests set 0 to split at once.
+    /// </summary>
+    internal long SplitAfterScalars { get; init; } = 4_000_000;
+
     /// <summary>How often <see cref="LogDirReader.WatchScalarsAsync"/> looks for new records, files and runs (default 500 ms).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

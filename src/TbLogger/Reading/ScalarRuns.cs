@@ -104,6 +104,8 @@ internal static class ScalarRuns
             using var producer = new RunChunks(reader, run, filter, CancellationToken.None, arrays.Rent, arrays.Return, SinglePassChunks);
             while (producer.Next() is { } chunk)
             {
+                // What warms the scan's code for a later split read (ReadWarmth).
+                ReadWarmth.Add(chunk.Count);
                 yield return chunk;
                 arrays.Return(chunk.Points);
             }
@@ -125,7 +127,8 @@ internal static class ScalarRuns
     /// then the segments are read like runs by <see cref="Parallel"/>, each seeded with what the run decided before it,
     /// so the points, reports and failures are exactly a one-thread read's. Anything unusual (a framing or CRC problem,
     /// an event that does not decode, another store, the Python loader's rules, no purging) reads the run on one
-    /// thread as before.
+    /// thread as before, and so does a process that has not yet read <see cref="LogDirReaderOptions.SplitAfterScalars"/>
+    /// scalars on one thread (<see cref="ReadWarmth"/>).
     /// </summary>
     private static IEnumerable<Chunk> OneRun(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
     {
@@ -134,8 +137,9 @@ internal static class ScalarRuns
         int perSegment = options.SegmentRecords;
         // Two segments' worth of records is what the single pass holds (2 x 65,536 = 131,072 points by default); the
         // byte count (a scalar event takes at least about 32 bytes with its framing) spares small runs the framing pass.
+        // A process that has read little on one thread still has the read's code at its first tier: see ReadWarmth.
         if (!options.PurgeOrphanedData || options.Loader != TensorBoardLoader.DataServer || !run.Storage.IsLocal
-            || LocalBytes(run) < 2L * perSegment * 32)
+            || LocalBytes(run) < 2L * perSegment * 32 || !ReadWarmth.Warm(options.SplitAfterScalars))
         {
             return Sequential(reader, runs, filter);
         }

@@ -21,7 +21,7 @@ public sealed class OneRunSegmentTests
     private static readonly LogDirReaderOptions OneThread = LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 1 };
 
     private static LogDirReaderOptions Segmented(int records, LogDirReaderOptions? options = null) =>
-        (options ?? LogDirReaderOptions.Default) with { MaxDegreeOfParallelism = 2, SegmentRecords = records };
+        (options ?? LogDirReaderOptions.Default) with { MaxDegreeOfParallelism = 2, SegmentRecords = records, SplitAfterScalars = 0 };
 
     /// <summary>Segment sizes that put boundaries in many places: 1 record per segment, primes, a power of two.</summary>
     private static readonly int[] SegmentSizes = [1, 7, 16, 61, 250];
@@ -215,7 +215,7 @@ public sealed class OneRunSegmentTests
         // before it, but the first, at record 10 (step -10), only the 10 points there are.
         CollectionAssert.AreEqual(new long[] { 0, 1, 2, 3 }, expected.Where(p => p.Tag == "b").Select(p => p.Step).ToList());
         Assert.AreEqual(230_000 - 10 - 3 * 20, expected.Count(p => p.Tag == "a"));
-        var reader = new LogDirReader(dir.Path, LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 2 });
+        var reader = new LogDirReader(dir.Path, LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 2, SplitAfterScalars = 0 });
         CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList());
         Assert.AreEqual(1, reader.SegmentedReads);
     }
@@ -373,6 +373,25 @@ public sealed class OneRunSegmentTests
         }
         Assert.AreEqual(1, (LogDirReaderOptions.Default with { SegmentRecords = 1 }).SegmentRecords);
         Assert.AreEqual(65_536, LogDirReaderOptions.Default.SegmentRecords);
+    }
+
+    [TestMethod]
+    public void One_run_is_split_only_once_the_process_has_read_enough_scalars_on_one_thread()
+    {
+        using var dir = new TempDirectory();
+        WriteRun(dir.Path);
+        var expected = new LogDirReader(dir.Path, OneThread).ReadScalars().ToList();
+        // Test classes run in parallel and may read on one thread meanwhile: the process's count only grows.
+        long before = ReadWarmth.OneThreadScalars;
+        var cold = new LogDirReader(dir.Path, Segmented(16) with { SplitAfterScalars = long.MaxValue });
+        CollectionAssert.AreEqual(expected, cold.ReadScalars().ToList());
+        Assert.AreEqual(0, cold.SegmentedReads, "not warm yet: one thread");
+        long after = ReadWarmth.OneThreadScalars;
+        Assert.IsGreaterThanOrEqualTo(before + expected.Count, after, "the one-thread read counted its points");
+        var warm = new LogDirReader(dir.Path, Segmented(16) with { SplitAfterScalars = after });
+        CollectionAssert.AreEqual(expected, warm.ReadScalars().ToList());
+        Assert.AreEqual(1, warm.SegmentedReads, "warm: split");
+        Assert.AreEqual(4_000_000, LogDirReaderOptions.Default.SplitAfterScalars);
     }
 
     [TestMethod]
