@@ -155,6 +155,12 @@ internal sealed class LoaderModel
         private bool _seen;
         private long _last;
 
+        /// <summary>True once the tag had a point (a segment of a run split for two threads hands this on).</summary>
+        public readonly bool Seen => _seen;
+
+        /// <summary>The tag's last step, when <see cref="Seen"/>.</summary>
+        public readonly long Last => _last;
+
         /// <summary>Takes a point at <paramref name="step"/>; true when it repeats or goes back (evicting the tag's points at steps &gt;= it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Observe(long step)

@@ -62,6 +62,9 @@ public sealed partial class LogDirReader
     /// <summary>Byte progress of the main reads (null when nobody listens).</summary>
     internal ByteProgress? BytesRead => _bytesRead;
 
+    /// <summary>Runs that <see cref="ReadScalars"/> read in segments on several threads (tests tell that path from the one-thread fallback by it).</summary>
+    internal int SegmentedReads;
+
     /// <summary>Counts what the main reads consume for <see cref="LogDirReaderOptions.ReadProgress"/> (not the purge pre-pass).</summary>
     private readonly ByteProgress? _bytesRead;
 

@@ -43,6 +43,29 @@ public sealed record LogDirReaderOptions
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>
+    /// Records per segment when <see cref="LogDirReader.ReadScalars"/> reads one large run on several threads (about
+    /// what a thread may read ahead of the caller: 64 chunks of 1,024 points). Internal: tests make it small to put
+    /// segment boundaries where they want them.
+    /// </summary>
+    internal int SegmentRecords
+    {
+        get => _segmentRecords;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(SegmentRecords));
+            _segmentRecords = value;
+        }
+    }
+
+    private readonly int _segmentRecords = 65_536;
+
+    /// <summary>
+    /// Scalars the process must have read on one thread before <see cref="LogDirReader.ReadScalars"/> splits one
+    /// large run over several threads (see <see cref="ReadWarmth"/>). Internal: tests set 0 to split at once.
+    /// </summary>
+    internal long SplitAfterScalars { get; init; } = 4_000_000;
+
     /// <summary>How often <see cref="LogDirReader.WatchScalarsAsync"/> looks for new records, files and runs (default 500 ms).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

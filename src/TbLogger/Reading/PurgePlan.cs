@@ -31,6 +31,9 @@ internal sealed class PurgePlan
 
     public int Marks => _ordinals.Length + _byTag.Values.Sum(t => t.Ordinals.Length);
 
+    /// <summary>The tags that have marks.</summary>
+    public IEnumerable<string> MarkedTags => _byTag.Keys;
+
     /// <summary>True when a later START purges an event at <paramref name="ordinal"/> with <paramref name="step"/>.</summary>
     public bool IsEventPurged(long ordinal, long step) => IsPurged(_ordinals, _minStepFrom, ordinal, step);
 
@@ -48,9 +51,15 @@ internal sealed class PurgePlan
 
         private readonly long[] _minStepFrom = marks.MinStepFrom;
 
+        /// <summary>The smallest step of the marks from each one on (tests compare plans built two ways).</summary>
+        public IReadOnlyList<long> MinStepFrom => _minStepFrom;
+
         /// <summary>True when a later out-of-order event of this tag purges a value at <paramref name="ordinal"/> with <paramref name="step"/>.</summary>
         public bool IsPurged(long ordinal, long step) => PurgePlan.IsPurged(Ordinals, _minStepFrom, ordinal, step);
     }
+
+    /// <summary>The data server's plan from per-tag marks in file order (<see cref="SegmentPrePass"/>'s merge), <see cref="None"/> without any.</summary>
+    public static PurgePlan FromTagMarks(Dictionary<string, List<(long, long)>> byTag) => byTag.Count == 0 ? None : new PurgePlan([], byTag);
 
     /// <summary>The plan for <paramref name="run"/> under <see cref="LogDirReaderOptions.Loader"/>, or <see cref="None"/> without purges.</summary>
     /// <param name="run">The run.</param>
@@ -138,6 +147,9 @@ internal sealed class PurgePlan
 
         /// <summary>The plan of the marks seen, <see cref="None"/> without any.</summary>
         public PurgePlan ToPlan() => _byTag is null ? None : new PurgePlan([], _byTag);
+
+        /// <summary>The marks seen so far per tag, in file order; null without any (a segment's marks, see <see cref="SegmentPrePass"/>).</summary>
+        public Dictionary<string, List<(long Ordinal, long Step)>>? ByTag => _byTag;
     }
 
     /// <summary>

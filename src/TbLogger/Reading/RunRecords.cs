@@ -66,15 +66,39 @@ internal sealed class RunRecordCursor : IDisposable
     /// Told about each record skipped in skip mode because its event header does not decode or it is over the value
     /// budget (the reader counts and reports it); null for a silent pre-pass that reads the same records again.
     /// </param>
+    /// <param name="from">Where to start (a segment of the run, see <see cref="RunSegments"/>); null for the run's start.</param>
+    /// <param name="to">Where to stop (the next segment's start); null for the run's end.</param>
     public RunRecordCursor(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null, long[]? counted = null,
-        Action<TfRecordCorruptException>? skipped = null)
+        Action<TfRecordCorruptException>? skipped = null, RunSegment? from = null, RunSegment? to = null)
     {
         _skipped = skipped;
         _run = run;
         _options = options;
         _progress = progress;
         _counted = counted ?? new long[run.Files.Count];
+        if (from is { } start)
+        {
+            _nextFile = start.File;
+            _nextOrdinal = start.Ordinal;
+            _startOffset = start.Offset;
+            // The bytes before the segment are another segment's to count.
+            _counted[start.File] = Math.Max(_counted[start.File], start.Offset);
+        }
+        if (to is { } end)
+        {
+            _endFile = end.File;
+            _endOffset = end.Offset;
+        }
     }
+
+    // The segment's start offset in its first file (used once), and where the segment ends: the next segment's first
+    // record (file index, offset), or int.MaxValue for the run's end.
+    private long _startOffset;
+    private readonly int _endFile = int.MaxValue;
+    private readonly long _endOffset;
+
+    /// <summary>The ordinal the next record would get: after the end, the number of ordinals this cursor used plus its start.</summary>
+    public long NextOrdinal => _nextOrdinal;
 
     /// <summary>Bytes counted per file so far (complete once the cursor is disposed).</summary>
     public long[] Counted => _counted;
@@ -116,11 +140,28 @@ internal sealed class RunRecordCursor : IDisposable
                 return false;
             }
             EventRecordSource source = _source!;
+            if (_nextFile - 1 == _endFile && source.Records.Position >= _endOffset)
+            {
+                // The next segment starts here: count this segment's bytes and stop.
+                _bytes.At(source.Records.Position, endOfFile: true);
+                CloseFile();
+                _nextFile = _run.Files.Count;
+                return false;
+            }
             if (!source.TryReadNextInPlace(out long offset, out byte[] buffer, out int start, out int length))
             {
                 _bytes.At(source.Records.Position, endOfFile: true);
                 CloseFile();
                 continue;
+            }
+            if (_nextFile - 1 == _endFile && offset >= _endOffset)
+            {
+                // Skipping damaged bytes (a file that changed since the framing pass) carried the read past the end:
+                // this record is the next segment's, which reads it itself.
+                _bytes.At(_endOffset, endOfFile: true);
+                CloseFile();
+                _nextFile = _run.Files.Count;
+                return false;
             }
             if (_progress is not null)
             {
@@ -149,9 +190,12 @@ internal sealed class RunRecordCursor : IDisposable
 
     private bool OpenNextFile()
     {
-        while (_nextFile < _run.Files.Count)
+        // A segment that ends at the start of a file does not open that file.
+        while (_nextFile < _run.Files.Count && (_nextFile < _endFile || (_nextFile == _endFile && _endOffset > 0)))
         {
-            _source = EventRecordSource.TryOpen(_run.Storage, _run.Files[_nextFile++], _options);
+            long start = _startOffset;
+            _startOffset = 0;
+            _source = EventRecordSource.TryOpen(_run.Storage, _run.Files[_nextFile++], _options, start);
             if (_source is not null)
             {
                 _bytes = new ByteProgress.FileCursor(_progress, _counted[_nextFile - 1]);

@@ -42,9 +42,9 @@ internal static class ScalarRuns
     {
         IReadOnlyList<RunInfo> runs = reader.GetRuns(filter.Runs);
         int parallelism = reader.Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : reader.Options.MaxDegreeOfParallelism;
-        IEnumerable<Chunk> chunks = parallelism > 1 && runs.Count > 1
-            ? Parallel(reader, runs, filter, Math.Min(Math.Min(parallelism, runs.Count), MaxThreads))
-            : Sequential(reader, runs, filter);
+        IEnumerable<Chunk> chunks = parallelism <= 1 || runs.Count == 0 ? Sequential(reader, runs, filter)
+            : runs.Count > 1 ? Runs(reader, runs, filter, Math.Min(Math.Min(parallelism, runs.Count), MaxThreads))
+            : OneRun(reader, runs, filter, Math.Min(parallelism, MaxThreads));
         Action<TfRecordCorruptException>? onCorrupt = reader.Options.RecordOptions.OnCorruptRecord;
         foreach (Chunk chunk in chunks)
         {
@@ -104,30 +104,99 @@ internal static class ScalarRuns
             using var producer = new RunChunks(reader, run, filter, CancellationToken.None, arrays.Rent, arrays.Return, SinglePassChunks);
             while (producer.Next() is { } chunk)
             {
+                // What warms the scan's code for a later split read (ReadWarmth).
+                ReadWarmth.Add(chunk.Count);
                 yield return chunk;
                 arrays.Return(chunk.Points);
             }
         }
     }
 
+    /// <summary>Several runs, each read whole on one of <paramref name="workers"/> threads (see <see cref="Parallel"/>).</summary>
+    private static IEnumerable<Chunk> Runs(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
+    {
+        int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, SinglePassChunks);
+        int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, ChunksAhead);
+        return Parallel(runs.Count, workers, lead: 1, ahead, (r, arrays, token) => new RunChunks(reader, runs[r], filter, token, arrays.Rent, arrays.Return, singlePass));
+    }
+
     /// <summary>
-    /// The runs on the caller's thread and <paramref name="workers"/> - 1 helper threads, each thread its fixed share:
-    /// run r belongs to thread r mod workers (thread 0 is the caller). The caller walks the runs in name order: its
-    /// own it reads itself, with no hand-off at all; a helper's it drains from that run's queue (at most
-    /// <c>ahead</c> chunks waiting). A helper starts its next run only once the caller has reached its previous one,
-    /// so each helper holds at most two runs (one being drained, one being read) and memory stays flat.
+    /// One run on several threads. A run the single pass can hold is read as before (once, on the caller's thread).
+    /// A larger one, read with the data server's rules, is split into segments of <see cref="LogDirReaderOptions.SegmentRecords"/>
+    /// records by a framing-only pass; the threads build the purge plan from the segments (<see cref="SegmentPrePass"/>),
+    /// then the segments are read like runs by <see cref="Parallel"/>, each seeded with what the run decided before it,
+    /// so the points, reports and failures are exactly a one-thread read's. Anything unusual (a framing or CRC problem,
+    /// an event that does not decode, another store, the Python loader's rules, no purging) reads the run on one
+    /// thread as before, and so does a process that has not yet read <see cref="LogDirReaderOptions.SplitAfterScalars"/>
+    /// scalars on one thread (<see cref="ReadWarmth"/>).
+    /// </summary>
+    private static IEnumerable<Chunk> OneRun(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
+    {
+        RunInfo run = runs[0];
+        LogDirReaderOptions options = reader.Options;
+        int perSegment = options.SegmentRecords;
+        // Two segments' worth of records is what the single pass holds (2 x 65,536 = 131,072 points by default); the
+        // byte count (a scalar event takes at least about 32 bytes with its framing) spares small runs the framing pass.
+        // A process that has read little on one thread still has the read's code at its first tier: see ReadWarmth.
+        if (!options.PurgeOrphanedData || options.Loader != TensorBoardLoader.DataServer || !run.Storage.IsLocal
+            || LocalBytes(run) < 2L * perSegment * 32 || !ReadWarmth.Warm(options.SplitAfterScalars))
+        {
+            return Sequential(reader, runs, filter);
+        }
+        // The caller frames the run while the helpers start on the first segments found.
+        var found = new FramedSegments();
+        if (SegmentPrePass.Run(run, found, () => RunSegments.Split(run, options.RecordOptions, perSegment, found), options.RecordOptions, workers) is not { } prePass)
+        {
+            return Sequential(reader, runs, filter);
+        }
+        List<RunSegment> segments = found.All;
+        Interlocked.Increment(ref reader.SegmentedReads);
+        // Segments hold no single pass, so a helper may read two of its segments ahead of the caller: it then has its
+        // next segment done when the caller, which also consumes every point, gets there, instead of the caller
+        // waiting on the helper's last chunks one by one. A queue holds a whole segment (64 chunks of one-value
+        // records, and the short chunk that ends it: twice that, for records of two values), or the helper would
+        // wait on its last chunk until the caller came: three queues per helper, within ChunksInFlight.
+        workers = Math.Min(workers, segments.Count);
+        int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, 2 * ChunksAhead);
+        return Parallel(segments.Count, workers, lead: 2, ahead, (k, arrays, token) => new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, 0,
+            (segments[k], k + 1 < segments.Count ? segments[k + 1] : null, tag => prePass.Seed(k, tag)), prePass.Plan));
+    }
+
+    /// <summary>The sizes of a local run's files (a file that cannot be asked counts 0).</summary>
+    private static long LocalBytes(RunInfo run)
+    {
+        long total = 0;
+        foreach (string file in run.Files)
+        {
+            try
+            {
+                total += new FileInfo(file).Length;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="count"/> parts (runs, or segments of one run) on the caller's thread and
+    /// <paramref name="workers"/> - 1 helper threads, each thread its fixed share: part r belongs to thread r mod
+    /// workers (thread 0 is the caller), <paramref name="open"/> makes its chunks. The caller walks the parts in
+    /// order: its own it reads itself, with no hand-off at all; a helper's it drains from that part's queue (at most
+    /// <paramref name="ahead"/> chunks waiting). A helper starts its next part only once the caller has reached the part
+    /// <paramref name="lead"/> of its own parts before (1: its previous one), so each helper holds at most
+    /// <paramref name="lead"/> + 1 parts (one being drained, the others read) and memory stays flat.
     /// Why fixed shares: with runs claimed from one counter, a helper that finished a run claimed the next one just
     /// before the caller could, the caller then waited for it, and the read settled on one busy core at a time
     /// (issue 19: 1.26 cores busy, 0.96x the one-thread speed on two cores). With fixed shares the caller always has a
-    /// run of its own to read while a helper reads the next one.
+    /// part of its own to read while a helper reads the next one.
     /// </summary>
-    private static IEnumerable<Chunk> Parallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
+    private static IEnumerable<Chunk> Parallel(int count, int workers, int lead, int ahead, Func<int, ChunkArrays, CancellationToken, RunChunks> open)
     {
         using var cancel = new CancellationTokenSource();
         var arrays = new ChunkArrays();
-        int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, SinglePassChunks);
-        int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, ChunksAhead);
-        var claimed = new BlockingCollection<Chunk>?[runs.Count];
+        var claimed = new BlockingCollection<Chunk>?[count];
         // The run the caller has reached (guarded by reachedGate): a helper waits on it before starting a new run.
         object reachedGate = new();
         int reached = -1;
@@ -139,7 +208,7 @@ internal static class ScalarRuns
         }
         try
         {
-            for (int r = 0; r < runs.Count; r++)
+            for (int r = 0; r < count; r++)
             {
                 lock (reachedGate)
                 {
@@ -148,7 +217,7 @@ internal static class ScalarRuns
                 }
                 if (r % workers == 0)
                 {
-                    using var producer = new RunChunks(reader, runs[r], filter, cancel.Token, arrays.Rent, arrays.Return, singlePass);
+                    using var producer = open(r, arrays, cancel.Token);
                     while (producer.Next() is { } chunk)
                     {
                         yield return chunk;
@@ -201,11 +270,11 @@ internal static class ScalarRuns
             CancellationToken token = cancel.Token;
             try
             {
-                for (int r = first; r < runs.Count && !token.IsCancellationRequested; r += workers)
+                for (int r = first; r < count && !token.IsCancellationRequested; r += workers)
                 {
                     lock (reachedGate)
                     {
-                        while (reached < r - workers && !token.IsCancellationRequested)
+                        while (reached < r - lead * workers && !token.IsCancellationRequested)
                         {
                             Monitor.Wait(reachedGate);
                         }
@@ -215,7 +284,7 @@ internal static class ScalarRuns
                     Volatile.Write(ref claimed[r], queue);
                     try
                     {
-                        using var producer = new RunChunks(reader, runs[r], filter, token, arrays.Rent, arrays.Return, singlePass);
+                        using var producer = open(r, arrays, token);
                         while (producer.Next() is { } chunk)
                         {
                             queue.Add(chunk, token);
@@ -276,6 +345,7 @@ internal static class ScalarRuns
         private readonly Func<ScalarPoint[]> _rent;
         private readonly Action<ScalarPoint[]> _release;
         private readonly int _singlePassChunks;
+        private readonly (RunSegment From, RunSegment? To, Action<TagState> Seed)? _segment;
         private ScalarScan? _scan;
         private Chunk? _current;
         private Queue<Chunk>? _held;
@@ -284,10 +354,25 @@ internal static class ScalarRuns
         private bool _started;
         private bool _done;
 
+        /// <param name="reader">The reader.</param>
+        /// <param name="run">The run.</param>
+        /// <param name="filter">Tags and steps.</param>
+        /// <param name="cancellation">Stops an abandoned parallel read.</param>
+        /// <param name="rent">Gives a chunk's array.</param>
+        /// <param name="release">Takes back the arrays of chunks a single pass dropped.</param>
+        /// <param name="singlePassChunks">Chunks the single pass may hold.</param>
+        /// <param name="segment">One segment of the run and its seed (see <see cref="ScalarScan"/>): read with <paramref name="plan"/>, no single pass.</param>
+        /// <param name="plan">The whole run's purge plan, with <paramref name="segment"/>.</param>
         public RunChunks(LogDirReader reader, RunInfo run, ReadFilter filter, CancellationToken cancellation, Func<ScalarPoint[]> rent, Action<ScalarPoint[]> release,
-            int singlePassChunks)
+            int singlePassChunks, (RunSegment From, RunSegment? To, Action<TagState> Seed)? segment = null, PurgePlan? plan = null)
         {
             _singlePassChunks = singlePassChunks;
+            _segment = segment;
+            if (segment is not null)
+            {
+                _plan = plan ?? throw new ArgumentNullException(nameof(plan));
+                _started = true;
+            }
             _reader = reader;
             _run = run;
             _filter = filter;
@@ -319,7 +404,7 @@ internal static class ScalarRuns
             try
             {
                 _scan ??= new ScalarScan(_run, _filter, _plan ?? PurgePlan.For(_run, _reader.Options, _recordOptions, _cancellation), _recordOptions,
-                    _reader.BytesRead, Malformed, _cancellation, counted: _counted, skipped: Skipped);
+                    _reader.BytesRead, Malformed, _cancellation, counted: _counted, skipped: Skipped, segment: _segment);
                 chunk.Count = _scan.Fill(chunk.Points);
                 _done = chunk.Count < chunk.Points.Length;
             }

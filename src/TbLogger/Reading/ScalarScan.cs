@@ -16,7 +16,7 @@ internal sealed class ScalarScan : IDisposable
     private readonly ReadFilter _filter;
     private readonly PurgePlan _plan;
     private readonly RunRecordCursor _records;
-    private readonly TagTable _tags = new();
+    private readonly TagTable _tags;
     private readonly Action<string, long, string, Exception> _malformed;
     private readonly CancellationToken _cancellation;
     private readonly PurgePlan.DataServerMarks? _marks;
@@ -44,14 +44,20 @@ internal sealed class ScalarScan : IDisposable
     /// </param>
     /// <param name="counted">Bytes per file already counted for progress (see <see cref="RunRecordCursor"/>).</param>
     /// <param name="skipped">Reports a record skipped because its event does not decode (see <see cref="RunRecordCursor"/>).</param>
+    /// <param name="segment">
+    /// For one segment of a run read on several threads (see <see cref="ScalarRuns"/>): where it starts and ends (see
+    /// <see cref="RunRecordCursor"/>), and what the run decided about each tag before the segment (its plugin, given
+    /// to each tag's state as the scan first meets the tag). Null for the whole run.
+    /// </param>
     public ScalarScan(RunInfo run, ReadFilter filter, PurgePlan plan, TfRecordReaderOptions recordOptions, ByteProgress? progress,
         Action<string, long, string, Exception> malformed, CancellationToken cancellation = default, bool observeAll = false,
-        long[]? counted = null, Action<TfRecordCorruptException>? skipped = null)
+        long[]? counted = null, Action<TfRecordCorruptException>? skipped = null, (RunSegment From, RunSegment? To, Action<TagState> Seed)? segment = null)
     {
         _runName = run.Name;
         _filter = filter;
         _plan = plan;
-        _records = new RunRecordCursor(run, recordOptions, progress, counted, skipped);
+        _tags = new TagTable(segment?.Seed);
+        _records = new RunRecordCursor(run, recordOptions, progress, counted, skipped, segment?.From, segment?.To);
         _malformed = malformed;
         _cancellation = cancellation;
         _marks = observeAll ? new PurgePlan.DataServerMarks() : null;
@@ -202,7 +208,7 @@ internal sealed class ScalarScan : IDisposable
     }
 
     /// <summary>What <see cref="EventWire.TryReadValue"/> reads from a value that <see cref="EventWire.TryReadCommonScalar"/> matched.</summary>
-    private static ValueInfo CommonInfo(ReadOnlySpan<byte> value, int field, int tagLength, int payloadStart, int payloadLength)
+    internal static ValueInfo CommonInfo(ReadOnlySpan<byte> value, int field, int tagLength, int payloadStart, int payloadLength)
     {
         var info = new ValueInfo { TagStart = 2, TagLength = tagLength, PluginStart = -1, ContentStart = -1, ValueField = field };
         if (field == 2)
@@ -233,7 +239,7 @@ internal sealed class ScalarScan : IDisposable
     }
 
     /// <summary><see cref="TagPlugins.Resolve"/>'s rules, with the answer kept on the tag.</summary>
-    private static PluginKind Resolve(TagState tag, ReadOnlySpan<byte> value, in ValueInfo info)
+    internal static PluginKind Resolve(TagState tag, ReadOnlySpan<byte> value, in ValueInfo info)
     {
         PluginKind legacy = info.ValueField switch
         {

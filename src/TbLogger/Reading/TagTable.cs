@@ -13,9 +13,12 @@ namespace TbLogger.Reading;
 /// Open addressing, seeded per process so crafted tags cannot all land in one slot. It grows with the number of
 /// distinct tags (as TensorBoard's own per-tag state does); a run's tags, not its values, decide its size.
 /// </remarks>
-internal sealed class TagTable
+internal sealed class TagTable(Action<TagState>? seed = null)
 {
     private static readonly long s_seed = Random.Shared.NextInt64();
+
+    // Told about each new tag state: a segment's scan hands on what the run decided about the tag before the segment.
+    private readonly Action<TagState>? _seed = seed;
 
     private Entry[] _entries = new Entry[32];
     private int _count;
@@ -59,6 +62,7 @@ internal sealed class TagTable
                 {
                     state = new TagState(key, tag);
                     _byTag.Add(tag, state);
+                    _seed?.Invoke(state);
                 }
                 entry = new Entry(hash, key, state);
                 if (++_count * 2 > _entries.Length)
@@ -132,4 +136,10 @@ internal sealed class TagState(byte[] utf8, string tag)
 
     /// <summary>The tag's last step, for the data server's eviction rule (a pass that observes every value).</summary>
     public Loading.LoaderModel.TagStepState Steps;
+
+    /// <summary>The ordinal and step of the tag's first value in a segment's pre-pass (see <see cref="SegmentPrePass"/>).</summary>
+    public long FirstOrdinal;
+
+    /// <inheritdoc cref="FirstOrdinal"/>
+    public long FirstStep;
 }

