@@ -120,18 +120,7 @@ public sealed class OneRunSegmentTests
     }
 
     /// <summary>The reference: the general value path, one value at a time (one thread, no scan).</summary>
-    private static List<ScalarPoint> Reference(LogDirReader reader, ReadFilter? filter = null)
-    {
-        var points = new List<ScalarPoint>();
-        foreach (ValueRef v in reader.Values(filter, PluginKind.Scalars))
-        {
-            if (reader.Scalar(v, out double value))
-            {
-                points.Add(new ScalarPoint(v.Run, v.Tag, v.Step, v.WallTime, value));
-            }
-        }
-        return points;
-    }
+    private static List<ScalarPoint> Reference(LogDirReader reader, ReadFilter? filter = null) => ValuePath.Scalars(reader, filter);
 
     /// <summary>The data server's rule written plainly: a point at a step at or below the tag's last kept one evicts the kept points at steps &gt;= it.</summary>
     private static List<long> Survivors(IEnumerable<long> steps)

@@ -71,18 +71,7 @@ public sealed class ParallelScalarReadTests
     }
 
     /// <summary>The reference: the general value path, one value at a time.</summary>
-    private static List<ScalarPoint> Reference(LogDirReader reader, ReadFilter? filter = null)
-    {
-        var points = new List<ScalarPoint>();
-        foreach (ValueRef v in reader.Values(filter, PluginKind.Scalars))
-        {
-            if (reader.Scalar(v, out double value))
-            {
-                points.Add(new ScalarPoint(v.Run, v.Tag, v.Step, v.WallTime, value));
-            }
-        }
-        return points;
-    }
+    private static List<ScalarPoint> Reference(LogDirReader reader, ReadFilter? filter = null) => ValuePath.Scalars(reader, filter);
 
     [TestMethod]
     public void Parallel_single_pass_and_two_pass_reads_equal_the_value_path_for_both_loaders()
