@@ -430,7 +430,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         {
             _records.GrowBuffer(BusyWriteBuffer);
         }
-        for (state.Written = 0; state.Written < batchCount; state.Written++)
+        for (; state.Written < batchCount; state.Written++)
         {
             WriteOne(batch.Get(state.Written), state.Scalars, state.Metadata, ref state.Scratch);
             batch.Clear(state.Written);

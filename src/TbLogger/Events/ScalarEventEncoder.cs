@@ -233,15 +233,11 @@ internal sealed class ScalarEventEncoder
         return at;
     }
 
+    /// <summary>Writes <paramref name="value"/> as a varint at the start of <paramref name="destination"/>; a destination too short throws before anything is written.</summary>
     internal static int WriteVarint(Span<byte> destination, ulong value)
     {
-        int at = 0;
-        while (value >= 0x80)
-        {
-            destination[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        destination[at++] = (byte)value;
-        return at;
+        // The indexer checks the last byte the varint needs, so the unchecked writer below stays inside the span.
+        _ = destination[VarintLength(value) - 1];
+        return WriteVarint(ref destination[0], value);
     }
 }
