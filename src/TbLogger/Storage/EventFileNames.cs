@@ -23,8 +23,13 @@ public static class EventFileNames
     public static string Next(DateTimeOffset now, string? suffix = null)
     {
         int counter = Interlocked.Increment(ref s_counter);
-        string seconds = now.ToUnixTimeSeconds().ToString("D10", CultureInfo.InvariantCulture);
-        return $"events.out.{Marker}.{seconds}.{s_host.Value}.{Environment.ProcessId}.{counter}{suffix}";
+        // Concatenated and formatted by hand, not interpolated or formatted with a culture: a fresh process's first
+        // writer paid about 2.5 ms here for initialising the invariant culture's number formatting (issue 19: a short
+        // run's start). Overloads of four, not a collection expression, whose inline-array helpers are compiled at run time.
+        return string.Concat(
+            string.Concat("events.out." + Marker + ".", Digits(now.ToUnixTimeSeconds(), 10), ".", s_host.Value),
+            string.Concat(".", Digits(Environment.ProcessId, 1), ".", Digits(counter, 1)),
+            suffix);
     }
 
     /// <summary>
@@ -63,6 +68,33 @@ public static class EventFileNames
             return Next(DateTimeOffset.FromUnixTimeSeconds(seconds + 1), suffix);
         }
         return candidate;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> as <c>ToString("D" + minimumDigits, CultureInfo.InvariantCulture)</c> writes it: written by
+    /// hand for the non-negative values of a name (clock seconds, pid, counter), which need no culture.
+    /// </summary>
+    internal static string Digits(long value, int minimumDigits)
+    {
+        if (value < 0)
+        {
+            // A time before 1970: only a caller's explicit time, never the clock.
+            return value.ToString("D" + Digits(minimumDigits, 1), CultureInfo.InvariantCulture);
+        }
+        Span<char> digits = stackalloc char[20];
+        int at = digits.Length;
+        ulong rest = (ulong)value;
+        do
+        {
+            digits[--at] = (char)('0' + (int)(rest % 10));
+            rest /= 10;
+        }
+        while (rest != 0);
+        while (digits.Length - at < minimumDigits)
+        {
+            digits[--at] = '0';
+        }
+        return new string(digits[at..]);
     }
 
     /// <summary>True when <paramref name="fileName"/> is an event file name by TensorBoard's rule (it contains "tfevents").</summary>

@@ -53,10 +53,15 @@ public sealed class LocalLogStorage : LogStorage
     public override Stream CreateEventFile(string directory, string? suffix, out string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        // A directory that did not exist holds no earlier file the new name must sort after (at most files of writers
+        // starting with this one), so it is not listed: listing cost a fresh process's first writer about 1.5 ms
+        // (issue 19: a short run's start).
+        bool existed = Directory.Exists(directory);
         CreateDirectory(directory);
         for (int attempt = 1; ; attempt++)
         {
-            path = Path.Combine(directory, EventFileNames.NextAfter(DateTimeOffset.UtcNow, suffix, Directory.EnumerateFiles(directory)));
+            IEnumerable<string> existing = existed ? Directory.EnumerateFiles(directory) : [];
+            path = Path.Combine(directory, EventFileNames.NextAfter(DateTimeOffset.UtcNow, suffix, existing));
             try
             {
                 // No FileStream buffer: TfRecordWriter gathers records itself. Readers may follow the file while it grows.

@@ -47,6 +47,36 @@ public sealed class EventFileWriterTests
     }
 
     [TestMethod]
+    public void NameDigitsAreWhatInvariantDFormattingWrites()
+    {
+        // Written by hand so a fresh process's first writer needs no culture data (issue 19); every value, including
+        // times before 1970 and past the 10-digit range, must read as "D{n}" formatting writes it.
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        long[] values =
+        [
+            0, 1, 9, 10, 99, 100, 999_999_999, 1_000_000_000, 1_764_800_000, 9_999_999_999, 10_000_000_000,
+            253_402_300_799, int.MaxValue, long.MaxValue, -1, -10, -62_135_596_800, int.MinValue, long.MinValue,
+        ];
+        foreach (long value in values)
+        {
+            foreach (int minimum in new[] { 1, 10 })
+            {
+                Assert.AreEqual(value.ToString("D" + minimum.ToString(invariant), invariant), EventFileNames.Digits(value, minimum), $"{value} D{minimum}");
+            }
+        }
+        StringAssert.StartsWith(EventFileNames.Next(DateTimeOffset.MinValue), "events.out.tfevents.-62135596800.");
+        StringAssert.StartsWith(EventFileNames.Next(DateTimeOffset.MaxValue), "events.out.tfevents.253402300799.");
+        // The whole name: time, host, pid, a counter that goes up by one per name, suffix.
+        string prefix = $"events.out.tfevents.0000000042.{System.Net.Dns.GetHostName()}.{Environment.ProcessId}.";
+        string first = EventFileNames.Next(DateTimeOffset.FromUnixTimeSeconds(42), ".v2");
+        string second = EventFileNames.Next(DateTimeOffset.FromUnixTimeSeconds(42), ".v2");
+        StringAssert.StartsWith(first, prefix);
+        StringAssert.EndsWith(first, ".v2");
+        int counter = int.Parse(first[prefix.Length..^3], invariant);
+        Assert.AreEqual($"{prefix}{(counter + 1).ToString(invariant)}.v2", second);
+    }
+
+    [TestMethod]
     public void FileNamesCarryTheHostNameGethostnameReports()
     {
         // On Linux the name is read from /proc/sys/kernel/hostname (no resolver to load); it must be what

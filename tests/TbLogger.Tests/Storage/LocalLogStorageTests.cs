@@ -70,6 +70,15 @@ public sealed class LocalLogStorageTests
         Assert.IsNull(LogStorageRegistry.GetScheme(@"C:\runs"));
         Assert.IsNull(LogStorageRegistry.GetScheme("runs/exp://x"));
         Assert.AreEqual("s3", LogStorageRegistry.GetScheme("s3://bucket/run"));
+        // The first "://" decides (a loop, not IndexOf: issue 19), at its edges too.
+        Assert.AreEqual("ab", LogStorageRegistry.GetScheme("ab://"));
+        Assert.AreEqual("az", LogStorageRegistry.GetScheme("az://c/x://y"));
+        Assert.IsNull(LogStorageRegistry.GetScheme("a://x"));
+        Assert.IsNull(LogStorageRegistry.GetScheme("://x"));
+        Assert.IsNull(LogStorageRegistry.GetScheme("ab:/"));
+        Assert.IsNull(LogStorageRegistry.GetScheme("ab:"));
+        Assert.IsNull(LogStorageRegistry.GetScheme(""));
+        Assert.IsNull(LogStorageRegistry.GetScheme("a:/b://c"));
         var error = Assert.ThrowsExactly<NotSupportedException>(() => new SummaryWriter("gs://bucket/run"));
         Assert.AreEqual("No log storage is registered for 'gs://' (path 'gs://bucket/run').", error.Message);
     }
