@@ -14,6 +14,16 @@ namespace TbLogger.Storage;
 /// <param name="Index">The inode (Unix st_ino) or file index (Windows).</param>
 internal readonly record struct FileIdentity(ulong Device, ulong Index)
 {
+    /// <summary>Same device and index.</summary>
+    /// <remarks>
+    /// Written out: the synthesized equality compares through <c>EqualityComparer&lt;ulong&gt;.Default</c>, whose creation
+    /// by reflection cost the writer's start (which compares a handle's identity with its path's) about 0.3 ms (issue 19).
+    /// </remarks>
+    public bool Equals(FileIdentity other) => Device == other.Device && Index == other.Index;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => (Device * 31 + Index).GetHashCode();
+
     /// <summary>The identity of the file open at <paramref name="handle"/>, or null when it cannot be read with confidence.</summary>
     /// <param name="handle">An open file.</param>
     public static FileIdentity? Of(SafeFileHandle handle)
@@ -26,7 +36,7 @@ internal readonly record struct FileIdentity(ulong Device, ulong Index)
             {
                 return Windows.Of(handle, length);
             }
-            return UnixFileStatus.FStat(handle, out UnixFileStatus status) && status.IsRegular && status.Size == length ? status.Identity : null;
+            return UnixFileStatus.FStatQuiet(handle, out UnixFileStatus status) && status.IsRegular && status.Size == length ? status.Identity : null;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException or ObjectDisposedException)
         {

@@ -52,33 +52,75 @@ internal struct UnixFileStatus
         _ => "special file",
     };
 
-    /// <summary>fstat(2) of an open file.</summary>
+    // Except FStat (whose errno a caller reports), these calls pass only pointers and keep no errno, so they need no
+    // marshalling stub: the ReadyToRun image holds them precompiled, where a stub is compiled at run time (issue 19:
+    // the writer's start checks its file with fstat and stat, and their two stubs cost a fresh process about 1 ms).
+
+    /// <summary>fstat(2) of an open file; when it fails, <see cref="Marshal.GetLastPInvokeError"/> says why.</summary>
     public static bool FStat(SafeFileHandle handle, out UnixFileStatus status)
     {
         status = default;
         return SystemNativeFStat(handle, ref status) == 0;
     }
 
-    /// <summary>stat(2): follows a final symbolic link.</summary>
-    public static bool Stat(string path, out UnixFileStatus status)
+    /// <summary>fstat(2) of an open file, when only whether it worked matters (no errno kept).</summary>
+    public static bool FStatQuiet(SafeFileHandle handle, out UnixFileStatus status)
     {
         status = default;
-        return SystemNativeStat(path, ref status) == 0;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            unsafe
+            {
+                fixed (UnixFileStatus* output = &status)
+                {
+                    return SystemNativeFStatQuiet(handle.DangerousGetHandle(), output) == 0;
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
     }
 
-    /// <summary>lstat(2): a final symbolic link is described, not followed.</summary>
-    public static bool LStat(string path, out UnixFileStatus status)
+    /// <summary>stat(2): follows a final symbolic link (no errno kept).</summary>
+    public static bool Stat(string path, out UnixFileStatus status) => StatPath(path, followLink: true, out status);
+
+    /// <summary>lstat(2): a final symbolic link is described, not followed (no errno kept).</summary>
+    public static bool LStat(string path, out UnixFileStatus status) => StatPath(path, followLink: false, out status);
+
+    private static bool StatPath(string path, bool followLink, out UnixFileStatus status)
     {
+        ArgumentNullException.ThrowIfNull(path);
         status = default;
-        return SystemNativeLStat(path, ref status) == 0;
+        // The path as the runtime's marshaller passes it: UTF-8, ending at the first NUL.
+        int most = System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+        Span<byte> name = most <= 1024 ? stackalloc byte[1024] : new byte[most];
+        name[System.Text.Encoding.UTF8.GetBytes(path, name)] = 0;
+        unsafe
+        {
+            fixed (byte* pathBytes = name)
+            fixed (UnixFileStatus* output = &status)
+            {
+                return (followLink ? SystemNativeStat(pathBytes, output) : SystemNativeLStat(pathBytes, output)) == 0;
+            }
+        }
     }
 
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_FStat", SetLastError = true)]
     private static extern int SystemNativeFStat(SafeFileHandle fd, ref UnixFileStatus output);
 
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
-    private static extern int SystemNativeStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref UnixFileStatus output);
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_FStat")]
+    private static extern unsafe int SystemNativeFStatQuiet(nint fd, UnixFileStatus* output);
 
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
-    private static extern int SystemNativeLStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref UnixFileStatus output);
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
+    private static extern unsafe int SystemNativeStat(byte* path, UnixFileStatus* output);
+
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat")]
+    private static extern unsafe int SystemNativeLStat(byte* path, UnixFileStatus* output);
 }

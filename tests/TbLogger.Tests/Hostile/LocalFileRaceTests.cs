@@ -204,6 +204,54 @@ public sealed class LocalFileRaceTests
     }
 
     [TestMethod]
+    public void Stat_and_lstat_of_long_and_non_ASCII_paths_and_links_match_GNU_stat()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("Compared with GNU stat's output.");
+        }
+        // The stat calls take the path as UTF-8 bytes the library encodes itself (issue 19: no marshalling stub):
+        // on the stack up to 1,023 bytes, on the heap past that, and what the runtime's marshaller passed either way.
+        using var dir = new TempDirectory();
+        string deep = dir.Path;
+        for (int i = 0; i < 6; i++)
+        {
+            deep = Path.Combine(deep, new string((char)('a' + i), 200));
+        }
+        Directory.CreateDirectory(deep);
+        string[] files = [Path.Combine(dir.Path, "ré日本.v2"), Path.Combine(deep, "ré日本.v2")];
+        Assert.IsGreaterThan(1024, System.Text.Encoding.UTF8.GetByteCount(files[1]));
+        foreach (string file in files)
+        {
+            File.WriteAllText(file, "x");
+            string link = file + ".link";
+            File.CreateSymbolicLink(link, file);
+
+            Assert.IsTrue(UnixFileStatus.Stat(link, out UnixFileStatus followed));
+            Assert.IsTrue(UnixFileStatus.LStat(link, out UnixFileStatus itself));
+            Assert.AreEqual(GnuStat("-L", link), $"{followed.Dev} {followed.Ino} regular file");
+            Assert.AreEqual(GnuStat(null, link), $"{itself.Dev} {itself.Ino} symbolic link");
+            Assert.AreEqual("symbolic link", itself.KindName);
+            Assert.IsNull(followed.KindName);
+            using var handle = File.OpenHandle(file);
+            Assert.IsTrue(UnixFileStatus.FStatQuiet(handle, out UnixFileStatus open));
+            Assert.AreEqual(followed.Identity, open.Identity);
+            Assert.AreEqual(1L, open.Size);
+        }
+        Assert.IsFalse(UnixFileStatus.Stat(Path.Combine(deep, "missing"), out _));
+        Assert.IsFalse(UnixFileStatus.LStat(Path.Combine(dir.Path, "missing"), out _));
+    }
+
+    private static string GnuStat(string? option, string path)
+    {
+        string[] arguments = option is null ? ["-c", "%d %i %F", path] : [option, "-c", "%d %i %F", path];
+        using var stat = Process.Start(new ProcessStartInfo("stat", arguments) { UseShellExecute = false, RedirectStandardOutput = true })!;
+        string output = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return output;
+    }
+
+    [TestMethod]
     public void A_byte_identical_copy_put_in_place_of_the_event_file_is_reported()
     {
         using var dir = new TempDirectory();
