@@ -242,6 +242,30 @@ public sealed class LocalFileRaceTests
         Assert.IsFalse(UnixFileStatus.LStat(Path.Combine(dir.Path, "missing"), out _));
     }
 
+    [TestMethod]
+    public void Quiet_fstat_gives_back_its_reference_so_disposing_the_handle_closes_the_file()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("fstat is the Unix path; Windows reads the file index.");
+        }
+        // FStatQuiet holds the handle by hand (DangerousAddRef); a reference not given back would keep the descriptor,
+        // and with it the lock FileShare.None takes, open after Dispose.
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "events.out.tfevents.1");
+        File.WriteAllText(file, "xy");
+        var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.None);
+        Assert.IsTrue(UnixFileStatus.FStatQuiet(handle, out UnixFileStatus status));
+        Assert.AreEqual(2L, status.Size);
+        Assert.AreEqual(status.Identity, FileIdentity.Of(handle));
+        handle.Dispose();
+        using (File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.None))
+        {
+        }
+        Assert.ThrowsExactly<ObjectDisposedException>(() => UnixFileStatus.FStatQuiet(handle, out _));
+        Assert.IsNull(FileIdentity.Of(handle));
+    }
+
     private static string GnuStat(string? option, string path)
     {
         string[] arguments = option is null ? ["-c", "%d %i %F", path] : [option, "-c", "%d %i %F", path];
