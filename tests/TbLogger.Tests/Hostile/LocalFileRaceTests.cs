@@ -266,6 +266,23 @@ public sealed class LocalFileRaceTests
         Assert.IsNull(FileIdentity.Of(handle));
     }
 
+    [TestMethod]
+    public void File_identities_are_equal_exactly_when_device_and_index_are()
+    {
+        // Equals and GetHashCode are written by hand (issue 19); a single device in the other tests cannot tell a
+        // comparison that forgets the device.
+        var identity = new FileIdentity(3, 7);
+        Assert.IsTrue(identity == new FileIdentity(3, 7));
+        Assert.AreEqual(identity.GetHashCode(), new FileIdentity(3, 7).GetHashCode());
+        Assert.IsTrue(identity.Equals((object)new FileIdentity(3, 7)));
+        Assert.IsFalse(identity == new FileIdentity(4, 7));
+        Assert.IsFalse(identity == new FileIdentity(3, 8));
+        Assert.IsFalse(identity == new FileIdentity(7, 3));
+        Assert.IsFalse(identity.Equals((object)new FileIdentity(4, 7)));
+        Assert.IsTrue(new FileIdentity(ulong.MaxValue, ulong.MaxValue) != new FileIdentity(ulong.MaxValue, 0));
+        Assert.AreEqual(new FileIdentity(ulong.MaxValue, 1).GetHashCode(), new FileIdentity(ulong.MaxValue, 1).GetHashCode());
+    }
+
     private static string GnuStat(string? option, string path)
     {
         string[] arguments = option is null ? ["-c", "%d %i %F", path] : [option, "-c", "%d %i %F", path];
