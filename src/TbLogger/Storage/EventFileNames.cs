@@ -71,14 +71,17 @@ public static class EventFileNames
     }
 
     /// <summary>
-    /// <paramref name="value"/> as <c>ToString("D" + minimumDigits, CultureInfo.InvariantCulture)</c> writes it: written by
-    /// hand for the non-negative values of a name (clock seconds, pid, counter), which need no culture.
+    /// <paramref name="value"/> as <c>ToString("D" + minimumDigits, CultureInfo.InvariantCulture)</c> writes it, for
+    /// <paramref name="minimumDigits"/> from 1 to 20: written by hand for the non-negative values of a name (clock
+    /// seconds, pid, counter), which need no culture.
     /// </summary>
     internal static string Digits(long value, int minimumDigits)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minimumDigits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minimumDigits, 20);
         if (value < 0)
         {
-            // A time before 1970: only a caller's explicit time, never the clock.
+            // A time before 1970 (only a caller's explicit time, never the clock) or a counter past int.MaxValue writers.
             return value.ToString("D" + Digits(minimumDigits, 1), CultureInfo.InvariantCulture);
         }
         Span<char> digits = stackalloc char[20];

@@ -53,14 +53,17 @@ public sealed class LocalLogStorage : LogStorage
     public override Stream CreateEventFile(string directory, string? suffix, out string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        // A directory that did not exist holds no earlier file the new name must sort after (at most files of writers
-        // starting with this one), so it is not listed: listing cost a fresh process's first writer about 1.5 ms
-        // (issue 19: a short run's start).
-        bool existed = Directory.Exists(directory);
-        CreateDirectory(directory);
+        // A directory this call created itself holds no earlier file the new name must sort after (at most files of
+        // writers starting with this one), so it is not listed: listing cost a fresh process's first writer about
+        // 1.5 ms (issue 19: a short run's start). Any other directory is listed as before.
+        bool createdHere = CreatedHere(directory);
+        if (!createdHere)
+        {
+            CreateDirectory(directory);
+        }
         for (int attempt = 1; ; attempt++)
         {
-            IEnumerable<string> existing = existed ? Directory.EnumerateFiles(directory) : [];
+            IEnumerable<string> existing = createdHere ? [] : Directory.EnumerateFiles(directory);
             path = Path.Combine(directory, EventFileNames.NextAfter(DateTimeOffset.UtcNow, suffix, existing));
             try
             {
@@ -71,6 +74,34 @@ public sealed class LocalLogStorage : LogStorage
             {
                 // Someone else's file (same host name and pid): the next counter gives a new name.
             }
+        }
+    }
+
+    /// <summary>
+    /// True only when <paramref name="directory"/> was created by this call's own mkdir(2), after its parents: not
+    /// "did not exist a moment ago", which a cached lookup (NFS) or a directory renamed into place in between can get
+    /// wrong while mkdir cannot. False when it exists already, on Windows, and on any error: the caller then creates it
+    /// with the usual retries and error messages, and lists it.
+    /// </summary>
+    private static bool CreatedHere(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+        try
+        {
+            string? parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(directory));
+            if (!string.IsNullOrEmpty(parent))
+            {
+                Directory.CreateDirectory(parent);
+            }
+            return UnixDirectory.TryCreate(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException
+            or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
         }
     }
 

@@ -86,6 +86,11 @@ internal static class RegularFile
             {
                 return null;
             }
+            if (path.Contains('\0', StringComparison.Ordinal))
+            {
+                // The C call would open the part before the NUL, another file; .NET's file APIs reject such a path too.
+                throw new ArgumentException($"The path '{PathPolicy.Printable(path)}' contains a NUL character.", nameof(path));
+            }
             int fd = s_open(path, s_flags);
             if (fd >= 0)
             {

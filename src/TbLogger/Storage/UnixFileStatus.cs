@@ -98,10 +98,12 @@ internal struct UnixFileStatus
     {
         ArgumentNullException.ThrowIfNull(path);
         status = default;
-        // The path as the runtime's marshaller passes it: UTF-8, ending at the first NUL.
-        int most = System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
-        Span<byte> name = most <= 1024 ? stackalloc byte[1024] : new byte[most];
-        name[System.Text.Encoding.UTF8.GetBytes(path, name)] = 0;
+        Span<byte> name = NativePath.MostBytes(path) <= NativePath.StackBytes ? stackalloc byte[NativePath.StackBytes] : new byte[NativePath.MostBytes(path)];
+        if (!NativePath.TryEncode(path, name))
+        {
+            // No file is named with a NUL (the runtime's marshaller passed the part before it: another file's status).
+            return false;
+        }
         unsafe
         {
             fixed (byte* pathBytes = name)

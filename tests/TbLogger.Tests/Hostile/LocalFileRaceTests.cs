@@ -211,7 +211,7 @@ public sealed class LocalFileRaceTests
             Assert.Inconclusive("Compared with GNU stat's output.");
         }
         // The stat calls take the path as UTF-8 bytes the library encodes itself (issue 19: no marshalling stub):
-        // on the stack up to 1,023 bytes, on the heap past that, and what the runtime's marshaller passed either way.
+        // on the stack for paths up to 340 UTF-16 characters, on the heap past that, as the runtime's marshaller did.
         using var dir = new TempDirectory();
         string deep = dir.Path;
         for (int i = 0; i < 6; i++)
@@ -281,6 +281,29 @@ public sealed class LocalFileRaceTests
         Assert.IsFalse(identity.Equals((object)new FileIdentity(4, 7)));
         Assert.IsTrue(new FileIdentity(ulong.MaxValue, ulong.MaxValue) != new FileIdentity(ulong.MaxValue, 0));
         Assert.AreEqual(new FileIdentity(ulong.MaxValue, 1).GetHashCode(), new FileIdentity(ulong.MaxValue, 1).GetHashCode());
+    }
+
+    [TestMethod]
+    public void A_path_with_a_NUL_names_no_file_and_creates_nothing()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("The stat, mkdir and open(2) calls are Unix only.");
+        }
+        // Passed to C as is, such a path would stop at the NUL and reach another file (issue 19 review).
+        using var dir = new TempDirectory();
+        string file = dir.Combine("events.out.tfevents.1.h.1.0");
+        File.WriteAllText(file, "x");
+        Assert.IsTrue(UnixFileStatus.Stat(file, out _));
+        Assert.IsFalse(UnixFileStatus.Stat(file + "\0/../x", out _));
+        Assert.IsFalse(UnixFileStatus.LStat(file + "\0", out _));
+        Assert.IsFalse(UnixDirectory.TryCreate(dir.Combine("new\0er")));
+        Assert.IsTrue(UnixDirectory.TryCreate(dir.Combine("new")));
+        Assert.IsFalse(UnixDirectory.TryCreate(dir.Combine("new")), "mkdir of an existing directory is not 'created here'");
+        CollectionAssert.AreEquivalent(new[] { file, dir.Combine("new") }, Directory.GetFileSystemEntries(dir.Path));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => LocalLogStorage.Instance.OpenRead(file + "\0/../x"));
+        Assert.AreEqual("path", error.ParamName);
+        Assert.AreEqual($"The path '{file}\\u0000/../x' contains a NUL character. (Parameter 'path')", error.Message);
     }
 
     private static string GnuStat(string? option, string path)

@@ -65,6 +65,43 @@ public sealed class LocalLogStorageTests
     }
 
     [TestMethod]
+    public void A_missing_run_directory_is_created_with_its_parents_and_the_mode_Directory_CreateDirectory_gives()
+    {
+        using var temp = new TempDirectory();
+        string run = temp.Combine("a", "b", "run");
+        using (var writer = new SummaryWriter(run + "/"))
+        {
+            writer.AddScalar("x", 1, 0);
+            Assert.AreEqual(run, Path.GetDirectoryName(writer.FilePath));
+        }
+        Assert.HasCount(1, Directory.GetFiles(run));
+        if (!OperatingSystem.IsWindows())
+        {
+            // The writer's own mkdir (issue 19) asks for 0777 less the umask, as Directory.CreateDirectory does.
+            string reference = Directory.CreateDirectory(temp.Combine("reference")).FullName;
+            Assert.AreEqual(File.GetUnixFileMode(reference), File.GetUnixFileMode(run));
+            Assert.AreEqual(File.GetUnixFileMode(reference), File.GetUnixFileMode(temp.Combine("a", "b")));
+        }
+    }
+
+    [TestMethod]
+    public void A_file_where_the_run_directory_or_its_parent_should_be_fails_as_Directory_CreateDirectory_does()
+    {
+        using var temp = new TempDirectory();
+        string file = temp.Combine("taken");
+        File.WriteAllText(file, "not a directory");
+        foreach (string run in new[] { file, Path.Combine(file, "run") })
+        {
+            var expected = Assert.Throws<IOException>(() => Directory.CreateDirectory(run));
+            var error = Assert.Throws<IOException>(() => new SummaryWriter(run));
+            Assert.AreEqual(expected.GetType(), error.GetType(), run);
+            Assert.AreEqual(expected.Message, error.Message, run);
+        }
+        Assert.AreEqual("not a directory", File.ReadAllText(file));
+        CollectionAssert.AreEqual(new[] { file }, Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [TestMethod]
     public void Unknown_schemes_are_reported_and_drive_letters_are_not_schemes()
     {
         Assert.IsNull(LogStorageRegistry.GetScheme(@"C:\runs"));
