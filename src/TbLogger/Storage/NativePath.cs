@@ -13,7 +13,17 @@ internal static class NativePath
     public const int StackBytes = 1024;
 
     /// <summary>The most bytes <paramref name="path"/> can need, its final NUL included.</summary>
-    public static int MostBytes(string path) => Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+    private static int MostBytes(string path) => Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+
+    /// <summary>
+    /// A buffer for <paramref name="path"/>: <paramref name="stack"/> (the caller's <see cref="StackBytes"/> on the
+    /// stack) when the path surely fits, else a new array of <see cref="MostBytes"/>.
+    /// </summary>
+    public static Span<byte> BufferFor(string path, Span<byte> stack)
+    {
+        int most = MostBytes(path);
+        return most <= stack.Length ? stack : new byte[most];
+    }
 
     /// <summary>
     /// Writes <paramref name="path"/> and a NUL into <paramref name="bytes"/> (at least <see cref="MostBytes"/> long).

@@ -12,7 +12,7 @@ internal static class UnixDirectory
     /// </summary>
     public static bool TryCreate(string path)
     {
-        Span<byte> name = NativePath.MostBytes(path) <= NativePath.StackBytes ? stackalloc byte[NativePath.StackBytes] : new byte[NativePath.MostBytes(path)];
+        Span<byte> name = NativePath.BufferFor(path, stackalloc byte[NativePath.StackBytes]);
         if (!NativePath.TryEncode(path, name))
         {
             return false;

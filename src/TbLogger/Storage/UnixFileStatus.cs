@@ -98,7 +98,7 @@ internal struct UnixFileStatus
     {
         ArgumentNullException.ThrowIfNull(path);
         status = default;
-        Span<byte> name = NativePath.MostBytes(path) <= NativePath.StackBytes ? stackalloc byte[NativePath.StackBytes] : new byte[NativePath.MostBytes(path)];
+        Span<byte> name = NativePath.BufferFor(path, stackalloc byte[NativePath.StackBytes]);
         if (!NativePath.TryEncode(path, name))
         {
             // No file is named with a NUL (the runtime's marshaller passed the part before it: another file's status).
