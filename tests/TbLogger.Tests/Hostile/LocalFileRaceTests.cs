@@ -189,9 +189,7 @@ public sealed class LocalFileRaceTests
         using var dir = new TempDirectory();
         using var writer = new EventFileWriter(dir.Path);
         writer.Flush();
-        using var stat = Process.Start(new ProcessStartInfo("stat", ["-L", "-c", "%d %i", writer.FilePath]) { UseShellExecute = false, RedirectStandardOutput = true })!;
-        string[] reference = stat.StandardOutput.ReadToEnd().Trim().Split(' ');
-        stat.WaitForExit();
+        string[] reference = GnuStat("-L", writer.FilePath).Split(' ');
 
         var identity = FileIdentity.OfPath(writer.FilePath, out bool missing);
 
@@ -306,12 +304,14 @@ public sealed class LocalFileRaceTests
         Assert.AreEqual($"The path '{file}\\u0000/../x' contains a NUL character. (Parameter 'path')", error.Message);
     }
 
+    /// <summary>GNU stat's "device inode type" of <paramref name="path"/> (with <paramref name="option"/>, e.g. "-L", or none).</summary>
     private static string GnuStat(string? option, string path)
     {
         string[] arguments = option is null ? ["-c", "%d %i %F", path] : [option, "-c", "%d %i %F", path];
         using var stat = Process.Start(new ProcessStartInfo("stat", arguments) { UseShellExecute = false, RedirectStandardOutput = true })!;
         string output = stat.StandardOutput.ReadToEnd().Trim();
         stat.WaitForExit();
+        Assert.AreEqual(0, stat.ExitCode, $"stat {path}");
         return output;
     }
 
