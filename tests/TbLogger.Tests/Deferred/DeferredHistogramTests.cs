@@ -1,5 +1,6 @@
 using TbLogger.Tests.Histograms;
 using TbLogger.Tests.Support;
+using TbLogger.Deferred;
 
 namespace TbLogger.Tests.Deferred;
 
@@ -144,6 +145,55 @@ public sealed class DeferredHistogramTests
         writer.AddScalar("still usable", 1, 1);
         writer.Flush();
         Assert.AreEqual("still usable", GoldenEvents.Written(dir.Path).Single().Value.Tag);
+    }
+
+    [TestMethod]
+    public void EqualWidthBinsOverFloatsSkipTheCallersRangePassOnlyWhereTheyCannotFail()
+    {
+        float twoTo50 = 1125899906842624f, twoTo51 = 2251799813685248f;
+        var uniform = HistogramBins.Uniform(HistogramBins.MaxBinCount);
+        // The caller's decision: a finite first float below 2^51 in magnitude, equal-width bins, floats only.
+        Assert.IsTrue(HistogramWork<float>.UniformFloatsCannotFail([-0f, 1e17f], uniform));
+        Assert.IsTrue(HistogramWork<float>.UniformFloatsCannotFail([-twoTo50, 3f], HistogramBins.Uniform(1)));
+        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([twoTo51], uniform), "2^51: ±0.5 is only just kept");
+        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([1e17f, 0f], uniform));
+        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([float.NaN, 0f], uniform));
+        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([float.NegativeInfinity, 0f], uniform));
+        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([0f], default), "only equal-width bins");
+        Assert.IsFalse(HistogramWork<double>.UniformFloatsCannotFail([0.0, 1e308], uniform), "doubles keep the range pass");
+
+        // Each case at the edges of the proof bins on the writer's thread exactly as the synchronous function does,
+        // and counts its non-finite values before the call returns.
+        float[][] cases =
+        [
+            [0f, float.MinValue, float.MaxValue],            // the widest range floats have, 2^20 buckets
+            [0f, float.Epsilon],                             // the narrowest non-zero range, 2^20 buckets
+            [3f, 3f, 3f],                                    // one value: ±0.5 around it
+            [twoTo50, twoTo50, float.NaN],                   // equal values where ±0.5 still fits
+            [twoTo51, twoTo51],                              // the full check, which passes
+            [1e17f, 1e17f + 1e10f, float.PositiveInfinity],  // the full check on differing large values
+            [0.25f, float.NaN, float.NegativeInfinity, 3f, 1e-30f, -7f],
+        ];
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path);
+        var expected = new List<TbLogger.Protos.HistogramProto>();
+        long nonFinite = 0;
+        for (int i = 0; i < cases.Length; i++)
+        {
+            var bins = i < 2 ? uniform : HistogramBins.Uniform(7);
+            expected.Add(Summaries.MakeHistogram(cases[i], bins, out int bad));
+            nonFinite += bad;
+            writer.AddHistogram("h", cases[i], i, bins);
+            Assert.AreEqual(nonFinite, writer.NonFiniteHistogramValues, $"case {i}: counted before the call returns");
+        }
+        Assert.AreEqual(4, nonFinite);
+        writer.Flush(); // a value that failed to build on the writer's thread would be thrown here
+        var written = GoldenEvents.Written(dir.Path);
+        Assert.AreEqual(cases.Length, written.Count);
+        for (int i = 0; i < cases.Length; i++)
+        {
+            Assert.AreEqual(expected[i], written[i].Value.Histo, $"case {i}");
+        }
     }
 
     [TestMethod]
