@@ -148,19 +148,26 @@ public sealed class DeferredHistogramTests
     }
 
     [TestMethod]
-    public void EqualWidthBinsOverFloatsSkipTheCallersRangePassOnlyWhereTheyCannotFail()
+    public void FloatHistogramsSkipTheCallersRangePassOnlyWhereNoRangeCanFail()
     {
         float twoTo50 = 1125899906842624f, twoTo51 = 2251799813685248f;
         var uniform = HistogramBins.Uniform(HistogramBins.MaxBinCount);
-        // The caller's decision: a finite first float below 2^51 in magnitude, equal-width bins, floats only.
-        Assert.IsTrue(HistogramWork<float>.UniformFloatsCannotFail([-0f, 1e17f], uniform));
-        Assert.IsTrue(HistogramWork<float>.UniformFloatsCannotFail([-twoTo50, 3f], HistogramBins.Uniform(1)));
-        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([twoTo51], uniform), "2^51: ±0.5 is only just kept");
-        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([1e17f, 0f], uniform));
-        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([float.NaN, 0f], uniform));
-        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([float.NegativeInfinity, 0f], uniform));
-        Assert.IsFalse(HistogramWork<float>.UniformFloatsCannotFail([0f], default), "only equal-width bins");
-        Assert.IsFalse(HistogramWork<double>.UniformFloatsCannotFail([0.0, 1e308], uniform), "doubles keep the range pass");
+        // The caller's decision: a finite first float below 2^51 in magnitude, equal-width bins or a rule whose count
+        // is bounded by the number of values alone, floats only.
+        Assert.IsTrue(HistogramWork<float>.FloatRangeCannotFail([-0f, 1e17f], uniform));
+        Assert.IsTrue(HistogramWork<float>.FloatRangeCannotFail([-twoTo50, 3f], HistogramBins.Uniform(1)));
+        Assert.IsFalse(HistogramWork<float>.FloatRangeCannotFail([twoTo51], uniform), "2^51: ±0.5 is only just kept");
+        Assert.IsFalse(HistogramWork<float>.FloatRangeCannotFail([1e17f, 0f], uniform));
+        Assert.IsFalse(HistogramWork<float>.FloatRangeCannotFail([float.NaN, 0f], uniform));
+        Assert.IsFalse(HistogramWork<float>.FloatRangeCannotFail([float.NegativeInfinity, 0f], uniform));
+        Assert.IsFalse(HistogramWork<float>.FloatRangeCannotFail([0f], default), "the default buckets have no range check");
+        foreach (var rule in Enum.GetValues<HistogramBinRule>())
+        {
+            bool bounded = rule is HistogramBinRule.Sturges or HistogramBinRule.Rice or HistogramBinRule.Sqrt or HistogramBinRule.Doane or HistogramBinRule.Stone;
+            Assert.AreEqual(bounded, HistogramWork<float>.FloatRangeCannotFail([1f, 2f], HistogramBins.FromRule(rule)), $"{rule}");
+            Assert.IsFalse(HistogramWork<float>.FloatRangeCannotFail([1e17f, 1e17f], HistogramBins.FromRule(rule)), $"{rule} at 1e17");
+        }
+        Assert.IsFalse(HistogramWork<double>.FloatRangeCannotFail([0.0, 1e308], uniform), "doubles keep the range pass");
 
         // Each case at the edges of the proof bins on the writer's thread exactly as the synchronous function does,
         // and counts its non-finite values before the call returns.
@@ -178,21 +185,27 @@ public sealed class DeferredHistogramTests
         using var writer = new SummaryWriter(dir.Path);
         var expected = new List<TbLogger.Protos.HistogramProto>();
         long nonFinite = 0;
+        HistogramBins[] kinds = [HistogramBins.Uniform(7), HistogramBins.FromRule(HistogramBinRule.Sturges), HistogramBins.FromRule(HistogramBinRule.Stone)];
+        var what = new List<string>();
         for (int i = 0; i < cases.Length; i++)
         {
-            var bins = i < 2 ? uniform : HistogramBins.Uniform(7);
-            expected.Add(Summaries.MakeHistogram(cases[i], bins, out int bad));
-            nonFinite += bad;
-            writer.AddHistogram("h", cases[i], i, bins);
-            Assert.AreEqual(nonFinite, writer.NonFiniteHistogramValues, $"case {i}: counted before the call returns");
+            foreach (var kind in kinds)
+            {
+                var bins = i < 2 && kind.Kind == HistogramBinKind.Uniform ? uniform : kind;
+                expected.Add(Summaries.MakeHistogram(cases[i], bins, out int bad));
+                nonFinite += bad;
+                what.Add($"case {i}, {bins.Kind} {bins.Rule}");
+                writer.AddHistogram("h", cases[i], i, bins);
+                Assert.AreEqual(nonFinite, writer.NonFiniteHistogramValues, $"{what[^1]}: counted before the call returns");
+            }
         }
-        Assert.AreEqual(4, nonFinite);
+        Assert.AreEqual(3 * 4, nonFinite);
         writer.Flush(); // a value that failed to build on the writer's thread would be thrown here
         var written = GoldenEvents.Written(dir.Path);
-        Assert.AreEqual(cases.Length, written.Count);
-        for (int i = 0; i < cases.Length; i++)
+        Assert.AreEqual(expected.Count, written.Count);
+        for (int i = 0; i < expected.Count; i++)
         {
-            Assert.AreEqual(expected[i], written[i].Value.Histo, $"case {i}");
+            Assert.AreEqual(expected[i], written[i].Value.Histo, what[i]);
         }
     }
 

@@ -147,7 +147,7 @@ internal static class HistogramKernel
         long bound;
         switch (rule)
         {
-            case HistogramBinRule.Sturges or HistogramBinRule.Rice or HistogramBinRule.Sqrt or HistogramBinRule.Doane or HistogramBinRule.Stone:
+            case var _ when RuleBoundedByCount(rule):
                 bound = SqrtRuleBound;
                 break;
             case HistogramBinRule.Scott when finiteCount <= ScottMaxValues && min < max && max - min >= 1e-100 && Math.Max(-min, max) <= 1e100:
@@ -165,6 +165,13 @@ internal static class HistogramKernel
         double step = (last - first) / bound;
         return double.IsFinite(step) && step != 0;
     }
+
+    /// <summary>
+    /// The rules whose bucket count is at most <see cref="SqrtRuleBound"/> whatever the values: Sturges, Rice, Sqrt,
+    /// Doane and Stone (see <see cref="RuleCannotFail"/>).
+    /// </summary>
+    internal static bool RuleBoundedByCount(HistogramBinRule rule) =>
+        rule is HistogramBinRule.Sturges or HistogramBinRule.Rice or HistogramBinRule.Sqrt or HistogramBinRule.Doane or HistogramBinRule.Stone;
 
     // √(2^31) is 46,341; Rice's 2∛n, Sturges's and Doane's logarithms are far smaller; every count may be one more
     // than its exact value from rounding. Both bounds are well below HistogramBins.MaxBinCount (2^20).
