@@ -72,15 +72,14 @@ internal sealed class HistogramWork<T> : SummaryWork
     /// so the caller skips the range pass (about 1.4 times a plain copy) and the writer's thread finds the range as it
     /// bins. Why no range can fail: floats converted to doubles are exact, so the finite range is at most 2 x 3.4e38 (no
     /// overflow) and, when the values differ, at least 2^-149 (doubles have subnormals, so distinct values never
-    /// subtract to 0), which 2^20 buckets divide into a normal double; when every finite value equals the first, ±0.5
-    /// around it survives in double precision below 2^51. Equal floats at 1e17, where ±0.5 is lost, any first value
-    /// that is not finite, Scott, Fd and Auto take the full check as before; doubles always do (their range can
-    /// overflow or underflow).
+    /// subtract to 0), which 2^20 buckets (the most <see cref="HistogramBins.Uniform"/> accepts) divide into a normal
+    /// double; when every finite value equals the first, ±0.5 around it survives in double precision below 2^51. Equal
+    /// floats at 1e17, where ±0.5 is lost, any first value that is not finite, Scott, Fd and Auto take the full check as
+    /// before; doubles always do (their range can overflow or underflow).
     /// </summary>
     internal static bool FloatRangeCannotFail(ReadOnlySpan<T> values, HistogramBins bins) =>
         typeof(T) == typeof(float)
-        && (bins.Kind == HistogramBinKind.Uniform && bins.BinCount <= HistogramBins.MaxBinCount
-            || bins.Kind == HistogramBinKind.Rule && HistogramKernel.RuleBoundedByCount(bins.Rule))
+        && (bins.Kind == HistogramBinKind.Uniform || bins.Kind == HistogramBinKind.Rule && HistogramKernel.RuleBoundedByCount(bins.Rule))
         && Math.Abs(double.CreateTruncating(values[0])) < TwoToThe51;
 
     private const double TwoToThe51 = 2251799813685248.0;
