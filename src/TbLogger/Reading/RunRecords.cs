@@ -94,6 +94,9 @@ internal sealed class RunRecordCursor : IDisposable
     // The segment's start offset in its first file (used once), and where the segment ends: the next segment's first
     // record (file index, offset), or int.MaxValue for the run's end.
     private long _startOffset;
+
+    // Where MoveNext's fast path stops in the open file: the segment's end in its last file, otherwise nowhere.
+    private long _fastLimit;
     private readonly int _endFile = int.MaxValue;
     private readonly long _endOffset;
 
@@ -131,7 +134,74 @@ internal sealed class RunRecordCursor : IDisposable
     /// Moves to the next record whose header decodes. A record that verifies but is not an Event (or is over
     /// <see cref="EventBudget"/>) is thrown as corruption, or skipped (taking an ordinal) when skipping is on.
     /// </summary>
+    /// <remarks>
+    /// Inlined into the scans' record loops: a record that lies whole in the framing reader's buffer, verifies, is
+    /// before the segment's end and has a header that decodes within the budget is taken here, without a call (the
+    /// general path's frame and its state updates cost the scans about a fifth of their time, issue 19); anything else
+    /// goes to the general path, which meets it exactly as before.
+    /// </remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool MoveNext()
+    {
+        if (_source is { } source && source.Records.Position < _fastLimit && source.Records.TryTakeBuffered(out byte[] buffer, out int start, out int length))
+        {
+            ReadOnlySpan<byte> span = new(buffer, start, length);
+            if (length <= EventBudget.AlwaysWithinBudget && (EventWire.TryReadSummaryHeader(span, out Header) || EventWire.TryReadHeader(span, out Header)))
+            {
+                if (_progress is not null)
+                {
+                    _bytes.At(source.Records.Position);
+                }
+                if (!ReferenceEquals(File, source.Path))
+                {
+                    File = source.Path;
+                }
+                Offset = source.Records.Position - length - TfRecordWriter.FramingOverhead;
+                _buffer = buffer;
+                _start = start;
+                _length = length;
+                Ordinal = _nextOrdinal++;
+                return true;
+            }
+            if (Taken(source, buffer, start, length))
+            {
+                return true;
+            }
+        }
+        return MoveNextGeneral();
+    }
+
+    /// <summary>
+    /// A record <see cref="MoveNext"/>'s fast path took whose header did not decode at once: decoded by the general
+    /// rules (budget, undecodable); true when it is the current record now, false when it was skipped.
+    /// </summary>
+    private bool Taken(EventRecordSource source, byte[] buffer, int start, int length)
+    {
+        if (_progress is not null)
+        {
+            _bytes.At(source.Records.Position);
+        }
+        long offset = source.Records.Position - length - TfRecordWriter.FramingOverhead;
+        if (RunRecords.Undecodable(source.Path, offset, new ReadOnlySpan<byte>(buffer, start, length), out Header) is { } corrupt)
+        {
+            if (!_options.SkipCorruptRecords)
+            {
+                throw corrupt;
+            }
+            _skipped?.Invoke(corrupt);
+            _nextOrdinal++;
+            return false;
+        }
+        File = source.Path;
+        Offset = offset;
+        _buffer = buffer;
+        _start = start;
+        _length = length;
+        Ordinal = _nextOrdinal++;
+        return true;
+    }
+
+    private bool MoveNextGeneral()
     {
         while (true)
         {
@@ -198,6 +268,8 @@ internal sealed class RunRecordCursor : IDisposable
             _source = EventRecordSource.TryOpen(_run.Storage, _run.Files[_nextFile++], _options, start);
             if (_source is not null)
             {
+                // In the file where the segment ends, the fast path stops short of the end and lets the general path stop.
+                _fastLimit = _nextFile - 1 == _endFile ? _endOffset : long.MaxValue;
                 _bytes = new ByteProgress.FileCursor(_progress, _counted[_nextFile - 1]);
                 return true;
             }

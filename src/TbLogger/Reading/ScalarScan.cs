@@ -85,18 +85,12 @@ internal sealed class ScalarScan : IDisposable
     public int Fill(ScalarPoint[] batch)
     {
         Filled = 0;
-        while (Filled < batch.Length)
-        {
-            if (_valuePos < 0 && !NextSummary())
-            {
-                break;
-            }
-            FillFromRecord(batch);
-        }
+        FillFromRecords(batch);
         return Filled;
     }
 
     /// <summary>Moves to the next summary record, deciding once whether its step is selected and not purged.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private bool NextSummary()
     {
         while (_records.MoveNext())
@@ -117,9 +111,41 @@ internal sealed class ScalarScan : IDisposable
         return false;
     }
 
-    private void FillFromRecord(ScalarPoint[] batch)
+    /// <summary>
+    /// Fills <paramref name="batch"/> record after record, from where the last fill stopped, until it is full or the
+    /// run ends. One loop over the records, not a call per record: a call's frame, zeroed each time, cost about a
+    /// tenth of the scan (issue 19).
+    /// </summary>
+    private void FillFromRecords(ScalarPoint[] batch)
     {
-        int count = Filled;
+        int count = 0;
+        while (true)
+        {
+            if (_valuePos < 0)
+            {
+                // Reports met while moving on belong before the next point.
+                Filled = count;
+                if (!NextSummary())
+                {
+                    return;
+                }
+            }
+            if (!FillFromSummary(batch, ref count))
+            {
+                // The batch is full: _valuePos says where to go on.
+                Filled = count;
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The values of the current record from <see cref="_valuePos"/> on, into <paramref name="batch"/> from
+    /// <paramref name="count"/>; true when the record is done (<see cref="_valuePos"/> = -1), false when the batch is full.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool FillFromSummary(ScalarPoint[] batch, ref int count)
+    {
         ReadOnlySpan<byte> summary = _records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength);
         int pos = _valuePos;
         long step = _records.Header.Step;
@@ -129,8 +155,7 @@ internal sealed class ScalarScan : IDisposable
             if (!EventWire.TryNextValue(summary, ref pos, out int start, out int length))
             {
                 _valuePos = -1;
-                Filled = count;
-                return;
+                return true;
             }
             ReadOnlySpan<byte> value = summary.Slice(start, length);
             TagState tag;
@@ -204,7 +229,7 @@ internal sealed class ScalarScan : IDisposable
             batch[count++] = new ScalarPoint(_runName, tag.Tag, step, wallTime, scalar);
         }
         _valuePos = pos;
-        Filled = count;
+        return false;
     }
 
     /// <summary>What <see cref="EventWire.TryReadValue"/> reads from a value that <see cref="EventWire.TryReadCommonScalar"/> matched.</summary>

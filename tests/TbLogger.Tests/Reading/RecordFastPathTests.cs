@@ -1,0 +1,194 @@
+using Google.Protobuf;
+using TbLogger.Protos;
+using TbLogger.Reading;
+using TbLogger.Records;
+
+namespace TbLogger.Tests.Reading;
+
+/// <summary>
+/// The scans' inlined fast paths (<see cref="TfRecordReader.TryTakeBuffered"/>, <see cref="EventWire.TryReadSummaryHeader"/>)
+/// give exactly what the general paths give, and decline (consuming nothing) wherever they are not sure.
+/// </summary>
+[TestClass]
+public sealed class RecordFastPathTests
+{
+    private static readonly long[] Steps = [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 1L << 40, long.MaxValue, -1];
+
+    [TestMethod]
+    public void The_summary_header_fast_path_equals_the_general_decoder_for_steps_below_two_to_the_21()
+    {
+        foreach (long step in Steps)
+        {
+            foreach (int tagLength in new[] { 1, 9, 200, 20_000 })
+            {
+                var e = new Event { WallTime = 1_700_000_000.25, Step = step, Summary = new Summary() };
+                e.Summary.Value.Add(new Summary.Types.Value { Tag = new string('t', tagLength), SimpleValue = 0.5f });
+                byte[] bytes = e.ToByteArray();
+                Assert.IsTrue(EventWire.TryReadHeader(bytes, out EventHeader general));
+                bool fast = EventWire.TryReadSummaryHeader(bytes, out EventHeader quick);
+                // Steps of up to three varint bytes are taken; longer ones (negative steps take ten) and step 0, which
+                // proto3 leaves out, are left to the general decoder.
+                Assert.AreEqual(step is > 0 and < 1L << 21, fast, $"step {step}, tag of {tagLength} bytes");
+                if (fast)
+                {
+                    Assert.AreEqual(general, quick, $"step {step}, tag of {tagLength} bytes");
+                    Assert.AreEqual(step, quick.Step);
+                    Assert.AreEqual(EventKind.Summary, quick.Kind);
+                    Assert.AreEqual(bytes.Length - quick.PayloadLength, quick.PayloadStart);
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void The_summary_header_fast_path_declines_other_layouts_and_never_disagrees_on_damaged_bytes()
+    {
+        // No wall time (proto3 leaves out 0), no step, not a summary, a field after the summary: the general decoder's.
+        Event[] others =
+        [
+            new Event { Step = 5, Summary = new Summary() },
+            new Event { WallTime = 2, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "a", SimpleValue = 1 } } } },
+            new Event { WallTime = 2, Step = 5, FileVersion = "brain.Event:2" },
+        ];
+        foreach (Event other in others)
+        {
+            byte[] bytes = other.ToByteArray();
+            Assert.IsTrue(EventWire.TryReadHeader(bytes, out _));
+            Assert.IsFalse(EventWire.TryReadSummaryHeader(bytes, out _), other.ToString());
+        }
+        byte[] trailing = [.. new Event { WallTime = 2, Step = 5, Summary = new Summary() }.ToByteArray(), 0x10, 0x07];
+        Assert.IsFalse(EventWire.TryReadSummaryHeader(trailing, out _));
+
+        // Every prefix and every one-byte change of a summary event: where the fast path answers, the general one agrees.
+        var e = new Event { WallTime = 3.5, Step = 300_000, Summary = new Summary() };
+        e.Summary.Value.Add(new Summary.Types.Value { Tag = "loss", SimpleValue = 2 });
+        byte[] good = e.ToByteArray();
+        int answered = 0;
+        for (int length = 0; length <= good.Length; length++)
+        {
+            answered += Agrees(good.AsSpan(0, length).ToArray());
+        }
+        for (int at = 0; at < good.Length; at++)
+        {
+            foreach (byte value in new byte[] { 0x00, 0x7F, 0x80, 0xFF, (byte)(good[at] ^ 0x01) })
+            {
+                byte[] changed = (byte[])good.Clone();
+                changed[at] = value;
+                answered += Agrees(changed);
+            }
+        }
+        // The untouched event, and changes inside the wall time, step bits and summary bytes that keep the layout.
+        Assert.IsTrue(answered > good.Length, $"{answered} answers");
+
+        static int Agrees(byte[] bytes)
+        {
+            if (!EventWire.TryReadSummaryHeader(bytes, out EventHeader quick))
+            {
+                return 0;
+            }
+            Assert.IsTrue(EventWire.TryReadHeader(bytes, out EventHeader general), Convert.ToHexString(bytes));
+            Assert.AreEqual(general, quick, Convert.ToHexString(bytes));
+            return 1;
+        }
+    }
+
+    [TestMethod]
+    public void The_buffered_fast_path_takes_whole_verified_records_and_otherwise_consumes_nothing()
+    {
+        byte[][] records = [[1, 2, 3], new byte[300], [9]];
+        byte[] file = Framed(records);
+        using var reader = new TfRecordReader(new MemoryStream(file));
+        // Nothing is buffered before the first read: declined, nothing consumed.
+        Assert.IsFalse(reader.TryTakeBuffered(out _, out _, out _));
+        Assert.AreEqual(0, reader.Position);
+        Assert.IsTrue(reader.TryReadNextInPlace(out _, out _, out _));
+        // The whole file is in the buffer now: the next records come from the fast path, exactly as framed.
+        long position = reader.Position;
+        for (int i = 1; i < records.Length; i++)
+        {
+            Assert.IsTrue(reader.TryTakeBuffered(out byte[] buffer, out int start, out int length));
+            CollectionAssert.AreEqual(records[i], buffer.AsSpan(start, length).ToArray());
+            position += records[i].Length + TfRecordWriter.FramingOverhead;
+            Assert.AreEqual(position, reader.Position);
+            Assert.AreEqual(i + 1, reader.RecordsRead);
+        }
+        Assert.IsFalse(reader.TryTakeBuffered(out _, out _, out _));
+        Assert.IsFalse(reader.TryReadNextInPlace(out _, out _, out _));
+        Assert.IsFalse(reader.IsTruncated);
+    }
+
+    [TestMethod]
+    public void Damaged_truncated_and_oversized_records_are_left_to_the_general_path_which_reports_them_where_they_are()
+    {
+        byte[][] records = [[1, 2, 3], [4, 5, 6, 7], [8]];
+        int second = records[0].Length + TfRecordWriter.FramingOverhead;
+
+        // A changed data byte, a changed length CRC, a record over the limit, a truncated tail.
+        (string Name, Func<byte[], byte[]> Damage, TfRecordReaderOptions Options, TfRecordCorruption? Expected)[] cases =
+        [
+            ("data", f => Flip(f, second + TfRecordWriter.HeaderLength + 1), TfRecordReaderOptions.Default, TfRecordCorruption.DataCrcMismatch),
+            ("length crc", f => Flip(f, second + 9), TfRecordReaderOptions.Default, TfRecordCorruption.LengthCrcMismatch),
+            ("limit", f => f, TfRecordReaderOptions.Default with { MaxRecordLength = 3 }, TfRecordCorruption.LengthOverLimit),
+            ("truncated", f => f[..(second + 6)], TfRecordReaderOptions.Default, null),
+        ];
+        foreach (var (name, damage, options, expected) in cases)
+        {
+            using var reader = new TfRecordReader(new MemoryStream(damage(Framed(records))), options);
+            Assert.IsTrue(reader.TryReadNextInPlace(out _, out _, out _), name);
+            Assert.IsFalse(reader.TryTakeBuffered(out _, out _, out _), name);
+            Assert.AreEqual(second, reader.Position, name);
+            Assert.AreEqual(1, reader.RecordsRead, name);
+            if (expected is { } corruption)
+            {
+                var error = Assert.ThrowsExactly<TfRecordCorruptException>(() => reader.TryReadNextInPlace(out _, out _, out _), name);
+                Assert.AreEqual(corruption, error.Corruption, name);
+                Assert.AreEqual(second, error.Offset, name);
+            }
+            else
+            {
+                Assert.IsFalse(reader.TryReadNextInPlace(out _, out _, out _), name);
+                Assert.IsTrue(reader.IsTruncated, name);
+                Assert.AreEqual(second, reader.TruncatedAt, name);
+                // Stopped at a truncated tail: the fast path stays out until the general path has read on.
+                Assert.IsFalse(reader.TryTakeBuffered(out _, out _, out _), name);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void A_damaged_length_is_declined_and_the_general_path_resynchronises_to_the_next_record()
+    {
+        byte[][] records = [[1, 2, 3], [4, 5, 6, 7], [8, 9]];
+        int second = records[0].Length + TfRecordWriter.FramingOverhead;
+        // The second record's length is damaged: skipping resynchronises byte by byte up to the third record.
+        byte[] file = Flip(Framed(records), second);
+        var reports = new List<TfRecordCorruptException>();
+        using var reader = new TfRecordReader(new MemoryStream(file), TfRecordReaderOptions.Default with { SkipCorruptRecords = true, OnCorruptRecord = reports.Add });
+        Assert.IsTrue(reader.TryReadNextInPlace(out _, out _, out _));
+        Assert.IsFalse(reader.TryTakeBuffered(out _, out _, out _));
+        Assert.IsTrue(reader.TryReadNextInPlace(out byte[] buffer, out int start, out int length));
+        CollectionAssert.AreEqual(records[2], buffer.AsSpan(start, length).ToArray());
+        Assert.AreEqual(TfRecordCorruption.LengthCrcMismatch, reports[0].Corruption);
+        Assert.AreEqual(second, reports[0].Offset);
+    }
+
+    private static byte[] Framed(byte[][] records)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new TfRecordWriter(stream, leaveOpen: true))
+        {
+            foreach (byte[] record in records)
+            {
+                writer.Write(record);
+            }
+        }
+        return stream.ToArray();
+    }
+
+    private static byte[] Flip(byte[] file, int at)
+    {
+        byte[] copy = (byte[])file.Clone();
+        copy[at] ^= 0x40;
+        return copy;
+    }
+}
