@@ -148,7 +148,8 @@ public sealed class EventFileReader : IDisposable
     /// The Event the protobuf parser would build from a record of one of the scalar layouts, built directly: the
     /// parser's generic walk costs more than the objects themselves, and the tag string is shared between events
     /// (strings are immutable, so no caller can tell). The objects are equal to the parser's, field for field
-    /// (tests compare them, and their encodings).
+    /// (tests compare them, and their encodings). Each repeated field gets an array of one, not the eight a first
+    /// <c>Add</c> allocates: an event of about 20 objects is allocation-bound, and this is 80 of its 912 bytes.
     /// </summary>
     private Event BuildScalar(ReadOnlySpan<byte> data, ScalarLayout layout, long step, int tagStart, int tagLength, int valueAt)
     {
@@ -161,21 +162,30 @@ public sealed class EventFileReader : IDisposable
                 summaryValue.SimpleValue = BinaryPrimitives.ReadSingleLittleEndian(bytes);
                 break;
             case ScalarLayout.Float or ScalarLayout.FloatWithShape:
-                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { BinaryPrimitives.ReadSingleLittleEndian(bytes) } };
+                var floatTensor = new TensorProto { Dtype = DataType.DtFloat };
+                floatTensor.FloatVal.Capacity = 1;
+                floatTensor.FloatVal.Add(BinaryPrimitives.ReadSingleLittleEndian(bytes));
+                summaryValue.Tensor = floatTensor;
                 break;
             default:
-                summaryValue.Tensor = new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { BinaryPrimitives.ReadDoubleLittleEndian(bytes) } };
+                var doubleTensor = new TensorProto { Dtype = DataType.DtDouble };
+                doubleTensor.DoubleVal.Capacity = 1;
+                doubleTensor.DoubleVal.Add(BinaryPrimitives.ReadDoubleLittleEndian(bytes));
+                summaryValue.Tensor = doubleTensor;
                 break;
         }
         if (layout is ScalarLayout.FloatWithShape or ScalarLayout.DoubleWithShape)
         {
             summaryValue.Tensor.TensorShape = new TensorShapeProto();
         }
+        var summary = new Summary();
+        summary.Value.Capacity = 1;
+        summary.Value.Add(summaryValue);
         return new Event
         {
             WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]),
             Step = step,
-            Summary = new Summary { Value = { summaryValue } },
+            Summary = summary,
         };
     }
 
