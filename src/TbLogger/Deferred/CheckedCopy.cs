@@ -11,6 +11,11 @@ namespace TbLogger.Deferred;
 /// caller pays for the copy it must make anyway and nothing more; finding which value failed, and throwing the exact
 /// error callers always got, is left to the rare slow path.
 /// </summary>
+/// <remarks>
+/// The loops are compiled optimised from the first call (AggressiveOptimization): a training loop logs a histogram
+/// every few hundred steps, so tiering would leave them in tier-0 code, each call running its first thousand
+/// iterations unoptimised before on-stack replacement, for most of a run (issue 19).
+/// </remarks>
 internal static class CheckedCopy
 {
     /// <summary>A check applied to a vector and to one value; <see cref="Bad(Vector256{T})"/> sets every lane that fails.</summary>
@@ -60,6 +65,7 @@ internal static class CheckedCopy
     }
 
     /// <summary>Copies <paramref name="source"/> to the start of <paramref name="destination"/>; true when any value fails <typeparamref name="TCheck"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Copy<T, TCheck>(ReadOnlySpan<T> source, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TCheck : struct, ICheck<T>
@@ -102,6 +108,7 @@ internal static class CheckedCopy
     /// IEEE 754 minimum and maximum (−0 is below +0), as the kernel's own range does, so an error message that prints
     /// the range prints the same digits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CopyWithRange<T>(ReadOnlySpan<T> source, Span<T> destination, out T min, out T max)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -161,6 +168,7 @@ internal static class CheckedCopy
     /// <paramref name="count"/>) (a mesh face naming a vertex that does not exist). One unsigned comparison per lane
     /// covers both ends: a negative index is a large unsigned one.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CopyIndices(ReadOnlySpan<int> source, Span<int> destination, int count)
     {
         if (destination.Length < source.Length)
@@ -196,6 +204,7 @@ internal static class CheckedCopy
     }
 
     /// <summary>How many values fail <typeparamref name="TCheck"/> (the slow path, after <see cref="Copy{T, TCheck}"/> said some do).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Count<T, TCheck>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TCheck : struct, ICheck<T>

@@ -1,5 +1,6 @@
-using System.Numerics.Tensors;
 using System.Buffers.Binary;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace TbLogger;
 
@@ -59,6 +60,7 @@ public static class WavEncoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FirstNaN(ReadOnlySpan<float> samples)
     {
         if (!TensorPrimitives.IsNaNAny(samples))
@@ -76,6 +78,7 @@ public static class WavEncoder
     }
 
     /// <summary>Writes the header and samples of validated input into <paramref name="destination"/> (44 + 2 × samples bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Write(ReadOnlySpan<float> samples, int channels, int sampleRate, Span<byte> destination)
     {
         uint dataBytes = (uint)(2L * samples.Length);

@@ -88,6 +88,7 @@ internal static class ExponentialFloatSlots
     /// infinities land in the last). Four interleaved count arrays, so runs of equal buckets do not chain every
     /// increment on the previous store to the same slot.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Count(ReadOnlySpan<float> values, Span<int> counts)
     {
         int stride = Skipped + 1;

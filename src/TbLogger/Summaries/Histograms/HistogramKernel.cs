@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using TbLogger.Protos;
 
@@ -11,6 +12,8 @@ namespace TbLogger;
 /// statistics in double precision, empty buckets trimmed from both ends with one empty bucket kept on the left), in
 /// two passes and without allocations proportional to the input: the statistics are vectorised with
 /// <see cref="TensorPrimitives"/>, and each value's bucket comes from a closed form checked against the edges.
+/// The passes over the values are compiled optimised from the first call, as <see cref="Deferred.CheckedCopy"/>'s
+/// are (histograms are logged too rarely for tiering to promote them).
 /// </summary>
 internal static class HistogramKernel
 {
@@ -122,6 +125,7 @@ internal static class HistogramKernel
     }
 
     /// <summary>The count, min and max of the finite values (the caller's slow path when some are not finite).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (int Count, double Min, double Max) FiniteRange<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -243,6 +247,7 @@ internal static class HistogramKernel
 
     internal readonly record struct Moments(int Count, double Min, double Max, double Sum, double SumSquares);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Moments ComputeMoments<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -278,6 +283,7 @@ internal static class HistogramKernel
     /// <see cref="WidenedSums"/> does, and min and max of finite values do not depend on order. False when a value is
     /// not finite (the caller then takes the scalar path that skips them).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool FusedFloatMoments(ReadOnlySpan<float> values, out Moments moments)
     {
         var sum = Vector256<double>.Zero;
@@ -327,6 +333,7 @@ internal static class HistogramKernel
     }
 
     // TensorPrimitives.Sum<float> accumulates in float; this widens each vector to double first.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (double Sum, double SumSquares) WidenedSums(ReadOnlySpan<float> values)
     {
         var sum = Vector256<double>.Zero;
@@ -351,6 +358,7 @@ internal static class HistogramKernel
         return (total, totalSquares);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Moments FiniteMomentsScalar<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -372,6 +380,7 @@ internal static class HistogramKernel
         return count == 0 ? default : new Moments(count, min, max, sum, sumSquares);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountExponential<T>(ReadOnlySpan<T> values, Span<int> countsA, Span<int> countsB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -440,6 +449,7 @@ internal static class HistogramKernel
 
     // numpy's uniform-bin path: index = (x - first) * n / (last - first), then one correction each way because the
     // product can land one bucket off within an ulp of an edge.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountUniform<T>(ReadOnlySpan<T> values, ReadOnlySpan<double> edges, Span<int> countsA, Span<int> countsB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -466,6 +476,7 @@ internal static class HistogramKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountExplicit<T>(ReadOnlySpan<T> values, ReadOnlySpan<double> edges, Span<int> countsA, Span<int> countsB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -51,6 +51,7 @@ internal static class PrCurveKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountUnweighted<TLabel, TPrediction>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
         int t, Span<double> tpBuckets, Span<double> fpBuckets)
         where TLabel : unmanaged
@@ -93,6 +94,7 @@ internal static class PrCurveKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountWeighted<TLabel, TPrediction, TWeight>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TPrediction> predictions,
         ReadOnlySpan<TWeight> weights, int t, Span<double> tpBuckets, Span<double> fpBuckets)
         where TLabel : unmanaged
