@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TbLogger;
 
 /// <summary>Copies pixels into interleaved 8-bit form, converting floats the way PyTorch does.</summary>
@@ -9,6 +11,7 @@ internal static class PixelConversion
     /// </summary>
     public static byte ToByte(float value) => (byte)Math.Clamp(value * 255f, 0f, 255f);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToInterleaved(ReadOnlySpan<byte> source, bool planar, int count, int height, int width, int channels, Span<byte> destination)
     {
         if (!planar || channels == 1)
@@ -33,6 +36,7 @@ internal static class PixelConversion
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToInterleaved(ReadOnlySpan<float> source, bool planar, int count, int height, int width, int channels, Span<byte> destination, string parameterName)
     {
         int plane = height * width;

@@ -23,6 +23,7 @@ internal static class PngFilter
     /// (zeros for the first); <paramref name="scratch"/> holds 3 × row.Length bytes.
     /// </summary>
     /// <returns>The chosen filter type.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static byte FilterBest(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bytesPerPixel, Span<byte> scratch, Span<byte> destination)
     {
         int length = row.Length;
@@ -60,6 +61,7 @@ internal static class PngFilter
     }
 
     /// <summary>Sum of |b as sbyte| over the span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Score(ReadOnlySpan<byte> data)
     {
         long total = 0;
@@ -79,6 +81,7 @@ internal static class PngFilter
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long FilterSub(ReadOnlySpan<byte> row, int bpp, Span<byte> output)
     {
         ref byte raw = ref MemoryMarshal.GetReference(row);
@@ -109,6 +112,7 @@ internal static class PngFilter
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long FilterUp(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, Span<byte> output)
     {
         ref byte raw = ref MemoryMarshal.GetReference(row);
@@ -134,6 +138,7 @@ internal static class PngFilter
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long FilterAverage(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<byte> output)
     {
         ref byte raw = ref MemoryMarshal.GetReference(row);
@@ -170,6 +175,7 @@ internal static class PngFilter
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long FilterPaeth(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<byte> output)
     {
         ref byte raw = ref MemoryMarshal.GetReference(row);
