@@ -1,7 +1,9 @@
 using Google.Protobuf;
+using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Reading;
 using TbLogger.Records;
+using TbLogger.Tests.Support;
 
 namespace TbLogger.Tests.Reading;
 
@@ -170,6 +172,96 @@ public sealed class RecordFastPathTests
         CollectionAssert.AreEqual(records[2], buffer.AsSpan(start, length).ToArray());
         Assert.AreEqual(TfRecordCorruption.LengthCrcMismatch, reports[0].Corruption);
         Assert.AreEqual(second, reports[0].Offset);
+    }
+
+    [TestMethod]
+    public void EventFileReader_reads_across_buffer_refills_and_damage_exactly_the_records_the_parser_accepts()
+    {
+        // 3,000 events of mixed layouts (about 150 KB, so records straddle the framing reader's buffer refills), the
+        // 1,000th record's data damaged, the file cut inside its last record.
+        var events = new List<Event>();
+        for (int i = 0; i < 3_000; i++)
+        {
+            var value = new Summary.Types.Value { Tag = $"tag/{i % 7}" };
+            if (i % 3 == 0)
+            {
+                value.SimpleValue = i * 0.5f;
+            }
+            else
+            {
+                value.Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { i * 0.25f } };
+            }
+            events.Add(new Event { WallTime = 1_700_000_000 + i, Step = i % 5 == 0 ? 0 : i * 977L, Summary = new Summary { Value = { value } } });
+        }
+        events.Insert(0, new Event { WallTime = 1, FileVersion = "brain.Event:2" });
+        byte[][] records = [.. events.Select(e => e.ToByteArray())];
+        long damagedAt = records.Take(1_000).Sum(r => (long)r.Length + TfRecordWriter.FramingOverhead);
+        byte[] file = Flip(Framed(records), (int)damagedAt + TfRecordWriter.HeaderLength + 2);
+        int cutAt = file.Length - 3;
+        using var directory = new TempDirectory();
+        string path = directory.Combine("events.out.tfevents.1.host");
+        File.WriteAllBytes(path, file[..cutAt]);
+        long lastAt = cutAt - (records[^1].Length + TfRecordWriter.FramingOverhead - 3);
+
+        var expected = events.Where((_, i) => i != 1_000 && i != events.Count - 1).ToList();
+        var reports = new List<TfRecordCorruptException>();
+        var options = TfRecordReaderOptions.Default with { SkipCorruptRecords = true, OnCorruptRecord = reports.Add };
+        using (var reader = new EventFileReader(path, options))
+        {
+            var read = new List<Event>();
+            while (reader.TryReadNext(out Event e))
+            {
+                read.Add(e);
+            }
+            CollectionAssert.AreEqual(expected, read);
+            Assert.IsTrue(reader.IsTruncated);
+            Assert.AreEqual(lastAt, reader.TruncatedAt);
+            Assert.AreEqual(lastAt, reader.Position);
+            Assert.AreEqual(1, reader.SkippedRecords);
+        }
+        Assert.AreEqual(1, reports.Count);
+        Assert.AreEqual(TfRecordCorruption.DataCrcMismatch, reports[0].Corruption);
+        Assert.AreEqual(damagedAt, reports[0].Offset);
+
+        using (var reader = new EventFileReader(path, options))
+        {
+            long offset = 0;
+            int i = 0;
+            while (reader.TryReadView(out EventView view))
+            {
+                Assert.AreEqual(expected[i], view.ToEvent(), $"view {i}");
+                if (i == 1_000)
+                {
+                    // The damaged record sat between the 999th and this one.
+                    offset += records[1_000].Length + TfRecordWriter.FramingOverhead;
+                }
+                Assert.AreEqual(offset, view.Offset, $"view {i}");
+                offset += records[i < 1_000 ? i : i + 1].Length + TfRecordWriter.FramingOverhead;
+                i++;
+            }
+            Assert.AreEqual(expected.Count, i);
+            Assert.IsTrue(reader.IsTruncated);
+        }
+    }
+
+    [TestMethod]
+    public void EventFileReader_throws_at_the_damaged_record_after_returning_every_record_before_it()
+    {
+        byte[][] records = [.. Enumerable.Range(0, 500).Select(i => new Event { WallTime = i + 1, Step = i + 1, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "loss", SimpleValue = i } } } }.ToByteArray())];
+        long damagedAt = records.Take(321).Sum(r => (long)r.Length + TfRecordWriter.FramingOverhead);
+        using var directory = new TempDirectory();
+        string path = directory.Combine("events.out.tfevents.1.host");
+        File.WriteAllBytes(path, Flip(Framed(records), (int)damagedAt + TfRecordWriter.HeaderLength + 5));
+        using var reader = new EventFileReader(path);
+        for (int i = 0; i < 321; i++)
+        {
+            Assert.IsTrue(reader.TryReadNext(out Event e));
+            Assert.AreEqual(i + 1, e.Step);
+        }
+        var error = Assert.ThrowsExactly<TfRecordCorruptException>(() => reader.TryReadNext(out _));
+        Assert.AreEqual(TfRecordCorruption.DataCrcMismatch, error.Corruption);
+        Assert.AreEqual(damagedAt, error.Offset);
+        Assert.AreEqual(path, error.SourceName);
     }
 
     private static byte[] Framed(byte[][] records)
