@@ -14,7 +14,9 @@ namespace TbLogger.Deferred;
 /// <remarks>
 /// The loops are compiled optimised from the first call (AggressiveOptimization): a training loop logs a histogram
 /// every few hundred steps, so tiering would leave them in tier-0 code, each call running its first thousand
-/// iterations unoptimised before on-stack replacement, for most of a run (issue 19).
+/// iterations unoptimised before on-stack replacement, for most of a run (issue 19). The flag itself, not
+/// <see cref="HotPath.Options"/>: the package's ReadyToRun image could not precompile these anyway (vectorised generic
+/// instantiations), so there too they would start unoptimised; flagged, the JIT compiles them optimised on first use.
 /// </remarks>
 internal static class CheckedCopy
 {

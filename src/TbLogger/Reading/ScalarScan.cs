@@ -85,7 +85,11 @@ internal sealed class ScalarScan : IDisposable
     public int Fill(ScalarPoint[] batch)
     {
         Filled = 0;
-        FillFromRecords(batch);
+        if (batch.Length > 0)
+        {
+            // An empty batch moves nothing (the loop would take a record before finding the batch full).
+            FillFromRecords(batch);
+        }
         return Filled;
     }
 

@@ -175,6 +175,86 @@ public sealed class RecordFastPathTests
     }
 
     [TestMethod]
+    public void The_cursor_gives_every_record_its_file_offset_and_ordinal_across_undecodable_and_damaged_records()
+    {
+        // Two files of summary events (steps the inline header decoder takes and ones it leaves to the general decoder),
+        // with a record that verifies but is not an Event (it takes an ordinal when skipped) and one whose data is
+        // damaged (the framing reader skips it: no ordinal) in the first file, among enough records to refill the
+        // framing reader's buffer many times.
+        long[] steps = [1, 5, 0, 3_000_000, -7, 2_097_151, 1L << 40];
+        byte[] EventAt(int i) => new Event { WallTime = 1_700_000_000 + i, Step = steps[i % steps.Length] + i, Summary = new Summary { Value = { new Summary.Types.Value { Tag = $"t{i % 3}", SimpleValue = i } } } }.ToByteArray();
+        byte[] notAnEvent = [0xFF, 0xFF, 0xFF];
+        List<byte[]> first = [new Event { WallTime = 1, FileVersion = "brain.Event:2" }.ToByteArray(), .. Enumerable.Range(0, 2_000).Select(EventAt)];
+        first.Insert(700, notAnEvent);
+        int damaged = 1_500;
+        List<byte[]> second = [.. Enumerable.Range(2_000, 1_000).Select(EventAt)];
+
+        using var directory = new TempDirectory();
+        string firstPath = directory.Combine("events.out.tfevents.1.host");
+        string secondPath = directory.Combine("events.out.tfevents.2.host");
+        long damagedAt = first.Take(damaged).Sum(r => (long)r.Length + TfRecordWriter.FramingOverhead);
+        File.WriteAllBytes(firstPath, Flip(Framed([.. first]), (int)damagedAt + TfRecordWriter.HeaderLength + 1));
+        File.WriteAllBytes(secondPath, Framed([.. second]));
+
+        // The reference: every record's file, offset and ordinal from the lists themselves.
+        var expected = new List<(string File, long Offset, long Ordinal, long Step)>();
+        long ordinal = 0;
+        long notAnEventAt = -1;
+        foreach (var (path, records, skip) in new[] { (firstPath, first, damaged), (secondPath, second, -1) })
+        {
+            long offset = 0;
+            for (int i = 0; i < records.Count; i++)
+            {
+                if (i != skip)
+                {
+                    if (ReferenceEquals(records[i], notAnEvent))
+                    {
+                        notAnEventAt = offset;
+                    }
+                    else
+                    {
+                        expected.Add((path, offset, ordinal, Event.Parser.ParseFrom(records[i]).Step));
+                    }
+                    ordinal++;
+                }
+                offset += records[i].Length + TfRecordWriter.FramingOverhead;
+            }
+        }
+        RunInfo run = new LogDirReader(directory.Path).GetRuns().Single();
+
+        var skipped = new List<TfRecordCorruptException>();
+        var framing = new List<TfRecordCorruptException>();
+        var options = new TfRecordReaderOptions { SkipCorruptRecords = true, OnCorruptRecord = framing.Add };
+        var read = new List<(string, long, long, long)>();
+        using (var cursor = new RunRecordCursor(run, options, skipped: skipped.Add))
+        {
+            while (cursor.MoveNext())
+            {
+                read.Add((cursor.File, cursor.Offset, cursor.Ordinal, cursor.Header.Step));
+            }
+        }
+        CollectionAssert.AreEqual(expected, read);
+        Assert.AreEqual(notAnEventAt, skipped.Single().Offset);
+        Assert.AreEqual(TfRecordCorruption.InvalidPayload, skipped.Single().Corruption);
+        Assert.AreEqual(damagedAt, framing.Single().Offset);
+
+        // Throwing instead: every record before the one that is not an Event, then its error.
+        using var strict = new RunRecordCursor(run, TfRecordReaderOptions.Default);
+        int count = 0;
+        var error = Assert.ThrowsExactly<TfRecordCorruptException>(() =>
+        {
+            while (strict.MoveNext())
+            {
+                Assert.AreEqual(expected[count].Offset, strict.Offset);
+                count++;
+            }
+        });
+        Assert.AreEqual(700, count);
+        Assert.AreEqual(notAnEventAt, error.Offset);
+        Assert.AreEqual(TfRecordCorruption.InvalidPayload, error.Corruption);
+    }
+
+    [TestMethod]
     public void EventFileReader_reads_across_buffer_refills_and_damage_exactly_the_records_the_parser_accepts()
     {
         // 3,000 events of mixed layouts (about 150 KB, so records straddle the framing reader's buffer refills), the
