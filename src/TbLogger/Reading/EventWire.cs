@@ -80,6 +80,16 @@ internal static class EventWire
                 at = 13;
             }
         }
+        return TrySummaryToEnd(data, at, step, ref header);
+    }
+
+    /// <summary>
+    /// The rest of the common summary layout once wall_time and the step (ending at <paramref name="at"/>) are read:
+    /// the summary field, running to the end of the record; fills <paramref name="header"/> when it is there.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool TrySummaryToEnd(ReadOnlySpan<byte> data, int at, ulong step, ref EventHeader header)
+    {
         if ((uint)at >= (uint)data.Length || data[at] != 0x2A)
         {
             return false;
@@ -105,18 +115,9 @@ internal static class EventWire
         if (data.Length > 12 && data[0] == 0x09 && data[9] == 0x10)
         {
             int at = 10;
-            if (ProtoWire.TryReadVarint(data, ref at, out ulong fastStep) && at < data.Length && data[at] == 0x2A)
+            if (ProtoWire.TryReadVarint(data, ref at, out ulong fastStep) && TrySummaryToEnd(data, at, fastStep, ref header))
             {
-                at++;
-                if (ProtoWire.TryReadVarint(data, ref at, out ulong summaryLength) && summaryLength == (ulong)(data.Length - at))
-                {
-                    header.WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]);
-                    header.Step = (long)fastStep;
-                    header.Kind = EventKind.Summary;
-                    header.PayloadStart = at;
-                    header.PayloadLength = (int)summaryLength;
-                    return true;
-                }
+                return true;
             }
         }
         int pos = 0;

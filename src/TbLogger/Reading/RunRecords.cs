@@ -145,25 +145,18 @@ internal sealed class RunRecordCursor : IDisposable
     {
         if (_source is { } source && source.Records.Position < _fastLimit && source.Records.TryTakeBuffered(out byte[] buffer, out int start, out int length))
         {
+            if (_progress is not null)
+            {
+                _bytes.At(source.Records.Position);
+            }
+            long offset = source.Records.Position - length - TfRecordWriter.FramingOverhead;
             ReadOnlySpan<byte> span = new(buffer, start, length);
             if (length <= EventBudget.AlwaysWithinBudget && (EventWire.TryReadSummaryHeader(span, out Header) || EventWire.TryReadHeader(span, out Header)))
             {
-                if (_progress is not null)
-                {
-                    _bytes.At(source.Records.Position);
-                }
-                if (!ReferenceEquals(File, source.Path))
-                {
-                    File = source.Path;
-                }
-                Offset = source.Records.Position - length - TfRecordWriter.FramingOverhead;
-                _buffer = buffer;
-                _start = start;
-                _length = length;
-                Ordinal = _nextOrdinal++;
+                Take(source.Path, offset, buffer, start, length);
                 return true;
             }
-            if (Taken(source, buffer, start, length))
+            if (TakeDecodable(source.Path, offset, buffer, start, length))
             {
                 return true;
             }
@@ -171,18 +164,29 @@ internal sealed class RunRecordCursor : IDisposable
         return MoveNextGeneral();
     }
 
-    /// <summary>
-    /// A record <see cref="MoveNext"/>'s fast path took whose header did not decode at once: decoded by the general
-    /// rules (budget, undecodable); true when it is the current record now, false when it was skipped.
-    /// </summary>
-    private bool Taken(EventRecordSource source, byte[] buffer, int start, int length)
+    /// <summary>Makes a record whose <see cref="Header"/> is decoded the current one, with the next ordinal.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Take(string file, long offset, byte[] buffer, int start, int length)
     {
-        if (_progress is not null)
+        // Most records are in the file of the one before: no store (and its write barrier) for the same path.
+        if (!ReferenceEquals(File, file))
         {
-            _bytes.At(source.Records.Position);
+            File = file;
         }
-        long offset = source.Records.Position - length - TfRecordWriter.FramingOverhead;
-        if (RunRecords.Undecodable(source.Path, offset, new ReadOnlySpan<byte>(buffer, start, length), out Header) is { } corrupt)
+        Offset = offset;
+        _buffer = buffer;
+        _start = start;
+        _length = length;
+        Ordinal = _nextOrdinal++;
+    }
+
+    /// <summary>
+    /// Decodes a verified record's header by the general rules (undecodable, over the budget) and takes it; true when
+    /// it is the current record now, false when it was skipped (taking an ordinal) in skip mode.
+    /// </summary>
+    private bool TakeDecodable(string file, long offset, byte[] buffer, int start, int length)
+    {
+        if (RunRecords.Undecodable(file, offset, new ReadOnlySpan<byte>(buffer, start, length), out Header) is { } corrupt)
         {
             if (!_options.SkipCorruptRecords)
             {
@@ -192,12 +196,7 @@ internal sealed class RunRecordCursor : IDisposable
             _nextOrdinal++;
             return false;
         }
-        File = source.Path;
-        Offset = offset;
-        _buffer = buffer;
-        _start = start;
-        _length = length;
-        Ordinal = _nextOrdinal++;
+        Take(file, offset, buffer, start, length);
         return true;
     }
 
@@ -237,24 +236,10 @@ internal sealed class RunRecordCursor : IDisposable
             {
                 _bytes.At(source.Records.Position);
             }
-            ReadOnlySpan<byte> span = new(buffer, start, length);
-            if (RunRecords.Undecodable(source.Path, offset, span, out Header) is { } corrupt)
+            if (TakeDecodable(source.Path, offset, buffer, start, length))
             {
-                if (!_options.SkipCorruptRecords)
-                {
-                    throw corrupt;
-                }
-                _skipped?.Invoke(corrupt);
-                _nextOrdinal++;
-                continue;
+                return true;
             }
-            File = source.Path;
-            Offset = offset;
-            _buffer = buffer;
-            _start = start;
-            _length = length;
-            Ordinal = _nextOrdinal++;
-            return true;
         }
     }
 
