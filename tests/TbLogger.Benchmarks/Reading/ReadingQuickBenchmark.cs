@@ -12,8 +12,9 @@ namespace TbLogger.Benchmarks.Reading;
 /// <summary>
 /// The reader figures of issue 19 (goal 5), each the median of 3 runs with its spread, measured in this process:
 /// <list type="bullet">
-/// <item>one run of <see cref="SingleRunScalars"/> scalars: ReadScalars, EventFileReader, CSV export and CSV
-/// formatting alone (rows/s), each against a plain FileStream read of the same bytes, and peak memory;</item>
+/// <item>one run of <see cref="SingleRunScalars"/> scalars: ReadScalars, EventFileReader (and its Event objects
+/// built alone, their floor), CSV export and CSV formatting alone (rows/s), each against a plain FileStream read of
+/// the same bytes, and peak memory;</item>
 /// <item>a directory of <see cref="Runs"/> runs of 100,000 scalars: ReadScalars on every core and on one, the
 /// speedup, peak memory.</item>
 /// </list>
