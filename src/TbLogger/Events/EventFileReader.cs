@@ -151,7 +151,7 @@ public sealed class EventFileReader : IDisposable
     private bool NextRecord(out long offset, out ReadOnlySpan<byte> data)
     {
         if (_records.TryTakeBuffered(out byte[] buffer, out int start, out int length)
-            || _source.TryReadNextInPlace(out _, out buffer, out start, out length))
+            || _records.TryReadNextInPlace(out buffer, out start, out length))
         {
             offset = _records.Position - length - TfRecordWriter.FramingOverhead;
             data = new ReadOnlySpan<byte>(buffer, start, length);
