@@ -209,6 +209,9 @@ internal sealed class ScalarEventEncoder
         }
     }
 
+    // Inlined into Encode: a separate method with a loop is not inlined by default, so each scalar called it, at
+    // tier 0 until tiering promoted it (a short run, issue 19).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int VarintLength(ulong value)
     {
         int length = 1;
@@ -221,6 +224,7 @@ internal sealed class ScalarEventEncoder
     }
 
     /// <summary>Writes <paramref name="value"/> as a varint at <paramref name="destination"/>, whose room (up to 10 bytes) the caller checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int WriteVarint(ref byte destination, ulong value)
     {
         int at = 0;

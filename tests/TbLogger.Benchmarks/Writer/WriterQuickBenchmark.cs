@@ -66,6 +66,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         perCall.Sort();
         report.Add("AddScalar median ns/call (bursts of 4096, queue not full)", perCall[perCall.Count / 2].ToString("0.0"), "goal <= 60");
         report.Add("AddScalar bytes allocated per call", (allocated / (double)(perCall.Count * burst)).ToString("0.000"), "goal 0");
+        ClockFloor(report, writer, burst, ref step);
 
         // Sustained: a million calls back to back, so the caller waits whenever the worker falls behind.
         long sustainedStart = Stopwatch.GetTimestamp();
@@ -75,6 +76,52 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         }
         double sustained = Stopwatch.GetElapsedTime(sustainedStart).TotalNanoseconds / Scalars;
         report.Add("AddScalar sustained ns/call (1M back to back, incl. waits)", sustained.ToString("0.0"));
+    }
+
+    /// <summary>
+    /// The part of AddScalar's cost that is the system clock: each call without a wall time reads it once
+    /// (DateTime.UtcNow, clock_gettime(CLOCK_REALTIME) through the vDSO on Linux), which costs 20-40 ns depending on
+    /// the machine's clock source and virtualisation. Printed beside the same bursts with the wall time given, which
+    /// read no clock, so AddScalar's goal can be read against what the machine's clock alone costs.
+    /// </summary>
+    private static void ClockFloor(QuickReport report, SummaryWriter writer, int burst, ref long step)
+    {
+        var given = new List<double>(100);
+        var time = DateTimeOffset.UtcNow;
+        for (int round = 0; round < 120; round++)
+        {
+            writer.Flush();
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < burst; i++, step++)
+            {
+                writer.AddScalar("train/loss", i * 0.001, step, time);
+            }
+            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / burst;
+            if (round >= 20)
+            {
+                given.Add(ns);
+            }
+        }
+        given.Sort();
+        var clock = new List<double>(100);
+        long sink = 0;
+        for (int round = 0; round < 120; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < burst; i++)
+            {
+                sink += DateTime.UtcNow.Ticks;
+            }
+            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / burst;
+            if (round >= 20)
+            {
+                clock.Add(ns);
+            }
+        }
+        clock.Sort();
+        GC.KeepAlive(sink);
+        report.Add("  AddScalar with its wall time given (no clock read), median ns/call", given[given.Count / 2].ToString("0.0"), "report");
+        report.Add("  the clock alone (DateTime.UtcNow), median ns/read", clock[clock.Count / 2].ToString("0.0"), "in AddScalar's cost, the machine's floor");
     }
 
     /// <summary>
