@@ -44,6 +44,7 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         try
         {
             report.Add("machine load (1-minute average, cores)", $"{LoadAverage()} / {Environment.ProcessorCount}", "figures below are medians of 3 [min-max]");
+            CoreScaling.Report(report);
             SingleRun(report, Path.Combine(root, "single"));
             ManyRuns(report, Path.Combine(root, "many"));
         }
