@@ -47,6 +47,8 @@ public sealed class WorkerBatchingTests
         return reader.ReadRecords().Skip(1).Select(r => Event.Parser.ParseFrom(r.Span)).ToList();
     }
 
+    // The threshold rule itself, on a worker that has just started (it may not have reached its first wait yet);
+    // the test after it is the one where the worker is awake with scalars queued behind its batch.
     [TestMethod]
     public void ScalarsBelowTheThresholdWaitUntilItIsReached()
     {
@@ -103,6 +105,107 @@ public sealed class WorkerBatchingTests
         var events = Events(stream.Captured);
         CollectionAssert.AreEqual(new long[] { 0, 1, 2, 3, 4, 5, 6 }, events.Select(e => e.Step).ToArray());
         CollectionAssert.AreEqual(new[] { "d", "s", "s", "s", "s", "s", "d" }, events.Select(e => e.Summary.Value[0].Tag).ToArray());
+    }
+
+    [TestMethod]
+    public async Task DisposeWritesTheScalarsAnAwakeWorkerHeld()
+    {
+        foreach (bool async in new[] { false, true })
+        {
+            var stream = new GateStream();
+            var writer = NewWriter(stream);
+            using var building = new ManualResetEventSlim();
+            using var release = new ManualResetEventSlim();
+            writer.Enqueue(PendingEvent.Deferred(() =>
+            {
+                building.Set();
+                release.Wait();
+                return TbLogger.Summaries.Scalar("d", 0);
+            }, step: 0, wallTime: 1));
+            Assert.IsTrue(building.Wait(TimeSpan.FromSeconds(10)));
+            for (int step = 1; step <= 3; step++)
+            {
+                writer.Enqueue(ScalarAt(step));
+            }
+            release.Set();
+            if (async)
+            {
+                await writer.DisposeAsync();
+            }
+            else
+            {
+                writer.Dispose();
+            }
+            CollectionAssert.AreEqual(new long[] { 0, 1, 2, 3 }, Events(stream.Captured).Select(e => e.Step).ToArray(), async ? "DisposeAsync" : "Dispose");
+        }
+    }
+
+    /// <summary>
+    /// Three producers queue scalars (each its own tag, rising steps) with an occasional finished event and Flush, on
+    /// queues from one slot (threshold 1) to 10,000, blocking or dropping, with and without a flush tick; then a scalar,
+    /// a Flush, a scalar and a dispose. Nothing hangs, every accepted event is in the file in each producer's order, and
+    /// a blocking queue drops nothing.
+    /// </summary>
+    [TestMethod]
+    [DataRow(1, QueueFullMode.Block, 0)]
+    [DataRow(2, QueueFullMode.Block, 5)]
+    [DataRow(5, QueueFullMode.Block, 0)]
+    [DataRow(64, QueueFullMode.Block, 5)]
+    [DataRow(10_000, QueueFullMode.Block, 0)]
+    [DataRow(1, QueueFullMode.Drop, 5)]
+    [DataRow(64, QueueFullMode.Drop, 0)]
+    [DataRow(10_000, QueueFullMode.Drop, 5)]
+    public void ProducersWithFlushesLoseNothingAndNeverWaitForever(int capacity, QueueFullMode mode, int tickMs)
+    {
+        const int Producers = 3;
+        const int PerProducer = 2_000;
+        for (int round = 0; round < 4; round++)
+        {
+            var stream = new GateStream();
+            var writer = new EventFileWriter(stream, "mem", new EventFileWriterOptions
+            {
+                MaxQueueEvents = capacity,
+                QueueFullMode = mode,
+                FlushInterval = tickMs == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(tickMs),
+            });
+            long accepted = 0;
+            var producers = Enumerable.Range(0, Producers).Select(p => Task.Run(() =>
+            {
+                var random = new Random((round * Producers) + p);
+                for (int i = 0; i < PerProducer; i++)
+                {
+                    bool ok = random.Next(400) == 0
+                        ? writer.WriteEvent(new Event { Step = i, WallTime = 1, Summary = TbLogger.Summaries.Scalar($"e{p}", i) })
+                        : writer.Enqueue(PendingEvent.Scalar($"p{p}", i, i, 1, PendingKind.ScalarFloat32Tensor));
+                    if (ok)
+                    {
+                        Interlocked.Increment(ref accepted);
+                    }
+                    if (random.Next(1_500) == 0)
+                    {
+                        writer.Flush();
+                    }
+                }
+            })).ToArray();
+            Assert.IsTrue(Task.WaitAll(producers, TimeSpan.FromSeconds(30)), $"the producers hung ({capacity}, {mode}, round {round})");
+            accepted += writer.Enqueue(ScalarAt(PerProducer)) ? 1 : 0;
+            Assert.IsTrue(Task.Run(writer.Flush).Wait(TimeSpan.FromSeconds(30)), "Flush hung");
+            accepted += writer.Enqueue(ScalarAt(PerProducer + 1)) ? 1 : 0;
+            Assert.IsTrue(Task.Run(writer.Dispose).Wait(TimeSpan.FromSeconds(30)), "Dispose hung");
+
+            var events = Events(stream.Captured);
+            Assert.AreEqual(accepted, events.Count, "events accepted but not written");
+            Assert.AreEqual((Producers * PerProducer) + 2, events.Count + writer.DroppedEvents);
+            if (mode == QueueFullMode.Block)
+            {
+                Assert.AreEqual(0L, writer.DroppedEvents);
+            }
+            foreach (var tag in events.GroupBy(e => e.Summary.Value[0].Tag))
+            {
+                long[] steps = tag.Select(e => e.Step).ToArray();
+                CollectionAssert.AreEqual(steps.Order().ToArray(), steps, $"tag {tag.Key} out of order");
+            }
+        }
     }
 
     [TestMethod]
