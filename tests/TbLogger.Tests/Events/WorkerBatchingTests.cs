@@ -47,6 +47,30 @@ public sealed class WorkerBatchingTests
         return reader.ReadRecords().Skip(1).Select(r => Event.Parser.ParseFrom(r.Span)).ToList();
     }
 
+    /// <summary>
+    /// A deferred item at step 0 whose build waits until <see cref="Release"/>: the constructor queues it and returns
+    /// once the worker is building it, so the worker is busy with a batch while the test queues more behind it. The
+    /// events are left to the collector: the worker may still be leaving Wait when a test ends.
+    /// </summary>
+    private sealed class BusyWorker
+    {
+        private readonly ManualResetEventSlim _building = new();
+        private readonly ManualResetEventSlim _release = new();
+
+        public BusyWorker(EventFileWriter writer)
+        {
+            writer.Enqueue(PendingEvent.Deferred(() =>
+            {
+                _building.Set();
+                _release.Wait();
+                return TbLogger.Summaries.Scalar("d", 0);
+            }, step: 0, wallTime: 1));
+            Assert.IsTrue(_building.Wait(TimeSpan.FromSeconds(10)), "the deferred item was not taken at once");
+        }
+
+        public void Release() => _release.Set();
+    }
+
     // The threshold rule itself, on a worker that has just started (it may not have reached its first wait yet);
     // the test after it is the one where the worker is awake with scalars queued behind its batch.
     [TestMethod]
@@ -72,22 +96,14 @@ public sealed class WorkerBatchingTests
     {
         var stream = new GateStream();
         var writer = NewWriter(stream);
-        using var building = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        writer.Enqueue(PendingEvent.Deferred(() =>
-        {
-            building.Set();
-            release.Wait();
-            return TbLogger.Summaries.Scalar("d", 0);
-        }, step: 0, wallTime: 1));
-        Assert.IsTrue(building.Wait(TimeSpan.FromSeconds(10)), "the deferred item was not taken at once");
+        var busy = new BusyWorker(writer);
 
         // Queued while the worker is busy with its batch: when it comes back for more, five scalars are waiting.
         for (int step = 1; step <= 5; step++)
         {
             writer.Enqueue(ScalarAt(step));
         }
-        release.Set();
+        busy.Release();
         Thread.Sleep(Quiet);
         Assert.AreEqual(1L, writer.BatchesTaken, "the worker took the five scalars without a flush, the threshold or an urgent item");
 
@@ -114,20 +130,12 @@ public sealed class WorkerBatchingTests
         {
             var stream = new GateStream();
             var writer = NewWriter(stream);
-            using var building = new ManualResetEventSlim();
-            using var release = new ManualResetEventSlim();
-            writer.Enqueue(PendingEvent.Deferred(() =>
-            {
-                building.Set();
-                release.Wait();
-                return TbLogger.Summaries.Scalar("d", 0);
-            }, step: 0, wallTime: 1));
-            Assert.IsTrue(building.Wait(TimeSpan.FromSeconds(10)));
+            var busy = new BusyWorker(writer);
             for (int step = 1; step <= 3; step++)
             {
                 writer.Enqueue(ScalarAt(step));
             }
-            release.Set();
+            busy.Release();
             if (async)
             {
                 await writer.DisposeAsync();
