@@ -48,27 +48,26 @@ public sealed class WorkerBatchingTests
     }
 
     /// <summary>
-    /// A deferred item at step 0 whose build waits until <see cref="Release"/>: the constructor queues it and returns
-    /// once the worker is building it, so the worker is busy with a batch while the test queues more behind it. The
-    /// events are left to the collector: the worker may still be leaving Wait when a test ends.
+    /// Queues a deferred item at step 0 whose build waits; once the worker is building it (busy with a batch), queues
+    /// scalars at steps 1 to <paramref name="scalars"/> behind it and lets the build finish. The events are left to the
+    /// collector: the worker may still be leaving Wait when the test ends.
     /// </summary>
-    private sealed class BusyWorker
+    private static void QueueScalarsBehindABusyWorker(EventFileWriter writer, int scalars)
     {
-        private readonly ManualResetEventSlim _building = new();
-        private readonly ManualResetEventSlim _release = new();
-
-        public BusyWorker(EventFileWriter writer)
+        var building = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim();
+        writer.Enqueue(PendingEvent.Deferred(() =>
         {
-            writer.Enqueue(PendingEvent.Deferred(() =>
-            {
-                _building.Set();
-                _release.Wait();
-                return TbLogger.Summaries.Scalar("d", 0);
-            }, step: 0, wallTime: 1));
-            Assert.IsTrue(_building.Wait(TimeSpan.FromSeconds(10)), "the deferred item was not taken at once");
+            building.Set();
+            release.Wait();
+            return TbLogger.Summaries.Scalar("d", 0);
+        }, step: 0, wallTime: 1));
+        Assert.IsTrue(building.Wait(TimeSpan.FromSeconds(10)), "the deferred item was not taken at once");
+        for (int step = 1; step <= scalars; step++)
+        {
+            writer.Enqueue(ScalarAt(step));
         }
-
-        public void Release() => _release.Set();
+        release.Set();
     }
 
     // The threshold rule itself, on a worker that has just started (it may not have reached its first wait yet);
@@ -96,14 +95,8 @@ public sealed class WorkerBatchingTests
     {
         var stream = new GateStream();
         var writer = NewWriter(stream);
-        var busy = new BusyWorker(writer);
-
         // Queued while the worker is busy with its batch: when it comes back for more, five scalars are waiting.
-        for (int step = 1; step <= 5; step++)
-        {
-            writer.Enqueue(ScalarAt(step));
-        }
-        busy.Release();
+        QueueScalarsBehindABusyWorker(writer, scalars: 5);
         Thread.Sleep(Quiet);
         Assert.AreEqual(1L, writer.BatchesTaken, "the worker took the five scalars without a flush, the threshold or an urgent item");
 
@@ -130,12 +123,7 @@ public sealed class WorkerBatchingTests
         {
             var stream = new GateStream();
             var writer = NewWriter(stream);
-            var busy = new BusyWorker(writer);
-            for (int step = 1; step <= 3; step++)
-            {
-                writer.Enqueue(ScalarAt(step));
-            }
-            busy.Release();
+            QueueScalarsBehindABusyWorker(writer, scalars: 3);
             if (async)
             {
                 await writer.DisposeAsync();
