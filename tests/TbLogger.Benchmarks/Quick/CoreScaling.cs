@@ -34,25 +34,7 @@ public static class CoreScaling
             s_sink += Work(Passes);
             double one = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
 
-            var threads = new Thread[cores - 1];
-            using var go = new ManualResetEventSlim();
-            for (int t = 0; t < threads.Length; t++)
-            {
-                threads[t] = new Thread(() =>
-                {
-                    go.Wait();
-                    Interlocked.Add(ref s_sink, Work(Passes));
-                });
-                threads[t].Start();
-            }
-            start = Stopwatch.GetTimestamp();
-            go.Set();
-            s_sink += Work(Passes);
-            foreach (var thread in threads)
-            {
-                thread.Join();
-            }
-            double all = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            double all = EveryCore.Run(_ => Interlocked.Add(ref s_sink, Work(Passes)));
             speedups[round] = cores * one / all;
         }
         Array.Sort(speedups);

@@ -87,42 +87,49 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
     /// </summary>
     private static void ClockFloor(QuickReport report, SummaryWriter writer, int burst, ref long step)
     {
-        var given = new List<double>(100);
         var time = DateTimeOffset.UtcNow;
-        for (int round = 0; round < 120; round++)
+        long next = step;
+        double given = MedianPerCall(burst, before: writer.Flush, () =>
         {
-            writer.Flush();
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < burst; i++, step++)
+            for (int i = 0; i < burst; i++, next++)
             {
-                writer.AddScalar("train/loss", i * 0.001, step, time);
+                writer.AddScalar("train/loss", i * 0.001, next, time);
             }
-            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / burst;
-            if (round >= 20)
-            {
-                given.Add(ns);
-            }
-        }
-        given.Sort();
-        var clock = new List<double>(100);
+        });
+        step = next;
         long sink = 0;
-        for (int round = 0; round < 120; round++)
+        double clock = MedianPerCall(burst, before: null, () =>
         {
-            long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < burst; i++)
             {
                 sink += DateTime.UtcNow.Ticks;
             }
-            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / burst;
+        });
+        GC.KeepAlive(sink);
+        report.Add("  AddScalar with its wall time given (no clock read), median ns/call", given.ToString("0.0"), "report");
+        report.Add("  the clock alone (DateTime.UtcNow), median ns/read", clock.ToString("0.0"), "in AddScalar's cost, the machine's floor");
+    }
+
+    /// <summary>
+    /// The median over 100 timed rounds, after 20 untimed ones, of <paramref name="burst"/>'s wall time per call
+    /// (<paramref name="calls"/> per round); <paramref name="before"/> runs untimed before each round.
+    /// </summary>
+    private static double MedianPerCall(int calls, Action? before, Action burst)
+    {
+        var perCall = new List<double>(100);
+        for (int round = 0; round < 120; round++)
+        {
+            before?.Invoke();
+            long start = Stopwatch.GetTimestamp();
+            burst();
+            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / calls;
             if (round >= 20)
             {
-                clock.Add(ns);
+                perCall.Add(ns);
             }
         }
-        clock.Sort();
-        GC.KeepAlive(sink);
-        report.Add("  AddScalar with its wall time given (no clock read), median ns/call", given[given.Count / 2].ToString("0.0"), "report");
-        report.Add("  the clock alone (DateTime.UtcNow), median ns/read", clock[clock.Count / 2].ToString("0.0"), "in AddScalar's cost, the machine's floor");
+        perCall.Sort();
+        return perCall[perCall.Count / 2];
     }
 
     /// <summary>
