@@ -168,13 +168,17 @@ internal sealed class RunRecordCursor : IDisposable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Take(string file, long offset, byte[] buffer, int start, int length)
     {
-        // Most records are in the file of the one before: no store (and its write barrier) for the same path.
+        // Most records are in the file and the reader's buffer of the one before: no store (and its write barrier)
+        // for the same path or array.
         if (!ReferenceEquals(File, file))
         {
             File = file;
         }
+        if (!ReferenceEquals(_buffer, buffer))
+        {
+            _buffer = buffer;
+        }
         Offset = offset;
-        _buffer = buffer;
         _start = start;
         _length = length;
         Ordinal = _nextOrdinal++;

@@ -120,6 +120,7 @@ internal sealed class ScalarScan : IDisposable
     /// run ends. One loop over the records, not a call per record: a call's frame, zeroed each time, cost about a
     /// tenth of the scan (issue 19).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void FillFromRecords(ScalarPoint[] batch)
     {
         int count = 0;
@@ -147,6 +148,11 @@ internal sealed class ScalarScan : IDisposable
     /// The values of the current record from <see cref="_valuePos"/> on, into <paramref name="batch"/> from
     /// <paramref name="count"/>; true when the record is done (<see cref="_valuePos"/> = -1), false when the batch is full.
     /// </summary>
+    /// <remarks>
+    /// Only the common case is here (a tag whose every decision is made, in a common layout), so that this inlines
+    /// into <see cref="FillFromRecords"/>'s loop: with the general path's try/catch and locals it was a call per record
+    /// whose prologue zeroed a 288-byte frame (issue 19). Everything else goes to <see cref="FillGeneral"/>.
+    /// </remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private bool FillFromSummary(ScalarPoint[] batch, ref int count)
     {
@@ -162,12 +168,10 @@ internal sealed class ScalarScan : IDisposable
                 return true;
             }
             ReadOnlySpan<byte> value = summary.Slice(start, length);
-            TagState tag;
-            ValueInfo info;
             int field = EventWire.TryReadCommonScalar(value, out int tagLength, out int payloadStart, out int payloadLength);
             if (field != 0)
             {
-                tag = _tags.Get(value.Slice(2, tagLength));
+                TagState tag = _tags.Get(value.Slice(2, tagLength));
                 _marks?.Observe(tag, _records.Ordinal, step);
                 if (tag.Plain)
                 {
@@ -190,50 +194,70 @@ internal sealed class ScalarScan : IDisposable
                         continue;
                     }
                 }
-                info = CommonInfo(value, field, tagLength, payloadStart, payloadLength);
+                FillGeneral(batch, ref count, value, tag, CommonInfo(value, field, tagLength, payloadStart, payloadLength));
             }
             else
             {
-                if (!EventWire.TryReadValue(value, out info))
-                {
-                    continue;
-                }
-                tag = _tags.Get(value.Slice(info.TagStart, info.TagLength));
-                _marks?.Observe(tag, _records.Ordinal, step);
+                FillGeneral(batch, ref count, value, null, default);
             }
-            if (tag.FilterMatch == 0)
-            {
-                tag.FilterMatch = _filter.Tags is not { } tags || tags.IsMatch(tag.Tag) ? (sbyte)1 : (sbyte)-1;
-            }
-            if (tag.FilterMatch < 0)
-            {
-                continue;
-            }
-            // Resolved before the step and purge checks, as in Values: a tag's metadata may come with a step that is filtered out.
-            bool point = Resolve(tag, value, info) == PluginKind.Scalars && _inRange && !IsTagPurged(tag);
-            tag.Plain = tag.PluginKnown && tag.Kind == PluginKind.Scalars && tag.MarksKnown && tag.Marks is null;
-            if (!point)
-            {
-                continue;
-            }
-            double scalar;
-            try
-            {
-                if (!LogDirReader.TryScalarCore(info, value, out scalar))
-                {
-                    continue;
-                }
-            }
-            catch (Exception ex) when (LogDirReader.IsMalformed(ex))
-            {
-                Filled = count;
-                _malformed(_records.File, _records.Offset, $"value '{tag.Tag}' at step {step} does not decode: {ex.Message}", ex);
-                continue;
-            }
-            batch[count++] = new ScalarPoint(_runName, tag.Tag, step, wallTime, scalar);
         }
         _valuePos = pos;
         return false;
+    }
+
+    /// <summary>
+    /// One value by the general rules (any layout, a tag not yet decided, the filter, the plugin, the purge plan,
+    /// malformed values reported) into <paramref name="batch"/> at <paramref name="count"/>, when it is a point.
+    /// </summary>
+    /// <param name="batch">The batch being filled.</param>
+    /// <param name="count">Points in it so far.</param>
+    /// <param name="value">The value's bytes.</param>
+    /// <param name="tag">Its tag, when <see cref="EventWire.TryReadCommonScalar"/> matched (and <paramref name="common"/> was read from it); null otherwise.</param>
+    /// <param name="common">What the common layout gave.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void FillGeneral(ScalarPoint[] batch, ref int count, ReadOnlySpan<byte> value, TagState? tag, ValueInfo common)
+    {
+        ValueInfo info = common;
+        long step = _records.Header.Step;
+        if (tag is null)
+        {
+            if (!EventWire.TryReadValue(value, out info))
+            {
+                return;
+            }
+            tag = _tags.Get(value.Slice(info.TagStart, info.TagLength));
+            _marks?.Observe(tag, _records.Ordinal, step);
+        }
+        if (tag.FilterMatch == 0)
+        {
+            tag.FilterMatch = _filter.Tags is not { } tags || tags.IsMatch(tag.Tag) ? (sbyte)1 : (sbyte)-1;
+        }
+        if (tag.FilterMatch < 0)
+        {
+            return;
+        }
+        // Resolved before the step and purge checks, as in Values: a tag's metadata may come with a step that is filtered out.
+        bool point = Resolve(tag, value, info) == PluginKind.Scalars && _inRange && !IsTagPurged(tag);
+        tag.Plain = tag.PluginKnown && tag.Kind == PluginKind.Scalars && tag.MarksKnown && tag.Marks is null;
+        if (!point)
+        {
+            return;
+        }
+        double scalar;
+        try
+        {
+            if (!LogDirReader.TryScalarCore(info, value, out scalar))
+            {
+                return;
+            }
+        }
+        catch (Exception ex) when (LogDirReader.IsMalformed(ex))
+        {
+            Filled = count;
+            _malformed(_records.File, _records.Offset, $"value '{tag.Tag}' at step {step} does not decode: {ex.Message}", ex);
+            return;
+        }
+        batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, scalar);
     }
 
     /// <summary>What <see cref="EventWire.TryReadValue"/> reads from a value that <see cref="EventWire.TryReadCommonScalar"/> matched.</summary>
