@@ -104,8 +104,13 @@ public static class LogExporter
 
     private static void WriteScalar(Utf8RowWriter writer, in ValueRef v, double value, bool json, bool extra)
     {
+        if (!json)
+        {
+            writer.CsvScalarRow(v.Run, v.Tag, v.Step, v.WallTime, value, extra);
+            return;
+        }
         WriteKey(writer, v.Run, v.Tag, v.Step, v.WallTime, json);
-        WriteValue(writer, value, json, extra);
+        WriteJsonValue(writer, value);
     }
 
     private static void WriteExtra(Utf8RowWriter writer, in ValueRef v, bool json, string kind, string data)
@@ -131,27 +136,18 @@ public static class LogExporter
             writer.WallTime(wallTime, json: true);
             return;
         }
-        writer.CsvField(run);
-        writer.Byte((byte)',');
-        writer.CsvField(tag);
-        writer.Byte((byte)',');
+        writer.CsvRunAndTag(run, tag);
         writer.Long(step);
         writer.Byte((byte)',');
         writer.WallTime(wallTime, json: false);
     }
 
-    internal static void WriteValue(Utf8RowWriter writer, double value, bool json, bool extra)
+    /// <summary>A JSON row's value and its end (CSV rows are written whole by <see cref="Utf8RowWriter.CsvScalarRow"/>).</summary>
+    internal static void WriteJsonValue(Utf8RowWriter writer, double value)
     {
-        if (json)
-        {
-            writer.Raw(",\"value\":"u8);
-            writer.Double(value, json: true);
-            writer.Raw("}\n"u8);
-            return;
-        }
-        writer.Byte((byte)',');
-        writer.Double(value, json: false);
-        writer.Raw(extra ? ",scalar,\n"u8 : "\n"u8);
+        writer.Raw(",\"value\":"u8);
+        writer.Double(value, json: true);
+        writer.Raw("}\n"u8);
     }
 
     private static string HistogramJson(HistogramPoint h)

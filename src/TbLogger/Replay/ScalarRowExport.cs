@@ -203,7 +203,12 @@ internal sealed class ScalarRowExport
     /// <summary>One row: run, tag, step, wall_time, value.</summary>
     internal static void WritePoint(Utf8RowWriter writer, in ScalarPoint p, bool json)
     {
+        if (!json)
+        {
+            writer.CsvScalarRow(p.Run, p.Tag, p.Step, p.WallTime, p.Value, extra: false);
+            return;
+        }
         LogExporter.WriteKey(writer, p.Run, p.Tag, p.Step, p.WallTime, json);
-        LogExporter.WriteValue(writer, p.Value, json, extra: false);
+        LogExporter.WriteJsonValue(writer, p.Value);
     }
 }

@@ -250,6 +250,40 @@ public sealed class RoundTripTextTests
     }
 
     [TestMethod]
+    public void CsvRowsOfLongNamesSharedTagsAndMoreKeysThanTheWriterKeepsAreTheRuntimeText()
+    {
+        // A CSV row's "run,tag," bytes are made once per run and tag pair and found again by following the order the
+        // pairs came in: pairs that break the order, a tag shared by runs (equal text in different strings too), names
+        // longer than the writer's 64 KB buffer, and more pairs than it keeps (100,000) must all give the same text.
+        string longTag = "long," + new string('x', 70_000);
+        string otherRun = new(['r', 'u', 'n']);
+        var points = new List<ScalarPoint>();
+        for (int i = 0; i < 2_000; i++)
+        {
+            string run = (i % 5) switch { 0 => "run", 1 => otherRun, 2 => "other \"run\"", _ => "run" };
+            string tag = i % 97 == 0 ? longTag : $"tag_{i % 7}";
+            points.Add(new ScalarPoint(run, tag, i, 1_700_000_000 + (i * 0.5), Math.Cos(i)));
+        }
+        for (int i = 0; i < 100_010; i++)
+        {
+            points.Add(new ScalarPoint("run", $"distinct_{i}", i, 1_700_000_000, i * 0.1));
+        }
+        // The pairs met first again, after the writer stopped keeping new ones.
+        points.Add(new ScalarPoint("run", "tag_1", 1, 1, 1.5));
+        points.Add(new ScalarPoint("other \"run\"", longTag, 2, 2, 2.5));
+        var csv = new StringBuilder();
+        foreach (ScalarPoint p in points)
+        {
+            csv.Append(p.Run == "run" ? "run" : "\"other \"\"run\"\"\"").Append(',').Append(p.Tag == longTag ? $"\"{longTag}\"" : p.Tag).Append(',')
+                .Append(p.Step.ToString(s_invariant)).Append(',').Append(Runtime(p.WallTime, json: false)).Append(',').Append(Runtime(p.Value, json: false)).Append('\n');
+        }
+        foreach (int threads in new[] { 1, 2 })
+        {
+            Assert.AreEqual(csv.ToString(), Rows(points, json: false, threads), $"{threads} threads");
+        }
+    }
+
+    [TestMethod]
     public void ZeroAndNegativeZeroNextToEachOtherKeepTheirOwnText()
     {
         // The writer reuses the text of a number equal to the previous one in its column: equal bits, not equal
