@@ -104,13 +104,14 @@ public static class LogExporter
 
     private static void WriteScalar(Utf8RowWriter writer, in ValueRef v, double value, bool json, bool extra)
     {
-        if (!json)
+        if (json)
+        {
+            writer.JsonScalarRow(v.Run, v.Tag, v.Step, v.WallTime, value);
+        }
+        else
         {
             writer.CsvScalarRow(v.Run, v.Tag, v.Step, v.WallTime, value, extra);
-            return;
         }
-        WriteKey(writer, v.Run, v.Tag, v.Step, v.WallTime, json);
-        WriteJsonValue(writer, value);
     }
 
     private static void WriteExtra(Utf8RowWriter writer, in ValueRef v, bool json, string kind, string data)
@@ -126,11 +127,7 @@ public static class LogExporter
     {
         if (json)
         {
-            writer.Raw("{\"run\":"u8);
-            writer.JsonString(run);
-            writer.Raw(",\"tag\":"u8);
-            writer.JsonString(tag);
-            writer.Raw(",\"step\":"u8);
+            writer.JsonRunAndTag(run, tag);
             writer.Long(step);
             writer.Raw(",\"wall_time\":"u8);
             writer.WallTime(wallTime, json: true);
@@ -140,14 +137,6 @@ public static class LogExporter
         writer.Long(step);
         writer.Byte((byte)',');
         writer.WallTime(wallTime, json: false);
-    }
-
-    /// <summary>A JSON row's value and its end (CSV rows are written whole by <see cref="Utf8RowWriter.CsvScalarRow"/>).</summary>
-    internal static void WriteJsonValue(Utf8RowWriter writer, double value)
-    {
-        writer.Raw(",\"value\":"u8);
-        writer.Double(value, json: true);
-        writer.Raw("}\n"u8);
     }
 
     private static string HistogramJson(HistogramPoint h)

@@ -203,12 +203,13 @@ internal sealed class ScalarRowExport
     /// <summary>One row: run, tag, step, wall_time, value.</summary>
     internal static void WritePoint(Utf8RowWriter writer, in ScalarPoint p, bool json)
     {
-        if (!json)
+        if (json)
+        {
+            writer.JsonScalarRow(p.Run, p.Tag, p.Step, p.WallTime, p.Value);
+        }
+        else
         {
             writer.CsvScalarRow(p.Run, p.Tag, p.Step, p.WallTime, p.Value, extra: false);
-            return;
         }
-        LogExporter.WriteKey(writer, p.Run, p.Tag, p.Step, p.WallTime, json);
-        LogExporter.WriteJsonValue(writer, p.Value);
     }
 }

@@ -12,20 +12,22 @@ internal sealed class Utf8RowWriter : IDisposable
     /// <summary>Room a number takes at most: a round-trip double, or "-Infinity" in quotes.</summary>
     private const int MaxNumberLength = RoundTripText.MaxDoubleLength;
 
-    /// <summary>Distinct run and tag pairs whose key bytes are kept (more are made per row, as names are when there are too many).</summary>
-    private const int MaxCachedKeys = 100_000;
-
     private Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private readonly Dictionary<string, byte[]> _csv = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, byte[]> _json = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, CsvKeyEntry> _keys = new(ReferenceEqualityComparer.Instance);
+    private readonly RowKeys _csvKeys;
+    private readonly RowKeys _jsonKeys;
     private int _used;
-    private CsvKeyEntry? _lastKey;
     private LastNumber _lastValue;
     private LastNumber _lastWallTime;
 
-    public Utf8RowWriter(Stream stream) => _stream = stream;
+    public Utf8RowWriter(Stream stream)
+    {
+        _stream = stream;
+        _csvKeys = new RowKeys((run, tag) => [.. Cached(_csv, run, EscapeCsv), (byte)',', .. Cached(_csv, tag, EscapeCsv), (byte)',']);
+        _jsonKeys = new RowKeys((run, tag) => [.. "{\"run\":"u8, .. Cached(_json, run, EscapeJson), .. ",\"tag\":"u8, .. Cached(_json, tag, EscapeJson), .. ",\"step\":"u8]);
+    }
 
     /// <summary>Flushes, then writes to <paramref name="stream"/> from now on (keeping the caches of escaped names).</summary>
     public void Retarget(Stream stream)
@@ -86,21 +88,28 @@ internal sealed class Utf8RowWriter : IDisposable
     /// one copy of the row's names instead of a call and a check per field (issue 19: the export's limit is its
     /// formatting).
     /// </summary>
-    public void CsvScalarRow(string run, string tag, long step, double wallTime, double value, bool extra)
+    public void CsvScalarRow(string run, string tag, long step, double wallTime, double value, bool extra) =>
+        ScalarRow(_csvKeys.Get(run, tag), step, ","u8, wallTime, ","u8, value, extra ? ",scalar,\n"u8 : "\n"u8, json: false);
+
+    /// <summary>One JSON Lines scalar row, {"run":…,"tag":…,"step":…,"wall_time":…,"value":…}, as <see cref="CsvScalarRow"/> writes a CSV one.</summary>
+    public void JsonScalarRow(string run, string tag, long step, double wallTime, double value) =>
+        ScalarRow(_jsonKeys.Get(run, tag), step, ",\"wall_time\":"u8, wallTime, ",\"value\":"u8, value, "}\n"u8, json: true);
+
+    private void ScalarRow(byte[] key, long step, ReadOnlySpan<byte> afterStep, double wallTime, ReadOnlySpan<byte> afterWallTime, double value,
+        ReadOnlySpan<byte> end, bool json)
     {
-        byte[] key = CsvKey(run, tag);
-        // The key, the step (at most 20 characters), two numbers, the commas and the longest line ending.
-        int most = key.Length + 20 + (2 * MaxNumberLength) + 2 + 9;
+        // The key, the step (at most 20 characters), two numbers and the separators.
+        int most = key.Length + 20 + afterStep.Length + MaxNumberLength + afterWallTime.Length + MaxNumberLength + end.Length;
         if (most > _buffer.Length)
         {
             // Names longer than the buffer: the general path writes them through.
             Raw(key);
             Long(step);
-            Byte((byte)',');
-            WallTime(wallTime, json: false);
-            Byte((byte)',');
-            Double(value, json: false);
-            Raw(extra ? ",scalar,\n"u8 : "\n"u8);
+            Raw(afterStep);
+            WallTime(wallTime, json);
+            Raw(afterWallTime);
+            Double(value, json);
+            Raw(end);
             return;
         }
         Ensure(most);
@@ -109,11 +118,12 @@ internal sealed class Utf8RowWriter : IDisposable
         int pos = key.Length;
         step.TryFormat(row[pos..], out int written, default, CultureInfo.InvariantCulture);
         pos += written;
-        row[pos++] = (byte)',';
-        pos += FormatNumber(wallTime, json: false, ref _lastWallTime, row[pos..]);
-        row[pos++] = (byte)',';
-        pos += FormatNumber(value, json: false, ref _lastValue, row[pos..]);
-        ReadOnlySpan<byte> end = extra ? ",scalar,\n"u8 : "\n"u8;
+        afterStep.CopyTo(row[pos..]);
+        pos += afterStep.Length;
+        pos += FormatNumber(wallTime, json, ref _lastWallTime, row[pos..]);
+        afterWallTime.CopyTo(row[pos..]);
+        pos += afterWallTime.Length;
+        pos += FormatNumber(value, json, ref _lastValue, row[pos..]);
         end.CopyTo(row[pos..]);
         _used += pos + end.Length;
     }
@@ -154,10 +164,10 @@ internal sealed class Utf8RowWriter : IDisposable
     }
 
     /// <summary>The run and tag fields of a CSV row and the commas after them (each quoted when it holds a comma, quote or line break).</summary>
-    public void CsvRunAndTag(string run, string tag) => Raw(CsvKey(run, tag));
+    public void CsvRunAndTag(string run, string tag) => Raw(_csvKeys.Get(run, tag));
 
-    /// <summary>A JSON string with its quotes.</summary>
-    public void JsonString(string text) => Raw(Cached(_json, text, EscapeJson));
+    /// <summary>A JSON row's opening up to its step: {"run":…,"tag":…,"step":</summary>
+    public void JsonRunAndTag(string run, string tag) => Raw(_jsonKeys.Get(run, tag));
 
     public void Flush()
     {
@@ -176,70 +186,6 @@ internal sealed class Utf8RowWriter : IDisposable
         {
             Flush();
         }
-    }
-
-    /// <summary>
-    /// The bytes of "run,tag," (each escaped). Rows repeat the same tags in the same order (a training loop logs its
-    /// tags every step), so each key remembers the one that followed it: most rows find theirs by two reference
-    /// comparisons, without hashing.
-    /// </summary>
-    private byte[] CsvKey(string run, string tag)
-    {
-        CsvKeyEntry? last = _lastKey;
-        CsvKeyEntry? key = last is { Next: { } next } && ReferenceEquals(next.Tag, tag) && ReferenceEquals(next.Run, run) ? next
-            : last is not null && ReferenceEquals(last.Tag, tag) && ReferenceEquals(last.Run, run) ? last
-            : LookUpKey(run, tag);
-        // Only kept keys are linked: a chain through keys made per row would keep every one of them alive.
-        if (last is { Kept: true } && key.Kept && !ReferenceEquals(last.Next, key))
-        {
-            last.Next = key;
-        }
-        _lastKey = key;
-        return key.Bytes;
-    }
-
-    private CsvKeyEntry LookUpKey(string run, string tag)
-    {
-        // Keyed by the tag (string references, as the name caches); the run is checked, since runs share tags.
-        for (CsvKeyEntry? entry = _keys.GetValueOrDefault(tag); entry is not null; entry = entry.SameTag)
-        {
-            if (ReferenceEquals(entry.Run, run))
-            {
-                return entry;
-            }
-        }
-        byte[] runBytes = Cached(_csv, run, EscapeCsv);
-        byte[] tagBytes = Cached(_csv, tag, EscapeCsv);
-        byte[] bytes = new byte[runBytes.Length + tagBytes.Length + 2];
-        runBytes.CopyTo(bytes, 0);
-        bytes[runBytes.Length] = (byte)',';
-        tagBytes.CopyTo(bytes, runBytes.Length + 1);
-        bytes[^1] = (byte)',';
-        var made = new CsvKeyEntry(run, tag, bytes);
-        if (_keys.Count < MaxCachedKeys)
-        {
-            made.Kept = true;
-            made.SameTag = _keys.GetValueOrDefault(tag);
-            _keys[tag] = made;
-        }
-        return made;
-    }
-
-    /// <summary>A run and tag's "run,tag," bytes, the key that followed it last time, and the next key of the same tag (another run).</summary>
-    private sealed class CsvKeyEntry(string run, string tag, byte[] bytes)
-    {
-        public string Run { get; } = run;
-
-        public string Tag { get; } = tag;
-
-        public byte[] Bytes { get; } = bytes;
-
-        public CsvKeyEntry? Next;
-
-        public CsvKeyEntry? SameTag;
-
-        /// <summary>True when the writer keeps this key (see <see cref="MaxCachedKeys"/>).</summary>
-        public bool Kept;
     }
 
     private static byte[] Cached(Dictionary<string, byte[]> cache, string text, Func<string, string> escape)

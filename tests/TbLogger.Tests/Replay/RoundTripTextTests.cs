@@ -250,11 +250,12 @@ public sealed class RoundTripTextTests
     }
 
     [TestMethod]
-    public void CsvRowsOfLongNamesSharedTagsAndMoreKeysThanTheWriterKeepsAreTheRuntimeText()
+    public void RowsOfLongNamesSharedTagsAndMorePairsThanTheWriterKeepsAreTheRuntimeText()
     {
-        // A CSV row's "run,tag," bytes are made once per run and tag pair and found again by following the order the
-        // pairs came in: pairs that break the order, a tag shared by runs (equal text in different strings too), names
-        // longer than the writer's 64 KB buffer, and more pairs than it keeps (100,000) must all give the same text.
+        // A row's run and tag bytes are made once per pair and found again by following the order the pairs came in:
+        // pairs that break the order, a tag shared by runs (equal text in different strings too), names longer than
+        // the writer's 64 KB buffer, and more pairs than it keeps (RowKeys.MaxKept) must all give the same text. (JSON
+        // strings are System.Text.Json's, which writes a quote as \u0022.)
         string longTag = "long," + new string('x', 70_000);
         string otherRun = new(['r', 'u', 'n']);
         var points = new List<ScalarPoint>();
@@ -264,7 +265,7 @@ public sealed class RoundTripTextTests
             string tag = i % 97 == 0 ? longTag : $"tag_{i % 7}";
             points.Add(new ScalarPoint(run, tag, i, 1_700_000_000 + (i * 0.5), Math.Cos(i)));
         }
-        for (int i = 0; i < 100_010; i++)
+        for (int i = 0; i < RowKeys.MaxKept + 10; i++)
         {
             points.Add(new ScalarPoint("run", $"distinct_{i}", i, 1_700_000_000, i * 0.1));
         }
@@ -272,14 +273,19 @@ public sealed class RoundTripTextTests
         points.Add(new ScalarPoint("run", "tag_1", 1, 1, 1.5));
         points.Add(new ScalarPoint("other \"run\"", longTag, 2, 2, 2.5));
         var csv = new StringBuilder();
+        var json = new StringBuilder();
         foreach (ScalarPoint p in points)
         {
             csv.Append(p.Run == "run" ? "run" : "\"other \"\"run\"\"\"").Append(',').Append(p.Tag == longTag ? $"\"{longTag}\"" : p.Tag).Append(',')
                 .Append(p.Step.ToString(s_invariant)).Append(',').Append(Runtime(p.WallTime, json: false)).Append(',').Append(Runtime(p.Value, json: false)).Append('\n');
+            json.Append("{\"run\":").Append(p.Run == "run" ? "\"run\"" : "\"other \\u0022run\\u0022\"").Append(",\"tag\":\"").Append(p.Tag).Append("\",\"step\":")
+                .Append(p.Step.ToString(s_invariant)).Append(",\"wall_time\":").Append(Runtime(p.WallTime, json: true)).Append(",\"value\":")
+                .Append(Runtime(p.Value, json: true)).Append("}\n");
         }
         foreach (int threads in new[] { 1, 2 })
         {
-            Assert.AreEqual(csv.ToString(), Rows(points, json: false, threads), $"{threads} threads");
+            Assert.AreEqual(csv.ToString(), Rows(points, json: false, threads), $"CSV, {threads} threads");
+            Assert.AreEqual(json.ToString(), Rows(points, json: true, threads), $"JSON Lines, {threads} threads");
         }
     }
 
