@@ -215,7 +215,7 @@ internal sealed class ScalarScan : IDisposable
     /// <param name="tag">Its tag, when <see cref="EventWire.TryReadCommonScalar"/> matched (and <paramref name="common"/> was read from it); null otherwise.</param>
     /// <param name="common">What the common layout gave.</param>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void FillGeneral(ScalarPoint[] batch, ref int count, ReadOnlySpan<byte> value, TagState? tag, ValueInfo common)
+    private void FillGeneral(ScalarPoint[] batch, ref int count, ReadOnlySpan<byte> value, TagState? tag, in ValueInfo common)
     {
         ValueInfo info = common;
         long step = _records.Header.Step;

@@ -253,32 +253,46 @@ public sealed class RoundTripTextTests
     public void RowsOfLongNamesSharedTagsAndMorePairsThanTheWriterKeepsAreTheRuntimeText()
     {
         // A row's run and tag bytes are made once per pair and found again by following the order the pairs came in:
-        // pairs that break the order, a tag shared by runs (equal text in different strings too), names longer than
+        // pairs that break the order, tag strings shared by runs (equal text in different strings too), names longer than
         // the writer's 64 KB buffer, and more pairs than it keeps (RowKeys.MaxKept) must all give the same text. (JSON
         // strings are System.Text.Json's, which writes a quote as \u0022.)
         string longTag = "long," + new string('x', 70_000);
         string otherRun = new(['r', 'u', 'n']);
+        string[] tags = [.. Enumerable.Range(0, 7).Select(t => $"tag_{t}")];
         var points = new List<ScalarPoint>();
         for (int i = 0; i < 2_000; i++)
         {
             string run = (i % 5) switch { 0 => "run", 1 => otherRun, 2 => "other \"run\"", _ => "run" };
-            string tag = i % 97 == 0 ? longTag : $"tag_{i % 7}";
+            string tag = i % 97 == 0 ? longTag : tags[i % 7];
             points.Add(new ScalarPoint(run, tag, i, 1_700_000_000 + (i * 0.5), Math.Cos(i)));
+        }
+        // Many runs handing out the same tag strings (as one reader's values do), twice over.
+        string[] manyRuns = [.. Enumerable.Range(0, 3_000).Select(r => $"run_{r}")];
+        for (int pass = 0; pass < 2; pass++)
+        {
+            foreach (string run in manyRuns)
+            {
+                foreach (string tag in tags[..3])
+                {
+                    points.Add(new ScalarPoint(run, tag, pass, 1_700_000_000, pass - 0.5));
+                }
+            }
         }
         for (int i = 0; i < RowKeys.MaxKept + 10; i++)
         {
             points.Add(new ScalarPoint("run", $"distinct_{i}", i, 1_700_000_000, i * 0.1));
         }
-        // The pairs met first again, after the writer stopped keeping new ones.
-        points.Add(new ScalarPoint("run", "tag_1", 1, 1, 1.5));
+        // Pairs met first again, after the writer stopped keeping new ones.
+        points.Add(new ScalarPoint("run", tags[1], 1, 1, 1.5));
         points.Add(new ScalarPoint("other \"run\"", longTag, 2, 2, 2.5));
+        points.Add(new ScalarPoint(manyRuns[7], tags[2], 3, 3, 3.5));
         var csv = new StringBuilder();
         var json = new StringBuilder();
         foreach (ScalarPoint p in points)
         {
-            csv.Append(p.Run == "run" ? "run" : "\"other \"\"run\"\"\"").Append(',').Append(p.Tag == longTag ? $"\"{longTag}\"" : p.Tag).Append(',')
+            csv.Append(p.Run == "other \"run\"" ? "\"other \"\"run\"\"\"" : p.Run).Append(',').Append(p.Tag == longTag ? $"\"{longTag}\"" : p.Tag).Append(',')
                 .Append(p.Step.ToString(s_invariant)).Append(',').Append(Runtime(p.WallTime, json: false)).Append(',').Append(Runtime(p.Value, json: false)).Append('\n');
-            json.Append("{\"run\":").Append(p.Run == "run" ? "\"run\"" : "\"other \\u0022run\\u0022\"").Append(",\"tag\":\"").Append(p.Tag).Append("\",\"step\":")
+            json.Append("{\"run\":").Append(p.Run == "other \"run\"" ? "\"other \\u0022run\\u0022\"" : $"\"{p.Run}\"").Append(",\"tag\":\"").Append(p.Tag).Append("\",\"step\":")
                 .Append(p.Step.ToString(s_invariant)).Append(",\"wall_time\":").Append(Runtime(p.WallTime, json: true)).Append(",\"value\":")
                 .Append(Runtime(p.Value, json: true)).Append("}\n");
         }
