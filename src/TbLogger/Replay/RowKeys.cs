@@ -11,8 +11,11 @@ namespace TbLogger.Replay;
 /// <param name="make">Makes a pair's bytes from its run and tag.</param>
 internal sealed class RowKeys(Func<string, string, byte[]> make)
 {
-    /// <summary>Pairs kept at most; more are made per row, as the writer's names are when there are too many.</summary>
-    internal const int MaxKept = 100_000;
+    /// <summary>
+    /// Pairs kept at most (each export thread has its own): a few megabytes with long names; more pairs are made per
+    /// row, as the writer's names are when there are too many.
+    /// </summary>
+    internal const int MaxKept = 16_384;
 
     private readonly Dictionary<(string Run, string Tag), Entry> _kept = new(SamePair.Instance);
     private Entry? _last;

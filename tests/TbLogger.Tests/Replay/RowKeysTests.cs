@@ -28,14 +28,14 @@ public sealed class RowKeysTests
                 Assert.AreEqual($"{run}|{tag}", Encoding.UTF8.GetString(keys.Get(run, tag)));
             }
         }
-        // 200,000 pairs of 10 tag strings: the first 100,000 pairs are kept, not 100,000 tags' worth of pairs.
+        // 200,000 pairs of 10 tag strings: the first MaxKept pairs are kept, not MaxKept tags' worth of pairs.
         Assert.AreEqual(RowKeys.MaxKept, keys.KeptCount);
         Assert.AreEqual(200_000, made);
 
         // A kept pair is found again, in order or not, without being made again; a pair past the limit is made each time.
         made = 0;
         Assert.AreEqual("run_0|tag_3", Encoding.UTF8.GetString(keys.Get(runs[0], tags[3])));
-        Assert.AreEqual("run_9999|tag_9", Encoding.UTF8.GetString(keys.Get(runs[9_999], tags[9])));
+        Assert.AreEqual("run_1000|tag_9", Encoding.UTF8.GetString(keys.Get(runs[1_000], tags[9])));
         Assert.AreEqual("run_0|tag_3", Encoding.UTF8.GetString(keys.Get(runs[0], tags[3])));
         Assert.AreEqual(0, made);
         Assert.AreEqual("run_19999|tag_0", Encoding.UTF8.GetString(keys.Get(runs[19_999], tags[0])));
