@@ -35,6 +35,13 @@ public ref struct SummaryValueEnumerator
             return false;
         }
         ReadOnlySpan<byte> value = _summary.Slice(start, length);
+        // The layouts writers repeat (a tag, then a simple_value or a tensor, no metadata) without the general walk.
+        int field = EventWire.TryReadCommonScalar(value, out int tagLength, out int payloadStart, out int payloadLength);
+        if (field != 0)
+        {
+            _current = new SummaryValueView(value, EventWire.CommonInfo(value, field, tagLength, payloadStart, payloadLength), _names);
+            return true;
+        }
         if (!EventWire.TryReadValue(value, out ValueInfo info))
         {
             _pos = _summary.Length;

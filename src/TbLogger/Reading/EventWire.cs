@@ -240,6 +240,22 @@ internal static class EventWire
         return 0;
     }
 
+    /// <summary>What <see cref="TryReadValue"/> reads from a value that <see cref="TryReadCommonScalar"/> matched (field 2 or 8).</summary>
+    public static ValueInfo CommonInfo(ReadOnlySpan<byte> value, int field, int tagLength, int payloadStart, int payloadLength)
+    {
+        var info = new ValueInfo { TagStart = 2, TagLength = tagLength, PluginStart = -1, ContentStart = -1, ValueField = field };
+        if (field == 2)
+        {
+            info.SimpleValue = BinaryPrimitives.ReadSingleLittleEndian(value[payloadStart..]);
+        }
+        else
+        {
+            info.PayloadStart = payloadStart;
+            info.PayloadLength = payloadLength;
+        }
+        return info;
+    }
+
     public static bool TryReadValue(ReadOnlySpan<byte> value, out ValueInfo info)
     {
         info = default;

@@ -194,7 +194,7 @@ internal sealed class ScalarScan : IDisposable
                         continue;
                     }
                 }
-                FillGeneral(batch, ref count, value, tag, CommonInfo(value, field, tagLength, payloadStart, payloadLength));
+                FillGeneral(batch, ref count, value, tag, EventWire.CommonInfo(value, field, tagLength, payloadStart, payloadLength));
             }
             else
             {
@@ -258,22 +258,6 @@ internal sealed class ScalarScan : IDisposable
             return;
         }
         batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, scalar);
-    }
-
-    /// <summary>What <see cref="EventWire.TryReadValue"/> reads from a value that <see cref="EventWire.TryReadCommonScalar"/> matched.</summary>
-    internal static ValueInfo CommonInfo(ReadOnlySpan<byte> value, int field, int tagLength, int payloadStart, int payloadLength)
-    {
-        var info = new ValueInfo { TagStart = 2, TagLength = tagLength, PluginStart = -1, ContentStart = -1, ValueField = field };
-        if (field == 2)
-        {
-            info.SimpleValue = BinaryPrimitives.ReadSingleLittleEndian(value[payloadStart..]);
-        }
-        else
-        {
-            info.PayloadStart = payloadStart;
-            info.PayloadLength = payloadLength;
-        }
-        return info;
     }
 
     /// <summary>

@@ -245,7 +245,7 @@ internal sealed class SegmentPrePass
                     // in an earlier one (a third of this pass's time, issue 19).
                     if (field == 2 && !tag.PluginKnown)
                     {
-                        ScalarScan.Resolve(tag, value, ScalarScan.CommonInfo(value, field, tagLength, payloadStart, payloadLength));
+                        ScalarScan.Resolve(tag, value, EventWire.CommonInfo(value, field, tagLength, payloadStart, payloadLength));
                     }
                 }
                 else if (EventWire.TryReadValue(value, out ValueInfo info))
