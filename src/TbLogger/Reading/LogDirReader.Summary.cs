@@ -9,6 +9,9 @@ public sealed partial class LogDirReader
     {
         var result = new List<RunSummary>();
         var tags = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
+        // The reader hands out one string per tag, and tags come back in a cycle: the accumulator of the previous value
+        // remembers the one that came after it, so most values find theirs by one reference comparison.
+        Accumulator? last = null;
         string? current = null;
         foreach (ValueRef v in Values(filter, kind: null))
         {
@@ -16,11 +19,26 @@ public sealed partial class LogDirReader
             {
                 Flush(current, tags, result);
                 current = v.Run;
+                last = null;
             }
-            if (!tags.TryGetValue(v.Tag, out var acc))
+            Accumulator acc;
+            if (last?.Next is { } next && ReferenceEquals(next.Tag, v.Tag))
             {
-                tags[v.Tag] = acc = new Accumulator { Plugin = v.Plugin, First = long.MaxValue, Last = long.MinValue };
+                acc = next;
             }
+            else
+            {
+                if (!tags.TryGetValue(v.Tag, out Accumulator? found))
+                {
+                    tags[v.Tag] = found = new Accumulator { Tag = v.Tag, Plugin = v.Plugin, First = long.MaxValue, Last = long.MinValue };
+                }
+                acc = found;
+                if (last is not null)
+                {
+                    last.Next = acc;
+                }
+            }
+            last = acc;
             acc.Count++;
             acc.First = Math.Min(acc.First, v.Step);
             acc.Last = Math.Max(acc.Last, v.Step);
@@ -80,6 +98,11 @@ public sealed partial class LogDirReader
 
     private sealed class Accumulator
     {
+        public string Tag = "";
+
+        /// <summary>The accumulator of the value that followed this tag's last time (a guess for the next lookup).</summary>
+        public Accumulator? Next;
+
         public string Plugin = "";
         public long Count;
         public long First;

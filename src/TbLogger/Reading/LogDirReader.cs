@@ -224,6 +224,14 @@ public sealed partial class LogDirReader
         while (EventWire.TryNextValue(summary, ref pos, out start, out length))
         {
             ReadOnlySpan<byte> value = summary.Slice(start, length);
+            // The layouts writers repeat (a tag, then a simple_value or a tensor, no metadata) without the general walk.
+            int field = EventWire.TryReadCommonScalar(value, out int tagLength, out int payloadStart, out int payloadLength);
+            if (field != 0)
+            {
+                info = EventWire.CommonInfo(value, field, tagLength, payloadStart, payloadLength);
+                tag = tags.Get(value.Slice(2, tagLength));
+                return true;
+            }
             if (EventWire.TryReadValue(value, out info))
             {
                 tag = tags.Get(value.Slice(info.TagStart, info.TagLength));
