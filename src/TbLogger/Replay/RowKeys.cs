@@ -6,21 +6,25 @@ namespace TbLogger.Replay;
 /// step), so each pair remembers the one that followed it: most rows find theirs by two reference comparisons, without
 /// hashing; a pair met out of that order is looked up by the pair. Names are compared by reference, as the row
 /// writer's name caches are (a reader hands out one string per tag, shared by runs or not); equal text in another
-/// string is another pair with the same bytes.
+/// string is another pair with the same bytes. Bounded by pairs and by bytes: when full, the store starts again.
 /// </summary>
 /// <param name="make">Makes a pair's bytes from its run and tag.</param>
 internal sealed class RowKeys(Func<string, string, byte[]> make)
 {
-    /// <summary>
-    /// Pairs kept at most (each export thread has its own): a few megabytes with long names; more pairs are made per
-    /// row, as the writer's names are when there are too many.
-    /// </summary>
+    /// <summary>Pairs kept at most (each export thread has its own).</summary>
     internal const int MaxKept = 16_384;
+
+    /// <summary>Bytes of kept pairs at most (long names): a pair longer than this alone is made per row.</summary>
+    internal const int MaxKeptBytes = 4 << 20;
 
     private readonly Dictionary<(string Run, string Tag), Entry> _kept = new(SamePair.Instance);
     private Entry? _last;
+    private long _keptBytes;
 
-    /// <summary>Pairs kept so far (at most <see cref="MaxKept"/>).</summary>
+    // Bumped when the store is emptied: only entries of the current generation are kept and linked.
+    private int _generation;
+
+    /// <summary>Pairs kept now (at most <see cref="MaxKept"/>).</summary>
     internal int KeptCount => _kept.Count;
 
     /// <summary>The bytes of the pair (<paramref name="run"/>, <paramref name="tag"/>).</summary>
@@ -30,8 +34,8 @@ internal sealed class RowKeys(Func<string, string, byte[]> make)
         Entry key = last is { Next: { } next } && next.Is(run, tag) ? next
             : last is not null && last.Is(run, tag) ? last
             : LookUp(run, tag);
-        // Only kept pairs are linked: a chain through pairs made per row would keep every one of them alive.
-        if (last is { Kept: true } && key.Kept && !ReferenceEquals(last.Next, key))
+        // Only kept pairs are linked (LookUp may just have emptied the store): a link never keeps a dropped pair alive.
+        if (last is not null && last.Generation == _generation && key.Generation == _generation && !ReferenceEquals(last.Next, key))
         {
             last.Next = key;
         }
@@ -45,12 +49,22 @@ internal sealed class RowKeys(Func<string, string, byte[]> make)
         {
             return kept;
         }
-        var made = new Entry(run, tag, make(run, tag));
-        if (_kept.Count < MaxKept)
+        byte[] bytes = make(run, tag);
+        if (bytes.Length > MaxKeptBytes)
         {
-            made.Kept = true;
-            _kept.Add((run, tag), made);
+            return new Entry(run, tag, bytes, generation: -1);
         }
+        if (_kept.Count == MaxKept || _keptBytes + bytes.Length > MaxKeptBytes)
+        {
+            // Full: start again, so the pairs in use now (the end of a sweep of many runs, say) are kept, not the first ones.
+            _kept.Clear();
+            _keptBytes = 0;
+            _generation++;
+            _last = null;
+        }
+        var made = new Entry(run, tag, bytes, _generation);
+        _kept.Add((run, tag), made);
+        _keptBytes += bytes.Length;
         return made;
     }
 
@@ -65,8 +79,8 @@ internal sealed class RowKeys(Func<string, string, byte[]> make)
             HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pair.Run), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pair.Tag));
     }
 
-    /// <summary>A pair's bytes and the pair that followed it last time.</summary>
-    private sealed class Entry(string run, string tag, byte[] bytes)
+    /// <summary>A pair's bytes, the store generation it was kept in (-1: not kept), and the pair that followed it last time.</summary>
+    private sealed class Entry(string run, string tag, byte[] bytes, int generation)
     {
         public string Run { get; } = run;
 
@@ -74,10 +88,9 @@ internal sealed class RowKeys(Func<string, string, byte[]> make)
 
         public byte[] Bytes { get; } = bytes;
 
-        public Entry? Next;
+        public int Generation { get; } = generation;
 
-        /// <summary>True when the pair is kept (see <see cref="MaxKept"/>).</summary>
-        public bool Kept;
+        public Entry? Next;
 
         public bool Is(string run, string tag) => ReferenceEquals(Tag, tag) && ReferenceEquals(Run, run);
     }
