@@ -83,8 +83,8 @@ internal sealed class Utf8RowWriter : IDisposable
     }
 
     /// <summary>
-    /// One CSV scalar row, "run,tag,step,wall_time,value" and a line break (<paramref name="extra"/>: the two empty
-    /// columns of an export with other kinds, ",scalar," before it), into the buffer in one go: one room check and
+    /// One CSV scalar row, "run,tag,step,wall_time,value" and a line break (<paramref name="extra"/>: an export with
+    /// other kinds, whose rows end with the kind and data columns, ",scalar,"), into the buffer in one go: one room check and
     /// one copy of the row's names instead of a call and a check per field (issue 19: the export's limit is its
     /// formatting).
     /// </summary>
