@@ -1,6 +1,8 @@
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Reading;
+using TbLogger.Tests.Support;
+using static TbLogger.Tests.Reading.EventFiles;
 
 namespace TbLogger.Tests.Reading;
 
@@ -40,6 +42,47 @@ public sealed class TagPluginsTests
         Assert.AreEqual(("text", PluginKind.Text), Resolve(plugins, new string([.. c]), Tensor(c, plugin: null)));
         Assert.AreEqual(("scalars", PluginKind.Scalars), Resolve(plugins, otherA, Tensor(a, plugin: "images")));
         Assert.AreEqual(("scalars", PluginKind.Scalars), Resolve(plugins, a, Tensor(a, plugin: null)));
+    }
+
+    [TestMethod]
+    public void SummarizeCountsEveryTagWhenTagsComeAsNewStringsPastTheNameCache()
+    {
+        // Past the reader's 65,536 cached names, each value of a later tag comes as a new string: the plugin decisions
+        // and the per-tag counts must still find the tag by its text. Cycles of early and late tags follow, then a
+        // second run with the same tag texts.
+        using var temp = new TempDirectory();
+        const int distinct = 70_000;
+        int[] cycled = [0, 1, 2, 3, 4, distinct - 5, distinct - 4, distinct - 3, distinct - 2, distinct - 1];
+        var events = new List<Event> { Version() };
+        for (int i = 0; i < distinct; i++)
+        {
+            events.Add(Scalar($"t{i}", 0, i));
+        }
+        for (int step = 1; step <= 3; step++)
+        {
+            foreach (int i in cycled)
+            {
+                events.Add(Scalar($"t{i}", step, (step * 10) + (i % 7)));
+            }
+        }
+        Write(temp.Combine("a"), "events.out.tfevents.1.x", [.. events]);
+        Write(temp.Combine("b"), "events.out.tfevents.1.x", [Version(), .. Enumerable.Range(0, 3).SelectMany(step => cycled[..5].Select(i => Scalar($"t{i}", step, -step)))]);
+
+        var summary = new LogDirReader(temp.Path).Summarize();
+        CollectionAssert.AreEqual(new[] { "a", "b" }, summary.Select(r => r.Run).ToArray());
+        var a = summary[0].Tags.ToDictionary(t => t.Tag);
+        Assert.AreEqual(distinct, a.Count);
+        Assert.IsTrue(a.Values.All(t => t.Plugin == "scalars"));
+        foreach (int i in cycled)
+        {
+            TagSummary tag = a[$"t{i}"];
+            Assert.AreEqual((4L, 0L, 3L, 30.0 + (i % 7)), (tag.Count, tag.FirstStep, tag.LastStep, tag.LastValue), $"t{i}");
+        }
+        Assert.AreEqual(distinct - cycled.Length, a.Values.Count(t => t.Count == 1 && t.FirstStep == 0 && t.LastStep == 0));
+        Assert.AreEqual(66_000.0, a["t66000"].LastValue);
+        var b = summary[1].Tags;
+        Assert.AreEqual(5, b.Count);
+        Assert.IsTrue(b.All(t => t.Count == 3 && t.FirstStep == 0 && t.LastStep == 2 && t.LastValue == -2.0 && t.Plugin == "scalars"));
     }
 
     private static (string, PluginKind) Resolve(TagPlugins plugins, string tag, Summary.Types.Value value)
