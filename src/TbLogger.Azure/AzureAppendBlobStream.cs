@@ -420,7 +420,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
         {
             throw AzureBlobStorageException.From(ex, "append to", BlobUri);
         }
-        catch (OperationCanceledException ex)
+        catch (Exception ex) when (ex is OperationCanceledException or AggregateException)
         {
             throw AzureBlobStorageException.From(ex, "append to", BlobUri);
         }
@@ -507,7 +507,7 @@ internal sealed class AzureAppendBlobStream : Stream, IPendingWorkStream
                 }
                 _blob = _container.GetAppendBlobClient(BlobName(_index));
             }
-            catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+            catch (Exception ex) when (AzureBlobStorageException.IsRequestFailure(ex))
             {
                 throw AzureBlobStorageException.From(ex, "create", BlobUri);
             }

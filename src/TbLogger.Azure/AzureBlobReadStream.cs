@@ -79,7 +79,7 @@ internal sealed class AzureBlobReadStream : Stream
                 string message = $"Reading {_uri} failed at byte {_position}: no data within the request timeout ({_timeout.TotalSeconds:0.###} s).";
                 throw new IOException(message, new TimeoutException(message, ex));
             }
-            catch (Exception ex) when (ex is IOException or RequestFailedException)
+            catch (Exception ex) when (ex is IOException or RequestFailedException or AggregateException)
             {
                 CloseBody();
                 throw new IOException($"Reading {_uri} failed at byte {_position}: {ex.Message}", ex);
@@ -154,7 +154,7 @@ internal sealed class AzureBlobReadStream : Stream
             }
             throw new FileNotFoundException($"No blob at {_uri}.", _uri, ex);
         }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+        catch (Exception ex) when (AzureBlobStorageException.IsRequestFailure(ex))
         {
             throw AzureBlobStorageException.From(ex, "read", _uri);
         }
@@ -171,7 +171,7 @@ internal sealed class AzureBlobReadStream : Stream
         {
             throw new FileNotFoundException($"No blob at {_uri}.", _uri, ex);
         }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+        catch (Exception ex) when (AzureBlobStorageException.IsRequestFailure(ex))
         {
             throw AzureBlobStorageException.From(ex, "read the length of", _uri);
         }

@@ -36,6 +36,11 @@ public sealed class AzureBlobStorageException : IOException
 
     internal static AzureBlobStorageException From(RequestFailedException ex, string operation, string uri)
     {
+        if (ex.Status == 0)
+        {
+            // No response at all (the SDK's transport failed): not a refusal.
+            return new AzureBlobStorageException($"Could not {operation} {uri}: no response from Azure Blob Storage ({FirstLine(ex.Message)}).", uri, 0, ex.ErrorCode, ex);
+        }
         string code = string.IsNullOrEmpty(ex.ErrorCode) ? "" : " " + ex.ErrorCode;
         string hint = ex.Status switch
         {
@@ -53,8 +58,21 @@ public sealed class AzureBlobStorageException : IOException
         AzureBlobStorageException already => already,
         RequestFailedException failed => From(failed, operation, uri),
         OperationCanceledException => new AzureBlobStorageException($"Could not {operation} {uri}: no answer within the request timeout.", uri, 0, null, ex),
+        // The SDK's retries all failed without an answer (it throws every attempt's exception together): the last
+        // attempt says why. A refusal among them is the service's answer.
+        AggregateException { InnerExceptions: [.., var last] } aggregate => aggregate.InnerExceptions.OfType<RequestFailedException>().LastOrDefault() is { } refused
+            ? From(refused, operation, uri)
+            : last is OperationCanceledException
+                ? new AzureBlobStorageException($"Could not {operation} {uri}: no answer within the request timeout ({aggregate.InnerExceptions.Count} tries).", uri, 0, null, ex)
+                : new AzureBlobStorageException($"Could not {operation} {uri}: {aggregate.InnerExceptions.Count} tries failed, the last with {last.GetType().Name}: {FirstLine(last.Message)}", uri, 0, null, ex),
         _ => new AzureBlobStorageException($"Could not {operation} {uri}: {ex.GetType().Name}: {FirstLine(ex.Message)}", uri, 0, null, ex),
     };
+
+    /// <summary>
+    /// True for what a request to the service throws when it fails: a refusal, a timeout (cancellation), or the
+    /// SDK's retries all failing (an <see cref="AggregateException"/> of every attempt's exception).
+    /// </summary>
+    internal static bool IsRequestFailure(Exception ex) => ex is RequestFailedException or OperationCanceledException or AggregateException;
 
     private static string FirstLine(string message)
     {
