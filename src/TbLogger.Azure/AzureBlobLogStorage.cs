@@ -206,12 +206,12 @@ public sealed class AzureBlobLogStorage : LogStorage, IAcknowledgingStorage
             catch (AggregateException ex)
             {
                 // The SDK's retries all failed: a refusal among them is the service's answer (handled as one), otherwise no answer came.
-                if (ex.InnerExceptions.OfType<RequestFailedException>().LastOrDefault() is { } refused)
+                if (AzureBlobStorageException.RefusalAmong(ex) is { } refused)
                 {
                     throw refused;
                 }
                 Exception last = ex.InnerExceptions[^1];
-                string message = $"Listing {what}: no answer from Azure Blob Storage in {ex.InnerExceptions.Count} tries ({last.GetType().Name}: {last.Message.Split('\n')[0]}).";
+                string message = $"Listing {what}: no answer from Azure Blob Storage in {ex.InnerExceptions.Count} tries ({last.GetType().Name}: {AzureBlobStorageException.FirstLine(last.Message)}).";
                 throw new IOException(message, last is OperationCanceledException ? new TimeoutException(message, ex) : ex);
             }
             foreach (string name in names)

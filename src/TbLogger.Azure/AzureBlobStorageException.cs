@@ -60,7 +60,7 @@ public sealed class AzureBlobStorageException : IOException
         OperationCanceledException => new AzureBlobStorageException($"Could not {operation} {uri}: no answer within the request timeout.", uri, 0, null, ex),
         // The SDK's retries all failed without an answer (it throws every attempt's exception together): the last
         // attempt says why. A refusal among them is the service's answer.
-        AggregateException { InnerExceptions: [.., var last] } aggregate => aggregate.InnerExceptions.OfType<RequestFailedException>().LastOrDefault() is { } refused
+        AggregateException { InnerExceptions: [.., var last] } aggregate => RefusalAmong(aggregate) is { } refused
             ? From(refused, operation, uri)
             : last is OperationCanceledException
                 ? new AzureBlobStorageException($"Could not {operation} {uri}: no answer within the request timeout ({aggregate.InnerExceptions.Count} tries).", uri, 0, null, ex)
@@ -74,7 +74,10 @@ public sealed class AzureBlobStorageException : IOException
     /// </summary>
     internal static bool IsRequestFailure(Exception ex) => ex is RequestFailedException or OperationCanceledException or AggregateException;
 
-    private static string FirstLine(string message)
+    /// <summary>The service's last refusal among the tries of an exhausted retry, or null when none of them got an answer.</summary>
+    internal static RequestFailedException? RefusalAmong(AggregateException tries) => tries.InnerExceptions.OfType<RequestFailedException>().LastOrDefault();
+
+    internal static string FirstLine(string message)
     {
         int newline = message.IndexOfAny(['\r', '\n']);
         return newline < 0 ? message : message[..newline];
