@@ -114,22 +114,45 @@ internal sealed class PurgePlan
         /// </summary>
         public PurgePlan ObserveToEnd(RunRecordCursor records, TagTable tags, CancellationToken cancellation)
         {
-            while (records.MoveNext())
+            while (ObserveRecords(records, tags, BatchRecords))
             {
-                if ((records.Ordinal & 0xFFFF) == 0)
+                cancellation.ThrowIfCancellationRequested();
+            }
+            return ToPlan();
+        }
+
+        /// <summary>
+        /// Records a pre-pass loop takes per call (<see cref="ObserveRecords"/>, <see cref="SegmentPrePass"/>): the
+        /// loop is a method called hundreds of times per million records, not once per run or segment, so the runtime
+        /// replaces its first code by fully optimised code (tier 1) after 30 calls. A loop called once per pass ran
+        /// its whole life as the code swapped in on the stack (on-stack replacement), about 20 % slower per record
+        /// (issue 19).
+        /// </summary>
+        internal const int BatchRecords = 4096;
+
+        /// <summary>
+        /// Takes every value of up to <paramref name="count"/> records of <paramref name="records"/>; false when the
+        /// records ended.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private bool ObserveRecords(RunRecordCursor records, TagTable tags, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (!records.MoveNext())
                 {
-                    cancellation.ThrowIfCancellationRequested();
+                    return false;
                 }
                 if (records.Header.Kind == EventKind.Summary)
                 {
                     ObserveSummary(records.Span.Slice(records.Header.PayloadStart, records.Header.PayloadLength), 0, tags, records.Ordinal, records.Header.Step);
                 }
             }
-            return ToPlan();
+            return true;
         }
 
         /// <summary>Takes every value of a summary's bytes from <paramref name="pos"/> on (a value that does not decode is not a point).</summary>
-        /// <remarks>Inlined into <see cref="ObserveToEnd"/>'s loop: a call per record zeroed this method's frame each time.</remarks>
+        /// <remarks>Inlined into <see cref="ObserveRecords"/>'s loop: a call per record zeroed this method's frame each time.</remarks>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void ObserveSummary(ReadOnlySpan<byte> summary, int pos, TagTable tags, long ordinal, long step)
         {

@@ -218,59 +218,84 @@ internal sealed class SegmentPrePass
 
     private static Observation? Observe(RunInfo run, RunSegment from, RunSegment? to, TfRecordReaderOptions strict)
     {
-        var tags = new TagTable();
-        var marks = new PurgePlan.DataServerMarks();
-        var seen = new List<TagState>();
+        var observer = new SegmentObserver();
         using var records = new RunRecordCursor(run, strict, from: from, to: to);
-        while (records.MoveNext())
+        while (observer.Observe(records, PurgePlan.DataServerMarks.BatchRecords))
         {
-            if (records.Header.Kind != EventKind.Summary)
-            {
-                continue;
-            }
-            ReadOnlySpan<byte> summary = records.Span.Slice(records.Header.PayloadStart, records.Header.PayloadLength);
-            long ordinal = records.Ordinal;
-            long step = records.Header.Step;
-            int pos = 0;
-            while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
-            {
-                ReadOnlySpan<byte> value = summary.Slice(start, length);
-                TagState tag;
-                int field = EventWire.TryReadCommonScalar(value, out int tagLength, out int payloadStart, out int payloadLength);
-                if (field != 0)
-                {
-                    tag = tags.Get(value.Slice(2, tagLength));
-                    // Only simple_value decides a plugin here: a common tensor value has no metadata, so Resolve would
-                    // answer "other" and remember nothing, for every value of a segment whose tags got their metadata
-                    // in an earlier one (a third of this pass's time, issue 19).
-                    if (field == 2 && !tag.PluginKnown)
-                    {
-                        ScalarScan.Resolve(tag, value, EventWire.CommonInfo(value, field, tagLength, payloadStart, payloadLength));
-                    }
-                }
-                else if (EventWire.TryReadValue(value, out ValueInfo info))
-                {
-                    tag = tags.Get(value.Slice(info.TagStart, info.TagLength));
-                    if (!tag.PluginKnown)
-                    {
-                        ScalarScan.Resolve(tag, value, info);
-                    }
-                }
-                else
-                {
-                    // Not a value: not a point for the loader either.
-                    continue;
-                }
-                if (!tag.Steps.Seen)
-                {
-                    tag.FirstOrdinal = ordinal;
-                    tag.FirstStep = step;
-                    seen.Add(tag);
-                }
-                marks.Observe(tag, ordinal, step);
-            }
         }
         // A segment that does not end with the ordinal the framing pass gave the next one: a file changed since.
-        return to is { } end && records.NextOrdinal != end.Ordinal ? null : new Observation(seen, marks.ByTag);
+        return to is { } end && records.NextOrdinal != end.Ordinal ? null : observer.Result;
+    }
+
+    /// <summary>One segment's pass, taken a batch of records at a time (see <see cref="PurgePlan.DataServerMarks.BatchRecords"/>).</summary>
+    private sealed class SegmentObserver
+    {
+        private readonly TagTable _tags = new();
+        private readonly PurgePlan.DataServerMarks _marks = new();
+        private readonly List<TagState> _seen = [];
+
+        /// <summary>What the segment's pass found (once <see cref="Observe"/> said the records ended).</summary>
+        public Observation Result => new(_seen, _marks.ByTag);
+
+        /// <summary>Takes up to <paramref name="count"/> records of <paramref name="records"/>; false when the records ended.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        public bool Observe(RunRecordCursor records, int count)
+        {
+            TagTable tags = _tags;
+            PurgePlan.DataServerMarks marks = _marks;
+            for (int i = 0; i < count; i++)
+            {
+                if (!records.MoveNext())
+                {
+                    return false;
+                }
+                if (records.Header.Kind != EventKind.Summary)
+                {
+                    continue;
+                }
+                ReadOnlySpan<byte> summary = records.Span.Slice(records.Header.PayloadStart, records.Header.PayloadLength);
+                long ordinal = records.Ordinal;
+                long step = records.Header.Step;
+                int pos = 0;
+                while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
+                {
+                    ReadOnlySpan<byte> value = summary.Slice(start, length);
+                    TagState tag;
+                    int field = EventWire.TryReadCommonScalar(value, out int tagLength, out int payloadStart, out int payloadLength);
+                    if (field != 0)
+                    {
+                        tag = tags.Get(value.Slice(2, tagLength));
+                        // Only simple_value decides a plugin here: a common tensor value has no metadata, so Resolve would
+                        // answer "other" and remember nothing, for every value of a segment whose tags got their metadata
+                        // in an earlier one (a third of this pass's time, issue 19).
+                        if (field == 2 && !tag.PluginKnown)
+                        {
+                            ScalarScan.Resolve(tag, value, EventWire.CommonInfo(value, field, tagLength, payloadStart, payloadLength));
+                        }
+                    }
+                    else if (EventWire.TryReadValue(value, out ValueInfo info))
+                    {
+                        tag = tags.Get(value.Slice(info.TagStart, info.TagLength));
+                        if (!tag.PluginKnown)
+                        {
+                            ScalarScan.Resolve(tag, value, info);
+                        }
+                    }
+                    else
+                    {
+                        // Not a value: not a point for the loader either.
+                        continue;
+                    }
+                    if (!tag.Steps.Seen)
+                    {
+                        tag.FirstOrdinal = ordinal;
+                        tag.FirstStep = step;
+                        _seen.Add(tag);
+                    }
+                    marks.Observe(tag, ordinal, step);
+                }
+            }
+            return true;
+        }
     }
 }
