@@ -8,7 +8,7 @@ namespace TbLogger;
 internal static class NumpyBinRules
 {
     /// <summary>The number of equal buckets numpy chooses for finite <paramref name="x"/> (at least one value).</summary>
-    /// <param name="x">The finite values; sorted in place when the rule needs order statistics.</param>
+    /// <param name="x">The finite values; reordered in place when the rule needs order statistics.</param>
     /// <param name="rule">The rule.</param>
     /// <param name="first">numpy's first edge: min, or min − 0.5 when all values are equal.</param>
     /// <param name="last">numpy's last edge: max, or max + 0.5.</param>
@@ -49,9 +49,31 @@ internal static class NumpyBinRules
 
     private static double Fd(Span<double> x)
     {
-        x.Sort();
-        double iqr = Percentile(x, 0.75) - Percentile(x, 0.25);
+        double upper = Quartiles(x, out double lower);
+        double iqr = upper - lower;
         return 2.0 * iqr * Math.Pow(x.Length, -1.0 / 3.0);
+    }
+
+    /// <summary>
+    /// numpy's 75th percentile of <paramref name="x"/> (returned) and 25th (<paramref name="lower"/>), from the four
+    /// order statistics they interpolate, found by selection (x is reordered, not sorted): exactly the values a sort
+    /// would give, in linear time.
+    /// </summary>
+    internal static double Quartiles(Span<double> x, out double lower)
+    {
+        int n = x.Length;
+        // The ranks each percentile reads (Percentile: floor((n − 1)·q) and the next), found from the top down so each
+        // selection works within the part the previous one left below it.
+        int upperRank = (int)Math.Floor((n - 1) * 0.75);
+        int lowerRank = (int)Math.Floor((n - 1) * 0.25);
+        double upperA = OrderStatistics.Select(x, upperRank);
+        // x[..upperRank] <= upperA <= x[(upperRank + 1)..]: the next rank is the smallest value above it.
+        double upperB = upperRank + 1 < n ? System.Numerics.Tensors.TensorPrimitives.Min(x[(upperRank + 1)..]) : upperA;
+        double lowerA = lowerRank == upperRank ? upperA : OrderStatistics.Select(x[..upperRank], lowerRank);
+        // The next rank after lowerRank: upperA's own rank, or the smallest of the values selected above it up to there.
+        double lowerB = lowerRank == upperRank ? upperB : System.Numerics.Tensors.TensorPrimitives.Min(x[(lowerRank + 1)..(upperRank + 1)]);
+        lower = Interpolate(n, 0.25, lowerA, lowerB);
+        return Interpolate(n, 0.75, upperA, upperB);
     }
 
     /// <summary>numpy's default ("linear") percentile of sorted values: index (n − 1)·q, then its two-sided lerp.</summary>
@@ -64,8 +86,21 @@ internal static class NumpyBinRules
             return sorted[n - 1];
         }
         int below = (int)Math.Floor(index);
-        double t = index - below;
-        double a = sorted[below], b = sorted[below + 1];
+        return Interpolate(n, q, sorted[below], sorted[below + 1]);
+    }
+
+    /// <summary>
+    /// The lerp of <see cref="Percentile"/> between the order statistics at ranks floor((n − 1)·q) (<paramref name="a"/>)
+    /// and the next (<paramref name="b"/>; unused when the index is the last rank).
+    /// </summary>
+    private static double Interpolate(int n, double q, double a, double b)
+    {
+        double index = (n - 1) * q;
+        if (index >= n - 1)
+        {
+            return a;
+        }
+        double t = index - Math.Floor(index);
         double diff = b - a;
         return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
     }
