@@ -187,4 +187,33 @@ public sealed class HistogramRuleTests
         Assert.AreEqual(HistogramBinKind.Rule, HistogramBins.FromRule(HistogramBinRule.Auto).WithMaxBins(5).Kind);
         Assert.AreEqual(5, HistogramBins.FromRule(HistogramBinRule.Auto).WithMaxBins(5).MaxBins);
     }
+
+    [TestMethod]
+    public void RulesOfTheRangeAloneCountFromTheFiniteCountAndRange()
+    {
+        // Sqrt, Sturges and Rice need only how many finite values there are and their range (numpy's ptp), so the
+        // kernel takes them from the range the caller's pass found instead of copying the values: numpy's formulas
+        // written out here against it, over floats with NaN and infinities among them (not counted), one value, and
+        // a range that is all zeros of both signs.
+        var random = new Random(3);
+        float[] noisy = [.. Enumerable.Range(0, 5_000).Select(i => i % 97 == 0 ? float.NaN : i % 89 == 0 ? float.NegativeInfinity : (float)(random.NextDouble() * 40 - 7))];
+        foreach (float[] values in new[] { noisy, [2.5f], [0f, -0f, 0f], [1f, 1e30f, -3f] })
+        {
+            float[] finite = [.. values.Where(float.IsFinite)];
+            int n = finite.Length;
+            double min = finite.Min(), max = finite.Max();
+            double first = min == max ? min - 0.5 : min, last = min == max ? max + 0.5 : max;
+            foreach (var (rule, width) in new[]
+            {
+                (HistogramBinRule.Sqrt, (max - min) / Math.Sqrt(n)),
+                (HistogramBinRule.Sturges, (max - min) / (Math.Log2(n) + 1.0)),
+                (HistogramBinRule.Rice, (max - min) / (2.0 * Math.Pow(n, 1.0 / 3))),
+            })
+            {
+                long expected = width == 0 ? 1 : (long)Math.Ceiling((last - first) / width);
+                Assert.AreEqual(expected, HistogramKernel.RuleBinCount<float>(values, rule, n, min, max), $"{rule}, {n} finite of {values.Length}");
+                Assert.AreEqual(expected, NumpyBinRules.BucketCount([.. finite.Select(v => (double)v)], rule, first, last), $"{rule} over the values, {n}");
+            }
+        }
+    }
 }

@@ -183,8 +183,31 @@ internal static class HistogramKernel
     private const long ScottMaxValues = 1 << 24;
     private const long ScottBound = 700_000;
 
-    /// <summary>numpy's bucket count for a named rule, over the finite values (copied: some rules sort).</summary>
-    private static int RuleBinCount<T>(ReadOnlySpan<T> values, HistogramBinRule rule, int finiteCount, double min, double max)
+    /// <summary>
+    /// numpy's bucket count for a named rule over the finite values: from their count and range alone for the rules
+    /// that need nothing else, else over a copy of them as doubles (some rules reorder it).
+    /// </summary>
+    internal static int RuleBinCount<T>(ReadOnlySpan<T> values, HistogramBinRule rule, int finiteCount, double min, double max)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double first = min, last = max;
+        if (first == last)
+        {
+            first -= 0.5;
+            last += 0.5;
+        }
+        long count = NumpyBinRules.TryWidthFromRange(rule, finiteCount, max - min, out double width)
+            ? NumpyBinRules.BucketCount(width, first, last)
+            : BucketCountOverValues(values, rule, finiteCount, first, last);
+        if (count > HistogramBins.MaxBinCount)
+        {
+            throw new ArgumentOutOfRangeException("values",
+                $"Rule {rule} chooses {count} buckets for values in [{min}, {max}], more than the {HistogramBins.MaxBinCount} supported; use another rule or explicit edges.");
+        }
+        return (int)count;
+    }
+
+    private static long BucketCountOverValues<T>(ReadOnlySpan<T> values, HistogramBinRule rule, int finiteCount, double first, double last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double[] finite = ArrayPool<double>.Shared.Rent(finiteCount);
@@ -199,19 +222,7 @@ internal static class HistogramKernel
                     finite[n++] = x;
                 }
             }
-            double first = min, last = max;
-            if (first == last)
-            {
-                first -= 0.5;
-                last += 0.5;
-            }
-            long count = NumpyBinRules.BucketCount(finite.AsSpan(0, n), rule, first, last);
-            if (count > HistogramBins.MaxBinCount)
-            {
-                throw new ArgumentOutOfRangeException("values",
-                    $"Rule {rule} chooses {count} buckets for values in [{min}, {max}], more than the {HistogramBins.MaxBinCount} supported; use another rule or explicit edges.");
-            }
-            return (int)count;
+            return NumpyBinRules.BucketCount(finite.AsSpan(0, n), rule, first, last);
         }
         finally
         {

@@ -12,9 +12,28 @@ internal static class NumpyBinRules
     /// <param name="rule">The rule.</param>
     /// <param name="first">numpy's first edge: min, or min − 0.5 when all values are equal.</param>
     /// <param name="last">numpy's last edge: max, or max + 0.5.</param>
-    public static long BucketCount(Span<double> x, HistogramBinRule rule, double first, double last)
+    public static long BucketCount(Span<double> x, HistogramBinRule rule, double first, double last) =>
+        BucketCount(Width(x, rule, first, last), first, last);
+
+    /// <summary>
+    /// The width of the rules that need only the number of values and their range (numpy's <c>ptp</c>): Sqrt, Sturges
+    /// and Rice; false for the others, which read the values themselves.
+    /// </summary>
+    public static bool TryWidthFromRange(HistogramBinRule rule, int n, double ptp, out double width)
     {
-        double width = Width(x, rule, first, last);
+        width = rule switch
+        {
+            HistogramBinRule.Sqrt => ptp / Math.Sqrt(n),
+            HistogramBinRule.Sturges => ptp / (Math.Log2(n) + 1.0),
+            HistogramBinRule.Rice => ptp / (2.0 * Math.Pow(n, 1.0 / 3)),
+            _ => double.NaN,
+        };
+        return rule is HistogramBinRule.Sqrt or HistogramBinRule.Sturges or HistogramBinRule.Rice;
+    }
+
+    /// <summary>numpy's <c>int(ceil((last − first) / width))</c>, one bucket for a zero width.</summary>
+    public static long BucketCount(double width, double first, double last)
+    {
         if (width == 0 || double.IsNaN(width))
         {
             return 1;
@@ -25,9 +44,7 @@ internal static class NumpyBinRules
 
     public static double Width(Span<double> x, HistogramBinRule rule, double first, double last) => rule switch
     {
-        HistogramBinRule.Sqrt => Ptp(x) / Math.Sqrt(x.Length),
-        HistogramBinRule.Sturges => Sturges(x),
-        HistogramBinRule.Rice => Ptp(x) / (2.0 * Math.Pow(x.Length, 1.0 / 3)),
+        HistogramBinRule.Sqrt or HistogramBinRule.Sturges or HistogramBinRule.Rice => WidthFromRange(rule, x),
         HistogramBinRule.Scott => Math.Pow(24.0 * Math.Pow(Math.PI, 0.5) / x.Length, 1.0 / 3.0) * Std(x),
         HistogramBinRule.Stone => Stone(x, first, last),
         HistogramBinRule.Doane => Doane(x),
@@ -38,7 +55,13 @@ internal static class NumpyBinRules
 
     private static double Ptp(ReadOnlySpan<double> x) => System.Numerics.Tensors.TensorPrimitives.Max(x) - System.Numerics.Tensors.TensorPrimitives.Min(x);
 
-    private static double Sturges(ReadOnlySpan<double> x) => Ptp(x) / (Math.Log2(x.Length) + 1.0);
+    private static double WidthFromRange(HistogramBinRule rule, ReadOnlySpan<double> x)
+    {
+        TryWidthFromRange(rule, x.Length, Ptp(x), out double width);
+        return width;
+    }
+
+    private static double Sturges(ReadOnlySpan<double> x) => WidthFromRange(HistogramBinRule.Sturges, x);
 
     private static double Auto(Span<double> x)
     {
