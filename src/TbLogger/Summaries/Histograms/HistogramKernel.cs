@@ -487,10 +487,18 @@ internal static class HistogramKernel
         }
     }
 
+    /// <summary>Explicit edges up to this many buckets are counted by <see cref="CountFewExplicit"/>.</summary>
+    private const int FewExplicitBuckets = 16;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountExplicit<T>(ReadOnlySpan<T> values, ReadOnlySpan<double> edges, Span<int> countsA, Span<int> countsB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (edges.Length - 1 <= FewExplicitBuckets)
+        {
+            CountFewExplicit(values, edges, countsA, countsB);
+            return;
+        }
         int n = edges.Length - 1;
         double first = edges[0], last = edges[n];
         double norm = n / (last - first);
@@ -522,6 +530,49 @@ internal static class HistogramKernel
             }
             ((i & 1) == 0 ? countsA : countsB)[j]++;
         }
+    }
+
+    /// <summary>
+    /// Explicit edges of a few buckets, without a branch per value: a value's bucket is how many inner edges are at or
+    /// below it (edges increase strictly, so the last bucket also takes the last edge), and a value outside the edges
+    /// or not finite (numpy counts it nowhere) goes to a slot past the last bucket that is then dropped. The guess of
+    /// <see cref="CountExplicit"/> and its corrections cost a mispredicted branch or a binary search per value when the
+    /// edges are not evenly spaced or many values fall outside them (issue 19).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CountFewExplicit<T>(ReadOnlySpan<T> values, ReadOnlySpan<double> edges, Span<int> countsA, Span<int> countsB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = edges.Length - 1;
+        double first = edges[0], last = edges[n];
+        ReadOnlySpan<double> inner = edges[1..n];
+        Span<int> a = stackalloc int[FewExplicitBuckets + 1];
+        Span<int> b = stackalloc int[FewExplicitBuckets + 1];
+        a.Clear();
+        b.Clear();
+        int i = 0;
+        for (; i + 1 < values.Length; i += 2)
+        {
+            a[FewBucket(double.CreateTruncating(values[i]), first, last, inner, n)]++;
+            b[FewBucket(double.CreateTruncating(values[i + 1]), first, last, inner, n)]++;
+        }
+        if (i < values.Length)
+        {
+            a[FewBucket(double.CreateTruncating(values[i]), first, last, inner, n)]++;
+        }
+        a[..n].CopyTo(countsA);
+        b[..n].CopyTo(countsB);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FewBucket(double x, double first, double last, ReadOnlySpan<double> inner, int outside)
+    {
+        int j = 0;
+        foreach (double edge in inner)
+        {
+            j += Unsafe.BitCast<bool, byte>(x >= edge);
+        }
+        return (x >= first) & (x <= last) ? j : outside;
     }
 
     private static bool InBucket(double x, ReadOnlySpan<double> edges, int j) =>
