@@ -1,34 +1,21 @@
 using TbLogger;
 using TbLogger.Reading.Verify;
 
+// The other modes are local functions, so that compiling this top-level method loads no assembly they need (the
+// scalars-only mode checks which assemblies a writer loads).
+if (args[0] == "read")
+{
+    ReadAll(args);
+    return;
+}
+if (args[0] == "scalars-only")
+{
+    ScalarsOnly(args[1]);
+    return;
+}
 // Usage: TbLogger.CrashWriter LOGDIR FLUSH_EVERY FLUSHES
 // Writes scalar "crash/value" = step at steps 0, 1, 2, ...; after every FLUSH_EVERY steps it calls Flush and prints
 // "flushed <last step>". After FLUSHES flushes it keeps writing without flushing until it is killed.
-if (args[0] == "read")
-{
-    // Usage: TbLogger.CrashWriter read LOGDIR DESTINATION: every reading path over LOGDIR (for memory-bound tests run
-    // under DOTNET_GCHeapHardLimit); prints what each path saw and exits 0, or dies of OutOfMemoryException.
-    string source = args[1];
-    var skip = new TbLogger.Records.TfRecordReaderOptions { SkipCorruptRecords = true };
-    var reader = new TbLogger.Reading.LogDirReader(source);
-    long events = 0;
-    foreach (var run in reader.GetRuns())
-    {
-        events += reader.ReadEvents(run).Count();
-        foreach (string file in run.Files)
-        {
-            events += TbLogger.Events.EventFileReader.Read(file, skip).Count();
-        }
-    }
-    Console.WriteLine($"events {events}");
-    Console.WriteLine($"scalars {reader.ReadScalars().Count()} text {reader.ReadText().Count()}");
-    var report = LogVerifier.Verify(source);
-    Console.WriteLine($"verify {report.Problems.Count()}");
-    var replay = TbLogger.Replay.LogReplayer.Replay(source, args[2]);
-    Console.WriteLine($"replayed {replay}");
-    Console.WriteLine($"peak {Environment.WorkingSet}");
-    return;
-}
 string logDir = args[0];
 int flushEvery = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
 int flushes = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
@@ -54,4 +41,51 @@ while (true)
     writer.AddText("crash/padding", new string('x', 3000), step);
     writer.AddScalar("crash/value", step, step);
     step++;
+}
+
+// Usage: TbLogger.CrashWriter read LOGDIR DESTINATION: every reading path over LOGDIR (for memory-bound tests run
+// under DOTNET_GCHeapHardLimit); prints what each path saw and exits 0, or dies of OutOfMemoryException.
+static void ReadAll(string[] args)
+{
+    string source = args[1];
+    var skip = new TbLogger.Records.TfRecordReaderOptions { SkipCorruptRecords = true };
+    var reader = new TbLogger.Reading.LogDirReader(source);
+    long events = 0;
+    foreach (var run in reader.GetRuns())
+    {
+        events += reader.ReadEvents(run).Count();
+        foreach (string file in run.Files)
+        {
+            events += TbLogger.Events.EventFileReader.Read(file, skip).Count();
+        }
+    }
+    Console.WriteLine($"events {events}");
+    Console.WriteLine($"scalars {reader.ReadScalars().Count()} text {reader.ReadText().Count()}");
+    var report = LogVerifier.Verify(source);
+    Console.WriteLine($"verify {report.Problems.Count()}");
+    var replay = TbLogger.Replay.LogReplayer.Replay(source, args[2]);
+    Console.WriteLine($"replayed {replay}");
+    Console.WriteLine($"peak {Environment.WorkingSet}");
+}
+
+// Usage: TbLogger.CrashWriter scalars-only LOGDIR: a writer that logs only scalars, then one that logs text; prints
+// whether Google.Protobuf was loaded after each (a scalar-only writer encodes by hand and should never load it).
+static void ScalarsOnly(string logDir)
+{
+    static bool ProtobufLoaded() => AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Google.Protobuf");
+    using (var writer = new SummaryWriter(Path.Combine(logDir, "scalars")))
+    {
+        for (int step = 0; step < 10_000; step++)
+        {
+            writer.AddScalar("loss", 1.0 / (step + 1), step);
+        }
+        writer.Flush();
+    }
+    Console.WriteLine($"protobuf after scalars: {ProtobufLoaded()}");
+    using (var writer = new SummaryWriter(Path.Combine(logDir, "text")))
+    {
+        writer.AddText("notes", "hello", 0);
+        writer.Flush();
+    }
+    Console.WriteLine($"protobuf after text: {ProtobufLoaded()}");
 }

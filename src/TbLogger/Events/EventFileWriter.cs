@@ -467,7 +467,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
         for (; state.Written < batchCount; state.Written++)
         {
-            WriteOne(batch.Get(state.Written), state.Scalars, state.Metadata, ref state.Scratch);
+            WriteOne(batch.Get(state.Written), state);
             batch.Clear(state.Written);
         }
         state.Unflushed |= batchCount > 0;
@@ -508,7 +508,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private sealed class WorkerState(long nextFlushAt)
     {
         public readonly ScalarEventEncoder Scalars = new();
-        public readonly RepeatedMetadata Metadata = new();
+
+        /// <summary>Made at the first event or summary (see <see cref="WriteMessage"/>).</summary>
+        public RepeatedMetadata? Metadata;
         public byte[] Scratch = new byte[4096];
         public long NextFlushAt = nextFlushAt;
         public bool Unflushed;
@@ -533,26 +535,38 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private long Deadline(long now) => _flushIntervalMs == long.MaxValue ? long.MaxValue : now + _flushIntervalMs;
 
     [MethodImpl(HotPath.Options)]
-    private void WriteOne(in PendingEvent item, ScalarEventEncoder scalars, RepeatedMetadata metadata, ref byte[] scratch)
+    private void WriteOne(in PendingEvent item, WorkerState state)
     {
-        if (item.IsScalar)
+        if (!item.IsScalar)
         {
-            string tag = (string)item.Payload;
-            int max = ScalarEventEncoder.MaxEncodedLength(tag);
-            // Encoded straight into the record buffer: a scalar is copied once, not through the scratch buffer too.
-            if (_records.TryReserve(max, out Span<byte> data))
-            {
-                _records.CommitRecord(scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, data));
-                return;
-            }
-            if (scratch.Length < max)
-            {
-                scratch = new byte[Math.Max(max, scratch.Length * 2)];
-            }
-            int length = scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, scratch);
-            _records.Write(scratch.AsSpan(0, length));
+            WriteMessage(in item, state);
             return;
         }
+        string tag = (string)item.Payload;
+        int max = ScalarEventEncoder.MaxEncodedLength(tag);
+        // Encoded straight into the record buffer: a scalar is copied once, not through the scratch buffer too.
+        if (_records.TryReserve(max, out Span<byte> data))
+        {
+            _records.CommitRecord(state.Scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, data));
+            return;
+        }
+        if (state.Scratch.Length < max)
+        {
+            state.Scratch = new byte[Math.Max(max, state.Scratch.Length * 2)];
+        }
+        int length = state.Scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, state.Scratch);
+        _records.Write(state.Scratch.AsSpan(0, length));
+    }
+
+    /// <summary>
+    /// An event or a summary to build: the only part of the worker that uses Google.Protobuf, in its own method (and
+    /// its metadata table made at its first call) so that a writer that logs only scalars never loads that assembly:
+    /// its first turn did, on the worker's thread, in every fresh process (issue 19: a short run's start).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void WriteMessage(in PendingEvent item, WorkerState state)
+    {
+        RepeatedMetadata metadata = state.Metadata ??= new RepeatedMetadata();
         Event value;
         if (item.Kind == PendingKind.Event)
         {
@@ -567,12 +581,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             return;
         }
         int size = value.CalculateSize();
-        if (scratch.Length < size)
+        if (state.Scratch.Length < size)
         {
-            scratch = new byte[Math.Max(size, scratch.Length * 2)];
+            state.Scratch = new byte[Math.Max(size, state.Scratch.Length * 2)];
         }
-        value.WriteTo(scratch.AsSpan(0, size));
-        _records.Write(scratch.AsSpan(0, size));
+        value.WriteTo(state.Scratch.AsSpan(0, size));
+        _records.Write(state.Scratch.AsSpan(0, size));
     }
 
     /// <summary>

@@ -18,6 +18,28 @@ public sealed class StartUpEncodingTests
     private static readonly long[] s_steps = [0, 1, 127, 128, 16_383, 16_384, 1L << 40, -1, long.MaxValue, long.MinValue];
 
     [TestMethod]
+    public void AWriterThatLogsOnlyScalarsNeverLoadsGoogleProtobuf()
+    {
+        // In a fresh process (this one has loaded it long ago): 10,000 scalars written and flushed, the writer
+        // disposed, then Google.Protobuf is still not loaded; a text summary then loads it (the check can see it).
+        using var dir = new TempDirectory();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TbLogger.CrashWriter.dll"), "scalars-only", dir.Path },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(60_000), "the child did not end");
+        Assert.AreEqual(0, process.ExitCode, errors.Result);
+        Assert.AreEqual("protobuf after scalars: False\nprotobuf after text: True", output.ReplaceLineEndings("\n").Trim());
+        Assert.AreEqual(10_000, new TbLogger.Reading.LogDirReader(Path.Combine(dir.Path, "scalars")).ReadScalars().Count(), "every scalar was written");
+    }
+
+    [TestMethod]
     public void HeaderMatchesGoogleProtobufByteForByte()
     {
         foreach (double wallTime in s_wallTimes)
