@@ -167,7 +167,7 @@ internal static class NumpyBinRules
         {
             return 0;
         }
-        x.Sort();
+        RadixSort.Sort(x);
         int upper = Math.Max(100, (int)Math.Sqrt(n));
         int best = 1;
         double bestScore = double.PositiveInfinity;
