@@ -1,8 +1,8 @@
 using TbLogger;
 using TbLogger.Reading.Verify;
 
-// The other modes are local functions, so that compiling this top-level method loads no assembly they need (the
-// scalars-only mode checks which assemblies a writer loads).
+// The other modes are local functions, so that compiling this top-level method (at tier 0: it has no loop before the
+// dispatch) loads no assembly they need (the scalars-only mode checks which assemblies a writer loads).
 if (args[0] == "read")
 {
     ReadAll(args);
@@ -70,22 +70,33 @@ static void ReadAll(string[] args)
 
 // Usage: TbLogger.CrashWriter scalars-only LOGDIR: a writer that logs only scalars, then one that logs text; prints
 // whether Google.Protobuf was loaded after each (a scalar-only writer encodes by hand and should never load it).
+// Each part is a method of its own: the loop's method is compiled again, optimised, while it runs (on-stack
+// replacement), and that compile would load what any code after the loop in the same method needs.
 static void ScalarsOnly(string logDir)
 {
-    static bool ProtobufLoaded() => AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Google.Protobuf");
-    using (var writer = new SummaryWriter(Path.Combine(logDir, "scalars")))
-    {
-        for (int step = 0; step < 10_000; step++)
-        {
-            writer.AddScalar("loss", 1.0 / (step + 1), step);
-        }
-        writer.Flush();
-    }
+    WriteScalars(Path.Combine(logDir, "scalars"));
     Console.WriteLine($"protobuf after scalars: {ProtobufLoaded()}");
-    using (var writer = new SummaryWriter(Path.Combine(logDir, "text")))
-    {
-        writer.AddText("notes", "hello", 0);
-        writer.Flush();
-    }
+    WriteText(Path.Combine(logDir, "text"));
     Console.WriteLine($"protobuf after text: {ProtobufLoaded()}");
 }
+
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+static void WriteScalars(string dir)
+{
+    using var writer = new SummaryWriter(dir);
+    for (int step = 0; step < 10_000; step++)
+    {
+        writer.AddScalar("loss", 1.0 / (step + 1), step);
+    }
+    writer.Flush();
+}
+
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+static void WriteText(string dir)
+{
+    using var writer = new SummaryWriter(dir);
+    writer.AddText("notes", "hello", 0);
+    writer.Flush();
+}
+
+static bool ProtobufLoaded() => AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Google.Protobuf");

@@ -114,10 +114,12 @@ internal sealed class PurgePlan
         /// </summary>
         public PurgePlan ObserveToEnd(RunRecordCursor records, TagTable tags, CancellationToken cancellation)
         {
-            while (ObserveRecords(records, tags, BatchRecords))
+            do
             {
+                // Before every batch, the first included: an abandoned read stops before it starts.
                 cancellation.ThrowIfCancellationRequested();
             }
+            while (ObserveRecords(records, tags, BatchRecords));
             return ToPlan();
         }
 

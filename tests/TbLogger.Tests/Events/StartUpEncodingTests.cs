@@ -32,10 +32,14 @@ public sealed class StartUpEncodingTests
         };
         using var process = System.Diagnostics.Process.Start(start)!;
         Task<string> errors = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(60_000), "the child did not end");
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the child did not end within 60 s");
+        }
         Assert.AreEqual(0, process.ExitCode, errors.Result);
-        Assert.AreEqual("protobuf after scalars: False\nprotobuf after text: True", output.ReplaceLineEndings("\n").Trim());
+        Assert.AreEqual("protobuf after scalars: False\nprotobuf after text: True", output.Result.ReplaceLineEndings("\n").Trim());
         Assert.AreEqual(10_000, new TbLogger.Reading.LogDirReader(Path.Combine(dir.Path, "scalars")).ReadScalars().Count(), "every scalar was written");
     }
 

@@ -53,6 +53,21 @@ public sealed class PurgeAndFilesTests
     }
 
     [TestMethod]
+    public void TheDataServersPurgePassStopsAtACancelledTokenBeforeItsFirstBatch()
+    {
+        // The pass takes 4,096 records per call and checks the token before each, the first included: a run shorter
+        // than one batch stops too. An uncancelled token reads to the end (the repeated step is the mark).
+        using var temp = new TempDirectory();
+        Write(temp.Path, "events.out.tfevents.1.a", [Version(), .. Enumerable.Range(0, 100).Select(s => Scalar("loss", s, s)), Scalar("loss", 99, -1)]);
+        RunInfo run = new LogDirReader(temp.Path).GetRuns().Single();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsExactly<OperationCanceledException>(() => PurgePlan.For(run, LogDirReaderOptions.Default, cancellation: cancelled.Token));
+        // Record 0 is the file version: the repeated step 99 is record 101.
+        CollectionAssert.AreEqual(new long[] { 101 }, PurgePlan.For(run, LogDirReaderOptions.Default).MarksFor("loss")!.Ordinals);
+    }
+
+    [TestMethod]
     public void PurgeOffKeepsEverything()
     {
         using var temp = new TempDirectory();

@@ -7,7 +7,8 @@ namespace TbLogger;
 /// expected linear time instead of a sort's n log n: what numpy's percentiles do (<c>np.partition</c>) for the bin
 /// rules that need quartiles (issue 19: sorting 1M values was most of a "fd" or "auto" histogram's cost, on the caller).
 /// A range that keeps splitting badly (an order built against median-of-three) is sorted instead once its budget of
-/// partitions is spent, so no input costs more than a sort.
+/// partitions is spent, so no input costs more than n log n: an adversary's order costs about a sort's time plus the
+/// budget's partitions (McIlroy's, 1M values: 112 ms against Array.Sort's 94).
 /// </summary>
 internal static class OrderStatistics
 {

@@ -17,7 +17,10 @@ internal static class RadixSort
 
     private const ulong SignBit = 1UL << 63;
 
-    /// <summary>Sorts <paramref name="values"/> (finite: NaN has no place in the order) in place, ascending.</summary>
+    /// <summary>
+    /// Sorts <paramref name="values"/> (finite: NaN has no place in the order) in place, ascending, with a rented
+    /// buffer of the same size (n × 8 bytes) for the passes to move the keys between.
+    /// </summary>
     public static void Sort(Span<double> values)
     {
         int n = values.Length;
