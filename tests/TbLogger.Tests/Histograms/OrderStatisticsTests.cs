@@ -135,4 +135,49 @@ public sealed class OrderStatisticsTests
             }
         }
     }
+
+    [TestMethod]
+    public void SampledPairsAreTheSortedValuesOrTheCallerSelects()
+    {
+        // Large inputs take one pass around the ranks a sorted sample points to. Where it answers, its four values are
+        // the sorted ones (and the input keeps its order); where the sample misleads it (a pattern repeating at the
+        // sample's stride) or a band would hold too many values (few distinct values), it declines, and the quartiles
+        // still come out as a sort gives them.
+        foreach (int n in new[] { OrderStatistics.SampledFrom, 100_001 })
+        {
+            var inputs = Inputs(n, seed: n).ToList();
+            // Every value the sample takes (the i·n/8192-th) is 0, the rest spread over [1, 2]: the sample sees one value.
+            var random = new Random(1);
+            double[] pattern = [.. Enumerable.Range(0, n).Select(_ => 1 + random.NextDouble())];
+            for (int i = 0; i < 8192; i++)
+            {
+                pattern[(int)((long)i * n / 8192)] = 0;
+            }
+            inputs.Add(("stride pattern", pattern));
+            foreach (var (name, original) in inputs)
+            {
+                int low = (int)Math.Floor((n - 1) * 0.25), high = (int)Math.Floor((n - 1) * 0.75);
+                double[] sorted = [.. original.Order()];
+                double[] values = [.. original];
+                bool answered = OrderStatistics.TrySelectPairs(values, low, high, out double low0, out double low1, out double high0, out double high1);
+                string what = $"{name}, n {n}";
+                CollectionAssert.AreEqual(original, values, $"{what}: reordered");
+                if (name is "random" or "normal-ish" or "descending")
+                {
+                    Assert.IsTrue(answered, $"{what}: the sampled pass should answer");
+                }
+                if (name is "stride pattern" or "equal" or "three values")
+                {
+                    Assert.IsFalse(answered, $"{what}: the sampled pass should decline");
+                }
+                if (answered)
+                {
+                    CollectionAssert.AreEqual(new[] { sorted[low], sorted[low + 1], sorted[high], sorted[high + 1] }, new[] { low0, low1, high0, high1 }, what);
+                }
+                double upper = NumpyBinRules.Quartiles(values, out double lower);
+                Assert.AreEqual(NumpyBinRules.Percentile(sorted, 0.75), upper, $"{what}: 75th");
+                Assert.AreEqual(NumpyBinRules.Percentile(sorted, 0.25), lower, $"{what}: 25th");
+            }
+        }
+    }
 }

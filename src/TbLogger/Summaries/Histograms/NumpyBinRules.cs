@@ -79,8 +79,8 @@ internal static class NumpyBinRules
 
     /// <summary>
     /// numpy's 75th percentile of <paramref name="x"/> (returned) and 25th (<paramref name="lower"/>), from the four
-    /// order statistics they interpolate, found by selection (x is reordered, not sorted): exactly the values a sort
-    /// would give, in linear time.
+    /// order statistics they interpolate, found by a sampled pass (<see cref="OrderStatistics.TrySelectPairs"/>) or by
+    /// selection (x may be reordered, not sorted): exactly the values a sort would give, in linear time.
     /// </summary>
     internal static double Quartiles(Span<double> x, out double lower)
     {
@@ -89,6 +89,12 @@ internal static class NumpyBinRules
         // selection works within the part the previous one left below it.
         int upperRank = (int)Math.Floor((n - 1) * 0.75);
         int lowerRank = (int)Math.Floor((n - 1) * 0.25);
+        // Many values: one pass around the ranks a sample points to, when it finds them.
+        if (OrderStatistics.TrySelectPairs(x, lowerRank, upperRank, out double low0, out double low1, out double high0, out double high1))
+        {
+            lower = Interpolate(n, 0.25, low0, low1);
+            return Interpolate(n, 0.75, high0, high1);
+        }
         double upperA = OrderStatistics.Select(x, upperRank);
         // x[..upperRank] <= upperA <= x[(upperRank + 1)..]: the next rank is the smallest value above it.
         double upperB = upperRank + 1 < n ? System.Numerics.Tensors.TensorPrimitives.Min(x[(upperRank + 1)..]) : upperA;
