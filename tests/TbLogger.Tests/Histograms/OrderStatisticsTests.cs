@@ -140,21 +140,63 @@ public sealed class OrderStatisticsTests
     public void SampledPairsAreTheSortedValuesOrTheCallerSelects()
     {
         // Large inputs take one pass around the ranks a sorted sample points to. Where it answers, its four values are
-        // the sorted ones (and the input keeps its order); where the sample misleads it (a pattern repeating at the
-        // sample's stride) or a band would hold too many values (few distinct values), it declines, and the quartiles
-        // still come out as a sort gives them.
-        foreach (int n in new[] { OrderStatistics.SampledFrom, 100_001 })
+        // the sorted ones (and the input keeps its order); where it declines, the quartiles still come out as a sort
+        // gives them. It must answer for ordinary inputs, for values tied at a quartile (a ReLU's zeros) and for columns
+        // of different scales laid out at a power-of-two stride; it must decline where the sample is misled about one
+        // rank of the four (the values the sample takes, and only those, drawn apart from the rest) and where a band
+        // would hold too many values.
+        foreach (int n in new[] { OrderStatistics.SampledFrom, 1 << 17, 100_001 })
         {
-            var inputs = Inputs(n, seed: n).ToList();
-            // Every value the sample takes (the i·n/8192-th) is 0, the rest spread over [1, 2]: the sample sees one value.
-            var random = new Random(1);
-            double[] pattern = [.. Enumerable.Range(0, n).Select(_ => 1 + random.NextDouble())];
-            for (int i = 0; i < 8192; i++)
+            var random = new Random(n);
+            var inputs = Inputs(n, seed: n).Select(i => (i.Name, i.Values, Expect: i.Name switch
             {
-                pattern[(int)((long)i * n / 8192)] = 0;
+                "random" or "normal-ish" or "descending" or "ascending" or "organ pipe" => (bool?)true,
+                _ => null,
+            })).ToList();
+            double[] relu = [.. Enumerable.Range(0, n).Select(_ => random.Next(10) < 4 ? 0.0 : random.NextDouble())];
+            inputs.Add(("zeros at the lower quartile", relu, true));
+            double[] columns = [.. Enumerable.Range(0, n).Select(i => (1 + (i % 16)) * random.NextDouble())];
+            inputs.Add(("16 columns", columns, true));
+            // The sample sees U(0, 1) everywhere; the other values move one side of the distribution.
+            foreach (var (side, move) in new (string, Func<double, double>)[]
+            {
+                ("lower half far below", x => x < 0.5 ? -1 + x / 5 : x),
+                ("lower half squeezed up", x => x < 0.5 ? 0.45 + x / 10 : x),
+                ("upper half squeezed down", x => x >= 0.5 ? 0.5 + (x - 0.5) / 10 : x),
+                ("upper half far above", x => x >= 0.5 ? 1.9 + (x - 0.5) / 5 : x),
+            })
+            {
+                double[] misled = [.. Enumerable.Range(0, n).Select(_ => move(random.NextDouble()))];
+                for (int i = 0; i < 8192; i++)
+                {
+                    misled[OrderStatistics.SamplePosition(i, n)] = random.NextDouble();
+                }
+                inputs.Add(($"sample misled, {side}", misled, false));
             }
-            inputs.Add(("stride pattern", pattern));
-            foreach (var (name, original) in inputs)
+            {
+                // A band that ends exactly at the lower quartile's rank: the sample's zeros (29 % of it, more than the
+                // values' 25 %) make the lower band [0, 0], and the zeros are exactly the ranks 0 .. low, so the next
+                // rank (a value above 1) lies outside it: declined, not answered with 0.
+                int lowRank = (int)Math.Floor((n - 1) * 0.25);
+                double[] edge = [.. Enumerable.Range(0, n).Select(_ => 1 + random.NextDouble())];
+                var sampled = new HashSet<int>(Enumerable.Range(0, 8192).Select(i => OrderStatistics.SamplePosition(i, n)));
+                int zeros = 0;
+                foreach (int position in sampled.Order().Take(2400))
+                {
+                    edge[position] = 0;
+                    zeros++;
+                }
+                for (int i = 0; zeros < lowRank + 1; i++)
+                {
+                    if (!sampled.Contains(i))
+                    {
+                        edge[i] = 0;
+                        zeros++;
+                    }
+                }
+                inputs.Add(("band ending at the rank", edge, false));
+            }
+            foreach (var (name, original, expect) in inputs)
             {
                 int low = (int)Math.Floor((n - 1) * 0.25), high = (int)Math.Floor((n - 1) * 0.75);
                 double[] sorted = [.. original.Order()];
@@ -162,13 +204,9 @@ public sealed class OrderStatisticsTests
                 bool answered = OrderStatistics.TrySelectPairs(values, low, high, out double low0, out double low1, out double high0, out double high1);
                 string what = $"{name}, n {n}";
                 CollectionAssert.AreEqual(original, values, $"{what}: reordered");
-                if (name is "random" or "normal-ish" or "descending")
+                if (expect is bool expected)
                 {
-                    Assert.IsTrue(answered, $"{what}: the sampled pass should answer");
-                }
-                if (name is "stride pattern" or "equal" or "three values")
-                {
-                    Assert.IsFalse(answered, $"{what}: the sampled pass should decline");
+                    Assert.AreEqual(expected, answered, $"{what}: answered");
                 }
                 if (answered)
                 {
@@ -179,5 +217,23 @@ public sealed class OrderStatisticsTests
                 Assert.AreEqual(NumpyBinRules.Percentile(sorted, 0.25), lower, $"{what}: 25th");
             }
         }
+    }
+
+    [TestMethod]
+    public void SampledPairsDeclineRanksOutsideTheirRulesAndOverlappingBands()
+    {
+        var random = new Random(2);
+        double[] values = [.. Enumerable.Range(0, 100_000).Select(_ => random.NextDouble())];
+        foreach (var (low, high) in new[] { (-1, 50_000), (int.MaxValue, 50_000), (10, 11), (50_000, 99_999), (50_000, int.MaxValue) })
+        {
+            Assert.IsFalse(OrderStatistics.TrySelectPairs(values, low, high, out _, out _, out _, out _), $"ranks {low}, {high}");
+        }
+        // Ranks two apart share one band's values: they would be counted in one band and missed by the other.
+        Assert.IsFalse(OrderStatistics.TrySelectPairs(values, 50_000, 50_002, out _, out _, out _, out _), "overlapping bands");
+        Assert.IsFalse(OrderStatistics.TrySelectPairs(values[..(OrderStatistics.SampledFrom - 1)], 100, 20_000, out _, out _, out _, out _), "too few values");
+        // Ranks far enough apart, not quartiles: answered exactly.
+        double[] sorted = [.. values.Order()];
+        Assert.IsTrue(OrderStatistics.TrySelectPairs(values, 10_000, 90_000, out double a, out double b, out double c, out double d));
+        CollectionAssert.AreEqual(new[] { sorted[10_000], sorted[10_001], sorted[90_000], sorted[90_001] }, new[] { a, b, c, d });
     }
 }

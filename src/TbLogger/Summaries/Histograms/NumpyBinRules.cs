@@ -8,7 +8,7 @@ namespace TbLogger;
 internal static class NumpyBinRules
 {
     /// <summary>The number of equal buckets numpy chooses for finite <paramref name="x"/> (at least one value).</summary>
-    /// <param name="x">The finite values; reordered in place when the rule needs order statistics.</param>
+    /// <param name="x">The finite values; they may be reordered in place when the rule needs order statistics.</param>
     /// <param name="rule">The rule.</param>
     /// <param name="first">numpy's first edge: min, or min − 0.5 when all values are equal.</param>
     /// <param name="last">numpy's last edge: max, or max + 0.5.</param>

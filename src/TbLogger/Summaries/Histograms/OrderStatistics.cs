@@ -95,104 +95,157 @@ internal static class OrderStatistics
     /// <summary>From this many values <see cref="TrySelectPairs"/> is worth its sample.</summary>
     internal const int SampledFrom = 1 << 15;
 
-    /// <summary>Values in the sample (every (n / SampleSize)-th value), sorted to choose the bands.</summary>
+    /// <summary>Values in the sample, one from each of this many equal cells of the values, sorted to choose the bands.</summary>
     private const int SampleSize = 8192;
 
     /// <summary>
     /// The values at ranks <paramref name="low"/>, low + 1, <paramref name="high"/> and high + 1 of finite
-    /// <paramref name="values"/> (low + 1 &lt; high, high + 1 &lt; n) in one pass instead of two selections: a sorted
-    /// sample of the values puts a narrow band of values around each rank (about 4 % of them, four standard deviations
-    /// of the sample's error either side), and the pass counts the values below each band and gathers the values in it,
-    /// among which the ranks are then selected. False when a band turns out to miss its ranks or to hold too many values
-    /// (an order the sample misjudges, many equal values): the caller then selects. <paramref name="values"/> is not
-    /// reordered.
+    /// <paramref name="values"/> in one pass instead of two selections, for <see cref="SampledFrom"/> values or more,
+    /// 0 &lt;= low, low + 2 &lt;= high and high + 2 &lt;= n (false otherwise). A sorted sample of the values (one from
+    /// each of 8,192 equal cells, at a position in its cell that varies from cell to cell, so that a pattern repeating
+    /// at a power of two, such as a matrix's columns, does not decide it) puts a band of values around each rank: 4
+    /// standard deviations of the sample's error either side, plus 8 places (about 4 % of the values). The pass counts
+    /// the values below each band and those equal to its ends, and gathers the values strictly inside it, among which
+    /// the ranks are then selected. False when the bands overlap, or when a band turns out to miss its ranks or to
+    /// hold more than n / 8 values strictly inside (an order the sample misjudges): the caller then selects.
+    /// <paramref name="values"/> is not reordered. As with a sort, which of -0 and +0 stands at a rank is unspecified.
     /// </summary>
     internal static bool TrySelectPairs(ReadOnlySpan<double> values, int low, int high, out double low0, out double low1, out double high0, out double high1)
     {
         low0 = low1 = high0 = high1 = 0;
         int n = values.Length;
-        if (n < SampledFrom || low < 0 || low + 1 >= high || high + 1 >= n)
+        if (n < SampledFrom || low < 0 || high - low < 2 || high >= n - 1)
         {
             return false;
         }
         int capacity = n / 8;
         double[] sample = System.Buffers.ArrayPool<double>.Shared.Rent(SampleSize);
-        double[] lowBand = System.Buffers.ArrayPool<double>.Shared.Rent(capacity);
-        double[] highBand = System.Buffers.ArrayPool<double>.Shared.Rent(capacity);
+        double[] lowInside = System.Buffers.ArrayPool<double>.Shared.Rent(capacity);
+        double[] highInside = System.Buffers.ArrayPool<double>.Shared.Rent(capacity);
         try
         {
             for (int i = 0; i < SampleSize; i++)
             {
-                sample[i] = values[(int)((long)i * n / SampleSize)];
+                sample[i] = values[SamplePosition(i, n)];
             }
             Span<double> sorted = sample.AsSpan(0, SampleSize);
             sorted.Sort();
-            (double lowFrom, double lowTo) = Band(sorted, low, n);
-            (double highFrom, double highTo) = Band(sorted, high, n);
-            if (!(lowTo < highFrom))
+            var lowBand = new SampledBand(sorted, low, n, lowInside, capacity);
+            var highBand = new SampledBand(sorted, high, n, highInside, capacity);
+            if (!(lowBand.To < highBand.From))
             {
                 return false;
             }
-            int belowLow = 0, belowHigh = 0, inLow = 0, inHigh = 0;
+            int belowLow = 0, belowHigh = 0;
             foreach (double value in values)
             {
-                belowLow += Unsafe.BitCast<bool, byte>(value < lowFrom);
-                belowHigh += Unsafe.BitCast<bool, byte>(value < highFrom);
+                belowLow += Unsafe.BitCast<bool, byte>(value < lowBand.From);
+                belowHigh += Unsafe.BitCast<bool, byte>(value < highBand.From);
                 // One branch, taken for the few values in a band.
-                if ((value >= lowFrom & value <= lowTo) | (value >= highFrom & value <= highTo))
+                if ((value >= lowBand.From & value <= lowBand.To) | (value >= highBand.From & value <= highBand.To))
                 {
-                    if (value <= lowTo)
+                    if (!(value <= lowBand.To ? lowBand.TryAdd(value) : highBand.TryAdd(value)))
                     {
-                        if (inLow == capacity)
-                        {
-                            return false;
-                        }
-                        lowBand[inLow++] = value;
-                    }
-                    else
-                    {
-                        if (inHigh == capacity)
-                        {
-                            return false;
-                        }
-                        highBand[inHigh++] = value;
+                        return false;
                     }
                 }
             }
-            // The band holds exactly the values of ranks below .. below + in - 1: both ranks of the pair must be there.
-            if (!(belowLow <= low && low + 1 < belowLow + inLow && belowHigh <= high && high + 1 < belowHigh + inHigh))
+            // A band holds exactly the values of ranks below .. below + count - 1: both ranks of its pair must be there.
+            if (!(belowLow <= low && low + 1 < belowLow + lowBand.Count && belowHigh <= high && high + 1 < belowHigh + highBand.Count))
             {
                 return false;
             }
-            (low0, low1) = PairInBand(lowBand.AsSpan(0, inLow), low - belowLow);
-            (high0, high1) = PairInBand(highBand.AsSpan(0, inHigh), high - belowHigh);
+            (low0, low1) = lowBand.Pair(low - belowLow);
+            (high0, high1) = highBand.Pair(high - belowHigh);
             return true;
         }
         finally
         {
             System.Buffers.ArrayPool<double>.Shared.Return(sample);
-            System.Buffers.ArrayPool<double>.Shared.Return(lowBand);
-            System.Buffers.ArrayPool<double>.Shared.Return(highBand);
+            System.Buffers.ArrayPool<double>.Shared.Return(lowInside);
+            System.Buffers.ArrayPool<double>.Shared.Return(highInside);
         }
     }
 
-    /// <summary>The sample's values around where rank <paramref name="rank"/> of <paramref name="n"/> falls in it.</summary>
-    private static (double From, double To) Band(ReadOnlySpan<double> sorted, int rank, int n)
+    /// <summary>Where <see cref="TrySelectPairs"/> takes sample <paramref name="i"/> of <paramref name="n"/> values: in the i-th of 8,192 equal cells.</summary>
+    internal static int SamplePosition(int i, int n)
     {
-        double fraction = (double)rank / n;
-        double center = fraction * sorted.Length;
-        // The sample's rank of the value has a standard deviation of about √(s·f·(1 − f)).
-        double margin = 4 * Math.Sqrt(sorted.Length * fraction * (1 - fraction)) + 8;
-        int from = Math.Max(0, (int)(center - margin));
-        int to = Math.Min(sorted.Length - 1, (int)(center + margin));
-        return (sorted[from], sorted[to]);
+        int cell = (int)((long)i * n / SampleSize);
+        int next = (int)((long)(i + 1) * n / SampleSize);
+        // Knuth's multiplicative hash of the cell's number, its high bits scaled to the cell (its low bits would
+        // repeat with the number's: i mod 4 for cells of 4).
+        return cell + (int)(((ulong)((uint)i * 2654435761u) * (uint)(next - cell)) >> 32);
     }
 
-    /// <summary>The band's values at <paramref name="k"/> and k + 1 (both within it).</summary>
-    private static (double, double) PairInBand(Span<double> band, int k)
+    /// <summary>
+    /// One band of <see cref="TrySelectPairs"/>: its ends, how many values equal each end (counted, not kept: values
+    /// tied at a band's end, such as the zeros of a ReLU's output at a quartile, would fill it), and the values strictly
+    /// inside it. In order the band is From (AtFrom times), the inside values, To (AtTo times).
+    /// </summary>
+    private struct SampledBand
     {
-        double at = Select(band, k);
-        return (at, System.Numerics.Tensors.TensorPrimitives.Min(band[(k + 1)..]));
+        public readonly double From;
+        public readonly double To;
+        private readonly double[] _inside;
+        private readonly int _capacity;
+        private int _atFrom;
+        private int _atTo;
+        private int _insideCount;
+
+        /// <summary>The sample's values around where rank <paramref name="rank"/> of <paramref name="n"/> falls in it.</summary>
+        public SampledBand(ReadOnlySpan<double> sorted, int rank, int n, double[] inside, int capacity)
+        {
+            double fraction = (double)rank / n;
+            double center = fraction * sorted.Length;
+            // The sample's rank of the value has a standard deviation of about √(s·f·(1 − f)).
+            double margin = 4 * Math.Sqrt(sorted.Length * fraction * (1 - fraction)) + 8;
+            From = sorted[Math.Max(0, (int)(center - margin))];
+            To = sorted[Math.Min(sorted.Length - 1, (int)(center + margin))];
+            _inside = inside;
+            _capacity = capacity;
+        }
+
+        public readonly int Count => _atFrom + _insideCount + _atTo;
+
+        /// <summary>Takes a value of the band; false when the inside is full.</summary>
+        public bool TryAdd(double value)
+        {
+            if (value == From)
+            {
+                _atFrom++;
+            }
+            else if (value == To)
+            {
+                _atTo++;
+            }
+            else
+            {
+                if (_insideCount == _capacity)
+                {
+                    return false;
+                }
+                _inside[_insideCount++] = value;
+            }
+            return true;
+        }
+
+        /// <summary>The band's values at <paramref name="k"/> and k + 1 in order (both within it).</summary>
+        public readonly (double, double) Pair(int k)
+        {
+            Span<double> inside = _inside.AsSpan(0, _insideCount);
+            int insideEnd = _atFrom + _insideCount;
+            if (k < _atFrom)
+            {
+                return (From, k + 1 < _atFrom ? From : _insideCount > 0 ? System.Numerics.Tensors.TensorPrimitives.Min(inside) : To);
+            }
+            if (k < insideEnd)
+            {
+                int at = k - _atFrom;
+                double value = Select(inside, at);
+                return (value, at + 1 < _insideCount ? System.Numerics.Tensors.TensorPrimitives.Min(inside[(at + 1)..]) : To);
+            }
+            return (To, To);
+        }
     }
 
     private static void Swap(Span<double> values, int a, int b) => (values[a], values[b]) = (values[b], values[a]);
