@@ -95,12 +95,10 @@ internal static class NumpyBinRules
             lower = Interpolate(n, 0.25, low0, low1);
             return Interpolate(n, 0.75, high0, high1);
         }
-        double upperA = OrderStatistics.Select(x, upperRank);
-        // x[..upperRank] <= upperA <= x[(upperRank + 1)..]: the next rank is the smallest value above it.
-        double upperB = upperRank + 1 < n ? System.Numerics.Tensors.TensorPrimitives.Min(x[(upperRank + 1)..]) : upperA;
-        double lowerA = lowerRank == upperRank ? upperA : OrderStatistics.Select(x[..upperRank], lowerRank);
-        // The next rank after lowerRank: upperA's own rank, or the smallest of the values selected above it up to there.
-        double lowerB = lowerRank == upperRank ? upperB : System.Numerics.Tensors.TensorPrimitives.Min(x[(lowerRank + 1)..(upperRank + 1)]);
+        // A single value has no next rank; Interpolate then reads only the first.
+        (double upperA, double upperB) = OrderStatistics.SelectPair(x, upperRank, beyond: double.NaN);
+        // The first upperRank + 1 values are now the smallest ones: the lower pair lies among them.
+        (double lowerA, double lowerB) = lowerRank == upperRank ? (upperA, upperB) : OrderStatistics.SelectPair(x[..(upperRank + 1)], lowerRank, beyond: double.NaN);
         lower = Interpolate(n, 0.25, lowerA, lowerB);
         return Interpolate(n, 0.75, upperA, upperB);
     }
@@ -174,6 +172,13 @@ internal static class NumpyBinRules
             return 0;
         }
         RadixSort.Sort(x);
+        return StoneWidthOfSorted(x, ptp, first, last);
+    }
+
+    /// <summary>Stone's width for values <paramref name="x"/> already sorted ascending (more than one, range <paramref name="ptp"/> &gt; 0).</summary>
+    internal static double StoneWidthOfSorted(ReadOnlySpan<double> x, double ptp, double first, double last)
+    {
+        int n = x.Length;
         int upper = Math.Max(100, (int)Math.Sqrt(n));
         int best = 1;
         double bestScore = double.PositiveInfinity;

@@ -92,6 +92,17 @@ internal static class OrderStatistics
         return values[k];
     }
 
+    /// <summary>
+    /// The values a sort would put at <paramref name="k"/> and k + 1 (<see cref="Select(Span{double}, int)"/>, then the
+    /// smallest of the values after it), reordering <paramref name="values"/>; <paramref name="beyond"/> stands for
+    /// rank k + 1 when k is the last.
+    /// </summary>
+    public static (double At, double Next) SelectPair(Span<double> values, int k, double beyond)
+    {
+        double at = Select(values, k);
+        return (at, k + 1 < values.Length ? System.Numerics.Tensors.TensorPrimitives.Min(values[(k + 1)..]) : beyond);
+    }
+
     /// <summary>From this many values <see cref="TrySelectPairs"/> is worth its sample.</summary>
     internal const int SampledFrom = 1 << 15;
 
@@ -240,9 +251,7 @@ internal static class OrderStatistics
             }
             if (k < insideEnd)
             {
-                int at = k - _atFrom;
-                double value = Select(inside, at);
-                return (value, at + 1 < _insideCount ? System.Numerics.Tensors.TensorPrimitives.Min(inside[(at + 1)..]) : To);
+                return SelectPair(inside, k - _atFrom, beyond: To);
             }
             return (To, To);
         }
