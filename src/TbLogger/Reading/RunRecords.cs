@@ -103,6 +103,13 @@ internal sealed class RunRecordCursor : IDisposable
     /// <summary>The ordinal the next record would get: after the end, the number of ordinals this cursor used plus its start.</summary>
     public long NextOrdinal => _nextOrdinal;
 
+    /// <summary>
+    /// Where the cursor stopped at its segment's end: the offset, in the end's file, of the first record at or after
+    /// the end; null while it has not, and when the records ran out before the end (the file ended, or ends in a
+    /// truncated record).
+    /// </summary>
+    public long? StoppedAt { get; private set; }
+
     /// <summary>Bytes counted per file so far (complete once the cursor is disposed).</summary>
     public long[] Counted => _counted;
 
@@ -216,6 +223,7 @@ internal sealed class RunRecordCursor : IDisposable
             if (_nextFile - 1 == _endFile && source.Records.Position >= _endOffset)
             {
                 // The next segment starts here: count this segment's bytes and stop.
+                StoppedAt = source.Records.Position;
                 _bytes.At(source.Records.Position, endOfFile: true);
                 CloseFile();
                 _nextFile = _run.Files.Count;
@@ -229,8 +237,9 @@ internal sealed class RunRecordCursor : IDisposable
             }
             if (_nextFile - 1 == _endFile && offset >= _endOffset)
             {
-                // Skipping damaged bytes (a file that changed since the framing pass) carried the read past the end:
+                // Skipping damaged bytes (a file that changed since the pre-pass) carried the read past the end:
                 // this record is the next segment's, which reads it itself.
+                StoppedAt = offset;
                 _bytes.At(_endOffset, endOfFile: true);
                 CloseFile();
                 _nextFile = _run.Files.Count;

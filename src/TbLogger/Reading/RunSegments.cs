@@ -9,125 +9,103 @@ namespace TbLogger.Reading;
 internal readonly record struct RunSegment(int File, long Offset, long Ordinal);
 
 /// <summary>
-/// Splits one large run into segments of a fixed number of records, so that two threads can read it (see
-/// <see cref="ScalarRuns"/>): a framing-only pass that hops from record to record by its length, checking only the
-/// length's CRC (no data CRC, no decoding), a few nanoseconds per record from the page cache.
-/// Anything unusual gives null and the run is read on one thread as before, so damaged or hostile files keep exactly
-/// the one-thread behaviour and reports: a length whose CRC fails or that is over the limit, a store whose streams
-/// cannot seek, a file that cannot be opened. A truncated last record of a file ends that file's records here as it
-/// does for the framing reader (which stops there and goes on with the next file), so it needs no fallback.
+/// A stretch of one file's bytes, [<paramref name="Start"/>, <paramref name="End"/>), whose records (those that start
+/// in it) one thread observes in the split read's pre-pass (<see cref="SegmentPrePass"/>). <paramref name="End"/> is
+/// null for the file's last stretch, which reads to the file's end, whatever its length by then.
+/// </summary>
+internal readonly record struct ByteSegment(int File, long Start, long? End);
+
+/// <summary>
+/// Splits one large run into stretches of a fixed number of bytes, so that two threads can read it (see
+/// <see cref="ScalarRuns"/>) without first framing every record on one thread: a thread that takes a stretch finds its
+/// first record itself (<see cref="FirstRecord"/>: the first position whose length field's CRC verifies) and hops on by
+/// the records' lengths. A position inside a record's data may pass that test too (one in 2^32 by chance, always for
+/// data crafted to): so every stretch's first record is checked against where the stretch before it stopped hopping,
+/// which, hopping from the file's start, is exact (<see cref="SegmentPrePass"/>); any difference reads the run on one
+/// thread as before.
 /// </summary>
 internal static class RunSegments
 {
-    /// <summary>Bytes read at a time: large enough that a read costs nothing per record, small enough to rent.</summary>
-    private const int BlockSize = 256 * 1024;
+    /// <summary>Bytes read at a time while looking for a stretch's first record.</summary>
+    private const int BlockSize = 64 * 1024;
 
     /// <summary>
-    /// The start of every segment of <paramref name="run"/> (the first at the run's first record), each
-    /// <paramref name="recordsPerSegment"/> records after the previous one; null when the run must be read on one thread.
+    /// The stretches of <paramref name="run"/>'s files, each <paramref name="segmentBytes"/> long but each file's last
+    /// (a file has at least one, however short); null when a file's length cannot be asked (the one-thread read then
+    /// says what it has to about that file).
     /// </summary>
-    /// <param name="run">The run.</param>
-    /// <param name="options">The limit on record lengths.</param>
-    /// <param name="recordsPerSegment">Records per segment.</param>
-    public static List<RunSegment>? Split(RunInfo run, TfRecordReaderOptions options, int recordsPerSegment)
+    public static List<ByteSegment>? Plan(RunInfo run, long segmentBytes)
     {
-        var found = new FramedSegments();
-        return Split(run, options, recordsPerSegment, found) ? found.All : null;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentBytes);
+        var segments = new List<ByteSegment>();
+        for (int file = 0; file < run.Files.Count; file++)
+        {
+            long length;
+            try
+            {
+                length = new FileInfo(run.Files[file]).Length;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+            long start = 0;
+            for (; length - start > segmentBytes; start += segmentBytes)
+            {
+                segments.Add(new ByteSegment(file, start, start + segmentBytes));
+            }
+            segments.Add(new ByteSegment(file, start, null));
+        }
+        return segments;
     }
 
     /// <summary>
-    /// <see cref="Split(RunInfo, TfRecordReaderOptions, int)"/> that hands each segment start to <paramref name="found"/>
-    /// as soon as it is known, so that other threads can start on the first segments while the pass goes on; it
-    /// also ends <paramref name="found"/> (done, or failed when it returns false).
+    /// The first position in [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="stream"/> where a
+    /// record's framing could start: 12 bytes whose length is within <paramref name="maxRecordLength"/> and whose
+    /// masked CRC verifies, as the framing reader checks them. Null when there is none. Reads only the stretch (and
+    /// the 11 bytes after it), so a stretch of damaged or crafted bytes costs its own length once.
     /// </summary>
-    public static bool Split(RunInfo run, TfRecordReaderOptions options, int recordsPerSegment, FramedSegments found)
+    public static long? FirstRecord(Stream stream, long from, long to, long maxRecordLength)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(recordsPerSegment);
-        bool framed = false;
-        long ordinal = 0;
         byte[] block = ArrayPool<byte>.Shared.Rent(BlockSize);
         try
         {
-            for (int file = 0; file < run.Files.Count; file++)
+            long position = from;
+            while (position < to)
             {
-                Stream stream;
-                try
+                stream.Seek(position, SeekOrigin.Begin);
+                // No more than the stretch's candidates need: a short stretch reads a few bytes, not a block.
+                int filled = ReadBlock(stream, block, (int)Math.Min(BlockSize - TfRecordWriter.HeaderLength + 1, to - position) + TfRecordWriter.HeaderLength - 1);
+                if (filled < TfRecordWriter.HeaderLength)
                 {
-                    stream = run.Storage.OpenRead(run.Files[file]);
+                    return null;
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotRegularFileException)
+                // Candidates whose 12 bytes lie in the block and that start before the stretch's end.
+                int last = (int)Math.Min(filled - TfRecordWriter.HeaderLength, to - 1 - position);
+                for (int i = 0; i <= last; i++)
                 {
-                    // Deleted since listed, or not a file: the one-thread read decides what to say about it.
-                    return false;
-                }
-                using (stream)
-                {
-                    if (!stream.CanSeek || !FrameFile(stream, file, block, options.MaxRecordLength, recordsPerSegment, found, ref ordinal))
+                    ulong recordLength = BinaryPrimitives.ReadUInt64LittleEndian(block.AsSpan(i));
+                    if (recordLength <= (ulong)maxRecordLength && BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(i + 8)) == MaskedCrc32C.ComputeMasked(recordLength))
                     {
-                        return false;
+                        return position + i;
                     }
                 }
+                position += last + 1;
             }
-            framed = true;
-            return true;
+            return null;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(block);
-            found.End(framed);
         }
     }
 
-    /// <summary>Frames one file's records; false at a framing problem.</summary>
-    private static bool FrameFile(Stream stream, int file, byte[] block, long maxRecordLength, int recordsPerSegment, FramedSegments found, ref long ordinal)
+    private static int ReadBlock(Stream stream, byte[] block, int count)
     {
-        long length = stream.Length;
-        // The block holds the file's bytes [blockStart, blockStart + blockLength).
-        long blockStart = 0;
-        int blockLength = 0;
-        long position = 0;
-        while (position + TfRecordWriter.HeaderLength <= length)
-        {
-            if (position + TfRecordWriter.HeaderLength > blockStart + blockLength)
-            {
-                blockStart = position;
-                blockLength = ReadBlock(stream, position, block);
-                if (blockLength < TfRecordWriter.HeaderLength)
-                {
-                    // The file shrank while being framed.
-                    return false;
-                }
-            }
-            ReadOnlySpan<byte> header = block.AsSpan((int)(position - blockStart), TfRecordWriter.HeaderLength);
-            ulong recordLength = BinaryPrimitives.ReadUInt64LittleEndian(header);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) != MaskedCrc32C.ComputeMasked(recordLength) || recordLength > (ulong)maxRecordLength)
-            {
-                return false;
-            }
-            long next = position + (long)recordLength + TfRecordWriter.FramingOverhead;
-            if (next > length)
-            {
-                // A truncated last record: the framing reader stops at it too.
-                break;
-            }
-            if (ordinal % recordsPerSegment == 0)
-            {
-                // The first segment starts where the run does, even when the first file holds no complete record.
-                found.Add(ordinal == 0 ? new RunSegment(0, 0, 0) : new RunSegment(file, position, ordinal));
-            }
-            ordinal++;
-            position = next;
-        }
-        return true;
-    }
-
-    private static int ReadBlock(Stream stream, long position, byte[] block)
-    {
-        stream.Seek(position, SeekOrigin.Begin);
         int filled = 0;
-        while (filled < block.Length)
+        while (filled < count)
         {
-            int read = stream.Read(block, filled, block.Length - filled);
+            int read = stream.Read(block, filled, count - filled);
             if (read == 0)
             {
                 break;
@@ -135,70 +113,5 @@ internal static class RunSegments
             filled += read;
         }
         return filled;
-    }
-}
-
-/// <summary>
-/// Segment starts as a framing pass finds them (<see cref="RunSegments.Split(RunInfo, TfRecordReaderOptions, int, FramedSegments)"/>
-/// on one thread), handed to the threads that observe the segments (<see cref="SegmentPrePass"/>): a segment can be
-/// taken once the next one's start, or the end of the pass, is known. A run of fewer than three segments is not worth
-/// splitting (two segments' worth of points is what the one-thread single pass holds), so nothing is handed out
-/// before a third start is found.
-/// </summary>
-internal sealed class FramedSegments
-{
-    private readonly List<RunSegment> _starts = [];
-    private readonly Lock _gate = new();
-
-    // 0 while framing, 1 done, -1 failed (the run is read on one thread).
-    private int _state;
-
-    /// <summary>Every start, once the pass is done.</summary>
-    public List<RunSegment> All => _starts;
-
-    /// <summary>True when the pass ended with at least three segments.</summary>
-    public bool Usable => Volatile.Read(ref _state) > 0 && _starts.Count > 2;
-
-    public void Add(RunSegment start)
-    {
-        lock (_gate)
-        {
-            _starts.Add(start);
-        }
-    }
-
-    /// <summary>Ends the pass; a failure a taker reported meanwhile stands.</summary>
-    public void End(bool framed) => Interlocked.CompareExchange(ref _state, framed ? 1 : -1, 0);
-
-    /// <summary>Stops the takers (a failure elsewhere): <see cref="TryTake"/> answers false from now on.</summary>
-    public void Fail() => Volatile.Write(ref _state, -1);
-
-    /// <summary>Waits until segment <paramref name="k"/>'s start and end are known; false when there is none to take.</summary>
-    public bool TryTake(int k, out RunSegment from, out RunSegment? to)
-    {
-        var spin = new SpinWait();
-        while (true)
-        {
-            // Read before the list: "done" is written after the last start was added.
-            int state = Volatile.Read(ref _state);
-            lock (_gate)
-            {
-                int count = _starts.Count;
-                if (state >= 0 && count > Math.Max(k + 1, 2))
-                {
-                    (from, to) = (_starts[k], _starts[k + 1]);
-                    return true;
-                }
-                if (state != 0)
-                {
-                    bool take = state > 0 && count > 2 && k < count;
-                    from = take ? _starts[k] : default;
-                    to = take && k + 1 < count ? _starts[k + 1] : null;
-                    return take;
-                }
-            }
-            // The framing pass is several times faster than observing a segment: a short wait at the start only.
-            spin.SpinOnce();
-        }
     }
 }

@@ -122,61 +122,39 @@ internal static class ScalarRuns
 
     /// <summary>
     /// One run on several threads. A run the single pass can hold is read as before (once, on the caller's thread).
-    /// A larger one, read with the data server's rules, is split into segments of <see cref="LogDirReaderOptions.SegmentRecords"/>
-    /// records by a framing-only pass; the threads build the purge plan from the segments (<see cref="SegmentPrePass"/>),
-    /// then the segments are read like runs by <see cref="Parallel"/>, each seeded with what the run decided before it,
-    /// so the points, reports and failures are exactly a one-thread read's. Anything unusual (a framing or CRC problem,
-    /// an event that does not decode, another store, the Python loader's rules, no purging) reads the run on one
-    /// thread as before, and so does a process that has not yet read <see cref="LogDirReaderOptions.SplitAfterScalars"/>
-    /// scalars on one thread (<see cref="ReadWarmth"/>).
+    /// A larger one, read with the data server's rules, is split into stretches of <see cref="LogDirReaderOptions.SegmentBytes"/>
+    /// bytes (<see cref="RunSegments"/>); the threads build the purge plan from the stretches, each finding its own
+    /// first record, and check that they fit together (<see cref="SegmentPrePass"/>), then the segments that gives are
+    /// read like runs by <see cref="Parallel"/>, each seeded with what the run decided before it, so the points,
+    /// reports and failures are exactly a one-thread read's. Anything unusual (a framing or CRC problem, an event that
+    /// does not decode, another store, the Python loader's rules, no purging) reads the run on one thread as before, and
+    /// so does a process that has not yet read <see cref="LogDirReaderOptions.SplitAfterScalars"/> scalars on one
+    /// thread (<see cref="ReadWarmth"/>).
     /// </summary>
     private static IEnumerable<Chunk> OneRun(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
     {
         RunInfo run = runs[0];
         LogDirReaderOptions options = reader.Options;
-        int perSegment = options.SegmentRecords;
-        // Two segments' worth of records is what the single pass holds (2 x 65,536 = 131,072 points by default); the
-        // byte count (a scalar event takes at least about 32 bytes with its framing) spares small runs the framing pass.
-        // A process that has read little on one thread still has the read's code at its first tier: see ReadWarmth.
+        // A run of fewer than three stretches is not worth splitting: two stretches' worth of scalar records is about
+        // what the single pass holds (131,072 points). A process that has read little on one thread still has the
+        // read's code at its first tier: see ReadWarmth.
         if (!options.PurgeOrphanedData || options.Loader != TensorBoardLoader.DataServer || !run.Storage.IsLocal
-            || LocalBytes(run) < 2L * perSegment * 32 || !ReadWarmth.Warm(options.SplitAfterScalars))
+            || RunSegments.Plan(run, options.SegmentBytes) is not { Count: > 2 } stretches || !ReadWarmth.Warm(options.SplitAfterScalars)
+            || SegmentPrePass.Run(run, stretches, options.RecordOptions, workers) is not { Segments.Count: > 1 } prePass)
         {
             return Sequential(reader, runs, filter);
         }
-        // The caller frames the run while the helpers start on the first segments found.
-        var found = new FramedSegments();
-        if (SegmentPrePass.Run(run, found, () => RunSegments.Split(run, options.RecordOptions, perSegment, found), options.RecordOptions, workers) is not { } prePass)
-        {
-            return Sequential(reader, runs, filter);
-        }
-        List<RunSegment> segments = found.All;
         Interlocked.Increment(ref reader.SegmentedReads);
         // Segments hold no single pass, so a helper may read two of its segments ahead of the caller: it then has its
         // next segment done when the caller, which also consumes every point, gets there, instead of the caller
-        // waiting on the helper's last chunks one by one. A queue holds a whole segment (64 chunks of one-value
-        // records, and the short chunk that ends it: twice that, for records of two values), or the helper would
-        // wait on its last chunk until the caller came: three queues per helper, within ChunksInFlight.
+        // waiting on the helper's last chunks one by one. A queue holds a whole segment (about 70 chunks of scalar
+        // records of one value and the short chunk that ends it: twice that for records of two values), or the helper
+        // would wait on its last chunk until the caller came: three queues per helper, within ChunksInFlight.
+        List<RunSegment> segments = prePass.Segments;
         workers = Math.Min(workers, segments.Count);
         int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, 2 * ChunksAhead);
         return Parallel(segments.Count, workers, lead: 2, ahead, (k, arrays, token) => new RunChunks(reader, run, filter, token, arrays.Rent, arrays.Return, 0,
             (segments[k], k + 1 < segments.Count ? segments[k + 1] : null, tag => prePass.Seed(k, tag)), prePass.Plan));
-    }
-
-    /// <summary>The sizes of a local run's files (a file that cannot be asked counts 0).</summary>
-    private static long LocalBytes(RunInfo run)
-    {
-        long total = 0;
-        foreach (string file in run.Files)
-        {
-            try
-            {
-                total += new FileInfo(file).Length;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-        return total;
     }
 
     /// <summary>

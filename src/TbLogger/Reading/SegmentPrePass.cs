@@ -3,10 +3,11 @@ using TbLogger.Records;
 namespace TbLogger.Reading;
 
 /// <summary>
-/// The data server's purge pre-pass (<see cref="PurgePlan.DataServerMarks"/>) over a run split into segments
-/// (<see cref="RunSegments"/>), each segment observed on its own by whichever thread is free, the results merged in
-/// segment order into exactly the plan a one-thread pass builds, plus what the scan of each segment must know from
-/// before it: which tags had their plugin decided, and where.
+/// The data server's purge pre-pass (<see cref="PurgePlan.DataServerMarks"/>) over a run split into stretches of bytes
+/// (<see cref="RunSegments"/>), each stretch observed on its own by whichever thread is free, the results merged in
+/// file order into exactly the plan a one-thread pass builds, plus the segments the scan reads (each stretch's first
+/// record and its ordinal) and what the scan of each segment must know from before it: which tags had their plugin
+/// decided, and where.
 /// </summary>
 /// <remarks>
 /// Why the merge is exact: per tag, the one-thread pass marks a value when its step is at or below the tag's last
@@ -14,12 +15,17 @@ namespace TbLogger.Reading;
 /// value but the tag's first one in the segment, whose "last step" lies in an earlier segment: the last step of the
 /// latest earlier segment that had the tag. So each segment keeps its inner marks and, per tag, its first (ordinal,
 /// step) and last step; the merge walks the segments in order and adds the first value's mark where the rule says.
-/// Marks stay in file order per tag, as <see cref="PurgePlan"/>'s suffix minima need.
+/// Ordinals are counted from each stretch's first record and made the run's by the merge, which knows how many
+/// records came before. Marks stay in file order per tag, as <see cref="PurgePlan"/>'s suffix minima need.
+/// Why the stretches are the records: a file's first stretch starts at its first record; every later one must start
+/// exactly where the stretch before it stopped hopping (its first record at or after the stretch's start), or hold
+/// no record when that stop lies past it or the file's records ended; the merge checks both, so a stretch that found
+/// a false first record (inside another record's data) fails the split instead of reading garbage.
 /// A tag's plugin is decided at its first value that names one (<see cref="ScalarScan.Resolve"/>), so the first
 /// segment that decided it tells the scan of every later segment.
-/// Anything that is not clean (a CRC failure, an event that does not decode, a value over the budget, a segment that
-/// does not end where the framing said) gives null: the run is then read on one thread as before, which meets and
-/// reports the problem exactly where it always did.
+/// Anything that is not clean (a CRC failure, an event that does not decode, a value over the budget, a stretch that
+/// does not start where the one before it stopped) gives null: the run is then read on one thread as before, which
+/// meets and reports the problem exactly where it always did.
 /// </remarks>
 internal sealed class SegmentPrePass
 {
@@ -31,16 +37,23 @@ internal sealed class SegmentPrePass
 
     private readonly Dictionary<string, (int Segment, PluginKind Kind)> _decided;
 
-    private SegmentPrePass(PurgePlan plan, Dictionary<string, (int, PluginKind)> decided)
+    private SegmentPrePass(PurgePlan plan, List<RunSegment> segments, Dictionary<string, (int, PluginKind)> decided)
     {
         Plan = plan;
+        Segments = segments;
         _decided = decided;
     }
 
     /// <summary>The run's plan: exactly what <see cref="PurgePlan.For"/> builds for the data server.</summary>
     public PurgePlan Plan { get; }
 
-    /// <summary>Gives a tag's state in the scan of <paramref name="segment"/> what earlier segments decided (its plugin).</summary>
+    /// <summary>
+    /// The segments the scan reads, in order: the first starts at the run's start, each other at a stretch's first
+    /// record with its ordinal in the run (stretches without records are inside the segment before them).
+    /// </summary>
+    public List<RunSegment> Segments { get; }
+
+    /// <summary>Gives a tag's state in the scan of segment <paramref name="segment"/> (of <see cref="Segments"/>) what earlier segments decided (its plugin).</summary>
     public void Seed(int segment, TagState tag)
     {
         if (_decided.TryGetValue(tag.Tag, out var decided) && decided.Segment < segment)
@@ -50,103 +63,93 @@ internal sealed class SegmentPrePass
         }
     }
 
-    /// <summary>Observes the segments of <paramref name="segments"/> (all known) on the caller's thread and <paramref name="workers"/> - 1 helpers.</summary>
-    public static SegmentPrePass? Run(RunInfo run, IReadOnlyList<RunSegment> segments, TfRecordReaderOptions options, int workers)
-    {
-        var found = new FramedSegments();
-        foreach (RunSegment segment in segments)
-        {
-            found.Add(segment);
-        }
-        found.End(framed: true);
-        return Run(run, found, () => { }, options, workers);
-    }
-
     /// <summary>
-    /// Runs <paramref name="frame"/> (the framing pass that fills <paramref name="segments"/>) on the caller's thread
-    /// while <paramref name="workers"/> - 1 helpers start observing the segments already found, then observes with
-    /// them; null when the run must be read on one thread.
+    /// Observes the stretches of <paramref name="segments"/> on the caller's thread and <paramref name="workers"/> - 1
+    /// helpers; null when the run must be read on one thread.
     /// </summary>
     /// <param name="run">The run.</param>
-    /// <param name="segments">Its segments' starts, as the framing pass finds them (<see cref="RunSegments"/>).</param>
-    /// <param name="frame">The framing pass; it ends <paramref name="segments"/>.</param>
+    /// <param name="segments">Its stretches (<see cref="RunSegments.Plan"/>).</param>
     /// <param name="options">The reader's record options (only the limits are used: this pass reads strictly and reports nothing).</param>
     /// <param name="workers">Threads, the caller's included.</param>
-    public static SegmentPrePass? Run(RunInfo run, FramedSegments segments, Action frame, TfRecordReaderOptions options, int workers)
+    public static SegmentPrePass? Run(RunInfo run, IReadOnlyList<ByteSegment> segments, TfRecordReaderOptions options, int workers)
     {
         // Strict and silent: any corruption ends this pass, and the one-thread read reports it.
         TfRecordReaderOptions strict = options with { SkipCorruptRecords = false, OnCorruptRecord = null };
-        var merger = new Merger();
+        var merger = new Merger(segments);
         int next = -1;
-        var helpers = new Task[Math.Max(0, workers - 1)];
+        var helpers = new Task[Math.Max(0, Math.Min(workers, segments.Count) - 1)];
         for (int i = 0; i < helpers.Length; i++)
         {
             helpers[i] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         try
         {
-            try
-            {
-                frame();
-            }
-            catch (Exception)
-            {
-                // A read that failed (a file that changed or went away): the one-thread read meets it again.
-                segments.Fail();
-            }
             Work();
         }
         finally
         {
-            if (!segments.Usable)
-            {
-                // Framing failed or found too few segments: the helpers stop waiting for more.
-                segments.Fail();
-            }
             Task.WaitAll(helpers);
         }
-        return segments.Usable ? merger.Result(segments.All.Count) : null;
+        return merger.Result();
 
         void Work()
         {
             int k;
-            while (segments.TryTake(k = Interlocked.Increment(ref next), out RunSegment from, out RunSegment? to))
+            while ((k = Interlocked.Increment(ref next)) < segments.Count && !merger.Failed)
             {
                 Observation? result = null;
                 try
                 {
-                    result = Observe(run, from, to, strict);
+                    result = Observe(run, segments[k], strict);
                 }
                 catch (Exception)
                 {
                     // Whatever went wrong (corruption, a file that changed, or a fault of ours), the one-thread read
                     // meets it again and handles it as it always did.
                 }
-                if (result is null || !merger.Add(k, result))
+                if (result is null)
                 {
-                    segments.Fail();
+                    merger.Fail();
+                }
+                else
+                {
+                    merger.Add(k, result);
                 }
             }
         }
     }
 
     /// <summary>
-    /// Merges the segments' observations in segment order as they arrive (threads finish them out of order), so only
-    /// the segments waiting for an earlier one are held: what the merged plan keeps per tag (last step, plugin
-    /// decision, marks) is what a one-thread pass keeps anyway. The segments waiting may hold at most
+    /// Merges the stretches' observations in order as they arrive (threads finish them out of order), so only the
+    /// stretches waiting for an earlier one are held: what the merged plan keeps per tag (last step, plugin decision,
+    /// marks) is what a one-thread pass keeps anyway. The stretches waiting may hold at most
     /// <see cref="MaxTagStates"/> tag states together; more fails the split and the run is read on one thread.
     /// </summary>
-    internal sealed class Merger
+    internal sealed class Merger(IReadOnlyList<ByteSegment> stretches)
     {
         private readonly Dictionary<int, Observation> _waiting = [];
         private readonly Dictionary<string, long> _last = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<(long, long)>> _byTag = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (int, PluginKind)> _decided = new(StringComparer.Ordinal);
+        private readonly List<RunSegment> _segments = [];
         private int _merged;
         private int _waitingTags;
-        private bool _failed;
+        private volatile bool _failed;
 
-        /// <summary>Takes segment <paramref name="k"/>'s observation; false when the waiting segments hold too many tag states.</summary>
+        // The walk over the stretches: the file it is in, where that file's next record starts (where the last stretch
+        // with records stopped hopping), whether that file's records ended, and the records merged so far.
+        private int _file = -1;
+        private long _next;
+        private bool _fileEnded;
+        private long _ordinal;
+
+        /// <summary>True once the split failed (the other threads stop taking stretches).</summary>
+        public bool Failed => _failed;
+
+        /// <summary>Fails the split: a stretch could not be observed.</summary>
+        public void Fail() => _failed = true;
+
+        /// <summary>Takes stretch <paramref name="k"/>'s observation; false when the split failed (now or before).</summary>
         public bool Add(int k, Observation observation)
         {
             lock (_waiting)
@@ -160,47 +163,91 @@ internal sealed class SegmentPrePass
                 while (_waiting.Remove(_merged, out Observation? segment))
                 {
                     _waitingTags -= segment.Tags.Count;
-                    Merge(_merged++, segment);
+                    if (!Merge(stretches[_merged++], segment))
+                    {
+                        _failed = true;
+                        break;
+                    }
                 }
                 if (_waitingTags > MaxTagStates)
                 {
                     _failed = true;
-                    _waiting.Clear();
-                    return false;
                 }
-                return true;
+                if (_failed)
+                {
+                    _waiting.Clear();
+                }
+                return !_failed;
             }
         }
 
-        /// <summary>The plan once all <paramref name="segments"/> segments were merged; null otherwise.</summary>
-        public SegmentPrePass? Result(int segments)
+        /// <summary>The pre-pass once every stretch was merged; null otherwise.</summary>
+        public SegmentPrePass? Result()
         {
             lock (_waiting)
             {
-                return !_failed && _merged == segments ? new SegmentPrePass(PurgePlan.FromTagMarks(_byTag), _decided) : null;
+                return !_failed && _merged == stretches.Count ? new SegmentPrePass(PurgePlan.FromTagMarks(_byTag), _segments, _decided) : null;
             }
         }
 
-        private void Merge(int k, Observation segment)
+        /// <summary>Merges the next stretch in order; false when it does not start where the one before it stopped.</summary>
+        private bool Merge(ByteSegment stretch, Observation segment)
         {
-            foreach (TagState tag in segment.Tags)
+            if (stretch.File != _file)
             {
-                List<(long, long)>? marks = null;
-                if (_last.TryGetValue(tag.Tag, out long lastStep) && tag.FirstStep <= lastStep)
-                {
-                    marks = Marks(tag.Tag);
-                    marks.Add((tag.FirstOrdinal, tag.FirstStep));
-                }
-                if (segment.Marks is { } inner && inner.TryGetValue(tag.Tag, out var innerMarks))
-                {
-                    (marks ?? Marks(tag.Tag)).AddRange(innerMarks);
-                }
-                _last[tag.Tag] = tag.Steps.Last;
-                if (tag.PluginKnown)
-                {
-                    _decided.TryAdd(tag.Tag, (k, tag.Kind));
-                }
+                (_file, _next, _fileEnded) = (stretch.File, 0, false);
             }
+            // Does a record of this file start in the stretch? The file's next record is at _next, unless they ended.
+            bool holdsRecords = !_fileEnded && (stretch.End is not { } end || _next < end);
+            if (!holdsRecords || segment.Start is not { } first)
+            {
+                // Nothing found where nothing is, or nothing found where the next record should be: then its 12 bytes
+                // must lie past the file's end (the file ends there, or in a truncated record), not fail their CRC.
+                _fileEnded |= holdsRecords && _next + TfRecordWriter.HeaderLength > segment.FileLength;
+                return segment.Start is null && (!holdsRecords || _fileEnded);
+            }
+            if (first != _next)
+            {
+                return false;
+            }
+            if (segment.Records > 0)
+            {
+                // The run's first segment starts at its start, even when the first file holds no complete record.
+                _segments.Add(_segments.Count == 0 ? new RunSegment(0, 0, 0) : new RunSegment(stretch.File, first, _ordinal));
+                int index = _segments.Count - 1;
+                foreach (TagState tag in segment.Tags)
+                {
+                    List<(long, long)>? marks = null;
+                    if (_last.TryGetValue(tag.Tag, out long lastStep) && tag.FirstStep <= lastStep)
+                    {
+                        marks = Marks(tag.Tag);
+                        marks.Add((_ordinal + tag.FirstOrdinal, tag.FirstStep));
+                    }
+                    if (segment.Marks is { } inner && inner.TryGetValue(tag.Tag, out var innerMarks))
+                    {
+                        marks ??= Marks(tag.Tag);
+                        foreach ((long ordinal, long step) in innerMarks)
+                        {
+                            marks.Add((_ordinal + ordinal, step));
+                        }
+                    }
+                    _last[tag.Tag] = tag.Steps.Last;
+                    if (tag.PluginKnown)
+                    {
+                        _decided.TryAdd(tag.Tag, (index, tag.Kind));
+                    }
+                }
+                _ordinal += segment.Records;
+            }
+            if (segment.StoppedAt is { } stopped)
+            {
+                _next = stopped;
+            }
+            else
+            {
+                _fileEnded = true;
+            }
+            return true;
         }
 
         private List<(long, long)> Marks(string tag)
@@ -213,18 +260,43 @@ internal sealed class SegmentPrePass
         }
     }
 
-    /// <summary>What one segment's pass found: its tags in the order first met (with first ordinal and step, last step, plugin) and its inner marks.</summary>
-    internal sealed record Observation(List<TagState> Tags, Dictionary<string, List<(long Ordinal, long Step)>>? Marks);
+    /// <summary>
+    /// What one stretch's pass found: its tags in the order first met (with first ordinal, counted from the stretch's
+    /// first record, and step, last step, plugin) and its inner marks; where its first record starts (null: none in
+    /// the stretch), how many records it read, where it stopped at its end (null: its file's records ended first), and
+    /// the file's length when its first record was looked for.
+    /// </summary>
+    internal sealed record Observation(List<TagState> Tags, Dictionary<string, List<(long Ordinal, long Step)>>? Marks,
+        long? Start, long Records, long? StoppedAt, long FileLength);
 
-    private static Observation? Observe(RunInfo run, RunSegment from, RunSegment? to, TfRecordReaderOptions strict)
+    private static Observation Observe(RunInfo run, ByteSegment stretch, TfRecordReaderOptions strict)
     {
+        long? first = 0;
+        long fileLength = 0;
+        if (stretch.Start > 0)
+        {
+            using Stream stream = run.Storage.OpenRead(run.Files[stretch.File]);
+            if (!stream.CanSeek)
+            {
+                throw new NotSupportedException("The split read needs streams that seek.");
+            }
+            fileLength = stream.Length;
+            first = RunSegments.FirstRecord(stream, stretch.Start, stretch.End ?? long.MaxValue, strict.MaxRecordLength);
+        }
+        if (first is not { } start)
+        {
+            return new Observation([], null, null, 0, null, fileLength);
+        }
         var observer = new SegmentObserver();
-        using var records = new RunRecordCursor(run, strict, from: from, to: to);
+        // A stretch ends where the next one starts, or at its file's end: the next file's start, which the cursor
+        // does not open.
+        RunSegment? to = stretch.End is { } end ? new RunSegment(stretch.File, end, 0)
+            : stretch.File + 1 < run.Files.Count ? new RunSegment(stretch.File + 1, 0, 0) : null;
+        using var records = new RunRecordCursor(run, strict, from: new RunSegment(stretch.File, start, 0), to: to);
         while (observer.Observe(records, PurgePlan.DataServerMarks.BatchRecords))
         {
         }
-        // A segment that does not end with the ordinal the framing pass gave the next one: a file changed since.
-        return to is { } end && records.NextOrdinal != end.Ordinal ? null : observer.Result;
+        return observer.Result(start, records.NextOrdinal, records.StoppedAt, fileLength);
     }
 
     /// <summary>One segment's pass, taken a batch of records at a time (see <see cref="PurgePlan.DataServerMarks.BatchRecords"/>).</summary>
@@ -235,7 +307,7 @@ internal sealed class SegmentPrePass
         private readonly List<TagState> _seen = [];
 
         /// <summary>What the segment's pass found (once <see cref="Observe"/> said the records ended).</summary>
-        public Observation Result => new(_seen, _marks.ByTag);
+        public Observation Result(long start, long records, long? stoppedAt, long fileLength) => new(_seen, _marks.ByTag, start, records, stoppedAt, fileLength);
 
         /// <summary>Takes up to <paramref name="count"/> records of <paramref name="records"/>; false when the records ended.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

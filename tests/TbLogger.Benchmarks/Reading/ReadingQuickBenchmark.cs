@@ -82,7 +82,7 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         // its threads) is the figure to compare across runs then.
         var (scalarsCpu, scalarsWall) = CpuAndWall(() => new LogDirReader(dir).ReadScalars().LongCount());
         report.Add("  ReadScalars CPU time per scalar (all threads), ns", (scalarsCpu * 1e9 / scalars).ToString("0.0"), "the work; wall time is below it when both cores help");
-        // One large run uses the second core too (segments: framing pass, purge pre-pass and scan split between the
+        // One large run uses the second core too (stretches of bytes: purge pre-pass and scan split between the
         // threads). The one-thread read is today's sequential path, the reference the segmented read must equal.
         var oneThreadOptions = LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 1 };
         var oneThread = Times(() => count = new LogDirReader(dir, oneThreadOptions).ReadScalars().LongCount());

@@ -9,22 +9,26 @@ using TbLogger.Tests.Support;
 namespace TbLogger.Tests.Reading;
 
 /// <summary>
-/// One large run read on two threads (issue 19): split into segments by a framing pass, the purge plan built from
-/// the segments, the segments scanned like runs. It must return exactly what the one-thread read returns (points,
-/// order, reports and their positions, strict-mode failures, progress), and fall back to the one-thread read on any
-/// damaged record. Segments are made tiny here (<see cref="LogDirReaderOptions.SegmentRecords"/>) so that their
-/// boundaries land on every interesting record.
+/// One large run read on two threads (issue 19): split into stretches of bytes, each finding its first record, the
+/// purge plan built from the stretches, the segments they give scanned like runs. It must return exactly what the
+/// one-thread read returns (points, order, reports and their positions, strict-mode failures, progress), and fall
+/// back to the one-thread read on any damaged record or any stretch that found a false first record. Stretches are
+/// made tiny here (<see cref="LogDirReaderOptions.SegmentBytes"/>) so that their boundaries land on every
+/// interesting byte.
 /// </summary>
 [TestClass]
 public sealed class OneRunSegmentTests
 {
     private static readonly LogDirReaderOptions OneThread = LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 1 };
 
-    private static LogDirReaderOptions Segmented(int records, LogDirReaderOptions? options = null) =>
-        (options ?? LogDirReaderOptions.Default) with { MaxDegreeOfParallelism = 2, SegmentRecords = records, SplitAfterScalars = 0 };
+    private static LogDirReaderOptions Segmented(long bytes, LogDirReaderOptions? options = null) =>
+        (options ?? LogDirReaderOptions.Default) with { MaxDegreeOfParallelism = 2, SegmentBytes = bytes, SplitAfterScalars = 0 };
 
-    /// <summary>Segment sizes that put boundaries in many places: 1 record per segment, primes, a power of two.</summary>
-    private static readonly int[] SegmentSizes = [1, 7, 16, 61, 250];
+    /// <summary>
+    /// Stretch sizes that put boundaries in many places (the run's records are 30-90 bytes): shorter than a record's
+    /// framing, about a record, primes, a power of two, several records.
+    /// </summary>
+    private static readonly long[] SegmentSizes = [5, 13, 61, 256, 997, 4096];
 
     private static Summary.Types.Value Bare(string tag, float value) => new()
     {
@@ -175,16 +179,16 @@ public sealed class OneRunSegmentTests
         foreach (int size in SegmentSizes)
         {
             var reader = new LogDirReader(dir.Path, Segmented(size));
-            CollectionAssert.AreEqual(oneThread, reader.ReadScalars().ToList(), $"segments of {size} records");
-            Assert.AreEqual(1, reader.SegmentedReads, $"segments of {size} records: read on two threads");
+            CollectionAssert.AreEqual(oneThread, reader.ReadScalars().ToList(), $"stretches of {size} bytes");
+            Assert.AreEqual(1, reader.SegmentedReads, $"stretches of {size} bytes: read on two threads");
         }
     }
 
     [TestMethod]
-    public void A_run_of_four_default_segments_read_with_the_default_options_equals_the_one_thread_read()
+    public void A_run_of_four_default_stretches_read_with_the_default_options_equals_the_one_thread_read()
     {
-        // The default segment size (65,536 records) and queues: 230,000 records of two values, "b" going back at the
-        // end of the run (evicting points of every segment) and "a" once in each segment's first records.
+        // The default stretch size (4 MiB) and queues: 230,000 records of two values (about 14 MB, four stretches),
+        // "b" going back at the end of the run (evicting points of every segment) and "a" every 65,536 records.
         using var dir = new TempDirectory();
         var payloads = new List<byte[]> { new Event { WallTime = 1, FileVersion = EventFileWriter.FileVersion }.ToByteArray() };
         for (int i = 0; i < 230_000; i++)
@@ -206,51 +210,244 @@ public sealed class OneRunSegmentTests
         Assert.AreEqual(230_000 - 10 - 3 * 20, expected.Count(p => p.Tag == "a"));
         var reader = new LogDirReader(dir.Path, LogDirReaderOptions.Default with { MaxDegreeOfParallelism = 2, SplitAfterScalars = 0 });
         CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList());
+        Assert.AreEqual(4, RunSegments.Plan(reader.GetRuns().Single(), LogDirReaderOptions.Default.SegmentBytes)!.Count);
         Assert.AreEqual(1, reader.SegmentedReads);
     }
 
+    /// <summary>Every record of the run as the one-thread framing reads it: (file index, offset, ordinal).</summary>
+    private static List<RunSegment> Records(RunInfo run)
+    {
+        var records = new List<RunSegment>();
+        using var cursor = new RunRecordCursor(run, TfRecordReaderOptions.Default);
+        while (cursor.MoveNext())
+        {
+            records.Add(new RunSegment(run.Files.ToList().IndexOf(cursor.File), cursor.Offset, cursor.Ordinal));
+        }
+        return records;
+    }
+
+    /// <summary>
+    /// The segments a split must give, from the records themselves: the run's start, then each stretch's first record
+    /// (stretches without one are inside the segment before them).
+    /// </summary>
+    private static List<RunSegment> ExpectedSegments(List<RunSegment> records, List<ByteSegment> stretches)
+    {
+        var segments = new List<RunSegment>();
+        foreach (ByteSegment stretch in stretches)
+        {
+            int first = records.FindIndex(r => r.File == stretch.File && r.Offset >= stretch.Start && r.Offset < (stretch.End ?? long.MaxValue));
+            if (first >= 0)
+            {
+                segments.Add(segments.Count == 0 ? new RunSegment(0, 0, 0) : records[first]);
+            }
+        }
+        return segments;
+    }
+
     [TestMethod]
-    public void Segments_give_the_purge_plan_of_the_one_thread_pre_pass()
+    public void Stretches_give_the_purge_plan_of_the_one_thread_pre_pass_and_segments_at_their_first_records()
     {
         using var dir = new TempDirectory();
         WriteRun(dir.Path);
         RunInfo run = new LogDirReader(dir.Path).GetRuns().Single();
         PurgePlan expected = PurgePlan.For(run, LogDirReaderOptions.Default);
-        Assert.IsGreaterThan(100, expected.Marks, "the run has marks in every segment size's boundaries");
+        Assert.IsGreaterThan(100, expected.Marks, "the run has marks in every stretch size's boundaries");
         CollectionAssert.AreEquivalent(new[] { "loss", "torch/acc", "late", "notes", "undecided" }, expected.MarkedTags.ToList());
-        foreach (int size in SegmentSizes)
+        List<RunSegment> records = Records(run);
+        Assert.AreEqual(3 + 3 * (800 + 160 + 200), records.Count);
+        foreach (long size in SegmentSizes)
         {
-            var segments = RunSegments.Split(run, LogDirReaderOptions.Default.RecordOptions, size)!;
-            Assert.AreEqual((3 + 3 * (800 + 160 + 200) + size - 1) / size, segments.Count, $"{size}: every record framed");
+            List<ByteSegment> stretches = RunSegments.Plan(run, size)!;
+            // Each file in stretches of the size, its last one open-ended.
+            for (int f = 0; f < 3; f++)
+            {
+                long length = new FileInfo(run.Files[f]).Length;
+                long count = (length + size - 1) / size;
+                CollectionAssert.AreEqual(Enumerable.Range(0, (int)count).Select(i => new ByteSegment(f, i * size, i + 1 < count ? (i + 1) * size : null)).ToList(),
+                    stretches.Where(s => s.File == f).ToList(), $"{size} bytes, file {f}");
+            }
+            List<RunSegment> segments = ExpectedSegments(records, stretches);
             foreach (int workers in new[] { 1, 2, 3 })
             {
-                PurgePlan plan = SegmentPrePass.Run(run, segments, LogDirReaderOptions.Default.RecordOptions, workers)!.Plan;
-                Assert.AreEqual(expected.Marks, plan.Marks, $"{size} records, {workers} threads");
+                SegmentPrePass prePass = SegmentPrePass.Run(run, stretches, LogDirReaderOptions.Default.RecordOptions, workers)!;
+                CollectionAssert.AreEqual(segments, prePass.Segments, $"{size} bytes, {workers} threads");
+                PurgePlan plan = prePass.Plan;
+                Assert.AreEqual(expected.Marks, plan.Marks, $"{size} bytes, {workers} threads");
                 foreach (string tag in expected.MarkedTags)
                 {
-                    CollectionAssert.AreEqual(expected.MarksFor(tag)!.Ordinals, plan.MarksFor(tag)!.Ordinals, $"{tag}, {size} records, {workers} threads");
-                    CollectionAssert.AreEqual(expected.MarksFor(tag)!.MinStepFrom.ToList(), plan.MarksFor(tag)!.MinStepFrom.ToList(), $"{tag}, {size} records, {workers} threads");
+                    CollectionAssert.AreEqual(expected.MarksFor(tag)!.Ordinals, plan.MarksFor(tag)!.Ordinals, $"{tag}, {size} bytes, {workers} threads");
+                    CollectionAssert.AreEqual(expected.MarksFor(tag)!.MinStepFrom.ToList(), plan.MarksFor(tag)!.MinStepFrom.ToList(), $"{tag}, {size} bytes, {workers} threads");
                 }
             }
         }
     }
 
     [TestMethod]
-    public void Segment_starts_are_the_records_offsets_and_ordinals()
+    public void Each_stretch_finds_its_first_record_and_the_segments_are_the_records_offsets_and_ordinals()
     {
         using var dir = new TempDirectory();
         var first = WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.1.h"), Enumerable.Range(0, 10).Select(i => EventBytes(i, Simple("a", i))));
         var second = WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.2.h"), Enumerable.Range(0, 5).Select(i => EventBytes(i + 10, Simple("a", i))));
         RunInfo run = new LogDirReader(dir.Path).GetRuns().Single();
-        var segments = RunSegments.Split(run, TfRecordReaderOptions.Default, 4)!;
+        long length = new FileInfo(run.Files[0]).Length;
+        using (var stream = File.OpenRead(run.Files[0]))
+        {
+            // At a record, inside one (the next), inside the last (none before the end), past the end, and a stretch
+            // that ends one byte before the next record (none), or at it (none: [from, to) excludes to).
+            Assert.AreEqual(first[4], RunSegments.FirstRecord(stream, first[4], length, TfRecordReaderOptions.Default.MaxRecordLength));
+            Assert.AreEqual(first[5], RunSegments.FirstRecord(stream, first[4] + 1, length, TfRecordReaderOptions.Default.MaxRecordLength));
+            Assert.IsNull(RunSegments.FirstRecord(stream, first[9] + 1, long.MaxValue, TfRecordReaderOptions.Default.MaxRecordLength));
+            Assert.IsNull(RunSegments.FirstRecord(stream, length, long.MaxValue, TfRecordReaderOptions.Default.MaxRecordLength));
+            Assert.IsNull(RunSegments.FirstRecord(stream, first[4] + 1, first[5], TfRecordReaderOptions.Default.MaxRecordLength));
+            Assert.AreEqual(first[5], RunSegments.FirstRecord(stream, first[4] + 1, first[5] + 1, TfRecordReaderOptions.Default.MaxRecordLength));
+            // A record whose length is over the limit is not one (as the framing reader says).
+            long[] lengths = [.. first.Zip([.. first.Skip(1), length], (at, next) => next - at - TfRecordWriter.FramingOverhead)];
+            int shortest = Array.IndexOf(lengths, lengths.Min());
+            Assert.IsNull(RunSegments.FirstRecord(stream, 0, length, lengths.Min() - 1));
+            Assert.AreEqual(first[shortest], RunSegments.FirstRecord(stream, 0, length, lengths.Min()));
+        }
+        // Stretches of the first file's fourth record's offset: boundaries at records 4 and 8 and inside the second file.
+        long size = first[4];
+        var stretches = RunSegments.Plan(run, size)!;
+        SegmentPrePass prePass = SegmentPrePass.Run(run, stretches, TfRecordReaderOptions.Default, 2)!;
+        // The second file (5 records, shorter than two stretches) has its first record and the first in [size, ...).
+        int inSecond = second.FindIndex(o => o >= size);
         CollectionAssert.AreEqual(new[]
         {
-            new RunSegment(0, 0, 0), new RunSegment(0, first[4], 4), new RunSegment(0, first[8], 8), new RunSegment(1, second[2], 12),
-        }, segments);
+            new RunSegment(0, 0, 0), new RunSegment(0, first[4], 4), new RunSegment(0, first[8], 8), new RunSegment(1, 0, 10), new RunSegment(1, second[inSecond], 10 + inSecond),
+        }, prePass.Segments);
+        Assert.AreEqual(15, new LogDirReader(dir.Path, Segmented(size)).ReadScalars().Count());
         // A segment ending exactly at a file's start does not open that file.
-        var atFileStart = RunSegments.Split(run, TfRecordReaderOptions.Default, 5)!;
-        CollectionAssert.AreEqual(new[] { new RunSegment(0, 0, 0), new RunSegment(0, first[5], 5), new RunSegment(1, 0, 10) }, atFileStart);
-        Assert.AreEqual(15, new LogDirReader(dir.Path, Segmented(5)).ReadScalars().Count());
+        using var cursor = new RunRecordCursor(run, TfRecordReaderOptions.Default, from: new RunSegment(0, first[8], 8), to: new RunSegment(1, 0, 10));
+        var steps = new List<long>();
+        while (cursor.MoveNext())
+        {
+            steps.Add(cursor.Header.Step);
+        }
+        CollectionAssert.AreEqual(new long[] { 8, 9 }, steps);
+        Assert.IsNull(cursor.StoppedAt, "it stopped at its file's end, not at a record past its end");
+    }
+
+    [TestMethod]
+    public void A_stretch_that_finds_a_false_first_record_inside_another_records_data_fails_the_split_and_the_read_is_exact()
+    {
+        // Record 100 is a text value whose bytes are 20 framed records of "loss" (valid framing, valid CRCs): a stretch
+        // starting inside it finds one of them. The stretch before it stops hopping at the record after record 100, so
+        // the two do not fit together: the split fails and the run is read on one thread, embedded records unread.
+        using var dir = new TempDirectory();
+        var embedded = new MemoryStream();
+        using (var framing = new TfRecordWriter(embedded, leaveOpen: true))
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                framing.Write(EventBytes(1_000_000 + i, Simple("loss", -1)));
+            }
+        }
+        var text = new Summary.Types.Value
+        {
+            Tag = "notes",
+            Metadata = new SummaryMetadata { PluginData = new SummaryMetadata.Types.PluginData { PluginName = "text" } },
+            Tensor = new TensorProto { Dtype = DataType.DtString, TensorShape = new TensorShapeProto(), StringVal = { ByteString.CopyFrom(embedded.ToArray()) } },
+        };
+        var payloads = Enumerable.Range(0, 200).Select(i => i == 100 ? EventBytes(i, text) : EventBytes(i, Simple("loss", i))).ToList();
+        List<long> offsets = WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.1.h"), payloads);
+        RunInfo run = new LogDirReader(dir.Path).GetRuns().Single();
+        var expected = new LogDirReader(dir.Path, OneThread).ReadScalars().ToList();
+        CollectionAssert.AreEqual(Enumerable.Range(0, 200).Where(i => i != 100).Select(i => (long)i).ToList(), expected.Select(p => p.Step).ToList());
+        // A stretch starting one byte into record 100's data finds an embedded record.
+        using (var stream = File.OpenRead(run.Files[0]))
+        {
+            long found = RunSegments.FirstRecord(stream, offsets[100] + 1, offsets[101], TfRecordReaderOptions.Default.MaxRecordLength)!.Value;
+            Assert.IsTrue(found > offsets[100] && found < offsets[101], $"{found} inside record 100 [{offsets[100]}, {offsets[101]})");
+        }
+        Assert.IsNull(SegmentPrePass.Run(run, [new ByteSegment(0, 0, offsets[100] + 1), new ByteSegment(0, offsets[100] + 1, null)], TfRecordReaderOptions.Default, 2));
+        foreach (long size in SegmentSizes)
+        {
+            var reader = new LogDirReader(dir.Path, Segmented(size));
+            CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"{size} bytes");
+            // Stretches longer than record 100 and all its neighbours may all start outside the embedded records.
+            List<ByteSegment> stretches = RunSegments.Plan(run, size)!;
+            bool startsInside = stretches.Any(s => s.Start > offsets[100] && s.Start < offsets[101] - 40);
+            if (startsInside)
+            {
+                Assert.AreEqual(0, reader.SegmentedReads, $"{size} bytes: a stretch started inside the embedded records");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Empty_files_and_a_file_of_one_large_record_are_split_exactly()
+    {
+        // Stretches of files without records (the first and a middle one), and of a file whose one record spans many
+        // stretches: each holds no record but the first, and its last stretch none at all.
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(Path.Combine(dir.Path, "events.out.tfevents.1.h"), []);
+        WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.2.h"), Enumerable.Range(0, 300).Select(i => EventBytes(i, Simple("loss", i))));
+        File.WriteAllBytes(Path.Combine(dir.Path, "events.out.tfevents.3.h"), []);
+        var big = new Summary.Types.Value
+        {
+            Tag = "notes",
+            Metadata = new SummaryMetadata { PluginData = new SummaryMetadata.Types.PluginData { PluginName = "text" } },
+            Tensor = new TensorProto { Dtype = DataType.DtString, TensorShape = new TensorShapeProto(), StringVal = { ByteString.CopyFrom(new byte[5000]) } },
+        };
+        WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.4.h"), [EventBytes(300, big)]);
+        WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.5.h"), Enumerable.Range(301, 300).Select(i => EventBytes(i, Simple("loss", i))));
+        RunInfo run = new LogDirReader(dir.Path).GetRuns().Single();
+        Assert.AreEqual(5, run.Files.Count);
+        var expected = new LogDirReader(dir.Path, OneThread).ReadScalars().ToList();
+        Assert.AreEqual(600, expected.Count);
+        foreach (long size in SegmentSizes)
+        {
+            var reader = new LogDirReader(dir.Path, Segmented(size));
+            CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"{size} bytes");
+            Assert.AreEqual(1, reader.SegmentedReads, $"{size} bytes");
+            SegmentPrePass prePass = SegmentPrePass.Run(run, RunSegments.Plan(run, size)!, TfRecordReaderOptions.Default, 2)!;
+            CollectionAssert.AreEqual(ExpectedSegments(Records(run), RunSegments.Plan(run, size)!), prePass.Segments, $"{size} bytes");
+            Assert.AreEqual(new RunSegment(0, 0, 0), prePass.Segments[0], "the first segment starts at the run's start, in the empty file");
+        }
+    }
+
+    [TestMethod]
+    public void The_merge_takes_each_stretch_only_where_the_one_before_it_stopped()
+    {
+        // One file in stretches [0, 100), [100, 200), [200, end); observations made up to walk every rule.
+        List<ByteSegment> stretches = [new(0, 0, 100), new(0, 100, 200), new(0, 200, null)];
+        SegmentPrePass.Observation Found(long? start, long records, long? stoppedAt, long fileLength = 1000) => new([], null, start, records, stoppedAt, fileLength);
+        bool Walk(params SegmentPrePass.Observation[] observations)
+        {
+            var merger = new SegmentPrePass.Merger(stretches);
+            bool fits = true;
+            for (int k = 0; k < observations.Length; k++)
+            {
+                fits &= merger.Add(k, observations[k]);
+            }
+            Assert.AreEqual(fits, merger.Result() is not null);
+            return fits;
+        }
+
+        // Stretch 0 stops hopping at 110: stretch 1 must start there, not before (a false record) nor after (it missed one).
+        Assert.IsTrue(Walk(Found(0, 3, 110), Found(110, 2, 230), Found(230, 1, null)));
+        Assert.IsFalse(Walk(Found(0, 3, 110), Found(105, 2, 230), Found(230, 1, null)), "a false first record before the real one");
+        Assert.IsFalse(Walk(Found(0, 3, 110), Found(130, 2, 230), Found(230, 1, null)), "a first record after the real one");
+        Assert.IsFalse(Walk(Found(0, 3, 110), Found(110, 2, 230), Found(240, 1, null)), "the file's last stretch too");
+        // Stretch 0 stops past stretch 1 (a long record): stretch 1 must find nothing, stretch 2 the record at 250.
+        Assert.IsTrue(Walk(Found(0, 3, 250), Found(null, 0, null), Found(250, 4, null)));
+        Assert.IsFalse(Walk(Found(0, 3, 250), Found(120, 1, 250), Found(250, 4, null)), "a record found inside the long one");
+        // Nothing found where the next record should start: only when its 12 bytes are not all in the file (the
+        // file ends there, or in a truncated record), not when they are there and failed their CRC.
+        Assert.IsTrue(Walk(Found(0, 3, 110), Found(null, 0, null, fileLength: 121), Found(null, 0, null)));
+        Assert.IsFalse(Walk(Found(0, 3, 110), Found(null, 0, null, fileLength: 122), Found(null, 0, null)), "12 bytes at 110 that are not a record");
+        Assert.IsFalse(Walk(Found(0, 3, 110), Found(null, 0, null, fileLength: 121), Found(230, 1, null)), "a record after the file's records ended");
+        // A stretch whose records ran out (a truncated record) ends its file's records too.
+        Assert.IsTrue(Walk(Found(0, 3, 110), Found(110, 1, null), Found(null, 0, null)));
+        Assert.IsFalse(Walk(Found(0, 3, 110), Found(110, 1, null), Found(230, 1, null)), "a record after a truncated one");
+
+        // The segments: the run's start, then each stretch with records at its first one, ordinals counted on.
+        var merger = new SegmentPrePass.Merger(stretches);
+        Assert.IsTrue(merger.Add(2, Found(230, 5, null)));
+        Assert.IsTrue(merger.Add(0, Found(0, 3, 110)));
+        Assert.IsTrue(merger.Add(1, Found(110, 2, 230)));
+        CollectionAssert.AreEqual(new[] { new RunSegment(0, 0, 0), new RunSegment(0, 110, 3), new RunSegment(0, 230, 5) }, merger.Result()!.Segments);
     }
 
     [TestMethod]
@@ -272,7 +469,7 @@ public sealed class OneRunSegmentTests
             foreach (int size in SegmentSizes)
             {
                 var reader = new LogDirReader(dir.Path, Segmented(size));
-                CollectionAssert.AreEqual(expected, reader.ReadScalars(filter).ToList(), $"{size} records");
+                CollectionAssert.AreEqual(expected, reader.ReadScalars(filter).ToList(), $"{size} bytes");
                 Assert.AreEqual(1, reader.SegmentedReads);
             }
         }
@@ -288,7 +485,8 @@ public sealed class OneRunSegmentTests
         string[] tags = Enumerable.Range(0, 1000).Select(t => $"t{t}").ToArray();
         WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.1.h"),
             Enumerable.Range(0, 132).Select(r => EventBytes(r, [.. tags.Select(t => Simple(t, r))])));
-        var reader = new LogDirReader(dir.Path, Segmented(1));
+        // Each record (about 11 KB) starts in its own stretch of 4 KiB: 132 segments.
+        var reader = new LogDirReader(dir.Path, Segmented(4096));
         var points = reader.ReadScalars().ToList();
         Assert.AreEqual(1, reader.SegmentedReads);
         Assert.AreEqual(132 * 1000, points.Count);
@@ -299,31 +497,35 @@ public sealed class OneRunSegmentTests
     public void Segments_waiting_for_an_earlier_one_may_hold_only_so_many_tag_states()
     {
         TagState tag = new TagTable().Get("t"u8);
-        SegmentPrePass.Observation Holding(int states) => new([.. Enumerable.Repeat(tag, states)], null);
+        // Each stretch a whole file of one record: they fit together whatever they hold.
+        SegmentPrePass.Observation Holding(int states) => new([.. Enumerable.Repeat(tag, states)], null, Start: 0, Records: 1, StoppedAt: null, FileLength: 0);
+        List<ByteSegment> Files(int count) => [.. Enumerable.Range(0, count).Select(f => new ByteSegment(f, 0, null))];
 
-        var merger = new SegmentPrePass.Merger();
+        var merger = new SegmentPrePass.Merger(Files(6));
         Assert.IsTrue(merger.Add(2, Holding(SegmentPrePass.MaxTagStates / 2)));
         Assert.IsTrue(merger.Add(1, Holding(SegmentPrePass.MaxTagStates / 2)));
         // Segment 0 arrives: all three merge, and nothing waits any more.
         Assert.IsTrue(merger.Add(0, Holding(SegmentPrePass.MaxTagStates)));
         Assert.IsTrue(merger.Add(4, Holding(SegmentPrePass.MaxTagStates)));
-        Assert.IsNull(merger.Result(5), "segment 3 is missing");
+        Assert.IsNull(merger.Result(), "segments 3 and 5 are missing");
         // One more state waiting than allowed: the split fails for good, and the run is read on one thread.
         Assert.IsFalse(merger.Add(5, Holding(1)));
+        Assert.IsTrue(merger.Failed);
         Assert.IsFalse(merger.Add(3, Holding(1)));
-        Assert.IsNull(merger.Result(6));
+        Assert.IsNull(merger.Result());
 
-        var complete = new SegmentPrePass.Merger();
+        var complete = new SegmentPrePass.Merger(Files(2));
         Assert.IsTrue(complete.Add(1, Holding(3)));
+        Assert.IsNull(complete.Result(), "segment 0 is missing");
         Assert.IsTrue(complete.Add(0, Holding(3)));
-        Assert.IsNotNull(complete.Result(2));
-        Assert.IsNull(complete.Result(3));
+        Assert.AreEqual(2, complete.Result()!.Segments.Count);
+        Assert.IsFalse(complete.Failed);
     }
 
     [TestMethod]
     public void A_segment_whose_damaged_bytes_skip_to_the_next_segment_stops_at_its_end()
     {
-        // The framing pass put a boundary at record 2; then record 1's length CRC got damaged (a file that changed).
+        // The pre-pass put a boundary at record 2; then record 1's length CRC got damaged (a file that changed).
         // Skipping, the reader scans forward byte by byte and finds record 2 in the same read: that record is the next
         // segment's, so the first segment stops there instead of yielding it too (it would be read twice).
         using var dir = new TempDirectory();
@@ -354,14 +556,14 @@ public sealed class OneRunSegmentTests
     [TestMethod]
     public void Segment_size_must_be_positive()
     {
-        foreach (int size in new[] { 0, -1, int.MinValue })
+        foreach (long size in new[] { 0, -1, long.MinValue })
         {
-            var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => LogDirReaderOptions.Default with { SegmentRecords = size });
-            Assert.AreEqual("SegmentRecords", error.ParamName);
+            var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => LogDirReaderOptions.Default with { SegmentBytes = size });
+            Assert.AreEqual("SegmentBytes", error.ParamName);
             Assert.AreEqual(size, error.ActualValue);
         }
-        Assert.AreEqual(1, (LogDirReaderOptions.Default with { SegmentRecords = 1 }).SegmentRecords);
-        Assert.AreEqual(65_536, LogDirReaderOptions.Default.SegmentRecords);
+        Assert.AreEqual(1, (LogDirReaderOptions.Default with { SegmentBytes = 1 }).SegmentBytes);
+        Assert.AreEqual(4L * 1024 * 1024, LogDirReaderOptions.Default.SegmentBytes);
     }
 
     [TestMethod]
@@ -492,7 +694,7 @@ public sealed class OneRunSegmentTests
     [TestMethod]
     public void Damaged_records_at_and_around_segment_boundaries_read_as_on_one_thread()
     {
-        // Segments of 16 records start at ordinals 0, 16, 32...: record 32 starts one, 31 ends one, 33 is inside.
+        // Stretches of 16 bytes: two or three boundaries fall in each record (about 40 bytes), at its start for some.
         var cases = new List<(string Name, Func<int, byte[]>? Payload, Action<byte[], long>? Damage, bool Segmented)>
         {
             ("data CRC", null, (bytes, at) => bytes[at + TfRecordWriter.FramingOverhead + (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)at)) - 1] ^= 0xFF, false),
@@ -546,7 +748,7 @@ public sealed class OneRunSegmentTests
         foreach (int size in SegmentSizes)
         {
             var reader = new LogDirReader(dir.Path, Segmented(size));
-            CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"{size} records");
+            CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"{size} bytes");
             Assert.AreEqual(1, reader.SegmentedReads);
         }
     }
