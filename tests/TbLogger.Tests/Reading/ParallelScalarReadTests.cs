@@ -287,6 +287,68 @@ public sealed class ParallelScalarReadTests
         }
     }
 
+    [TestMethod]
+    public void The_points_enumerate_as_an_iterators_would()
+    {
+        using var dir = new TempDirectory();
+        var (badCrcOffset, _) = WriteDamagedRuns(dir.Path);
+        foreach (int threads in new[] { 1, 4 })
+        {
+            var reader = new LogDirReader(dir.Path, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = false } });
+            IEnumerable<ScalarPoint> points = reader.ReadScalars();
+            // Each enumeration is a read of its own.
+            using (IEnumerator<ScalarPoint> first = points.GetEnumerator())
+            using (IEnumerator<ScalarPoint> second = points.GetEnumerator())
+            {
+                Assert.AreEqual(default, first.Current);
+                Assert.IsTrue(first.MoveNext());
+                Assert.IsTrue(second.MoveNext());
+                Assert.AreEqual(("a", 0L), (first.Current.Run, first.Current.Step));
+                Assert.AreEqual(first.Current, second.Current);
+                Assert.IsTrue(first.MoveNext());
+                Assert.AreEqual(1L, first.Current.Step);
+                Assert.AreEqual(0L, second.Current.Step, "the other enumeration did not move");
+                Assert.ThrowsExactly<NotSupportedException>(first.Reset);
+            }
+            // A failure ends the enumeration: the strict read threw after run "a"'s 10 points, then says "no more" and
+            // has no current point.
+            using IEnumerator<ScalarPoint> failing = points.GetEnumerator();
+            int read = 0;
+            var error = Assert.ThrowsExactly<TfRecordCorruptException>(() =>
+            {
+                while (failing.MoveNext())
+                {
+                    read++;
+                }
+            });
+            Assert.AreEqual((10, badCrcOffset), (read, error.Offset), $"{threads} threads");
+            Assert.IsFalse(failing.MoveNext());
+            Assert.AreEqual(default, failing.Current);
+            // A report whose handler throws, in the middle of run "b" (its file open, its later points read ahead): the
+            // read that threw closed its files and stopped its helpers as it threw, so each can be opened exclusively.
+            var stopping = new LogDirReader(dir.Path, new LogDirReaderOptions
+            {
+                MaxDegreeOfParallelism = threads,
+                RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = e => throw new InvalidOperationException($"stop at {e.Offset}") },
+            });
+            using IEnumerator<ScalarPoint> stopped = stopping.ReadScalars().GetEnumerator();
+            read = 0;
+            var stop = Assert.ThrowsExactly<InvalidOperationException>(() =>
+            {
+                while (stopped.MoveNext())
+                {
+                    read++;
+                }
+            });
+            Assert.AreEqual($"stop at {badCrcOffset}", stop.Message);
+            foreach (string file in Directory.EnumerateFiles(dir.Path, "*", SearchOption.AllDirectories))
+            {
+                using var exclusive = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            Assert.IsFalse(stopped.MoveNext());
+        }
+    }
+
     /// <summary>Run "a" clean; run "b" with a record whose data CRC fails and a value whose tensor does not decode.</summary>
     private static (long BadCrcOffset, long MalformedOffset) WriteDamagedRuns(string root)
     {
