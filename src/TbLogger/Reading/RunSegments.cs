@@ -34,9 +34,13 @@ internal static class RunSegments
     /// (a file has at least one, however short); null when a file's length cannot be asked (the one-thread read then
     /// says what it has to about that file).
     /// </summary>
-    public static List<ByteSegment>? Plan(RunInfo run, long segmentBytes)
+    public static List<ByteSegment>? Plan(RunInfo run, long segmentBytes) => Plan(run, segmentBytes, out _);
+
+    /// <summary><see cref="Plan(RunInfo, long)"/>, and the files' lengths together (<paramref name="bytes"/>).</summary>
+    public static List<ByteSegment>? Plan(RunInfo run, long segmentBytes, out long bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentBytes);
+        bytes = 0;
         var segments = new List<ByteSegment>();
         for (int file = 0; file < run.Files.Count; file++)
         {
@@ -49,6 +53,7 @@ internal static class RunSegments
             {
                 return null;
             }
+            bytes += length;
             long start = 0;
             for (; length - start > segmentBytes; start += segmentBytes)
             {

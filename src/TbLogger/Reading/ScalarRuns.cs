@@ -220,11 +220,13 @@ internal static class ScalarRuns
     {
         RunInfo run = runs[0];
         LogDirReaderOptions options = reader.Options;
-        // A run of fewer than three stretches is not worth splitting: two stretches' worth of scalar records is about
-        // what the single pass holds (131,072 points). A process that has read little on one thread still has the
+        // A run of two stretches' worth of bytes or less is not worth splitting: that many scalar records is about what
+        // the single pass holds (131,072 points), and each of its files is a stretch at least, so the stretches alone
+        // do not say (three small files would split). A process that has read little on one thread still has the
         // read's code at its first tier: see ReadWarmth.
         if (!options.PurgeOrphanedData || options.Loader != TensorBoardLoader.DataServer || !run.Storage.IsLocal
-            || RunSegments.Plan(run, options.SegmentBytes) is not { Count: > 2 } stretches || !ReadWarmth.Warm(options.SplitAfterScalars)
+            || RunSegments.Plan(run, options.SegmentBytes, out long bytes) is not { } stretches || bytes <= 2 * options.SegmentBytes
+            || !ReadWarmth.Warm(options.SplitAfterScalars)
             || SegmentPrePass.Run(run, stretches, options.RecordOptions, workers) is not { Segments.Count: > 1 } prePass)
         {
             return Sequential(reader, runs, filter);

@@ -35,6 +35,9 @@ internal sealed class SegmentPrePass
     /// </summary>
     internal const int MaxTagStates = 131_072;
 
+    /// <summary>The longest record the pre-pass reads (16 MiB, or four stretches if more): see <see cref="Run"/>.</summary>
+    internal const long RecordLimit = 16L * 1024 * 1024;
+
     private readonly Dictionary<string, (int Segment, PluginKind Kind)> _decided;
 
     private SegmentPrePass(PurgePlan plan, List<RunSegment> segments, Dictionary<string, (int, PluginKind)> decided)
@@ -68,13 +71,22 @@ internal sealed class SegmentPrePass
     /// helpers; null when the run must be read on one thread.
     /// </summary>
     /// <param name="run">The run.</param>
-    /// <param name="segments">Its stretches (<see cref="RunSegments.Plan"/>).</param>
+    /// <param name="segments">Its stretches (<see cref="RunSegments.Plan(RunInfo, long)"/>).</param>
     /// <param name="options">The reader's record options (only the limits are used: this pass reads strictly and reports nothing).</param>
     /// <param name="workers">Threads, the caller's included.</param>
     public static SegmentPrePass? Run(RunInfo run, IReadOnlyList<ByteSegment> segments, TfRecordReaderOptions options, int workers)
     {
-        // Strict and silent: any corruption ends this pass, and the one-thread read reports it.
-        TfRecordReaderOptions strict = options with { SkipCorruptRecords = false, OnCorruptRecord = null };
+        // Strict and silent: any corruption ends this pass, and the one-thread read reports it. Records are held to
+        // RecordLimit: a stretch's first "record" may be a header found inside another record's data, and hopping
+        // into it reads what it claims before its CRC can say it is false (threads x the limit at most, however the
+        // file is crafted); a run with a larger record is read on one thread.
+        long stretchBytes = 0;
+        foreach (ByteSegment segment in segments)
+        {
+            stretchBytes = Math.Max(stretchBytes, segment.End - segment.Start ?? 0);
+        }
+        long limit = Math.Min(options.MaxRecordLength, Math.Max(RecordLimit, 4 * stretchBytes));
+        TfRecordReaderOptions strict = options with { SkipCorruptRecords = false, OnCorruptRecord = null, MaxRecordLength = limit };
         var merger = new Merger(segments);
         int next = -1;
         var helpers = new Task[Math.Max(0, Math.Min(workers, segments.Count) - 1)];

@@ -451,6 +451,52 @@ public sealed class OneRunSegmentTests
     }
 
     [TestMethod]
+    public void Only_a_run_of_more_than_two_stretches_worth_of_bytes_is_split()
+    {
+        // Three small files are three stretches, but not worth a split; the bytes decide.
+        using var dir = new TempDirectory();
+        for (int f = 0; f < 3; f++)
+        {
+            WriteRecords(Path.Combine(dir.Path, $"events.out.tfevents.{f + 1}.h"), Enumerable.Range(f * 10, 10).Select(i => EventBytes(i, Simple("loss", i))));
+        }
+        long bytes = Directory.EnumerateFiles(dir.Path).Sum(f => new FileInfo(f).Length);
+        var expected = new LogDirReader(dir.Path, OneThread).ReadScalars().ToList();
+        Assert.HasCount(30, expected);
+        foreach ((long size, int split) in new[] { (LogDirReaderOptions.Default.SegmentBytes, 0), (bytes / 2, 0), (bytes / 2 - 1, 1) })
+        {
+            var reader = new LogDirReader(dir.Path, Segmented(size));
+            CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"{size} bytes");
+            Assert.AreEqual(split, reader.SegmentedReads, $"stretches of {size} bytes, {bytes} in all");
+        }
+    }
+
+    [TestMethod]
+    public void A_run_with_a_record_longer_than_the_pre_passs_limit_is_read_on_one_thread()
+    {
+        // The pre-pass reads records of up to 16 MiB (a stretch's first header may be a false one inside another
+        // record's data, and hopping reads what it claims): a 17 MiB text value between scalars is read on one thread.
+        using var dir = new TempDirectory();
+        var big = new Summary.Types.Value
+        {
+            Tag = "notes",
+            Metadata = new SummaryMetadata { PluginData = new SummaryMetadata.Types.PluginData { PluginName = "text" } },
+            Tensor = new TensorProto { Dtype = DataType.DtString, TensorShape = new TensorShapeProto(), StringVal = { ByteString.CopyFrom(new byte[17 << 20]) } },
+        };
+        WriteRecords(Path.Combine(dir.Path, "events.out.tfevents.1.h"),
+            Enumerable.Range(0, 400).Select(i => i == 200 ? EventBytes(i, big) : EventBytes(i, Simple("loss", i))));
+        Assert.IsGreaterThan(SegmentPrePass.RecordLimit, new FileInfo(Directory.EnumerateFiles(dir.Path).Single()).Length);
+        var expected = new LogDirReader(dir.Path, OneThread).ReadScalars().ToList();
+        Assert.HasCount(399, expected);
+        var reader = new LogDirReader(dir.Path, Segmented(4096));
+        CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList());
+        Assert.AreEqual(0, reader.SegmentedReads);
+        // Stretches of 5 MiB allow records of four stretches (20 MiB): then it is split.
+        var larger = new LogDirReader(dir.Path, Segmented(5L << 20));
+        CollectionAssert.AreEqual(expected, larger.ReadScalars().ToList());
+        Assert.AreEqual(1, larger.SegmentedReads);
+    }
+
+    [TestMethod]
     public void Filters_select_the_same_points_from_segments()
     {
         using var dir = new TempDirectory();
