@@ -114,8 +114,8 @@ internal static class ScalarRuns
                             _index = next;
                             return true;
                         }
-                        _chunk = null;
-                        _count = 0;
+                        // The chunk's array goes back to be filled again once the next chunk is asked for: no point refers to it.
+                        (_chunk, _count, _points) = (null, 0, []);
                         if (chunk.Reports is { } reports)
                         {
                             Deliver(reader, _onCorrupt, reports, ref _nextReport, int.MaxValue);
