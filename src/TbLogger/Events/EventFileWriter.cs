@@ -511,7 +511,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
         /// <summary>Made at the first event or summary (see <see cref="WriteMessage"/>).</summary>
         public RepeatedMetadata? Metadata;
-        public byte[] Scratch = new byte[4096];
         public long NextFlushAt = nextFlushAt;
         public bool Unflushed;
 
@@ -519,6 +518,18 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         public PendingSlots? Batch;
         public int BatchCount;
         public int Written;
+
+        private byte[] _scratch = new byte[4096];
+
+        /// <summary>The scratch buffer, grown (at least doubled) when it holds fewer than <paramref name="size"/> bytes.</summary>
+        public byte[] ScratchOf(int size)
+        {
+            if (_scratch.Length < size)
+            {
+                _scratch = new byte[Math.Max(size, _scratch.Length * 2)];
+            }
+            return _scratch;
+        }
     }
 
     private static void ReleaseWork(PendingSlots? slots, int from, int to)
@@ -550,12 +561,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             _records.CommitRecord(state.Scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, data));
             return;
         }
-        if (state.Scratch.Length < max)
-        {
-            state.Scratch = new byte[Math.Max(max, state.Scratch.Length * 2)];
-        }
-        int length = state.Scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, state.Scratch);
-        _records.Write(state.Scratch.AsSpan(0, length));
+        byte[] scratch = state.ScratchOf(max);
+        int length = state.Scalars.Encode(tag, item.Value, item.Step, item.WallTime, item.ScalarEncoding, scratch);
+        _records.Write(scratch.AsSpan(0, length));
     }
 
     /// <summary>
@@ -581,12 +589,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             return;
         }
         int size = value.CalculateSize();
-        if (state.Scratch.Length < size)
-        {
-            state.Scratch = new byte[Math.Max(size, state.Scratch.Length * 2)];
-        }
-        value.WriteTo(state.Scratch.AsSpan(0, size));
-        _records.Write(state.Scratch.AsSpan(0, size));
+        Span<byte> bytes = state.ScratchOf(size).AsSpan(0, size);
+        value.WriteTo(bytes);
+        _records.Write(bytes);
     }
 
     /// <summary>
