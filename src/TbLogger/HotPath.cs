@@ -1,4 +1,8 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
+using TbLogger.Events;
+using TbLogger.Loading;
+using TbLogger.Records;
 
 namespace TbLogger;
 
@@ -14,4 +18,76 @@ internal static class HotPath
     // Plain IL: fully optimised from the first call, since a short run ends before tiering would promote tier-0 code.
     public const MethodImplOptions Options = MethodImplOptions.AggressiveOptimization;
 #endif
+
+#if !TBLOGGER_READY_TO_RUN_IMAGE
+    private static int s_warmUpStarted;
+#endif
+
+    /// <summary>
+    /// Without the ReadyToRun image (the plain assembly: other platforms than linux-x64, a project reference), starts
+    /// compiling the per-scalar methods on a background thread, once per process, while the first writer's
+    /// constructor does its own work (directory, file, header) on the caller's thread. Compiled fully optimised on
+    /// first use, they cost a fresh process about 12 ms of JIT on the scalar path: half on the caller's first
+    /// AddScalar, half on the writer thread's first batch, which the caller then waits for once the queue is full.
+    /// Nothing to do with the image, where they are precompiled, or on one core, where nothing runs beside the caller.
+    /// </summary>
+    public static void WarmUpInBackground()
+    {
+#if !TBLOGGER_READY_TO_RUN_IMAGE
+        if (Environment.ProcessorCount < 2 || Interlocked.Exchange(ref s_warmUpStarted, 1) != 0)
+        {
+            return;
+        }
+        new Thread(WarmUp) { IsBackground = true, Name = "TbLogger warm-up" }.Start();
+#endif
+    }
+
+#if !TBLOGGER_READY_TO_RUN_IMAGE
+    private static void WarmUp()
+    {
+        foreach (MethodInfo? method in ScalarMethods())
+        {
+            try
+            {
+                if (method is not null)
+                {
+                    RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                }
+            }
+            catch (Exception)
+            {
+                // Only a head start: whatever fails here is compiled on first use as it would be without it, and an
+                // exception on this thread would end the process.
+            }
+        }
+    }
+#endif
+
+    /// <summary>
+    /// The methods a logged scalar runs that are compiled on their own (not inlined into another of these), in the
+    /// order of first use: the caller's, then the writer thread's. The record framing and CRC methods are left out:
+    /// the constructor's header record compiles them. A test checks that each is found and is one of the
+    /// <see cref="Options"/> methods, so a rename cannot silently drop it from the list.
+    /// </summary>
+    internal static MethodInfo?[] ScalarMethods()
+    {
+        const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        Type pending = typeof(PendingEvent).MakeByRefType();
+        Type? workerState = typeof(EventFileWriter).GetNestedType("WorkerState", BindingFlags.NonPublic);
+        return
+        [
+            typeof(SummaryWriter).GetMethod(nameof(SummaryWriter.AddScalar), Declared, [typeof(string), typeof(double), typeof(long), typeof(DateTimeOffset?)]),
+            typeof(EventFileWriter).GetMethod("EnqueueLocked", Declared, [pending, typeof(EnqueueGate), typeof(string), typeof(bool).MakeByRefType()]),
+            typeof(EventFileWriter).GetMethod("ThrowIfUnusable", Declared, Type.EmptyTypes),
+            typeof(EventFileWriter).GetMethod("ThrowIfBuildFailed", Declared, Type.EmptyTypes),
+            typeof(StepPolicy).GetMethod(nameof(StepPolicy.Admit), Declared, [typeof(string), typeof(long)]),
+            typeof(LoaderModel).GetMethod(nameof(LoaderModel.Observe), Declared, [typeof(string), typeof(long), typeof(long).MakeByRefType(), typeof(bool).MakeByRefType()]),
+            workerState is null ? null : typeof(EventFileWriter).GetMethod("Turn", Declared, [workerState]),
+            workerState is null ? null : typeof(EventFileWriter).GetMethod("WriteOne", Declared, [pending, workerState]),
+            typeof(TfRecordWriter).GetMethod(nameof(TfRecordWriter.TryReserve), Declared, [typeof(int), typeof(Span<byte>).MakeByRefType()]),
+            typeof(ScalarEventEncoder).GetMethod(nameof(ScalarEventEncoder.Encode), Declared, [typeof(string), typeof(double), typeof(long), typeof(double), typeof(ScalarEncoding), typeof(Span<byte>)]),
+            typeof(ScalarEventEncoder).GetMethod("Lookup", Declared, [typeof(string)]),
+            typeof(TfRecordWriter).GetMethod(nameof(TfRecordWriter.CommitRecord), Declared, [typeof(int)]),
+        ];
+    }
 }

@@ -38,6 +38,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="options">Settings; null for the defaults.</param>
     public SummaryWriter(LogStorage? storage, string logDirectory, SummaryWriterOptions? options = null)
     {
+        HotPath.WarmUpInBackground();
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
         _options = options ?? new SummaryWriterOptions();
         _options.Validate();
