@@ -20,53 +20,69 @@ internal static class HotPath
 #endif
 
 #if !TBLOGGER_READY_TO_RUN_IMAGE
-    private static int s_warmUpStarted;
+    private static int s_warmUpsStarted;
+
+    /// <summary>Background warm-ups this process started: at most one (tests check the constructor starts it).</summary>
+    internal static int WarmUpsStarted => Volatile.Read(ref s_warmUpsStarted);
+#else
+    /// <summary>Background warm-ups this process started: none with the image.</summary>
+    internal static int WarmUpsStarted => 0;
 #endif
 
     /// <summary>
     /// Without the ReadyToRun image (the plain assembly: other platforms than linux-x64, a project reference), starts
-    /// compiling the per-scalar methods on a background thread, once per process, while the first writer's
-    /// constructor does its own work (directory, file, header) on the caller's thread. Compiled fully optimised on
-    /// first use, they cost a fresh process about 12 ms of JIT on the scalar path: half on the caller's first
-    /// AddScalar, half on the writer thread's first batch, which the caller then waits for once the queue is full.
-    /// Nothing to do with the image, where they are precompiled, or on one core, where nothing runs beside the caller.
+    /// compiling the per-scalar methods on a background thread, once per process, while the first writing
+    /// SummaryWriter's constructor makes its directory, file and header on the caller's thread. Compiled fully
+    /// optimised on first use, they cost a fresh process about 12 ms of JIT on the scalar path: half on the caller's
+    /// first AddScalar, half on the writer thread's first batch, which the caller then waits for once the queue is
+    /// full. Nothing to do with the image (precompiled), on one core (nothing runs beside the caller) or where the
+    /// runtime compiles nothing at run time (NativeAOT). Never throws: it is only a head start.
     /// </summary>
     public static void WarmUpInBackground()
     {
 #if !TBLOGGER_READY_TO_RUN_IMAGE
-        if (Environment.ProcessorCount < 2 || Interlocked.Exchange(ref s_warmUpStarted, 1) != 0)
+        if (Environment.ProcessorCount < 2 || !RuntimeFeature.IsDynamicCodeCompiled || Interlocked.Exchange(ref s_warmUpsStarted, 1) != 0)
         {
             return;
         }
-        new Thread(WarmUp) { IsBackground = true, Name = "TbLogger warm-up" }.Start();
+        try
+        {
+            new Thread(WarmUp) { IsBackground = true, Name = "TbLogger warm-up" }.Start();
+        }
+        catch (Exception)
+        {
+            // No thread to spare (a process or memory limit): the methods are compiled on first use, as without it.
+        }
 #endif
     }
 
 #if !TBLOGGER_READY_TO_RUN_IMAGE
     private static void WarmUp()
     {
-        foreach (MethodInfo? method in ScalarMethods())
+        try
         {
-            try
+            foreach (MethodInfo? method in ScalarMethods())
             {
                 if (method is not null)
                 {
                     RuntimeHelpers.PrepareMethod(method.MethodHandle);
                 }
             }
-            catch (Exception)
-            {
-                // Only a head start: whatever fails here is compiled on first use as it would be without it, and an
-                // exception on this thread would end the process.
-            }
+        }
+        catch (Exception)
+        {
+            // Only a head start: whatever fails here is compiled on first use as it would be without it, and an
+            // exception on this thread would end the process.
         }
     }
 #endif
 
     /// <summary>
-    /// The methods a logged scalar runs that are compiled on their own (not inlined into another of these), in the
-    /// order of first use: the caller's, then the writer thread's. The record framing and CRC methods are left out:
-    /// the constructor's header record compiles them. A test checks that each is found and is one of the
+    /// The methods a logged scalar runs under the default options that are compiled on their own (not inlined into
+    /// another of these; JIT events list exactly these), in the order of first use: the caller's, then the writer
+    /// thread's. The record framing and CRC methods are left out: the constructor's header record compiles them. Other
+    /// options run a little more or less (StepDiscipline.Throw also LoaderModel.WouldEvict, Silent neither Admit nor
+    /// Observe); those are compiled on first use as before. A test checks that each is found and is one of the
     /// <see cref="Options"/> methods, so a rename cannot silently drop it from the list.
     /// </summary>
     internal static MethodInfo?[] ScalarMethods()

@@ -38,7 +38,6 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="options">Settings; null for the defaults.</param>
     public SummaryWriter(LogStorage? storage, string logDirectory, SummaryWriterOptions? options = null)
     {
-        HotPath.WarmUpInBackground();
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
         _options = options ?? new SummaryWriterOptions();
         _options.Validate();
@@ -73,6 +72,12 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
             }
         }
         LogDirectory = logDirectory;
+        if (IsWriting)
+        {
+            // Compiles the scalar path beside the file's creation (the plain assembly only; a rank that discards
+            // everything never runs it).
+            HotPath.WarmUpInBackground();
+        }
         _main = OpenRun(logDirectory);
     }
 

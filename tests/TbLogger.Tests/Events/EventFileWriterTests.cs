@@ -59,7 +59,7 @@ public sealed class EventFileWriterTests
         ];
         foreach (long value in values)
         {
-            foreach (int minimum in new[] { 1, 10 })
+            for (int minimum = 1; minimum <= 20; minimum++)
             {
                 Assert.AreEqual(value.ToString("D" + minimum.ToString(invariant), invariant), EventFileNames.Digits(value, minimum), $"{value} D{minimum}");
             }

@@ -23,6 +23,19 @@ public sealed class HotPathWarmUpTests
     }
 
     [TestMethod]
+    public void A_writing_summary_writer_starts_it_once_per_process()
+    {
+        // Other tests' writers may have started it already; two more must not start another.
+        using var dir = new Support.TempDirectory();
+        using (new SummaryWriter(Path.Combine(dir.Path, "a")))
+        using (new SummaryWriter(Path.Combine(dir.Path, "b")))
+        {
+        }
+        int expected = Environment.ProcessorCount >= 2 && System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? 1 : 0;
+        Assert.AreEqual(expected, HotPath.WarmUpsStarted);
+    }
+
+    [TestMethod]
     public void Every_method_it_compiles_is_one_the_scalar_path_compiles_optimised_from_its_first_call()
     {
         // Without the ReadyToRun image (this test's build), HotPath.Options is AggressiveOptimization: the warm-up then
