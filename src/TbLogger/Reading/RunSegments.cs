@@ -80,7 +80,8 @@ internal static class RunSegments
             {
                 stream.Seek(position, SeekOrigin.Begin);
                 // No more than the stretch's candidates need: a short stretch reads a few bytes, not a block.
-                int filled = ReadBlock(stream, block, (int)Math.Min(BlockSize - TfRecordWriter.HeaderLength + 1, to - position) + TfRecordWriter.HeaderLength - 1);
+                int wanted = (int)Math.Min(BlockSize - TfRecordWriter.HeaderLength + 1, to - position) + TfRecordWriter.HeaderLength - 1;
+                int filled = stream.ReadAtLeast(block.AsSpan(0, wanted), wanted, throwOnEndOfStream: false);
                 if (filled < TfRecordWriter.HeaderLength)
                 {
                     return null;
@@ -103,20 +104,5 @@ internal static class RunSegments
         {
             ArrayPool<byte>.Shared.Return(block);
         }
-    }
-
-    private static int ReadBlock(Stream stream, byte[] block, int count)
-    {
-        int filled = 0;
-        while (filled < count)
-        {
-            int read = stream.Read(block, filled, count - filled);
-            if (read == 0)
-            {
-                break;
-            }
-            filled += read;
-        }
-        return filled;
     }
 }
