@@ -317,6 +317,11 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                     // Whether more threads cost more work per call (contention) or only share the cores with each other
                     // and with the worker, which needs about a core of its own to keep up on a 2-core machine.
                     report.Add($"  producers' CPU ns per call, {threads} thread(s) (all rounds)", (sides[c].ProducerCpu / (double)sides[c].ProducerCalls).ToString("0.0"), "report");
+                    // The bound on a machine of few cores: the worker encodes and writes every call's event on a core
+                    // too, so when one producer and the worker already keep the cores busy, more producers can only
+                    // share them, and the aggregate cannot rise above one thread's unless each call costs less.
+                    report.Add($"  process CPU ns per call (producers and worker); cores busy, {threads} thread(s)",
+                        $"{sides[c].ProcessCpu / (double)sides[c].Calls:0.0}; {sides[c].ProcessCpu / sides[c].Wall:0.00} of {Environment.ProcessorCount}", "report");
                 }
             }
         }
@@ -344,6 +349,15 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         public long ProducerCpu => _producerCpu;
 
         public long ProducerCalls => _producerCalls;
+
+        /// <summary>CPU time of the whole process (producers, the writer's worker, anything else) during the rounds.</summary>
+        public long ProcessCpu { get; private set; }
+
+        /// <summary>Wall time of the rounds, in nanoseconds.</summary>
+        public double Wall { get; private set; }
+
+        /// <summary>Calls made in the rounds counted by <see cref="ProcessCpu"/> and <see cref="Wall"/>.</summary>
+        public long Calls { get; private set; }
 
         /// <summary>One round: every thread logs its share at once; returns calls per second over the round.</summary>
         public double Round()
@@ -379,6 +393,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
             {
                 Thread.Sleep(1);
             }
+            long process = CpuClock.IsAvailable ? CpuClock.ProcessNanoseconds() : 0;
             long start = Stopwatch.GetTimestamp();
             go.Set();
             foreach (var worker in workers)
@@ -386,6 +401,12 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                 worker.Join();
             }
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (CpuClock.IsAvailable)
+            {
+                ProcessCpu += CpuClock.ProcessNanoseconds() - process;
+                Wall += seconds * 1e9;
+                Calls += threads * _perThread;
+            }
             return threads * _perThread / seconds;
         }
     }
