@@ -30,8 +30,8 @@ internal static class HotPath
 #endif
 
     /// <summary>
-    /// Without the ReadyToRun image (the plain assembly: other platforms than linux-x64, a project reference), starts
-    /// compiling the per-scalar methods on a background thread, once per process, while the first writing
+    /// Without a ReadyToRun image (the plain assembly: a runtime the package has no image for, a project reference),
+    /// starts compiling the per-scalar methods on a background thread, once per process, while the first writing
     /// SummaryWriter's constructor makes its directory, file and header on the caller's thread. Compiled fully
     /// optimised on first use, they cost a fresh process about 12 ms of JIT on the scalar path: half on the caller's
     /// first AddScalar, half on the writer thread's first batch, which the caller then waits for once the queue is
