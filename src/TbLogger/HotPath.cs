@@ -61,15 +61,13 @@ internal static class HotPath
     {
         try
         {
-            foreach (MethodBase? method in ScalarMethods())
+            foreach (MethodInfo? method in ScalarMethods())
             {
                 if (method is not null)
                 {
                     RuntimeHelpers.PrepareMethod(method.MethodHandle);
                 }
             }
-            // The encoder's static data, first read by a tag's first value on the writer's thread.
-            RuntimeHelpers.RunClassConstructor(typeof(ScalarEventEncoder).TypeHandle);
         }
         catch (Exception)
         {
@@ -80,22 +78,22 @@ internal static class HotPath
 #endif
 
     /// <summary>
-    /// The methods a logged scalar may run under the default options that are compiled on their own (not inlined into
-    /// another of these), in the order of first use: the caller's per-scalar path, then the writer thread's; then what
-    /// a scalar meets now and then: a tag's first value (its metadata, and the bytes its later values repeat), the
-    /// queue growing, waking the worker, the lock taken by the other thread, the worker asleep. A test runs a fresh
-    /// process that logs scalars after these are compiled and checks, from the runtime's JIT events, that nothing of
-    /// TbLogger is compiled then. The record framing and CRC methods are left out: the constructor's header record
-    /// compiles them. Other options run a little more or less (StepDiscipline.Throw also LoaderModel.WouldEvict,
-    /// Silent neither Admit nor Observe); those are compiled on first use as before. A test checks that each is found
-    /// and is one of the <see cref="Options"/> methods, so a rename cannot silently drop it from the list.
+    /// The methods a logged scalar runs under the default options that are compiled on their own (not inlined into
+    /// another of these) and fully optimised (<see cref="Options"/>), in the order of first use: the caller's, then the
+    /// writer thread's. What a scalar meets only now and then (a tag's first value, the queue growing, the lock's slow
+    /// paths) starts as tier-0 code, cheap to compile, on first use. A test runs a fresh process that logs scalars
+    /// after the warm-up and checks from the runtime's JIT events that no TbLogger method is then compiled optimised
+    /// (one missing here) nor promoted by tiering (per-scalar code left to tier 0). The record framing and CRC methods
+    /// are left out: the constructor's header record compiles them. Other options run a little more or less
+    /// (StepDiscipline.Throw also LoaderModel.WouldEvict, Silent neither Admit nor Observe); those are compiled on first
+    /// use as before. A test checks that each is found and is one of the <see cref="Options"/> methods, so a rename
+    /// cannot silently drop it from the list.
     /// </summary>
-    internal static MethodBase?[] ScalarMethods()
+    internal static MethodInfo?[] ScalarMethods()
     {
         const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
         Type pending = typeof(PendingEvent).MakeByRefType();
         Type? workerState = typeof(EventFileWriter).GetNestedType("WorkerState", BindingFlags.NonPublic);
-        Type? tagBytes = typeof(ScalarEventEncoder).GetNestedType("TagBytes", BindingFlags.NonPublic);
         return
         [
             typeof(SummaryWriter).GetMethod(nameof(SummaryWriter.AddScalar), Declared, [typeof(string), typeof(double), typeof(long), typeof(DateTimeOffset?)]),
@@ -110,16 +108,6 @@ internal static class HotPath
             typeof(ScalarEventEncoder).GetMethod(nameof(ScalarEventEncoder.Encode), Declared, [typeof(string), typeof(double), typeof(long), typeof(double), typeof(ScalarEncoding), typeof(Span<byte>)]),
             typeof(ScalarEventEncoder).GetMethod("Lookup", Declared, [typeof(string)]),
             typeof(TfRecordWriter).GetMethod(nameof(TfRecordWriter.CommitRecord), Declared, [typeof(int)]),
-            // Now and then.
-            tagBytes?.GetConstructor(Declared, [typeof(string)]),
-            typeof(ScalarEventEncoder).GetMethod("EncodeFields", Declared, [typeof(byte[]), typeof(ReadOnlySpan<byte>), typeof(double), typeof(long), typeof(double), typeof(ScalarEncoding), typeof(Span<byte>)]),
-            tagBytes?.GetMethod("BuildPrefix", Declared, [typeof(ScalarEncoding)]),
-            typeof(PendingSlots).GetMethod(nameof(PendingSlots.Resize), Declared, [typeof(int)]),
-            typeof(QueueLock).GetMethod(nameof(QueueLock.Changed), Declared, Type.EmptyTypes),
-            typeof(QueueLock).GetMethod("EnterContended", Declared, Type.EmptyTypes),
-            typeof(QueueLock).GetMethod("EnterBlocking", Declared, Type.EmptyTypes),
-            typeof(QueueLock).GetMethod("WakeBlocked", Declared, Type.EmptyTypes),
-            typeof(QueueLock).GetMethod(nameof(QueueLock.Wait), Declared, [typeof(int)]),
         ];
     }
 }

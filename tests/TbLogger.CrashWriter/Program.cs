@@ -119,31 +119,39 @@ static void WriteText(string dir)
 static bool ProtobufLoaded() => AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Google.Protobuf");
 
 // Usage: TbLogger.CrashWriter jit-scalars LOGDIR: the plain assembly's warm-up (HotPath.WarmUp) done, then a writer
-// built and flushed once (so Flush's own methods are compiled: the QueueLock wake-up and wait methods the scalar path
-// shares with it are then compiled already, so this cannot tell whether the warm-up has them); prints "jitted
-// <type>.<method>" for each TbLogger method compiled for the first time while that writer logs 10,000 scalars and is
-// flushed (none when the warm-up's list is complete), then whether the file holds them all, then "done".
+// built and flushed once (so Flush's own methods are compiled). Then, while that writer logs 10,000 scalars and is
+// flushed, prints "jitted <type>.<method>" for each TbLogger method compiled optimised for the first time (one the
+// warm-up's list misses), and "promoted <type>.<method>" for each whose earlier code tiering replaced (run with
+// DOTNET_TC_CallCountingDelayMs=0, that is unoptimised code called 30 times or more: a hot method left to tier 0);
+// none of either when the warm-up and the scalar path are as they should be. Then whether the file holds them all,
+// and "done".
 static void JitScalars(string logDir)
 {
+    // First: every TbLogger compile of this process is then seen, so a method's first event is its first compile.
+    using var listener = new JitListener();
+    listener.WaitFor(nameof(SentinelStart), SentinelStart);
     WarmUpNow();
     using var writer = new SummaryWriter(Path.Combine(logDir, "jit"));
     writer.Flush();
-    using var listener = new JitListener();
-    // The runtime's events reach the listener on a thread of its own, a little later: a method compiled only now
-    // shows that the listener sees compiles, and the window is told by the events' own times.
+    // What tiering promotes from the start-up's own calls settles first (immediately, with no call-counting delay).
+    Thread.Sleep(300);
+    // The runtime's events reach the listener on a thread of its own, a little later: the window is told by the events'
+    // own times, and a method compiled at each end shows when the events up to it have arrived.
     listener.WaitFor(nameof(SentinelBefore), SentinelBefore);
     DateTime from = DateTime.UtcNow;
     // The worker wakes for every 4,096 (half the default queue, at most 4,096) and for the flush, which returns once
     // all are written: its per-scalar path runs inside the window too.
     LogScalars(writer, 10_000);
     writer.Flush();
+    // Promotions of what the window called hot come on a background thread shortly after.
+    Thread.Sleep(300);
     DateTime to = DateTime.UtcNow;
     listener.WaitFor(nameof(SentinelAfter), SentinelAfter);
     // Events of other threads may come a little after the sentinel's.
     Thread.Sleep(500);
-    foreach (string method in listener.Compiled(from, to))
+    foreach (string line in listener.Report(from, to))
     {
-        Console.WriteLine($"jitted {method}");
+        Console.WriteLine(line);
     }
     // Each record is 30 bytes or more.
     Console.WriteLine($"records {new FileInfo(writer.FilePath).Length >= 10_000 * 30}");
@@ -160,15 +168,18 @@ static void LogScalars(SummaryWriter writer, int count)
 }
 
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+static int SentinelStart() => Environment.ProcessId;
+
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
 static int SentinelBefore() => Environment.ProcessId + 1;
 
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
 static int SentinelAfter() => Environment.ProcessId + 2;
 
-/// <summary>The runtime's events for methods compiled for the first time (MethodLoadVerbose), each with its time.</summary>
+/// <summary>The runtime's method-compile events (MethodLoadVerbose: first compiles and tiering's replacements), each with its time.</summary>
 internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
 {
-    private readonly List<(DateTime At, string Namespace, string Name)> _events = [];
+    private readonly List<(DateTime At, ulong Method, uint Tier, string Name)> _events = [];
 
     protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
     {
@@ -185,18 +196,15 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
         {
             return;
         }
-        string ns = e.Payload![names.IndexOf("MethodNamespace")] as string ?? "";
-        string method = e.Payload[names.IndexOf("MethodName")] as string ?? "";
-        // MethodFlags bits 7-9: the code's optimization tier. 4, 5 and 7 (tier 1, its on-stack replacement, tier 1
-        // instrumented) replace code compiled earlier, as tiering promotes a method called often: not a first compile.
+        ulong method = Convert.ToUInt64(e.Payload![names.IndexOf("MethodID")], System.Globalization.CultureInfo.InvariantCulture);
+        string ns = e.Payload[names.IndexOf("MethodNamespace")] as string ?? "";
+        string methodName = e.Payload[names.IndexOf("MethodName")] as string ?? "";
+        // MethodFlags bits 7-9: the code's optimisation tier (1 MinOptJitted, 2 Optimized, 3 QuickJitted, 4 tier 1,
+        // 5 tier 1 on-stack replacement, 6 tier 0 instrumented, 7 tier 1 instrumented).
         uint tier = (Convert.ToUInt32(e.Payload[names.IndexOf("MethodFlags")], System.Globalization.CultureInfo.InvariantCulture) >> 7) & 7;
-        if (tier is 4 or 5 or 7)
-        {
-            return;
-        }
         lock (_events)
         {
-            _events.Add((e.TimeStamp.ToUniversalTime(), ns, method));
+            _events.Add((e.TimeStamp.ToUniversalTime(), method, tier, $"{ns}.{methodName}"));
         }
     }
 
@@ -220,13 +228,36 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
         throw new TimeoutException($"no compile event for {name} within 30 s");
     }
 
-    /// <summary>TbLogger's methods compiled between <paramref name="from"/> and <paramref name="to"/>.</summary>
-    public List<string> Compiled(DateTime from, DateTime to)
+    /// <summary>
+    /// TbLogger's methods compiled between <paramref name="from"/> and <paramref name="to"/>: "jitted" when that was
+    /// the method's first compile in this process and an optimised one (what the warm-up is for; a first compile to
+    /// unoptimised code is cheap and left to first use), "promoted" when it replaced earlier code (a method is one
+    /// MethodID whatever tier its code is at; the first event of each is its first compile, since the listener
+    /// started first).
+    /// </summary>
+    public List<string> Report(DateTime from, DateTime to)
     {
         lock (_events)
         {
-            return _events.Where(e => e.At >= from && e.At <= to && e.Namespace.StartsWith("TbLogger.", StringComparison.Ordinal))
-                .Select(e => $"{e.Namespace}.{e.Name}").Distinct().ToList();
+            var seen = new HashSet<ulong>();
+            var lines = new List<string>();
+            foreach (var (at, method, tier, name) in _events.OrderBy(e => e.At))
+            {
+                bool first = seen.Add(method);
+                if (at < from || at > to || !name.StartsWith("TbLogger.", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                if (!first)
+                {
+                    lines.Add($"promoted {name}");
+                }
+                else if (tier is not (1 or 3 or 6))
+                {
+                    lines.Add($"jitted {name}");
+                }
+            }
+            return lines.Distinct().ToList();
         }
     }
 }

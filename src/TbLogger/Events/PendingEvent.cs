@@ -100,8 +100,6 @@ internal sealed class PendingSlots
 
     public int Length => _slots.Length;
 
-    // On the scalar path while the queue grows (HotPath.ScalarMethods): optimised from its first call, as the rest.
-    [System.Runtime.CompilerServices.MethodImpl(HotPath.Options)]
     public void Resize(int length)
     {
         // Array.Copy, not Array.Resize<T>: a framework generic method over this assembly's types has no precompiled

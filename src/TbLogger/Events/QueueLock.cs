@@ -12,8 +12,7 @@ namespace TbLogger.Events;
 /// still taken after that, its holder was most likely descheduled (8 producers on 2 cores): the thread then sleeps
 /// until <see cref="Exit"/> wakes it, instead of yielding in a loop that burns the core the holder needs.
 /// Sleepers are rare (a full queue, a Flush, an idle worker), so <see cref="Changed"/> touches the monitor only when
-/// one is asleep. The slow paths are <see cref="HotPath.Options"/> methods: a logged scalar may meet each of them (a
-/// wake-up, contention, a sleeping worker), so the plain assembly's warm-up compiles them with the per-scalar methods.
+/// one is asleep.
 /// </remarks>
 internal sealed class QueueLock
 {
@@ -46,7 +45,6 @@ internal sealed class QueueLock
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(HotPath.Options)]
     private void WakeBlocked()
     {
         lock (_blocked)
@@ -74,7 +72,6 @@ internal sealed class QueueLock
     /// Holding the lock: releases it, sleeps until <see cref="Changed"/> is called (or <paramref name="timeoutMs"/>
     /// passes), and takes it again. It may return early: callers re-check their condition in a loop.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(HotPath.Options)]
     public void Wait(int timeoutMs = Timeout.Infinite)
     {
         long seen = _version;
@@ -99,7 +96,6 @@ internal sealed class QueueLock
     }
 
     /// <summary>Holding the lock: wakes every thread sleeping in <see cref="Wait"/> to re-check the state.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(HotPath.Options)]
     public void Changed()
     {
         Interlocked.Increment(ref _version);
@@ -118,7 +114,6 @@ internal sealed class QueueLock
 
     private long _blockedEnters;
 
-    [System.Runtime.CompilerServices.MethodImpl(HotPath.Options)]
     private void EnterContended()
     {
         var spin = new SpinWait();
@@ -135,7 +130,6 @@ internal sealed class QueueLock
         while (Volatile.Read(ref _taken) != 0 || Interlocked.CompareExchange(ref _taken, 1, 0) != 0);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(HotPath.Options)]
     private void EnterBlocking()
     {
         Interlocked.Increment(ref _blockedEnters);

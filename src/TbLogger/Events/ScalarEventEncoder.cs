@@ -88,11 +88,6 @@ internal sealed class ScalarEventEncoder
     }
 
     /// <summary>The whole event, field by field, with <paramref name="metadataField"/> after the value (or none).</summary>
-    /// <remarks>
-    /// A tag's first value and its prefix run this once per tag, on the writer's thread. Optimised from its first call
-    /// like Encode (HotPath.ScalarMethods): compiled at tier 0, it and each small method it calls were compiled one by one.
-    /// </remarks>
-    [MethodImpl(HotPath.Options)]
     private static int EncodeFields(byte[] tagField, ReadOnlySpan<byte> metadataField, double value, long step, double wallTime, ScalarEncoding encoding, Span<byte> destination)
     {
         int valuePartLength = encoding switch
@@ -178,8 +173,6 @@ internal sealed class ScalarEventEncoder
     /// <summary>A tag's encoded field, whether its metadata was written, and the bytes its later values repeat.</summary>
     private sealed class TagBytes
     {
-        // Once per tag, on the writer's thread: see EncodeFields.
-        [MethodImpl(HotPath.Options)]
         public TagBytes(string tag)
         {
             int byteCount = Encoding.UTF8.GetByteCount(tag);
@@ -205,7 +198,6 @@ internal sealed class ScalarEventEncoder
         public ScalarEncoding PrefixEncoding { get; private set; }
 
         /// <summary>Builds <see cref="Prefix"/> for <paramref name="encoding"/> from the general encoder's bytes (so the two cannot differ).</summary>
-        [MethodImpl(HotPath.Options)]
         public byte[] BuildPrefix(ScalarEncoding encoding)
         {
             byte[] whole = new byte[TagField.Length + 32];

@@ -5,6 +5,8 @@ internal static class WallClock
 {
     private const long UnixEpochTicks = 621_355_968_000_000_000L;
 
+    // Inlined into AddScalar's optimised code: called, it ran as tier-0 code on every scalar of a short run (issue 19).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static double Now() => (DateTime.UtcNow.Ticks - UnixEpochTicks) / (double)TimeSpan.TicksPerSecond;
 
     public static double From(DateTimeOffset time) => (time.UtcTicks - UnixEpochTicks) / (double)TimeSpan.TicksPerSecond;

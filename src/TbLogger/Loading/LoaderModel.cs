@@ -136,12 +136,15 @@ internal sealed class LoaderModel
         }
     }
 
+    // Both inlined into Observe's optimised code whatever the runtime's settings (see Summaries.ValidateTag).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TagSteps? Cached(string tag)
     {
         int index = Slot(tag);
         return ReferenceEquals(_cachedTags[index], tag) ? _cachedSteps[index] : null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Slot(string tag) => RuntimeHelpers.GetHashCode(tag) & (CacheSlots - 1);
 
     /// <summary>

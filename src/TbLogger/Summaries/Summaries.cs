@@ -86,6 +86,9 @@ public static partial class Summaries
     /// <summary>Throws when a tag is null, empty or only white space.</summary>
     /// <param name="tag">The tag to check.</param>
     /// <param name="parameterName">The parameter name reported in the exception.</param>
+    // Inlined into AddScalar's optimised code whatever the runtime's settings: without profile-guided optimisation
+    // (DOTNET_TieredPGO=0) it was called, as tier-0 code, on every scalar of a short run (issue 19).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void ValidateTag(string tag, string parameterName = "tag")
     {
         if (string.IsNullOrWhiteSpace(tag))

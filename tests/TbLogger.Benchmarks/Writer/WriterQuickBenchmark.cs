@@ -284,7 +284,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
             {
                 writers[c] = new SummaryWriter(Path.Combine(dir, $"t{counts[c]}"), new SummaryWriterOptions { MaxQueueEvents = 2 * callsPerRound, FlushInterval = Timeout.InfiniteTimeSpan });
                 sides[c] = new ThreadSide(writers[c], counts[c], callsPerRound);
-                sides[c].Round(); // warm-up
+                sides[c].Round(measured: false); // warm-up
             }
             var rates = new double[counts.Length][];
             for (int c = 0; c < counts.Length; c++)
@@ -350,17 +350,23 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
 
         public long ProducerCalls => _producerCalls;
 
-        /// <summary>CPU time of the whole process (producers, the writer's worker, anything else) during the rounds.</summary>
+        /// <summary>
+        /// CPU time of the whole process (producers, the writer's worker, anything else) over the measured rounds, each
+        /// from its start until its calls are written (a flush after the producers end).
+        /// </summary>
         public long ProcessCpu { get; private set; }
 
-        /// <summary>Wall time of the rounds, in nanoseconds.</summary>
+        /// <summary>Wall time of what <see cref="ProcessCpu"/> covers, in nanoseconds.</summary>
         public double Wall { get; private set; }
 
         /// <summary>Calls made in the rounds counted by <see cref="ProcessCpu"/> and <see cref="Wall"/>.</summary>
         public long Calls { get; private set; }
 
-        /// <summary>One round: every thread logs its share at once; returns calls per second over the round.</summary>
-        public double Round()
+        /// <summary>
+        /// One round: every thread logs its share at once; returns calls per second over the round (until the last
+        /// producer ends). <paramref name="measured"/> false: a warm-up, left out of the process CPU figures.
+        /// </summary>
+        public double Round(bool measured = true)
         {
             writer.Flush();
             using var go = new ManualResetEventSlim();
@@ -401,10 +407,12 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                 worker.Join();
             }
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (CpuClock.IsAvailable)
+            if (CpuClock.IsAvailable && measured)
             {
+                // The worker's share of this round's calls includes what it still has queued when the producers end.
+                writer.Flush();
                 ProcessCpu += CpuClock.ProcessNanoseconds() - process;
-                Wall += seconds * 1e9;
+                Wall += Stopwatch.GetElapsedTime(start).TotalNanoseconds;
                 Calls += threads * _perThread;
             }
             return threads * _perThread / seconds;
