@@ -97,6 +97,8 @@ internal static class HotPath
         return
         [
             typeof(SummaryWriter).GetMethod(nameof(SummaryWriter.AddScalar), Declared, [typeof(string), typeof(double), typeof(long), typeof(DateTimeOffset?)]),
+            typeof(SummaryWriter).GetMethod(nameof(SummaryWriter.AddScalar), Declared, [typeof(string), typeof(float), typeof(long), typeof(DateTimeOffset?)]),
+            typeof(SummaryWriter).GetMethod(nameof(SummaryWriter.AddScalar), Declared, [typeof(string), typeof(long), typeof(long), typeof(DateTimeOffset?)]),
             typeof(EventFileWriter).GetMethod("EnqueueLocked", Declared, [pending, typeof(EnqueueGate), typeof(string), typeof(bool).MakeByRefType()]),
             typeof(EventFileWriter).GetMethod("ThrowIfUnusable", Declared, Type.EmptyTypes),
             typeof(EventFileWriter).GetMethod("ThrowIfBuildFailed", Declared, Type.EmptyTypes),

@@ -144,10 +144,15 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     }
 
     /// <inheritdoc cref="AddScalar(string, double, long, DateTimeOffset?)"/>
+    // Optimised from its first call like the double overload (HotPath.ScalarMethods): the caller's loop starts as
+    // tier-0 code, which inlines nothing, so this forwarder otherwise ran as tier-0 code on every scalar of a short run.
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Options)]
     public bool AddScalar(string tag, long value, long step, DateTimeOffset? wallTime = null) =>
         AddScalar(tag, (double)value, step, wallTime);
 
     /// <inheritdoc cref="AddScalar(string, double, long, DateTimeOffset?)"/>
+    // Optimised from its first call: see the long overload.
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Options)]
     public bool AddScalar(string tag, float value, long step, DateTimeOffset? wallTime = null) =>
         AddScalar(tag, (double)value, step, wallTime);
 

@@ -1,8 +1,9 @@
 using TbLogger;
 using TbLogger.Reading.Verify;
 
-// The other modes are local functions, so that compiling this top-level method (at tier 0: it has no loop before the
-// dispatch) loads no assembly they need (the scalars-only mode checks which assemblies a writer loads).
+// Every mode is a local function, so that compiling this top-level method (it has no loop: at tier 0, or optimised
+// when tiered compilation is off) loads no assembly they need (the scalars-only mode checks which assemblies a writer
+// loads).
 if (args[0] == "read")
 {
     ReadAll(args);
@@ -18,34 +19,39 @@ if (args[0] == "jit-scalars")
     JitScalars(args[1]);
     return;
 }
+Crash(args);
+
 // Usage: TbLogger.CrashWriter LOGDIR FLUSH_EVERY FLUSHES
 // Writes scalar "crash/value" = step at steps 0, 1, 2, ...; after every FLUSH_EVERY steps it calls Flush and prints
 // "flushed <last step>". After FLUSHES flushes it keeps writing without flushing until it is killed.
-string logDir = args[0];
-int flushEvery = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
-int flushes = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+static void Crash(string[] args)
+{
+    string logDir = args[0];
+    int flushEvery = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+    int flushes = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
 
-var writer = new SummaryWriter(logDir, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 64 });
-Console.Out.Flush();
-long step = 0;
-for (int f = 0; f < flushes; f++)
-{
-    for (int i = 0; i < flushEvery; i++, step++)
-    {
-        writer.AddScalar("crash/value", step, step);
-    }
-    writer.Flush();
-    Console.WriteLine($"flushed {step - 1}");
+    var writer = new SummaryWriter(logDir, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 64 });
     Console.Out.Flush();
-}
-Console.WriteLine("writing");
-Console.Out.Flush();
-// Unflushed writing until killed; a small queue makes the worker write (and so leave partial records) often.
-while (true)
-{
-    writer.AddText("crash/padding", new string('x', 3000), step);
-    writer.AddScalar("crash/value", step, step);
-    step++;
+    long step = 0;
+    for (int f = 0; f < flushes; f++)
+    {
+        for (int i = 0; i < flushEvery; i++, step++)
+        {
+            writer.AddScalar("crash/value", step, step);
+        }
+        writer.Flush();
+        Console.WriteLine($"flushed {step - 1}");
+        Console.Out.Flush();
+    }
+    Console.WriteLine("writing");
+    Console.Out.Flush();
+    // Unflushed writing until killed; a small queue makes the worker write (and so leave partial records) often.
+    while (true)
+    {
+        writer.AddText("crash/padding", new string('x', 3000), step);
+        writer.AddScalar("crash/value", step, step);
+        step++;
+    }
 }
 
 // Usage: TbLogger.CrashWriter read LOGDIR DESTINATION: every reading path over LOGDIR (for memory-bound tests run
@@ -118,52 +124,63 @@ static void WriteText(string dir)
 
 static bool ProtobufLoaded() => AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Google.Protobuf");
 
-// Usage: TbLogger.CrashWriter jit-scalars LOGDIR: the plain assembly's warm-up (HotPath.WarmUp) done, then a writer
-// built and flushed once (so Flush's own methods are compiled). Then, while that writer logs 10,000 scalars and is
-// flushed, prints "jitted <type>.<method>" for each TbLogger method compiled optimised for the first time (one the
-// warm-up's list misses), and "promoted <type>.<method>" for each whose earlier code tiering replaced (run with
-// DOTNET_TC_CallCountingDelayMs=0, that is unoptimised code called 30 times or more: a hot method left to tier 0);
-// none of either when the warm-up and the scalar path are as they should be. Then whether the file holds them all,
-// and "done".
+// Usage: TbLogger.CrashWriter jit-scalars LOGDIR: the plain assembly's warm-up (HotPath.WarmUp) done; then, while a
+// writer is built, logs 10,000 scalars (double, float and long values, with and without a wall time, four tags) and is
+// flushed, prints "jitted <method>" for each TbLogger method compiled optimised for the first time (one the warm-up's
+// list misses; the constructor's header record compiles the framing and CRC methods, which the list leaves out), and
+// "promoted <method>" for each TbLogger method whose earlier code tiering replaced since the listener started (run
+// with DOTNET_TC_CallCountingDelayMs=0, that is unoptimised code called 30 times or more: a hot method left to tier
+// 0); none of either when the warm-up and the scalar path are as they should be. Then whether the file holds the
+// scalars, and "done".
 static void JitScalars(string logDir)
 {
     // First: every TbLogger compile of this process is then seen, so a method's first event is its first compile.
     using var listener = new JitListener();
     listener.WaitFor(nameof(SentinelStart), SentinelStart);
+    DateTime started = DateTime.UtcNow;
     WarmUpNow();
-    using var writer = new SummaryWriter(Path.Combine(logDir, "jit"));
-    writer.Flush();
-    // What tiering promotes from the start-up's own calls settles first (immediately, with no call-counting delay).
-    Thread.Sleep(300);
     // The runtime's events reach the listener on a thread of its own, a little later: the window is told by the events'
     // own times, and a method compiled at each end shows when the events up to it have arrived.
     listener.WaitFor(nameof(SentinelBefore), SentinelBefore);
     DateTime from = DateTime.UtcNow;
-    // The worker wakes for every 4,096 (half the default queue, at most 4,096) and for the flush, which returns once
-    // all are written: its per-scalar path runs inside the window too.
-    LogScalars(writer, 10_000);
-    writer.Flush();
-    // Promotions of what the window called hot come on a background thread shortly after.
-    Thread.Sleep(300);
+    string file;
+    using (var writer = new SummaryWriter(Path.Combine(logDir, "jit")))
+    {
+        // The worker wakes for every 4,096 (half the default queue, at most 4,096) and for the flush, which returns
+        // once all are written: its per-scalar path runs inside the window too.
+        LogScalars(writer, 2_500);
+        writer.Flush();
+        file = writer.FilePath;
+        // Promotions of what the window called hot come on a background thread shortly after.
+        Thread.Sleep(300);
+    }
     DateTime to = DateTime.UtcNow;
     listener.WaitFor(nameof(SentinelAfter), SentinelAfter);
     // Events of other threads may come a little after the sentinel's.
     Thread.Sleep(500);
-    foreach (string line in listener.Report(from, to))
+    string[] header = ["TbLogger.Records.TfRecordWriter.Write", "TbLogger.Records.TfRecordWriter.Frame", "TbLogger.Records.MaskedCrc32C.Compute"];
+    // Called by the tier-0 code of a tag's first value (its fields and the prefix its later values copy), several times
+    // per tag, so four tags reach tiering's 30 calls; the per-scalar encoder inlines it.
+    string[] rarePathHelpers = ["TbLogger.Events.ScalarEventEncoder.VarintLength"];
+    foreach (string line in listener.Report(started, from, to, header, rarePathHelpers))
     {
         Console.WriteLine(line);
     }
     // Each record is 30 bytes or more.
-    Console.WriteLine($"records {new FileInfo(writer.FilePath).Length >= 10_000 * 30}");
+    Console.WriteLine($"records {new FileInfo(file).Length >= 10_000 * 30}");
     Console.WriteLine("done");
 }
 
+// Each of AddScalar's ways, count times (4 x count scalars).
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
 static void LogScalars(SummaryWriter writer, int count)
 {
     for (int step = 0; step < count; step++)
     {
         writer.AddScalar("loss", 1.0 / (step + 1), step);
+        writer.AddScalar("accuracy", (float)step / count, step);
+        writer.AddScalar("examples", (long)step * 32, step);
+        writer.AddScalar("lr", 0.1, step, DateTimeOffset.UnixEpoch.AddSeconds(1_700_000_000 + step));
     }
 }
 
@@ -199,12 +216,13 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
         ulong method = Convert.ToUInt64(e.Payload![names.IndexOf("MethodID")], System.Globalization.CultureInfo.InvariantCulture);
         string ns = e.Payload[names.IndexOf("MethodNamespace")] as string ?? "";
         string methodName = e.Payload[names.IndexOf("MethodName")] as string ?? "";
+        string signature = e.Payload[names.IndexOf("MethodSignature")] as string ?? "";
         // MethodFlags bits 7-9: the code's optimisation tier (1 MinOptJitted, 2 Optimized, 3 QuickJitted, 4 tier 1,
         // 5 tier 1 on-stack replacement, 6 tier 0 instrumented, 7 tier 1 instrumented).
         uint tier = (Convert.ToUInt32(e.Payload[names.IndexOf("MethodFlags")], System.Globalization.CultureInfo.InvariantCulture) >> 7) & 7;
         lock (_events)
         {
-            _events.Add((e.TimeStamp.ToUniversalTime(), method, tier, $"{ns}.{methodName}"));
+            _events.Add((e.TimeStamp.ToUniversalTime(), method, tier, $"{ns}.{methodName} {signature}"));
         }
     }
 
@@ -229,13 +247,14 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
     }
 
     /// <summary>
-    /// TbLogger's methods compiled between <paramref name="from"/> and <paramref name="to"/>: "jitted" when that was
-    /// the method's first compile in this process and an optimised one (what the warm-up is for; a first compile to
-    /// unoptimised code is cheap and left to first use), "promoted" when it replaced earlier code (a method is one
-    /// MethodID whatever tier its code is at; the first event of each is its first compile, since the listener
-    /// started first).
+    /// TbLogger's methods: "jitted" for a first compile in this process between <paramref name="from"/> and
+    /// <paramref name="to"/> that is an optimised one (what the warm-up is for; a first compile to unoptimised code is
+    /// cheap and left to first use), except <paramref name="allowed"/>; "promoted" for code that replaced earlier code
+    /// between <paramref name="since"/> and <paramref name="to"/> (a method is one MethodID whatever tier its code is at;
+    /// the first event of each is its first compile, since the listener started first), except
+    /// <paramref name="allowedPromotions"/>.
     /// </summary>
-    public List<string> Report(DateTime from, DateTime to)
+    public List<string> Report(DateTime since, DateTime from, DateTime to, string[] allowed, string[] allowedPromotions)
     {
         lock (_events)
         {
@@ -244,15 +263,18 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
             foreach (var (at, method, tier, name) in _events.OrderBy(e => e.At))
             {
                 bool first = seen.Add(method);
-                if (at < from || at > to || !name.StartsWith("TbLogger.", StringComparison.Ordinal))
+                if (at < since || at > to || !name.StartsWith("TbLogger.", StringComparison.Ordinal))
                 {
                     continue;
                 }
                 if (!first)
                 {
-                    lines.Add($"promoted {name}");
+                    if (!allowedPromotions.Any(a => name.StartsWith(a + " ", StringComparison.Ordinal)))
+                    {
+                        lines.Add($"promoted {name}");
+                    }
                 }
-                else if (tier is not (1 or 3 or 6))
+                else if (at >= from && tier is not (1 or 3 or 6) && !allowed.Any(a => name.StartsWith(a + " ", StringComparison.Ordinal)))
                 {
                     lines.Add($"jitted {name}");
                 }

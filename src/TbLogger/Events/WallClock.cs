@@ -9,5 +9,8 @@ internal static class WallClock
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static double Now() => (DateTime.UtcNow.Ticks - UnixEpochTicks) / (double)TimeSpan.TicksPerSecond;
 
+    // Inlined into AddScalar's optimised code, as Now (a scalar logged with its wall time; without profile-guided
+    // optimisation it was called, as tier-0 code).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static double From(DateTimeOffset time) => (time.UtcTicks - UnixEpochTicks) / (double)TimeSpan.TicksPerSecond;
 }

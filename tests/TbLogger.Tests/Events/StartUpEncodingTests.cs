@@ -31,6 +31,7 @@ public sealed class StartUpEncodingTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        RuntimeSettings.UseDefaults(start);
         using var process = System.Diagnostics.Process.Start(start)!;
         Task<string> errors = process.StandardError.ReadToEndAsync();
         Task<string> output = process.StandardOutput.ReadToEndAsync();
