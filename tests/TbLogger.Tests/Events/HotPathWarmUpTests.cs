@@ -48,29 +48,13 @@ public sealed class HotPathWarmUpTests
         // method left unoptimised, such as a small helper the optimised code calls instead of inlining). The runtime's
         // own settings are pinned: the test's environment must not decide what it checks.
         using var dir = new Support.TempDirectory();
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TbLogger.CrashWriter.dll"), "jit-scalars", dir.Path },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Support.RuntimeSettings.UseDefaults(start);
-        start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
-        if (setting?.Split('=') is [string name, string value])
-        {
-            start.Environment[name] = value;
-        }
-        using var process = System.Diagnostics.Process.Start(start)!;
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the child did not end within 120 s");
-        }
-        Assert.AreEqual(0, process.ExitCode, errors.Result);
-        Assert.AreEqual("records True\ndone", output.Result.ReplaceLineEndings("\n").Trim());
+        (string, string)[] settings = setting?.Split('=') is [string name, string value]
+            ? [("DOTNET_TC_CallCountingDelayMs", "0"), (name, value)]
+            : [("DOTNET_TC_CallCountingDelayMs", "0")];
+
+        string output = Support.FreshProcess.CrashWriter("jit-scalars", dir.Path, TimeSpan.FromSeconds(120), settings);
+
+        Assert.AreEqual("records True\ndone", output);
     }
 
     [TestMethod]

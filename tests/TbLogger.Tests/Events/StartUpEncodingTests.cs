@@ -24,24 +24,10 @@ public sealed class StartUpEncodingTests
         // disposed, then Google.Protobuf is still not loaded, nor after the plain assembly's warm-up (HotPath) has
         // compiled its methods; a text summary then loads it (the check can see it).
         using var dir = new TempDirectory();
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TbLogger.CrashWriter.dll"), "scalars-only", dir.Path },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        RuntimeSettings.UseDefaults(start);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the child did not end within 60 s");
-        }
-        Assert.AreEqual(0, process.ExitCode, errors.Result);
-        Assert.AreEqual("protobuf after scalars: False\nprotobuf after the warm-up: False\nprotobuf after text: True", output.Result.ReplaceLineEndings("\n").Trim());
+
+        string output = FreshProcess.CrashWriter("scalars-only", dir.Path, TimeSpan.FromSeconds(60));
+
+        Assert.AreEqual("protobuf after scalars: False\nprotobuf after the warm-up: False\nprotobuf after text: True", output);
         Assert.AreEqual(10_000, new TbLogger.Reading.LogDirReader(Path.Combine(dir.Path, "scalars")).ReadScalars().Count(), "every scalar was written");
     }
 
