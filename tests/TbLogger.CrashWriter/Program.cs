@@ -144,8 +144,10 @@ static void JitScalars(string logDir)
     listener.WaitFor(nameof(SentinelBefore), SentinelBefore);
     DateTime from = DateTime.UtcNow;
     string file;
+    DateTime constructed;
     using (var writer = new SummaryWriter(Path.Combine(logDir, "jit")))
     {
+        constructed = DateTime.UtcNow;
         // The worker wakes for every 4,096 (half the default queue, at most 4,096) and for the flush, which returns
         // once all are written: its per-scalar path runs inside the window too.
         LogScalars(writer, 2_500);
@@ -158,11 +160,13 @@ static void JitScalars(string logDir)
     listener.WaitFor(nameof(SentinelAfter), SentinelAfter);
     // Events of other threads may come a little after the sentinel's.
     Thread.Sleep(500);
+    // Allowed only while the constructor runs: so the test also checks that the header record compiles them (the CRC
+    // is per scalar too: compiled after construction, it would be the writer thread's first batch that paid for it).
     string[] header = ["TbLogger.Records.TfRecordWriter.Write", "TbLogger.Records.TfRecordWriter.Frame", "TbLogger.Records.MaskedCrc32C.Compute"];
     // Called by the tier-0 code of a tag's first value (its fields and the prefix its later values copy), several times
     // per tag, so four tags reach tiering's 30 calls; the per-scalar encoder inlines it.
     string[] rarePathHelpers = ["TbLogger.Events.ScalarEventEncoder.VarintLength"];
-    foreach (string line in listener.Report(started, from, to, header, rarePathHelpers))
+    foreach (string line in listener.Report(started, from, to, (header, constructed), rarePathHelpers))
     {
         Console.WriteLine(line);
     }
@@ -249,12 +253,13 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
     /// <summary>
     /// TbLogger's methods: "jitted" for a first compile in this process between <paramref name="from"/> and
     /// <paramref name="to"/> that is an optimised one (what the warm-up is for; a first compile to unoptimised code is
-    /// cheap and left to first use), except <paramref name="allowed"/>; "promoted" for code that replaced earlier code
+    /// cheap and left to first use), except <paramref name="allowed"/>' names compiled before its time; "promoted" for
+    /// code that replaced earlier code
     /// between <paramref name="since"/> and <paramref name="to"/> (a method is one MethodID whatever tier its code is at;
     /// the first event of each is its first compile, since the listener started first), except
     /// <paramref name="allowedPromotions"/>.
     /// </summary>
-    public List<string> Report(DateTime since, DateTime from, DateTime to, string[] allowed, string[] allowedPromotions)
+    public List<string> Report(DateTime since, DateTime from, DateTime to, (string[] Names, DateTime Until) allowed, string[] allowedPromotions)
     {
         lock (_events)
         {
@@ -274,7 +279,7 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
                         lines.Add($"promoted {name}");
                     }
                 }
-                else if (at >= from && tier is not (1 or 3 or 6) && !allowed.Any(a => name.StartsWith(a + " ", StringComparison.Ordinal)))
+                else if (at >= from && tier is not (1 or 3 or 6) && !(at <= allowed.Until && allowed.Names.Any(a => name.StartsWith(a + " ", StringComparison.Ordinal))))
                 {
                     lines.Add($"jitted {name}");
                 }

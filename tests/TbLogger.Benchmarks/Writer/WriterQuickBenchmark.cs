@@ -364,7 +364,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
 
         /// <summary>
         /// One round: every thread logs its share at once; returns calls per second over the round (until the last
-        /// producer ends). <paramref name="measured"/> false: a warm-up, left out of the process CPU figures.
+        /// producer ends). <paramref name="measured"/> false: a warm-up, left out of the CPU figures (process and producers).
         /// </summary>
         public double Round(bool measured = true)
         {

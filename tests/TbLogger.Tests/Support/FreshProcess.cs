@@ -46,7 +46,8 @@ internal static class FreshProcess
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"the child ({mode}) did not end within {timeout.TotalSeconds:0} s");
+            process.WaitForExit();
+            Assert.Fail($"the child ({mode}) did not end within {timeout.TotalSeconds:0} s; it printed: {output.Result}{errors.Result}");
         }
         Assert.AreEqual(0, process.ExitCode, errors.Result);
         return output.Result.ReplaceLineEndings("\n").Trim();
