@@ -124,9 +124,13 @@ public sealed class LocalFileRaceTests
         // A swapper flips the victim between a regular file, a FIFO and a link to /dev/zero as fast as it can, while
         // readers list and read the run: whatever they meet, they end, and only documented exceptions appear.
         using var stop = new CancellationTokenSource();
+        // The swapper starts once the readers run: with the test classes in parallel, a reader queued on a busy thread
+        // pool once started only after the swapper had made all its swaps, and read nothing.
+        using var readersStarted = new ManualResetEventSlim();
         long swaps = 0;
         var swapper = Task.Factory.StartNew(() =>
         {
+            readersStarted.Wait(TimeSpan.FromSeconds(60));
             while (!stop.IsCancellationRequested)
             {
                 File.Delete(victim);
@@ -149,8 +153,9 @@ public sealed class LocalFileRaceTests
         int reads = 0, withVictim = 0;
         try
         {
-            var readers = Task.Run(() =>
+            var readers = Task.Factory.StartNew(() =>
             {
+                readersStarted.Set();
                 var reader = new LogDirReader(dir.Path);
                 for (; Interlocked.Read(ref swaps) < Swaps; reads++)
                 {
@@ -159,7 +164,7 @@ public sealed class LocalFileRaceTests
                     Assert.IsTrue(tags is ["loss@1"] or ["loss@1", "victim@1"], string.Join(",", tags));
                     withVictim += tags.Count - 1;
                 }
-            });
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             Assert.IsTrue(readers.Wait(TimeSpan.FromSeconds(120)), $"readers blocked after {reads} reads");
             readers.GetAwaiter().GetResult();
         }
