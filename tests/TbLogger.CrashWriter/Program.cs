@@ -254,10 +254,9 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
     /// TbLogger's methods: "jitted" for a first compile in this process between <paramref name="from"/> and
     /// <paramref name="to"/> that is an optimised one (what the warm-up is for; a first compile to unoptimised code is
     /// cheap and left to first use), except <paramref name="allowed"/>' names compiled before its time; "promoted" for
-    /// code that replaced earlier code
-    /// between <paramref name="since"/> and <paramref name="to"/> (a method is one MethodID whatever tier its code is at;
-    /// the first event of each is its first compile, since the listener started first), except
-    /// <paramref name="allowedPromotions"/>.
+    /// code that replaced earlier code between <paramref name="since"/> and <paramref name="to"/> (a method is one
+    /// MethodID whatever tier its code is at; the first event of each is its first compile, since the listener started
+    /// first), except <paramref name="allowedPromotions"/>.
     /// </summary>
     public List<string> Report(DateTime since, DateTime from, DateTime to, (string[] Names, DateTime Until) allowed, string[] allowedPromotions)
     {
@@ -274,12 +273,12 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
                 }
                 if (!first)
                 {
-                    if (!allowedPromotions.Any(a => name.StartsWith(a + " ", StringComparison.Ordinal)))
+                    if (!Named(allowedPromotions, name))
                     {
                         lines.Add($"promoted {name}");
                     }
                 }
-                else if (at >= from && tier is not (1 or 3 or 6) && !(at <= allowed.Until && allowed.Names.Any(a => name.StartsWith(a + " ", StringComparison.Ordinal))))
+                else if (at >= from && tier is not (1 or 3 or 6) && !(at <= allowed.Until && Named(allowed.Names, name)))
                 {
                     lines.Add($"jitted {name}");
                 }
@@ -287,4 +286,7 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
             return lines.Distinct().ToList();
         }
     }
+
+    /// <summary>True when <paramref name="method"/> ("namespace.type.name signature") is one of <paramref name="names"/>, any overload.</summary>
+    private static bool Named(string[] names, string method) => names.Any(n => method.StartsWith(n + " ", StringComparison.Ordinal));
 }

@@ -312,11 +312,11 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                 report.Add($"AddScalar from {threads} thread(s): M calls/s (min-max); / 1 thread, same round (min-max)",
                     $"{sorted[ThreadRounds / 2] / 1e6:0.00} ({sorted[0] / 1e6:0.00}-{sorted[^1] / 1e6:0.00}); {ratios[ThreadRounds / 2]:0.00}x ({ratios[0]:0.00}-{ratios[^1]:0.00})",
                     threads == 1 ? "" : "goal >= 1.00x");
-                if (sides[c].ProducerCalls > 0)
+                if (sides[c].Calls > 0)
                 {
                     // Whether more threads cost more work per call (contention) or only share the cores with each other
                     // and with the worker, which needs about a core of its own to keep up on a 2-core machine.
-                    report.Add($"  producers' CPU ns per call, {threads} thread(s) (measured rounds)", (sides[c].ProducerCpu / (double)sides[c].ProducerCalls).ToString("0.0"), "report");
+                    report.Add($"  producers' CPU ns per call, {threads} thread(s) (measured rounds)", (sides[c].ProducerCpu / (double)sides[c].Calls).ToString("0.0"), "report");
                     // The bound on a machine of few cores: the worker encodes and writes every call's event on a core
                     // too, so when one producer and the worker already keep the cores busy, more producers can only
                     // share them, and the aggregate cannot rise above one thread's unless each call costs less.
@@ -344,11 +344,8 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         private readonly long[] _steps = new long[threads];
         private readonly int _perThread = callsPerRound / threads;
         private long _producerCpu;
-        private long _producerCalls;
 
         public long ProducerCpu => _producerCpu;
-
-        public long ProducerCalls => _producerCalls;
 
         /// <summary>
         /// CPU time of the whole process (producers, the writer's worker, anything else) over the measured rounds, each
@@ -389,7 +386,6 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                     if (CpuClock.IsAvailable && measured)
                     {
                         Interlocked.Add(ref _producerCpu, CpuClock.ThreadNanoseconds() - cpu);
-                        Interlocked.Add(ref _producerCalls, _perThread);
                     }
                     _steps[me] = step;
                 });
