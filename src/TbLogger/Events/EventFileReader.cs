@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
@@ -12,6 +12,12 @@ namespace TbLogger.Events;
 /// and sets <see cref="IsTruncated"/>; corruption follows <see cref="TfRecordReaderOptions"/>. A record whose
 /// CRCs verify but which is not an Event throws <see cref="TfRecordCorruptException"/> with
 /// <see cref="TfRecordCorruption.InvalidPayload"/> (or is skipped, when skipping is on).
+/// <para>
+/// <see cref="TryReadNext(out Event)"/> decodes the records it has already read and verified a few hundred at a time,
+/// on the calling thread and, on a machine with more than one core, a thread-pool thread beside it: building the
+/// protobuf objects is most of the cost of an event. What it returns, skips and throws, and where, is the same as
+/// reading one record at a time; a reader is still for one thread at a time.
+/// </para>
 /// </summary>
 public sealed class EventFileReader : IDisposable
 {
@@ -23,6 +29,8 @@ public sealed class EventFileReader : IDisposable
     internal const int MaxCachedTagBytes = 128;
 
     private readonly Reading.Utf8StringCache _names = new();
+    private readonly EventBatch _batch;
+    private readonly Action<TfRecordCorruptException> _reject;
     private byte[] _canonical = [];
     private long _invalidSkipped;
 
@@ -48,7 +56,12 @@ public sealed class EventFileReader : IDisposable
         _source = EventRecordSource.Open(storage, path, _options);
         _records = _source.Records;
         Path = path;
+        _batch = new EventBatch(path, _names);
+        _reject = Reject;
     }
+
+    /// <summary>The events decoded ahead (for tests).</summary>
+    internal EventBatch Batch => _batch;
 
     /// <summary>The file being read.</summary>
     public string Path { get; }
@@ -60,7 +73,7 @@ public sealed class EventFileReader : IDisposable
     public long? TruncatedAt => _records.TruncatedAt;
 
     /// <summary>Byte offset of the next record.</summary>
-    public long Position => _records.Position;
+    public long Position => _batch.Pending ? _batch.NextOffset : _records.Position;
 
     /// <summary>Corrupt records skipped (only with <see cref="TfRecordReaderOptions.SkipCorruptRecords"/>), including records that are not Events.</summary>
     public long SkippedRecords => _records.SkippedRecords + _invalidSkipped;
@@ -72,22 +85,34 @@ public sealed class EventFileReader : IDisposable
     {
         while (true)
         {
-            if (!NextRecord(out long offset, out ReadOnlySpan<byte> data))
+            Event? next;
+            if (_batch.Pending || _batch.Fill(_records))
+            {
+                next = _batch.Take(_reject);
+            }
+            else if (NextRecord(out long offset, out ReadOnlySpan<byte> data))
+            {
+                // The general path, one record: reads more of the file, and meets its end, truncation and corruption.
+                next = EventRecordDecoder.Decode(data, offset, Path, _names, out Exception? failure);
+                if (failure is TfRecordCorruptException corrupt)
+                {
+                    Reject(corrupt);
+                }
+                else if (failure is not null)
+                {
+                    ExceptionDispatchInfo.Throw(failure);
+                }
+            }
+            else
             {
                 value = null!;
                 return false;
             }
-            if (EventShape.MatchScalar(data, out long step, out int tagStart, out int tagLength, out int valueAt) is var layout and not ScalarLayout.None)
+            if (next is not null)
             {
-                value = BuildScalar(data, layout, step, tagStart, tagLength, valueAt);
+                value = next;
                 return true;
             }
-            TfRecordCorruptException? corrupt = Parse(offset, data, out value);
-            if (corrupt is null)
-            {
-                return true;
-            }
-            Reject(corrupt);
         }
     }
 
@@ -126,7 +151,7 @@ public sealed class EventFileReader : IDisposable
             else
             {
                 // The parser is the judge of what is an Event; the view then reads its canonical encoding.
-                corrupt = Parse(offset, data, out _);
+                corrupt = EventRecordDecoder.Parse(data, offset, Path, out _);
                 if (corrupt is null)
                 {
                     ReadOnlySpan<byte> canonical = Canonical(data);
@@ -150,6 +175,12 @@ public sealed class EventFileReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool NextRecord(out long offset, out ReadOnlySpan<byte> data)
     {
+        if (_batch.Pending)
+        {
+            // Records taken ahead for events come first, each read as a view instead.
+            data = _batch.TakeRecord(out offset);
+            return true;
+        }
         if (_records.TryTakeBuffered(out byte[] buffer, out int start, out int length)
             || _records.TryReadNextInPlace(out buffer, out start, out length))
         {
@@ -160,70 +191,6 @@ public sealed class EventFileReader : IDisposable
         offset = _records.Position;
         data = default;
         return false;
-    }
-
-    /// <summary>
-    /// The Event the protobuf parser would build from a record of one of the scalar layouts, built directly: the
-    /// parser's generic walk costs more than the objects themselves, and the tag string is shared between events
-    /// (strings are immutable, so no caller can tell). The objects are equal to the parser's, field for field
-    /// (tests compare them, and their encodings). Each repeated field gets an array of one, not the eight a first
-    /// <c>Add</c> allocates: an event of about 20 objects is allocation-bound, and this is 80 of its 912 bytes.
-    /// </summary>
-    private Event BuildScalar(ReadOnlySpan<byte> data, ScalarLayout layout, long step, int tagStart, int tagLength, int valueAt)
-    {
-        ReadOnlySpan<byte> tag = data.Slice(tagStart, tagLength);
-        var summaryValue = new Summary.Types.Value { Tag = tag.Length <= MaxCachedTagBytes ? _names.Get(tag) : System.Text.Encoding.UTF8.GetString(tag) };
-        ReadOnlySpan<byte> bytes = data[valueAt..];
-        switch (layout)
-        {
-            case ScalarLayout.SimpleValue:
-                summaryValue.SimpleValue = BinaryPrimitives.ReadSingleLittleEndian(bytes);
-                break;
-            case ScalarLayout.Float or ScalarLayout.FloatWithShape:
-                var floatTensor = new TensorProto { Dtype = DataType.DtFloat };
-                floatTensor.FloatVal.Capacity = 1;
-                floatTensor.FloatVal.Add(BinaryPrimitives.ReadSingleLittleEndian(bytes));
-                summaryValue.Tensor = floatTensor;
-                break;
-            default:
-                var doubleTensor = new TensorProto { Dtype = DataType.DtDouble };
-                doubleTensor.DoubleVal.Capacity = 1;
-                doubleTensor.DoubleVal.Add(BinaryPrimitives.ReadDoubleLittleEndian(bytes));
-                summaryValue.Tensor = doubleTensor;
-                break;
-        }
-        if (layout is ScalarLayout.FloatWithShape or ScalarLayout.DoubleWithShape)
-        {
-            summaryValue.Tensor.TensorShape = new TensorShapeProto();
-        }
-        var summary = new Summary();
-        summary.Value.Capacity = 1;
-        summary.Value.Add(summaryValue);
-        return new Event
-        {
-            WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]),
-            Step = step,
-            Summary = summary,
-        };
-    }
-
-    /// <summary>Parses one record, or says why it is not an Event.</summary>
-    private TfRecordCorruptException? Parse(long offset, ReadOnlySpan<byte> record, out Event value)
-    {
-        value = null!;
-        if (Reading.EventBudget.Problem(record) is { } overBudget)
-        {
-            return new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, overBudget);
-        }
-        try
-        {
-            value = Event.Parser.ParseFrom(record);
-            return null;
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            return new TfRecordCorruptException(Path, offset, TfRecordCorruption.InvalidPayload, $"{record.Length} bytes are not an Event: {ex.Message}", ex);
-        }
     }
 
     /// <summary>Throws <paramref name="corrupt"/>, or reports and counts it when skipping.</summary>

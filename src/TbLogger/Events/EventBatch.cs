@@ -1,0 +1,369 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using TbLogger.Protos;
+using TbLogger.Reading;
+using TbLogger.Records;
+
+namespace TbLogger.Events;
+
+/// <summary>
+/// The next events of an <see cref="EventFileReader"/>, decoded ahead from the verified records already in its framing
+/// reader's buffer, by the caller's thread and a thread-pool thread beside it.
+/// <para>
+/// Why: an Event is about 20 protobuf objects (the tensor alone allocates 13 repeated fields), so one thread builds at
+/// most about 5 M/s however fast the records are read; allocation scales with threads, so a second core nearly
+/// doubles it (issue 19).
+/// </para>
+/// <para>
+/// What stays as it was: a batch holds only consecutive records the framing reader had already read and verified
+/// (<see cref="TfRecordReader.TryTakeBuffered"/>), so the end, truncation and corruption of the framing are met by
+/// the one-record path as before; a record that is not an Event fails where it is delivered, after every event
+/// before it. Batches start small and double while they fill (8 to <see cref="MaxRecords"/>), so a reader that wants
+/// the first few events decodes few more, and they stay small enough that the events waiting in one are not worth a
+/// collector's promotion (4,096 made most gen-0 collections gen-1 ones).
+/// </para>
+/// <para>
+/// How the two threads share a batch: it is cut into chunks of <see cref="Chunk"/> records, each claimed whole by
+/// one thread, the caller from the front, the helper from the back. The caller delivers its own chunks at once and
+/// waits for a helper's only when it gets there; a helper that has not finished by then (descheduled on a busy
+/// machine) loses the chunk: the caller builds it itself, and the helper's copy is dropped. So the caller never waits
+/// long for the helper, and without one (a single core, a starved thread pool) reads as on its own.
+/// </para>
+/// </summary>
+internal sealed class EventBatch : IThreadPoolWorkItem
+{
+    /// <summary>Records in the largest batch.</summary>
+    private const int MaxRecords = 512;
+
+    /// <summary>Records in the first batch.</summary>
+    private const int FirstRecords = 8;
+
+    /// <summary>Records per chunk, the unit each thread claims (a few microseconds of building).</summary>
+    private const int Chunk = 32;
+
+    /// <summary>Records a batch needs before a helper is asked: fewer cost more to hand over than they take to build.</summary>
+    private const int HelpFrom = 64;
+
+    /// <summary>Batches read without a helper at most, after batches it did not help with (see <see cref="Fill"/>).</summary>
+    private const int MaxPause = 64;
+
+    /// <summary>How long the caller waits for a helper's chunk before building it itself: several chunks' worth.</summary>
+    private static readonly long s_waitTicks = Stopwatch.Frequency / 20_000;
+
+    private static readonly bool s_helped = Environment.ProcessorCount > 1;
+
+    // A chunk's states. Only a helper moves Free to Helping, Helping to Copying and Copying to Built; only the caller
+    // moves Free or Helping to Caller's (taking a helper's chunk away).
+    private const int Free = 0;
+    private const int Helping = 1;
+    private const int Copying = 2;
+    private const int Built = 3;
+    private const int Callers = 4;
+
+    private readonly string _path;
+    private readonly Utf8StringCache _callerNames;
+    // Used only by the one helper job queued or running at a time (_queued).
+    private readonly Utf8StringCache _helperNames = new();
+    private readonly Event?[] _helperEvents = new Event?[Chunk];
+    private readonly Exception?[] _helperFailures = new Exception?[Chunk];
+    private Records _records = new();
+    private Records? _published;
+    private int _generation;
+    private int _queued;
+    private int _limit = FirstRecords;
+    private int _pause;
+    private int _skip;
+    private int _next;
+    private int _readyUntil;
+
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="callerNames">The reader's tag cache, used on the caller's thread.</param>
+    public EventBatch(string path, Utf8StringCache callerNames)
+    {
+        _path = path;
+        _callerNames = callerNames;
+    }
+
+    /// <summary>Chunks the caller took back from a helper that held them too long (for tests).</summary>
+    internal int TakenFromHelper { get; private set; }
+
+    /// <summary>Called on the helper's thread with each chunk it claims, before building it (for tests: a helper descheduled or failing there).</summary>
+    internal Action<int>? HelperClaimed { get; set; }
+
+    /// <summary>True when the batch being read asked for a helper (for tests).</summary>
+    internal bool HelperAsked => _records.Asked;
+
+    /// <summary>True while the batch holds records not yet delivered.</summary>
+    public bool Pending => _next < _records.Count;
+
+    /// <summary>Where the next undelivered record starts; only while <see cref="Pending"/>.</summary>
+    public long NextOffset => _records.Offsets[_next];
+
+    /// <summary>
+    /// Takes up to the batch's size in records the framing reader holds whole and verified, and starts decoding them.
+    /// False when it holds none: the caller reads one record the general way (which reads more of the file).
+    /// </summary>
+    public bool Fill(TfRecordReader reader)
+    {
+        Records records = _records;
+        if (records.Asked)
+        {
+            // A helper that built less than a quarter of the last batch it was asked for is not getting a core (a busy
+            // machine): waking it costs the caller more than it gives, so ask again only after a growing pause.
+            bool helped = records.BuiltByHelper() * 4 >= (records.Count + Chunk - 1) / Chunk;
+            _pause = helped ? 0 : Math.Min(Math.Max(1, _pause * 2), MaxPause);
+            _skip = _pause;
+            records.Asked = false;
+        }
+        if (!records.Close())
+        {
+            // A helper may still write into these arrays (a chunk taken from it, or one read as a view while the
+            // helper built it): leave them to it.
+            records = _records = new Records();
+        }
+        int count = 0;
+        int limit = _limit;
+        records.Count = 0;
+        while (count < limit && reader.TryTakeBuffered(out byte[] buffer, out int start, out int length))
+        {
+            records.Buffer = buffer;
+            records.Starts[count] = start;
+            records.Lengths[count] = length;
+            records.Offsets[count] = reader.Position - length - TfRecordWriter.FramingOverhead;
+            count++;
+        }
+        (_next, _readyUntil) = (0, 0);
+        if (count == 0)
+        {
+            return false;
+        }
+        if (count == limit)
+        {
+            _limit = Math.Min(limit * 2, MaxRecords);
+        }
+        records.Count = count;
+        int chunks = (count + Chunk - 1) / Chunk;
+        for (int c = 0; c < chunks; c++)
+        {
+            // Released after the records above: a helper that claims a chunk sees them.
+            Volatile.Write(ref records.States[c], Free);
+        }
+        if (count >= HelpFrom && s_helped && _skip-- <= 0)
+        {
+            records.Asked = true;
+            Volatile.Write(ref _published, records);
+            Interlocked.Increment(ref _generation);
+            if (Interlocked.CompareExchange(ref _queued, 1, 0) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The next record's event, or its failure (a <see cref="TfRecordCorruptException"/> goes to <paramref name="reject"/>; anything else is thrown).</summary>
+    /// <returns>The event; null when the record was rejected without throwing (skipped).</returns>
+    public Event? Take(Action<TfRecordCorruptException> reject)
+    {
+        int i = _next;
+        Records records = _records;
+        if (i >= _readyUntil)
+        {
+            _readyUntil = Ready(records, i / Chunk);
+        }
+        _next = i + 1;
+        Event? value = records.Events[i];
+        Exception? failure = records.Failures[i];
+        // Delivered events are the caller's: the batch keeps no reference to them.
+        (records.Events[i], records.Failures[i]) = (null, null);
+        if (failure is TfRecordCorruptException corrupt)
+        {
+            reject(corrupt);
+        }
+        else if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+        return value;
+    }
+
+    /// <summary>The next record itself, its event not needed (a view is read instead); valid until the next read.</summary>
+    public ReadOnlySpan<byte> TakeRecord(out long offset)
+    {
+        Records records = _records;
+        int i = _next++;
+        offset = records.Offsets[i];
+        return new ReadOnlySpan<byte>(records.Buffer, records.Starts[i], records.Lengths[i]);
+    }
+
+    /// <summary>
+    /// Makes chunk <paramref name="c"/>'s events ready: built by the caller now if no one has claimed it, else the
+    /// helper's, waited for (building the next free chunk meanwhile, if there is one), or taken from a helper that
+    /// holds it too long. Returns the index its records end at.
+    /// </summary>
+    private int Ready(Records records, int c)
+    {
+        ref int state = ref records.States[c];
+        long deadline = 0;
+        var spin = new SpinWait();
+        while (true)
+        {
+            int now = Volatile.Read(ref state);
+            if (now is Built or Callers)
+            {
+                break;
+            }
+            // Free: no one has claimed it yet. Helping too long: take it away (the helper's copy will be dropped).
+            if (now == Free || (now == Helping && deadline != 0 && Stopwatch.GetTimestamp() > deadline))
+            {
+                if (Interlocked.CompareExchange(ref state, Callers, now) == now)
+                {
+                    if (now == Helping)
+                    {
+                        // The helper may still be reading these records: the next batch gets arrays of its own.
+                        TakenFromHelper++;
+                        records.TakenFromHelper = true;
+                    }
+                    BuildChunk(records, c, _callerNames, records.Events, records.Failures, c * Chunk);
+                    break;
+                }
+                continue;
+            }
+            if (BuildNextFree(records, c + 1))
+            {
+                continue;
+            }
+            if (deadline == 0)
+            {
+                deadline = Stopwatch.GetTimestamp() + s_waitTicks;
+            }
+            // Copying is a few stores away from Built; Helping is at most a chunk's building away.
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        return Math.Min((c + 1) * Chunk, records.Count);
+    }
+
+    /// <summary>Builds the first unclaimed chunk from <paramref name="from"/> on, if any, on the caller's thread.</summary>
+    private bool BuildNextFree(Records records, int from)
+    {
+        int chunks = (records.Count + Chunk - 1) / Chunk;
+        for (int d = from; d < chunks; d++)
+        {
+            if (Volatile.Read(ref records.States[d]) == Free && Interlocked.CompareExchange(ref records.States[d], Callers, Free) == Free)
+            {
+                BuildChunk(records, d, _callerNames, records.Events, records.Failures, d * Chunk);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The helper: claims chunks from the back of the newest batch, until a batch has none left and no newer one came.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        try
+        {
+            while (true)
+            {
+                int generation = Volatile.Read(ref _generation);
+                if (Volatile.Read(ref _published) is { } records)
+                {
+                    Help(records);
+                }
+                if (Volatile.Read(ref _generation) != generation)
+                {
+                    continue;
+                }
+                Volatile.Write(ref _queued, 0);
+                // A batch published after the check above found the job still queued and did not queue another.
+                if (Volatile.Read(ref _generation) == generation || Interlocked.CompareExchange(ref _queued, 1, 0) != 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // Never seen, and nothing is lost: the caller takes back any chunk left Helping and builds it itself.
+            Volatile.Write(ref _queued, 0);
+        }
+    }
+
+    private void Help(Records records)
+    {
+        int count = Volatile.Read(ref records.Count);
+        int chunks = (count + Chunk - 1) / Chunk;
+        for (int c = 0; c < chunks; c++)
+        {
+            ref int state = ref records.States[c];
+            if (Volatile.Read(ref state) != Free || Interlocked.CompareExchange(ref state, Helping, Free) != Free)
+            {
+                continue;
+            }
+            HelperClaimed?.Invoke(c);
+            int built = BuildChunk(records, c, _helperNames, _helperEvents, _helperFailures, 0);
+            if (Interlocked.CompareExchange(ref state, Copying, Helping) == Helping)
+            {
+                Array.Copy(_helperEvents, 0, records.Events, c * Chunk, built);
+                Array.Copy(_helperFailures, 0, records.Failures, c * Chunk, built);
+                Volatile.Write(ref state, Built);
+            }
+            Array.Clear(_helperEvents);
+            Array.Clear(_helperFailures);
+        }
+    }
+
+    /// <summary>Decodes chunk <paramref name="c"/> into <paramref name="events"/> from <paramref name="at"/>; returns its record count.</summary>
+    private int BuildChunk(Records records, int c, Utf8StringCache names, Event?[] events, Exception?[] failures, int at)
+    {
+        int first = c * Chunk;
+        int end = Math.Min(first + Chunk, records.Count);
+        byte[] buffer = records.Buffer;
+        for (int i = first; i < end; i++, at++)
+        {
+            events[at] = EventRecordDecoder.Decode(new ReadOnlySpan<byte>(buffer, records.Starts[i], records.Lengths[i]), records.Offsets[i], _path, names, out failures[at]);
+        }
+        return end - first;
+    }
+
+    /// <summary>One batch's records and what they decode to; replaced, not reused, when a helper may still write into it.</summary>
+    private sealed class Records
+    {
+        public readonly long[] Offsets = new long[MaxRecords];
+        public readonly int[] Starts = new int[MaxRecords];
+        public readonly int[] Lengths = new int[MaxRecords];
+        public readonly Event?[] Events = new Event?[MaxRecords];
+        public readonly Exception?[] Failures = new Exception?[MaxRecords];
+        public readonly int[] States = new int[MaxRecords / Chunk];
+        public byte[] Buffer = [];
+        public int Count;
+        public bool Asked;
+        public bool TakenFromHelper;
+
+        /// <summary>Chunks the helper built.</summary>
+        public int BuiltByHelper()
+        {
+            int built = 0;
+            for (int c = 0; c < (Count + Chunk - 1) / Chunk; c++)
+            {
+                built += Volatile.Read(ref States[c]) == Built ? 1 : 0;
+            }
+            return built;
+        }
+
+        /// <summary>
+        /// Ends the batch: claims the chunks no one built (their records were read as views), and says whether a
+        /// helper may still use these arrays (a chunk it holds, or one taken from it).
+        /// </summary>
+        public bool Close()
+        {
+            bool closed = true;
+            for (int c = 0; c < (Count + Chunk - 1) / Chunk; c++)
+            {
+                int state = Interlocked.CompareExchange(ref States[c], Callers, Free);
+                closed &= state is Free or Built or Callers;
+            }
+            return closed && !TakenFromHelper;
+        }
+    }
+}
