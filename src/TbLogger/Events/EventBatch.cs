@@ -24,14 +24,23 @@ namespace TbLogger.Events;
 /// </para>
 /// <para>
 /// How the two threads share a batch: it is cut into chunks of <see cref="Chunk"/> records, each claimed whole by
-/// one thread, the caller from the front, the helper from the back. The caller delivers its own chunks at once and
-/// waits for a helper's only when it gets there; a helper that has not finished by then (descheduled on a busy
-/// machine) loses the chunk: the caller builds it itself, and the helper's copy is dropped. So the caller never waits
-/// long for the helper, and without one (a single core, a starved thread pool) reads as on its own.
+/// one thread. The helper claims the next free chunk as soon as it is done with one; the caller builds a chunk only
+/// when it gets to one no one has claimed, or, while the helper builds the chunk it gets to, the next free one. So the
+/// helper stays a chunk or two ahead and few events wait in a batch. A helper that has not finished a chunk when the
+/// caller has waited <see cref="s_waitTicks"/> for it (descheduled on a busy machine, or failing) loses it: the caller
+/// builds it into arrays of its own, and the batch's arrays and the framing reader's buffer are left to the helper
+/// (<see cref="End"/>). So the caller never waits long for the helper, and without one (a single core, a starved
+/// thread pool, the <see cref="SingleThreadSwitch"/> switch) reads as on its own.
 /// </para>
 /// </summary>
 internal sealed class EventBatch : IThreadPoolWorkItem
 {
+    /// <summary>
+    /// The AppContext switch that keeps all decoding on the calling thread (set it for a process that reads many
+    /// files at once on every core, where a helper per reader would only add hand-offs).
+    /// </summary>
+    public const string SingleThreadSwitch = "TbLogger.EventFileReader.SingleThreaded";
+
     /// <summary>Records in the largest batch.</summary>
     private const int MaxRecords = 512;
 
@@ -44,28 +53,25 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     /// <summary>Records a batch needs before a helper is asked: fewer cost more to hand over than they take to build.</summary>
     private const int HelpFrom = 64;
 
-    /// <summary>Batches read without a helper at most, after batches it did not help with (see <see cref="Fill"/>).</summary>
+    /// <summary>Batches read without a helper at most, after batches it did not help with (see <see cref="End"/>).</summary>
     private const int MaxPause = 64;
 
     /// <summary>How long the caller waits for a helper's chunk before building it itself: several chunks' worth.</summary>
     private static readonly long s_waitTicks = Stopwatch.Frequency / 20_000;
 
-    private static readonly bool s_helped = Environment.ProcessorCount > 1;
-
-    // A chunk's states. Only a helper moves Free to Helping, Helping to Copying and Copying to Built; only the caller
-    // moves Free or Helping to Caller's (taking a helper's chunk away).
+    // A chunk's states. Only the helper moves Free to Helping and Helping to Built; only the caller moves Free to
+    // Callers (built into the batch's arrays) and Helping to Taken (built into arrays of its own).
     private const int Free = 0;
     private const int Helping = 1;
-    private const int Copying = 2;
-    private const int Built = 3;
-    private const int Callers = 4;
+    private const int Built = 2;
+    private const int Callers = 3;
+    private const int Taken = 4;
 
     private readonly string _path;
     private readonly Utf8StringCache _callerNames;
+    private readonly bool _helped;
     // Used only by the one helper job queued or running at a time (_queued).
-    private readonly Utf8StringCache _helperNames = new();
-    private readonly Event?[] _helperEvents = new Event?[Chunk];
-    private readonly Exception?[] _helperFailures = new Exception?[Chunk];
+    private Utf8StringCache? _helperNames;
     private Records _records = new();
     private Records? _published;
     private int _generation;
@@ -73,7 +79,12 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     private int _limit = FirstRecords;
     private int _pause;
     private int _skip;
+    private bool _open;
     private int _next;
+    // The chunk being delivered: its events and failures, the record index its arrays start at, and where it ends.
+    private Event?[] _events = [];
+    private Exception?[] _failures = [];
+    private int _base;
     private int _readyUntil;
 
     /// <param name="path">The file, for messages.</param>
@@ -82,16 +93,26 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     {
         _path = path;
         _callerNames = callerNames;
+        _helped = Environment.ProcessorCount > 1 && !(AppContext.TryGetSwitch(SingleThreadSwitch, out bool single) && single);
     }
 
     /// <summary>Chunks the caller took back from a helper that held them too long (for tests).</summary>
     internal int TakenFromHelper { get; private set; }
 
-    /// <summary>Called on the helper's thread with each chunk it claims, before building it (for tests: a helper descheduled or failing there).</summary>
-    internal Action<int>? HelperClaimed { get; set; }
+    /// <summary>Chunks the helper built that the caller delivered (for tests).</summary>
+    internal int ChunksFromHelper { get; private set; }
 
     /// <summary>True when the batch being read asked for a helper (for tests).</summary>
     internal bool HelperAsked => _records.Asked;
+
+    /// <summary>
+    /// Called on the helper's thread with each chunk it claims and the buffer its records are in, before building it
+    /// (for tests: a helper descheduled or failing there).
+    /// </summary>
+    internal Action<int, byte[]>? HelperClaimed { get; set; }
+
+    /// <summary>Called on the helper's thread with each chunk it built and handed over (for tests).</summary>
+    internal Action<int>? HelperBuilt { get; set; }
 
     /// <summary>True while the batch holds records not yet delivered.</summary>
     public bool Pending => _next < _records.Count;
@@ -100,30 +121,15 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     public long NextOffset => _records.Offsets[_next];
 
     /// <summary>
-    /// Takes up to the batch's size in records the framing reader holds whole and verified, and starts decoding them.
+    /// Takes up to the batch's size in records the framing reader holds whole and verified, and asks the helper.
     /// False when it holds none: the caller reads one record the general way (which reads more of the file).
     /// </summary>
     public bool Fill(TfRecordReader reader)
     {
+        End(reader);
         Records records = _records;
-        if (records.Asked)
-        {
-            // A helper that built less than a quarter of the last batch it was asked for is not getting a core (a busy
-            // machine): waking it costs the caller more than it gives, so ask again only after a growing pause.
-            bool helped = records.BuiltByHelper() * 4 >= (records.Count + Chunk - 1) / Chunk;
-            _pause = helped ? 0 : Math.Min(Math.Max(1, _pause * 2), MaxPause);
-            _skip = _pause;
-            records.Asked = false;
-        }
-        if (!records.Close())
-        {
-            // A helper may still write into these arrays (a chunk taken from it, or one read as a view while the
-            // helper built it): leave them to it.
-            records = _records = new Records();
-        }
         int count = 0;
         int limit = _limit;
-        records.Count = 0;
         while (count < limit && reader.TryTakeBuffered(out byte[] buffer, out int start, out int length))
         {
             records.Buffer = buffer;
@@ -133,22 +139,23 @@ internal sealed class EventBatch : IThreadPoolWorkItem
             count++;
         }
         (_next, _readyUntil) = (0, 0);
+        records.Count = count;
         if (count == 0)
         {
             return false;
         }
+        _open = true;
         if (count == limit)
         {
             _limit = Math.Min(limit * 2, MaxRecords);
         }
-        records.Count = count;
         int chunks = (count + Chunk - 1) / Chunk;
         for (int c = 0; c < chunks; c++)
         {
             // Released after the records above: a helper that claims a chunk sees them.
             Volatile.Write(ref records.States[c], Free);
         }
-        if (count >= HelpFrom && s_helped && _skip-- <= 0)
+        if (count >= HelpFrom && _helped && _skip-- <= 0)
         {
             records.Asked = true;
             Volatile.Write(ref _published, records);
@@ -161,21 +168,50 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         return true;
     }
 
+    /// <summary>
+    /// Ends the batch, before the framing reader reads on: claims the chunks no one built (their records were read as
+    /// views), and when the helper may still use the batch (a chunk it holds, or one taken from it) leaves it the
+    /// batch's arrays and the framing reader's buffer (which would otherwise be compacted and refilled under it).
+    /// </summary>
+    public void End(TfRecordReader reader)
+    {
+        if (!_open)
+        {
+            return;
+        }
+        _open = false;
+        Records records = _records;
+        if (records.Asked)
+        {
+            // A helper that built less than a quarter of the last batch it was asked for is not getting a core (a busy
+            // machine): waking it costs the caller more than it gives, so ask again only after a growing pause.
+            bool helped = records.BuiltByHelper() * 4 >= (records.Count + Chunk - 1) / Chunk;
+            _pause = helped ? 0 : Math.Min(Math.Max(1, _pause * 2), MaxPause);
+            _skip = _pause;
+            records.Asked = false;
+        }
+        if (!records.Close())
+        {
+            _records = new Records();
+            reader.DetachBuffer();
+        }
+    }
+
     /// <summary>The next record's event, or its failure (a <see cref="TfRecordCorruptException"/> goes to <paramref name="reject"/>; anything else is thrown).</summary>
     /// <returns>The event; null when the record was rejected without throwing (skipped).</returns>
     public Event? Take(Action<TfRecordCorruptException> reject)
     {
         int i = _next;
-        Records records = _records;
         if (i >= _readyUntil)
         {
-            _readyUntil = Ready(records, i / Chunk);
+            Ready(i / Chunk);
         }
         _next = i + 1;
-        Event? value = records.Events[i];
-        Exception? failure = records.Failures[i];
+        int k = i - _base;
+        Event? value = _events[k];
+        Exception? failure = _failures[k];
         // Delivered events are the caller's: the batch keeps no reference to them.
-        (records.Events[i], records.Failures[i]) = (null, null);
+        (_events[k], _failures[k]) = (null, null);
         if (failure is TfRecordCorruptException corrupt)
         {
             reject(corrupt);
@@ -197,12 +233,13 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Makes chunk <paramref name="c"/>'s events ready: built by the caller now if no one has claimed it, else the
-    /// helper's, waited for (building the next free chunk meanwhile, if there is one), or taken from a helper that
-    /// holds it too long. Returns the index its records end at.
+    /// Makes chunk <paramref name="c"/>'s events ready to deliver: the helper's, waited for (building the next free
+    /// chunk meanwhile, if there is one); built by the caller now if no one has claimed it; or taken from a helper that
+    /// holds it too long and built into arrays of the caller's own.
     /// </summary>
-    private int Ready(Records records, int c)
+    private void Ready(int c)
     {
+        Records records = _records;
         ref int state = ref records.States[c];
         long deadline = 0;
         var spin = new SpinWait();
@@ -211,36 +248,38 @@ internal sealed class EventBatch : IThreadPoolWorkItem
             int now = Volatile.Read(ref state);
             if (now is Built or Callers)
             {
+                ChunksFromHelper += now == Built ? 1 : 0;
+                (_events, _failures, _base) = (records.Events, records.Failures, 0);
                 break;
             }
-            // Free: no one has claimed it yet. Helping too long: take it away (the helper's copy will be dropped).
-            if (now == Free || (now == Helping && deadline != 0 && Stopwatch.GetTimestamp() > deadline))
+            if (now == Free && Interlocked.CompareExchange(ref state, Callers, Free) == Free)
             {
-                if (Interlocked.CompareExchange(ref state, Callers, now) == now)
+                BuildChunk(records, c, _callerNames, records.Events, records.Failures, c * Chunk);
+                (_events, _failures, _base) = (records.Events, records.Failures, 0);
+                break;
+            }
+            if (now == Helping && deadline != 0 && Stopwatch.GetTimestamp() > deadline
+                && Interlocked.CompareExchange(ref state, Taken, Helping) == Helping)
+            {
+                // The helper may still write this chunk's slots of the batch's arrays: build into new ones (rare).
+                TakenFromHelper++;
+                records.AnyTaken = true;
+                var events = new Event?[Chunk];
+                var failures = new Exception?[Chunk];
+                BuildChunk(records, c, _callerNames, events, failures, 0);
+                (_events, _failures, _base) = (events, failures, c * Chunk);
+                break;
+            }
+            if (now == Helping && !BuildNextFree(records, c + 1))
+            {
+                if (deadline == 0)
                 {
-                    if (now == Helping)
-                    {
-                        // The helper may still be reading these records: the next batch gets arrays of its own.
-                        TakenFromHelper++;
-                        records.TakenFromHelper = true;
-                    }
-                    BuildChunk(records, c, _callerNames, records.Events, records.Failures, c * Chunk);
-                    break;
+                    deadline = Stopwatch.GetTimestamp() + s_waitTicks;
                 }
-                continue;
+                spin.SpinOnce(sleep1Threshold: -1);
             }
-            if (BuildNextFree(records, c + 1))
-            {
-                continue;
-            }
-            if (deadline == 0)
-            {
-                deadline = Stopwatch.GetTimestamp() + s_waitTicks;
-            }
-            // Copying is a few stores away from Built; Helping is at most a chunk's building away.
-            spin.SpinOnce(sleep1Threshold: -1);
         }
-        return Math.Min((c + 1) * Chunk, records.Count);
+        _readyUntil = Math.Min((c + 1) * Chunk, records.Count);
     }
 
     /// <summary>Builds the first unclaimed chunk from <paramref name="from"/> on, if any, on the caller's thread.</summary>
@@ -258,7 +297,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         return false;
     }
 
-    /// <summary>The helper: claims chunks from the back of the newest batch, until a batch has none left and no newer one came.</summary>
+    /// <summary>The helper: claims chunks of the newest batch, until a batch has none left and no newer one came.</summary>
     void IThreadPoolWorkItem.Execute()
     {
         try
@@ -274,7 +313,8 @@ internal sealed class EventBatch : IThreadPoolWorkItem
                 {
                     continue;
                 }
-                Volatile.Write(ref _queued, 0);
+                // A full fence: the check below must not be read before the job is marked done.
+                Interlocked.Exchange(ref _queued, 0);
                 // A batch published after the check above found the job still queued and did not queue another.
                 if (Volatile.Read(ref _generation) == generation || Interlocked.CompareExchange(ref _queued, 1, 0) != 0)
                 {
@@ -284,15 +324,15 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         }
         catch (Exception)
         {
-            // Never seen, and nothing is lost: the caller takes back any chunk left Helping and builds it itself.
-            Volatile.Write(ref _queued, 0);
+            // Never seen, and nothing is lost: the caller takes any chunk left Helping and builds it itself.
+            Interlocked.Exchange(ref _queued, 0);
         }
     }
 
     private void Help(Records records)
     {
-        int count = Volatile.Read(ref records.Count);
-        int chunks = (count + Chunk - 1) / Chunk;
+        Utf8StringCache names = _helperNames ??= new Utf8StringCache();
+        int chunks = (Volatile.Read(ref records.Count) + Chunk - 1) / Chunk;
         for (int c = 0; c < chunks; c++)
         {
             ref int state = ref records.States[c];
@@ -300,21 +340,18 @@ internal sealed class EventBatch : IThreadPoolWorkItem
             {
                 continue;
             }
-            HelperClaimed?.Invoke(c);
-            int built = BuildChunk(records, c, _helperNames, _helperEvents, _helperFailures, 0);
-            if (Interlocked.CompareExchange(ref state, Copying, Helping) == Helping)
+            HelperClaimed?.Invoke(c, records.Buffer);
+            BuildChunk(records, c, names, records.Events, records.Failures, c * Chunk);
+            // Fails when the caller took the chunk meanwhile: it delivers its own events, and these are never read.
+            if (Interlocked.CompareExchange(ref state, Built, Helping) == Helping)
             {
-                Array.Copy(_helperEvents, 0, records.Events, c * Chunk, built);
-                Array.Copy(_helperFailures, 0, records.Failures, c * Chunk, built);
-                Volatile.Write(ref state, Built);
+                HelperBuilt?.Invoke(c);
             }
-            Array.Clear(_helperEvents);
-            Array.Clear(_helperFailures);
         }
     }
 
-    /// <summary>Decodes chunk <paramref name="c"/> into <paramref name="events"/> from <paramref name="at"/>; returns its record count.</summary>
-    private int BuildChunk(Records records, int c, Utf8StringCache names, Event?[] events, Exception?[] failures, int at)
+    /// <summary>Decodes chunk <paramref name="c"/> into <paramref name="events"/> and <paramref name="failures"/> from <paramref name="at"/>.</summary>
+    private void BuildChunk(Records records, int c, Utf8StringCache names, Event?[] events, Exception?[] failures, int at)
     {
         int first = c * Chunk;
         int end = Math.Min(first + Chunk, records.Count);
@@ -323,10 +360,9 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         {
             events[at] = EventRecordDecoder.Decode(new ReadOnlySpan<byte>(buffer, records.Starts[i], records.Lengths[i]), records.Offsets[i], _path, names, out failures[at]);
         }
-        return end - first;
     }
 
-    /// <summary>One batch's records and what they decode to; replaced, not reused, when a helper may still write into it.</summary>
+    /// <summary>One batch's records and what they decode to; replaced, not reused, when a helper may still use it.</summary>
     private sealed class Records
     {
         public readonly long[] Offsets = new long[MaxRecords];
@@ -338,7 +374,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         public byte[] Buffer = [];
         public int Count;
         public bool Asked;
-        public bool TakenFromHelper;
+        public bool AnyTaken;
 
         /// <summary>Chunks the helper built.</summary>
         public int BuiltByHelper()
@@ -352,18 +388,17 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         }
 
         /// <summary>
-        /// Ends the batch: claims the chunks no one built (their records were read as views), and says whether a
-        /// helper may still use these arrays (a chunk it holds, or one taken from it).
+        /// Claims the chunks no one built, so no helper can start one; true when no helper can use these arrays or
+        /// their buffer any more (none holds a chunk, and none was taken from it).
         /// </summary>
         public bool Close()
         {
-            bool closed = true;
+            bool closed = !AnyTaken;
             for (int c = 0; c < (Count + Chunk - 1) / Chunk; c++)
             {
-                int state = Interlocked.CompareExchange(ref States[c], Callers, Free);
-                closed &= state is Free or Built or Callers;
+                closed &= Interlocked.CompareExchange(ref States[c], Callers, Free) != Helping;
             }
-            return closed && !TakenFromHelper;
+            return closed;
         }
     }
 }

@@ -16,7 +16,8 @@ namespace TbLogger.Events;
 /// <see cref="TryReadNext(out Event)"/> decodes the records it has already read and verified a few hundred at a time,
 /// on the calling thread and, on a machine with more than one core, a thread-pool thread beside it: building the
 /// protobuf objects is most of the cost of an event. What it returns, skips and throws, and where, is the same as
-/// reading one record at a time; a reader is still for one thread at a time.
+/// reading one record at a time; a reader is still for one thread at a time. The AppContext switch
+/// <c>TbLogger.EventFileReader.SingleThreaded</c> keeps the decoding on the calling thread.
 /// </para>
 /// </summary>
 public sealed class EventFileReader : IDisposable
@@ -29,7 +30,8 @@ public sealed class EventFileReader : IDisposable
     internal const int MaxCachedTagBytes = 128;
 
     private readonly Reading.Utf8StringCache _names = new();
-    private readonly EventBatch _batch;
+    // Made by the first TryReadNext: a reader of views alone needs none.
+    private EventBatch? _batch;
     private readonly Action<TfRecordCorruptException> _reject;
     private byte[] _canonical = [];
     private long _invalidSkipped;
@@ -56,12 +58,11 @@ public sealed class EventFileReader : IDisposable
         _source = EventRecordSource.Open(storage, path, _options);
         _records = _source.Records;
         Path = path;
-        _batch = new EventBatch(path, _names);
         _reject = Reject;
     }
 
     /// <summary>The events decoded ahead (for tests).</summary>
-    internal EventBatch Batch => _batch;
+    internal EventBatch Batch => _batch ??= new EventBatch(Path, _names);
 
     /// <summary>The file being read.</summary>
     public string Path { get; }
@@ -73,7 +74,7 @@ public sealed class EventFileReader : IDisposable
     public long? TruncatedAt => _records.TruncatedAt;
 
     /// <summary>Byte offset of the next record.</summary>
-    public long Position => _batch.Pending ? _batch.NextOffset : _records.Position;
+    public long Position => _batch is { Pending: true } batch ? batch.NextOffset : _records.Position;
 
     /// <summary>Corrupt records skipped (only with <see cref="TfRecordReaderOptions.SkipCorruptRecords"/>), including records that are not Events.</summary>
     public long SkippedRecords => _records.SkippedRecords + _invalidSkipped;
@@ -86,9 +87,10 @@ public sealed class EventFileReader : IDisposable
         while (true)
         {
             Event? next;
-            if (_batch.Pending || _batch.Fill(_records))
+            EventBatch batch = Batch;
+            if (batch.Pending || batch.Fill(_records))
             {
-                next = _batch.Take(_reject);
+                next = batch.Take(_reject);
             }
             else if (NextRecord(out long offset, out ReadOnlySpan<byte> data))
             {
@@ -175,11 +177,16 @@ public sealed class EventFileReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool NextRecord(out long offset, out ReadOnlySpan<byte> data)
     {
-        if (_batch.Pending)
+        if (_batch is { } batch)
         {
-            // Records taken ahead for events come first, each read as a view instead.
-            data = _batch.TakeRecord(out offset);
-            return true;
+            if (batch.Pending)
+            {
+                // Records taken ahead for events come first, each read as a view instead.
+                data = batch.TakeRecord(out offset);
+                return true;
+            }
+            // The framing reader is about to read on: a helper must not be decoding in its buffer then.
+            batch.End(_records);
         }
         if (_records.TryTakeBuffered(out byte[] buffer, out int start, out int length)
             || _records.TryReadNextInPlace(out buffer, out start, out length))

@@ -13,7 +13,7 @@ namespace TbLogger.Events;
 /// </summary>
 internal static class EventRecordDecoder
 {
-    /// <summary>The event of <paramref name="record"/>, or null and the failure: a record that is not an Event, or anything the parser threw.</summary>
+    /// <summary>The event of <paramref name="record"/>, or null and the failure: a record that is not an Event, or anything decoding threw.</summary>
     /// <param name="record">The record's payload.</param>
     /// <param name="offset">Where its framing starts, for the message.</param>
     /// <param name="path">The file, for the message.</param>
@@ -22,18 +22,18 @@ internal static class EventRecordDecoder
     public static Event? Decode(ReadOnlySpan<byte> record, long offset, string path, Utf8StringCache names, out Exception? failure)
     {
         failure = null;
-        if (EventShape.MatchScalar(record, out long step, out int tagStart, out int tagLength, out int valueAt) is var layout and not ScalarLayout.None)
-        {
-            return BuildScalar(record, layout, step, tagStart, tagLength, valueAt, names);
-        }
         try
         {
+            if (EventShape.MatchScalar(record, out long step, out int tagStart, out int tagLength, out int valueAt) is var layout and not ScalarLayout.None)
+            {
+                return BuildScalar(record, layout, step, tagStart, tagLength, valueAt, names);
+            }
             failure = Parse(record, offset, path, out Event value);
-            return value;
+            return failure is null ? value : null;
         }
         catch (Exception ex)
         {
-            // Thrown where the record is delivered, after every event before it (a helper may decode ahead).
+            // Thrown where the record is delivered, after every event before it (records are decoded ahead).
             failure = ex;
             return null;
         }

@@ -194,6 +194,18 @@ public sealed class TfRecordReader : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Moves the bytes not yet read to a new buffer, so that records already taken from the old one stay as they are
+    /// while another thread still decodes them (<see cref="Events.EventBatch"/>); reading them again would compact and
+    /// refill the buffer in place.
+    /// </summary>
+    internal void DetachBuffer()
+    {
+        byte[] fresh = new byte[_buffer.Length];
+        Buffer.BlockCopy(_buffer, _start, fresh, 0, _end - _start);
+        (_buffer, _end, _start) = (fresh, _end - _start, 0);
+    }
+
     /// <summary>Like <see cref="TryReadNext(out ReadOnlyMemory{byte})"/>, and says where the record starts.</summary>
     /// <param name="offset">Byte offset of the record's framing in the stream (when false: of the next record to read).</param>
     /// <param name="record">The record's payload, valid until the next call.</param>

@@ -126,12 +126,15 @@ public sealed class EventBatchTests
         using var held = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         int heldChunk = -1;
+        byte[] heldBuffer = [];
+        byte[] heldBytes = [];
         using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
-        reader.Batch.HelperClaimed = c =>
+        reader.Batch.HelperClaimed = (c, buffer) =>
         {
             if (Interlocked.CompareExchange(ref heldChunk, c, -1) == -1)
             {
                 // A helper descheduled with a chunk claimed: it resumes only after the caller has read the whole file.
+                (heldBuffer, heldBytes) = (buffer, (byte[])buffer.Clone());
                 held.Set();
                 release.Wait(TimeSpan.FromSeconds(60));
             }
@@ -139,7 +142,10 @@ public sealed class EventBatchTests
         List<Event> read;
         try
         {
-            read = ReadHoldingFirstHelpedBatch(reader, held);
+            read = ReadHoldingFirstHelpedBatch(reader, held, views: false);
+            // The file is 3 framing buffers long: had the reader refilled the held buffer in place, the helper would
+            // now decode other bytes than it claimed (and cache a tag from bytes changing under it).
+            CollectionAssert.AreEqual(heldBytes, heldBuffer, "the buffer the helper decodes from changed under it");
         }
         finally
         {
@@ -152,6 +158,58 @@ public sealed class EventBatchTests
     }
 
     [TestMethod]
+    public void Views_read_past_a_chunk_a_helper_holds_leave_its_buffer_as_it_was()
+    {
+        RequireTwoCores();
+        using var directory = new TempDirectory();
+        var (path, records, offsets) = WriteMixedFile(directory);
+        using var held = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        byte[] heldBuffer = [];
+        byte[] heldBytes = [];
+        int claims = 0;
+        using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
+        reader.Batch.HelperClaimed = (c, buffer) =>
+        {
+            if (Interlocked.Increment(ref claims) == 1)
+            {
+                (heldBuffer, heldBytes) = (buffer, (byte[])buffer.Clone());
+                held.Set();
+                release.Wait(TimeSpan.FromSeconds(60));
+            }
+        };
+        try
+        {
+            // Events up to the first batch that asks for the helper, then views: the rest of that batch's records
+            // (one of whose chunks the helper holds), then the framing reader's own reads.
+            var viewed = ReadHoldingFirstHelpedBatch(reader, held, views: true);
+            CollectionAssert.AreEqual(heldBytes, heldBuffer, "the buffer the helper decodes from changed under it");
+            CollectionAssert.AreEqual(ParsedEvents(records), viewed);
+            Assert.AreEqual(offsets[RecordCount], reader.Position);
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+
+    [TestMethod]
+    public void Events_the_helper_builds_are_the_parsers_and_are_delivered_in_order()
+    {
+        RequireTwoCores();
+        using var directory = new TempDirectory();
+        var (path, records, _) = WriteMixedFile(directory);
+        using var built = new ManualResetEventSlim();
+        using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
+        reader.Batch.HelperBuilt = _ => built.Set();
+        // At the first batch that asks for the helper, the caller waits until the helper has built a chunk: the
+        // caller builds only the chunk it delivers first, so the helper builds the others of that batch.
+        var read = ReadHoldingFirstHelpedBatch(reader, built, views: false);
+        Assert.IsTrue(reader.Batch.ChunksFromHelper >= 1, "no event came from the helper");
+        CollectionAssert.AreEqual(ParsedEvents(records), read);
+    }
+
+    [TestMethod]
     public void A_helper_that_fails_leaves_its_chunk_to_the_caller_and_the_reader_goes_on()
     {
         RequireTwoCores();
@@ -160,7 +218,7 @@ public sealed class EventBatchTests
         using var held = new ManualResetEventSlim();
         int failures = 0;
         using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
-        reader.Batch.HelperClaimed = c =>
+        reader.Batch.HelperClaimed = (c, _) =>
         {
             if (Interlocked.Increment(ref failures) == 1)
             {
@@ -168,26 +226,71 @@ public sealed class EventBatchTests
                 throw new InvalidOperationException("a fault of the helper");
             }
         };
-        var read = ReadHoldingFirstHelpedBatch(reader, held);
+        var read = ReadHoldingFirstHelpedBatch(reader, held, views: false);
         // At least that one: a helper descheduled (or compiling its first chunk) as long loses its chunk too.
         Assert.IsTrue(reader.Batch.TakenFromHelper >= 1, $"{reader.Batch.TakenFromHelper} chunks taken from the helper");
         CollectionAssert.AreEqual(ParsedEvents(records), read);
     }
 
+    [TestMethod]
+    public void With_the_single_thread_switch_no_helper_is_asked_and_the_events_are_the_same()
+    {
+        RequireTwoCores();
+        using var directory = new TempDirectory();
+        var (path, records, _) = WriteMixedFile(directory);
+        using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
+        AppContext.SetSwitch(EventBatch.SingleThreadSwitch, true);
+        try
+        {
+            // Read when the reader's batch is made; a reader made meanwhile by another test just reads on one thread.
+            _ = reader.Batch;
+        }
+        finally
+        {
+            AppContext.SetSwitch(EventBatch.SingleThreadSwitch, false);
+        }
+        int claims = 0;
+        reader.Batch.HelperClaimed = (_, _) => Interlocked.Increment(ref claims);
+        var read = new List<Event>();
+        bool asked = false;
+        while (reader.TryReadNext(out Event e))
+        {
+            read.Add(e);
+            asked |= reader.Batch.HelperAsked;
+        }
+        Assert.IsFalse(asked, "a batch asked for a helper");
+        Assert.AreEqual(0, claims);
+        CollectionAssert.AreEqual(ParsedEvents(records), read);
+        Assert.AreEqual("TbLogger.EventFileReader.SingleThreaded", EventBatch.SingleThreadSwitch);
+    }
+
     /// <summary>
-    /// Reads every event; at the first batch that asked for a helper, waits (up to a minute) for the helper to claim a
-    /// chunk before reading on, so the caller meets that chunk while the helper holds it.
+    /// Reads every event; at the first batch that asked for a helper, waits (up to a minute) for
+    /// <paramref name="signal"/> (the helper claimed or built a chunk) before reading on, and with
+    /// <paramref name="views"/> reads the rest as views (each turned into its event).
     /// </summary>
-    private static List<Event> ReadHoldingFirstHelpedBatch(EventFileReader reader, ManualResetEventSlim held)
+    private static List<Event> ReadHoldingFirstHelpedBatch(EventFileReader reader, ManualResetEventSlim signal, bool views)
     {
         var read = new List<Event>();
         while (reader.TryReadNext(out Event e))
         {
             read.Add(e);
-            if (reader.Batch.HelperAsked && !held.IsSet)
+            if (reader.Batch.HelperAsked)
             {
-                Assert.IsTrue(held.Wait(TimeSpan.FromSeconds(60)), "the thread pool never ran the helper");
+                Assert.IsTrue(signal.Wait(TimeSpan.FromSeconds(60)), "the thread pool never ran the helper");
+                break;
             }
+        }
+        if (views)
+        {
+            while (reader.TryReadView(out EventView view))
+            {
+                read.Add(view.ToEvent());
+            }
+        }
+        while (reader.TryReadNext(out Event e))
+        {
+            read.Add(e);
         }
         return read;
     }
