@@ -8,7 +8,7 @@ namespace TbLogger.Tests.Events;
 public sealed class CrashSafetyTests
 {
     [TestMethod]
-    public void AKilledWriterLeavesEveryFlushedEventAndAFileThatReadsCleanlyToItsTail()
+    public async Task AKilledWriterLeavesEveryFlushedEventAndAFileThatReadsCleanlyToItsTail()
     {
         using var dir = new TempDirectory();
         string child = Path.Combine(AppContext.BaseDirectory, "TbLogger.CrashWriter.dll");
@@ -23,7 +23,8 @@ public sealed class CrashSafetyTests
         try
         {
             string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null)
+            // Awaited, not blocking: the test classes run in parallel and share the thread pool.
+            while ((line = await process.StandardOutput.ReadLineAsync()) is not null)
             {
                 if (line.StartsWith("flushed ", StringComparison.Ordinal))
                 {
@@ -31,7 +32,7 @@ public sealed class CrashSafetyTests
                 }
                 else if (line == "writing")
                 {
-                    Thread.Sleep(300); // let it write unflushed records for a while
+                    await Task.Delay(300); // let it write unflushed records for a while
                     break;
                 }
             }
@@ -39,7 +40,7 @@ public sealed class CrashSafetyTests
         finally
         {
             process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            await process.WaitForExitAsync();
         }
         Assert.AreEqual(1999L, lastFlushed);
 

@@ -38,7 +38,7 @@ public sealed class HotPathWarmUpTests
     [TestMethod]
     [DataRow(null, DisplayName = "default tiering")]
     [DataRow("DOTNET_TieredPGO=0", DisplayName = "without profile-guided optimisation")]
-    public void After_it_a_fresh_process_logging_scalars_compiles_nothing_of_TbLogger(string? setting)
+    public async Task After_it_a_fresh_process_logging_scalars_compiles_nothing_of_TbLogger(string? setting)
     {
         // In a fresh process (this one compiled everything long ago): the warm-up's own work done, then a writer with
         // the default options built, 10,000 scalars logged (every AddScalar overload, with and without a wall time)
@@ -52,7 +52,7 @@ public sealed class HotPathWarmUpTests
             ? [("DOTNET_TC_CallCountingDelayMs", "0"), (name, value)]
             : [("DOTNET_TC_CallCountingDelayMs", "0")];
 
-        string output = Support.FreshProcess.CrashWriter("jit-scalars", dir.Path, TimeSpan.FromSeconds(120), settings);
+        string output = await Support.FreshProcess.CrashWriterAsync("jit-scalars", dir.Path, TimeSpan.FromSeconds(120), settings);
 
         Assert.AreEqual("records True\ndone", output);
     }

@@ -18,14 +18,14 @@ public sealed class StartUpEncodingTests
     private static readonly long[] s_steps = [0, 1, 127, 128, 16_383, 16_384, 1L << 40, -1, long.MaxValue, long.MinValue];
 
     [TestMethod]
-    public void AWriterThatLogsOnlyScalarsNeverLoadsGoogleProtobuf()
+    public async Task AWriterThatLogsOnlyScalarsNeverLoadsGoogleProtobuf()
     {
         // In a fresh process (this one has loaded it long ago): 10,000 scalars written and flushed, the writer
         // disposed, then Google.Protobuf is still not loaded, nor after the plain assembly's warm-up (HotPath) has
         // compiled its methods; a text summary then loads it (the check can see it).
         using var dir = new TempDirectory();
 
-        string output = FreshProcess.CrashWriter("scalars-only", dir.Path, TimeSpan.FromSeconds(60));
+        string output = await FreshProcess.CrashWriterAsync("scalars-only", dir.Path, TimeSpan.FromSeconds(60));
 
         Assert.AreEqual("protobuf after scalars: False\nprotobuf after the warm-up: False\nprotobuf after text: True", output);
         Assert.AreEqual(10_000, new TbLogger.Reading.LogDirReader(Path.Combine(dir.Path, "scalars")).ReadScalars().Count(), "every scalar was written");

@@ -17,9 +17,10 @@ internal static class FreshProcess
     /// Runs <c>TbLogger.CrashWriter <paramref name="mode"/> <paramref name="logDir"/></c> with the default compilation
     /// settings and then <paramref name="settings"/>; returns its standard output (line ends as "\n", trimmed) once it
     /// ended with exit code 0, or fails the test (with its standard error) when it did not end so within
-    /// <paramref name="timeout"/>.
+    /// <paramref name="timeout"/>. Waits without holding a thread: with the test classes in parallel, a test thread
+    /// blocked for the child's second or two starved other tests' thread-pool work.
     /// </summary>
-    public static string CrashWriter(string mode, string logDir, TimeSpan timeout, params (string Name, string Value)[] settings)
+    public static async Task<string> CrashWriterAsync(string mode, string logDir, TimeSpan timeout, params (string Name, string Value)[] settings)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -43,13 +44,18 @@ internal static class FreshProcess
         using var process = Process.Start(start)!;
         Task<string> errors = process.StandardError.ReadToEndAsync();
         Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail($"the child ({mode}) did not end within {timeout.TotalSeconds:0} s; it printed: {output.Result}{errors.Result}");
+            await process.WaitForExitAsync();
+            Assert.Fail($"the child ({mode}) did not end within {timeout.TotalSeconds:0} s; it printed: {await output}{await errors}");
         }
-        Assert.AreEqual(0, process.ExitCode, errors.Result);
-        return output.Result.ReplaceLineEndings("\n").Trim();
+        Assert.AreEqual(0, process.ExitCode, await errors);
+        return (await output).ReplaceLineEndings("\n").Trim();
     }
 }
