@@ -171,7 +171,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     /// <summary>
     /// Ends the batch, before the framing reader reads on: claims the chunks no one built (their records were read as
     /// views), and when the helper may still use the batch (a chunk it holds, or one taken from it) leaves it the
-    /// batch's arrays and the framing reader's buffer (which would otherwise be compacted and refilled under it).
+    /// batch's arrays and the framing reader's buffer (which the framing reader would otherwise compact under it).
     /// </summary>
     public void End(TfRecordReader reader)
     {
@@ -193,7 +193,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         if (!records.Close())
         {
             _records = new Records();
-            reader.DetachBuffer();
+            reader.ShareBuffer();
         }
     }
 
@@ -246,6 +246,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         while (true)
         {
             int now = Volatile.Read(ref state);
+            Debug.Assert(now != Taken, "a chunk is taken only here, and then delivered");
             if (now is Built or Callers)
             {
                 ChunksFromHelper += now == Built ? 1 : 0;
@@ -342,12 +343,31 @@ internal sealed class EventBatch : IThreadPoolWorkItem
             }
             HelperClaimed?.Invoke(c, records.Buffer);
             BuildChunk(records, c, names, records.Events, records.Failures, c * Chunk);
+            if (Unexpected(records, c))
+            {
+                // Not a record's fault that the caller would meet too (out of memory, say): the chunk stays Helping, so
+                // the caller takes it and decodes it itself, and this job ends.
+                return;
+            }
             // Fails when the caller took the chunk meanwhile: it delivers its own events, and these are never read.
             if (Interlocked.CompareExchange(ref state, Built, Helping) == Helping)
             {
                 HelperBuilt?.Invoke(c);
             }
         }
+    }
+
+    /// <summary>True when decoding chunk <paramref name="c"/> threw something other than a record's corruption.</summary>
+    private static bool Unexpected(Records records, int c)
+    {
+        for (int i = c * Chunk; i < Math.Min((c + 1) * Chunk, records.Count); i++)
+        {
+            if (records.Failures[i] is { } failure and not TfRecordCorruptException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Decodes chunk <paramref name="c"/> into <paramref name="events"/> and <paramref name="failures"/> from <paramref name="at"/>.</summary>
@@ -370,7 +390,9 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         public readonly int[] Lengths = new int[MaxRecords];
         public readonly Event?[] Events = new Event?[MaxRecords];
         public readonly Exception?[] Failures = new Exception?[MaxRecords];
-        public readonly int[] States = new int[MaxRecords / Chunk];
+        // Claimed until a batch releases them: a helper holding an old batch's Records may read the new Count before
+        // Fill releases the new chunks, and must not find one it could claim (a zero would be Free).
+        public readonly int[] States = Enumerable.Repeat(Callers, MaxRecords / Chunk).ToArray();
         public byte[] Buffer = [];
         public int Count;
         public bool Asked;

@@ -19,6 +19,7 @@ public sealed class TfRecordReader : IDisposable
     private int _start;
     private int _end;
     private bool _resynchronizing;
+    private bool _shared;
 
     /// <summary>Creates a reader positioned at the stream's current position, taken as offset 0 unless the stream can seek.</summary>
     /// <param name="stream">A readable stream.</param>
@@ -195,16 +196,12 @@ public sealed class TfRecordReader : IDisposable
     }
 
     /// <summary>
-    /// Moves the bytes not yet read to a new buffer, so that records already taken from the old one stay as they are
-    /// while another thread still decodes them (<see cref="Events.EventBatch"/>); reading them again would compact and
-    /// refill the buffer in place.
+    /// Keeps the records already taken from the buffer as they are while another thread still decodes them
+    /// (<see cref="Events.EventBatch"/>): the next time the buffer is full, the bytes not yet read go to a new buffer
+    /// instead of being moved to the front of this one. Reading on only appends past the bytes read, so that move is
+    /// the one write that could reach them; the copy costs what the move would have.
     /// </summary>
-    internal void DetachBuffer()
-    {
-        byte[] fresh = new byte[_buffer.Length];
-        Buffer.BlockCopy(_buffer, _start, fresh, 0, _end - _start);
-        (_buffer, _end, _start) = (fresh, _end - _start, 0);
-    }
+    internal void ShareBuffer() => _shared = true;
 
     /// <summary>Like <see cref="TryReadNext(out ReadOnlyMemory{byte})"/>, and says where the record starts.</summary>
     /// <param name="offset">Byte offset of the record's framing in the stream (when false: of the next record to read).</param>
@@ -290,6 +287,17 @@ public sealed class TfRecordReader : IDisposable
         {
             if (_end == _buffer.Length)
             {
+                if (_start > 0 && _shared)
+                {
+                    // The taken records stay where they are (ShareBuffer). The new buffer is no larger than this one
+                    // (it grows below by doubling, as always) and no larger than twice what is left to read: one long
+                    // record that once made this one large does not make every later one as large.
+                    int unread = _end - _start;
+                    byte[] fresh = new byte[Math.Max(InitialBufferSize, (int)Math.Min(_buffer.Length, 2L * unread))];
+                    Buffer.BlockCopy(_buffer, _start, fresh, 0, unread);
+                    (_buffer, _start, _end, _shared) = (fresh, 0, unread, false);
+                    continue;
+                }
                 if (_start > 0)
                 {
                     Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
@@ -301,6 +309,8 @@ public sealed class TfRecordReader : IDisposable
                     // The buffer is full of real data: at most double it, however large the record claims to be.
                     long doubled = Math.Min((long)_buffer.Length * 2, Array.MaxLength);
                     Array.Resize(ref _buffer, (int)Math.Min(doubled, count));
+                    // A new array: the old one, shared or not, is left as it was.
+                    _shared = false;
                 }
             }
             int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
