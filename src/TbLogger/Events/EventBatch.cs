@@ -11,7 +11,7 @@ namespace TbLogger.Events;
 /// reader's buffer, by the caller's thread and a thread-pool thread beside it.
 /// <para>
 /// Why: an Event is about 20 protobuf objects (the tensor alone allocates 13 repeated fields), so one thread builds at
-/// most about 5 M/s however fast the records are read; allocation scales with threads, so a second core nearly
+/// most about 5-6 M/s however fast the records are read; allocation scales with threads, so a second core nearly
 /// doubles it (issue 19).
 /// </para>
 /// <para>
@@ -28,8 +28,8 @@ namespace TbLogger.Events;
 /// when it gets to one no one has claimed, or, while the helper builds the chunk it gets to, the next free one. So the
 /// helper stays a chunk or two ahead and few events wait in a batch. A helper that has not finished a chunk when the
 /// caller has waited <see cref="s_waitTicks"/> for it (descheduled on a busy machine, or failing) loses it: the caller
-/// builds it into arrays of its own, and the batch's arrays and the framing reader's buffer are left to the helper
-/// (<see cref="End"/>). So the caller never waits long for the helper, and without one (a single core, a starved
+/// builds it into arrays of its own; the batch's arrays are then left to the helper, and the framing reader moves on
+/// to a new buffer when it next makes room, instead of moving bytes under the helper (<see cref="End"/>). So the caller never waits long for the helper, and without one (a single core, a starved
 /// thread pool, the <see cref="SingleThreadSwitch"/> switch) reads as on its own.
 /// </para>
 /// </summary>
