@@ -51,24 +51,32 @@ public sealed class QuickReport
     /// </remarks>
     public static (double Median, double Low, double High, double Best) MedianRatio(Action ours, Action baseline, int runs = 15)
     {
+        var (oursNs, baselineNs) = PairedTimes(ours, baseline, runs);
+        double[] ratios = [.. oursNs.Zip(baselineNs, (o, b) => o / b).Order()];
+        return (ratios[runs / 2], ratios[0], ratios[^1], oursNs.Min() / baselineNs.Min());
+    }
+
+    /// <summary>
+    /// The wall times in nanoseconds of <paramref name="runs"/> pairs, <paramref name="baseline"/> then
+    /// <paramref name="ours"/> back to back in each (after one warm-up of each), in run order: pair i's two times met
+    /// the same load.
+    /// </summary>
+    public static (double[] Ours, double[] Baseline) PairedTimes(Action ours, Action baseline, int runs)
+    {
         ours();
         baseline();
-        var ratios = new double[runs];
-        double bestOurs = double.MaxValue, bestBaseline = double.MaxValue;
+        var oursNs = new double[runs];
+        var baselineNs = new double[runs];
         for (int i = 0; i < runs; i++)
         {
             long start = Stopwatch.GetTimestamp();
             baseline();
-            double b = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            baselineNs[i] = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
             start = Stopwatch.GetTimestamp();
             ours();
-            double o = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
-            ratios[i] = o / b;
-            bestOurs = Math.Min(bestOurs, o);
-            bestBaseline = Math.Min(bestBaseline, b);
+            oursNs[i] = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
         }
-        Array.Sort(ratios);
-        return (ratios[runs / 2], ratios[0], ratios[^1], bestOurs / bestBaseline);
+        return (oursNs, baselineNs);
     }
 
     /// <summary>

@@ -108,21 +108,10 @@ public sealed class TorchSharpQuickBenchmark : IQuickBenchmark
                 writer.AddScalar("train/loss", i * 0.001f, i);
             }
         }
-        Theirs();
-        Ours();
-        var theirs = new double[PeerRounds];
-        var ours = new double[PeerRounds];
-        var ratios = new double[PeerRounds];
-        for (int round = 0; round < PeerRounds; round++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            Theirs();
-            theirs[round] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            start = Stopwatch.GetTimestamp();
-            Ours();
-            ours[round] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            ratios[round] = theirs[round] / ours[round];
-        }
+        var (oursNs, theirsNs) = QuickReport.PairedTimes(Ours, Theirs, PeerRounds);
+        double[] theirs = [.. theirsNs.Select(ns => ns / 1e6)];
+        double[] ours = [.. oursNs.Select(ns => ns / 1e6)];
+        double[] ratios = [.. theirsNs.Zip(oursNs, (t, o) => t / o)];
         if (written.Count != 2 * (PeerRounds + 1))
         {
             throw new InvalidOperationException($"The peer comparison made {written.Count} directories, not {2 * (PeerRounds + 1)}.");
