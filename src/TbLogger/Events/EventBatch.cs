@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using TbLogger.Protos;
 using TbLogger.Reading;
 using TbLogger.Records;
@@ -29,8 +28,9 @@ namespace TbLogger.Events;
 /// helper stays a chunk or two ahead and few events wait in a batch. A helper that has not finished a chunk when the
 /// caller has waited <see cref="s_waitTicks"/> for it (descheduled on a busy machine, or failing) loses it: the caller
 /// builds it into arrays of its own; the batch's arrays are then left to the helper, and the framing reader moves on
-/// to a new buffer when it next makes room, instead of moving bytes under the helper (<see cref="End"/>). So the caller never waits long for the helper, and without one (a single core, a starved
-/// thread pool, the <see cref="SingleThreadSwitch"/> switch) reads as on its own.
+/// to a new buffer when it next makes room, instead of moving bytes under the helper (<see cref="End"/>). So the
+/// caller never waits long for the helper, and without one (a single core, a starved thread pool, the
+/// <see cref="SingleThreadSwitch"/> switch) reads as on its own.
 /// </para>
 /// </summary>
 internal sealed class EventBatch : IThreadPoolWorkItem
@@ -149,8 +149,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         {
             _limit = Math.Min(limit * 2, MaxRecords);
         }
-        int chunks = (count + Chunk - 1) / Chunk;
-        for (int c = 0; c < chunks; c++)
+        for (int c = 0; c < records.Chunks; c++)
         {
             // Released after the records above: a helper that claims a chunk sees them.
             Volatile.Write(ref records.States[c], Free);
@@ -185,7 +184,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         {
             // A helper that built less than a quarter of the last batch it was asked for is not getting a core (a busy
             // machine): waking it costs the caller more than it gives, so ask again only after a growing pause.
-            bool helped = records.BuiltByHelper() * 4 >= (records.Count + Chunk - 1) / Chunk;
+            bool helped = records.BuiltByHelper() * 4 >= records.Chunks;
             _pause = helped ? 0 : Math.Min(Math.Max(1, _pause * 2), MaxPause);
             _skip = _pause;
             records.Asked = false;
@@ -212,15 +211,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         Exception? failure = _failures[k];
         // Delivered events are the caller's: the batch keeps no reference to them.
         (_events[k], _failures[k]) = (null, null);
-        if (failure is TfRecordCorruptException corrupt)
-        {
-            reject(corrupt);
-        }
-        else if (failure is not null)
-        {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-        return value;
+        return EventRecordDecoder.Deliver(value, failure, reject);
     }
 
     /// <summary>The next record itself, its event not needed (a view is read instead); valid until the next read.</summary>
@@ -253,11 +244,11 @@ internal sealed class EventBatch : IThreadPoolWorkItem
                 (_events, _failures, _base) = (records.Events, records.Failures, 0);
                 break;
             }
-            if (now == Free && Interlocked.CompareExchange(ref state, Callers, Free) == Free)
+            if (now == Free)
             {
-                BuildChunk(records, c, _callerNames, records.Events, records.Failures, c * Chunk);
-                (_events, _failures, _base) = (records.Events, records.Failures, 0);
-                break;
+                // Built here, or claimed by the helper meanwhile: either way the next look says which.
+                BuildIfFree(records, c);
+                continue;
             }
             if (now == Helping && deadline != 0 && Stopwatch.GetTimestamp() > deadline
                 && Interlocked.CompareExchange(ref state, Taken, Helping) == Helping)
@@ -280,22 +271,32 @@ internal sealed class EventBatch : IThreadPoolWorkItem
                 spin.SpinOnce(sleep1Threshold: -1);
             }
         }
-        _readyUntil = Math.Min((c + 1) * Chunk, records.Count);
+        _readyUntil = records.ChunkEnd(c);
     }
 
     /// <summary>Builds the first unclaimed chunk from <paramref name="from"/> on, if any, on the caller's thread.</summary>
     private bool BuildNextFree(Records records, int from)
     {
-        int chunks = (records.Count + Chunk - 1) / Chunk;
-        for (int d = from; d < chunks; d++)
+        for (int d = from; d < records.Chunks; d++)
         {
-            if (Volatile.Read(ref records.States[d]) == Free && Interlocked.CompareExchange(ref records.States[d], Callers, Free) == Free)
+            if (BuildIfFree(records, d))
             {
-                BuildChunk(records, d, _callerNames, records.Events, records.Failures, d * Chunk);
                 return true;
             }
         }
         return false;
+    }
+
+    /// <summary>Claims chunk <paramref name="c"/> for the caller and builds it into the batch's arrays, if no one has claimed it.</summary>
+    private bool BuildIfFree(Records records, int c)
+    {
+        ref int state = ref records.States[c];
+        if (Volatile.Read(ref state) != Free || Interlocked.CompareExchange(ref state, Callers, Free) != Free)
+        {
+            return false;
+        }
+        BuildChunk(records, c, _callerNames, records.Events, records.Failures, c * Chunk);
+        return true;
     }
 
     /// <summary>The helper: claims chunks of the newest batch, until a batch has none left and no newer one came.</summary>
@@ -333,7 +334,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     private void Help(Records records)
     {
         Utf8StringCache names = _helperNames ??= new Utf8StringCache();
-        int chunks = (Volatile.Read(ref records.Count) + Chunk - 1) / Chunk;
+        int chunks = records.Chunks;
         for (int c = 0; c < chunks; c++)
         {
             ref int state = ref records.States[c];
@@ -342,8 +343,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
                 continue;
             }
             HelperClaimed?.Invoke(c, records.Buffer);
-            BuildChunk(records, c, names, records.Events, records.Failures, c * Chunk);
-            if (Unexpected(records, c))
+            if (!BuildChunk(records, c, names, records.Events, records.Failures, c * Chunk))
             {
                 // Not a record's fault that the caller would meet too (out of memory, say): the chunk stays Helping, so
                 // the caller takes it and decodes it itself, and this job ends.
@@ -357,29 +357,20 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>True when decoding chunk <paramref name="c"/> threw something other than a record's corruption.</summary>
-    private static bool Unexpected(Records records, int c)
+    /// <summary>
+    /// Decodes chunk <paramref name="c"/> into <paramref name="events"/> and <paramref name="failures"/> from
+    /// <paramref name="at"/>; false when decoding threw something other than a record's corruption.
+    /// </summary>
+    private bool BuildChunk(Records records, int c, Utf8StringCache names, Event?[] events, Exception?[] failures, int at)
     {
-        for (int i = c * Chunk; i < Math.Min((c + 1) * Chunk, records.Count); i++)
-        {
-            if (records.Failures[i] is { } failure and not TfRecordCorruptException)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /// <summary>Decodes chunk <paramref name="c"/> into <paramref name="events"/> and <paramref name="failures"/> from <paramref name="at"/>.</summary>
-    private void BuildChunk(Records records, int c, Utf8StringCache names, Event?[] events, Exception?[] failures, int at)
-    {
-        int first = c * Chunk;
-        int end = Math.Min(first + Chunk, records.Count);
+        bool expected = true;
         byte[] buffer = records.Buffer;
-        for (int i = first; i < end; i++, at++)
+        for (int i = c * Chunk, end = records.ChunkEnd(c); i < end; i++, at++)
         {
             events[at] = EventRecordDecoder.Decode(new ReadOnlySpan<byte>(buffer, records.Starts[i], records.Lengths[i]), records.Offsets[i], _path, names, out failures[at]);
+            expected &= failures[at] is null or TfRecordCorruptException;
         }
+        return expected;
     }
 
     /// <summary>One batch's records and what they decode to; replaced, not reused, when a helper may still use it.</summary>
@@ -398,11 +389,17 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         public bool Asked;
         public bool AnyTaken;
 
+        /// <summary>The batch's chunks (the last may be short). Read by a helper too, so read as written.</summary>
+        public int Chunks => (Volatile.Read(ref Count) + Chunk - 1) / Chunk;
+
+        /// <summary>The index chunk <paramref name="c"/>'s records end at.</summary>
+        public int ChunkEnd(int c) => Math.Min((c + 1) * Chunk, Count);
+
         /// <summary>Chunks the helper built.</summary>
         public int BuiltByHelper()
         {
             int built = 0;
-            for (int c = 0; c < (Count + Chunk - 1) / Chunk; c++)
+            for (int c = 0; c < Chunks; c++)
             {
                 built += Volatile.Read(ref States[c]) == Built ? 1 : 0;
             }
@@ -416,7 +413,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
         public bool Close()
         {
             bool closed = !AnyTaken;
-            for (int c = 0; c < (Count + Chunk - 1) / Chunk; c++)
+            for (int c = 0; c < Chunks; c++)
             {
                 closed &= Interlocked.CompareExchange(ref States[c], Callers, Free) != Helping;
             }

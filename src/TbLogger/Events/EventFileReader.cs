@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
@@ -95,15 +94,7 @@ public sealed class EventFileReader : IDisposable
             else if (NextRecord(out long offset, out ReadOnlySpan<byte> data))
             {
                 // The general path, one record: reads more of the file, and meets its end, truncation and corruption.
-                next = EventRecordDecoder.Decode(data, offset, Path, _names, out Exception? failure);
-                if (failure is TfRecordCorruptException corrupt)
-                {
-                    Reject(corrupt);
-                }
-                else if (failure is not null)
-                {
-                    ExceptionDispatchInfo.Throw(failure);
-                }
+                next = EventRecordDecoder.Deliver(EventRecordDecoder.Decode(data, offset, Path, _names, out Exception? failure), failure, _reject);
             }
             else
             {

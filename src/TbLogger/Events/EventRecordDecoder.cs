@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Reading;
@@ -37,6 +38,24 @@ internal static class EventRecordDecoder
             failure = ex;
             return null;
         }
+    }
+
+    /// <summary>
+    /// What reading a decoded record gives: its event; or, for a record that is not an Event, null once
+    /// <paramref name="reject"/> has thrown or reported its corruption; anything else decoding threw is thrown here,
+    /// where the record is delivered.
+    /// </summary>
+    public static Event? Deliver(Event? value, Exception? failure, Action<TfRecordCorruptException> reject)
+    {
+        if (failure is TfRecordCorruptException corrupt)
+        {
+            reject(corrupt);
+        }
+        else if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+        return value;
     }
 
     /// <summary>Parses one record, or says why it is not an Event.</summary>
