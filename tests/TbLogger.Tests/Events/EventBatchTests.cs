@@ -20,6 +20,9 @@ public sealed class EventBatchTests
 
     private const int RecordCount = 3_000;
 
+    /// <summary>Records that are not Events are skipped (and counted), so a whole file reads in one loop.</summary>
+    private static readonly TfRecordReaderOptions Skipping = TfRecordReaderOptions.Default with { SkipCorruptRecords = true };
+
     [TestMethod]
     public void Skipping_it_returns_the_parsers_events_in_order_with_the_position_and_the_reports_where_the_records_lie()
     {
@@ -27,7 +30,7 @@ public sealed class EventBatchTests
         var (path, records, offsets) = WriteMixedFile(directory);
         var read = new List<Event>();
         var reports = new List<(int EventsBefore, long Offset, TfRecordCorruption Corruption)>();
-        var options = TfRecordReaderOptions.Default with { SkipCorruptRecords = true, OnCorruptRecord = e => reports.Add((read.Count, e.Offset, e.Corruption)) };
+        var options = Skipping with { OnCorruptRecord = e => reports.Add((read.Count, e.Offset, e.Corruption)) };
         using (var reader = new EventFileReader(path, options))
         {
             int r = 0;
@@ -80,7 +83,7 @@ public sealed class EventBatchTests
         }
         var expected = NotEvents.Select((r, k) => (r - k, offsets[r], offsets[r + 1])).ToList();
         CollectionAssert.AreEqual(expected, thrown);
-        CollectionAssert.AreEqual(Enumerable.Range(0, RecordCount).Where(r => !NotEvents.Contains(r)).Select(r => Event.Parser.ParseFrom(records[r])).ToList(), read);
+        CollectionAssert.AreEqual(ParsedEvents(records), read);
     }
 
     [TestMethod]
@@ -88,8 +91,7 @@ public sealed class EventBatchTests
     {
         using var directory = new TempDirectory();
         var (path, records, offsets) = WriteMixedFile(directory);
-        var options = TfRecordReaderOptions.Default with { SkipCorruptRecords = true };
-        using var reader = new EventFileReader(path, options);
+        using var reader = new EventFileReader(path, Skipping);
         var random = new Random(7);
         var valid = Enumerable.Range(0, RecordCount).Where(r => !NotEvents.Contains(r)).ToList();
         int views = 0;
@@ -128,7 +130,7 @@ public sealed class EventBatchTests
         int heldChunk = -1;
         byte[] heldBuffer = [];
         byte[] heldBytes = [];
-        using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
+        using var reader = new EventFileReader(path, Skipping);
         reader.Batch.HelperClaimed = (c, buffer) =>
         {
             if (Interlocked.CompareExchange(ref heldChunk, c, -1) == -1)
@@ -168,7 +170,7 @@ public sealed class EventBatchTests
         byte[] heldBuffer = [];
         byte[] heldBytes = [];
         int claims = 0;
-        using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
+        using var reader = new EventFileReader(path, Skipping);
         reader.Batch.HelperClaimed = (c, buffer) =>
         {
             if (Interlocked.Increment(ref claims) == 1)
@@ -200,7 +202,7 @@ public sealed class EventBatchTests
         using var directory = new TempDirectory();
         var (path, records, _) = WriteMixedFile(directory);
         using var built = new ManualResetEventSlim();
-        using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
+        using var reader = new EventFileReader(path, Skipping);
         reader.Batch.HelperBuilt = _ => built.Set();
         // At the first batch that asks for the helper, the caller waits until the helper has built a chunk: the
         // caller builds only the chunk it delivers first, so the helper builds the others of that batch.
@@ -217,7 +219,7 @@ public sealed class EventBatchTests
         var (path, records, _) = WriteMixedFile(directory);
         using var held = new ManualResetEventSlim();
         int failures = 0;
-        using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
+        using var reader = new EventFileReader(path, Skipping);
         reader.Batch.HelperClaimed = (c, _) =>
         {
             if (Interlocked.Increment(ref failures) == 1)
@@ -238,7 +240,7 @@ public sealed class EventBatchTests
         RequireTwoCores();
         using var directory = new TempDirectory();
         var (path, records, _) = WriteMixedFile(directory);
-        using var reader = new EventFileReader(path, TfRecordReaderOptions.Default with { SkipCorruptRecords = true });
+        using var reader = new EventFileReader(path, Skipping);
         AppContext.SetSwitch(EventBatch.SingleThreadSwitch, true);
         try
         {
