@@ -19,14 +19,18 @@ namespace TbLogger.Benchmarks.Reading;
 /// speedup, peak memory.</item>
 /// </list>
 /// Sizes are chosen so the group stays within the CI quick step's budget (1M scalars in one run, 40 runs = 4M
-/// scalars). The issue's 10^7 figures: TBLOGGER_READING_SCALARS=10000000 (one run of 10^7; a run that big is read
-/// in two passes, purge pre-pass then scan, both split into segments between the threads) and
+/// scalars), except ReadScalars on one run of 10^7 scalars, the goal's own figure, which is measured at that size
+/// (<see cref="GoalSizeRun"/>). Every line at 10^7: TBLOGGER_READING_SCALARS=10000000 (one run of 10^7; a run that
+/// big is read in two passes, purge pre-pass then scan, both split into segments between the threads) and
 /// TBLOGGER_READING_RUNS=100 (100 runs, 10^7 scalars).
 /// </summary>
 public sealed class ReadingQuickBenchmark : IQuickBenchmark
 {
     private const int ScalarsPerRun = 100_000;
     private const int Tags = 10;
+
+    /// <summary>The goal's one run: ReadScalars at least 15 M scalars/s and 0.1x a plain read on 10^7 scalars.</summary>
+    private const int GoalRunScalars = 10_000_000;
 
     private static int Runs =>
         int.TryParse(Environment.GetEnvironmentVariable("TBLOGGER_READING_RUNS"), out int n) && n > 0 ? n : 40;
@@ -46,6 +50,10 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
             report.Add("machine load (1-minute average, cores)", $"{LoadAverage()} / {Environment.ProcessorCount}", "figures below are medians of 3 [min-max]");
             CoreScaling.Report(report);
             SingleRun(report, Path.Combine(root, "single"));
+            if (SingleRunScalars < GoalRunScalars)
+            {
+                GoalSizeRun(report, Path.Combine(root, "goal"));
+            }
             ManyRuns(report, Path.Combine(root, "many"));
         }
         finally
@@ -76,8 +84,9 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         }
         var scalarsTime = Times(() => count = new LogDirReader(dir).ReadScalars().LongCount());
         Check(count, scalars, "ReadScalars");
-        report.Add("  ReadScalars, M scalars/s", Rate(scalars, scalarsTime, 1e6), "goal >= 15");
-        report.Add("  ReadScalars speed / plain read speed", Ratio(raw, scalarsTime), "goal >= 0.1x");
+        string? goalNote = scalars < GoalRunScalars ? "report (the goal's size, 10^7, is below)" : null;
+        report.Add("  ReadScalars, M scalars/s", Rate(scalars, scalarsTime, 1e6), goalNote ?? "goal >= 15");
+        report.Add("  ReadScalars speed / plain read speed", Ratio(raw, scalarsTime), goalNote ?? "goal >= 0.1x");
         // Wall time on a loaded machine says more about the neighbours than about us: the CPU time of the read (all
         // its threads) is the figure to compare across runs then.
         var (scalarsCpu, scalarsWall) = CpuAndWall(() => new LogDirReader(dir).ReadScalars().LongCount());
@@ -159,6 +168,35 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         var (smallPeak, _) = Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null,
             new ExportOptions { Filter = new ReadFilter { Steps = StepRange.Parse($":{scalars / Tags / 100}") } }));
         report.Add("  export of 1% of the steps: peak above baseline, MB", (smallPeak / 1e6).ToString("0.0"), "same as the full export = flat");
+    }
+
+    /// <summary>
+    /// ReadScalars on one run of the goal's own size (10^7 scalars, 580 MB; issue 19, goal 5), in this process after
+    /// <see cref="SingleRun"/> warmed the read's code: a run that big is read in two passes (purge pre-pass, then the
+    /// scan), each split between the threads, while a run of 1M also pays for the single pass it could not finish
+    /// (131,072 points held, then dropped), about a tenth more per scalar. The file is deleted at once.
+    /// </summary>
+    private static void GoalSizeRun(QuickReport report, string dir)
+    {
+        string file = WriteRun(dir, GoalRunScalars);
+        try
+        {
+            long bytes = new FileInfo(file).Length;
+            report.Add("one run of the goal's size: scalars / MB", $"{GoalRunScalars:N0} / {bytes / 1e6:0.0}");
+            var raw = Times(() => ReadBytes([file]));
+            report.Add("  plain FileStream read, MB/s", Rate(bytes, raw, 1e6));
+            long count = 0;
+            var scalarsTime = Times(() => count = new LogDirReader(dir).ReadScalars().LongCount());
+            Check(count, GoalRunScalars, "ReadScalars (10^7)");
+            report.Add("  ReadScalars, M scalars/s", Rate(GoalRunScalars, scalarsTime, 1e6), "goal >= 15");
+            report.Add("  ReadScalars speed / plain read speed", Ratio(raw, scalarsTime), "goal >= 0.1x");
+            var (peak, _) = Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
+            report.Add("  ReadScalars peak working set above baseline, MB", (peak / 1e6).ToString("0.0"), "goal <= 64, flat");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static void ManyRuns(QuickReport report, string dir)
