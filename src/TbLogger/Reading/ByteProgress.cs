@@ -60,5 +60,18 @@ internal sealed class ByteProgress
             progress.Add(Math.Max(0, position - _counted), force: endOfFile);
             _counted = Math.Max(_counted, position);
         }
+
+        /// <summary>Counts the file up to <paramref name="position"/> now, however few bytes that is (before another pass takes over from there).</summary>
+        public void CountTo(long position)
+        {
+            if (progress is not null && position > _counted)
+            {
+                progress.Add(position - _counted);
+                _counted = position;
+            }
+        }
+
+        /// <summary>Takes the file's bytes up to <paramref name="counted"/> as counted by another pass.</summary>
+        public void Skip(long counted) => _counted = Math.Max(_counted, counted);
     }
 }

@@ -65,6 +65,9 @@ public sealed partial class LogDirReader
     /// <summary>Runs that <see cref="ReadScalars"/> read in segments on several threads (tests tell that path from the one-thread fallback by it).</summary>
     internal int SegmentedReads;
 
+    /// <summary>Runs whose single pass could not hold them, found nothing to evict and read on from where it stopped (for tests).</summary>
+    internal int ResumedSinglePasses;
+
     /// <summary>Counts what the main reads consume for <see cref="LogDirReaderOptions.ReadProgress"/> (not the purge pre-pass).</summary>
     private readonly ByteProgress? _bytesRead;
 

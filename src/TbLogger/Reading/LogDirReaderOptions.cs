@@ -66,6 +66,13 @@ public sealed record LogDirReaderOptions
     /// </summary>
     internal long SplitAfterScalars { get; init; } = 4_000_000;
 
+    /// <summary>
+    /// Chunks of 1,024 points a run's single pass may hold in <see cref="LogDirReader.ReadScalars"/> (128: about 5 MB,
+    /// 131,072 points; fewer when several runs are read at once). Internal: tests make it small to end the single pass
+    /// where they want it.
+    /// </summary>
+    internal int SinglePassChunks { get; init; } = 128;
+
     /// <summary>How often <see cref="LogDirReader.WatchScalarsAsync"/> looks for new records, files and runs (default 500 ms).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

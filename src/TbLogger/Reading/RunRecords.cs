@@ -113,6 +113,34 @@ internal sealed class RunRecordCursor : IDisposable
     /// <summary>Bytes counted per file so far (complete once the cursor is disposed).</summary>
     public long[] Counted => _counted;
 
+    /// <summary>
+    /// Where the record after the current one starts (its file, offset and ordinal), for another cursor to read the
+    /// rest of the run from there; null when no file is open (before the first record, after the last).
+    /// </summary>
+    public RunSegment? Next => _source is { } source ? new RunSegment(_nextFile - 1, source.Records.Position, _nextOrdinal) : null;
+
+    /// <summary>
+    /// Counts the open file's bytes up to <see cref="Next"/> (with <see cref="Counted"/>), so that a cursor that reads
+    /// on from there, sharing <see cref="Counted"/>, counts exactly the bytes after it.
+    /// </summary>
+    public void CountToNext()
+    {
+        if (_source is { } source)
+        {
+            _bytes.CountTo(source.Records.Position);
+            _counted[_nextFile - 1] = Math.Max(_counted[_nextFile - 1], _bytes.Counted);
+        }
+    }
+
+    /// <summary>Takes the open file's bytes that another cursor counted in <see cref="Counted"/> as counted, before reading on.</summary>
+    public void SkipCounted()
+    {
+        if (_source is not null)
+        {
+            _bytes.Skip(_counted[_nextFile - 1]);
+        }
+    }
+
     /// <summary>The current record's file.</summary>
     public string File { get; private set; } = "";
 
@@ -277,7 +305,8 @@ internal sealed class RunRecordCursor : IDisposable
 
     private void CloseFile()
     {
-        _counted[_nextFile - 1] = _bytes.Counted;
+        // The larger: another cursor that read on from this one's position may have counted more of the file.
+        _counted[_nextFile - 1] = Math.Max(_counted[_nextFile - 1], _bytes.Counted);
         _source?.Dispose();
         _source = null;
     }

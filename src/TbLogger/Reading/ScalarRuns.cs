@@ -26,9 +26,6 @@ internal static class ScalarRuns
     /// <summary>Chunks a run may read ahead of the caller: 64 x 1,024 points x 40 bytes, about 2.6 MB per run.</summary>
     private const int ChunksAhead = 64;
 
-    /// <summary>Chunks a run's single pass may hold before it falls back to two passes: about 5 MB, 131,072 points.</summary>
-    private const int SinglePassChunks = 128;
-
     /// <summary>
     /// Chunks all runs in flight may hold together (single passes, then queues): about 31 MB whatever the number of
     /// threads, so a many-core machine gets smaller single passes instead of more memory.
@@ -153,7 +150,7 @@ internal static class ScalarRuns
 
     /// <summary>
     /// The chunk arrays of one read, reused from run to run: a read holds at most a few hundred (a single pass holds
-    /// up to <see cref="SinglePassChunks"/>), more than the shared ArrayPool keeps, so the read keeps its own. Every
+    /// up to <see cref="LogDirReaderOptions.SinglePassChunks"/>), more than the shared ArrayPool keeps, so the read keeps its own. Every
     /// array is exactly <see cref="BatchSize"/> long: a chunk shorter than its array marks the end of its run.
     /// </summary>
     private sealed class ChunkArrays
@@ -186,7 +183,7 @@ internal static class ScalarRuns
         // The caller consumes a chunk before asking for the next, so its array can be filled again.
         foreach (RunInfo run in runs)
         {
-            using var producer = new RunChunks(reader, run, filter, CancellationToken.None, arrays.Rent, arrays.Return, SinglePassChunks);
+            using var producer = new RunChunks(reader, run, filter, CancellationToken.None, arrays.Rent, arrays.Return, reader.Options.SinglePassChunks);
             while (producer.Next() is { } chunk)
             {
                 // What warms the scan's code for a later split read (ReadWarmth).
@@ -200,7 +197,7 @@ internal static class ScalarRuns
     /// <summary>Several runs, each read whole on one of <paramref name="workers"/> threads (see <see cref="Parallel"/>).</summary>
     private static IEnumerable<Chunk> Runs(LogDirReader reader, IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers)
     {
-        int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, SinglePassChunks);
+        int singlePass = Math.Clamp(ChunksInFlight * 2 / 3 / workers, 1, reader.Options.SinglePassChunks);
         int ahead = Math.Clamp(ChunksInFlight / 3 / workers, 1, ChunksAhead);
         return Parallel(runs.Count, workers, lead: 1, ahead, (r, arrays, token) => new RunChunks(reader, runs[r], filter, token, arrays.Rent, arrays.Return, singlePass));
     }
@@ -395,10 +392,13 @@ internal static class ScalarRuns
     /// <summary>
     /// The chunks of one run. The data server's rules (the default loader) drop points only when a tag's step repeats
     /// or goes back, and most runs have no such step; so the run is first read once, every value observed by the
-    /// loader model, holding up to <see cref="SinglePassChunks"/> chunks (fewer with many threads). When the run ends within them and nothing
-    /// was evicted, those chunks are the answer and the run was read once. Otherwise (or for the Python loader's
-    /// rules) they are dropped and the run is read as before: purge pre-pass, then the scan with the plan; only the
-    /// held part is read twice, and its bytes are not counted twice for progress.
+    /// loader model, holding up to <see cref="LogDirReaderOptions.SinglePassChunks"/> chunks (fewer with many
+    /// threads). When the run ends within them and nothing was evicted, those chunks are the answer and the run was
+    /// read once. When it does not end within them, the scan waits where it stopped while a second cursor observes the
+    /// rest of the run; if nothing is evicted anywhere, the held chunks are the run's first points and the scan reads
+    /// on from where it stopped (the held part is read once, the rest twice: observed, then scanned). Otherwise (or
+    /// for the Python loader's rules) the chunks are dropped and the run is read as before: purge pre-pass, then the
+    /// scan with the plan; the held part is read twice more, and no byte is counted twice for progress.
     /// </summary>
     private sealed class RunChunks : IDisposable
     {
@@ -492,6 +492,7 @@ internal static class ScalarRuns
             var held = new Queue<Chunk>();
             var scan = _scan = new ScalarScan(_run, _filter, PurgePlan.None, _recordOptions, _reader.BytesRead, Malformed, _cancellation, observeAll: true, skipped: Skipped);
             bool complete = false;
+            bool resume = false;
             try
             {
                 while (held.Count < _singlePassChunks && !scan.Evicts)
@@ -505,9 +506,18 @@ internal static class ScalarRuns
                         break;
                     }
                 }
-                if (!complete || scan.Evicts)
+                if (!complete && !scan.Evicts && _run.Storage.IsLocal)
                 {
-                    // The points cannot all be held, or some are evicted: the scan goes on as the purge pre-pass from
+                    // The points cannot all be held: the rest of the run is observed by a second cursor while this
+                    // scan waits where it stopped. With nothing to evict anywhere (most runs), the held points are the
+                    // run's first ones and the scan reads on from there: the held part is read once. Local files only:
+                    // the second cursor opens a file at an offset, which an object store's stream may not seek to.
+                    _plan = scan.ObserveRestApart(_recordOptions with { OnCorruptRecord = null });
+                    resume = _plan.IsEmpty;
+                }
+                else if (!complete || scan.Evicts)
+                {
+                    // Some points are evicted (or the run is not local): the scan goes on as the purge pre-pass from
                     // where it stopped (the part read is not read again for the plan), and the run is then read once
                     // more with the plan. Reports met here go with the dropped chunks: the second read meets them again.
                     _plan = scan.ObserveRest();
@@ -522,9 +532,19 @@ internal static class ScalarRuns
             }
             finally
             {
-                scan.Dispose();
-                _scan = null;
-                _counted = scan.Counted;
+                if (!resume)
+                {
+                    scan.Dispose();
+                    _scan = null;
+                    _counted = scan.Counted;
+                }
+            }
+            if (resume)
+            {
+                Interlocked.Increment(ref _reader.ResumedSinglePasses);
+                scan.ResumeAfterRest();
+                _held = held;
+                return;
             }
             if (complete && !scan.Evicts)
             {

@@ -12,14 +12,17 @@ namespace TbLogger.Reading;
 /// </summary>
 internal sealed class ScalarScan : IDisposable
 {
+    private readonly RunInfo _run;
     private readonly string _runName;
+    private readonly ByteProgress? _progress;
     private readonly ReadFilter _filter;
     private readonly PurgePlan _plan;
     private readonly RunRecordCursor _records;
     private readonly TagTable _tags;
     private readonly Action<string, long, string, Exception> _malformed;
     private readonly CancellationToken _cancellation;
-    private readonly PurgePlan.DataServerMarks? _marks;
+    // Not readonly: a single pass that finds nothing to evict stops observing when it resumes (ResumeAfterRest).
+    private PurgePlan.DataServerMarks? _marks;
 
     // The filter's steps and whether the plan purges whole events, read once instead of once per record.
     private readonly long _minStep;
@@ -53,7 +56,9 @@ internal sealed class ScalarScan : IDisposable
         Action<string, long, string, Exception> malformed, CancellationToken cancellation = default, bool observeAll = false,
         long[]? counted = null, Action<TfRecordCorruptException>? skipped = null, (RunSegment From, RunSegment? To, Action<TagState> Seed)? segment = null)
     {
+        _run = run;
         _runName = run.Name;
+        _progress = progress;
         _filter = filter;
         _plan = plan;
         _tags = new TagTable(segment?.Seed);
@@ -273,6 +278,41 @@ internal sealed class ScalarScan : IDisposable
             _valuePos = -1;
         }
         return marks.ObserveToEnd(_records, _tags, _cancellation);
+    }
+
+    /// <summary>
+    /// Like <see cref="ObserveRest"/>, but leaves this scan where it stopped: the values after the last one filled are
+    /// observed through a second cursor, from the next record on, that reports nothing (this scan meets and reports
+    /// the same records when it reads on) and shares the bytes counted for progress. When the plan is empty, the
+    /// points this scan filled are the run's first points and <see cref="ResumeAfterRest"/> lets it fill the rest, so
+    /// the part it filled is not read again.
+    /// </summary>
+    /// <param name="silent">The record options without the corruption report.</param>
+    public PurgePlan ObserveRestApart(TfRecordReaderOptions silent)
+    {
+        PurgePlan.DataServerMarks marks = _marks ?? throw new InvalidOperationException("This scan does not observe the run.");
+        if (_valuePos >= 0)
+        {
+            // The rest of the record where the batch filled up: observed now, filled (without observing) on resuming.
+            marks.ObserveSummary(_records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength), _valuePos, _tags, _records.Ordinal, _records.Header.Step);
+        }
+        if (_records.Next is not { } next)
+        {
+            return marks.ToPlan();
+        }
+        _records.CountToNext();
+        using var rest = new RunRecordCursor(_run, silent, _progress, _records.Counted, skipped: null, from: next);
+        return marks.ObserveToEnd(rest, _tags, _cancellation);
+    }
+
+    /// <summary>
+    /// After <see cref="ObserveRestApart"/> gave an empty plan: fills on from where this scan stopped, observing
+    /// nothing more (the run is observed to its end) and counting no byte the second cursor counted.
+    /// </summary>
+    public void ResumeAfterRest()
+    {
+        _marks = null;
+        _records.SkipCounted();
     }
 
     /// <summary><see cref="TagPlugins.Resolve"/>'s rules, with the answer kept on the tag.</summary>

@@ -130,16 +130,6 @@ public sealed class ParallelScalarReadTests
         {
             CollectionAssert.AreEqual(expected, new LogDirReader(dir.Path, options).ReadScalars().ToList(), $"{options.MaxDegreeOfParallelism} threads");
         }
-
-        static Event Grouped(int step, string[] tags)
-        {
-            var summary = new Summary();
-            foreach (string tag in tags)
-            {
-                summary.Value.Add(TbLogger.Summaries.Scalar(tag, step * 0.5 + tag[0], ScalarEncoding.Float32Tensor).Value);
-            }
-            return new Event { Step = step, WallTime = 1_700_000_000 + step, Summary = summary };
-        }
     }
 
     [TestMethod]
@@ -194,6 +184,180 @@ public sealed class ParallelScalarReadTests
             Assert.AreEqual(badOffset, error.Offset);
             Assert.AreEqual(file, error.SourceName);
             Assert.AreEqual(10, strictPoints.Count, $"{threads} threads: run a_small only");
+        }
+    }
+
+    /// <summary>A single pass that holds one chunk (1,024 points), so that small runs go beyond it.</summary>
+    private static readonly LogDirReaderOptions HoldOneChunk = LogDirReaderOptions.Default with { SinglePassChunks = 1 };
+
+    /// <summary>One event of <paramref name="tags"/>' values at <paramref name="step"/> (one record, several values).</summary>
+    private static Event Grouped(int step, string[] tags)
+    {
+        var summary = new Summary();
+        foreach (string tag in tags)
+        {
+            summary.Value.Add(TbLogger.Summaries.Scalar(tag, step * 0.5 + tag[0], ScalarEncoding.Float32Tensor).Value);
+        }
+        return new Event { Step = step, WallTime = 1_700_000_000 + step, Summary = summary };
+    }
+
+    [TestMethod]
+    public void A_run_beyond_the_single_pass_with_nothing_to_evict_reads_on_from_where_the_pass_stopped()
+    {
+        // The single pass stops after 1,024 points: at a record's end (a), inside a record of three values (b: 1,024 =
+        // 3 x 341 + 1), at the end of the run's first file (c), among values that are not scalars (d). A second cursor
+        // observes the rest, finds nothing to evict, and the scan reads on from where it stopped.
+        using var dir = new TempDirectory();
+        Write(Path.Combine(dir.Path, "a_one_value"), "events.out.tfevents.1.h", Steps(0, 3000, ["loss"]));
+        Write(Path.Combine(dir.Path, "b_grouped"), "events.out.tfevents.1.h", Enumerable.Range(0, 1500).Select(step => Grouped(step, ["p", "q", "r"])));
+        Write(Path.Combine(dir.Path, "c_two_files"), "events.out.tfevents.1.h", Steps(0, 1024, ["m"]));
+        Write(Path.Combine(dir.Path, "c_two_files"), "events.out.tfevents.2.h", Steps(1024, 2000, ["m"]));
+        var mixed = new List<Event>();
+        for (int step = 0; step < 1200; step++)
+        {
+            mixed.Add(new Event { Step = step, WallTime = 10 + step, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "simple", SimpleValue = step / 3f } } } });
+            mixed.Add(new Event { Step = step, WallTime = 10 + step, Summary = TbLogger.Summaries.Text("notes", $"step {step}") });
+            mixed.Add(new Event { Step = step, WallTime = 10 + step, Summary = TbLogger.Summaries.Scalar("double", step / 7.0, ScalarEncoding.Float64Tensor) });
+        }
+        Write(Path.Combine(dir.Path, "d_mixed"), "events.out.tfevents.1.h", mixed);
+
+        var expected = Reference(new LogDirReader(dir.Path));
+        Assert.AreEqual(3000 + 4500 + 2000 + 2400, expected.Count);
+        foreach (int threads in new[] { 1, 4 })
+        {
+            var reader = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = threads });
+            CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"{threads} threads");
+            Assert.AreEqual(4, reader.ResumedSinglePasses, $"{threads} threads: every run read on from where its single pass stopped");
+            Assert.AreEqual(0, reader.SegmentedReads);
+        }
+        CollectionAssert.AreEqual(Enumerable.Range(0, 2000).Select(s => (long)s).ToList(),
+            expected.Where(p => p.Run == "c_two_files").Select(p => p.Step).ToList());
+        // Filters are the scan's own, before and after the pause.
+        var filter = new ReadFilter { Tags = TagFilter.Exact(["q", "m", "double"]), Steps = StepRange.Parse("100:1900") };
+        var filtered = Reference(new LogDirReader(dir.Path), filter);
+        Assert.AreEqual(1400 + 1801 + 1100, filtered.Count);
+        CollectionAssert.AreEqual(filtered, new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = 1 }).ReadScalars(filter).ToList());
+    }
+
+    [TestMethod]
+    public void A_purge_beyond_the_single_pass_drops_the_held_points_and_reads_the_run_with_the_plan()
+    {
+        // "m" goes back from 1,499 to 1,400 in the second file, after the single pass stopped (1,024 points): the held
+        // points are dropped and the run is read again with the plan, which evicts the first file's 1,400-1,499.
+        using var dir = new TempDirectory();
+        Write(Path.Combine(dir.Path, "a_back"), "events.out.tfevents.1.h", Steps(0, 1500, ["m"]));
+        Write(Path.Combine(dir.Path, "a_back"), "events.out.tfevents.2.h", Steps(1400, 1600, ["m"]));
+        // The single pass stops inside a record of step 500, after its first value ("z", new); the record's second
+        // value, "y", goes back from 1,022 to 500: the rest of that record is observed too, and evicts y's 500-1,022.
+        var back = Steps(0, 1023, ["y"]).Append(Grouped(500, ["z", "y"])).Concat(Steps(501, 600, ["y"]));
+        Write(Path.Combine(dir.Path, "b_back_where_the_pass_stops"), "events.out.tfevents.1.h", back);
+        var expected = Reference(new LogDirReader(dir.Path));
+        CollectionAssert.AreEqual(Enumerable.Range(0, 1600).Select(s => (long)s).ToList(), expected.Where(p => p.Run == "a_back").Select(p => p.Step).ToList());
+        CollectionAssert.AreEqual(Enumerable.Range(0, 500).Append(500).Append(500).Concat(Enumerable.Range(501, 99)).Select(s => (long)s).ToList(),
+            expected.Where(p => p.Run != "a_back").Select(p => p.Step).ToList());
+        foreach (int threads in new[] { 1, 4 })
+        {
+            var values = new List<long>();
+            var reader = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = threads, ReadProgress = new Recorder(values) });
+            CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"{threads} threads");
+            Assert.AreEqual(0, reader.ResumedSinglePasses, $"{threads} threads");
+            // Every byte counted once, though the first 1,024 points' records were read three times.
+            Assert.AreEqual(Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length), values.Max(), $"{threads} threads");
+        }
+    }
+
+    [TestMethod]
+    public void Reading_on_from_the_single_pass_counts_every_byte_once_in_increasing_totals()
+    {
+        // The pause is in the middle of the first file: the second cursor counts from there to the run's end, and the
+        // scan, reading on, counts nothing again.
+        using var dir = new TempDirectory();
+        Write(Path.Combine(dir.Path, "a"), "events.out.tfevents.1.h", Steps(0, 3000, ["loss", "acc"]));
+        Write(Path.Combine(dir.Path, "a"), "events.out.tfevents.2.h", Steps(3000, 5000, ["loss", "acc"]));
+        long first = new FileInfo(Path.Combine(dir.Path, "a", "events.out.tfevents.1.h")).Length;
+        long total = first + new FileInfo(Path.Combine(dir.Path, "a", "events.out.tfevents.2.h")).Length;
+        var values = new List<long>();
+        var reader = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = 1, ReadProgress = new Recorder(values) });
+        Assert.AreEqual(10_000, reader.ReadScalars().Count());
+        Assert.AreEqual(1, reader.ResumedSinglePasses);
+        // Files this small report at their ends only (a report per MiB otherwise): the second cursor ends the first
+        // file, then the second; the scan, reading on, ends both again without adding a byte.
+        CollectionAssert.AreEqual(new[] { first, total, total, total }, values, string.Join(",", values));
+    }
+
+    [TestMethod]
+    public void A_run_in_an_object_store_beyond_the_single_pass_is_read_in_two_passes()
+    {
+        // The second cursor would open the object at an offset, which a store's stream may not seek to: a run that is
+        // not local is observed to its end by the single pass itself and read again, as before.
+        using var dir = new TempDirectory();
+        Write(Path.Combine(dir.Path, "a"), "events.out.tfevents.1.h", Steps(0, 1500, ["loss", "acc"]));
+        string scheme = "mem" + Guid.NewGuid().ToString("N")[..8];
+        var objects = new Dictionary<string, byte[]>
+        {
+            [$"{scheme}://bucket/logs/a/events.out.tfevents.1.h"] = File.ReadAllBytes(Path.Combine(dir.Path, "a", "events.out.tfevents.1.h")),
+        };
+        LogStorageRegistry.Register(scheme, new TbLogger.Tests.Hostile.MemoryLogStorage(objects));
+        var expected = Reference(new LogDirReader(dir.Path));
+        Assert.AreEqual(3000, expected.Count);
+        var reader = new LogDirReader($"{scheme}://bucket/logs", HoldOneChunk with { MaxDegreeOfParallelism = 1 });
+        CollectionAssert.AreEqual(expected.Select(p => (p.Tag, p.Step, p.WallTime, p.Value)).ToList(),
+            reader.ReadScalars().Select(p => (p.Tag, p.Step, p.WallTime, p.Value)).ToList());
+        Assert.AreEqual(0, reader.ResumedSinglePasses);
+    }
+
+    [TestMethod]
+    public void A_bad_record_just_after_the_single_pass_is_reported_once_where_it_lies()
+    {
+        // The single pass stops after steps 0-1,023; the next record (step 1,024) has a bad data CRC. The second cursor
+        // skips it silently; the scan, reading on, meets it and reports it once, before step 1,025. Strict mode: the
+        // second cursor throws, and the run is read as before: its pre-pass throws before the run's first point.
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "a", "events.out.tfevents.1.h");
+        Write(Path.GetDirectoryName(file)!, "events.out.tfevents.1.h", Steps(0, 2000, ["a"]));
+        byte[] bytes = File.ReadAllBytes(file);
+        long badOffset = 0;
+        for (int record = 0; record <= 1024; record++)
+        {
+            // Record 0 is the file version; record 1,025 holds step 1,024.
+            badOffset += TfRecordWriter.FramingOverhead + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)badOffset));
+        }
+        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)badOffset));
+        bytes[badOffset + TfRecordWriter.FramingOverhead + length - 1] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+
+        var expected = Reference(new LogDirReader(dir.Path, new LogDirReaderOptions { RecordOptions = new() { SkipCorruptRecords = true } }));
+        CollectionAssert.AreEqual(Enumerable.Range(0, 2000).Where(s => s != 1024).Select(s => (long)s).ToList(), expected.Select(p => p.Step).ToList());
+        foreach (int threads in new[] { 1, 4 })
+        {
+            var reported = new List<(long Offset, TfRecordCorruption Kind, int PointsBefore)>();
+            var points = new List<ScalarPoint>();
+            var reader = new LogDirReader(dir.Path, HoldOneChunk with
+            {
+                MaxDegreeOfParallelism = threads,
+                RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = e => reported.Add((e.Offset, e.Corruption, points.Count)) },
+            });
+            foreach (ScalarPoint p in reader.ReadScalars())
+            {
+                points.Add(p);
+            }
+            CollectionAssert.AreEqual(expected, points, $"{threads} threads");
+            Assert.AreEqual((badOffset, TfRecordCorruption.DataCrcMismatch, 1024), reported.Single(), $"{threads} threads");
+            Assert.AreEqual(1, reader.ResumedSinglePasses);
+
+            var strictPoints = new List<ScalarPoint>();
+            var strict = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = false } });
+            var error = Assert.ThrowsExactly<TfRecordCorruptException>(() =>
+            {
+                foreach (ScalarPoint p in strict.ReadScalars())
+                {
+                    strictPoints.Add(p);
+                }
+            });
+            Assert.AreEqual(badOffset, error.Offset);
+            Assert.AreEqual(file, error.SourceName);
+            Assert.IsEmpty(strictPoints, $"{threads} threads");
+            Assert.AreEqual(0, strict.ResumedSinglePasses);
         }
     }
 
