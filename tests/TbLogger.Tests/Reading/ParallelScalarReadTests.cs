@@ -70,6 +70,35 @@ public sealed class ParallelScalarReadTests
         }
     }
 
+    /// <summary>Flips the last data byte of record <paramref name="record"/> (0 is the first) of <paramref name="file"/>, so its data CRC fails; returns the record's offset.</summary>
+    private static long SpoilDataCrc(string file, int record)
+    {
+        byte[] bytes = File.ReadAllBytes(file);
+        long offset = 0;
+        for (int i = 0; i < record; i++)
+        {
+            offset += TfRecordWriter.FramingOverhead + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
+        }
+        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
+        bytes[offset + TfRecordWriter.FramingOverhead + length - 1] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+        return offset;
+    }
+
+    /// <summary>The points a strict read returns before it throws, and what it throws (which must be a corruption).</summary>
+    private static (List<ScalarPoint> Points, TfRecordCorruptException Error) ReadUntilCorrupt(LogDirReader reader)
+    {
+        var points = new List<ScalarPoint>();
+        var error = Assert.ThrowsExactly<TfRecordCorruptException>(() =>
+        {
+            foreach (ScalarPoint p in reader.ReadScalars())
+            {
+                points.Add(p);
+            }
+        });
+        return (points, error);
+    }
+
     /// <summary>The reference: the general value path, one value at a time.</summary>
     private static List<ScalarPoint> Reference(LogDirReader reader, ReadFilter? filter = null) => ValuePath.Scalars(reader, filter);
 
@@ -142,16 +171,8 @@ public sealed class ParallelScalarReadTests
         Write(Path.Combine(dir.Path, "a_small"), "events.out.tfevents.1.h", Steps(0, 10, ["loss"]));
         string file = Path.Combine(dir.Path, "b_large", "events.out.tfevents.1.h");
         Write(Path.GetDirectoryName(file)!, "events.out.tfevents.1.h", Steps(0, 150_000, ["a"]));
-        byte[] bytes = File.ReadAllBytes(file);
-        long badOffset = 0;
-        for (int record = 0; record <= 140_000; record++)
-        {
-            // Record 0 is the file version; record 140,001 holds step 140,000.
-            badOffset += TfRecordWriter.FramingOverhead + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)badOffset));
-        }
-        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)badOffset));
-        bytes[badOffset + TfRecordWriter.FramingOverhead + length - 1] ^= 0xFF;
-        File.WriteAllBytes(file, bytes);
+        // Record 0 is the file version; record 140,001 holds step 140,000.
+        long badOffset = SpoilDataCrc(file, 140_001);
 
         var expected = Reference(new LogDirReader(dir.Path, new LogDirReaderOptions { RecordOptions = new() { SkipCorruptRecords = true } }));
         Assert.AreEqual(10 + 149_999, expected.Count);
@@ -172,15 +193,7 @@ public sealed class ParallelScalarReadTests
             CollectionAssert.AreEqual(expected, points, $"{threads} threads");
             Assert.AreEqual((badOffset, TfRecordCorruption.DataCrcMismatch, 10 + 140_000), reported.Single(), $"{threads} threads");
 
-            var strictPoints = new List<ScalarPoint>();
-            var strict = new LogDirReader(dir.Path, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = false } });
-            var error = Assert.ThrowsExactly<TfRecordCorruptException>(() =>
-            {
-                foreach (ScalarPoint p in strict.ReadScalars())
-                {
-                    strictPoints.Add(p);
-                }
-            });
+            var (strictPoints, error) = ReadUntilCorrupt(new LogDirReader(dir.Path, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = false } }));
             Assert.AreEqual(badOffset, error.Offset);
             Assert.AreEqual(file, error.SourceName);
             Assert.AreEqual(10, strictPoints.Count, $"{threads} threads: run a_small only");
@@ -315,16 +328,8 @@ public sealed class ParallelScalarReadTests
         using var dir = new TempDirectory();
         string file = Path.Combine(dir.Path, "a", "events.out.tfevents.1.h");
         Write(Path.GetDirectoryName(file)!, "events.out.tfevents.1.h", Steps(0, 2000, ["a"]));
-        byte[] bytes = File.ReadAllBytes(file);
-        long badOffset = 0;
-        for (int record = 0; record <= 1024; record++)
-        {
-            // Record 0 is the file version; record 1,025 holds step 1,024.
-            badOffset += TfRecordWriter.FramingOverhead + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)badOffset));
-        }
-        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)badOffset));
-        bytes[badOffset + TfRecordWriter.FramingOverhead + length - 1] ^= 0xFF;
-        File.WriteAllBytes(file, bytes);
+        // Record 0 is the file version; record 1,025 holds step 1,024.
+        long badOffset = SpoilDataCrc(file, 1025);
 
         var expected = Reference(new LogDirReader(dir.Path, new LogDirReaderOptions { RecordOptions = new() { SkipCorruptRecords = true } }));
         CollectionAssert.AreEqual(Enumerable.Range(0, 2000).Where(s => s != 1024).Select(s => (long)s).ToList(), expected.Select(p => p.Step).ToList());
@@ -345,15 +350,8 @@ public sealed class ParallelScalarReadTests
             Assert.AreEqual((badOffset, TfRecordCorruption.DataCrcMismatch, 1024), reported.Single(), $"{threads} threads");
             Assert.AreEqual(1, reader.ResumedSinglePasses);
 
-            var strictPoints = new List<ScalarPoint>();
             var strict = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = false } });
-            var error = Assert.ThrowsExactly<TfRecordCorruptException>(() =>
-            {
-                foreach (ScalarPoint p in strict.ReadScalars())
-                {
-                    strictPoints.Add(p);
-                }
-            });
+            var (strictPoints, error) = ReadUntilCorrupt(strict);
             Assert.AreEqual(badOffset, error.Offset);
             Assert.AreEqual(file, error.SourceName);
             Assert.IsEmpty(strictPoints, $"{threads} threads");
