@@ -68,6 +68,9 @@ public sealed partial class LogDirReader
     /// <summary>Runs whose single pass could not hold them, found nothing to evict and read on from where it stopped (for tests).</summary>
     internal int ResumedSinglePasses;
 
+    /// <summary>Called with the run when its single pass stopped holding and the rest is about to be observed apart (for tests: what a file may meet then).</summary>
+    internal Action<RunInfo>? SinglePassStopped;
+
     /// <summary>Counts what the main reads consume for <see cref="LogDirReaderOptions.ReadProgress"/> (not the purge pre-pass).</summary>
     private readonly ByteProgress? _bytesRead;
 

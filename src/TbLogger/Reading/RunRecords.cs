@@ -68,9 +68,14 @@ internal sealed class RunRecordCursor : IDisposable
     /// </param>
     /// <param name="from">Where to start (a segment of the run, see <see cref="RunSegments"/>); null for the run's start.</param>
     /// <param name="to">Where to stop (the next segment's start); null for the run's end.</param>
+    /// <param name="fromIdentity">
+    /// What the file of <paramref name="from"/> must be (another cursor holds it open): opening anything else there,
+    /// or nothing, throws <see cref="IOException"/> instead of reading another file's bytes or skipping the file.
+    /// </param>
     public RunRecordCursor(RunInfo run, TfRecordReaderOptions options, ByteProgress? progress = null, long[]? counted = null,
-        Action<TfRecordCorruptException>? skipped = null, RunSegment? from = null, RunSegment? to = null)
+        Action<TfRecordCorruptException>? skipped = null, RunSegment? from = null, RunSegment? to = null, FileIdentity? fromIdentity = null)
     {
+        _fromIdentity = fromIdentity;
         _skipped = skipped;
         _run = run;
         _options = options;
@@ -95,6 +100,9 @@ internal sealed class RunRecordCursor : IDisposable
     // record (file index, offset), or int.MaxValue for the run's end.
     private long _startOffset;
 
+    // What the first file opened must be, when another cursor holds it open (checked once).
+    private FileIdentity? _fromIdentity;
+
     // Where MoveNext's fast path stops in the open file: the segment's end in its last file, otherwise nowhere.
     private long _fastLimit;
     private readonly int _endFile = int.MaxValue;
@@ -118,6 +126,9 @@ internal sealed class RunRecordCursor : IDisposable
     /// rest of the run from there; null when no file is open (before the first record, after the last).
     /// </summary>
     public RunSegment? Next => _source is { } source ? new RunSegment(_nextFile - 1, source.Records.Position, _nextOrdinal) : null;
+
+    /// <summary>What the open file is (see <see cref="EventRecordSource.Identity"/>); null when none is open or on any doubt.</summary>
+    public FileIdentity? OpenFileIdentity => _source?.Identity();
 
     /// <summary>
     /// Counts the open file's bytes up to <see cref="Next"/> (with <see cref="Counted"/>), so that a cursor that reads
@@ -291,7 +302,21 @@ internal sealed class RunRecordCursor : IDisposable
         {
             long start = _startOffset;
             _startOffset = 0;
-            _source = EventRecordSource.TryOpen(_run.Storage, _run.Files[_nextFile++], _options, start);
+            string path = _run.Files[_nextFile++];
+            _source = EventRecordSource.TryOpen(_run.Storage, path, _options, start);
+            if (_fromIdentity is { } expected)
+            {
+                // The file another cursor reads was deleted or replaced since it opened it: this cursor would read
+                // what that one never returns.
+                _fromIdentity = null;
+                if (_source?.Identity() != expected)
+                {
+                    _source?.Dispose();
+                    _source = null;
+                    _nextFile = _run.Files.Count;
+                    throw new IOException($"'{PathPolicy.Printable(path)}' changed while it was read.");
+                }
+            }
             if (_source is not null)
             {
                 // In the file where the segment ends, the fast path stops short of the end and lets the general path stop.

@@ -512,8 +512,10 @@ internal static class ScalarRuns
                     // scan waits where it stopped. With nothing to evict anywhere (most runs), the held points are the
                     // run's first ones and the scan reads on from there: the held part is read once. Local files only:
                     // the second cursor opens a file at an offset, which an object store's stream may not seek to.
+                    _reader.SinglePassStopped?.Invoke(_run);
                     _plan = scan.ObserveRestApart(_recordOptions with { OnCorruptRecord = null });
-                    resume = _plan.IsEmpty;
+                    resume = _plan?.IsEmpty == true;
+                    _plan ??= scan.ObserveRest();
                 }
                 else if (!complete || scan.Evicts)
                 {

@@ -285,23 +285,25 @@ internal sealed class ScalarScan : IDisposable
     /// observed through a second cursor, from the next record on, that reports nothing (this scan meets and reports
     /// the same records when it reads on) and shares the bytes counted for progress. When the plan is empty, the
     /// points this scan filled are the run's first points and <see cref="ResumeAfterRest"/> lets it fill the rest, so
-    /// the part it filled is not read again.
+    /// the part it filled is not read again. Null, with nothing observed, when the open file's identity cannot be read
+    /// (use <see cref="ObserveRest"/>); <see cref="IOException"/> when the second cursor finds another file, or none,
+    /// at the open file's path (it was deleted or replaced since).
     /// </summary>
     /// <param name="silent">The record options without the corruption report.</param>
-    public PurgePlan ObserveRestApart(TfRecordReaderOptions silent)
+    public PurgePlan? ObserveRestApart(TfRecordReaderOptions silent)
     {
         PurgePlan.DataServerMarks marks = _marks ?? throw new InvalidOperationException("This scan does not observe the run.");
+        if (_records.Next is not { } next || _records.OpenFileIdentity is not { } identity)
+        {
+            return null;
+        }
         if (_valuePos >= 0)
         {
             // The rest of the record where the batch filled up: observed now, filled (without observing) on resuming.
             marks.ObserveSummary(_records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength), _valuePos, _tags, _records.Ordinal, _records.Header.Step);
         }
-        if (_records.Next is not { } next)
-        {
-            return marks.ToPlan();
-        }
         _records.CountToNext();
-        using var rest = new RunRecordCursor(_run, silent, _progress, _records.Counted, skipped: null, from: next);
+        using var rest = new RunRecordCursor(_run, silent, _progress, _records.Counted, skipped: null, from: next, fromIdentity: identity);
         return marks.ObserveToEnd(rest, _tags, _cancellation);
     }
 

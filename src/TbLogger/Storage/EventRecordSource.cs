@@ -36,6 +36,9 @@ internal sealed class EventRecordSource : IDisposable
     /// <summary>The file's length when it was opened, if the store's stream knows it.</summary>
     public long? Length => _stream.CanSeek ? _stream.Length : null;
 
+    /// <summary>What the open file is (device and inode), when it is a local file and that can be read with confidence; else null.</summary>
+    public FileIdentity? Identity() => _stream is FileStream file ? FileIdentity.Of(file.SafeFileHandle) : null;
+
     /// <summary>Opens <paramref name="path"/> of <paramref name="storage"/>.</summary>
     /// <param name="storage">The store.</param>
     /// <param name="path">The file.</param>

@@ -299,6 +299,54 @@ public sealed class ParallelScalarReadTests
     }
 
     [TestMethod]
+    public void A_file_deleted_or_replaced_where_the_single_pass_stopped_reads_the_run_as_it_is_then()
+    {
+        // The scan holds the file where it stopped open; the second cursor opens it again by its path. Deleted or
+        // replaced in between, the two would read different bytes (the plan from one, the points from the other): the
+        // second cursor finds that the path is not the scan's file, and the run is read again as the directory is now,
+        // as the two-pass read does. "x" goes back in the second file of the replacement, which the first file's new
+        // content must not hide.
+        foreach (string change in new[] { "none", "deleted", "replaced" })
+        {
+            using var dir = new TempDirectory();
+            string run = Path.Combine(dir.Path, "a");
+            Write(run, "events.out.tfevents.1.h", Steps(0, 3000, ["x"]));
+            Write(run, "events.out.tfevents.2.h", Steps(3000, 3100, ["x"]));
+            string first = Path.Combine(run, "events.out.tfevents.1.h");
+            Write(Path.Combine(dir.Path, "spare"), "events.out.tfevents.1.h", Steps(3050, 3060, ["x"]).Concat(Steps(0, 2000, ["y"])));
+            string spare = Path.Combine(dir.Path, "spare", "events.out.tfevents.1.h");
+            var reader = new LogDirReader(run, HoldOneChunk with { MaxDegreeOfParallelism = 1 });
+            int stops = 0;
+            reader.SinglePassStopped = _ =>
+            {
+                stops++;
+                if (change == "deleted")
+                {
+                    File.Delete(first);
+                }
+                else if (change == "replaced")
+                {
+                    File.Move(spare, first, overwrite: true);
+                }
+            };
+            var points = reader.ReadScalars().ToList();
+            Directory.Delete(Path.Combine(dir.Path, "spare"), recursive: true);
+            var expected = Reference(new LogDirReader(run));
+            CollectionAssert.AreEqual(expected, points, change);
+            Assert.AreEqual(1, stops, change);
+            Assert.AreEqual(change == "none" ? 1 : 0, reader.ResumedSinglePasses, change);
+            var steps = change switch
+            {
+                "none" => Enumerable.Range(0, 3100),
+                "deleted" => Enumerable.Range(3000, 100),
+                // x 3,050-3,059 (evicted by the second file's 3,050 on), y 0-1,999, x 3,000-3,099.
+                _ => Enumerable.Range(0, 2000).Concat(Enumerable.Range(3000, 100)),
+            };
+            CollectionAssert.AreEqual(steps.Select(s => (long)s).ToList(), points.Select(p => p.Step).ToList(), change);
+        }
+    }
+
+    [TestMethod]
     public void A_run_in_an_object_store_beyond_the_single_pass_is_read_in_two_passes()
     {
         // The second cursor would open the object at an offset, which a store's stream may not seek to: a run that is
