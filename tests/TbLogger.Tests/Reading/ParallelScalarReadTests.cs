@@ -299,6 +299,75 @@ public sealed class ParallelScalarReadTests
     }
 
     [TestMethod]
+    public void Runs_beyond_the_single_pass_read_like_the_value_path_whatever_their_steps_and_damage()
+    {
+        // Seeded: the same 30 directories every time. Runs of 1-3 files of records of one or three values (so the
+        // single pass, holding 1,024 points, stops at record ends and inside records), text values among them, steps
+        // that sometimes go back (the two-pass read) or never do (the resumed pass), and now and then a flipped byte
+        // or a cut tail. Skip mode: exactly the value path's points, on one thread and on four.
+        string[] tags = ["a", "b", "c"];
+        var random = new Random(19);
+        int resumed = 0;
+        int larger = 0;
+        for (int round = 0; round < 30; round++)
+        {
+            using var dir = new TempDirectory();
+            int runs = random.Next(1, 4);
+            for (int r = 0; r < runs; r++)
+            {
+                string run = Path.Combine(dir.Path, $"run{r}");
+                bool goesBack = random.Next(3) == 0;
+                int step = 0;
+                for (int f = 0, files = random.Next(1, 4); f < files; f++)
+                {
+                    var events = new List<Event>();
+                    for (int i = 0, records = random.Next(200, 1200); i < records; i++, step++)
+                    {
+                        if (goesBack && random.Next(300) == 0)
+                        {
+                            step = Math.Max(0, step - random.Next(1, 60));
+                        }
+                        events.Add(random.Next(20) == 0
+                            ? new Event { Step = step, WallTime = step, Summary = TbLogger.Summaries.Text("notes", $"step {step}") }
+                            : Grouped(step, random.Next(3) == 0 ? tags : [tags[random.Next(3)]]));
+                    }
+                    Write(run, $"events.out.tfevents.{f + 1}.h", events);
+                    Damage(Path.Combine(run, $"events.out.tfevents.{f + 1}.h"), random);
+                }
+            }
+            var expected = Reference(new LogDirReader(dir.Path));
+            foreach (int threads in new[] { 1, 4 })
+            {
+                var reader = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = threads });
+                CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"round {round}, {threads} threads");
+                if (threads == 1)
+                {
+                    resumed += reader.ResumedSinglePasses;
+                    larger += expected.GroupBy(p => p.Run).Count(g => g.Count() > 1024);
+                }
+            }
+        }
+        // Both ways were taken many times: read on from the pause, and read again with the plan.
+        Assert.IsGreaterThanOrEqualTo(10, resumed, $"{resumed} resumed of {larger}");
+        Assert.IsGreaterThanOrEqualTo(10, larger - resumed, $"{resumed} resumed of {larger}");
+
+        static void Damage(string file, Random random)
+        {
+            byte[] bytes = File.ReadAllBytes(file);
+            switch (random.Next(6))
+            {
+                case 0:
+                    bytes[random.Next(100, bytes.Length)] ^= (byte)(1 << random.Next(8));
+                    File.WriteAllBytes(file, bytes);
+                    break;
+                case 1:
+                    File.WriteAllBytes(file, bytes[..random.Next(bytes.Length / 2, bytes.Length)]);
+                    break;
+            }
+        }
+    }
+
+    [TestMethod]
     public void A_file_deleted_or_replaced_where_the_single_pass_stopped_reads_the_run_as_it_is_then()
     {
         // The scan holds the file where it stopped open; the second cursor opens it again by its path. Deleted or
