@@ -150,8 +150,9 @@ internal static class ScalarRuns
 
     /// <summary>
     /// The chunk arrays of one read, reused from run to run: a read holds at most a few hundred (a single pass holds
-    /// up to <see cref="LogDirReaderOptions.SinglePassChunks"/>), more than the shared ArrayPool keeps, so the read keeps its own. Every
-    /// array is exactly <see cref="BatchSize"/> long: a chunk shorter than its array marks the end of its run.
+    /// up to <see cref="LogDirReaderOptions.SinglePassChunks"/>), more than the shared ArrayPool keeps, so the read
+    /// keeps its own. Every array is exactly <see cref="BatchSize"/> long: a chunk shorter than its array marks the end
+    /// of its run.
     /// </summary>
     private sealed class ChunkArrays
     {
