@@ -37,24 +37,7 @@ internal sealed class EventRecordSource : IDisposable
     public long? Length => _stream.CanSeek ? _stream.Length : null;
 
     /// <summary>What the open file is (device and inode), when it is a local file and that can be read with confidence; else null.</summary>
-    /// <remarks>
-    /// Asked up to three times: <see cref="FileIdentity.Of"/> checks the status it read against the file's length read
-    /// apart, and a file being appended (a live run's last file) grows between the two reads often enough that one
-    /// try in four failed in a reviewer's measurement; each failure here costs a run's read the two-pass fallback.
-    /// </remarks>
-    public FileIdentity? Identity()
-    {
-        if (_stream is not FileStream file)
-        {
-            return null;
-        }
-        FileIdentity? identity = null;
-        for (int attempt = 0; attempt < 3 && identity is null; attempt++)
-        {
-            identity = FileIdentity.Of(file.SafeFileHandle);
-        }
-        return identity;
-    }
+    public FileIdentity? Identity() => _stream is FileStream file ? FileIdentity.Of(file.SafeFileHandle) : null;
 
     /// <summary>Opens <paramref name="path"/> of <paramref name="storage"/>.</summary>
     /// <param name="storage">The store.</param>

@@ -26,17 +26,27 @@ internal readonly record struct FileIdentity(ulong Device, ulong Index)
 
     /// <summary>The identity of the file open at <paramref name="handle"/>, or null when it cannot be read with confidence.</summary>
     /// <param name="handle">An open file.</param>
+    /// <remarks>
+    /// Read up to three times: each read is checked against the file's length read just before it, and a file another
+    /// process is appending to (a live run's last file, read by ReadScalars) grows between the two often enough that
+    /// one read in four failed under a reviewer's appending thread.
+    /// </remarks>
     public static FileIdentity? Of(SafeFileHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
         try
         {
-            long length = RandomAccess.GetLength(handle);
-            if (OperatingSystem.IsWindows())
+            for (int attempt = 0; attempt < 3; attempt++)
             {
-                return Windows.Of(handle, length);
+                long length = RandomAccess.GetLength(handle);
+                FileIdentity? identity = OperatingSystem.IsWindows() ? Windows.Of(handle, length)
+                    : UnixFileStatus.FStatQuiet(handle, out UnixFileStatus status) && status.IsRegular && status.Size == length ? status.Identity : null;
+                if (identity is not null)
+                {
+                    return identity;
+                }
             }
-            return UnixFileStatus.FStatQuiet(handle, out UnixFileStatus status) && status.IsRegular && status.Size == length ? status.Identity : null;
+            return null;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
