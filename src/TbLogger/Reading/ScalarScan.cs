@@ -271,13 +271,22 @@ internal sealed class ScalarScan : IDisposable
     /// </summary>
     public PurgePlan ObserveRest()
     {
-        PurgePlan.DataServerMarks marks = _marks ?? throw new InvalidOperationException("This scan does not observe the run.");
+        PurgePlan.DataServerMarks marks = ObservingMarks;
+        ObserveRestOfRecord(marks);
+        _valuePos = -1;
+        return marks.ObserveToEnd(_records, _tags, _cancellation);
+    }
+
+    /// <summary>The marks the single pass gathers (only with the observing constructor).</summary>
+    private PurgePlan.DataServerMarks ObservingMarks => _marks ?? throw new InvalidOperationException("This scan does not observe the run.");
+
+    /// <summary>Observes the values of the current record that the last fill left, when it stopped inside a record (<see cref="_valuePos"/> stays).</summary>
+    private void ObserveRestOfRecord(PurgePlan.DataServerMarks marks)
+    {
         if (_valuePos >= 0)
         {
             marks.ObserveSummary(_records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength), _valuePos, _tags, _records.Ordinal, _records.Header.Step);
-            _valuePos = -1;
         }
-        return marks.ObserveToEnd(_records, _tags, _cancellation);
     }
 
     /// <summary>
@@ -292,16 +301,13 @@ internal sealed class ScalarScan : IDisposable
     /// <param name="silent">The record options without the corruption report.</param>
     public PurgePlan? ObserveRestApart(TfRecordReaderOptions silent)
     {
-        PurgePlan.DataServerMarks marks = _marks ?? throw new InvalidOperationException("This scan does not observe the run.");
+        PurgePlan.DataServerMarks marks = ObservingMarks;
         if (_records.Next is not { } next || _records.OpenFileIdentity is not { } identity)
         {
             return null;
         }
-        if (_valuePos >= 0)
-        {
-            // The rest of the record where the batch filled up: observed now, filled (without observing) on resuming.
-            marks.ObserveSummary(_records.Span.Slice(_records.Header.PayloadStart, _records.Header.PayloadLength), _valuePos, _tags, _records.Ordinal, _records.Header.Step);
-        }
+        // The rest of the record where the fill stopped: observed now, filled (without observing) on resuming.
+        ObserveRestOfRecord(marks);
         _records.CountToNext();
         using var rest = new RunRecordCursor(_run, silent, _progress, _records.Counted, skipped: null, from: next, fromIdentity: identity);
         return marks.ObserveToEnd(rest, _tags, _cancellation);
