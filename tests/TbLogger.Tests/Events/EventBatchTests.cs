@@ -125,35 +125,17 @@ public sealed class EventBatchTests
         RequireTwoCores();
         using var directory = new TempDirectory();
         var (path, records, _) = WriteMixedFile(directory);
-        using var held = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        int heldChunk = -1;
-        byte[] heldBuffer = [];
-        byte[] heldBytes = [];
         using var reader = new EventFileReader(path, Skipping);
-        reader.Batch.HelperClaimed = (c, buffer) =>
-        {
-            if (Interlocked.CompareExchange(ref heldChunk, c, -1) == -1)
-            {
-                // A helper descheduled with a chunk claimed: it resumes only after the caller has read the whole file.
-                (heldBuffer, heldBytes) = (buffer, (byte[])buffer.Clone());
-                held.Set();
-                release.Wait(TimeSpan.FromSeconds(60));
-            }
-        };
         List<Event> read;
-        try
+        using (var hold = new FirstClaimHold(reader))
         {
-            read = ReadHoldingFirstHelpedBatch(reader, held, views: false);
+            // A helper descheduled with a chunk claimed: it resumes only after the caller has read the whole file.
+            read = ReadHoldingFirstHelpedBatch(reader, hold.Held, views: false);
             // The file is 3 framing buffers long: had the reader refilled the held buffer in place, the helper would
             // now decode other bytes than it claimed (and cache a tag from bytes changing under it).
-            CollectionAssert.AreEqual(heldBytes, heldBuffer, "the buffer the helper decodes from changed under it");
+            CollectionAssert.AreEqual(hold.BytesAtClaim, hold.Buffer, "the buffer the helper decodes from changed under it");
+            Assert.IsTrue(hold.Chunk >= 0, "the helper never claimed a chunk");
         }
-        finally
-        {
-            release.Set();
-        }
-        Assert.IsTrue(heldChunk >= 0, "the helper never claimed a chunk");
         // At least that one: a helper descheduled (or compiling its first chunk) as long loses its chunk too.
         Assert.IsTrue(reader.Batch.TakenFromHelper >= 1, $"{reader.Batch.TakenFromHelper} chunks taken from the helper");
         CollectionAssert.AreEqual(ParsedEvents(records), read);
@@ -165,34 +147,14 @@ public sealed class EventBatchTests
         RequireTwoCores();
         using var directory = new TempDirectory();
         var (path, records, offsets) = WriteMixedFile(directory);
-        using var held = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        byte[] heldBuffer = [];
-        byte[] heldBytes = [];
-        int claims = 0;
         using var reader = new EventFileReader(path, Skipping);
-        reader.Batch.HelperClaimed = (c, buffer) =>
-        {
-            if (Interlocked.Increment(ref claims) == 1)
-            {
-                (heldBuffer, heldBytes) = (buffer, (byte[])buffer.Clone());
-                held.Set();
-                release.Wait(TimeSpan.FromSeconds(60));
-            }
-        };
-        try
-        {
-            // Events up to the first batch that asks for the helper, then views: the rest of that batch's records
-            // (one of whose chunks the helper holds), then the framing reader's own reads.
-            var viewed = ReadHoldingFirstHelpedBatch(reader, held, views: true);
-            CollectionAssert.AreEqual(heldBytes, heldBuffer, "the buffer the helper decodes from changed under it");
-            CollectionAssert.AreEqual(ParsedEvents(records), viewed);
-            Assert.AreEqual(offsets[RecordCount], reader.Position);
-        }
-        finally
-        {
-            release.Set();
-        }
+        using var hold = new FirstClaimHold(reader);
+        // Events up to the first batch that asks for the helper, then views: the rest of that batch's records
+        // (one of whose chunks the helper holds), then the framing reader's own reads.
+        var viewed = ReadHoldingFirstHelpedBatch(reader, hold.Held, views: true);
+        CollectionAssert.AreEqual(hold.BytesAtClaim, hold.Buffer, "the buffer the helper decodes from changed under it");
+        CollectionAssert.AreEqual(ParsedEvents(records), viewed);
+        Assert.AreEqual(offsets[RecordCount], reader.Position);
     }
 
     [TestMethod]
@@ -295,6 +257,46 @@ public sealed class EventBatchTests
             read.Add(e);
         }
         return read;
+    }
+
+    /// <summary>
+    /// Holds the helper's first claimed chunk until disposed, as a helper descheduled with a chunk claimed would be
+    /// (up to a minute), and keeps a copy of the buffer it decodes from as it was at the claim.
+    /// </summary>
+    private sealed class FirstClaimHold : IDisposable
+    {
+        private readonly ManualResetEventSlim _released = new();
+        private int _chunk = -1;
+
+        public FirstClaimHold(EventFileReader reader) => reader.Batch.HelperClaimed = Claimed;
+
+        /// <summary>Set once the helper holds its first claimed chunk.</summary>
+        public ManualResetEventSlim Held { get; } = new();
+
+        /// <summary>The chunk held; -1 before the first claim.</summary>
+        public int Chunk => Volatile.Read(ref _chunk);
+
+        /// <summary>The buffer the held chunk is decoded from, and its bytes at the claim.</summary>
+        public byte[] Buffer { get; private set; } = [];
+
+        public byte[] BytesAtClaim { get; private set; } = [];
+
+        private void Claimed(int chunk, byte[] buffer)
+        {
+            if (Interlocked.CompareExchange(ref _chunk, chunk, -1) == -1)
+            {
+                (Buffer, BytesAtClaim) = (buffer, (byte[])buffer.Clone());
+                Held.Set();
+                _released.Wait(TimeSpan.FromSeconds(60));
+            }
+        }
+
+        /// <summary>Lets the held helper go on.</summary>
+        /// <remarks>
+        /// The events are not disposed: the helper may still be returning from its wait, and an event that never gave
+        /// out a wait handle holds nothing to release.
+        /// </remarks>
+        public void Dispose() => _released.Set();
     }
 
     private static void RequireTwoCores()
