@@ -271,29 +271,40 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
     /// round (its N-thread time against the same round's one-thread time), the median of those printed: on the shared
     /// 2-core machines this is measured on, one thread's figure alone moved 6-11 M calls/s between runs a minute apart,
     /// so ratios of separately measured medians said more about the moment than about the writer.
+    /// A last side, two threads each on a writer of its own (nothing shared: no lock, no queue, no step tracking), takes
+    /// its turn in the same rounds. It is the bound a shared writer's two threads could reach on this machine: the same
+    /// calls with no contention at all, with a second worker thread in place of the shared one.
     /// </remarks>
     private static void Threads(QuickReport report, string dir)
     {
         const int callsPerRound = 1 << 18;
         int[] counts = [1, 2, 4, 8];
-        var writers = new SummaryWriter[counts.Length];
-        var sides = new ThreadSide[counts.Length];
+        var options = new SummaryWriterOptions { MaxQueueEvents = 2 * callsPerRound, FlushInterval = Timeout.InfiniteTimeSpan };
+        // One writer per thread count, then the unshared pair.
+        var writers = new SummaryWriter[counts.Length + 2];
+        var sides = new ThreadSide[counts.Length + 1];
         try
         {
             for (int c = 0; c < counts.Length; c++)
             {
-                writers[c] = new SummaryWriter(Path.Combine(dir, $"t{counts[c]}"), new SummaryWriterOptions { MaxQueueEvents = 2 * callsPerRound, FlushInterval = Timeout.InfiniteTimeSpan });
-                sides[c] = new ThreadSide(writers[c], counts[c], callsPerRound);
-                sides[c].Round(measured: false); // warm-up
+                writers[c] = new SummaryWriter(Path.Combine(dir, $"t{counts[c]}"), options);
+                sides[c] = new ThreadSide([writers[c]], counts[c], callsPerRound);
             }
-            var rates = new double[counts.Length][];
-            for (int c = 0; c < counts.Length; c++)
+            writers[^2] = new SummaryWriter(Path.Combine(dir, "unshared-a"), options);
+            writers[^1] = new SummaryWriter(Path.Combine(dir, "unshared-b"), options);
+            sides[^1] = new ThreadSide([writers[^2], writers[^1]], 2, callsPerRound);
+            foreach (ThreadSide side in sides)
+            {
+                side.Round(measured: false); // warm-up
+            }
+            var rates = new double[sides.Length][];
+            for (int c = 0; c < sides.Length; c++)
             {
                 rates[c] = new double[ThreadRounds];
             }
             for (int round = 0; round < ThreadRounds; round++)
             {
-                for (int c = 0; c < counts.Length; c++)
+                for (int c = 0; c < sides.Length; c++)
                 {
                     rates[c][round] = sides[c].Round();
                 }
@@ -301,12 +312,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
             for (int c = 0; c < counts.Length; c++)
             {
                 int threads = counts[c];
-                var ratios = new double[ThreadRounds];
-                for (int round = 0; round < ThreadRounds; round++)
-                {
-                    ratios[round] = rates[c][round] / rates[0][round];
-                }
-                Array.Sort(ratios);
+                double[] ratios = RatiosToOneThread(rates, c);
                 double[] sorted = [.. rates[c]];
                 Array.Sort(sorted);
                 report.Add($"AddScalar from {threads} thread(s): M calls/s (min-max); / 1 thread, same round (min-max)",
@@ -324,6 +330,9 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                         $"{sides[c].ProcessCpu / (double)sides[c].Calls:0.0}; {sides[c].ProcessCpu / sides[c].Wall:0.00} of {Environment.ProcessorCount}", "report");
                 }
             }
+            double[] unshared = RatiosToOneThread(rates, sides.Length - 1);
+            report.Add("  2 threads on 2 writers of their own (nothing shared) / 1 thread, same round (min-max)",
+                $"{unshared[ThreadRounds / 2]:0.00}x ({unshared[0]:0.00}-{unshared[^1]:0.00})", "report: the bound for 2 threads sharing one writer here");
         }
         finally
         {
@@ -334,11 +343,26 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         }
     }
 
+    /// <summary>Each round's rate of side <paramref name="side"/> over the same round's one-thread rate (side 0), sorted.</summary>
+    private static double[] RatiosToOneThread(double[][] rates, int side)
+    {
+        var ratios = new double[ThreadRounds];
+        for (int round = 0; round < ThreadRounds; round++)
+        {
+            ratios[round] = rates[side][round] / rates[0][round];
+        }
+        Array.Sort(ratios);
+        return ratios;
+    }
+
     /// <summary>Rounds of the thread figures (each thread count once per round).</summary>
     private const int ThreadRounds = 9;
 
-    /// <summary>One thread count's side of <see cref="Threads"/>: its writer, its tags and steps, its producers' CPU time.</summary>
-    private sealed class ThreadSide(SummaryWriter writer, int threads, int callsPerRound)
+    /// <summary>
+    /// One side of <see cref="Threads"/>: its writers (thread t logs to writer t mod their number), its tags and steps,
+    /// its producers' CPU time.
+    /// </summary>
+    private sealed class ThreadSide(SummaryWriter[] writers, int threads, int callsPerRound)
     {
         private readonly string[] _tags = Enumerable.Range(0, threads).Select(t => $"train/loss{t}").ToArray();
         private readonly long[] _steps = new long[threads];
@@ -365,7 +389,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         /// </summary>
         public double Round(bool measured = true)
         {
-            writer.Flush();
+            FlushAll();
             using var go = new ManualResetEventSlim();
             var workers = new Thread[threads];
             int ready = 0;
@@ -376,6 +400,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                 {
                     Interlocked.Increment(ref ready);
                     go.Wait();
+                    SummaryWriter writer = writers[me % writers.Length];
                     string tag = _tags[me];
                     long step = _steps[me];
                     long cpu = CpuClock.IsAvailable ? CpuClock.ThreadNanoseconds() : 0;
@@ -406,12 +431,20 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
             if (CpuClock.IsAvailable && measured)
             {
                 // The worker's share of this round's calls includes what it still has queued when the producers end.
-                writer.Flush();
+                FlushAll();
                 ProcessCpu += CpuClock.ProcessNanoseconds() - process;
                 Wall += Stopwatch.GetElapsedTime(start).TotalNanoseconds;
                 Calls += threads * _perThread;
             }
             return threads * _perThread / seconds;
+        }
+
+        private void FlushAll()
+        {
+            foreach (SummaryWriter writer in writers)
+            {
+                writer.Flush();
+            }
         }
     }
 
