@@ -14,7 +14,15 @@ internal sealed class ByteProgress
     private long _lastReported;
     private readonly Lock _gate = new();
 
+    // Exceptions the sink threw, as thrown: a pass that gives up on what it met and reads again (which meets corruption
+    // and I/O errors again) must let these through, since the user's code need not throw twice.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, object> s_sinkFailures = [];
+    private static readonly object s_marker = new();
+
     public ByteProgress(IProgress<long> sink) => _sink = sink;
+
+    /// <summary>True when <paramref name="error"/> was thrown by a progress sink's <see cref="IProgress{T}.Report"/>.</summary>
+    public static bool ThrownBySink(Exception error) => s_sinkFailures.TryGetValue(error, out _);
 
     /// <summary>Null when nobody listens, so that readers skip the counting.</summary>
     public static ByteProgress? For(IProgress<long>? sink) => sink is null ? null : new ByteProgress(sink);
@@ -35,7 +43,15 @@ internal sealed class ByteProgress
             if (now > _lastReported || force)
             {
                 _lastReported = now;
-                _sink.Report(now);
+                try
+                {
+                    _sink.Report(now);
+                }
+                catch (Exception ex)
+                {
+                    s_sinkFailures.AddOrUpdate(ex, s_marker);
+                    throw;
+                }
             }
         }
     }

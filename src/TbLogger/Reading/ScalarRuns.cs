@@ -526,10 +526,12 @@ internal static class ScalarRuns
                     _plan = scan.ObserveRest();
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !ByteProgress.ThrownBySink(ex))
             {
                 // Strict mode's corruption, or anything else: the two-pass read meets it again, at the point where
-                // a one-thread read of the old kind met it (its pre-pass, before the run's first point).
+                // a one-thread read of the old kind met it (its pre-pass, before the run's first point). Not the
+                // progress sink's own exception (nor a cancellation): the user's code need not throw again, so it
+                // ends the run here, before its first point.
                 complete = false;
                 _plan = null;
             }

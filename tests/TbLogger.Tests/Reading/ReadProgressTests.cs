@@ -58,24 +58,29 @@ public sealed class ReadProgressTests
         AssertRealProgress(progress.Values, total);
     }
 
-    /// <summary>A progress sink that stops the read from any thread but the one that started it.</summary>
-    private sealed class StopOffThread(int caller) : IProgress<long>
+    /// <summary>A progress sink that throws what <paramref name="fail"/> makes on any thread but the one that started the read.</summary>
+    private sealed class FailOffThread(int caller, Func<Exception> fail) : IProgress<long>
     {
         public void Report(long value)
         {
             if (Environment.CurrentManagedThreadId != caller)
             {
-                throw new OperationCanceledException("stopped by the progress sink");
+                throw fail();
             }
         }
     }
 
     [TestMethod]
-    public void A_progress_sink_that_cancels_on_a_helper_thread_ends_the_read_at_that_run_instead_of_hanging()
+    [DataRow(false, DisplayName = "OperationCanceledException (the user's stop)")]
+    [DataRow(true, DisplayName = "any other exception (a fault)")]
+    public void A_progress_sink_that_throws_on_a_helper_thread_ends_the_read_at_that_run_instead_of_hanging(bool fault)
     {
-        // Runs are read two at a time: "b" on the helper, whose progress sink throws OperationCanceledException (the
-        // user's "stop"). The caller gets run "a"'s points and then that exception, at run "b" where it happened; it
-        // used to drain "b" as if it had ended and then wait forever for the helper's next run.
+        // Runs are read two at a time: "b" on the helper, whose progress sink throws. The caller gets run "a"'s points
+        // and then that exception, at run "b" where it happened; it used to drain "b" as if it had ended and then wait
+        // forever for the helper's next run. Either exception ends "b" in its single pass, before its first point.
+        Func<Exception> fail = fault
+            ? () => new InvalidOperationException("the progress sink failed")
+            : () => new OperationCanceledException("stopped by the progress sink");
         using var temp = new TempDir();
         foreach (string run in new[] { "a", "b", "c", "d" })
         {
@@ -88,7 +93,7 @@ public sealed class ReadProgressTests
         var points = new List<ScalarPoint>();
         var read = Task.Run(() =>
         {
-            var options = new LogDirReaderOptions { MaxDegreeOfParallelism = 2, ReadProgress = new StopOffThread(Environment.CurrentManagedThreadId) };
+            var options = new LogDirReaderOptions { MaxDegreeOfParallelism = 2, ReadProgress = new FailOffThread(Environment.CurrentManagedThreadId, fail) };
             try
             {
                 foreach (ScalarPoint point in new LogDirReader(temp.Path, options).ReadScalars())
@@ -103,9 +108,51 @@ public sealed class ReadProgressTests
             }
         });
         Assert.IsTrue(read.Wait(TimeSpan.FromSeconds(60)), "the read hung");
-        Assert.IsInstanceOfType<OperationCanceledException>(read.Result);
-        Assert.AreEqual("stopped by the progress sink", read.Result.Message);
+        Exception expected = fail();
+        Assert.AreEqual(expected.GetType(), read.Result?.GetType());
+        Assert.AreEqual(expected.Message, read.Result!.Message);
         CollectionAssert.AreEqual(Enumerable.Range(0, 20).Select(step => ("a", (long)step)).ToList(), points.Select(p => (p.Run, p.Step)).ToList());
+    }
+
+    /// <summary>A progress sink that throws on its first report only, as a transient failure of the user's code would.</summary>
+    private sealed class FailOnce : IProgress<long>
+    {
+        private int _reports;
+
+        public void Report(long value)
+        {
+            if (Interlocked.Increment(ref _reports) == 1)
+            {
+                throw new InvalidOperationException("the progress sink failed once");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void A_progress_sink_that_throws_once_ends_the_read_with_its_exception()
+    {
+        // The sink's first report comes in the run's single pass, which reads a run again the two-pass way after a
+        // strict-mode corruption or an I/O error, since that read meets them again. A fault of the user's code is not
+        // met again: it was swallowed, and the read ended as if nothing had failed.
+        using var temp = new TempDir();
+        using (var writer = new SummaryWriter(temp.Path))
+        {
+            for (int step = 0; step < 20; step++)
+            {
+                writer.AddScalar("loss", step, step);
+            }
+        }
+        var points = new List<ScalarPoint>();
+        var options = new LogDirReaderOptions { MaxDegreeOfParallelism = 1, ReadProgress = new FailOnce() };
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() =>
+        {
+            foreach (ScalarPoint point in new LogDirReader(temp.Path, options).ReadScalars())
+            {
+                points.Add(point);
+            }
+        });
+        Assert.AreEqual("the progress sink failed once", error.Message);
+        Assert.IsEmpty(points, "the run's points were held by the single pass, which stopped before its first");
     }
 
     [TestMethod]
