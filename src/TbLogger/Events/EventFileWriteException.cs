@@ -3,7 +3,8 @@ namespace TbLogger.Events;
 /// <summary>
 /// The background worker of an event file writer failed (disk full, file deleted), or a value it was building on the
 /// worker thread failed to build (then only that value is missing: the writer goes on and loses nothing else).
-/// Thrown to the caller on the next call, Flush or Dispose; the original error is the inner exception.
+/// Thrown to the caller on the next call, Flush or Dispose; the original error is the inner exception. A call that
+/// throws it queued nothing, its own value included (as with any exception from a call).
 /// </summary>
 public sealed class EventFileWriteException : IOException
 {
@@ -22,11 +23,17 @@ public sealed class EventFileWriteException : IOException
         Path = path;
     }
 
-    /// <summary>A value built on the worker thread failed; it was skipped and every other event is written.</summary>
-    internal static EventFileWriteException BuildFailed(string path, Exception innerException, int failures) => new(
+    /// <summary>
+    /// A value built on the worker thread failed; it was skipped and every other event is written. Reported by a call
+    /// that would have queued a value (<paramref name="refusedCall"/>), that value was not queued either.
+    /// </summary>
+    internal static EventFileWriteException BuildFailed(string path, Exception innerException, int failures, bool refusedCall) => new(
         path,
         $"Building a value for event file '{path}' on its writer thread failed: {innerException.Message} " +
-        $"{(failures == 1 ? "That value was" : $"{failures} values were")} not written; every other event is, and the writer stays usable.",
+        $"{(failures == 1 ? "That value was" : $"{failures} values were")} not written" +
+        (refusedCall
+            ? ", and this call queued nothing (call it again to log its value); every other event is written, and the writer stays usable."
+            : "; every other event is, and the writer stays usable."),
         innerException);
 
     /// <summary>The event file (or stream name) that failed.</summary>

@@ -24,7 +24,7 @@ namespace TbLogger.Events;
 /// scalar, on <see cref="Flush"/>, at the flush tick or on dispose. An I/O error on the worker is
 /// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call. A summary built on the worker
 /// (a deferred item) that throws is skipped instead: its error is thrown the same way, once, and every other event is
-/// written.
+/// written. A call that throws either queues nothing, its own event included.
 /// </remarks>
 public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 {
@@ -225,19 +225,27 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// </summary>
     internal bool EnqueueWork(DeferredWork work, long step, double wallTime, EnqueueGate? gate = null, string? key = null)
     {
+        object? notice;
         bool accepted = false;
         try
         {
-            accepted = Enqueue(PendingEvent.Deferred(work, step, wallTime), gate, key);
-            return accepted;
+            notice = EnqueueLocked(PendingEvent.Deferred(work, step, wallTime), gate, key, out accepted);
         }
         finally
         {
+            // Once queued, the work is the worker's: a notice whose handler throws below must not release the
+            // buffers the worker is about to read (they would go back to the pool while still in use).
             if (!accepted)
             {
                 work.Release();
             }
         }
+        if (notice is not null)
+        {
+            // Outside the lock, as in Enqueue.
+            gate!.Notify(notice);
+        }
+        return accepted;
     }
 
     /// <summary>Blocks until every event queued before this call is written and flushed to the operating system.</summary>
@@ -286,7 +294,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         try
         {
             ThrowIfUnusable();
-            ThrowIfBuildFailed();
+            ThrowIfBuildFailed(refusedCall: true);
             while (_count == _active.Length)
             {
                 if (_active.Length < _capacity)
@@ -345,15 +353,23 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <summary>Under the lock: reports (once) values that failed to build since the last report.</summary>
     // Run on every enqueue: see ThrowIfUnusable.
     [MethodImpl(HotPath.Options)]
-    private void ThrowIfBuildFailed()
+    private void ThrowIfBuildFailed(bool refusedCall = false)
     {
-        if (_buildFault is { } failed)
+        if (_buildFault is not null)
         {
-            int failures = _buildFailures;
-            _buildFault = null;
-            _buildFailures = 0;
-            throw EventFileWriteException.BuildFailed(FilePath, failed, failures);
+            ThrowBuildFailed(refusedCall);
         }
+    }
+
+    // Out of line: the enqueue path keeps only the check.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBuildFailed(bool refusedCall)
+    {
+        Exception failed = _buildFault!;
+        int failures = _buildFailures;
+        _buildFault = null;
+        _buildFailures = 0;
+        throw EventFileWriteException.BuildFailed(FilePath, failed, failures, refusedCall);
     }
 
     /// <summary>The worker thread: one <see cref="Turn"/> per batch until the writer stops, then closes the file.</summary>

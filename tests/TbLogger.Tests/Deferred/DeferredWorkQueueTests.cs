@@ -106,7 +106,8 @@ public sealed class DeferredWorkQueueTests
         writer.EnqueueWork(bad, 1, 1);
         SpinWait.SpinUntil(() => bad.Releases == 1, TimeSpan.FromSeconds(30));
         var next = new CountingWork("next", 2);
-        Assert.ThrowsExactly<EventFileWriteException>(() => writer.EnqueueWork(next, 2, 1));
+        var reported = Assert.ThrowsExactly<EventFileWriteException>(() => writer.EnqueueWork(next, 2, 1));
+        StringAssert.Contains(reported.Message, "build of bad failed (test) That value was not written, and this call queued nothing (call it again to log its value); every other event is written");
         Assert.AreEqual((0, 1), (next.Builds, next.Releases), "refused work is released by the queue");
         using var open = new ManualResetEventSlim(false);
         writer.EnqueueWork(new CountingWork("blocker", 0, wait: open), 3, 1);
@@ -116,6 +117,34 @@ public sealed class DeferredWorkQueueTests
         var atDispose = Assert.ThrowsExactly<EventFileWriteException>(writer.Dispose);
         StringAssert.Contains(atDispose.Message, "2 values were not written");
         Assert.AreEqual("blocker", ReadAll(stream.ToArray()).Single().Summary.Value[0].Tag);
+    }
+
+    /// <summary>A step gate that admits everything with a notice, and whose handler throws (a user's StepViolationHandler that throws).</summary>
+    private sealed class ThrowingNoticeGate : EnqueueGate
+    {
+        public override object? Admit(string key, long step) => $"{key}@{step}";
+
+        public override void Notify(object notice) => throw new InvalidOperationException($"handler failed on {notice}");
+    }
+
+    [TestMethod]
+    public void QueuedWorkWhoseNoticeHandlerThrowsIsStillBuiltAndReleasedOnlyAfterItsBuild()
+    {
+        // The work is queued before the gate's notice is handed on; a handler that throws used to make the queue
+        // release the work's buffers as if it had not been queued, while the worker was about to build from them.
+        var stream = new MemoryStream();
+        var writer = new EventFileWriter(stream, "mem");
+        using var open = new ManualResetEventSlim(false);
+        writer.EnqueueWork(new CountingWork("blocker", 0, wait: open), 1, 1); // holds the worker until the handler threw
+        var work = new CountingWork("noticed", 2);
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => writer.EnqueueWork(work, 5, 1, new ThrowingNoticeGate(), "noticed"));
+        Assert.AreEqual("handler failed on noticed@5", error.Message);
+        Assert.AreEqual((0, 0), (work.Builds, work.Releases), "queued: neither built nor released yet");
+        open.Set();
+        writer.Flush(); // nothing failed to build
+        writer.Dispose();
+        Assert.AreEqual((1, 1, 1), (work.Builds, work.Releases, work.ReleasesBeforeBuild));
+        CollectionAssert.AreEqual(new[] { ("blocker", 1L), ("noticed", 5L) }, ReadAll(stream.ToArray()).Select(e => (e.Summary.Value[0].Tag, e.Step)).ToArray());
     }
 
     [TestMethod]

@@ -39,6 +39,30 @@ public sealed class StepDisciplineTests
     }
 
     [TestMethod]
+    public void AViolationHandlerThatThrowsOnADeferredValueLosesNothing()
+    {
+        // The handler runs after the value is queued: its exception reaches the caller, and the value is still
+        // written, from its own buffers (they used to go back to the pool at once, and the value failed to build on
+        // the writer thread, which then cost the next call its own event too).
+        using var dir = new TempDirectory();
+        var options = new SummaryWriterOptions { StepViolationHandler = v => throw new InvalidOperationException($"handler: {v.Tag} at {v.Step}") };
+        using (var writer = new SummaryWriter(dir.Path, options))
+        {
+            writer.AddHistogram("h", new float[] { 1, 2, 3 }, 5);
+            var error = Assert.ThrowsExactly<InvalidOperationException>(() => writer.AddHistogram("h", new float[] { 4, 5, 6 }, 5));
+            Assert.AreEqual("handler: h at 5", error.Message);
+            writer.Flush();
+            Assert.IsTrue(writer.AddScalar("s", 1, 0));
+            Assert.AreEqual(1L, writer.StepViolations);
+        }
+        // Both histograms, as written (TensorBoard would show the second: the step repeats).
+        var histograms = new TbLogger.Reading.LogDirReader(dir.Path, new TbLogger.Reading.LogDirReaderOptions { PurgeOrphanedData = false }).ReadHistograms().ToList();
+        CollectionAssert.AreEqual(new[] { 5L, 5L }, histograms.Select(h => h.Step).ToArray());
+        CollectionAssert.AreEqual(new[] { (1.0, 3.0, 6.0), (4.0, 6.0, 15.0) }, histograms.Select(h => (h.Min, h.Max, h.Sum)).ToArray());
+        Assert.AreEqual(("s", 1.0), new TbLogger.Reading.LogDirReader(dir.Path).ReadScalars().Select(p => (p.Tag, p.Value)).Single());
+    }
+
+    [TestMethod]
     public void ThrowRejectsTheEventWithTheTagAndBothStepsAndTheWriterStaysUsable()
     {
         using var dir = new TempDirectory();
