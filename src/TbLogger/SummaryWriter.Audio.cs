@@ -18,7 +18,7 @@ public sealed partial class SummaryWriter
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
     /// <exception cref="ArgumentException">No samples, a NaN, or not a whole number of frames.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> or <paramref name="channels"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> or <paramref name="channels"/> is not positive, or <paramref name="channels"/> is over <see cref="WavEncoder.MaxChannels"/>.</exception>
     public bool AddAudio(string tag, ReadOnlySpan<float> samples, int sampleRate, int channels, long step, DateTimeOffset? wallTime = null)
     {
         Summaries.ValidateTag(tag);
@@ -54,7 +54,7 @@ public sealed partial class SummaryWriter
     /// <param name="step">The global step.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <returns>False only when the queue was full in <see cref="QueueFullMode.Drop"/> mode.</returns>
-    /// <exception cref="ArgumentException">Wrong rank, no samples or a NaN.</exception>
+    /// <exception cref="ArgumentException">Wrong rank, no samples, more than <see cref="WavEncoder.MaxChannels"/> channels, or a NaN.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> is not positive.</exception>
     public bool AddAudio(string tag, in ReadOnlyTensorSpan<float> samples, int sampleRate, long step, DateTimeOffset? wallTime = null)
     {

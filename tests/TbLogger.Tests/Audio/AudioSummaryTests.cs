@@ -85,6 +85,34 @@ public sealed class AudioSummaryTests
     }
 
     [TestMethod]
+    public void ChannelsBeyondWhatTheHeadersSixteenBitFieldsHoldAreRefused()
+    {
+        // NumChannels and the frame size (BlockAlign, 2 bytes a channel) are 16-bit fields: 32,768 channels made the
+        // frame size 0, 65,536 the channel count 0, and 70,000 gave a header of 4,464 channels.
+        Assert.AreEqual(32767, WavEncoder.MaxChannels);
+        byte[] most = WavEncoder.Encode(new float[2 * 32767], 32767, 8000);
+        Assert.AreEqual((32767, 65534), (BinaryPrimitives.ReadUInt16LittleEndian(most.AsSpan(22)), BinaryPrimitives.ReadUInt16LittleEndian(most.AsSpan(32))));
+        Assert.AreEqual(8000u * 65534, BinaryPrimitives.ReadUInt32LittleEndian(most.AsSpan(28)));
+        foreach (int channels in new[] { 32768, 65536, 70000 })
+        {
+            var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => WavEncoder.Encode(new float[channels], channels, 8000));
+            Assert.AreEqual("channels", error.ParamName);
+            Assert.AreEqual(channels, error.ActualValue);
+            StringAssert.StartsWith(error.Message, "A 16-bit WAV file holds at most 32767 channels: its frame size (2 bytes a channel) is a 16-bit field.");
+            error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TbLogger.Summaries.Audio("a", new float[channels], 8000, channels));
+            Assert.AreEqual("channels", error.ParamName);
+        }
+        var shape = Assert.ThrowsExactly<ArgumentException>(() => TbLogger.Summaries.Audio("a", Tensor.Create(new float[32768], [1, 32768]), 8000));
+        Assert.AreEqual("samples", shape.ParamName);
+        StringAssert.StartsWith(shape.Message, "A 16-bit WAV file holds at most 32767 channels; got shape [1, 32768].");
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path);
+        Assert.AreEqual("channels", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => writer.AddAudio("a", new float[140000], 8000, channels: 70000, step: 0)).ParamName);
+        Assert.AreEqual("samples", Assert.ThrowsExactly<ArgumentException>(() => writer.AddAudio("a", Tensor.Create(new float[70000], [1, 70000]), 8000, step: 0)).ParamName);
+        Assert.IsTrue(writer.AddAudio("a", new float[2 * 32767], 8000, channels: 32767, step: 0));
+    }
+
+    [TestMethod]
     public void WriterLogsAudioAndStaysUsableAfterBadInput()
     {
         using var dir = new TempDirectory();

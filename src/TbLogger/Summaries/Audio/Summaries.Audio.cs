@@ -22,7 +22,7 @@ public static partial class Summaries
     /// <param name="channels">Channels per frame: 1 for mono, 2 for stereo, ...</param>
     /// <returns>A summary with one value.</returns>
     /// <exception cref="ArgumentException">No samples, a NaN, or a length that is not a whole number of frames.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> or <paramref name="channels"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> or <paramref name="channels"/> is not positive, or <paramref name="channels"/> is over <see cref="WavEncoder.MaxChannels"/>.</exception>
     public static Summary Audio(string tag, ReadOnlySpan<float> samples, int sampleRate, int channels = 1)
     {
         ValidateTag(tag);
@@ -40,7 +40,7 @@ public static partial class Summaries
     /// <param name="samples">A rank-1 or rank-2 tensor of floats in [-1, 1].</param>
     /// <param name="sampleRate">Frames per second.</param>
     /// <returns>A summary with one value.</returns>
-    /// <exception cref="ArgumentException">Wrong rank, no samples or a NaN.</exception>
+    /// <exception cref="ArgumentException">Wrong rank, no samples, more than <see cref="WavEncoder.MaxChannels"/> channels, or a NaN.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> is not positive.</exception>
     public static Summary Audio(string tag, in ReadOnlyTensorSpan<float> samples, int sampleRate)
     {
@@ -75,9 +75,13 @@ public static partial class Summaries
             throw new ArgumentException(
                 $"Audio needs a rank-1 tensor [frames] or a rank-2 tensor [frames, channels]; got shape {TensorInput.Describe(lengths)}.", parameterName);
         }
-        return lengths.Length == 1 ? 1 : TensorInput.Dim(lengths, 1, parameterName) is > 0 and var c
-            ? c
-            : throw new ArgumentException($"Audio needs at least one channel; got shape {TensorInput.Describe(lengths)}.", parameterName);
+        return lengths.Length == 1 ? 1 : TensorInput.Dim(lengths, 1, parameterName) switch
+        {
+            <= 0 => throw new ArgumentException($"Audio needs at least one channel; got shape {TensorInput.Describe(lengths)}.", parameterName),
+            > WavEncoder.MaxChannels => throw new ArgumentException(
+                $"A 16-bit WAV file holds at most {WavEncoder.MaxChannels} channels; got shape {TensorInput.Describe(lengths)}.", parameterName),
+            var c => c,
+        };
     }
 
     internal static Summary AudioFromWav(string tag, byte[] wav, int sampleRate, int channels, long frames) => new()

@@ -14,13 +14,16 @@ public static class WavEncoder
     /// <summary>The bytes before the samples.</summary>
     public const int HeaderBytes = 44;
 
+    /// <summary>The most channels a file can hold: its frame size (2 bytes a channel) is a 16-bit field.</summary>
+    public const int MaxChannels = ushort.MaxValue / 2;
+
     /// <summary>Encodes interleaved samples (frame by frame, channels within a frame) as a WAV file.</summary>
     /// <param name="samples">frames × channels floats in [-1, 1]; NaN is rejected, the rest clipped.</param>
-    /// <param name="channels">Channels per frame, at least 1.</param>
+    /// <param name="channels">Channels per frame, 1 to <see cref="MaxChannels"/>.</param>
     /// <param name="sampleRate">Frames per second, at least 1.</param>
     /// <returns>The WAV file's bytes.</returns>
     /// <exception cref="ArgumentException">A NaN sample, no samples, or a length that is not a whole number of frames.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="channels"/> or <paramref name="sampleRate"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="channels"/> or <paramref name="sampleRate"/> is not positive, or <paramref name="channels"/> is over <see cref="MaxChannels"/>.</exception>
     public static byte[] Encode(ReadOnlySpan<float> samples, int channels, int sampleRate)
     {
         Validate(samples, channels, sampleRate, nameof(samples));
@@ -43,6 +46,11 @@ public static class WavEncoder
     internal static void ValidateShape(int samples, int channels, int sampleRate, string parameterName)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        if (channels > MaxChannels)
+        {
+            // Written as it was, the header's 16-bit channel count and frame size would wrap (70,000 channels: 4,464).
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, $"A 16-bit WAV file holds at most {MaxChannels} channels: its frame size (2 bytes a channel) is a 16-bit field.");
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
         if (samples == 0)
         {
