@@ -17,7 +17,7 @@ public sealed partial class SummaryWriter
     /// <param name="weights">Empty, or one finite non-negative weight per prediction.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
-    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, a label is not 0 or 1, or a weight is bad.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, a label is not 0 or 1, a weight is bad, or the weights sum beyond float32's range (the curve's counts would be infinite).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numThresholds"/> is out of range.</exception>
     public bool AddPrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<float> predictions, long step,
         int numThresholds = Summaries.DefaultPrCurveThresholds, ReadOnlySpan<float> weights = default, DateTimeOffset? wallTime = null)
@@ -65,7 +65,7 @@ public sealed partial class SummaryWriter
     /// <param name="numThresholds">T, 2 to <see cref="Summaries.MaxPrCurveThresholds"/>.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <returns>False only when the queue was full in <see cref="Events.QueueFullMode.Drop"/> mode.</returns>
-    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, or a weight is bad.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, a weight is bad, or the weights sum beyond float32's range (the curve's counts would be infinite).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numThresholds"/> is out of range.</exception>
     public bool AddPrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<double> predictions, ReadOnlySpan<double> weights, long step,
         int numThresholds = Summaries.DefaultPrCurveThresholds, DateTimeOffset? wallTime = null)

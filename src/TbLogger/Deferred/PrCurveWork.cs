@@ -58,6 +58,11 @@ internal sealed class PrCurveWork<TLabel, TPrediction, TWeight> : SummaryWork
                 bad |= CheckedCopy.Copy<TWeight, CheckedCopy.NotFiniteNonNegative<TWeight>>(weights, w);
             }
             bad |= CopyLabels(labels, l);
+            if (!bad)
+            {
+                // On the caller, as the synchronous path throws it: weights whose counts would be infinite.
+                PrCurveKernel.CheckWeightTotals<TLabel, TWeight>(l, w);
+            }
         }
         catch
         {

@@ -137,6 +137,36 @@ public sealed class PrCurveTests
     }
 
     [TestMethod]
+    public void WeightsWhoseSumsLeaveFloat32sRangeAreRefusedOnTheCall()
+    {
+        // Each weight is finite, but the counts (sums of weights, stored as float32) would be infinite, which the raw
+        // PR curve refuses. Both paths throw on the call: the summary function, and the writer before it queues.
+        const string Expected = "The weights of positive labels sum to 2E+300 and of negative labels to 0; a PR curve's counts are float32, which holds at most 3.4028235E+38.";
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Summaries.PrCurve("p", [true, true], [0.5, 0.5], [1e300, 1e300], 11));
+        Assert.AreEqual("weights", error.ParamName);
+        StringAssert.StartsWith(error.Message, Expected);
+        float[] big = [3e38f, 3e38f, 1];
+        error = Assert.ThrowsExactly<ArgumentException>(() => Summaries.PrCurve("p", [false, false, true], [0.5f, 0.5f, 0.1f], 11, big));
+        StringAssert.StartsWith(error.Message, $"The weights of positive labels sum to 1 and of negative labels to {2 * (double)3e38f:R};");
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddPrCurve("p", [true, true], [0.5, 0.5], [1e300, 1e300], 0));
+            Assert.AreEqual("weights", error.ParamName);
+            StringAssert.StartsWith(error.Message, Expected);
+            Assert.ThrowsExactly<ArgumentException>(() => writer.AddPrCurve("p", [false, false, true], [0.5f, 0.5f, 0.1f], 0, weights: big));
+            // At the edge: one weight of float.MaxValue alone is a finite count; split between the labels, two are too.
+            Assert.IsTrue(writer.AddPrCurve("p", [true, false], [0.5f, 0.5f], 1, weights: [float.MaxValue, float.MaxValue]));
+            writer.Flush(); // nothing failed to build on the writer thread
+        }
+        var curve = GoldenEvents.Written(dir.Path).Single(w => w.Value.Tag == "p");
+        Assert.AreEqual(1L, curve.Step);
+        float[] data = curve.Value.Tensor.FloatVal.ToArray();
+        Assert.IsTrue(data.All(float.IsFinite), string.Join(",", data));
+        Assert.AreEqual((float.MaxValue, float.MaxValue), (data[0], data[11]), "TP and FP at threshold 0");
+    }
+
+    [TestMethod]
     public void WriterMatchesTheGoldenAndSurvivesBadInput()
     {
         using var dir = new TempDirectory();

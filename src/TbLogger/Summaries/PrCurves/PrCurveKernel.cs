@@ -39,6 +39,7 @@ internal static class PrCurveKernel
             else
             {
                 CountWeighted(labels, predictions, weights, t, tpBuckets, fpBuckets);
+                ThrowIfCountsOverflow(Sum(tpBuckets), Sum(fpBuckets));
             }
             Curve(tpBuckets, fpBuckets, data);
         }
@@ -119,6 +120,56 @@ internal static class PrCurveKernel
             {
                 fpBuckets[bucket] += w;
             }
+        }
+    }
+
+    /// <summary>
+    /// Throws when the weights cannot make a finite curve: a count over float32's range would be stored as infinity (as
+    /// numpy and TensorFlow store it), which the raw PR curve refuses. Finite, non-negative <paramref name="weights"/>
+    /// (checked by the caller) whose largest times their number stays below float32's range pass at once; only
+    /// weights near that range are summed, by label, exactly as the counts are.
+    /// </summary>
+    public static void CheckWeightTotals<TLabel, TWeight>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TWeight> weights)
+        where TLabel : unmanaged
+        where TWeight : unmanaged, IFloatingPointIeee754<TWeight>
+    {
+        if (weights.IsEmpty || double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.Max(weights)) * weights.Length < float.MaxValue)
+        {
+            return;
+        }
+        double tp = 0, fp = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double w = double.CreateTruncating(weights[i]);
+            if (LabelBit(labels, i) == 1)
+            {
+                tp += w;
+            }
+            else
+            {
+                fp += w;
+            }
+        }
+        ThrowIfCountsOverflow(tp, fp);
+    }
+
+    private static double Sum(ReadOnlySpan<double> buckets)
+    {
+        double sum = 0;
+        foreach (double bucket in buckets)
+        {
+            sum += bucket;
+        }
+        return sum;
+    }
+
+    private static void ThrowIfCountsOverflow(double truePositives, double falsePositives)
+    {
+        if (float.IsInfinity((float)truePositives) || float.IsInfinity((float)falsePositives))
+        {
+            throw new ArgumentException(
+                $"The weights of positive labels sum to {truePositives:R} and of negative labels to {falsePositives:R}; a PR curve's counts are float32, " +
+                $"which holds at most {float.MaxValue:R}.", "weights");
         }
     }
 

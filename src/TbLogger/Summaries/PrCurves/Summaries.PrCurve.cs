@@ -24,7 +24,7 @@ public static partial class Summaries
     /// <param name="numThresholds">T, at least 2.</param>
     /// <param name="weights">Empty, or one finite non-negative weight per prediction multiplying its counts.</param>
     /// <returns>A summary with one tensor value.</returns>
-    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, or a weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, a weight is negative or not finite, or the weights sum beyond float32's range (the curve's counts would be infinite).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numThresholds"/> is below 2 or above <see cref="MaxPrCurveThresholds"/>.</exception>
     public static Summary PrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<float> predictions,
         int numThresholds = DefaultPrCurveThresholds, ReadOnlySpan<float> weights = default)
@@ -69,7 +69,7 @@ public static partial class Summaries
     /// <param name="weights">One finite non-negative weight per prediction, or empty.</param>
     /// <param name="numThresholds">T, at least 2.</param>
     /// <returns>A summary with one tensor value.</returns>
-    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, or a weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, a weight is negative or not finite, or the weights sum beyond float32's range (the curve's counts would be infinite).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numThresholds"/> is out of range.</exception>
     public static Summary PrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<double> predictions, ReadOnlySpan<double> weights,
         int numThresholds = DefaultPrCurveThresholds)
