@@ -6,9 +6,13 @@ namespace TbLogger.Reading;
 /// values would cost some 50 times its size to parse: one 16 MiB record of 8M empty values, 0.6–3 GB. A summary
 /// may therefore hold at most one value per <see cref="MinBytesPerValue"/> bytes of its record (and always up to
 /// <see cref="AlwaysAllowedValues"/>): real values need more (a one-letter tag and a simple_value encode in 10), and
-/// a parsed record then costs at most about 16 times its size. A record over the budget is corrupt
-/// (<see cref="Records.TfRecordCorruption.InvalidPayload"/>): skipped or thrown like any other, before any object is
-/// built. Checking is a scan of the value headers, and free for records under 2 KiB, which cannot exceed it.
+/// a parsed record of such values costs at most about 16 times its size. Inside a value too, every element the
+/// parser would allocate (a shape dimension, a string of a string tensor, a field it does not know) is charged by
+/// <see cref="EventCost"/>, and a record may cost at most <see cref="MaxCostPerByte"/> times its size; a shape of more
+/// than <see cref="MaxShapeDimensions"/> dimensions is over budget whatever it costs. A record over the budget is
+/// corrupt (<see cref="Records.TfRecordCorruption.InvalidPayload"/>): skipped or thrown like any other, before any
+/// object is built. Checking is a scan of the record's field headers (packed numbers and bytes are skipped by their
+/// length), and free for records of at most 2 KiB, which cost at most 64 KiB however they are made.
 /// </summary>
 internal static class EventBudget
 {
@@ -18,8 +22,19 @@ internal static class EventBudget
     /// <summary>Values any summary may hold, however small its record.</summary>
     public const int AlwaysAllowedValues = 1024;
 
-    /// <summary>Records this long or shorter cannot exceed the budget (every value takes at least two bytes).</summary>
+    /// <summary>Records this long or shorter are not checked (every value takes at least two bytes).</summary>
     public const int AlwaysWithinBudget = 2 * AlwaysAllowedValues;
+
+    /// <summary>
+    /// The most bytes of objects a record may cost to parse, per byte of the record (<see cref="EventCost"/>). Real
+    /// records cost less: a summary of scalar tensors with short tags (each tensor is about 600 bytes of objects) about
+    /// 40 times, a string tensor of one-letter cells about 30; hostile ones of empty tensors, groups or unknown fields
+    /// 70 to 300 times.
+    /// </summary>
+    public const int MaxCostPerByte = 64;
+
+    /// <summary>The most dimensions a tensor shape may have: TensorFlow's own limit (TensorShape::MaxDimensions).</summary>
+    public const int MaxShapeDimensions = 254;
 
     /// <summary>Why <paramref name="record"/> is over the budget, or null when it is within it.</summary>
     public static string? Problem(ReadOnlySpan<byte> record)
@@ -30,20 +45,24 @@ internal static class EventBudget
             return null;
         }
         long allowed = Math.Max(AlwaysAllowedValues, record.Length / MinBytesPerValue);
-        // Every value takes at least two bytes (tag and length): a small record cannot exceed the budget.
-        if (record.Length / 2 <= allowed || !EventWire.TryReadHeader(record, out EventHeader header) || header.Kind != EventKind.Summary)
+        // Every value takes at least two bytes (tag and length): a small record cannot exceed the count of values.
+        if (record.Length / 2 > allowed && EventWire.TryReadHeader(record, out EventHeader header) && header.Kind == EventKind.Summary)
         {
-            return null;
-        }
-        ReadOnlySpan<byte> summary = record.Slice(header.PayloadStart, header.PayloadLength);
-        long count = 0;
-        int pos = 0;
-        while (EventWire.TryNextValue(summary, ref pos, out _, out _))
-        {
-            if (++count > allowed)
+            ReadOnlySpan<byte> summary = record.Slice(header.PayloadStart, header.PayloadLength);
+            long count = 0;
+            int pos = 0;
+            while (EventWire.TryNextValue(summary, ref pos, out _, out _))
             {
-                return $"a summary of more than {allowed} values in {record.Length} bytes (at most one value per {MinBytesPerValue} bytes is decoded)";
+                if (++count > allowed)
+                {
+                    return $"a summary of more than {allowed} values in {record.Length} bytes (at most one value per {MinBytesPerValue} bytes is decoded)";
+                }
             }
+        }
+        long limit = (long)MaxCostPerByte * record.Length;
+        if (EventCost.Of(record, limit, out string? problem) < 0)
+        {
+            return problem ?? $"a record of {record.Length} bytes whose objects would cost more than {MaxCostPerByte} times its size (its elements are too many and too small: unknown fields, strings or shape dimensions)";
         }
         return null;
     }

@@ -5,7 +5,10 @@ using TbLogger.Tests.Support;
 
 namespace TbLogger.Tests.Hostile;
 
-/// <summary>A record of millions of empty summary values costs a small multiple of its size, on every reading path.</summary>
+/// <summary>
+/// A record of millions of tiny elements (empty summary values, shape dimensions, unknown fields, groups, tensors)
+/// costs a small multiple of its size, on every reading path.
+/// </summary>
 [TestClass]
 public sealed class DecodeMemoryBoundTests
 {
@@ -31,6 +34,122 @@ public sealed class DecodeMemoryBoundTests
         return ms.ToArray();
     }
 
+    private static byte[] Varint(ulong value)
+    {
+        var bytes = new List<byte>();
+        for (; value >= 0x80; value >>= 7)
+        {
+            bytes.Add((byte)(value | 0x80));
+        }
+        bytes.Add((byte)value);
+        return [.. bytes];
+    }
+
+    /// <summary>Field <paramref name="field"/>, length-delimited, holding <paramref name="payload"/>.</summary>
+    private static byte[] Field(int field, byte[] payload) => [.. Varint((ulong)(field << 3 | 2)), .. Varint((ulong)payload.Length), .. payload];
+
+    private static byte[] Repeat(byte[] unit, int count)
+    {
+        var bytes = new byte[unit.Length * count];
+        for (int i = 0; i < count; i++)
+        {
+            unit.CopyTo(bytes, i * unit.Length);
+        }
+        return bytes;
+    }
+
+    /// <summary>Event { step: 1, summary { value { tag: "t", tensor: <paramref name="tensor"/> } } }.</summary>
+    private static byte[] TensorEvent(byte[] tensor) => [0x10, 0x01, .. Field(5, Field(1, [.. Field(1, "t"u8.ToArray()), .. Field(8, tensor)]))];
+
+    /// <summary>
+    /// Records of <paramref name="count"/> small elements each, by name: the hostile layouts (many elements the parser
+    /// allocates for, from a few bytes each) and the densest real ones.
+    /// </summary>
+    private static byte[] Layout(string name, int count) => name switch
+    {
+        "empty shape dimensions" => TensorEvent([0x08, 0x01, .. Field(2, Repeat([0x12, 0x00], count))]),
+        "unknown empty fields in the event" => [0x10, 0x01, .. Repeat([0x7A, 0x00], count)],
+        "unknown empty fields in a value" => [0x10, 0x01, .. Field(5, Field(1, [.. Field(1, "t"u8.ToArray()), .. Repeat([0x7A, 0x00], count)]))],
+        "empty groups" => [0x10, 0x01, .. Repeat([0x7B, 0x7C], count)],
+        "empty tensors in a variant" => TensorEvent([0x08, 0x15, .. Field(15, Repeat([0x1A, 0x00], count))]),
+        "empty resource handles" => TensorEvent([0x08, 0x14, .. Repeat([0x72, 0x00], count)]),
+        "values of empty tensors" => [0x10, 0x01, .. Field(5, Repeat(Field(1, [.. Field(1, "abcd"u8.ToArray()), 0x42, 0x00]), count))],
+        "empty strings" => TensorEvent([0x08, 0x07, .. Repeat([0x42, 0x00], count)]),
+        "one-letter strings" => TensorEvent([0x08, 0x07, .. Repeat([0x42, 0x01, 0x41], count)]),
+        "scalar tensors with short tags" => [0x10, 0x01, .. Field(5, Repeat(Field(1, [.. Field(1, "a/b"u8.ToArray()), .. Field(8, [0x08, 0x01, 0x12, 0x00, 0x2D, 0, 0, 0x80, 0x3F])]), count))],
+        "packed one-byte int64s" => TensorEvent([0x08, 0x09, .. Field(10, Repeat([0x01], count))]),
+        "packed one-byte int32s" => TensorEvent([0x08, 0x03, .. Field(7, Repeat([0x01], count))]),
+        "unpacked floats" => TensorEvent([0x08, 0x01, .. Repeat([0x2D, 0, 0, 0x80, 0x3F], count)]),
+        "254 shape dimensions" => TensorEvent([0x08, 0x01, .. Field(2, Repeat([0x12, 0x02, 0x08, 0x01], 254)), .. Repeat([0x2D, 0, 0, 0x80, 0x3F], count)]),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [TestMethod]
+    [DataRow("empty shape dimensions", "a tensor shape of more than 254 dimensions (TensorFlow's limit)")]
+    [DataRow("unknown empty fields in the event", null)]
+    [DataRow("unknown empty fields in a value", null)]
+    [DataRow("empty groups", null)]
+    [DataRow("empty tensors in a variant", null)]
+    [DataRow("empty resource handles", null)]
+    [DataRow("values of empty tensors", null)]
+    public void Records_of_many_tiny_elements_the_parser_allocates_for_are_over_the_budget(string layout, string? rule)
+    {
+        byte[] record = Layout(layout, 100_000);
+        string? problem = TbLogger.Reading.EventBudget.Problem(record);
+        Assert.AreEqual(rule ?? $"a record of {record.Length} bytes whose objects would cost more than 64 times its size (its elements are too many and too small: unknown fields, strings or shape dimensions)", problem);
+    }
+
+    [TestMethod]
+    [DataRow("empty strings")]
+    [DataRow("one-letter strings")]
+    [DataRow("scalar tensors with short tags")]
+    [DataRow("packed one-byte int64s")]
+    [DataRow("packed one-byte int32s")]
+    [DataRow("unpacked floats")]
+    [DataRow("254 shape dimensions")]
+    public void The_densest_records_within_the_budget_cost_what_it_estimates_at_most(string layout)
+    {
+        byte[] record = Layout(layout, 100_000);
+        Assert.IsNull(TbLogger.Reading.EventBudget.Problem(record));
+        long estimate = TbLogger.Reading.EventCost.Of(record, long.MaxValue, out string? problem);
+        Assert.IsNull(problem);
+        long allocated = ParseAllocation(record);
+        Assert.IsLessThanOrEqualTo(estimate, allocated, $"estimated {estimate}, allocated {allocated} for {record.Length} bytes");
+        Assert.IsLessThanOrEqualTo(TbLogger.Reading.EventBudget.MaxCostPerByte * (long)record.Length, allocated);
+    }
+
+    [TestMethod]
+    [DataRow("unknown empty fields in the event")]
+    [DataRow("unknown empty fields in a value")]
+    [DataRow("empty groups")]
+    [DataRow("empty tensors in a variant")]
+    [DataRow("empty resource handles")]
+    [DataRow("values of empty tensors")]
+    [DataRow("empty shape dimensions")]
+    public void The_estimate_of_every_hostile_layout_is_no_lower_than_what_parsing_it_allocates(string layout)
+    {
+        byte[] record = Layout(layout, 20_000);
+        long estimate = TbLogger.Reading.EventCost.Of(record, long.MaxValue, out _);
+        if (layout == "empty shape dimensions")
+        {
+            Assert.AreEqual(-1L, estimate, "refused by the rank rule, not by cost");
+            return;
+        }
+        long allocated = ParseAllocation(record);
+        Assert.IsLessThanOrEqualTo(estimate, allocated, $"estimated {estimate}, allocated {allocated} for {record.Length} bytes");
+    }
+
+    /// <summary>Bytes the protobuf parser allocates to parse <paramref name="record"/> (after a warm-up parse).</summary>
+    private static long ParseAllocation(byte[] record)
+    {
+        _ = Protos.Event.Parser.ParseFrom(record);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var parsed = Protos.Event.Parser.ParseFrom(record);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(parsed);
+        return allocated;
+    }
+
     private static void WriteRun(string directory, params byte[][] records)
     {
         Directory.CreateDirectory(directory);
@@ -43,11 +162,18 @@ public sealed class DecodeMemoryBoundTests
     }
 
     [TestMethod]
-    public void Eight_million_empty_values_in_16_MiB_are_read_by_every_path_under_a_192_MiB_heap()
+    [DataRow("empty values")]
+    [DataRow("empty shape dimensions")]
+    [DataRow("unknown empty fields in the event")]
+    [DataRow("empty groups")]
+    [DataRow("empty tensors in a variant")]
+    public void Eight_million_tiny_elements_in_16_MiB_are_read_by_every_path_under_a_192_MiB_heap(string layout)
     {
         using var dir = new TempDirectory();
         var good = new Protos.Event { Step = 2, WallTime = 1, Summary = new Protos.Summary { Value = { new Protos.Summary.Types.Value { Tag = "loss", SimpleValue = 0.25f } } } };
-        WriteRun(dir.Combine("logs", "run"), EmptyValuesEvent(8 * 1024 * 1024), Google.Protobuf.MessageExtensions.ToByteArray(good));
+        const int Elements = 8 * 1024 * 1024;
+        byte[] hostile = layout == "empty values" ? EmptyValuesEvent(Elements) : Layout(layout, Elements);
+        WriteRun(dir.Combine("logs", "run"), hostile, Google.Protobuf.MessageExtensions.ToByteArray(good));
         string child = Path.Combine(AppContext.BaseDirectory, "TbLogger.CrashWriter.dll");
         var start = new ProcessStartInfo("dotnet")
         {

@@ -1,0 +1,234 @@
+namespace TbLogger.Reading;
+
+/// <summary>
+/// What parsing an event record into protobuf objects costs, estimated from its wire bytes without building anything
+/// (<see cref="EventBudget"/>). The parser allocates per element, not per byte: an empty shape dimension is 2 bytes on
+/// the wire and an object of about 40 bytes in memory, an unknown field an entry of about 100, so a record of millions
+/// of such elements would cost 20 to 300 times its size (a 31 MB file of empty dimensions took 1-2 GB to list and
+/// verify; an empty tensor is 2 bytes and about 600 of objects). The walk follows the event's schema (summary, value,
+/// metadata, tensor, shape, histogram, image, audio, session log, and the tensors a variant holds) and charges each
+/// element what Google.Protobuf allocates for it, measured and rounded up: each message its own
+/// (<see cref="MessageCost"/>), a string or bytes field 88 plus twice its length (strings become UTF-16), an unpacked
+/// element of a repeated number 24, a packed run up to 24 bytes per wire byte (a one-byte varint read into a long,
+/// the array doubling as it grows), and a field the schema does not know, which the parser keeps, 150 plus its length.
+/// The walk reads each field header once and skips numbers and bytes by their length.
+/// </summary>
+internal static class EventCost
+{
+    private const long BytesCost = 88;
+    private const long RepeatedNumberCost = 24;
+    private const long UnknownCost = 150;
+
+    /// <summary>The parser's own nesting limit (Google.Protobuf's default): deeper input fails to parse anyway.</summary>
+    private const int MaxDepth = 100;
+
+    /// <summary>The messages the walk knows; anything else is charged as bytes.</summary>
+    private enum Message
+    {
+        Event,
+        Summary,
+        Value,
+        Metadata,
+        PluginData,
+        Tensor,
+        Shape,
+        Dim,
+        Histogram,
+        Image,
+        Audio,
+        SessionLog,
+        LogMessage,
+        TaggedRunMetadata,
+        SourceMetadata,
+        VariantTensorData,
+        ResourceHandle,
+        DtypeAndShape,
+    }
+
+    /// <summary>The bytes of objects one parsed instance of <paramref name="kind"/> costs, with its slot in a repeated field (measured).</summary>
+    private static long MessageCost(Message kind) => kind switch
+    {
+        // Twelve repeated fields, each its own object even when empty.
+        Message.Tensor => 640,
+        Message.ResourceHandle => 136,
+        Message.VariantTensorData => 104,
+        Message.Event or Message.Histogram => 100,
+        Message.Value => 90,
+        _ => 64,
+    };
+
+    /// <summary>How a known field is stored once parsed.</summary>
+    private enum Field
+    {
+        Unknown,
+        Number,
+        RepeatedNumber,
+        Bytes,
+        Child,
+    }
+
+    /// <summary>
+    /// The estimated bytes of objects <paramref name="record"/> (an <c>Event</c>) would cost to parse, or -1 as soon
+    /// as it passes <paramref name="limit"/>; <paramref name="problem"/> names a shape over TensorFlow's rank limit,
+    /// which no parse should accept whatever it costs. Malformed wire data ends the walk: the parser reports it.
+    /// </summary>
+    public static long Of(ReadOnlySpan<byte> record, long limit, out string? problem)
+    {
+        problem = null;
+        long cost = MessageCost(Message.Event);
+        return Walk(record, Message.Event, 0, limit, ref cost, ref problem) ? cost : -1;
+    }
+
+    /// <summary>False when the cost passed <paramref name="limit"/> or a rule was broken (then <paramref name="problem"/> says which).</summary>
+    private static bool Walk(ReadOnlySpan<byte> message, Message kind, int depth, long limit, ref long cost, ref string? problem)
+    {
+        if (depth > MaxDepth)
+        {
+            return true;
+        }
+        int dims = 0;
+        int pos = 0;
+        while (pos < message.Length)
+        {
+            if (!ProtoWire.TryReadTag(message, ref pos, out int number, out int wire))
+            {
+                return true;
+            }
+            Field field = Classify(kind, number, wire, out Message child);
+            int start = 0, length = 0;
+            if (wire == ProtoWire.LengthDelimited)
+            {
+                if (!ProtoWire.TryReadLengthDelimited(message, ref pos, out start, out length))
+                {
+                    return true;
+                }
+            }
+            else if (wire is 3 or 4)
+            {
+                // A group's start or end: only ever an unknown field here, kept by the parser.
+                field = Field.Unknown;
+            }
+            else if (!ProtoWire.TrySkip(message, ref pos, wire))
+            {
+                return true;
+            }
+            switch (field)
+            {
+                case Field.Number:
+                    break;
+                case Field.RepeatedNumber:
+                    cost += wire == ProtoWire.LengthDelimited ? PackedCostPerByte(kind, number) * length : RepeatedNumberCost;
+                    break;
+                case Field.Bytes:
+                    cost += BytesCost + 2L * length;
+                    break;
+                case Field.Child:
+                    if (child == Message.Dim && ++dims > EventBudget.MaxShapeDimensions)
+                    {
+                        problem = $"a tensor shape of more than {EventBudget.MaxShapeDimensions} dimensions (TensorFlow's limit)";
+                        return false;
+                    }
+                    cost += MessageCost(child);
+                    if (cost <= limit && !Walk(message.Slice(start, length), child, depth + 1, limit, ref cost, ref problem))
+                    {
+                        return false;
+                    }
+                    break;
+                default:
+                    cost += UnknownCost + length;
+                    break;
+            }
+            if (cost > limit)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Field <paramref name="number"/> of <paramref name="kind"/> as the generated parser reads it: a field number it
+    /// knows with another wire type is an unknown field to it too, except a repeated number, packed or not.
+    /// </summary>
+    private static Field Classify(Message kind, int number, int wire, out Message child)
+    {
+        child = default;
+        const int V = ProtoWire.Varint, F64 = ProtoWire.Fixed64, L = ProtoWire.LengthDelimited, F32 = ProtoWire.Fixed32;
+        return (kind, number) switch
+        {
+            (Message.Event, 1) => Expect(wire, F64),
+            (Message.Event, 2) => Expect(wire, V),
+            (Message.Event, 3 or 4 or 9) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Event, 5) => Nested(wire, Message.Summary, out child),
+            (Message.Event, 6) => Nested(wire, Message.LogMessage, out child),
+            (Message.Event, 7) => Nested(wire, Message.SessionLog, out child),
+            (Message.Event, 8) => Nested(wire, Message.TaggedRunMetadata, out child),
+            (Message.Event, 10) => Nested(wire, Message.SourceMetadata, out child),
+            (Message.Summary, 1) => Nested(wire, Message.Value, out child),
+            (Message.Value, 1 or 3 or 7) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Value, 2) => Expect(wire, F32),
+            (Message.Value, 4) => Nested(wire, Message.Image, out child),
+            (Message.Value, 5) => Nested(wire, Message.Histogram, out child),
+            (Message.Value, 6) => Nested(wire, Message.Audio, out child),
+            (Message.Value, 8) => Nested(wire, Message.Tensor, out child),
+            (Message.Value, 9) => Nested(wire, Message.Metadata, out child),
+            (Message.Metadata, 1) => Nested(wire, Message.PluginData, out child),
+            (Message.Metadata, 2 or 3) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Metadata, 4) => Expect(wire, V),
+            (Message.PluginData, 1 or 2) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Tensor, 1 or 3) => Expect(wire, V),
+            (Message.Tensor, 2) => Nested(wire, Message.Shape, out child),
+            (Message.Tensor, 4 or 8) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Tensor, 5 or 9) => Repeated(wire, F32),
+            (Message.Tensor, 6 or 12) => Repeated(wire, F64),
+            (Message.Tensor, 7 or 10 or 11 or 13 or 16 or 17) => Repeated(wire, V),
+            (Message.Tensor, 14) => Nested(wire, Message.ResourceHandle, out child),
+            (Message.Tensor, 15) => Nested(wire, Message.VariantTensorData, out child),
+            (Message.VariantTensorData, 1 or 2) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.VariantTensorData, 3) => Nested(wire, Message.Tensor, out child),
+            (Message.ResourceHandle, 1 or 2 or 3 or 5) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.ResourceHandle, 4) => Expect(wire, V),
+            (Message.ResourceHandle, 6) => Nested(wire, Message.DtypeAndShape, out child),
+            (Message.DtypeAndShape, 1) => Expect(wire, V),
+            (Message.DtypeAndShape, 2) => Nested(wire, Message.Shape, out child),
+            (Message.Shape, 2) => Nested(wire, Message.Dim, out child),
+            (Message.Shape, 3) => Expect(wire, V),
+            (Message.Dim, 1) => Expect(wire, V),
+            (Message.Dim, 2) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Histogram, >= 1 and <= 5) => Expect(wire, F64),
+            (Message.Histogram, 6 or 7) => Repeated(wire, F64),
+            (Message.Image, >= 1 and <= 3) => Expect(wire, V),
+            (Message.Image, 4) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Audio, 1) => Expect(wire, F32),
+            (Message.Audio, 2 or 3) => Expect(wire, V),
+            (Message.Audio, 4 or 5) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.SessionLog or Message.LogMessage, 1) => Expect(wire, V),
+            (Message.SessionLog, 2 or 3) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.LogMessage, 2) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.TaggedRunMetadata, 1 or 2) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.SourceMetadata, 1) => wire == L ? Field.Bytes : Field.Unknown,
+            _ => Field.Unknown,
+        };
+    }
+
+    private static Field Expect(int wire, int expected) => wire == expected ? Field.Number : Field.Unknown;
+
+    private static Field Repeated(int wire, int element) => wire == element || wire == ProtoWire.LengthDelimited ? Field.RepeatedNumber : Field.Unknown;
+
+    /// <summary>Bytes of objects per wire byte of a packed run of repeated field <paramref name="number"/> of <paramref name="kind"/>.</summary>
+    private static long PackedCostPerByte(Message kind, int number) => (kind, number) switch
+    {
+        // int64 and uint64 varints: 8 bytes each from as little as one on the wire, the array doubling as it grows.
+        (Message.Tensor, 10 or 17) => 24,
+        // int32 and uint32 varints (half_val too): 4 bytes each from one.
+        (Message.Tensor, 7 or 13 or 16) => 12,
+        // Bools, floats and doubles: a byte of objects per byte on the wire, doubled as the array grows.
+        _ => 2,
+    };
+
+    private static Field Nested(int wire, Message kind, out Message child)
+    {
+        child = kind;
+        return wire == ProtoWire.LengthDelimited ? Field.Child : Field.Unknown;
+    }
+}
