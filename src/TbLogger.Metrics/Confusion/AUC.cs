@@ -38,7 +38,7 @@ public sealed class AUC : Metric, IRegisteredMetric
     /// <param name="labelWeights">Non-negative per-label weights: of the label AUCs (multi-label) or of the columns of flattened data.</param>
     /// <param name="fromLogits">Apply a sigmoid to predictions first.</param>
     /// <param name="name">Metric name; default <c>"auc"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">numThresholds &lt; 2, a threshold outside [0, 1], numLabels &lt; 1, a negative label weight, or an undefined enum value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">numThresholds &lt; 2 or &gt; 268,435,447 (its bucket counts must fit in one array), a threshold outside [0, 1], numLabels &lt; 1 or with numThresholds × numLabels &gt; <see cref="Array.MaxLength"/>, a negative label weight, or an undefined enum value.</exception>
     /// <exception cref="ArgumentException">numLabels without multiLabel, or labelWeights whose length differs from numLabels.</exception>
     public AUC(int numThresholds = 200, AucCurve curve = AucCurve.Roc, AucSummationMethod summationMethod = AucSummationMethod.Interpolation,
                IReadOnlyList<float>? thresholds = null, bool multiLabel = false, int? numLabels = null,
@@ -60,6 +60,7 @@ public sealed class AUC : Metric, IRegisteredMetric
         else
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(numThresholds, 2, nameof(numThresholds));
+            ThresholdedConfusion.ThrowIfTooManyThresholds(numThresholds);
             _thresholds = new double[numThresholds];
             _thresholds[0] = -EndEpsilon;
             for (int i = 1; i < numThresholds - 1; i++) _thresholds[i] = (i * 1.0) / (numThresholds - 1);
@@ -70,6 +71,11 @@ public sealed class AUC : Metric, IRegisteredMetric
         {
             if (!multiLabel) throw new ArgumentException("numLabels is needed only when multiLabel is true.", nameof(numLabels));
             ArgumentOutOfRangeException.ThrowIfLessThan(nl, 1, nameof(numLabels));
+            // The [T, L] states are single arrays; past this bound T × L would wrap around int and size them wrongly.
+            int maxLabels = Array.MaxLength / _thresholds.Length;
+            if (nl > maxLabels)
+                throw new ArgumentOutOfRangeException(nameof(numLabels), nl,
+                    $"At most {maxLabels} labels are accepted with {_thresholds.Length} thresholds: each state holds numThresholds × numLabels counts, which must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements.");
         }
         if (labelWeights is not null)
         {

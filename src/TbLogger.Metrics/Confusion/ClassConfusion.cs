@@ -22,10 +22,26 @@ internal sealed class ClassConfusion
     {
         _axis = axis;
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
+        ThrowIfTooManyClasses(numClasses);
         _numClasses = numClasses;
         _ignoreClass = ignoreClass;
         _sparseYTrue = sparseYTrue;
         _sparseYPred = sparseYPred;
+    }
+
+    /// <summary>
+    /// The largest number of classes whose [C, C] matrix fits in one .NET array (C² ≤ <see cref="Array.MaxLength"/>):
+    /// 46,340. The metrics keep the matrix as one state variable, so a larger C cannot be built at all.
+    /// </summary>
+    public static int MaxClasses { get; } = (int)Math.Sqrt(Array.MaxLength);
+
+    /// <summary>Refuses a number of classes whose C² counts would not fit in one array (C² overflowed int or exceeded the array limit).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">numClasses &gt; <see cref="MaxClasses"/>.</exception>
+    public static void ThrowIfTooManyClasses(int numClasses)
+    {
+        if (numClasses > MaxClasses)
+            throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses,
+                $"At most {MaxClasses} classes are accepted: the confusion matrix state holds numClasses² counts, which must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements.");
     }
 
     /// <summary>

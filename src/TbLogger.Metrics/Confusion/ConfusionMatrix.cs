@@ -26,7 +26,7 @@ public sealed class ConfusionMatrix : Metric, IRegisteredMetric
     /// <param name="sparseYTrue">True when labels are class indices; false for one-hot rows.</param>
     /// <param name="sparseYPred">True when predictions are class indices; false for probability/logit rows (default).</param>
     /// <param name="name">Metric name; default <c>"confusion_matrix"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1 or an undefined normalisation.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1 or &gt; 46,340 (the numClasses² counts must fit in one array), or an undefined normalisation.</exception>
     public ConfusionMatrix(int numClasses, ConfusionMatrixNormalization normalize = ConfusionMatrixNormalization.None,
                            int? ignoreClass = null, bool sparseYTrue = true, bool sparseYPred = false, string? name = null)
         : base(name ?? "confusion_matrix")

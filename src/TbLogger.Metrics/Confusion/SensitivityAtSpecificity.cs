@@ -15,7 +15,7 @@ public sealed class SensitivityAtSpecificity : SensitivitySpecificityBase, IRegi
     /// <param name="numThresholds">Number of thresholds (default 200, at least 1).</param>
     /// <param name="classId">Consider only this class (column) of [samples, classes] data; null for all.</param>
     /// <param name="name">Metric name; default <c>"sensitivity_at_specificity"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The target is outside [0, 1], numThresholds &lt; 1 or classId &lt; 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The target is outside [0, 1], numThresholds &lt; 1 or &gt; 268,435,447 (its bucket counts must fit in one array), or classId &lt; 0.</exception>
     public SensitivityAtSpecificity(double specificity, int numThresholds = 200, int? classId = null, string? name = null)
         : base(name ?? "sensitivity_at_specificity", specificity, "specificity", numThresholds, classId, OperatingRate.Specificity, OperatingRate.Sensitivity)
     {

@@ -39,7 +39,7 @@ public abstract class SensitivitySpecificityBase : Metric
     /// <param name="classId">Consider only this class (column) of [samples, classes] data; null for all.</param>
     /// <param name="constrained">The rate that must reach <paramref name="target"/>.</param>
     /// <param name="maximised">The rate whose best value is the result.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The target is outside [0, 1], numThresholds &lt; 1 or classId &lt; 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The target is outside [0, 1], numThresholds &lt; 1 or &gt; 268,435,447 (its bucket counts must fit in one array), or classId &lt; 0.</exception>
     private protected SensitivitySpecificityBase(string name, double target, string targetName, int numThresholds, int? classId,
                                                  OperatingRate constrained, OperatingRate maximised)
         : base(name)
@@ -47,6 +47,7 @@ public abstract class SensitivitySpecificityBase : Metric
         if (!(target >= 0 && target <= 1))
             throw new ArgumentOutOfRangeException(targetName, target, $"Argument `{targetName}` must be in the range [0, 1].");
         ArgumentOutOfRangeException.ThrowIfLessThan(numThresholds, 1, nameof(numThresholds));
+        ThresholdedConfusion.ThrowIfTooManyThresholds(numThresholds);
         if (classId is int c) ArgumentOutOfRangeException.ThrowIfNegative(c, nameof(classId));
         double[] thresholds;
         if (numThresholds == 1)

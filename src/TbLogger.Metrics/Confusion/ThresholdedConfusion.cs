@@ -71,6 +71,22 @@ internal sealed class ThresholdedConfusion
     public int NumThresholds { get; }
 
     /// <summary>
+    /// The largest number of thresholds T whose arrays each fit in one .NET array: 268,435,447. The longest is the
+    /// bucket-count scratch, <see cref="ConfusionKernel.CountsLength(int)"/> = 8 × (T + 1) integers, which must not
+    /// exceed <see cref="Array.MaxLength"/>.
+    /// </summary>
+    public static int MaxThresholds { get; } = Array.MaxLength / 8 - 1;
+
+    /// <summary>Refuses a number of thresholds whose arrays would not fit (8 × (T + 1) overflows int or exceeds the array limit).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">numThresholds &gt; <see cref="MaxThresholds"/>.</exception>
+    public static void ThrowIfTooManyThresholds(int numThresholds)
+    {
+        if (numThresholds > MaxThresholds)
+            throw new ArgumentOutOfRangeException(nameof(numThresholds), numThresholds,
+                $"At most {MaxThresholds} thresholds are accepted: their bucket counts, 8 × (numThresholds + 1) integers, must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements.");
+    }
+
+    /// <summary>
     /// Keras's <c>is_evenly_distributed_thresholds</c>: at least 3 values, each within <c>np.allclose</c> tolerance
     /// (atol 1e-7, rtol 1e-5) of i/(T−1).
     /// </summary>

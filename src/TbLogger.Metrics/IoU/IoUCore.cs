@@ -23,6 +23,7 @@ internal sealed class IoUCore
                    Func<string, int, StateMerge, MetricStateVariable> addState)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
+        ClassConfusion.ThrowIfTooManyClasses(numClasses);
         ArgumentNullException.ThrowIfNull(targetClassIds);
         if (targetClassIds.Count == 0) throw new ArgumentException("At least one target class id is required.", nameof(targetClassIds));
         foreach (int id in targetClassIds)
@@ -55,6 +56,8 @@ internal sealed class IoUCore
     public static int[] AllClasses(int numClasses)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
+        // Checked here too: the metrics build this list before IoUCore, and int.MaxValue ids alone exceed an array.
+        ClassConfusion.ThrowIfTooManyClasses(numClasses);
         var ids = new int[numClasses];
         for (int i = 0; i < ids.Length; i++) ids[i] = i;
         return ids;

@@ -23,7 +23,7 @@ public sealed class OneHotMeanIoU : Metric, IRegisteredMetric
     /// <param name="sparseYPred">True when predictions are class indices; false for probability rows (argmax over the last axis).</param>
     /// <param name="axis">The class axis of one-hot inputs (Keras's argmax axis; negative counts from the end).</param>
     /// <param name="name">Metric name; default <c>"one_hot_mean_io_u"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1, a target class id outside [0, numClasses).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">numClasses &lt; 1 or &gt; 46,340 (the numClasses² counts must fit in one array), a target class id outside [0, numClasses).</exception>
     public OneHotMeanIoU(int numClasses, int? ignoreClass = null, bool sparseYPred = false, int axis = -1, string? name = null)
         : base(name ?? "one_hot_mean_io_u")
         => _core = new IoUCore(numClasses, IoUCore.AllClasses(numClasses), ignoreClass, false, sparseYPred, axis, AddState);

@@ -196,6 +196,30 @@ public sealed class AucTests
     }
 
     [TestMethod]
+    public void MoreThresholdsOrLabelsThanOneArrayHoldsAreRefusedStatingTheLargestAccepted()
+    {
+        // The bucket counts are 8 × (T + 1) ints: T = 268,435,447 fits in Array.MaxLength (2,147,483,591), one more does
+        // not; int.MaxValue thresholds threw OutOfMemoryException ("Array dimensions exceeded supported range").
+        foreach (int numThresholds in new[] { 268435448, int.MaxValue })
+        {
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AUC(numThresholds: numThresholds));
+            Assert.AreEqual("numThresholds", e.ParamName);
+            Assert.AreEqual(numThresholds, e.ActualValue);
+            StringAssert.StartsWith(e.Message, "At most 268435447 thresholds are accepted: their bucket counts, 8 × (numThresholds + 1) integers, " +
+                                               "must fit in one .NET array of at most Array.MaxLength (2147483591) elements.");
+        }
+        // Multi-label states are [T, L]: 200 × 10,737,417 fits, 200 × 10,737,418 does not (200 × 21,474,837 wrapped to 104).
+        foreach (int numLabels in new[] { 10737418, 21474837 })
+        {
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AUC(multiLabel: true, numLabels: numLabels));
+            Assert.AreEqual("numLabels", e.ParamName);
+            Assert.AreEqual(numLabels, e.ActualValue);
+            StringAssert.StartsWith(e.Message, "At most 10737417 labels are accepted with 200 thresholds: each state holds numThresholds × numLabels counts, " +
+                                               "which must fit in one .NET array of at most Array.MaxLength (2147483591) elements.");
+        }
+    }
+
+    [TestMethod]
     public void Config()
     {
         var m = new AUC(numThresholds: 100, curve: AucCurve.PR, summationMethod: AucSummationMethod.Majoring, name: "auc_1",

@@ -64,6 +64,20 @@ public sealed class ConfusionMatrixTests
     }
 
     [TestMethod]
+    public void MoreClassesThanOneArrayHoldsSquaredAreRefusedStatingTheLargestAccepted()
+    {
+        // 46,340² counts fit in Array.MaxLength (2,147,483,591), 46,341² do not; 100,000² overflowed int (OverflowException).
+        foreach (int numClasses in new[] { 46341, 100000, int.MaxValue })
+        {
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ConfusionMatrix(numClasses));
+            Assert.AreEqual("numClasses", e.ParamName);
+            Assert.AreEqual(numClasses, e.ActualValue);
+            StringAssert.StartsWith(e.Message, "At most 46340 classes are accepted: the confusion matrix state holds numClasses² counts, " +
+                                               "which must fit in one .NET array of at most Array.MaxLength (2147483591) elements.");
+        }
+    }
+
+    [TestMethod]
     public void Config()
         => Assert.AreEqual("""{"name":"confusion_matrix","dtype":"float32","num_classes":3,"normalize":"true","ignore_class":null,"sparse_y_true":true,"sparse_y_pred":false}""",
             new ConfusionMatrix(3, ConfusionMatrixNormalization.True).GetConfigJson());

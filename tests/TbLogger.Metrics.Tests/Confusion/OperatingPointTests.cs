@@ -116,6 +116,24 @@ public sealed class OperatingPointTests
     }
 
     [TestMethod]
+    public void MoreThresholdsThanOneArrayHoldsAreRefusedStatingTheLargestAccepted()
+    {
+        // The bucket counts are 8 × (T + 1) ints: T = 268,435,447 fits in Array.MaxLength (2,147,483,591), one more does not.
+        Func<Metric>[] constructors =
+        [
+            () => new SensitivityAtSpecificity(0.5, numThresholds: 268435448), () => new SpecificityAtSensitivity(0.5, numThresholds: 268435448),
+            () => new PrecisionAtRecall(0.5, numThresholds: 268435448), () => new RecallAtPrecision(0.5, numThresholds: int.MaxValue),
+        ];
+        foreach (var create in constructors)
+        {
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => create());
+            Assert.AreEqual("numThresholds", e.ParamName);
+            StringAssert.StartsWith(e.Message, "At most 268435447 thresholds are accepted: their bucket counts, 8 × (numThresholds + 1) integers, " +
+                                               "must fit in one .NET array of at most Array.MaxLength (2147483591) elements.");
+        }
+    }
+
+    [TestMethod]
     public void Config()
     {
         var m = new SensitivityAtSpecificity(0.4, numThresholds: 100, classId: 12, name: "sensitivity_at_specificity_1");

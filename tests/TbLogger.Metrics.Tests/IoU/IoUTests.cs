@@ -127,6 +127,26 @@ public sealed class IoUTests
     }
 
     [TestMethod]
+    public void MoreClassesThanOneArrayHoldsSquaredAreRefusedStatingTheLargestAccepted()
+    {
+        // 46,340² counts fit in Array.MaxLength (2,147,483,591), 46,341² do not; 100,000² overflowed int (OverflowException)
+        // and int.MaxValue class ids alone did not fit (OutOfMemoryException).
+        Func<Metric>[] constructors =
+        [
+            () => new MeanIoU(46341), () => new MeanIoU(100000), () => new MeanIoU(int.MaxValue),
+            () => new OneHotMeanIoU(46341), () => new IoU(46341, [0]), () => new OneHotIoU(46341, [0]),
+        ];
+        foreach (var create in constructors)
+        {
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => create());
+            Assert.AreEqual("numClasses", e.ParamName);
+            StringAssert.StartsWith(e.Message, "At most 46340 classes are accepted: the confusion matrix state holds numClasses² counts, " +
+                                               "which must fit in one .NET array of at most Array.MaxLength (2147483591) elements.");
+        }
+        Assert.AreEqual(100000, Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MeanIoU(100000)).ActualValue);
+    }
+
+    [TestMethod]
     public void Config()
     {
         Assert.AreEqual("""{"name":"iou_class_1_0","dtype":"float32","num_classes":2,"target_class_ids":[1,0],"ignore_class":null,"sparse_y_true":true,"sparse_y_pred":true,"axis":-1}""",
