@@ -148,6 +148,31 @@ public sealed class DeferredHistogramTests
     }
 
     [TestMethod]
+    public void RulesOverARangeWiderThanDoubleNameTheBucketCountTheyChose()
+    {
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path);
+        // max − min overflows to ∞, which no number of equal buckets divides. The message named 0 buckets for every rule
+        // (an infinite width, and ceil(∞ / ∞) = NaN read as 0); it names the rule's count: Sqrt of 3 values ⌈√3⌉ = 2,
+        // Sturges ⌈log2 3 + 1⌉ = 3, Scott (read from the values) ⌈2 / 1.977⌉ = 2, and equal-width bins their own.
+        double[] values = [double.MaxValue, -double.MaxValue, 0];
+        foreach (var (bins, count) in new[]
+        {
+            (HistogramBins.FromRule(HistogramBinRule.Sqrt), 2),
+            (HistogramBins.FromRule(HistogramBinRule.Sturges), 3),
+            (HistogramBins.FromRule(HistogramBinRule.Scott), 2),
+            (HistogramBins.Uniform(5), 5),
+        })
+        {
+            var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => writer.AddHistogram("h", values, 0, bins));
+            Assert.AreEqual("values", error.ParamName);
+            StringAssert.StartsWith(error.Message,
+                $"The values span [-1.7976931348623157E+308, 1.7976931348623157E+308], which {count} equal buckets cannot divide in double precision; use explicit edges.");
+            Same<ArgumentOutOfRangeException>(() => Summaries.Histogram("h", values, bins), () => writer.AddHistogram("h", values, 0, bins), $"{count} buckets");
+        }
+    }
+
+    [TestMethod]
     public void FloatHistogramsSkipTheCallersRangePassOnlyWhereNoRangeCanFail()
     {
         float twoTo50 = 1125899906842624f, twoTo51 = 2251799813685248f;

@@ -196,9 +196,14 @@ internal static class HistogramKernel
             first -= 0.5;
             last += 0.5;
         }
-        long count = NumpyBinRules.TryWidthFromRange(rule, finiteCount, max - min, out double width)
-            ? NumpyBinRules.BucketCount(width, first, last)
-            : BucketCountOverValues(values, rule, finiteCount, first, last);
+        // Values whose range overflows double (near ±double.MaxValue) gave every rule an infinite width and a count of
+        // ceil(∞ / ∞) = NaN read as 0, so the refusal of the range named 0 buckets. A rule's width scales with the
+        // values and its count does not: the rule reads them scaled by 2^-530 (a power of two, so exactly), far enough
+        // that neither the range nor Scott's and Doane's squared deviations can overflow, and chooses its own count.
+        double scale = double.IsInfinity(max - min) ? Math.ScaleB(1.0, -530) : 1.0;
+        long count = NumpyBinRules.TryWidthFromRange(rule, finiteCount, max * scale - min * scale, out double width)
+            ? NumpyBinRules.BucketCount(width, first * scale, last * scale)
+            : BucketCountOverValues(values, rule, finiteCount, first * scale, last * scale, scale);
         if (count > HistogramBins.MaxBinCount)
         {
             throw new ArgumentOutOfRangeException("values",
@@ -207,7 +212,7 @@ internal static class HistogramKernel
         return (int)count;
     }
 
-    private static long BucketCountOverValues<T>(ReadOnlySpan<T> values, HistogramBinRule rule, int finiteCount, double first, double last)
+    private static long BucketCountOverValues<T>(ReadOnlySpan<T> values, HistogramBinRule rule, int finiteCount, double first, double last, double scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double[] finite = ArrayPool<double>.Shared.Rent(finiteCount);
@@ -219,7 +224,7 @@ internal static class HistogramKernel
                 double x = double.CreateTruncating(value);
                 if (double.IsFinite(x))
                 {
-                    finite[n++] = x;
+                    finite[n++] = x * scale;
                 }
             }
             return NumpyBinRules.BucketCount(finite.AsSpan(0, n), rule, first, last);
