@@ -40,8 +40,10 @@ internal sealed class ClassConfusion
     public static void ThrowIfTooManyClasses(int numClasses)
     {
         if (numClasses > MaxClasses)
+        {
             throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses,
                 $"At most {MaxClasses} classes are accepted: the confusion matrix state holds numClasses² counts, which must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements.");
+        }
     }
 
     /// <summary>

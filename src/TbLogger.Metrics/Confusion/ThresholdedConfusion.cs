@@ -82,8 +82,10 @@ internal sealed class ThresholdedConfusion
     public static void ThrowIfTooManyThresholds(int numThresholds)
     {
         if (numThresholds > MaxThresholds)
+        {
             throw new ArgumentOutOfRangeException(nameof(numThresholds), numThresholds,
                 $"At most {MaxThresholds} thresholds are accepted: their bucket counts, 8 × (numThresholds + 1) integers, must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements.");
+        }
     }
 
     /// <summary>
