@@ -59,7 +59,63 @@ public sealed class MediaExportTests
         Assert.AreEqual("_..", Commands.MediaExport.SafeName(".."));
         Assert.AreEqual("_", Commands.MediaExport.SafeName(""));
         Assert.AreEqual("a_b_c_d", Commands.MediaExport.SafeName("a/b\\c:d"));
-        Assert.AreEqual(150, Commands.MediaExport.SafeName(new string('x', 400)).Length);
+        Assert.AreEqual(204, Commands.MediaExport.SafeName(new string('x', 400)).Length);
+        Assert.AreEqual("a_b", Commands.MediaExport.SafeName("a\uD834b"), "a lone surrogate has no UTF-8 form");
+        Assert.AreEqual("_" + new string('.', 203), Commands.MediaExport.SafeName(new string('.', 400)));
+        // 203 bytes, then a four-byte character that would end at 207: cut before it, not inside it.
+        Assert.AreEqual(new string('x', 203), Commands.MediaExport.SafeName(new string('x', 203) + "\U0001D11E"));
+    }
+
+    [TestMethod]
+    public async Task LongTagsAreCutToFitAFileNameInUtf8BytesAndTheValuesAfterThemAreExported()
+    {
+        using var temp = new TempDirectory();
+        string logs = temp.Combine("logs");
+        string han = new('日', 100); // 300 bytes of UTF-8
+        string clefs = string.Concat(Enumerable.Repeat("\U0001D11E", 70)); // 280 bytes, 140 UTF-16 surrogate pairs
+        string pictures = new('画', 100), bassClefs = string.Concat(Enumerable.Repeat("\U0001D122", 70));
+        using (var writer = new SummaryWriter(logs))
+        {
+            writer.AddText(han, "first", step: 1);
+            writer.AddText(clefs, "second", step: 1);
+            writer.AddText(han + "x", "third", step: 1);
+            writer.AddText("after_text", "last", step: 2);
+            writer.AddImage(pictures, new byte[] { 1 }, ImageShape.Hw(1, 1), step: 1);
+            writer.AddImage("after_image", new byte[] { 2 }, ImageShape.Hw(1, 1), step: 2);
+            writer.AddAudio(bassClefs, [0.1f, -0.1f], 8000, step: 1);
+            writer.AddAudio("after_audio", [0.2f, -0.2f], 8000, step: 2);
+        }
+        var result = await Cli.Run("export", logs, "--text", temp.Combine("txt"), "--images", temp.Combine("img"), "--audio", temp.Combine("wav"));
+        Assert.AreEqual(0, result.Code, result.Err);
+        Assert.AreEqual("Exported 2 images, 2 audio clips and 4 texts.\n", result.Out);
+
+        // 68 three-byte characters are 204 bytes, as are 51 four-byte ones (102 UTF-16 units); the longer tag cut to
+        // the same name as another is numbered.
+        string hanCut = new('日', 68), clefsCut = string.Concat(Enumerable.Repeat("\U0001D11E", 51));
+        string text = temp.Combine("txt", "_root");
+        CollectionAssert.AreEquivalent(
+            new[] { hanCut + "_step1.txt", clefsCut + "_step1.txt", hanCut + "_step1_2.txt", "after_text_step2.txt" },
+            Directory.GetFiles(text).Select(Path.GetFileName).ToArray());
+        Assert.AreEqual("first", File.ReadAllText(Path.Combine(text, hanCut + "_step1.txt")));
+        Assert.AreEqual("second", File.ReadAllText(Path.Combine(text, clefsCut + "_step1.txt")));
+        Assert.AreEqual("third", File.ReadAllText(Path.Combine(text, hanCut + "_step1_2.txt")));
+        Assert.AreEqual("last", File.ReadAllText(Path.Combine(text, "after_text_step2.txt")));
+        CollectionAssert.AreEquivalent(
+            new[] { new string('画', 68) + "_step1.png", "after_image_step2.png" },
+            Directory.GetFiles(temp.Combine("img", "_root")).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEquivalent(
+            new[] { string.Concat(Enumerable.Repeat("\U0001D122", 51)) + "_step1.wav", "after_audio_step2.wav" },
+            Directory.GetFiles(temp.Combine("wav", "_root")).Select(Path.GetFileName).ToArray());
+
+        var strictUtf8 = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        foreach (string file in Directory.GetFiles(temp.Path, "*", SearchOption.AllDirectories))
+        {
+            string name = Path.GetFileName(file);
+            // Throws on a lone surrogate: the name is valid UTF-16.
+            int bytes = strictUtf8.GetByteCount(name);
+            Assert.IsLessThanOrEqualTo(255, bytes, name);
+        }
+        Assert.AreEqual(216, System.Text.Encoding.UTF8.GetByteCount(hanCut + "_step1_2.txt"));
     }
 
     [TestMethod]

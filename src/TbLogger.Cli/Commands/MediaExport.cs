@@ -6,12 +6,18 @@ namespace TbLogger.Cli.Commands;
 /// <summary>
 /// <c>tblog export --images DIR --audio DIR --text DIR</c>: each image, audio clip and text value becomes one file
 /// named by run, tag and step: <c>DIR/{run}/{tag}_step{step}[_{sample}].{png|jpg|gif|wav|txt}</c>. Runs and tags come
-/// from the log files, so each is flattened into one safe name ('/', '\', ':', control and invalid characters become
-/// '_'; names of only dots get a '_' in front) and every path is checked to stay inside DIR.
+/// from the log files, so each is flattened into one safe name ('/', '\', ':', control and invalid characters and lone
+/// surrogates become '_'; names of only dots get a '_' in front; long names are cut between characters to fit a file
+/// name's 255 bytes of UTF-8) and every path is checked to stay inside DIR.
 /// </summary>
 internal static class MediaExport
 {
-    private const int MaxNameLength = 150;
+    // Linux takes at most 255 bytes of UTF-8 in one file name. A tag's name is followed by "_step{step}" (5 + 20
+    // bytes for the longest long), "_{sample}" and "_{n}" for a repeated name (1 + 10 each for the longest int) and a
+    // four-byte extension: 51 bytes at most, so the name itself keeps 204.
+    private const int MaxFileNameBytes = 255;
+    private const int MaxSuffixBytes = 5 + 20 + 11 + 11 + 4;
+    private const int MaxNameBytes = MaxFileNameBytes - MaxSuffixBytes;
 
     /// <summary>Counts of the files written.</summary>
     public sealed record Counts(long Images, long Audio, long Text);
@@ -57,7 +63,10 @@ internal static class MediaExport
         : bytes.StartsWith("GIF8"u8) ? ".gif"
         : ".bin";
 
-    /// <summary>One directory name from a run or tag of a log file: never a separator, never "." or "..", never empty.</summary>
+    /// <summary>
+    /// One directory name from a run or tag of a log file: never a separator, never "." or "..", never empty, valid
+    /// UTF-16 and at most <see cref="MaxNameBytes"/> bytes of UTF-8.
+    /// </summary>
     internal static string SafeName(string name)
     {
         char[] invalid = Path.GetInvalidFileNameChars();
@@ -65,17 +74,35 @@ internal static class MediaExport
         for (int i = 0; i < chars.Length; i++)
         {
             char c = chars[i];
-            if (c is '/' or '\\' or ':' || char.IsControl(c) || Array.IndexOf(invalid, c) >= 0)
+            if (char.IsHighSurrogate(c) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
             {
+                i++;
+            }
+            else if (c is '/' or '\\' or ':' || char.IsControl(c) || char.IsSurrogate(c) || Array.IndexOf(invalid, c) >= 0)
+            {
+                // A lone surrogate has no UTF-8 form: the file system would get a replacement character instead.
                 chars[i] = '_';
             }
         }
-        string safe = new string(chars).Trim();
-        if (safe.Length > MaxNameLength)
+        string safe = Utf8Prefix(new string(chars).Trim(), MaxNameBytes);
+        // A dot is one byte: the name of only dots keeps room for the '_' in front.
+        return safe.Length == 0 || safe.All(c => c == '.') ? "_" + safe[..Math.Min(safe.Length, MaxNameBytes - 1)] : safe;
+    }
+
+    /// <summary>The longest prefix of <paramref name="name"/> of at most <paramref name="maxBytes"/> bytes of UTF-8, cut between characters.</summary>
+    private static string Utf8Prefix(string name, int maxBytes)
+    {
+        int bytes = 0, length = 0;
+        foreach (Rune rune in name.EnumerateRunes())
         {
-            safe = safe[..MaxNameLength];
+            bytes += rune.Utf8SequenceLength;
+            if (bytes > maxBytes)
+            {
+                break;
+            }
+            length += rune.Utf16SequenceLength;
         }
-        return safe.Length == 0 || safe.All(c => c == '.') ? "_" + safe : safe;
+        return name[..length];
     }
 
     /// <summary>Builds unique file paths inside one output directory.</summary>
