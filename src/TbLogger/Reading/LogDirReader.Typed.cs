@@ -159,7 +159,12 @@ public sealed partial class LogDirReader
         {
             return null;
         }
-        double[] flat = TensorValues.Doubles(value.Tensor);
+        // The rule tblog verify applies: [k, 3] numbers, all of them stored. Any other shape's elements taken three at
+        // a time would be buckets the data never held.
+        if (TensorValues.Problem(value.Tensor, PluginNames.Histograms, out double[] flat) is { } problem)
+        {
+            throw new FormatException(problem);
+        }
         var buckets = new HistogramBucket[flat.Length / 3];
         for (int i = 0; i < buckets.Length; i++)
         {

@@ -55,6 +55,75 @@ internal static class TensorValues
         }
     }
 
+    /// <summary>
+    /// Why <paramref name="tensor"/> does not hold its plugin's data, or null when it does: a negative dimension, more
+    /// elements than a long counts, fewer or more elements than its shape, a scalar of more than one element, a PR
+    /// curve not [6, T], a histogram not [k, 3] numbers. The one rule of <see cref="Verify.DecodeRule"/> and of
+    /// <see cref="LogDirReader.ReadHistograms"/>: a histogram tensor <c>tblog verify</c> reports is one the read skips
+    /// as malformed.
+    /// </summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="plugin">Its tag's plugin name ("" for none).</param>
+    /// <param name="values">Its numbers as stored (one for a tensor filled with one value); empty for a string or non-numeric tensor.</param>
+    /// <returns>The problem, or null.</returns>
+    public static string? Problem(TensorProto tensor, string plugin, out double[] values)
+    {
+        values = [];
+        long[] shape = Shape(tensor);
+        if (shape.Any(d => d < 0))
+        {
+            return "tensor shape has a negative dimension";
+        }
+        long expected;
+        try
+        {
+            expected = shape.Aggregate(1L, (a, b) => checked(a * b));
+        }
+        catch (OverflowException)
+        {
+            // Wrapped, the count could match a few stored elements and pass for the shape.
+            return $"tensor shape [{string.Join(", ", shape)}] has more elements than a long counts";
+        }
+        if (plugin == PluginNames.Histograms && tensor.Dtype is DataType.DtString or DataType.DtBool)
+        {
+            return $"histogram tensor is {tensor.Dtype}, not numbers";
+        }
+        long actual;
+        if (tensor.Dtype == DataType.DtString)
+        {
+            actual = tensor.StringVal.Count;
+        }
+        else
+        {
+            try
+            {
+                values = Doubles(tensor);
+                actual = values.Length;
+            }
+            catch (FormatException ex)
+            {
+                return plugin is PluginNames.Scalars or PluginNames.PrCurves or PluginNames.Histograms ? ex.Message : null;
+            }
+            // TensorFlow may store one value for a tensor filled with it. Not a histogram's buckets, which it writes
+            // whole: filling them would take as much memory as the shape asks, whatever the record holds.
+            if (actual == 1 && expected > 1 && plugin != PluginNames.Histograms)
+            {
+                actual = expected;
+            }
+        }
+        if (actual != expected)
+        {
+            return $"{tensor.Dtype} tensor of shape [{string.Join(", ", shape)}] holds {actual} elements, not {expected}";
+        }
+        return plugin switch
+        {
+            PluginNames.Scalars when expected != 1 => $"scalar tensor holds {expected} elements",
+            PluginNames.PrCurves when shape.Length != 2 || shape[0] != 6 => $"PR curve tensor has shape [{string.Join(", ", shape)}], not [6, T]",
+            PluginNames.Histograms when shape.Length != 2 || shape[1] != 3 => $"histogram tensor has shape [{string.Join(", ", shape)}], not [k, 3]",
+            _ => null,
+        };
+    }
+
     /// <summary>The single element of a one-element numeric tensor; false otherwise.</summary>
     public static bool TryScalar(TensorProto tensor, out double value)
     {

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Reading;
+using TbLogger.Reading.Verify;
 using TbLogger.Records;
 using TbLogger.Replay;
 using TbLogger.Tests.Support;
@@ -53,6 +54,76 @@ public sealed class TypedReadContractTests
         Assert.AreEqual(badOffset, ex.Offset);
         Assert.AreEqual(dir.Combine(Path1), ex.SourceName);
         StringAssert.Contains(ex.Message, $"byte offset {badOffset}");
+    }
+
+    [TestMethod]
+    public void Histogram_tensors_that_are_not_k_by_3_numbers_are_skipped_and_reported_with_file_and_offset_as_verify_reports_them()
+    {
+        using var dir = new TempDirectory();
+        Event[] events =
+        [
+            HistoTensorEvent("h", step: 1, DataType.DtDouble, [2, 3], [0, 1, 5, 1, 2, 7]),
+            HistoTensorEvent("h", step: 2, DataType.DtDouble, [6], [0, 1, 5, 1, 2, 7]),
+            HistoTensorEvent("h", step: 3, DataType.DtDouble, [3, 2], [0, 1, 5, 1, 2, 7]),
+            HistoTensorEvent("h", step: 4, DataType.DtDouble, [1, 6], [0, 1, 5, 1, 2, 7]),
+            HistoTensorEvent("h", step: 5, DataType.DtDouble, [2, 3, 1], [0, 1, 5, 1, 2, 7]),
+            HistoTensorEvent("h", step: 6, DataType.DtDouble, [2, 3], [0, 1, 5, 1]),
+            HistoTensorEvent("h", step: 7, DataType.DtBool, [1, 3], [1, 1, 1]),
+            HistoTensorEvent("h", step: 8, DataType.DtDouble, [2, 3], [4]),
+            HistoTensorEvent("h", step: 9, DataType.DtFloat, [1, 3], [2, 4, 3]),
+        ];
+        long[] offsets = WriteRecords(dir.Combine(Path1), events.Select(e => e.ToByteArray()).ToList());
+        var reported = new List<TfRecordCorruptException>();
+        var reader = new LogDirReader(dir.Path, new LogDirReaderOptions { RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = reported.Add } });
+
+        var histograms = reader.ReadHistograms().ToList();
+
+        CollectionAssert.AreEqual(new[] { 1L, 9L }, histograms.Select(h => h.Step).ToArray());
+        CollectionAssert.AreEqual(new[] { new HistogramBucket(0, 1, 5), new HistogramBucket(1, 2, 7) }, histograms[0].Buckets.ToArray());
+        CollectionAssert.AreEqual(new[] { new HistogramBucket(2, 4, 3) }, histograms[1].Buckets.ToArray());
+        Assert.AreEqual((2d, 4d, 3d), (histograms[1].Min, histograms[1].Max, histograms[1].Count));
+        string[] problems =
+        [
+            "histogram tensor has shape [6], not [k, 3]",
+            "histogram tensor has shape [3, 2], not [k, 3]",
+            "histogram tensor has shape [1, 6], not [k, 3]",
+            "histogram tensor has shape [2, 3, 1], not [k, 3]",
+            "DtDouble tensor of shape [2, 3] holds 4 elements, not 6",
+            "histogram tensor is DtBool, not numbers",
+            "DtDouble tensor of shape [2, 3] holds 1 elements, not 6",
+        ];
+        Assert.AreEqual(7L, reader.MalformedValues);
+        CollectionAssert.AreEqual(
+            problems.Select((p, i) => $"Corrupt TFRecord in '{dir.Combine(Path1)}' at byte offset {offsets[i + 1]}: record does not decode (value 'h' at step {i + 2} does not decode: {p}).").ToArray(),
+            reported.Select(r => r.Message).ToArray());
+        Assert.IsTrue(reported.All(r => r.SourceName == dir.Combine(Path1) && r.Corruption == TfRecordCorruption.InvalidPayload));
+        CollectionAssert.AreEqual(offsets[1..8], reported.Select(r => r.Offset).ToArray());
+
+        // One rule: tblog verify reports the same values at the same offsets.
+        var verified = LogVerifier.Verify(dir.Path).Problems.Where(p => p.Rule == "decode").ToList();
+        CollectionAssert.AreEqual(problems.Select((p, i) => $"tag 'h' step {i + 2}: {p}").ToArray(), verified.Select(p => p.Message).ToArray());
+        CollectionAssert.AreEqual(offsets[1..8], verified.Select(p => p.Offset).ToArray());
+
+        var exporting = new LogDirReader(dir.Path);
+        using var output = new MemoryStream();
+        Assert.AreEqual(2L, LogExporter.Export(exporting, output, new ExportOptions { IncludeHistograms = true }));
+        Assert.AreEqual(7L, exporting.MalformedValues);
+    }
+
+    [TestMethod]
+    public void Strict_mode_names_file_and_offset_of_a_histogram_tensor_of_shape_3_by_2()
+    {
+        using var dir = new TempDirectory();
+        var good = HistoTensorEvent("h", step: 1, DataType.DtDouble, [2, 3], [0, 1, 5, 1, 2, 7]);
+        var bad = HistoTensorEvent("h", step: 2, DataType.DtDouble, [3, 2], [0, 1, 5, 1, 2, 7]);
+        long badOffset = WriteRecords(dir.Combine(Path1), [good.ToByteArray(), bad.ToByteArray()])[1];
+        var reader = new LogDirReader(dir.Path, new LogDirReaderOptions { RecordOptions = new() { SkipCorruptRecords = false } });
+
+        var ex = Assert.ThrowsExactly<TfRecordCorruptException>(() => reader.ReadHistograms().ToList());
+
+        Assert.AreEqual(badOffset, ex.Offset);
+        Assert.AreEqual(dir.Combine(Path1), ex.SourceName);
+        Assert.AreEqual($"Corrupt TFRecord in '{dir.Combine(Path1)}' at byte offset {badOffset}: record does not decode (value 'h' at step 2 does not decode: histogram tensor has shape [3, 2], not [k, 3]).", ex.Message);
     }
 
     [TestMethod]
@@ -205,6 +276,21 @@ public sealed class TypedReadContractTests
         histo.BucketLimit.Add(limits);
         histo.Bucket.Add(counts);
         return new Event { Step = step, WallTime = 1, Summary = new Summary { Value = { new Summary.Types.Value { Tag = tag, Histo = histo } } } };
+    }
+
+    /// <summary>A histograms-plugin tensor value of any dtype and shape, its elements as given.</summary>
+    private static Event HistoTensorEvent(string tag, long step, DataType dtype, long[] shape, double[] values)
+    {
+        var tensor = new TensorProto { Dtype = dtype, TensorShape = new TensorShapeProto() };
+        tensor.TensorShape.Dim.Add(shape.Select(d => new TensorShapeProto.Types.Dim { Size = d }));
+        switch (dtype)
+        {
+            case DataType.DtFloat: tensor.FloatVal.Add(values.Select(v => (float)v)); break;
+            case DataType.DtBool: tensor.BoolVal.Add(values.Select(v => v != 0)); break;
+            default: tensor.DoubleVal.Add(values); break;
+        }
+        var metadata = new SummaryMetadata { PluginData = new SummaryMetadata.Types.PluginData { PluginName = "histograms" } };
+        return new Event { Step = step, WallTime = 1, Summary = new Summary { Value = { new Summary.Types.Value { Tag = tag, Tensor = tensor, Metadata = metadata } } } };
     }
 
     private static Event PrEvent(string tag, long step, int values)

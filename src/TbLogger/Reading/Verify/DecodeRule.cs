@@ -4,8 +4,8 @@ namespace TbLogger.Reading.Verify;
 
 /// <summary>
 /// Checks that every summary value decodes as its plugin's data: scalars hold one number, tensors hold as many
-/// elements as their shape says, images and audio have bytes, histograms have as many counts as limits, PR curves are
-/// [6, T].
+/// elements as their shape says, images and audio have bytes, histograms have as many counts as limits or are [k, 3]
+/// tensors of numbers, PR curves are [6, T].
 /// </summary>
 public sealed class DecodeRule : VerifyRule
 {
@@ -54,51 +54,10 @@ public sealed class DecodeRule : VerifyRule
                     ? $"histogram has {v.Histo.Bucket.Count} counts but {v.Histo.BucketLimit.Count} limits"
                     : null;
             case Summary.Types.Value.ValueOneofCase.Tensor:
-                return CheckTensor(v.Tensor, plugin);
+                // ReadHistograms applies the same rule: a histogram tensor reported here is one it skips as malformed.
+                return TensorValues.Problem(v.Tensor, plugin, out _);
             default:
                 return null;
         }
-    }
-
-    private static string? CheckTensor(TensorProto tensor, string plugin)
-    {
-        long[] shape = TensorValues.Shape(tensor);
-        if (shape.Any(d => d < 0))
-        {
-            return "tensor shape has a negative dimension";
-        }
-        long expected = shape.Aggregate(1L, (a, b) => a * b);
-        long actual;
-        if (tensor.Dtype == DataType.DtString)
-        {
-            actual = tensor.StringVal.Count;
-        }
-        else
-        {
-            try
-            {
-                actual = TensorValues.Doubles(tensor).Length;
-            }
-            catch (FormatException ex)
-            {
-                return plugin is PluginNames.Scalars or "pr_curves" or "histograms" ? ex.Message : null;
-            }
-            // TensorFlow may store one value for a tensor filled with it.
-            if (actual == 1 && expected > 1)
-            {
-                actual = expected;
-            }
-        }
-        if (actual != expected)
-        {
-            return $"{tensor.Dtype} tensor of shape [{string.Join(", ", shape)}] holds {actual} elements, not {expected}";
-        }
-        return plugin switch
-        {
-            PluginNames.Scalars when expected != 1 => $"scalar tensor holds {expected} elements",
-            "pr_curves" when shape.Length != 2 || shape[0] != 6 => $"PR curve tensor has shape [{string.Join(", ", shape)}], not [6, T]",
-            "histograms" when shape.Length != 2 || shape[1] != 3 => $"histogram tensor has shape [{string.Join(", ", shape)}], not [k, 3]",
-            _ => null,
-        };
     }
 }
