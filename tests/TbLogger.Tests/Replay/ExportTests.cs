@@ -131,6 +131,88 @@ public sealed class ExportTests
         CollectionAssert.AreEqual(new LogDirReader(temp.Path).ReadHistograms().Single().Buckets.Select(b => (b.Left, b.Right, b.Count)).ToList(), buckets);
     }
 
+    /// <summary>A histograms-plugin tensor value of the given [k, 3] rows, as TensorFlow 2 writes one.</summary>
+    private static TbLogger.Protos.Event HistogramTensorEvent(string tag, long step, double[] rows)
+    {
+        var tensor = new TbLogger.Protos.TensorProto { Dtype = TbLogger.Protos.DataType.DtDouble, TensorShape = new TbLogger.Protos.TensorShapeProto() };
+        tensor.TensorShape.Dim.Add(new TbLogger.Protos.TensorShapeProto.Types.Dim { Size = rows.Length / 3 });
+        tensor.TensorShape.Dim.Add(new TbLogger.Protos.TensorShapeProto.Types.Dim { Size = 3 });
+        tensor.DoubleVal.Add(rows);
+        var value = new TbLogger.Protos.Summary.Types.Value { Tag = tag, Tensor = tensor, Metadata = new TbLogger.Protos.SummaryMetadata { PluginData = new() { PluginName = "histograms" } } };
+        return new TbLogger.Protos.Event { Step = step, WallTime = 7.5, Summary = new TbLogger.Protos.Summary { Value = { value } } };
+    }
+
+    [TestMethod]
+    public void HistogramRowsAreExactlyTheJsonOfTheirBuckets_QuotedWholeInCsv()
+    {
+        // Non-finite numbers are JSON strings; in CSV the whole object is one field with its quotes doubled.
+        using var temp = new TempDirectory();
+        Write(temp.Combine("r,1"), "events.out.tfevents.1.x", Version(), HistogramTensorEvent("h", 3, [double.NegativeInfinity, 0.5, 2, 0.5, 1e300, double.NaN]));
+        const string Data = "{\"min\":\"-Infinity\",\"max\":1E+300,\"count\":\"NaN\",\"buckets\":[[\"-Infinity\",0.5,2],[0.5,1E+300,\"NaN\"]]}";
+        string csv = Export(temp.Path, new ExportOptions { IncludeHistograms = true });
+        Assert.AreEqual("run,tag,step,wall_time,value,kind,data\n\"r,1\",h,3,7.5,,histogram,\"" + Data.Replace("\"", "\"\"") + "\"\n", csv);
+        string jsonl = Export(temp.Path, new ExportOptions { Format = ExportFormat.JsonLines, IncludeHistograms = true });
+        Assert.AreEqual("{\"run\":\"r,1\",\"tag\":\"h\",\"step\":3,\"wall_time\":7.5,\"kind\":\"histogram\"," + Data[1..] + "\n", jsonl);
+    }
+
+    [TestMethod]
+    public void A_histogram_of_a_million_buckets_is_exported_without_building_its_row_as_text()
+    {
+        // The row used to be built as one string, copied four times (escaped, interpolated, encoded): about 365 MB of
+        // allocations for this row, beside the 187 MB the reader allocates to decode its buckets.
+        using var temp = new TempDirectory();
+        const int Buckets = 1_000_000;
+        var rows = new double[3 * Buckets];
+        for (int i = 0; i < Buckets; i++)
+        {
+            (rows[3 * i], rows[3 * i + 1], rows[3 * i + 2]) = (i, i + 1, i % 7);
+        }
+        Write(temp.Combine("run"), "events.out.tfevents.1.x", Version(), HistogramTensorEvent("h", 0, rows));
+        var reader = new LogDirReader(temp.Path);
+        _ = reader.ReadHistograms().Single(); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.HasCount(Buckets, reader.ReadHistograms().Single().Buckets);
+        long decoding = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        using var output = new CountingStream();
+        before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.AreEqual(1L, LogExporter.Export(reader, output, new ExportOptions { IncludeHistograms = true }));
+        long exporting = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.IsGreaterThan(10L * Buckets, output.Written, "the row holds every bucket");
+        Assert.IsLessThan(decoding + (8 << 20), exporting, $"decoding {decoding} bytes, exporting {exporting}");
+    }
+
+    /// <summary>A stream that only counts what is written to it.</summary>
+    private sealed class CountingStream : Stream
+    {
+        public long Written { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Written += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Written += buffer.Length;
+    }
+
     [TestMethod]
     public void FormatFollowsTheExtension()
     {
