@@ -57,6 +57,25 @@ public static class PathPolicy
         return null;
     }
 
+    /// <summary>The most bytes of UTF-8 a file system takes in one file or directory name (Linux's and macOS's limit).</summary>
+    internal const int MaxSegmentBytes = 255;
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> naming <paramref name="parameterName"/> when <paramref name="segment"/>
+    /// (one directory name, made from <paramref name="what"/>) is longer than a file system takes: creating it would
+    /// fail with a PathTooLongException after other directories were made.
+    /// </summary>
+    internal static void ThrowIfSegmentTooLong(string segment, string what, string parameterName)
+    {
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(segment);
+        if (bytes > MaxSegmentBytes)
+        {
+            string shown = segment.Length > 40 ? string.Concat(segment.AsSpan(0, char.IsHighSurrogate(segment[39]) ? 39 : 40), "…") : segment;
+            throw new ArgumentException(
+                $"{what} makes the directory name '{Printable(shown)}' of {bytes} bytes of UTF-8; a file system takes at most {MaxSegmentBytes} in one name.", parameterName);
+        }
+    }
+
     /// <summary>Checks a relative name from data or a user.</summary>
     /// <param name="name">The name, '/' separated.</param>
     /// <param name="input">Where it came from, for the error (e.g. "history file 'h.csv' line 3").</param>

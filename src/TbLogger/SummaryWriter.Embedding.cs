@@ -23,7 +23,7 @@ public sealed partial class SummaryWriter
     /// <param name="metadata">A label (or row of labels) per point, or null.</param>
     /// <param name="sprite">A thumbnail per point, or null.</param>
     /// <returns>The embedding's directory.</returns>
-    /// <exception cref="ArgumentException">Not whole rows, NaN or infinity, or metadata / sprite counts that differ from N.</exception>
+    /// <exception cref="ArgumentException">Not whole rows, NaN or infinity, metadata / sprite counts that differ from N, or a tag whose directory name would be longer than a file system takes (255 bytes of UTF-8).</exception>
     /// <exception cref="FormatException">The existing projector_config.pbtxt cannot be read; it is left unchanged.</exception>
     /// <exception cref="NotSupportedException">The log directory is not local (e.g. s3://).</exception>
     /// <exception cref="IOException">
@@ -56,6 +56,8 @@ public sealed partial class SummaryWriter
             throw new NotSupportedException($"AddEmbedding needs a local log directory; '{LogDirectory}' is in object storage.");
         }
 
+        // Before any directory is made: a name too long for the file system failed only after the step's directory was.
+        PathPolicy.ThrowIfSegmentTooLong(ProjectorFiles.DirectoryName(tag), "The tag", nameof(tag));
         string relative = ProjectorFiles.RelativeDirectory(tag, step);
         string root = Path.GetFullPath(LogDirectory);
         // DirectoryName already turns the tag into one plain segment; the policy is the last line of defence.

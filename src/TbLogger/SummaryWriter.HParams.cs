@@ -135,5 +135,6 @@ public sealed partial class SummaryWriter
         {
             throw new ArgumentException($"'{runName}' is not a single directory name.", nameof(runName));
         }
+        PathPolicy.ThrowIfSegmentTooLong(runName, "The run name", nameof(runName));
     }
 }

@@ -165,19 +165,35 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="values">Line name → value.</param>
     /// <param name="step">The global step.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
+    /// <exception cref="ArgumentException">
+    /// The main tag is empty, a key is empty, or a sub-run's directory name would be longer than a file system takes
+    /// (255 bytes of UTF-8); nothing is written then.
+    /// </exception>
     public void AddScalars(string mainTag, IReadOnlyDictionary<string, double> values, long step, DateTimeOffset? wallTime = null)
     {
         Summaries.ValidateTag(mainTag, nameof(mainTag));
         ArgumentNullException.ThrowIfNull(values);
         ObjectDisposedException.ThrowIf(_disposed, this);
         double wall = WallTimeOf(wallTime);
+        // Every line's sub-run is named and checked before the first is written, so bad input writes nothing.
+        PathPolicy.ThrowIfSegmentTooLong(PathPolicy.SanitizeSegment(mainTag + "_"), "The main tag", nameof(mainTag));
+        var lines = new List<(string SubRun, double Value)>(values.Count);
         foreach (var (key, value) in values)
         {
             if (string.IsNullOrEmpty(key))
             {
                 throw new ArgumentException($"AddScalars('{mainTag}'): a key is empty.", nameof(values));
             }
-            SubRun(SubRunName(mainTag, key)).EnqueueScalar(mainTag, value, step, wall);
+            string subRun = SubRunName(mainTag, key);
+            foreach (string segment in subRun.Split('/'))
+            {
+                PathPolicy.ThrowIfSegmentTooLong(segment, "A key", nameof(values));
+            }
+            lines.Add((subRun, value));
+        }
+        foreach (var (subRun, value) in lines)
+        {
+            SubRun(subRun).EnqueueScalar(mainTag, value, step, wall);
         }
     }
 

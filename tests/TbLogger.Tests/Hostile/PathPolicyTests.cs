@@ -136,6 +136,42 @@ public sealed class PathPolicyTests
         }
     }
 
+    [TestMethod]
+    public void Names_too_long_for_one_directory_are_refused_naming_the_argument_before_anything_is_written()
+    {
+        // A file system takes 255 bytes of UTF-8 in one name. These were PathTooLongExceptions (an IOException) after
+        // other directories were made: AddScalars had written the lines before the long one, AddEmbedding left its
+        // step's directory.
+        using var temp = new TempDirectory();
+        string longKey = new('k', 300);
+        string wide = new('日', 85); // 255 bytes: the longest name of these
+        using (var writer = new SummaryWriter(temp.Path))
+        {
+            var lines = new Dictionary<string, double> { ["a"] = 1, [longKey] = 2, ["b"] = 3 };
+            var error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("main", lines, 0));
+            Assert.AreEqual("values", error.ParamName);
+            StringAssert.StartsWith(error.Message, $"A key makes the directory name 'main_{new string('k', 35)}…' of 305 bytes of UTF-8; a file system takes at most 255 in one name.");
+            error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars(new string('m', 300), new Dictionary<string, double> { ["a"] = 1 }, 0));
+            Assert.AreEqual("mainTag", error.ParamName);
+            error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("m", new Dictionary<string, double> { ["x/" + longKey] = 1 }, 0));
+            Assert.AreEqual("values", error.ParamName, "a nested segment of the key");
+            error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddHParams(new Dictionary<string, HParamValue> { ["lr"] = 0.1 }, new Dictionary<string, double> { ["acc"] = 1 }, runName: wide + "x"));
+            Assert.AreEqual("runName", error.ParamName);
+            StringAssert.Contains(error.Message, "of 256 bytes of UTF-8");
+            error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddEmbedding(new string('e', 256), new float[4], 2, 0));
+            Assert.AreEqual("tag", error.ParamName);
+            Assert.AreEqual(1, Directory.GetFileSystemEntries(temp.Path).Length, "only the main run's event file: " + string.Join(", ", Directory.GetFileSystemEntries(temp.Path)));
+
+            // At the limit, each is written.
+            writer.AddScalars("m", new Dictionary<string, double> { [new string('k', 253)] = 1 }, 0);
+            Assert.IsTrue(writer.AddHParams(new Dictionary<string, HParamValue> { ["lr"] = 0.1 }, new Dictionary<string, double> { ["acc"] = 1 }, runName: wide));
+            writer.AddEmbedding(new string('e', 255), new float[4], 2, 0);
+        }
+        Assert.IsTrue(Directory.Exists(Path.Combine(temp.Path, "m_" + new string('k', 253))));
+        Assert.IsTrue(Directory.Exists(Path.Combine(temp.Path, wide)));
+        Assert.IsTrue(File.Exists(Path.Combine(temp.Path, "00000", new string('e', 255), "tensors.tsv")));
+    }
+
     private static byte[] FileBytes(params Event[] events)
     {
         using var buffer = new MemoryStream();
