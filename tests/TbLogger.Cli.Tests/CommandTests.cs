@@ -203,6 +203,38 @@ public sealed class CommandTests
         Assert.AreEqual(2, doc.RootElement.GetProperty("records").GetInt32());
     }
 
+    [TestMethod]
+    public async Task ReadingCommandsSayOnceWhatTheySkipped()
+    {
+        // TensorBoard skips a corrupt record, and so do ls, export, plot and replay; each says so once when it ends.
+        using var temp = new TempDirectory();
+        string run = temp.Combine("logs", "run");
+        Directory.CreateDirectory(run);
+        string source = Directory.GetFiles(Path.Combine(Cli.Golden, "run1", "group_a")).Single();
+        byte[] bytes = File.ReadAllBytes(source);
+        bytes[RecordOffsets(bytes)[2] + 14] ^= 0x01;
+        File.WriteAllBytes(Path.Combine(run, Path.GetFileName(source)), bytes);
+        string logs = temp.Combine("logs");
+        string warning = $"tblog: warning: skipped 1 corrupt record(s) or value(s) that do not decode, as TensorBoard does; 'tblog verify {logs}' says where.";
+
+        foreach (string[] command in new[]
+        {
+            new[] { "ls", logs },
+            ["export", logs, "-o", temp.Combine("out.csv")],
+            ["export", logs, "-o", temp.Combine("out.jsonl"), "--histograms"],
+            ["plot", logs, "--tags", "*", "-o", temp.Combine("plot.svg")],
+            ["replay", logs, temp.Combine("replayed")],
+        })
+        {
+            var (code, _, stderr) = await Cli.Run(command);
+            Assert.AreEqual(0, code, $"{command[0]}: {stderr}");
+            CollectionAssert.AreEqual(new[] { warning }, stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), command[0]);
+        }
+        var clean = await Cli.Run("ls", Cli.Golden);
+        Assert.AreEqual(0, clean.Code);
+        Assert.AreEqual("", clean.Err);
+    }
+
     private static List<int> RecordOffsets(byte[] file)
     {
         var offsets = new List<int>();

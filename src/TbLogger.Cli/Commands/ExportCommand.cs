@@ -31,7 +31,8 @@ internal static class ExportCommand
         {
             var o = output(parse);
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
-            var readerOptions = LoaderOption.Options(parse, loader);
+            using var skipped = new SkippedData(o, dir);
+            var readerOptions = skipped.Count(LoaderOption.Options(parse, loader));
             string? imagesDir = parse.GetValue(images), audioDir = parse.GetValue(audio), textDir = parse.GetValue(text);
             bool media = imagesDir is not null || audioDir is not null || textDir is not null;
             if (parse.GetValue(outPath) is not { } target)

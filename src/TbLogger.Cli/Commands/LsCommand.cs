@@ -20,7 +20,8 @@ internal static class LsCommand
             var o = output(parse);
             string dir = ArgumentParsers.ExistingDirectory(parse.GetValue(logDir)!, "Log directory");
             var filter = ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), null);
-            var summary = await o.WithProgressAsync("Reading", 0, _ => WithStoreSizes(dir, new LogDirReader(dir, LoaderOption.Options(parse, loader)).Summarize(filter))).ConfigureAwait(false);
+            using var skipped = new SkippedData(o, dir);
+            var summary = await o.WithProgressAsync("Reading", 0, _ => WithStoreSizes(dir, new LogDirReader(dir, skipped.Count(LoaderOption.Options(parse, loader))).Summarize(filter))).ConfigureAwait(false);
             if (summary.Count == 0)
             {
                 o.Error.WriteLine($"tblog: no runs (directories with event files) under '{dir}'.");

@@ -39,8 +39,9 @@ internal static class PlotCommand
                 throw new UsageException($"--output '{target}': use a .png, .jpg or .svg file.");
             }
             var filter = ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps));
+            using var skipped = new SkippedData(o, dir);
             long total = CliOutput.EventFileBytes(new LogDirReader(dir), filter.Runs);
-            var series = await o.WithProgressAsync("Reading", total, progress => new LogDirReader(dir, LoaderOption.Options(parse, loader) with { ReadProgress = progress }).ReadScalars(filter)
+            var series = await o.WithProgressAsync("Reading", total, progress => new LogDirReader(dir, skipped.Count(LoaderOption.Options(parse, loader)) with { ReadProgress = progress }).ReadScalars(filter)
                 .GroupBy(p => (p.Run, p.Tag))
                 .Select(g => new ChartSeries(g.Key.Run == "." ? g.Key.Tag : $"{g.Key.Run}/{g.Key.Tag}", g.OrderBy(p => p.Step).Select(p => (double)p.Step).ToArray(), g.OrderBy(p => p.Step).Select(p => p.Value).ToArray()))
                 .ToList()).ConfigureAwait(false);

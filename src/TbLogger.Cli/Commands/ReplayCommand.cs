@@ -58,9 +58,10 @@ internal static class ReplayCommand
             };
             string dst = parse.GetValue(destination)!;
             // Progress: bytes of event files read out of their total.
+            using var skipped = new SkippedData(o, src);
             long total = CliOutput.EventFileBytes(new LogDirReader(src), options.Filter.Runs);
             var result = await o.WithProgressAsync("Replaying", total, progress =>
-                LogReplayer.Replay(src, dst, options, LoaderOption.Options(parse, loader) with { ReadProgress = progress })).ConfigureAwait(false);
+                LogReplayer.Replay(src, dst, options, skipped.Count(LoaderOption.Options(parse, loader)) with { ReadProgress = progress })).ConfigureAwait(false);
             if (o.Json)
             {
                 o.WriteJson(result);
