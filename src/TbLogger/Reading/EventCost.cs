@@ -153,19 +153,19 @@ internal static class EventCost
     private static Field Classify(Message kind, int number, int wire, out Message child)
     {
         child = default;
-        const int V = ProtoWire.Varint, F64 = ProtoWire.Fixed64, L = ProtoWire.LengthDelimited, F32 = ProtoWire.Fixed32;
+        const int V = ProtoWire.Varint, F64 = ProtoWire.Fixed64, F32 = ProtoWire.Fixed32;
         return (kind, number) switch
         {
             (Message.Event, 1) => Expect(wire, F64),
             (Message.Event, 2) => Expect(wire, V),
-            (Message.Event, 3 or 4 or 9) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Event, 3 or 4 or 9) => Bytes(wire),
             (Message.Event, 5) => Nested(wire, Message.Summary, out child),
             (Message.Event, 6) => Nested(wire, Message.LogMessage, out child),
             (Message.Event, 7) => Nested(wire, Message.SessionLog, out child),
             (Message.Event, 8) => Nested(wire, Message.TaggedRunMetadata, out child),
             (Message.Event, 10) => Nested(wire, Message.SourceMetadata, out child),
             (Message.Summary, 1) => Nested(wire, Message.Value, out child),
-            (Message.Value, 1 or 3 or 7) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Value, 1 or 3 or 7) => Bytes(wire),
             (Message.Value, 2) => Expect(wire, F32),
             (Message.Value, 4) => Nested(wire, Message.Image, out child),
             (Message.Value, 5) => Nested(wire, Message.Histogram, out child),
@@ -173,20 +173,20 @@ internal static class EventCost
             (Message.Value, 8) => Nested(wire, Message.Tensor, out child),
             (Message.Value, 9) => Nested(wire, Message.Metadata, out child),
             (Message.Metadata, 1) => Nested(wire, Message.PluginData, out child),
-            (Message.Metadata, 2 or 3) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Metadata, 2 or 3) => Bytes(wire),
             (Message.Metadata, 4) => Expect(wire, V),
-            (Message.PluginData, 1 or 2) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.PluginData, 1 or 2) => Bytes(wire),
             (Message.Tensor, 1 or 3) => Expect(wire, V),
             (Message.Tensor, 2) => Nested(wire, Message.Shape, out child),
-            (Message.Tensor, 4 or 8) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Tensor, 4 or 8) => Bytes(wire),
             (Message.Tensor, 5 or 9) => Repeated(wire, F32),
             (Message.Tensor, 6 or 12) => Repeated(wire, F64),
             (Message.Tensor, 7 or 10 or 11 or 13 or 16 or 17) => Repeated(wire, V),
             (Message.Tensor, 14) => Nested(wire, Message.ResourceHandle, out child),
             (Message.Tensor, 15) => Nested(wire, Message.VariantTensorData, out child),
-            (Message.VariantTensorData, 1 or 2) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.VariantTensorData, 1 or 2) => Bytes(wire),
             (Message.VariantTensorData, 3) => Nested(wire, Message.Tensor, out child),
-            (Message.ResourceHandle, 1 or 2 or 3 or 5) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.ResourceHandle, 1 or 2 or 3 or 5) => Bytes(wire),
             (Message.ResourceHandle, 4) => Expect(wire, V),
             (Message.ResourceHandle, 6) => Nested(wire, Message.DtypeAndShape, out child),
             (Message.DtypeAndShape, 1) => Expect(wire, V),
@@ -194,24 +194,26 @@ internal static class EventCost
             (Message.Shape, 2) => Nested(wire, Message.Dim, out child),
             (Message.Shape, 3) => Expect(wire, V),
             (Message.Dim, 1) => Expect(wire, V),
-            (Message.Dim, 2) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Dim, 2) => Bytes(wire),
             (Message.Histogram, >= 1 and <= 5) => Expect(wire, F64),
             (Message.Histogram, 6 or 7) => Repeated(wire, F64),
             (Message.Image, >= 1 and <= 3) => Expect(wire, V),
-            (Message.Image, 4) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Image, 4) => Bytes(wire),
             (Message.Audio, 1) => Expect(wire, F32),
             (Message.Audio, 2 or 3) => Expect(wire, V),
-            (Message.Audio, 4 or 5) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.Audio, 4 or 5) => Bytes(wire),
             (Message.SessionLog or Message.LogMessage, 1) => Expect(wire, V),
-            (Message.SessionLog, 2 or 3) => wire == L ? Field.Bytes : Field.Unknown,
-            (Message.LogMessage, 2) => wire == L ? Field.Bytes : Field.Unknown,
-            (Message.TaggedRunMetadata, 1 or 2) => wire == L ? Field.Bytes : Field.Unknown,
-            (Message.SourceMetadata, 1) => wire == L ? Field.Bytes : Field.Unknown,
+            (Message.SessionLog, 2 or 3) => Bytes(wire),
+            (Message.LogMessage, 2) => Bytes(wire),
+            (Message.TaggedRunMetadata, 1 or 2) => Bytes(wire),
+            (Message.SourceMetadata, 1) => Bytes(wire),
             _ => Field.Unknown,
         };
     }
 
     private static Field Expect(int wire, int expected) => wire == expected ? Field.Number : Field.Unknown;
+
+    private static Field Bytes(int wire) => wire == ProtoWire.LengthDelimited ? Field.Bytes : Field.Unknown;
 
     private static Field Repeated(int wire, int element) => wire == element || wire == ProtoWire.LengthDelimited ? Field.RepeatedNumber : Field.Unknown;
 
