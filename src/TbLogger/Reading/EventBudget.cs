@@ -12,7 +12,8 @@ namespace TbLogger.Reading;
 /// than <see cref="MaxShapeDimensions"/> dimensions is over budget whatever it costs. A record over the budget is
 /// corrupt (<see cref="Records.TfRecordCorruption.InvalidPayload"/>): skipped or thrown like any other, before any
 /// object is built. Checking is a scan of the record's field headers (packed numbers and bytes are skipped by their
-/// length), and free for records of at most 2 KiB, which cost at most 64 KiB however they are made.
+/// length), and free for records of at most 2 KiB: however they are made, parsing one takes a few MB at most, and
+/// only while it is parsed.
 /// </summary>
 internal static class EventBudget
 {
@@ -26,12 +27,13 @@ internal static class EventBudget
     public const int AlwaysWithinBudget = 2 * AlwaysAllowedValues;
 
     /// <summary>
-    /// The most bytes of objects a record may cost to parse, per byte of the record (<see cref="EventCost"/>). Real
-    /// records cost less: a summary of scalar tensors with short tags (each tensor is about 600 bytes of objects) about
-    /// 40 times, a string tensor of one-letter cells about 30; hostile ones of empty tensors, groups or unknown fields
-    /// 70 to 300 times.
+    /// The most bytes of objects a record may cost to parse, per byte of the record (<see cref="EventCost"/>). The
+    /// densest real records come close: a summary of int64 scalar tensors with one-letter tags (each tensor is about
+    /// 600 bytes of objects) about 65 times, float ones about 55, a string tensor of one-letter cells about 30.
+    /// Hostile layouts that cost more (empty tensors, unknown fields, groups) are refused; the quadratic ones (a oneof
+    /// given again and again) and a shape of too many dimensions are refused whatever they cost.
     /// </summary>
-    public const int MaxCostPerByte = 64;
+    public const int MaxCostPerByte = 96;
 
     /// <summary>The most dimensions a tensor shape may have: TensorFlow's own limit (TensorShape::MaxDimensions).</summary>
     public const int MaxShapeDimensions = 254;
