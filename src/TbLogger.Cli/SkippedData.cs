@@ -10,11 +10,12 @@ namespace TbLogger.Cli;
 /// </summary>
 internal sealed class SkippedData(CliOutput output, string logDirectory) : IDisposable
 {
-    // Counted up to this many: beyond it, the warning says "more than" instead of holding one entry per problem.
-    private const int MaxCounted = 1_000_000;
+    // Counted up to this many: then the warning says "at least" instead of holding one entry per problem.
+    private const int MaxCounted = 100_000;
 
-    // By file and offset: a read that takes some records twice (a pre-pass, then the scan) reports them twice.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string? File, long Offset), byte> _skipped = new();
+    // By file, offset and message: a read that takes some records twice (a pre-pass, then the scan) reports them twice,
+    // while two values of one record that do not decode are two reports at the record's offset.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string? File, long Offset, string Message), byte> _skipped = new();
 
     /// <summary><paramref name="options"/>, counting every report (on any thread) before any report they already make.</summary>
     public LogDirReaderOptions Count(LogDirReaderOptions options)
@@ -28,7 +29,7 @@ internal sealed class SkippedData(CliOutput output, string logDirectory) : IDisp
                 {
                     if (_skipped.Count < MaxCounted)
                     {
-                        _skipped.TryAdd((error.SourceName, error.Offset), 0);
+                        _skipped.TryAdd((error.SourceName, error.Offset, error.Message), 0);
                     }
                     report?.Invoke(error);
                 },
@@ -43,7 +44,7 @@ internal sealed class SkippedData(CliOutput output, string logDirectory) : IDisp
         if (count > 0)
         {
             output.Error.WriteLine(
-                $"tblog: warning: skipped {(count >= MaxCounted ? $"more than {MaxCounted}" : count)} corrupt record(s) or value(s) that do not decode, as TensorBoard does; 'tblog verify {PathPolicy.Printable(logDirectory)}' says where.");
+                $"tblog: warning: skipped {(count >= MaxCounted ? $"at least {MaxCounted}" : count)} corrupt record(s) or value(s) that do not decode, as TensorBoard does; 'tblog verify {PathPolicy.Printable(logDirectory)}' says where.");
         }
     }
 }
