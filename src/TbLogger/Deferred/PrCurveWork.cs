@@ -60,7 +60,9 @@ internal sealed class PrCurveWork<TLabel, TPrediction, TWeight> : SummaryWork
             bad |= CopyLabels(labels, l);
             if (!bad)
             {
-                // On the caller, as the synchronous path throws it: weights whose counts would be infinite.
+                // On the caller, as the synchronous path throws it: weights whose counts would be infinite. The sums here
+                // are in the weights' order, not the kernel's, so the check keeps a margin: what it accepts cannot
+                // overflow on the writer's thread, where a refusal could only be reported by a later call.
                 PrCurveKernel.CheckWeightTotals<TLabel, TWeight>(l, w);
             }
         }

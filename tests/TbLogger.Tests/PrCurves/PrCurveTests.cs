@@ -167,6 +167,39 @@ public sealed class PrCurveTests
     }
 
     [TestMethod]
+    public void WeightsWhoseSumsLeaveFloat32sRangeOnlyInTheCurvesOrderAreRefusedByBothPaths()
+    {
+        // A is 2^76 below the sum at which a float32 rounds to infinity. Added first to last, A + 2^74 rounds back to A
+        // (a tie, to even) three times; the curve adds last to first, 3 × 2^74 + A, which rounds up to that sum.
+        double a = (double)float.MaxValue + Math.ScaleB(1.0, 103) - Math.ScaleB(1.0, 76);
+        double b = Math.ScaleB(1.0, 74);
+        bool[] labels = [true, true, true, true];
+        double[] predictions = [0.0, 1.0 / 3, 2.0 / 3, 1.0];
+        double[] weights = [a, b, b, b];
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Summaries.PrCurve("p", labels, predictions, weights, 4));
+        Assert.AreEqual("weights", error.ParamName);
+        StringAssert.StartsWith(error.Message,
+            "The weights of positive labels sum to 3.4028235677973366E+38 and of negative labels to 0; a PR curve's counts are float32, which holds at most 3.4028235E+38.");
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            // The writer sums in the weights' order, with a margin for any other order, so it refuses before it queues.
+            error = Assert.ThrowsExactly<ArgumentException>(() => writer.AddPrCurve("p", labels, predictions, weights, 0, numThresholds: 4));
+            Assert.AreEqual("weights", error.ParamName);
+            StringAssert.StartsWith(error.Message,
+                "The weights of positive labels sum to 3.402823567797336E+38 and of negative labels to 0; a PR curve's counts are float32, which holds at most 3.4028235E+38.");
+            // Just over float.MaxValue, but below where a float32 rounds to infinity: stored as float.MaxValue on both paths.
+            Assert.IsTrue(writer.AddPrCurve("p", [true, true], [0.5, 0.5], [float.MaxValue, 1e30f], 1, numThresholds: 4));
+            writer.Flush(); // nothing failed to build on the writer thread
+        }
+        var written = GoldenEvents.Written(dir.Path).Single(w => w.Value.Tag == "p");
+        Assert.AreEqual(1L, written.Step);
+        Assert.AreEqual(float.MaxValue, written.Value.Tensor.FloatVal[0], "TP at threshold 0");
+        var summary = Summaries.PrCurve("p", [true, true], [0.5, 0.5], [float.MaxValue, 1e30f], 4);
+        Assert.AreEqual(float.MaxValue, summary.Value[0].Tensor.FloatVal[0], "TP at threshold 0");
+    }
+
+    [TestMethod]
     public void WriterMatchesTheGoldenAndSurvivesBadInput()
     {
         using var dir = new TempDirectory();

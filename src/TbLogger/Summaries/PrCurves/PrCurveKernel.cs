@@ -39,7 +39,9 @@ internal static class PrCurveKernel
             else
             {
                 CountWeighted(labels, predictions, weights, t, tpBuckets, fpBuckets);
-                ThrowIfCountsOverflow(Sum(tpBuckets), Sum(fpBuckets));
+                // The totals exactly as Curve sums them, so a curve is refused only when a count it stores would be
+                // infinite (a sum in another order can round to the other side of float32's limit).
+                ThrowIfCountsOverflow(SumFromLast(tpBuckets), SumFromLast(fpBuckets));
             }
             Curve(tpBuckets, fpBuckets, data);
         }
@@ -124,16 +126,27 @@ internal static class PrCurveKernel
     }
 
     /// <summary>
-    /// Throws when the weights cannot make a finite curve: a count over float32's range would be stored as infinity (as
+    /// Throws when the weights may not make a finite curve: a count over float32's range would be stored as infinity (as
     /// numpy and TensorFlow store it), which the raw PR curve refuses. Finite, non-negative <paramref name="weights"/>
-    /// (checked by the caller) whose largest times their number stays below float32's range pass at once; only
-    /// weights near that range are summed, by label, exactly as the counts are.
+    /// (checked by the caller) whose largest times their number stays below float32's range, with the margin below,
+    /// pass at once. Otherwise
+    /// the weights are summed by label, in their order rather than the bucket order of <see cref="Compute"/>; a sum in
+    /// another order can differ by a relative 2^-53 per addition, so a sum is refused when it is within
+    /// n × 2^-52 of float32's range. Whatever passes here cannot overflow in <see cref="Compute"/>; sums at the very
+    /// edge are refused a little early.
     /// </summary>
     public static void CheckWeightTotals<TLabel, TWeight>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TWeight> weights)
         where TLabel : unmanaged
         where TWeight : unmanaged, IFloatingPointIeee754<TWeight>
     {
-        if (weights.IsEmpty || double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.Max(weights)) * weights.Length < float.MaxValue)
+        if (weights.IsEmpty)
+        {
+            return;
+        }
+        // The rounding error of n − 1 additions of non-negative numbers, in any order, stays within (n − 1) × 2^-53 of
+        // the sum; twice that covers the error of this check's own sum too.
+        double margin = 1 + Math.ScaleB((double)weights.Length, -52);
+        if (float.IsFinite((float)(double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.Max(weights)) * weights.Length * margin)))
         {
             return;
         }
@@ -150,22 +163,23 @@ internal static class PrCurveKernel
                 fp += w;
             }
         }
-        ThrowIfCountsOverflow(tp, fp);
+        ThrowIfCountsOverflow(tp, fp, margin);
     }
 
-    private static double Sum(ReadOnlySpan<double> buckets)
+    // Last bucket to first, as Curve accumulates its counts: the total it stores at threshold 0.
+    private static double SumFromLast(ReadOnlySpan<double> buckets)
     {
         double sum = 0;
-        foreach (double bucket in buckets)
+        for (int i = buckets.Length - 1; i >= 0; i--)
         {
-            sum += bucket;
+            sum += buckets[i];
         }
         return sum;
     }
 
-    private static void ThrowIfCountsOverflow(double truePositives, double falsePositives)
+    private static void ThrowIfCountsOverflow(double truePositives, double falsePositives, double margin = 1)
     {
-        if (float.IsInfinity((float)truePositives) || float.IsInfinity((float)falsePositives))
+        if (float.IsInfinity((float)(truePositives * margin)) || float.IsInfinity((float)(falsePositives * margin)))
         {
             throw new ArgumentException(
                 $"The weights of positive labels sum to {truePositives:R} and of negative labels to {falsePositives:R}; a PR curve's counts are float32, " +
