@@ -38,7 +38,7 @@ public sealed class AUC : Metric, IRegisteredMetric
     /// <param name="labelWeights">Non-negative per-label weights: of the label AUCs (multi-label) or of the columns of flattened data.</param>
     /// <param name="fromLogits">Apply a sigmoid to predictions first.</param>
     /// <param name="name">Metric name; default <c>"auc"</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">numThresholds &lt; 2 or &gt; 268,435,447 (its bucket counts must fit in one array), a threshold outside [0, 1], numLabels &lt; 1 or with numThresholds × numLabels &gt; <see cref="Array.MaxLength"/>, a negative label weight, or an undefined enum value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">numThresholds &lt; 2 or &gt; 268,435,447 (its bucket counts must fit in one array), thresholds of more than 268,435,445 values (the same bound, with its two end thresholds), a threshold outside [0, 1], numLabels &lt; 1 or with numThresholds × numLabels &gt; <see cref="Array.MaxLength"/>, a negative label weight, or an undefined enum value.</exception>
     /// <exception cref="ArgumentException">numLabels without multiLabel, or labelWeights whose length differs from numLabels.</exception>
     public AUC(int numThresholds = 200, AucCurve curve = AucCurve.Roc, AucSummationMethod summationMethod = AucSummationMethod.Interpolation,
                IReadOnlyList<float>? thresholds = null, bool multiLabel = false, int? numLabels = null,
@@ -55,6 +55,8 @@ public sealed class AUC : Metric, IRegisteredMetric
             Array.Sort(inner);
             _initThresholds = ThresholdList.AsFloats(inner);
             _thresholds = [-EndEpsilon, .. inner, 1 + EndEpsilon];
+            // The list and the two end thresholds size the same bucket counts as numThresholds does.
+            ThresholdedConfusion.ThrowIfTooManyThresholds(_thresholds.Length, nameof(thresholds));
             evenly = ThresholdedConfusion.IsEvenlyDistributed([0.0, .. inner, 1.0]);
         }
         else
@@ -125,13 +127,24 @@ public sealed class AUC : Metric, IRegisteredMetric
     public bool FromLogits { get; }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">Multi-label: yPred's labels differ from the first batch's (or labelWeights'), or, on the first
+    /// batch without numLabels, numThresholds × labels exceeds <see cref="Array.MaxLength"/>; the metric is left unchanged.</exception>
     public override void UpdateState(ReadOnlyTensorSpan<float> yTrue, ReadOnlyTensorSpan<float> yPred,
                                      ReadOnlyTensorSpan<float> sampleWeight = default)
     {
         if (MultiLabel)
         {
             int labels = ThresholdedConfusion.MultiLabelCount(yPred);
-            if (_tp.Length != 0 && _tp.Length != NumThresholds * labels)
+            // Without numLabels the first batch sizes the [T, L] states: checked as the constructor checks numLabels,
+            // in long (T × L wrapped around int and sized them wrongly), before anything changes.
+            long counts = (long)NumThresholds * labels;
+            if (_tp.Length == 0 && counts > Array.MaxLength)
+            {
+                throw new ArgumentException(
+                    $"At most {Array.MaxLength / NumThresholds} labels are accepted with {NumThresholds} thresholds: each state holds numThresholds × numLabels counts, " +
+                    $"which must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements; yPred has shape {MetricGuard.FormatShape(yPred)}.", nameof(yPred));
+            }
+            if (_tp.Length != 0 && _tp.Length != counts)
                 throw new ArgumentException(
                     $"yPred has shape {MetricGuard.FormatShape(yPred)} but this metric was built for {_tp.Length / NumThresholds} labels.", nameof(yPred));
             if (_labelWeights is not null && _labelWeights.Length != labels)

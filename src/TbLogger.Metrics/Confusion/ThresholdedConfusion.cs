@@ -78,12 +78,14 @@ internal sealed class ThresholdedConfusion
     public static int MaxThresholds { get; } = Array.MaxLength / 8 - 1;
 
     /// <summary>Refuses a number of thresholds whose arrays would not fit (8 × (T + 1) overflows int or exceeds the array limit).</summary>
+    /// <param name="numThresholds">T, the end thresholds included.</param>
+    /// <param name="paramName">The caller's parameter that set T: numThresholds, or thresholds for an explicit list.</param>
     /// <exception cref="ArgumentOutOfRangeException">numThresholds &gt; <see cref="MaxThresholds"/>.</exception>
-    public static void ThrowIfTooManyThresholds(int numThresholds)
+    public static void ThrowIfTooManyThresholds(int numThresholds, string paramName = "numThresholds")
     {
         if (numThresholds > MaxThresholds)
         {
-            throw new ArgumentOutOfRangeException(nameof(numThresholds), numThresholds,
+            throw new ArgumentOutOfRangeException(paramName, numThresholds,
                 $"At most {MaxThresholds} thresholds are accepted: their bucket counts, 8 × (numThresholds + 1) integers, must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements.");
         }
     }
@@ -136,7 +138,7 @@ internal sealed class ThresholdedConfusion
         ReadOnlySpan<float> weights = ConfusionWeights.Expand(sampleWeight, shape, ref _flatWeight, ref _expandedWeight);
         int n = preds.Length;
         int cols = shape.Length >= 2 ? checked((int)shape[^1]) : n;
-        if (_multiLabel && tp.Length != NumThresholds * cols)
+        if (_multiLabel && tp.Length != (long)NumThresholds * cols)
             throw new ArgumentException($"yPred has shape {MetricGuard.FormatShape(shape)} but this metric was built for {tp.Length / NumThresholds} labels.", nameof(yPred));
         if (n == 0) return;
 

@@ -220,6 +220,23 @@ public sealed class AucTests
     }
 
     [TestMethod]
+    public void AFirstMultiLabelBatchWithMoreLabelsThanOneArrayHoldsIsRefusedLeavingTheMetricUnchanged()
+    {
+        // Without numLabels the first batch sizes the [T, L] states: 1,000,000 × 4,295 wrapped around int to 32,704
+        // and the update ran past them (IndexOutOfRangeException). It is refused as numLabels is, naming yPred.
+        var m = new AUC(numThresholds: 1_000_000, multiLabel: true);
+        float[] wide = new float[4295];
+        var e = Assert.ThrowsExactly<ArgumentException>(() => m.UpdateState(T(wide, 1, 4295), T(wide, 1, 4295)));
+        Assert.AreEqual("yPred", e.ParamName);
+        StringAssert.StartsWith(e.Message, "At most 2147 labels are accepted with 1000000 thresholds: each state holds numThresholds × numLabels counts, " +
+                                           "which must fit in one .NET array of at most Array.MaxLength (2147483591) elements; yPred has shape [1, 4295].");
+        // Nothing was sized: the metric has still seen no batch, and learns its labels from the next one.
+        var none = Assert.ThrowsExactly<InvalidOperationException>(() => m.Result());
+        Assert.AreEqual("Metric 'auc' has no result yet: a multi-label AUC without numLabels learns the number of labels from the first batch.", none.Message);
+        Assert.AreEqual(Multi(new AUC(numThresholds: 1_000_000, multiLabel: true), Good), Multi(m, Good));
+    }
+
+    [TestMethod]
     public void Config()
     {
         var m = new AUC(numThresholds: 100, curve: AucCurve.PR, summationMethod: AucSummationMethod.Majoring, name: "auc_1",
