@@ -180,7 +180,7 @@ public static partial class SummaryWriterTensorExtensions
     /// <param name="step">The global step.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <returns>False only when the queue was full in drop mode.</returns>
-    /// <exception cref="ArgumentException">Disposed tensor, a rank other than 1 or 2, or as the span overload.</exception>
+    /// <exception cref="ArgumentException">Disposed tensor, a rank other than 1 or 2, more than <see cref="WavEncoder.MaxChannels"/> channels (checked before any copy), or as the span overload.</exception>
     public static bool AddAudio(this SummaryWriter writer, string tag, Tensor samples, int sampleRate, long step, DateTimeOffset? wallTime = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -192,6 +192,14 @@ public static partial class SummaryWriterTensorExtensions
                 $"The tensor 'samples' has shape {TensorRead.Format(shape)}; audio needs [frames] or [channels, frames].", nameof(samples));
         }
         int channels = shape.Length == 1 ? 1 : TensorRead.Dim(shape, 0, nameof(samples));
+        if (channels > WavEncoder.MaxChannels)
+        {
+            // Before the transposed copy of the whole tensor, and naming this method's parameter: the span overload
+            // would refuse it only after the copy, naming its own 'channels'. The core's tensor overload says the same
+            // (Summaries.AudioChannelsOf, internal and reading [frames, channels], so not shared).
+            throw new ArgumentException(
+                $"A 16-bit WAV file holds at most {WavEncoder.MaxChannels} channels; got shape {TensorRead.Format(shape)}.", nameof(samples));
+        }
         Tensor? interleaved = null;
         try
         {

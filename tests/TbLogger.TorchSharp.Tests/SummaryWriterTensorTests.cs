@@ -286,6 +286,12 @@ public sealed class SummaryWriterTensorTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddAudio("a", bad, 8000, 1)));
         Assert.AreEqual("samples", e.ParamName);
         StringAssert.Contains(e.Message, "[2, 2, 2]");
+        // One channel over what a 16-bit WAV holds: refused naming samples (the span overload's 'channels' is not
+        // this method's), with the core tensor overload's message.
+        using var wide = torch.zeros(WavEncoder.MaxChannels + 1, 1);
+        e = Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddAudio("a", wide, 8000, 1)));
+        Assert.AreEqual("samples", e.ParamName);
+        StringAssert.StartsWith(e.Message, "A 16-bit WAV file holds at most 32767 channels; got shape [32768, 1].");
     }
 
     [TestMethod]
