@@ -64,7 +64,9 @@ public sealed record SummaryWriterOptions
 
     /// <summary>
     /// Receives the first step violation of each tag under <see cref="Events.StepDiscipline.Warn"/>; null writes it
-    /// to standard error. Called on the thread that wrote the event, outside the writer's locks.
+    /// to standard error. Called on the thread that wrote the event, outside the writer's locks, after the event is
+    /// queued: an exception the handler throws reaches the caller of the call that wrote it, and that event is still
+    /// written (unlike a call that refuses its input, which queues nothing).
     /// </summary>
     public Action<StepViolation>? StepViolationHandler { get; init; }
 

@@ -4,7 +4,8 @@ namespace TbLogger.Events;
 /// The background worker of an event file writer failed (disk full, file deleted), or a value it was building on the
 /// worker thread failed to build (then only that value is missing: the writer goes on and loses nothing else).
 /// Thrown to the caller on the next call, Flush or Dispose; the original error is the inner exception. A call that
-/// throws it queued nothing, its own value included (as with any exception from a call).
+/// throws it did not queue the event it was queuing when the failure was reported (as a call that refuses its input
+/// queues nothing); a call that queues several events may have queued the ones before it.
 /// </summary>
 public sealed class EventFileWriteException : IOException
 {
@@ -25,14 +26,15 @@ public sealed class EventFileWriteException : IOException
 
     /// <summary>
     /// A value built on the worker thread failed; it was skipped and every other event is written. Reported by a call
-    /// that would have queued a value (<paramref name="refusedCall"/>), that value was not queued either.
+    /// that would have queued an event (<paramref name="refusedCall"/>), that event was not queued either; the message
+    /// does not say the whole call queued nothing, as a call that queues several events may have queued some before.
     /// </summary>
     internal static EventFileWriteException BuildFailed(string path, Exception innerException, int failures, bool refusedCall) => new(
         path,
         $"Building a value for event file '{path}' on its writer thread failed: {innerException.Message} " +
         $"{(failures == 1 ? "That value was" : $"{failures} values were")} not written" +
         (refusedCall
-            ? ", and this call queued nothing (call it again to log its value); every other event is written, and the writer stays usable."
+            ? ", and the event this call was queuing was not queued; every other event is written, and the writer stays usable."
             : "; every other event is, and the writer stays usable."),
         innerException);
 

@@ -24,7 +24,9 @@ namespace TbLogger.Events;
 /// scalar, on <see cref="Flush"/>, at the flush tick or on dispose. An I/O error on the worker is
 /// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call. A summary built on the worker
 /// (a deferred item) that throws is skipped instead: its error is thrown the same way, once, and every other event is
-/// written. A call that throws either queues nothing, its own event included.
+/// written. A call that throws either does not queue the event it was queuing, as a call that refuses its input
+/// queues nothing. A <see cref="SummaryWriterOptions.StepViolationHandler"/> that throws is different: it runs after
+/// the event is queued, so the event is written and the handler's exception reaches the caller.
 /// </remarks>
 public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 {

@@ -107,7 +107,7 @@ public sealed class DeferredWorkQueueTests
         SpinWait.SpinUntil(() => bad.Releases == 1, TimeSpan.FromSeconds(30));
         var next = new CountingWork("next", 2);
         var reported = Assert.ThrowsExactly<EventFileWriteException>(() => writer.EnqueueWork(next, 2, 1));
-        StringAssert.Contains(reported.Message, "build of bad failed (test) That value was not written, and this call queued nothing (call it again to log its value); every other event is written");
+        StringAssert.Contains(reported.Message, "build of bad failed (test) That value was not written, and the event this call was queuing was not queued; every other event is written");
         Assert.AreEqual((0, 1), (next.Builds, next.Releases), "refused work is released by the queue");
         using var open = new ManualResetEventSlim(false);
         writer.EnqueueWork(new CountingWork("blocker", 0, wait: open), 3, 1);
