@@ -197,17 +197,10 @@ internal static class HistogramKernel
             last += 0.5;
         }
         // Values whose range overflows double (near ±double.MaxValue) gave every rule an infinite width and a count of
-        // ceil(∞ / ∞) = NaN read as 0, so the refusal of the range named 0 buckets; Scott's and Doane's squared
-        // deviations overflow far sooner, from about 1e154, with the same result for ranges that equal buckets divide.
-        // A rule's width scales with the values and its count does not: such values are read scaled by 2^-530, far
-        // enough that neither the range nor the squared deviations can overflow, and the rule chooses its own count.
-        // The scaling is a power of two, exact for every |x| ≥ 2^-492; smaller values become subnormal or 0. Next to a
-        // value beyond 2^500 that moves a standard deviation by nothing double can hold, but it can turn a tiny
-        // interquartile range (Fd, Auto) into 0 and a refused count into one bucket, so the other rules are scaled
-        // only when the range itself overflows, where equal buckets are refused whatever the count.
-        bool overflows = double.IsInfinity(max - min)
-            || (rule is HistogramBinRule.Scott or HistogramBinRule.Doane && Math.Max(-min, max) > Math.ScaleB(1.0, 500));
-        double scale = overflows ? Math.ScaleB(1.0, -530) : 1.0;
+        // ceil(∞ / ∞) = NaN read as 0, so the refusal of the range named 0 buckets. A rule's width scales with the
+        // values and its count does not: the rule reads them scaled by 2^-530 (a power of two, so exactly), far enough
+        // that neither the range nor Scott's and Doane's squared deviations can overflow, and chooses its own count.
+        double scale = double.IsInfinity(max - min) ? Math.ScaleB(1.0, -530) : 1.0;
         long count = NumpyBinRules.TryWidthFromRange(rule, finiteCount, max * scale - min * scale, out double width)
             ? NumpyBinRules.BucketCount(width, first * scale, last * scale)
             : BucketCountOverValues(values, rule, finiteCount, first * scale, last * scale, scale);
