@@ -129,11 +129,10 @@ internal static class PrCurveKernel
     /// Throws when the weights may not make a finite curve: a count over float32's range would be stored as infinity (as
     /// numpy and TensorFlow store it), which the raw PR curve refuses. Finite, non-negative <paramref name="weights"/>
     /// (checked by the caller) whose largest times their number stays below float32's range, with the margin below,
-    /// pass at once. Otherwise
-    /// the weights are summed by label, in their order rather than the bucket order of <see cref="Compute"/>; a sum in
-    /// another order can differ by a relative 2^-53 per addition, so a sum is refused when it is within
-    /// n × 2^-52 of float32's range. Whatever passes here cannot overflow in <see cref="Compute"/>; sums at the very
-    /// edge are refused a little early.
+    /// pass at once. Otherwise the weights are summed by label, in their order rather than the bucket order of
+    /// <see cref="Compute"/>; a sum in another order can differ by a relative 2^-53 per addition, so a sum is refused
+    /// when it is within n × 2^-52 of float32's range. Whatever passes here cannot overflow in <see cref="Compute"/>;
+    /// sums at the very edge are refused a little early.
     /// </summary>
     public static void CheckWeightTotals<TLabel, TWeight>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TWeight> weights)
         where TLabel : unmanaged
