@@ -76,8 +76,10 @@ public sealed class AUC : Metric, IRegisteredMetric
             // The [T, L] states are single arrays; past this bound T × L would wrap around int and size them wrongly.
             int maxLabels = Array.MaxLength / _thresholds.Length;
             if (nl > maxLabels)
+            {
                 throw new ArgumentOutOfRangeException(nameof(numLabels), nl,
                     $"At most {maxLabels} labels are accepted with {_thresholds.Length} thresholds: each state holds numThresholds × numLabels counts, which must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements.");
+            }
         }
         if (labelWeights is not null)
         {
