@@ -55,32 +55,16 @@ internal static class TensorValues
         }
     }
 
-    /// <summary>The most elements a histogram tensor of <paramref name="stored"/> stored values is padded to.</summary>
-    private static long MaxPaddedElements(long stored) => Math.Max(3 * 4096, 64 * stored);
-
-    /// <summary><paramref name="values"/> padded to <paramref name="length"/> with its last value, or zeros when it is empty (numpy's "edge" padding).</summary>
-    private static double[] Padded(double[] values, int length)
-    {
-        var padded = new double[length];
-        values.CopyTo(padded, 0);
-        if (values.Length > 0)
-        {
-            padded.AsSpan(values.Length).Fill(values[^1]);
-        }
-        return padded;
-    }
-
     /// <summary>
     /// Why <paramref name="tensor"/> does not hold its plugin's data, or null when it does: a negative dimension, more
     /// elements than a long counts, fewer or more elements than its shape, a scalar of more than one element, a PR
     /// curve not [6, T], a histogram not [k, 3] numbers. The one rule of <see cref="Verify.DecodeRule"/> and of
     /// <see cref="LogDirReader.ReadHistograms"/>: a histogram tensor <c>tblog verify</c> reports is one the read skips
-    /// as malformed. A histogram tensor with fewer values than its shape is padded as TensorBoard pads it (with its last
-    /// value; zeros when it has none), up to <see cref="MaxPaddedElements"/>.
+    /// as malformed.
     /// </summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="plugin">Its tag's plugin name ("" for none).</param>
-    /// <param name="values">Its numbers as stored (one for a tensor filled with one value; a histogram's padded to its shape); empty for a string or non-numeric tensor.</param>
+    /// <param name="values">Its numbers as stored (one for a tensor filled with one value); empty for a string or non-numeric tensor.</param>
     /// <returns>The problem, or null.</returns>
     public static string? Problem(TensorProto tensor, string plugin, out double[] values)
     {
@@ -100,7 +84,7 @@ internal static class TensorValues
             // Wrapped, the count could match a few stored elements and pass for the shape.
             return $"tensor shape [{string.Join(", ", shape)}] has more elements than a long counts";
         }
-        if (plugin == PluginNames.Histograms && tensor.Dtype == DataType.DtString)
+        if (plugin == PluginNames.Histograms && tensor.Dtype is DataType.DtString or DataType.DtBool)
         {
             return $"histogram tensor is {tensor.Dtype}, not numbers";
         }
@@ -120,17 +104,10 @@ internal static class TensorValues
             {
                 return plugin is PluginNames.Scalars or PluginNames.PrCurves or PluginNames.Histograms ? ex.Message : null;
             }
-            // TensorFlow may store one value for a tensor filled with it.
+            // TensorFlow may store one value for a tensor filled with it. Not a histogram's buckets, which it writes
+            // whole: filling them would take as much memory as the shape asks, whatever the record holds.
             if (actual == 1 && expected > 1 && plugin != PluginNames.Histograms)
             {
-                actual = expected;
-            }
-            // TensorBoard reads a histogram tensor as numpy does (tensor_util.make_ndarray): no values are zeros, and
-            // fewer values than the shape holds are padded with the last one. So does this read, up to a bound: the
-            // padding is memory the record does not hold, and a shape may ask for any amount.
-            if (plugin == PluginNames.Histograms && actual < expected && expected <= MaxPaddedElements(actual))
-            {
-                values = Padded(values, (int)expected);
                 actual = expected;
             }
         }
