@@ -192,6 +192,11 @@ public static partial class SummaryWriterTensorExtensions
                 $"The tensor 'samples' has shape {TensorRead.Format(shape)}; audio needs [frames] or [channels, frames].", nameof(samples));
         }
         int channels = shape.Length == 1 ? 1 : TensorRead.Dim(shape, 0, nameof(samples));
+        if (channels == 0)
+        {
+            // As the core's tensor overload says it, naming this method's parameter, not the span overload's 'channels'.
+            throw new ArgumentException($"Audio needs at least one channel; got shape {TensorRead.Format(shape)}.", nameof(samples));
+        }
         if (channels > WavEncoder.MaxChannels)
         {
             // Before the transposed copy of the whole tensor, and naming this method's parameter: the span overload

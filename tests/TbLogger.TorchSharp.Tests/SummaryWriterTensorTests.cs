@@ -292,6 +292,10 @@ public sealed class SummaryWriterTensorTests
         e = Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddAudio("a", wide, 8000, 1)));
         Assert.AreEqual("samples", e.ParamName);
         StringAssert.StartsWith(e.Message, "A 16-bit WAV file holds at most 32767 channels; got shape [32768, 1].");
+        using var none = torch.zeros(0, 4);
+        e = Assert.ThrowsExactly<ArgumentException>(() => Logged.Events(w => w.AddAudio("a", none, 8000, 1)));
+        Assert.AreEqual("samples", e.ParamName);
+        StringAssert.StartsWith(e.Message, "Audio needs at least one channel; got shape [0, 4].");
     }
 
     [TestMethod]

@@ -131,8 +131,10 @@ internal static class PrCurveKernel
     /// (checked by the caller) whose largest times their number stays below float32's range, with the margin below,
     /// pass at once. Otherwise the weights are summed by label, in their order rather than the bucket order of
     /// <see cref="Compute"/>; a sum in another order can differ by a relative 2^-53 per addition, so a sum is refused
-    /// when it is within n × 2^-52 of float32's range. Whatever passes here cannot overflow in <see cref="Compute"/>;
-    /// sums at the very edge are refused a little early.
+    /// when it is within n × 2^-52 of float32's range. Whatever passes here cannot overflow in <see cref="Compute"/>
+    /// (for up to about 2^26 weights the margin covers the second-order rounding terms too; beyond, a sum would have to
+    /// sit within a few ulps of the limit, and the worker then reports the refusal from a later call); sums at the very
+    /// edge are refused a little early.
     /// </summary>
     public static void CheckWeightTotals<TLabel, TWeight>(ReadOnlySpan<TLabel> labels, ReadOnlySpan<TWeight> weights)
         where TLabel : unmanaged
