@@ -98,8 +98,9 @@ internal static class EventCost
 
     /// <summary>
     /// The estimated bytes of objects <paramref name="record"/> (an <c>Event</c>) would cost to parse, or -1 as soon
-    /// as it passes <paramref name="limit"/>; <paramref name="problem"/> names a shape over TensorFlow's rank limit,
-    /// which no parse should accept whatever it costs. Malformed wire data ends the walk: the parser reports it.
+    /// as it passes <paramref name="limit"/> or breaks a rule no parse should pass whatever it costs (a shape over
+    /// TensorFlow's rank limit, a oneof message given twice), which <paramref name="problem"/> then names. Malformed
+    /// wire data ends the walk: the parser reports it.
     /// </summary>
     public static long Of(ReadOnlySpan<byte> record, long limit, out string? problem)
     {
