@@ -77,8 +77,7 @@ public sealed class AUC : Metric, IRegisteredMetric
             int maxLabels = Array.MaxLength / _thresholds.Length;
             if (nl > maxLabels)
             {
-                throw new ArgumentOutOfRangeException(nameof(numLabels), nl,
-                    $"At most {maxLabels} labels are accepted with {_thresholds.Length} thresholds: each state holds numThresholds × numLabels counts, which must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements.");
+                throw new ArgumentOutOfRangeException(nameof(numLabels), nl, TooManyLabels(_thresholds.Length) + ".");
             }
         }
         if (labelWeights is not null)
@@ -128,6 +127,11 @@ public sealed class AUC : Metric, IRegisteredMetric
     /// <summary>Whether predictions are logits.</summary>
     public bool FromLogits { get; }
 
+    /// <summary>Why more labels than <c>Array.MaxLength / thresholds</c> are refused, for the constructor's numLabels and a first batch alike.</summary>
+    private static string TooManyLabels(int thresholds) =>
+        $"At most {Array.MaxLength / thresholds} labels are accepted with {thresholds} thresholds: each state holds numThresholds × numLabels counts, " +
+        $"which must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements";
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">Multi-label: yPred's labels differ from the first batch's (or labelWeights'), or, on the first
     /// batch without numLabels, numThresholds × labels exceeds <see cref="Array.MaxLength"/>; the metric is left unchanged.</exception>
@@ -142,9 +146,7 @@ public sealed class AUC : Metric, IRegisteredMetric
             long counts = (long)NumThresholds * labels;
             if (_tp.Length == 0 && counts > Array.MaxLength)
             {
-                throw new ArgumentException(
-                    $"At most {Array.MaxLength / NumThresholds} labels are accepted with {NumThresholds} thresholds: each state holds numThresholds × numLabels counts, " +
-                    $"which must fit in one .NET array of at most Array.MaxLength ({Array.MaxLength}) elements; yPred has shape {MetricGuard.FormatShape(yPred)}.", nameof(yPred));
+                throw new ArgumentException($"{TooManyLabels(NumThresholds)}; yPred has shape {MetricGuard.FormatShape(yPred)}.", nameof(yPred));
             }
             if (_tp.Length != 0 && _tp.Length != counts)
                 throw new ArgumentException(
