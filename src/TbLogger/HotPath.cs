@@ -110,6 +110,7 @@ internal static class HotPath
             typeof(ScalarEventEncoder).GetMethod(nameof(ScalarEventEncoder.Encode), Declared, [typeof(string), typeof(double), typeof(long), typeof(double), typeof(ScalarEncoding), typeof(Span<byte>)]),
             typeof(ScalarEventEncoder).GetMethod("Lookup", Declared, [typeof(string)]),
             typeof(TfRecordWriter).GetMethod(nameof(TfRecordWriter.CommitRecord), Declared, [typeof(int)]),
+            typeof(TfRecordWriter).GetMethod("SealCommitted", Declared, Type.EmptyTypes),
         ];
     }
 }
