@@ -74,7 +74,7 @@ internal sealed class ScalarEventEncoder
             Unsafe.Add(ref start, at++) = 0x10;
             at += WriteVarint(ref Unsafe.Add(ref start, at), (ulong)step);
         }
-        Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref start, at), ref prefix[0], (uint)prefix.Length);
+        CopyPrefix(ref Unsafe.Add(ref start, at), prefix);
         at += prefix.Length;
         if (numberLength == 8)
         {
@@ -209,19 +209,29 @@ internal sealed class ScalarEventEncoder
         }
     }
 
+    // A short tag's prefix is 16-32 bytes: two overlapping 16-byte moves in place of a call to the framework's memmove.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPrefix(ref byte destination, byte[] prefix)
+    {
+        int length = prefix.Length;
+        ref byte source = ref prefix[0];
+        if (length is >= 16 and <= 32)
+        {
+            Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(ref source));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, length - 16), Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(ref Unsafe.Add(ref source, length - 16)));
+        }
+        else
+        {
+            Unsafe.CopyBlockUnaligned(ref destination, ref source, (uint)length);
+        }
+    }
+
     // Inlined into Encode: a separate method with a loop is not inlined by default, so each scalar called it, at
     // tier 0 until tiering promoted it (a short run, issue 19).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int VarintLength(ulong value)
-    {
-        int length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-        return length;
-    }
+    private static int VarintLength(ulong value) =>
+        // Bytes of 7 bits for the highest set bit (a zero takes one byte), without a loop: ceil(bits / 7) as (bits * 9 + 64) / 64.
+        (System.Numerics.BitOperations.Log2(value | 1) * 9 + 73) >> 6;
 
     /// <summary>Writes <paramref name="value"/> as a varint at <paramref name="destination"/>, whose room (up to 10 bytes) the caller checked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -39,6 +39,33 @@ public sealed class ScalarEventEncoderTests
     }
 
     [TestMethod]
+    public void LaterValuesOfTagsOfEveryShortLengthMatchGoogleProtobuf()
+    {
+        // A later value copies the tag's cached prefix: 16-32 bytes inline, others by memmove. Tags of 1-40 characters
+        // give prefixes on both sides of both edges in every encoding; each must be what Google.Protobuf writes.
+        var encoder = new ScalarEventEncoder();
+        var buffer = new byte[256];
+        int inline = 0;
+        foreach (var encoding in Enum.GetValues<ScalarEncoding>())
+        {
+            for (int length = 1; length <= 40; length++)
+            {
+                string tag = new string((char)('a' + encoding), length);
+                encoder.Encode(tag, 1, 1, 1, encoding, buffer);
+                var expected = new Event { WallTime = 2.5, Step = 300, Summary = TbLogger.Summaries.Scalar(tag, -0.75, encoding) };
+                expected.Summary.Value[0].Metadata = null;
+                int written = encoder.Encode(tag, -0.75, 300, 2.5, encoding, buffer);
+                CollectionAssert.AreEqual(expected.ToByteArray(), buffer[..written], $"{encoding} tag.Length={length}");
+                // wall time (9 bytes), step (3) and the value (4 or 8) around the prefix
+                int prefix = written - 12 - (encoding == ScalarEncoding.Float64Tensor ? 8 : 4);
+                inline += prefix is >= 16 and <= 32 ? 1 : 0;
+            }
+        }
+        // Both paths ran, each for many lengths.
+        Assert.IsTrue(inline is > 30 and < 90, $"{inline} of 120 prefixes were 16-32 bytes");
+    }
+
+    [TestMethod]
     public void LaterValuesMatchGoogleProtobufWithoutMetadataByteForByte()
     {
         // A tag's later values come from bytes cached per tag and encoding: every one must still be exactly what
