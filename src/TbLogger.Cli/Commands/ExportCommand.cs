@@ -88,8 +88,7 @@ internal static class ExportCommand
             rows = await o.WithProgressAsync("Exporting", total, progress =>
             {
                 var counted = new LogDirReader(dir, reader.Options with { ReadProgress = progress });
-                using var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
-                return LogExporter.Export(counted, stream, options);
+                return LogExporter.ExportToFile(counted, target, options);
             }).ConfigureAwait(false);
             if (o.Json)
             {

@@ -31,8 +31,19 @@ public static class LogExporter
     public static long ExportToFile(string logDirectory, string outputPath, ExportOptions? options = null, LogDirReaderOptions? readerOptions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
-        var reader = new LogDirReader(logDirectory, readerOptions);
-        using var stream = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        return ExportToFile(new LogDirReader(logDirectory, readerOptions), outputPath, options);
+    }
+
+    /// <summary>Exports what <paramref name="reader"/> reads into a new file (replaced if it exists).</summary>
+    /// <param name="reader">The log directory reader (its options decide how it reads, e.g. a progress sink).</param>
+    /// <param name="outputPath">The output file.</param>
+    /// <param name="options">What to write; null for all scalars as CSV.</param>
+    /// <returns>Rows written.</returns>
+    public static long ExportToFile(LogDirReader reader, string outputPath, ExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
+        using var stream = Storage.ReplacedFile.Open(outputPath, FileShare.Read, bufferSize: 0);
         return Export(reader, stream, options);
     }
 

@@ -236,4 +236,50 @@ public sealed class ExportTests
         var ex = Assert.ThrowsExactly<IOException>(() => LogExporter.Export(new LogDirReader(temp.Path), output));
         Assert.AreEqual("No space left on device (simulated)", ex.Message);
     }
+
+    [TestMethod]
+    public void ExportToFileWritesANewFileAndReplacesAnOldOneWhole()
+    {
+        // A new path is created (CreateNew, without the truncate of FileMode.Create); an existing, longer file is
+        // replaced, with nothing of its old tail left: both equal the export to a stream.
+        using var temp = new TempDirectory();
+        string expected = Export(s_golden, new ExportOptions());
+        string fresh = Path.Combine(temp.Path, "new.csv");
+        long rows = LogExporter.ExportToFile(new LogDirReader(s_golden), fresh);
+        Assert.AreEqual(expected, File.ReadAllText(fresh));
+        Assert.AreEqual(expected.Count(c => c == '\n') - 1, rows);
+
+        string old = Path.Combine(temp.Path, "old.csv");
+        File.WriteAllText(old, new string('x', expected.Length * 2));
+        Assert.AreEqual(rows, LogExporter.ExportToFile(s_golden, old));
+        Assert.AreEqual(expected, File.ReadAllText(old));
+    }
+
+    [TestMethod]
+    public void ExportToFileFailsOnADirectoryExactlyAsFileModeCreateDoes()
+    {
+        // CreateNew fails there first; the export then opens with Create, whose error the caller has always seen.
+        using var temp = new TempDirectory();
+        string directory = Directory.CreateDirectory(Path.Combine(temp.Path, "a.csv")).FullName;
+        Exception expected = Assert.Throws<Exception>(() => new FileStream(directory, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0));
+        Exception actual = Assert.Throws<Exception>(() => LogExporter.ExportToFile(new LogDirReader(s_golden), directory));
+        Assert.AreEqual(expected.GetType(), actual.GetType());
+        Assert.AreEqual(expected.Message, actual.Message);
+    }
+
+    [TestMethod]
+    public void ExportToFileThroughADanglingLinkCreatesItsTargetAsFileModeCreateDoes()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Symbolic links need a privilege on Windows.");
+        }
+        using var temp = new TempDirectory();
+        string target = Path.Combine(temp.Path, "target.csv");
+        string link = Path.Combine(temp.Path, "link.csv");
+        File.CreateSymbolicLink(link, target);
+        long rows = LogExporter.ExportToFile(new LogDirReader(s_golden), link);
+        Assert.AreEqual(Export(s_golden, new ExportOptions()), File.ReadAllText(target));
+        Assert.IsTrue(rows > 0);
+    }
 }
