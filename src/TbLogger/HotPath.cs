@@ -100,7 +100,6 @@ internal static class HotPath
             typeof(SummaryWriter).GetMethod(nameof(SummaryWriter.AddScalar), Declared, [typeof(string), typeof(float), typeof(long), typeof(DateTimeOffset?)]),
             typeof(SummaryWriter).GetMethod(nameof(SummaryWriter.AddScalar), Declared, [typeof(string), typeof(long), typeof(long), typeof(DateTimeOffset?)]),
             typeof(EventFileWriter).GetMethod("EnqueueLocked", Declared, [pending, typeof(EnqueueGate), typeof(string), typeof(bool).MakeByRefType()]),
-            typeof(EventFileWriter).GetMethod("ThrowIfUnusable", Declared, Type.EmptyTypes),
             typeof(EventFileWriter).GetMethod("ThrowIfBuildFailed", Declared, [typeof(bool)]),
             typeof(StepPolicy).GetMethod(nameof(StepPolicy.Admit), Declared, [typeof(string), typeof(long)]),
             typeof(LoaderModel).GetMethod(nameof(LoaderModel.Observe), Declared, [typeof(string), typeof(long), typeof(long).MakeByRefType(), typeof(bool).MakeByRefType()]),

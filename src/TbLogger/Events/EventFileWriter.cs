@@ -340,9 +340,19 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    // Run on every enqueue, so fully optimised from the first: a short run ends before tiering would promote it (issue 19).
-    [MethodImpl(HotPath.Options)]
+    // Run on every enqueue: the check is inlined there (a method that throws is not, which cost each scalar a call)
+    // and the throwing kept out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfUnusable()
+    {
+        if (_fault is not null || _stopping)
+        {
+            ThrowUnusable();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowUnusable()
     {
         if (_fault is not null)
         {
