@@ -148,8 +148,14 @@ public sealed class TfRecordWriter : IDisposable
         ref byte start = ref _buffer[0];
         while (at < end)
         {
-            // Lengths were checked against the buffer when committed; read back, they are this writer's own.
-            int length = (int)LittleEndian.ReadUInt64(ref Unsafe.Add(ref start, at));
+            // Lengths were checked against the buffer when committed; read back, they are this writer's own, yet the
+            // reads and writes below are unchecked, so a header that would reach past the records is refused.
+            ulong header = LittleEndian.ReadUInt64(ref Unsafe.Add(ref start, at));
+            if (header > (ulong)(end - at - FramingOverhead))
+            {
+                throw new InvalidOperationException($"The record at byte {at} of the write buffer claims {header} bytes, more than the {end - at - FramingOverhead} committed after its header: the buffer was written over.");
+            }
+            int length = (int)header;
             uint crc = MaskedCrc32C.Compute(ref Unsafe.Add(ref start, at + HeaderLength), length);
             LittleEndian.Write(ref Unsafe.Add(ref start, at + HeaderLength + length), MaskedCrc32C.Mask(crc));
             at += length + FramingOverhead;

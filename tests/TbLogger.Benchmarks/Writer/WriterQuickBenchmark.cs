@@ -144,7 +144,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
     /// <remarks>
     /// Both sides start with no file in the way, before their clock starts. Until 2026-12-05 ours deleted the previous
     /// run's 110 MB file inside its timing and the plain side truncated its previous copy inside its own: freeing those
-    /// pages cost both about the same 20-50 ms, which pulled the ratio toward 1 (1.29-1.41x printed, about 3.5x without
+    /// pages cost both about the same 20-50 ms, which pulled the ratio toward 1 (1.29-1.41x printed, about 4.8x without
     /// it). The plain side also opened with FileMode.Create, whose ftruncate(0) of even a new, empty file halved the
     /// page-cache write rate on this machine's kernel (6.18, ext4: about 2.1 against 4.7 GB/s); it opens as the writer
     /// does (FileMode.CreateNew: O_CREAT|O_EXCL, no truncate).

@@ -54,8 +54,11 @@ public sealed class ScalarEventEncoderTests
                 encoder.Encode(tag, 1, 1, 1, encoding, buffer);
                 var expected = new Event { WallTime = 2.5, Step = 300, Summary = TbLogger.Summaries.Scalar(tag, -0.75, encoding) };
                 expected.Summary.Value[0].Metadata = null;
+                buffer.AsSpan().Fill(0xA5);
                 int written = encoder.Encode(tag, -0.75, 300, 2.5, encoding, buffer);
                 CollectionAssert.AreEqual(expected.ToByteArray(), buffer[..written], $"{encoding} tag.Length={length}");
+                // Nothing written past the event (a copy that overran its prefix would land there).
+                Assert.AreEqual(-1, buffer.AsSpan(written).IndexOfAnyExcept((byte)0xA5), $"{encoding} tag.Length={length}: bytes past the event");
                 // wall time (9 bytes), step (3) and the value (4 or 8) around the prefix
                 int prefix = written - 12 - (encoding == ScalarEncoding.Float64Tensor ? 8 : 4);
                 inline += prefix is >= 16 and <= 32 ? 1 : 0;

@@ -68,13 +68,15 @@ public sealed class TfRecordRoundTripTests
     [TestMethod]
     public void RecordsEncodedInPlaceGetTheirDeferredCrcsWhateverComesBetween()
     {
-        // CommitRecord leaves the data CRC to a later pass over a few kilobytes of records. 600 records of 0-300 bytes
-        // (several passes), every seventh framed by Write, a Flush and a buffer growth while records wait for their CRC,
-        // a buffer pushed out to the stream mid-way: the file must equal what Write alone produces, byte for byte.
+        // CommitRecord leaves the data CRC to a later pass over a few kilobytes of records. 600 records of 0-300 bytes:
+        // the first 300 with every seventh framed by Write (which seals what waits), the rest committed in place only
+        // (so the pass runs from CommitRecord every ~4 KiB), a Flush and a buffer growth while records wait for their
+        // CRC, a record larger than the buffer (written past it) after some that wait, buffers pushed out to the
+        // stream along the way: the file must equal what Write alone produces, byte for byte.
         var random = new Random(11);
-        var records = Enumerable.Range(0, 600).Select(_ =>
+        var records = Enumerable.Range(0, 600).Select(i =>
         {
-            var r = new byte[random.Next(0, 301)];
+            var r = new byte[i == 450 ? 70_000 : random.Next(0, 301)];
             random.NextBytes(r);
             return r;
         }).ToList();
@@ -88,7 +90,7 @@ public sealed class TfRecordRoundTripTests
         {
             for (int i = 0; i < records.Count; i++)
             {
-                if (i % 7 == 3)
+                if ((i < 300 && i % 7 == 3) || !writer.TryReserve(records[i].Length, out _))
                 {
                     writer.Write(records[i]);
                 }
