@@ -115,9 +115,13 @@ public sealed partial class LogDirReader
                             // Files already there when watching starts are skipped to their end unless fromStart.
                             follower.Silent = first && !fromStart;
                         }
-                        while (follower.TryRead(out RecordRef record))
+                        if (follower.Resume())
                         {
-                            yield return (follower, record, follower.Silent);
+                            while (follower.TryRead(out RecordRef record))
+                            {
+                                yield return (follower, record, follower.Silent);
+                            }
+                            follower.Park();
                         }
                         follower.Silent = false;
                     }
@@ -166,19 +170,34 @@ public sealed partial class LogDirReader
     }
 
     /// <summary>One file being followed.</summary>
+    /// <summary>
+    /// One followed file. A local file, once read to its end, is closed until it grows: following thousands of files
+    /// kept a descriptor and a read buffer each, and ran out of descriptors (EMFILE at 3,000 files under the usual
+    /// limit of 1,024). It is opened again where its next record starts (or where a record cut short starts), once it
+    /// is longer than when it was closed and is still the same file; a file replaced under its name is reported once
+    /// and no longer followed (its bytes from that offset belong to another file). Files of other stores stay open:
+    /// their streams hold no descriptor.
+    /// </summary>
     private sealed class Follower : IDisposable
     {
-        private readonly EventRecordSource _reader;
+        private readonly LogStorage _storage;
         private readonly TfRecordReaderOptions _options;
         private readonly Action<TfRecordCorruptException> _skipped;
+        private EventRecordSource? _reader;
+        private FileIdentity? _identity;
+        private long _resumeAt;
+        private long _seenLength;
+        private bool _replaced;
         private long _ordinal;
 
-        private Follower(string run, string file, TagPlugins plugins, EventRecordSource reader, TfRecordReaderOptions options, Action<TfRecordCorruptException> skipped)
+        private Follower(string run, string file, TagPlugins plugins, LogStorage storage, EventRecordSource reader, TfRecordReaderOptions options, Action<TfRecordCorruptException> skipped)
         {
             Run = run;
             RunPlugins = plugins;
             File = file;
+            _storage = storage;
             _reader = reader;
+            _identity = reader.Identity();
             _options = options;
             _skipped = skipped;
         }
@@ -192,11 +211,65 @@ public sealed partial class LogDirReader
         public TagPlugins RunPlugins { get; }
 
         public static Follower? TryOpen(RunInfo run, string file, TagPlugins plugins, TfRecordReaderOptions options, Action<TfRecordCorruptException> skipped) =>
-            EventRecordSource.TryOpen(run.Storage, file, options) is { } source ? new Follower(run.Name, file, plugins, source, options, skipped) : null;
+            EventRecordSource.TryOpen(run.Storage, file, options) is { } source ? new Follower(run.Name, file, plugins, run.Storage, source, options, skipped) : null;
+
+        /// <summary>True when the file is open to read: it was, or it has grown since it was closed and is the same file.</summary>
+        public bool Resume()
+        {
+            if (_reader is not null)
+            {
+                return true;
+            }
+            if (_replaced)
+            {
+                return false;
+            }
+            long length;
+            try
+            {
+                length = new FileInfo(File).Length;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false; // gone or unreadable for now: asked again at the next poll
+            }
+            if (length <= _seenLength)
+            {
+                return false;
+            }
+            EventRecordSource? reopened = EventRecordSource.TryOpen(_storage, File, _options, _resumeAt);
+            if (reopened is null)
+            {
+                return false;
+            }
+            if (_identity is { } before && reopened.Identity() is { } now && !before.Equals(now))
+            {
+                reopened.Dispose();
+                _replaced = true;
+                LogDirectoryWalk.StandardErrorWarning($"'{PathPolicy.Printable(File)}' was replaced by another file while followed; it is no longer followed.");
+                return false;
+            }
+            _reader = reopened;
+            return true;
+        }
+
+        /// <summary>After reading what there is: closes a local file (see the class remarks).</summary>
+        public void Park()
+        {
+            if (_reader is not null && _storage.IsLocal)
+            {
+                // A record cut short (being written, or left by a writer that crashed) is read again from its start.
+                TfRecordReader records = _reader.Records;
+                _resumeAt = records.IsTruncated && records.TruncatedAt is long cut ? cut : records.Position;
+                _seenLength = Math.Max(_reader.Length ?? _resumeAt, _resumeAt);
+                _reader.Dispose();
+                _reader = null;
+            }
+        }
 
         public bool TryRead(out RecordRef record)
         {
-            while (_reader.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
+            while (_reader is not null && _reader.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
             {
                 if (RunRecords.Undecodable(File, offset, data.Span, out EventHeader header) is { } corrupt)
                 {
@@ -220,6 +293,6 @@ public sealed partial class LogDirReader
             return false;
         }
 
-        public void Dispose() => _reader.Dispose();
+        public void Dispose() => _reader?.Dispose();
     }
 }
