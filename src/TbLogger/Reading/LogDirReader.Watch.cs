@@ -90,6 +90,7 @@ public sealed partial class LogDirReader
     private async IAsyncEnumerable<(Follower Follower, RecordRef Record, bool Silent)> WatchRecordsAsync(ReadFilter filter, bool fromStart, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var followers = new Dictionary<string, Follower>(StringComparer.Ordinal);
+        int open = 0;
         var runPlugins = new Dictionary<string, TagPlugins>(StringComparer.Ordinal);
         bool first = true;
         try
@@ -112,16 +113,20 @@ public sealed partial class LogDirReader
                                 continue;
                             }
                             followers[file] = follower = opened;
+                            open++;
                             // Files already there when watching starts are skipped to their end unless fromStart.
                             follower.Silent = first && !fromStart;
                         }
+                        bool wasOpen = follower.IsOpen;
                         if (follower.Resume())
                         {
+                            open += wasOpen ? 0 : 1;
                             while (follower.TryRead(out RecordRef record))
                             {
                                 yield return (follower, record, follower.Silent);
                             }
-                            follower.Park();
+                            follower.Park(closeNow: open > MaxOpenFollowers);
+                            open -= follower.IsOpen ? 0 : 1;
                         }
                         follower.Silent = false;
                     }
@@ -170,23 +175,33 @@ public sealed partial class LogDirReader
     }
 
     /// <summary>One file being followed.</summary>
+    // Beyond this many open followed files, a file is closed as soon as it is read to its end, idle or not.
+    private const int MaxOpenFollowers = 128;
+
     /// <summary>
-    /// One followed file. A local file, once read to its end, is closed until it grows: following thousands of files
-    /// kept a descriptor and a read buffer each, and ran out of descriptors (EMFILE at 3,000 files under the usual
-    /// limit of 1,024). It is opened again where its next record starts (or where a record cut short starts), once it
-    /// is longer than when it was closed and is still the same file; a file replaced under its name is reported once
-    /// and no longer followed (its bytes from that offset belong to another file). Files of other stores stay open:
-    /// their streams hold no descriptor.
+    /// One followed file. A local file that has not grown for <see cref="IdlePollsBeforeClosing"/> polls and was read to
+    /// a clean end (no record cut short, no corrupt stretch being skipped), or any read as far as it goes while more
+    /// than <see cref="MaxOpenFollowers"/> are open, is closed until it grows: following thousands
+    /// of files kept a descriptor and a read buffer each, and ran out of descriptors (EMFILE at 3,000 files under the
+    /// usual limit of 1,024). It is opened again where its next record starts, once it is longer than that (its size
+    /// read through links) and is still the same file; a file replaced under its name is reported once and no longer
+    /// followed (its bytes from that offset belong to another file; on a file system whose file numbers change between
+    /// opens, such as some FUSE mounts, an idle file is therefore not followed further). Files of other stores stay
+    /// open: their streams hold no descriptor.
     /// </summary>
     private sealed class Follower : IDisposable
     {
+        private const int IdlePollsBeforeClosing = 2;
+
         private readonly LogStorage _storage;
         private readonly TfRecordReaderOptions _options;
         private readonly Action<TfRecordCorruptException> _skipped;
         private EventRecordSource? _reader;
         private FileIdentity? _identity;
         private long _resumeAt;
-        private long _seenLength;
+        private long _readUpTo;
+        private long _consumedAtLastPoll = -1;
+        private int _idlePolls;
         private bool _replaced;
         private long _ordinal;
 
@@ -220,50 +235,87 @@ public sealed partial class LogDirReader
             {
                 return true;
             }
-            if (_replaced)
+            if (_replaced || !TryStat(File, out long length, out FileIdentity? identity) || length <= _readUpTo)
             {
                 return false;
             }
-            long length;
-            try
+            if (_identity is { } before && identity is { } now && !before.Equals(now))
             {
-                length = new FileInfo(File).Length;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return false; // gone or unreadable for now: asked again at the next poll
-            }
-            if (length <= _seenLength)
-            {
-                return false;
-            }
-            EventRecordSource? reopened = EventRecordSource.TryOpen(_storage, File, _options, _resumeAt);
-            if (reopened is null)
-            {
-                return false;
-            }
-            if (_identity is { } before && reopened.Identity() is { } now && !before.Equals(now))
-            {
-                reopened.Dispose();
                 _replaced = true;
                 LogDirectoryWalk.StandardErrorWarning($"'{PathPolicy.Printable(File)}' was replaced by another file while followed; it is no longer followed.");
                 return false;
             }
-            _reader = reopened;
-            return true;
+            try
+            {
+                _reader = EventRecordSource.TryOpen(_storage, File, _options, _resumeAt);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false; // gone, unreadable or out of descriptors for now: asked again at the next poll
+            }
+            _identity ??= _reader?.Identity();
+            _idlePolls = 0;
+            return _reader is not null;
         }
 
-        /// <summary>After reading what there is: closes a local file (see the class remarks).</summary>
-        public void Park()
+        /// <summary>Whether the file is open now.</summary>
+        public bool IsOpen => _reader is not null;
+
+        /// <summary>
+        /// After reading what there is: closes a local file idle for a few polls at a clean end (see the class remarks),
+        /// or, when <paramref name="closeNow"/> (too many files open), any local file read as far as it goes; one that
+        /// ends in a record cut short is then read again from that record's start.
+        /// </summary>
+        public void Park(bool closeNow)
         {
-            if (_reader is not null && _storage.IsLocal)
+            if (_reader is null || !_storage.IsLocal)
             {
-                // A record cut short (being written, or left by a writer that crashed) is read again from its start.
-                TfRecordReader records = _reader.Records;
-                _resumeAt = records.IsTruncated && records.TruncatedAt is long cut ? cut : records.Position;
-                _seenLength = Math.Max(_reader.Length ?? _resumeAt, _resumeAt);
+                return;
+            }
+            TfRecordReader records = _reader.Records;
+            long consumed = records.Position;
+            _idlePolls = consumed == _consumedAtLastPoll ? _idlePolls + 1 : 0;
+            _consumedAtLastPoll = consumed;
+            // A record cut short, or a corrupt stretch whose end is not in yet, is state a reader opened afresh at
+            // an offset would not have: such a file stays open.
+            if ((_idlePolls >= IdlePollsBeforeClosing && !records.IsTruncated && !records.IsResynchronizing) || closeNow)
+            {
+                // The reader's position is where its next record starts, a record cut short included (it is read again
+                // from its start). Over the limit a file left in a corrupt stretch may report the rest of it again
+                // when reopened: the price of staying within the process's descriptors.
+                _resumeAt = consumed;
+                // What was read, not the file's length now: bytes appended since the last read are read on reopening.
+                _readUpTo = Math.Max(consumed, _reader.ReadUpTo ?? consumed);
                 _reader.Dispose();
                 _reader = null;
+                _consumedAtLastPoll = -1;
+            }
+        }
+
+        /// <summary>The size and identity of the file at <paramref name="path"/>, through links; false when it cannot be had now.</summary>
+        private static bool TryStat(string path, out long length, out FileIdentity? identity)
+        {
+            length = 0;
+            identity = null;
+            try
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    if (!UnixFileStatus.Stat(path, out UnixFileStatus status) || !status.IsRegular)
+                    {
+                        return false;
+                    }
+                    length = status.Size;
+                    identity = status.Identity;
+                    return true;
+                }
+                FileSystemInfo target = new FileInfo(path) is { LinkTarget: not null } link ? link.ResolveLinkTarget(returnFinalTarget: true) ?? link : new FileInfo(path);
+                length = target is FileInfo { Exists: true } file ? file.Length : 0;
+                return target.Exists;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                return false;
             }
         }
 

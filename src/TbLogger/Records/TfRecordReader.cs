@@ -55,6 +55,9 @@ public sealed class TfRecordReader : IDisposable
     /// <summary>Offset of the incomplete final record, when <see cref="IsTruncated"/>.</summary>
     public long? TruncatedAt { get; private set; }
 
+    /// <summary>True while a corrupt stretch is being skipped and no good record has been found after it yet.</summary>
+    internal bool IsResynchronizing => _resynchronizing;
+
     /// <summary>Records read successfully.</summary>
     public long RecordsRead { get; private set; }
 

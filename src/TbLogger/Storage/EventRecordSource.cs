@@ -33,8 +33,11 @@ internal sealed class EventRecordSource : IDisposable
     /// <summary>The framing reader: position, truncation and skip counts.</summary>
     public TfRecordReader Records { get; }
 
-    /// <summary>The file's length when it was opened, if the store's stream knows it.</summary>
+    /// <summary>The file's length now (a local file's stream asks the file system each time), if the store's stream knows it.</summary>
     public long? Length => _stream.CanSeek ? _stream.Length : null;
+
+    /// <summary>How far into the file the framing reader has read (a record cut short included), when the stream seeks.</summary>
+    public long? ReadUpTo => _stream.CanSeek ? _stream.Position : null;
 
     /// <summary>What the open file is (device and inode), when it is a local file and that can be read with confidence; else null.</summary>
     public FileIdentity? Identity() => _stream is FileStream file ? FileIdentity.Of(file.SafeFileHandle) : null;

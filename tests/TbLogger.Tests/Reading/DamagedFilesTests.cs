@@ -104,9 +104,10 @@ public sealed class DamagedFilesTests
     [TestMethod]
     public async Task WatchKeepsNoDescriptorForFilesReadToTheirEndAndReopensOneThatGrows()
     {
-        // 400 runs of one file each, followed from their start: each is read, then closed (it held a descriptor and a
-        // read buffer for the whole watch, which ran out of descriptors at 3,000 files). One of them grows later; its new
-        // record is read from where the file had been left, exactly once, and nothing else is read twice.
+        // 400 runs of one file each, followed from their start: each is read, then closed once idle for two polls (it
+        // held a descriptor and a read buffer for the whole watch, which ran out of descriptors at 3,000 files). One of
+        // them grows later; its new record is read from where the file had been left, exactly once, and nothing else
+        // is read twice.
         if (!OperatingSystem.IsLinux())
         {
             Assert.Inconclusive("Counts this process's descriptors in /proc/self/fd (Linux).");
@@ -123,7 +124,6 @@ public sealed class DamagedFilesTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<ScalarPoint>();
         int descriptorsBefore = Directory.GetFiles("/proc/self/fd").Length;
-        int descriptorsWhileIdle = -1;
         var watching = Task.Run(async () =>
         {
             await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
@@ -131,11 +131,6 @@ public sealed class DamagedFilesTests
                 lock (seen)
                 {
                     seen.Add(p);
-                    if (seen.Count == runs)
-                    {
-                        // The last file's record was just read; every other file was read and closed before it.
-                        descriptorsWhileIdle = Directory.GetFiles("/proc/self/fd").Length;
-                    }
                 }
                 if (p.Step == 1)
                 {
@@ -144,9 +139,10 @@ public sealed class DamagedFilesTests
             }
         });
         await WaitFor(() => { lock (seen) { return seen.Count == runs; } });
+        await Task.Delay(300); // polls enough for every file to be idle and closed
+        int descriptorsWhileIdle = Directory.GetFiles("/proc/self/fd").Length;
         // Other tests run beside this one and open files too: the bound is far below one per followed file.
         Assert.IsTrue(descriptorsWhileIdle - descriptorsBefore < 100, $"{descriptorsWhileIdle - descriptorsBefore} more descriptors while following {runs} files");
-        await Task.Delay(100); // a few polls over the closed files
         using (var stream = new FileStream(grown, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
         {
             stream.Write(Framed(Scalar("loss", 1, 0.5f)));
@@ -159,16 +155,65 @@ public sealed class DamagedFilesTests
     }
 
     [TestMethod]
+    public async Task WatchOfManyFilesEndingInARecordCutShortStaysWithinItsLimitAndReadsEachRecordWhenComplete()
+    {
+        // 300 runs whose file ends in the first 7 bytes of a record (a writer mid-flush, or one that crashed). Such a
+        // file stays open while idle, but beyond 128 open files each is closed anyway, to be read again from the cut
+        // record's start once it grows. Two of them, one either side of the limit, then get the rest of their record.
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("Counts this process's descriptors in /proc/self/fd (Linux).");
+        }
+        using var temp = new TempDirectory();
+        const int runs = 300;
+        byte[] cut = Framed(Scalar("loss", 1, 7));
+        var files = new string[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            files[r] = Write(temp.Combine($"run{r:000}"), $"events.out.tfevents.1.{r}", Version(), Scalar("loss", 0, r));
+            using var stream = new FileStream(files[r], FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            stream.Write(cut, 0, 7);
+        }
+        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<ScalarPoint>();
+        int descriptorsBefore = Directory.GetFiles("/proc/self/fd").Length;
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
+            {
+                lock (seen)
+                {
+                    seen.Add(p);
+                    if (seen.Count == runs + 2)
+                    {
+                        break;
+                    }
+                }
+            }
+        });
+        await WaitFor(() => { lock (seen) { return seen.Count == runs; } });
+        await Task.Delay(300);
+        int more = Directory.GetFiles("/proc/self/fd").Length - descriptorsBefore;
+        Assert.IsTrue(more < 128 + 40, $"{more} more descriptors while following {runs} files that end in a cut record");
+        foreach (int r in new[] { 5, 250 })
+        {
+            using var stream = new FileStream(files[r], FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            stream.Write(cut, 7, cut.Length - 7);
+        }
+        await watching.WaitAsync(cancel.Token);
+        CollectionAssert.AreEquivalent(new[] { ("run005", 1L, 7d), ("run250", 1L, 7d) }, seen.Skip(runs).Select(p => (p.Run, p.Step, p.Value)).ToArray());
+        Assert.AreEqual(runs, seen.Take(runs).Select(p => p.Run).Distinct().Count());
+    }
+
+    [TestMethod]
     public async Task WatchDoesNotReadAFileReplacedUnderItsNameFromTheOldFilesOffset()
     {
         // Followed to its end and closed, the file is then replaced by another (same name, same first records, one
         // more): reading the new file from the old one's offset would take its third record for the old file's growth.
         // It is reported and no longer followed; a file of another run written afterwards is still read.
-        if (OperatingSystem.IsWindows())
-        {
-            Assert.Inconclusive("A file open elsewhere cannot be replaced on Windows.");
-        }
         using var temp = new TempDirectory();
+        using var staging = new TempDirectory(); // outside the log directory: a poll must not take it for a run
         string file = Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1));
         var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -188,14 +233,101 @@ public sealed class DamagedFilesTests
             }
         });
         await WaitFor(() => { lock (seen) { return seen.Count == 1; } });
-        await Task.Delay(100);
-        string replacement = Write(temp.Combine("staging"), "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 99, 9));
+        await Task.Delay(200); // idle for a few polls: closed
+        string replacement = Write(staging.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 99, 9));
         File.Move(replacement, file, overwrite: true);
-        Directory.Delete(temp.Combine("staging"));
         await Task.Delay(200); // polls that see the replaced file grown past the old offset
         Write(temp.Combine("later"), "events.out.tfevents.2.b", Version(), Scalar("loss", 5, 5));
         await watching.WaitAsync(cancel.Token);
         CollectionAssert.AreEqual(new[] { (".", 0L), ("later", 5L) }, seen.Select(p => (p.Run, p.Step)).ToArray());
+    }
+
+    [TestMethod]
+    public async Task WatchReopensAFollowedLinkWhenItsTargetGrows()
+    {
+        // The event file is a link to a file elsewhere in the log directory: closed while idle, it is opened again
+        // when the target grows (the link's own size never changes).
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Symbolic links need a privilege on Windows.");
+        }
+        using var temp = new TempDirectory();
+        string target = Write(temp.Combine("data"), "target", Version(), Scalar("loss", 0, 1));
+        File.CreateSymbolicLink(Path.Combine(temp.Path, "events.out.tfevents.1.a"), target);
+        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<ScalarPoint>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
+            {
+                lock (seen)
+                {
+                    seen.Add(p);
+                }
+                if (p.Step == 1)
+                {
+                    break;
+                }
+            }
+        });
+        await WaitFor(() => { lock (seen) { return seen.Count == 1; } });
+        await Task.Delay(200); // idle for a few polls: closed
+        using (var stream = new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            stream.Write(Framed(Scalar("loss", 1, 2)));
+        }
+        await watching.WaitAsync(cancel.Token);
+        CollectionAssert.AreEqual(new[] { (".", 0L, 1d), (".", 1L, 2d) }, seen.Select(p => (p.Run, p.Step, p.Value)).ToArray());
+    }
+
+    [TestMethod]
+    public async Task WatchReportsACorruptStretchStillGrowingAtTheEndOnce()
+    {
+        // 40 bytes of garbage end the file while it is followed; 40 more and a good record follow. A file closed while
+        // idle would be opened again in the middle of the stretch and report it a second time: one that ends in an
+        // unfinished stretch stays open, and the stretch is one report.
+        using var temp = new TempDirectory();
+        var garbage = new byte[40];
+        new Random(3).NextBytes(garbage);
+        string file = Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1));
+        using (var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            stream.Write(garbage);
+        }
+        int reports = 0;
+        var options = LogDirReaderOptions.Default with
+        {
+            PollInterval = TimeSpan.FromMilliseconds(20),
+            RecordOptions = new TfRecordReaderOptions { SkipCorruptRecords = true, OnCorruptRecord = _ => Interlocked.Increment(ref reports) },
+        };
+        var reader = new LogDirReader(temp.Path, options);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<ScalarPoint>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
+            {
+                lock (seen)
+                {
+                    seen.Add(p);
+                }
+                if (p.Step == 1)
+                {
+                    break;
+                }
+            }
+        });
+        await WaitFor(() => { lock (seen) { return seen.Count == 1; } });
+        await Task.Delay(200); // idle for a few polls
+        using (var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            stream.Write(garbage);
+            stream.Write(Framed(Scalar("loss", 1, 2)));
+        }
+        await watching.WaitAsync(cancel.Token);
+        CollectionAssert.AreEqual(new[] { 0L, 1L }, seen.Select(p => p.Step).ToArray());
+        Assert.AreEqual(1, Volatile.Read(ref reports));
     }
 
     private static async Task WaitFor(Func<bool> condition)
