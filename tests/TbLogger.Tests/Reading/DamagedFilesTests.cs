@@ -51,20 +51,7 @@ public sealed class DamagedFilesTests
         var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<ScalarPoint>();
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
-            {
-                lock (seen)
-                {
-                    seen.Add(p);
-                }
-                if (p.Step == 2)
-                {
-                    break;
-                }
-            }
-        });
+        Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Step == 2);
         await WaitFor(() => { lock (seen) { return seen.Count == 1; } });
         byte[] next = Framed(Scalar("loss", 1, 2));
         using (var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
@@ -124,20 +111,7 @@ public sealed class DamagedFilesTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<ScalarPoint>();
         int descriptorsBefore = Directory.GetFiles("/proc/self/fd").Length;
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
-            {
-                lock (seen)
-                {
-                    seen.Add(p);
-                }
-                if (p.Step == 1)
-                {
-                    break;
-                }
-            }
-        });
+        Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Step == 1);
         await WaitFor(() => { lock (seen) { return seen.Count == runs; } });
         await Task.Delay(300); // polls enough for every file to be idle and closed
         int descriptorsWhileIdle = Directory.GetFiles("/proc/self/fd").Length;
@@ -178,20 +152,7 @@ public sealed class DamagedFilesTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<ScalarPoint>();
         int descriptorsBefore = Directory.GetFiles("/proc/self/fd").Length;
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
-            {
-                lock (seen)
-                {
-                    seen.Add(p);
-                    if (seen.Count == runs + 2)
-                    {
-                        break;
-                    }
-                }
-            }
-        });
+        Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, _ => seen.Count == runs + 2);
         await WaitFor(() => { lock (seen) { return seen.Count == runs; } });
         await Task.Delay(300);
         int more = Directory.GetFiles("/proc/self/fd").Length - descriptorsBefore;
@@ -218,20 +179,7 @@ public sealed class DamagedFilesTests
         var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<ScalarPoint>();
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
-            {
-                lock (seen)
-                {
-                    seen.Add(p);
-                }
-                if (p.Run == "later")
-                {
-                    break;
-                }
-            }
-        });
+        Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Run == "later");
         await WaitFor(() => { lock (seen) { return seen.Count == 1; } });
         await Task.Delay(200); // idle for a few polls: closed
         string replacement = Write(staging.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1), Scalar("loss", 99, 9));
@@ -257,20 +205,7 @@ public sealed class DamagedFilesTests
         var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<ScalarPoint>();
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
-            {
-                lock (seen)
-                {
-                    seen.Add(p);
-                }
-                if (p.Step == 1)
-                {
-                    break;
-                }
-            }
-        });
+        Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Step == 1);
         await WaitFor(() => { lock (seen) { return seen.Count == 1; } });
         await Task.Delay(200); // idle for a few polls: closed
         using (var stream = new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
@@ -304,20 +239,7 @@ public sealed class DamagedFilesTests
         var reader = new LogDirReader(temp.Path, options);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<ScalarPoint>();
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var p in reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token))
-            {
-                lock (seen)
-                {
-                    seen.Add(p);
-                }
-                if (p.Step == 1)
-                {
-                    break;
-                }
-            }
-        });
+        Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Step == 1);
         await WaitFor(() => { lock (seen) { return seen.Count == 1; } });
         await Task.Delay(200); // idle for a few polls
         using (var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
@@ -329,6 +251,24 @@ public sealed class DamagedFilesTests
         CollectionAssert.AreEqual(new[] { 0L, 1L }, seen.Select(p => p.Step).ToArray());
         Assert.AreEqual(1, Volatile.Read(ref reports));
     }
+
+    /// <summary>Collects what <paramref name="points"/> yields into <paramref name="seen"/> (under its lock) until <paramref name="last"/> says a point was the last.</summary>
+    private static Task Follow(IAsyncEnumerable<ScalarPoint> points, List<ScalarPoint> seen, Func<ScalarPoint, bool> last) => Task.Run(async () =>
+    {
+        await foreach (var p in points)
+        {
+            bool done;
+            lock (seen)
+            {
+                seen.Add(p);
+                done = last(p);
+            }
+            if (done)
+            {
+                break;
+            }
+        }
+    });
 
     private static async Task WaitFor(Func<bool> condition)
     {
