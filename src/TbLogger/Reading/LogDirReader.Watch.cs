@@ -91,6 +91,7 @@ public sealed partial class LogDirReader
     {
         var followers = new Dictionary<string, Follower>(StringComparer.Ordinal);
         int open = 0;
+        long pass = 0;
         var runPlugins = new Dictionary<string, TagPlugins>(StringComparer.Ordinal);
         bool first = true;
         try
@@ -107,7 +108,15 @@ public sealed partial class LogDirReader
                             {
                                 runPlugins[run.Name] = plugins = new TagPlugins();
                             }
-                            Follower? opened = Follower.TryOpen(run, file, plugins, Options.RecordOptions, ReportMalformed);
+                            Follower? opened;
+                            try
+                            {
+                                opened = Follower.TryOpen(run, file, plugins, Options.RecordOptions, ReportMalformed);
+                            }
+                            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                            {
+                                continue; // its run removed, unreadable or out of descriptors for now: tried at the next poll
+                            }
                             if (opened is null)
                             {
                                 continue;
@@ -117,6 +126,7 @@ public sealed partial class LogDirReader
                             // Files already there when watching starts are skipped to their end unless fromStart.
                             follower.Silent = first && !fromStart;
                         }
+                        follower.ListedInPass = pass;
                         bool wasOpen = follower.IsOpen;
                         if (follower.Resume())
                         {
@@ -131,6 +141,17 @@ public sealed partial class LogDirReader
                         follower.Silent = false;
                     }
                 }
+                // A file no longer listed (rotated away, deleted, its run removed) gives back its descriptor; it is
+                // opened again where it stopped if it is listed again.
+                foreach (Follower gone in followers.Values)
+                {
+                    if (gone.ListedInPass != pass && gone.IsOpen)
+                    {
+                        gone.Park(closeNow: true);
+                        open -= gone.IsOpen ? 0 : 1;
+                    }
+                }
+                pass++;
                 first = false;
                 try
                 {
@@ -235,28 +256,38 @@ public sealed partial class LogDirReader
             {
                 return true;
             }
-            if (_replaced || !TryStat(File, out long length, out FileIdentity? identity) || length <= _readUpTo)
+            if (_replaced || !TryStat(File, out long length) || length <= _readUpTo)
             {
                 return false;
             }
-            if (_identity is { } before && identity is { } now && !before.Equals(now))
-            {
-                _replaced = true;
-                LogDirectoryWalk.StandardErrorWarning($"'{PathPolicy.Printable(File)}' was replaced by another file while followed; it is no longer followed.");
-                return false;
-            }
+            EventRecordSource? reopened;
             try
             {
-                _reader = EventRecordSource.TryOpen(_storage, File, _options, _resumeAt);
+                reopened = EventRecordSource.TryOpen(_storage, File, _options, _resumeAt);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 return false; // gone, unreadable or out of descriptors for now: asked again at the next poll
             }
-            _identity ??= _reader?.Identity();
+            if (reopened is null)
+            {
+                return false;
+            }
+            // Checked on the file opened, not on a stat before it, so a replacement in between is seen too.
+            if (_identity is { } before && reopened.Identity() is { } now && !before.Equals(now))
+            {
+                reopened.Dispose();
+                _replaced = true;
+                LogDirectoryWalk.StandardErrorWarning($"'{PathPolicy.Printable(File)}' was replaced by another file while followed; it is no longer followed.");
+                return false;
+            }
+            _reader = reopened;
             _idlePolls = 0;
-            return _reader is not null;
+            return true;
         }
+
+        /// <summary>The watch's last pass that listed the file.</summary>
+        public long ListedInPass { get; set; }
 
         /// <summary>Whether the file is open now.</summary>
         public bool IsOpen => _reader is not null;
@@ -278,7 +309,10 @@ public sealed partial class LogDirReader
             _consumedAtLastPoll = consumed;
             // A record cut short, or a corrupt stretch whose end is not in yet, is state a reader opened afresh at
             // an offset would not have: such a file stays open.
-            if ((_idlePolls >= IdlePollsBeforeClosing && !records.IsTruncated && !records.IsResynchronizing) || closeNow)
+            // Its identity is read while it is idle (a file being appended to can defeat the read): a file whose
+            // identity is not known is closed only when it must be, since its replacement could not be told apart.
+            _identity ??= _reader.Identity();
+            if ((_idlePolls >= IdlePollsBeforeClosing && !records.IsTruncated && !records.IsResynchronizing && _identity is not null) || closeNow)
             {
                 // The reader's position is where its next record starts, a record cut short included (it is read again
                 // from its start). Over the limit a file left in a corrupt stretch may report the rest of it again
@@ -292,11 +326,10 @@ public sealed partial class LogDirReader
             }
         }
 
-        /// <summary>The size and identity of the file at <paramref name="path"/>, through links; false when it cannot be had now.</summary>
-        private static bool TryStat(string path, out long length, out FileIdentity? identity)
+        /// <summary>The size of the file at <paramref name="path"/>, through links; false when it cannot be had now.</summary>
+        private static bool TryStat(string path, out long length)
         {
             length = 0;
-            identity = null;
             try
             {
                 if (!OperatingSystem.IsWindows())
@@ -306,7 +339,6 @@ public sealed partial class LogDirReader
                         return false;
                     }
                     length = status.Size;
-                    identity = status.Identity;
                     return true;
                 }
                 FileSystemInfo target = new FileInfo(path) is { LinkTarget: not null } link ? link.ResolveLinkTarget(returnFinalTarget: true) ?? link : new FileInfo(path);

@@ -168,6 +168,40 @@ public sealed class DamagedFilesTests
     }
 
     [TestMethod]
+    public async Task WatchGivesBackTheDescriptorOfAFileDeletedWhileFollowed()
+    {
+        // The file ends in a record cut short, so it stays open while listed; deleted, it is no longer listed and its
+        // descriptor (which kept the deleted file's space) is given back at the end of the next pass.
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("Reads this process's descriptors in /proc/self/fd (Linux).");
+        }
+        using var temp = new TempDirectory();
+        string file = Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1));
+        using (var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            stream.Write(Framed(Scalar("loss", 1, 2)), 0, 7);
+        }
+        string later = Path.Combine(temp.Combine("later"), "events.out.tfevents.2.b");
+        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<ScalarPoint>();
+        Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Run == "later");
+        await WaitFor(() => { lock (seen) { return seen.Count == 1; } });
+        await Task.Delay(100);
+        Assert.IsTrue(Descriptors().Contains(file), "the file ending in a cut record is open while listed");
+        File.Delete(file);
+        await WaitFor(() => !Descriptors().Any(target => target.StartsWith(file, StringComparison.Ordinal)));
+        Write(Path.GetDirectoryName(later)!, Path.GetFileName(later), Version(), Scalar("loss", 3, 3));
+        await watching.WaitAsync(cancel.Token);
+        CollectionAssert.AreEqual(new[] { (".", 0L), ("later", 3L) }, seen.Select(p => (p.Run, p.Step)).ToArray());
+
+        static string[] Descriptors() => Directory.GetFiles("/proc/self/fd")
+            .Select(fd => { try { return new FileInfo(fd).LinkTarget ?? ""; } catch (IOException) { return ""; } })
+            .ToArray();
+    }
+
+    [TestMethod]
     public async Task WatchDoesNotReadAFileReplacedUnderItsNameFromTheOldFilesOffset()
     {
         // Followed to its end and closed, the file is then replaced by another (same name, same first records, one
