@@ -92,6 +92,7 @@ public sealed partial class LogDirReader
         var followers = new Dictionary<string, Follower>(StringComparer.Ordinal);
         int open = 0;
         long pass = 0;
+        var failedAtStart = new HashSet<string>(StringComparer.Ordinal);
         var runPlugins = new Dictionary<string, TagPlugins>(StringComparer.Ordinal);
         bool first = true;
         try
@@ -115,7 +116,13 @@ public sealed partial class LogDirReader
                             }
                             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                             {
-                                continue; // its run removed, unreadable or out of descriptors for now: tried at the next poll
+                                // Its run removed, unreadable or out of descriptors for now: tried at the next poll. One
+                                // there at the start stays one: what it held then is skipped unless fromStart.
+                                if (first)
+                                {
+                                    failedAtStart.Add(file);
+                                }
+                                continue;
                             }
                             if (opened is null)
                             {
@@ -124,7 +131,7 @@ public sealed partial class LogDirReader
                             followers[file] = follower = opened;
                             open++;
                             // Files already there when watching starts are skipped to their end unless fromStart.
-                            follower.Silent = first && !fromStart;
+                            follower.Silent = (first || failedAtStart.Remove(file)) && !fromStart;
                         }
                         follower.ListedInPass = pass;
                         bool wasOpen = follower.IsOpen;
