@@ -129,7 +129,7 @@ public sealed partial class LogDirReader
                                 continue;
                             }
                             followers[file] = follower = opened;
-                            open++;
+                            open += opened.Closable ? 1 : 0;
                             // Files already there when watching starts are skipped to their end unless fromStart.
                             follower.Silent = (first || failedAtStart.Remove(file)) && !fromStart;
                         }
@@ -137,7 +137,7 @@ public sealed partial class LogDirReader
                         bool wasOpen = follower.IsOpen;
                         if (follower.Resume())
                         {
-                            open += wasOpen ? 0 : 1;
+                            open += wasOpen || !follower.Closable ? 0 : 1;
                             while (follower.TryRead(out RecordRef record))
                             {
                                 yield return (follower, record, follower.Silent);
@@ -203,7 +203,8 @@ public sealed partial class LogDirReader
     }
 
     /// <summary>One file being followed.</summary>
-    // Beyond this many open followed files, a file is closed as soon as it is read to its end, idle or not.
+    // Beyond this many open followed local files, a file is closed as soon as it is read to its end, idle or not
+    // (followed files of other stores hold no descriptor and are not counted).
     private const int MaxOpenFollowers = 128;
 
     /// <summary>
@@ -295,6 +296,9 @@ public sealed partial class LogDirReader
 
         /// <summary>The watch's last pass that listed the file.</summary>
         public long ListedInPass { get; set; }
+
+        /// <summary>Whether the file is ever closed between polls (a local file); only those count toward the limit.</summary>
+        public bool Closable => _storage.IsLocal;
 
         /// <summary>Whether the file is open now.</summary>
         public bool IsOpen => _reader is not null;
