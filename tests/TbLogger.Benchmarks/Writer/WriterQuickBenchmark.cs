@@ -138,8 +138,8 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
     /// <summary>
     /// Steady state: 2,000,000 scalars to one writer (built, called and closed) in this warmed-up process, against a
     /// plain FileStream writing the identical bytes to a new file in 1 MiB chunks (the size of the writer's own writes
-    /// when busy), three runs each (median and spread). Also the process's CPU time per scalar over our three runs
-    /// (median), which a loaded machine disturbs less than wall time.
+    /// when busy), three runs each taking turns (median and spread). Also the process's CPU time per scalar over our
+    /// three runs (median), which a loaded machine disturbs less than wall time.
     /// </summary>
     /// <remarks>
     /// Both sides start with no file in the way, before their clock starts. Until 2026-12-05 ours deleted the previous
@@ -151,27 +151,27 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
     /// </remarks>
     private static (string File, double NsPerScalar, double CpuNsPerScalar) SteadyState(QuickReport report, string dir, double callerNs)
     {
+        // Taking turns (ours, then the plain write of ours' bytes), a warm-up pair and three timed ones, so a change
+        // of the shared machine's load touches both sides alike.
         string file = "";
-        var cpu = new List<double>(4);
-        double[] ours = Nanoseconds(() =>
+        byte[]? bytes = null;
+        string copy = Path.Combine(Path.GetDirectoryName(dir)!, "plain.bin");
+        const int chunk = 1 << 20;
+        var oursTimes = new List<double>(3);
+        var floorTimes = new List<double>(3);
+        var cpu = new List<double>(3);
+        for (int turn = 0; turn < 4; turn++)
         {
             DeleteIfPresent(dir);
             TimeSpan cpuBefore = ProcessCpu();
             long start = Stopwatch.GetTimestamp();
             file = WriteScalars(dir, SteadyScalars);
             double wall = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
-            cpu.Add((ProcessCpu() - cpuBefore).TotalNanoseconds);
-            return wall;
-        }, runs: 3);
-        cpu.RemoveAt(0); // the warm-up run
-        cpu.Sort();
-        byte[] bytes = File.ReadAllBytes(file);
-        string copy = Path.Combine(Path.GetDirectoryName(dir)!, "plain.bin");
-        const int chunk = 1 << 20;
-        double[] floor = Nanoseconds(() =>
-        {
+            double cpuNs = (ProcessCpu() - cpuBefore).TotalNanoseconds;
+            bytes ??= File.ReadAllBytes(file);
+
             File.Delete(copy);
-            long start = Stopwatch.GetTimestamp();
+            start = Stopwatch.GetTimestamp();
             using (var stream = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
                 for (int at = 0; at < bytes.Length; at += chunk)
@@ -179,8 +179,17 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                     stream.Write(bytes, at, Math.Min(chunk, bytes.Length - at));
                 }
             }
-            return Stopwatch.GetElapsedTime(start).TotalNanoseconds;
-        }, runs: 3);
+            double plain = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            if (turn > 0)
+            {
+                oursTimes.Add(wall);
+                floorTimes.Add(plain);
+                cpu.Add(cpuNs);
+            }
+        }
+        double[] ours = [.. oursTimes.Order()];
+        double[] floor = [.. floorTimes.Order()];
+        cpu.Sort();
         File.Delete(copy);
         report.Add("steady state 2M scalars: ns/scalar ours (min-max) / FileStream",
             $"{ours[1] / SteadyScalars:0.0} ({ours[0] / SteadyScalars:0}-{ours[2] / SteadyScalars:0}) / {floor[1] / SteadyScalars:0.0}");
@@ -189,7 +198,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         // of which is the clock read when no wall time is given.
         report.Add("  steady state's floor here: AddScalar on the caller / plain FileStream, ns per scalar",
             $"{callerNs:0.0} / {floor[1] / SteadyScalars:0.0} = {callerNs / (floor[1] / SteadyScalars):0.00}x", "report");
-        ScalarBytes(report, bytes.Length, SteadyScalars);
+        ScalarBytes(report, bytes!.Length, SteadyScalars);
         return (file, ours[1] / SteadyScalars, cpu[1] / SteadyScalars);
     }
 
@@ -474,27 +483,6 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
                 writer.Flush();
             }
         }
-    }
-
-    /// <summary>Wall times in nanoseconds of <paramref name="runs"/> runs of <paramref name="action"/> after one warm-up run, sorted.</summary>
-    private static double[] Nanoseconds(Action action, int runs) => Nanoseconds(() =>
-    {
-        long start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalNanoseconds;
-    }, runs);
-
-    /// <summary>What <paramref name="timed"/> returns (nanoseconds it measured itself) for <paramref name="runs"/> runs after one warm-up run, sorted.</summary>
-    private static double[] Nanoseconds(Func<double> timed, int runs)
-    {
-        timed();
-        var times = new double[runs];
-        for (int i = 0; i < runs; i++)
-        {
-            times[i] = timed();
-        }
-        Array.Sort(times);
-        return times;
     }
 
     /// <summary>
