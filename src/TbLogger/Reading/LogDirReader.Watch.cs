@@ -202,7 +202,6 @@ public sealed partial class LogDirReader
         }
     }
 
-    /// <summary>One file being followed.</summary>
     // Beyond this many open followed local files, a file is closed as soon as it is read to its end, idle or not
     // (followed files of other stores hold no descriptor and are not counted).
     private const int MaxOpenFollowers = 128;
@@ -352,7 +351,8 @@ public sealed partial class LogDirReader
                     length = status.Size;
                     return true;
                 }
-                FileSystemInfo target = new FileInfo(path) is { LinkTarget: not null } link ? link.ResolveLinkTarget(returnFinalTarget: true) ?? link : new FileInfo(path);
+                var named = new FileInfo(path);
+                FileSystemInfo target = named.LinkTarget is null ? named : named.ResolveLinkTarget(returnFinalTarget: true) ?? named;
                 length = target is FileInfo { Exists: true } file ? file.Length : 0;
                 return target.Exists;
             }

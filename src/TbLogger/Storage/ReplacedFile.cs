@@ -17,11 +17,7 @@ internal static class ReplacedFile
         {
             return new FileStream(path, FileMode.CreateNew, FileAccess.Write, share, bufferSize);
         }
-        catch (IOException)
-        {
-            return new FileStream(path, FileMode.Create, FileAccess.Write, share, bufferSize);
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return new FileStream(path, FileMode.Create, FileAccess.Write, share, bufferSize);
         }

@@ -218,10 +218,9 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         }
     }
 
-    /// <summary>Builds a writer in <paramref name="dir"/> (emptied first), logs <paramref name="count"/> scalars to one tag and closes it.</summary>
+    /// <summary>Builds a writer in <paramref name="dir"/> (the caller empties it, outside its timing), logs <paramref name="count"/> scalars to one tag and closes it.</summary>
     private static string WriteScalars(string dir, int count)
     {
-        DeleteIfPresent(dir);
         using var writer = new SummaryWriter(dir, new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
         for (int i = 0; i < count; i++)
         {

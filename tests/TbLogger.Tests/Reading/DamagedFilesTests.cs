@@ -48,7 +48,7 @@ public sealed class DamagedFilesTests
     {
         using var temp = new TempDirectory();
         string file = Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1));
-        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        var reader = FastPolling(temp.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<ScalarPoint>();
         Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Step == 2);
@@ -78,7 +78,7 @@ public sealed class DamagedFilesTests
     {
         using var temp = new TempDirectory();
         Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1));
-        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        var reader = FastPolling(temp.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
         var seen = new List<ScalarPoint>();
         await foreach (var p in reader.WatchScalarsAsync(cancellationToken: cancel.Token))
@@ -107,14 +107,14 @@ public sealed class DamagedFilesTests
             string file = Write(temp.Combine($"run{r:000}"), $"events.out.tfevents.1.{r}", Version(), Scalar("loss", 0, r));
             grown = r == 217 ? file : grown;
         }
-        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        var reader = FastPolling(temp.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<ScalarPoint>();
-        int descriptorsBefore = Directory.GetFiles("/proc/self/fd").Length;
+        int descriptorsBefore = OpenDescriptors().Length;
         Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Step == 1);
         await WaitFor(() => { lock (seen) { return seen.Count == runs; } });
         await Task.Delay(300); // polls enough for every file to be idle and closed
-        int descriptorsWhileIdle = Directory.GetFiles("/proc/self/fd").Length;
+        int descriptorsWhileIdle = OpenDescriptors().Length;
         // Other tests run beside this one and open files too: the bound is far below one per followed file.
         Assert.IsTrue(descriptorsWhileIdle - descriptorsBefore < 100, $"{descriptorsWhileIdle - descriptorsBefore} more descriptors while following {runs} files");
         using (var stream = new FileStream(grown, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
@@ -148,14 +148,14 @@ public sealed class DamagedFilesTests
             using var stream = new FileStream(files[r], FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
             stream.Write(cut, 0, 7);
         }
-        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        var reader = FastPolling(temp.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<ScalarPoint>();
-        int descriptorsBefore = Directory.GetFiles("/proc/self/fd").Length;
+        int descriptorsBefore = OpenDescriptors().Length;
         Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, _ => seen.Count == runs + 2);
         await WaitFor(() => { lock (seen) { return seen.Count == runs; } });
         await Task.Delay(300);
-        int more = Directory.GetFiles("/proc/self/fd").Length - descriptorsBefore;
+        int more = OpenDescriptors().Length - descriptorsBefore;
         Assert.IsTrue(more < 128 + 40, $"{more} more descriptors while following {runs} files that end in a cut record");
         foreach (int r in new[] { 5, 250 })
         {
@@ -183,7 +183,7 @@ public sealed class DamagedFilesTests
             stream.Write(Framed(Scalar("loss", 1, 2)), 0, 7);
         }
         string later = Path.Combine(temp.Combine("later"), "events.out.tfevents.2.b");
-        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        var reader = FastPolling(temp.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<ScalarPoint>();
         Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Run == "later");
@@ -192,16 +192,12 @@ public sealed class DamagedFilesTests
         // Matched by the temporary directory's unique name and the file's name: the link targets are real paths.
         string unique = Path.GetFileName(temp.Path);
         bool IsOurs(string target) => target.Contains(unique, StringComparison.Ordinal) && target.Contains("events.out.tfevents.1.a", StringComparison.Ordinal);
-        Assert.IsTrue(Descriptors().Any(IsOurs), "the file ending in a cut record is open while listed");
+        Assert.IsTrue(OpenDescriptors().Any(IsOurs), "the file ending in a cut record is open while listed");
         File.Delete(file);
-        await WaitFor(() => !Descriptors().Any(IsOurs));
+        await WaitFor(() => !OpenDescriptors().Any(IsOurs));
         Write(Path.GetDirectoryName(later)!, Path.GetFileName(later), Version(), Scalar("loss", 3, 3));
         await watching.WaitAsync(cancel.Token);
         CollectionAssert.AreEqual(new[] { (".", 0L), ("later", 3L) }, seen.Select(p => (p.Run, p.Step)).ToArray());
-
-        static string[] Descriptors() => Directory.GetFiles("/proc/self/fd")
-            .Select(fd => { try { return new FileInfo(fd).LinkTarget ?? ""; } catch (IOException) { return ""; } })
-            .ToArray();
     }
 
     [TestMethod]
@@ -213,7 +209,7 @@ public sealed class DamagedFilesTests
         using var temp = new TempDirectory();
         using var staging = new TempDirectory(); // outside the log directory: a poll must not take it for a run
         string file = Write(temp.Path, "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 1));
-        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        var reader = FastPolling(temp.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<ScalarPoint>();
         Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Run == "later");
@@ -239,7 +235,7 @@ public sealed class DamagedFilesTests
         using var temp = new TempDirectory();
         string target = Write(temp.Combine("data"), "target", Version(), Scalar("loss", 0, 1));
         File.CreateSymbolicLink(Path.Combine(temp.Path, "events.out.tfevents.1.a"), target);
-        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        var reader = FastPolling(temp.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<ScalarPoint>();
         Task watching = Follow(reader.WatchScalarsAsync(fromStart: true, cancellationToken: cancel.Token), seen, p => p.Step == 1);
@@ -307,6 +303,25 @@ public sealed class DamagedFilesTests
         }
     });
 
+    /// <summary>A reader of <paramref name="dir"/> whose watch polls every 20 ms.</summary>
+    internal static LogDirReader FastPolling(string dir) =>
+        new(dir, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+
+    /// <summary>What this process's open descriptors point at (Linux: /proc/self/fd); one that closes meanwhile is an empty string.</summary>
+    private static string[] OpenDescriptors() => Directory.GetFiles("/proc/self/fd")
+        .Select(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget ?? "";
+            }
+            catch (IOException)
+            {
+                return "";
+            }
+        })
+        .ToArray();
+
     private static async Task WaitFor(Func<bool> condition)
     {
         for (int i = 0; i < 400 && !condition(); i++)
@@ -325,7 +340,7 @@ public sealed class WatchEventsTests
     public async Task WatchAsyncReturnsNewEventsFilteredByTag()
     {
         using var temp = new TempDirectory();
-        var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(20) });
+        var reader = DamagedFilesTests.FastPolling(temp.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var watching = Task.Run(async () =>
         {
