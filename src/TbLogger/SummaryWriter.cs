@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using TbLogger.Events;
 using TbLogger.Protos;
@@ -22,6 +23,10 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     private readonly LogStorage _storage;
     private readonly RunFile _main;
     private readonly Dictionary<string, RunFile> _subRuns = new(StringComparer.Ordinal);
+    // The AddScalars lines (chart tag, key) whose sub-run an earlier call named, checked and opened: a training loop
+    // logs the same lines every step, and naming them again cost about 500 ns and 1 KB per call.
+    // Keyed by chart tag, then by key; string keys (not a pair) keep to the framework's precompiled shared code.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RunFile>> _lines = new();
     private volatile bool _disposed;
 
     /// <summary>Opens a new event file in <paramref name="logDirectory"/> (created if missing).</summary>
@@ -175,26 +180,94 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(values);
         ObjectDisposedException.ThrowIf(_disposed, this);
         double wall = WallTimeOf(wallTime);
+        // Lines logged before take no naming, checking or allocation (a Dictionary's own enumerator is a struct; a
+        // class derived from it is read through the interface, as it may enumerate otherwise): a chart tag is known
+        // only once it passed the checks below.
+        bool known = values.Count <= LinesOnStack && _lines.TryGetValue(mainTag, out var chart)
+            && (values.GetType() == typeof(Dictionary<string, double>)
+                ? TryAddKnownLines(mainTag, chart, ((Dictionary<string, double>)values).GetEnumerator(), step, wall)
+                : TryAddKnownLines(mainTag, chart, values.GetEnumerator(), step, wall));
+        if (known)
+        {
+            return;
+        }
         // Every line's sub-run is named and checked before the first is written, so bad input writes nothing.
         PathPolicy.ThrowIfSegmentTooLong(PathPolicy.SanitizeSegment(mainTag + "_"), "The main tag", nameof(mainTag));
-        var lines = new List<(string SubRun, double Value)>(values.Count);
+        var lines = new List<(string Key, string SubRun, double Value)>(values.Count);
         foreach (var (key, value) in values)
         {
-            if (string.IsNullOrEmpty(key))
-            {
-                throw new ArgumentException($"AddScalars('{mainTag}'): a key is empty.", nameof(values));
-            }
-            string subRun = SubRunName(mainTag, key);
-            foreach (string segment in subRun.Split('/'))
-            {
-                PathPolicy.ThrowIfSegmentTooLong(segment, "A key", nameof(values));
-            }
-            lines.Add((subRun, value));
+            lines.Add((key, CheckedSubRunName(mainTag, key), value));
         }
-        foreach (var (subRun, value) in lines)
+        foreach (var (key, subRun, value) in lines)
         {
-            SubRun(subRun).EnqueueScalar(mainTag, value, step, wall);
+            RunFile line = SubRun(subRun);
+            _lines.GetOrAdd(mainTag, static _ => new ConcurrentDictionary<string, RunFile>()).TryAdd(key, line);
+            line.EnqueueScalar(mainTag, value, step, wall);
         }
+    }
+
+    /// <summary>
+    /// Writes the lines of an AddScalars call when an earlier call already named, checked and opened every one of them
+    /// (<paramref name="chart"/>: its chart's known lines by key), and there are at most <see cref="LinesOnStack"/>;
+    /// otherwise false, having written nothing.
+    /// </summary>
+    // Optimised from its first call (HotPath.Options): a loop logs its chart every step, and tier-0 code ran here for
+    // the first several hundred thousand calls.
+    [MethodImpl(HotPath.Options)]
+    private static bool TryAddKnownLines<TLines>(string mainTag, ConcurrentDictionary<string, RunFile> chart, TLines values, long step, double wall)
+        where TLines : IEnumerator<KeyValuePair<string, double>>
+    {
+        // Every line is looked up before the first is written, so a new one (named and checked by the caller) leaves
+        // nothing half written; one pass over the values, so a dictionary changed meanwhile cannot pair a value with
+        // another key's line.
+        KnownLines known = default;
+        int count = 0;
+        try
+        {
+            while (values.MoveNext())
+            {
+                (string key, double value) = values.Current;
+                if (count == LinesOnStack || key is null || !chart.TryGetValue(key, out RunFile? line))
+                {
+                    return false;
+                }
+                known[count++] = (line, value);
+            }
+        }
+        finally
+        {
+            values.Dispose();
+        }
+        for (int i = 0; i < count; i++)
+        {
+            known[i].Line.EnqueueScalar(mainTag, known[i].Value, step, wall);
+        }
+        return true;
+    }
+
+    /// <summary>Lines of a chart written without allocating; a chart with more takes the path of new lines.</summary>
+    private const int LinesOnStack = 32;
+
+    /// <summary>The known lines of one AddScalars call and their values, on the caller's stack.</summary>
+    [InlineArray(LinesOnStack)]
+    private struct KnownLines
+    {
+        private (RunFile Line, double Value) _first;
+    }
+
+    /// <summary>The sub-run of an AddScalars line, after the checks that refuse its key (empty, a segment too long).</summary>
+    private static string CheckedSubRunName(string mainTag, string key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new ArgumentException($"AddScalars('{mainTag}'): a key is empty.", "values");
+        }
+        string subRun = SubRunName(mainTag, key);
+        foreach (string segment in subRun.Split('/'))
+        {
+            PathPolicy.ThrowIfSegmentTooLong(segment, "A key", "values");
+        }
+        return subRun;
     }
 
     /// <summary>Logs text (Markdown) at a step: plugin "text", a DT_STRING tensor of shape [1]. The tag is kept as given.</summary>

@@ -27,6 +27,7 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         try
         {
             double callerNs = CallerCost(report, Path.Combine(root, "caller"));
+            ChartLines(report, Path.Combine(root, "lines"), callerNs);
             var (file, steadyNsPerScalar, steadyCpuNsPerScalar) = SteadyState(report, Path.Combine(root, "steady", "run"), callerNs);
             ShortRun(report, Path.Combine(root, "short"), steadyNsPerScalar, steadyCpuNsPerScalar);
             CoreScaling.Report(report);
@@ -111,6 +112,36 @@ public sealed class WriterQuickBenchmark : IQuickBenchmark
         GC.KeepAlive(sink);
         report.Add("  AddScalar with its wall time given (no clock read), median ns/call", given.ToString("0.0"), "report");
         report.Add("  the clock alone (DateTime.UtcNow), median ns/read", clock.ToString("0.0"), "in AddScalar's cost, the machine's floor");
+    }
+
+    /// <summary>
+    /// AddScalars of a two-line chart (train and val, one sub-run each), as a training loop logs it every step, with a
+    /// Dictionary it refills: against two AddScalar calls, since that is what it writes (one clock read fewer).
+    /// </summary>
+    private static void ChartLines(QuickReport report, string dir, double addScalarNs)
+    {
+        const int burst = 2048;
+        using var writer = new SummaryWriter(dir, new SummaryWriterOptions { MaxQueueEvents = 2 * burst, FlushInterval = Timeout.InfiniteTimeSpan });
+        var lines = new Dictionary<string, double> { ["train"] = 0, ["val"] = 0 };
+        long step = 0;
+        for (; step < burst; step++)
+        {
+            writer.AddScalars("loss", lines, step); // names and opens the lines, and grows their queues to a burst
+        }
+        long allocated = 0;
+        double median = MedianPerCall(burst, before: writer.Flush, () =>
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < burst; i++, step++)
+            {
+                lines["train"] = i * 0.001;
+                lines["val"] = i * 0.002;
+                writer.AddScalars("loss", lines, step);
+            }
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        report.Add("AddScalars of 2 lines (a chart's train and val), median ns/call", median.ToString("0.0"), $"report: 2 AddScalar calls {2 * addScalarNs:0.0}");
+        report.Add("AddScalars bytes allocated per call (120 rounds)", (allocated / (120.0 * burst)).ToString("0.000"), "goal 0");
     }
 
     /// <summary>
