@@ -5,22 +5,159 @@ public sealed partial class LogDirReader
     /// <summary>Counts, step ranges and last values of every tag of every run, in one streaming pass.</summary>
     /// <param name="filter">Runs, tags, steps; null for all.</param>
     /// <returns>One summary per run, sorted by run name.</returns>
+    /// <remarks>
+    /// Several runs are summarised on up to <see cref="LogDirReaderOptions.MaxDegreeOfParallelism"/> threads (the
+    /// caller's among them), with what a one-thread pass gives: corrupt records and values that do not decode are
+    /// reported on the caller's thread in read order, and the first failure in run order is thrown.
+    /// </remarks>
     public IReadOnlyList<RunSummary> Summarize(ReadFilter? filter = null)
     {
-        var result = new List<RunSummary>();
+        filter ??= ReadFilter.All;
+        IReadOnlyList<RunInfo> runs = GetRuns(filter.Runs);
+        var tags = new IReadOnlyList<TagSummary>[runs.Count];
+        int parallelism = Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : Options.MaxDegreeOfParallelism;
+        int workers = Math.Min(Math.Min(parallelism, runs.Count), MaxSummaryThreads);
+        if (workers <= 1)
+        {
+            var names = new Utf8StringCache();
+            for (int r = 0; r < runs.Count; r++)
+            {
+                tags[r] = SummarizeRun(runs[r], filter, names, probe: null, CancellationToken.None)!;
+            }
+        }
+        else
+        {
+            SummarizeInParallel(runs, filter, workers, tags);
+        }
+        // Runs whose files hold no values (e.g. only file_version) are runs for TensorBoard too.
+        return runs
+            .Select((run, r) => new RunSummary(run.Name, run.Files.Count, run.Files.Sum(SafeLength), tags[r]))
+            .OrderBy(r => r.Run, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    // Runs summarised at once at most, whatever MaxDegreeOfParallelism asks (one thread each), as ReadScalars reads them.
+    private const int MaxSummaryThreads = 64;
+
+    /// <summary>
+    /// Run r's summary is made on thread r mod <paramref name="workers"/> (0 is the caller's), so the caller always has
+    /// a run of its own to read while a helper reads the next one (fixed shares: see ScalarRuns.Parallel). A helper's
+    /// read only notices whether the run is clean: a run that met anything to report (a corrupt record, a value that
+    /// does not decode, a strict read's error, an I/O error) is read again by the caller when it gets there, reporting
+    /// and throwing as a one-thread pass does, so nothing is held back and nothing is said twice or out of order.
+    /// </summary>
+    private void SummarizeInParallel(IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers, IReadOnlyList<TagSummary>[] tags)
+    {
+        // Per run: what its helper made (null: read it again), once done[r].
+        var made = new HelperSummary?[runs.Count];
+        var done = new bool[runs.Count];
+        object gate = new();
+        using var cancel = new CancellationTokenSource();
+        var helpers = new Task[workers - 1];
+        for (int h = 1; h < workers; h++)
+        {
+            int first = h;
+            // Not started with the token: a helper cancelled before it ran would make WaitAll below throw.
+            helpers[h - 1] = Task.Factory.StartNew(() =>
+            {
+                try
+                {
+                    var names = new Utf8StringCache();
+                    for (int r = first; r < runs.Count && !cancel.IsCancellationRequested; r += workers)
+                    {
+                        HelperSummary? summary = SummarizeAhead(runs[r], filter, names, cancel.Token);
+                        lock (gate)
+                        {
+                            made[r] = summary;
+                            done[r] = true;
+                            Monitor.PulseAll(gate);
+                        }
+                    }
+                }
+                finally
+                {
+                    // However the helper ends, the caller does not wait for runs it will not make: it reads them.
+                    lock (gate)
+                    {
+                        for (int r = first; r < runs.Count; r += workers)
+                        {
+                            done[r] = true;
+                        }
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        try
+        {
+            var names = new Utf8StringCache();
+            for (int r = 0; r < runs.Count; r++)
+            {
+                if (r % workers != 0)
+                {
+                    HelperSummary? ahead;
+                    lock (gate)
+                    {
+                        while (!done[r])
+                        {
+                            Monitor.Wait(gate);
+                        }
+                        ahead = made[r];
+                    }
+                    if (ahead is not null)
+                    {
+                        // Its bytes count now, once: a run read again counts only the caller's read.
+                        _bytesRead?.Add(ahead.BytesRead, force: true);
+                        tags[r] = ahead.Tags;
+                        continue;
+                    }
+                }
+                tags[r] = SummarizeRun(runs[r], filter, names, probe: null, CancellationToken.None)!;
+            }
+        }
+        finally
+        {
+            cancel.Cancel();
+            // Each helper ends at its next value: none reads on after the call returns or throws.
+            Task.WaitAll(helpers);
+        }
+    }
+
+    /// <summary>What a helper made of one clean run: its tags, and the bytes it read (counted when the caller takes it).</summary>
+    private sealed record HelperSummary(IReadOnlyList<TagSummary> Tags, long BytesRead);
+
+    /// <summary>A helper's summary of <paramref name="run"/>, or null when the caller must read it itself.</summary>
+    private HelperSummary? SummarizeAhead(RunInfo run, ReadFilter filter, Utf8StringCache names, CancellationToken cancellation)
+    {
+        using var probe = new CleanRunProbe(cancellation);
+        try
+        {
+            return SummarizeRun(run, filter, names, probe, probe.Stop) is { } clean && !probe.Dirty ? new HelperSummary(clean, probe.BytesRead) : null;
+        }
+        catch (Exception)
+        {
+            // Whatever reading met (the probe stopping it at its first report, a strict read's corruption, an I/O
+            // error, the caller cancelling): the caller reads the run again and meets it where a one-thread pass would.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The summary of one run's tags, sorted by plugin and tag. With <paramref name="probe"/> (a helper's read) what
+    /// would be reported only marks the probe dirty and ends the read, as does <paramref name="cancellation"/> (by
+    /// throwing at the next record, or null after the last).
+    /// </summary>
+    private List<TagSummary>? SummarizeRun(RunInfo run, ReadFilter filter, Utf8StringCache names, CleanRunProbe? probe, CancellationToken cancellation)
+    {
         var tags = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
         // The reader hands out one string per tag, and tags come back in a cycle: the accumulator of the previous value
         // remembers the one that came after it, so most values find theirs by one reference comparison.
         Accumulator? last = null;
-        string? current = null;
-        foreach (ValueRef v in Values(filter, kind: null))
+        IEnumerable<ValueRef> values = probe is null
+            ? RunValues(run, filter, kind: null, names, Options.RecordOptions, ReportMalformed, _bytesRead, cancellation)
+            : RunValues(run, filter, kind: null, names, Options.RecordOptions with { OnCorruptRecord = probe.Report }, probe.Report, _bytesRead is null ? null : probe.Progress, cancellation);
+        foreach (ValueRef v in values)
         {
-            if (!ReferenceEquals(current, v.Run) && current != v.Run)
-            {
-                Flush(current, tags, result);
-                current = v.Run;
-                last = null;
-            }
             Accumulator acc;
             if (last?.Next is { } next && ReferenceEquals(next.Tag, v.Tag))
             {
@@ -47,26 +184,66 @@ public sealed partial class LogDirReader
             {
                 acc.Plugin = v.Plugin;
             }
-            if (v.Kind == PluginKind.Scalars && Scalar(v, out double value))
+            if (v.Kind == PluginKind.Scalars && (probe is null ? Scalar(v, out double value) : probe.Scalar(v, out value)))
             {
                 acc.Value = value;
             }
         }
-        Flush(current, tags, result);
-        // Runs whose files hold no values (e.g. only file_version) are runs for TensorBoard too.
-        var seen = result.Select(r => r.Run).ToHashSet(StringComparer.Ordinal);
-        foreach (RunInfo run in GetRuns(filter?.Runs))
+        if (probe is not null && (probe.Dirty || cancellation.IsCancellationRequested))
         {
-            if (!seen.Contains(run.Name))
+            return null;
+        }
+        return tags
+            .Select(p => new TagSummary(p.Key, p.Value.Plugin, p.Value.Count, p.Value.First, p.Value.Last, p.Value.Wall, p.Value.Value))
+            .OrderBy(t => t.Plugin, StringComparer.Ordinal)
+            .ThenBy(t => t.Tag, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// A helper's read of one run: notes whether anything was met that a one-thread pass would report, and stops the
+    /// read there (<see cref="Stop"/>: the caller reads the run itself); counts the bytes it reads apart from the
+    /// reader's progress.
+    /// </summary>
+    private sealed class CleanRunProbe(CancellationToken cancellation) : IDisposable, IProgress<long>
+    {
+        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+
+        public bool Dirty { get; private set; }
+
+        /// <summary>Cancelled at the first report, or when the caller cancels.</summary>
+        public CancellationToken Stop => _stop.Token;
+
+        /// <summary>Where the read's bytes are counted (the last total it heard is <see cref="BytesRead"/>).</summary>
+        public ByteProgress Progress => field ??= new ByteProgress(this);
+
+        public long BytesRead { get; private set; }
+
+        public void Report(Records.TfRecordCorruptException corrupt)
+        {
+            Dirty = true;
+            _stop.Cancel();
+        }
+
+        /// <summary>The scalar of <paramref name="v"/>; one that does not decode marks the run dirty instead of being reported.</summary>
+        public bool Scalar(in ValueRef v, out double value)
+        {
+            try
             {
-                result.Add(new RunSummary(run.Name, 0, 0, []));
+                return TryScalarCore(v, out value);
+            }
+            catch (Exception ex) when (IsMalformed(ex))
+            {
+                Dirty = true;
+                _stop.Cancel();
+                value = 0;
+                return false;
             }
         }
-        var runs = GetRuns(filter?.Runs).ToDictionary(r => r.Name, StringComparer.Ordinal);
-        return result
-            .Select(r => runs.TryGetValue(r.Run, out var info) ? r with { Files = info.Files.Count, Bytes = info.Files.Sum(SafeLength) } : r)
-            .OrderBy(r => r.Run, StringComparer.Ordinal)
-            .ToList();
+
+        void IProgress<long>.Report(long value) => BytesRead = value;
+
+        public void Dispose() => _stop.Dispose();
     }
 
     private static long SafeLength(string file)
@@ -79,21 +256,6 @@ public sealed partial class LogDirReader
         {
             return 0;
         }
-    }
-
-    private static void Flush(string? run, Dictionary<string, Accumulator> tags, List<RunSummary> result)
-    {
-        if (run is null)
-        {
-            return;
-        }
-        var list = tags
-            .Select(p => new TagSummary(p.Key, p.Value.Plugin, p.Value.Count, p.Value.First, p.Value.Last, p.Value.Wall, p.Value.Value))
-            .OrderBy(t => t.Plugin, StringComparer.Ordinal)
-            .ThenBy(t => t.Tag, StringComparer.Ordinal)
-            .ToList();
-        result.Add(new RunSummary(run, 0, 0, list));
-        tags.Clear();
     }
 
     private sealed class Accumulator

@@ -143,35 +143,52 @@ public sealed partial class LogDirReader
         var tags = new Utf8StringCache();
         foreach (RunInfo run in GetRuns(filter.Runs))
         {
-            PurgePlan plan = PurgePlan.For(run, Options);
-            var plugins = new TagPlugins();
-            foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, ReportMalformed))
+            foreach (ValueRef v in RunValues(run, filter, kind, tags, Options.RecordOptions, ReportMalformed, _bytesRead, CancellationToken.None))
             {
-                EventHeader header = record.Header;
-                if (header.Kind != EventKind.Summary)
+                yield return v;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The values of one run, as <see cref="Values"/> gives them; corrupt records reach <paramref name="recordOptions"/>'
+    /// handler, records whose event does not decode <paramref name="skipped"/> and the bytes read
+    /// <paramref name="progress"/> (a read that is not the caller's, such as a summary made ahead on another thread,
+    /// passes its own), and <paramref name="cancellation"/> ends it at the next record.
+    /// </summary>
+    private IEnumerable<ValueRef> RunValues(RunInfo run, ReadFilter filter, PluginKind? kind, Utf8StringCache tags,
+        Records.TfRecordReaderOptions recordOptions, Action<Records.TfRecordCorruptException> skipped, ByteProgress? progress,
+        CancellationToken cancellation)
+    {
+        PurgePlan plan = PurgePlan.For(run, Options, recordOptions, cancellation);
+        var plugins = new TagPlugins();
+        foreach (RecordRef record in RunRecords.Enumerate(run, recordOptions, progress, skipped))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            EventHeader header = record.Header;
+            if (header.Kind != EventKind.Summary)
+            {
+                continue;
+            }
+            bool inRange = filter.Steps.Contains(header.Step) && !plan.IsEventPurged(record.Ordinal, header.Step);
+            int pos = 0;
+            while (true)
+            {
+                if (!TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags))
+                {
+                    break;
+                }
+                if (filter.Tags is { } tagFilter && !tagFilter.IsMatch(tag!))
                 {
                     continue;
                 }
-                bool inRange = filter.Steps.Contains(header.Step) && !plan.IsEventPurged(record.Ordinal, header.Step);
-                int pos = 0;
-                while (true)
+                // Resolve before the step and purge checks: a tag's metadata may come with a step that is filtered out.
+                var (plugin, pluginKind) = plugins.Resolve(tag!, record.Data.Span.Slice(header.PayloadStart + start, length), info);
+                if (!inRange || (kind is { } wanted && wanted != pluginKind) || plan.IsTagPurged(tag!, record.Ordinal, header.Step))
                 {
-                    if (!TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags))
-                    {
-                        break;
-                    }
-                    if (filter.Tags is { } tagFilter && !tagFilter.IsMatch(tag!))
-                    {
-                        continue;
-                    }
-                    // Resolve before the step and purge checks: a tag's metadata may come with a step that is filtered out.
-                    var (plugin, pluginKind) = plugins.Resolve(tag!, record.Data.Span.Slice(header.PayloadStart + start, length), info);
-                    if (!inRange || (kind is { } wanted && wanted != pluginKind) || plan.IsTagPurged(tag!, record.Ordinal, header.Step))
-                    {
-                        continue;
-                    }
-                    yield return new ValueRef(run.Name, tag!, plugin, pluginKind, record, header.PayloadStart + start, length, info);
+                    continue;
                 }
+                yield return new ValueRef(run.Name, tag!, plugin, pluginKind, record, header.PayloadStart + start, length, info);
             }
         }
     }

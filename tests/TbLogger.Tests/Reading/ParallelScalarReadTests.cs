@@ -566,6 +566,163 @@ public sealed class ParallelScalarReadTests
         }
     }
 
+    /// <summary>Every run's summary, field by field (a RunSummary's tag list compares by reference).</summary>
+    private static List<string> Described(IReadOnlyList<RunSummary> summaries) =>
+        summaries.SelectMany(r => r.Tags.Select(t => $"{r.Run} {r.Files} {r.Bytes} | {t}").DefaultIfEmpty($"{r.Run} {r.Files} {r.Bytes} | (no tags)")).ToList();
+
+    [TestMethod]
+    public void Summaries_of_several_runs_on_every_core_equal_a_one_thread_pass()
+    {
+        using var dir = new TempDirectory();
+        WriteDirectory(dir.Path);
+        Directory.CreateDirectory(dir.Combine("g_empty")); // a run with no event file: not a run
+        Write(dir.Combine("h_header_only"), "events.out.tfevents.1.h", []);
+        var filter = new ReadFilter { Tags = TagFilter.Exact(["loss", "x", "m", "notes"]), Steps = StepRange.Parse("20:59995") };
+        foreach (TensorBoardLoader loader in new[] { TensorBoardLoader.DataServer, TensorBoardLoader.Python })
+        {
+            foreach (ReadFilter? f in new[] { null, filter })
+            {
+                var expected = Described(new LogDirReader(dir.Path, OneThread with { Loader = loader }).Summarize(f));
+                Assert.IsGreaterThan(5, expected.Count);
+                foreach (int threads in new[] { 2, 3, 8 })
+                {
+                    var parallel = new LogDirReader(dir.Path, LogDirReaderOptions.Default with { Loader = loader, MaxDegreeOfParallelism = threads }).Summarize(f);
+                    CollectionAssert.AreEqual(expected, Described(parallel), $"{loader}, {threads} threads, filter {f is not null}");
+                }
+            }
+        }
+        // What the runs hold, independently of the one-thread pass: "b" keeps steps 0-49 then 50-119 again (evicted
+        // and rewritten), "c" ends at 60,009; "h" is listed with no tags.
+        var summary = new LogDirReader(dir.Path, FourThreads).Summarize().ToDictionary(r => r.Run);
+        Assert.AreEqual("b_goes_back loss 120 0-119", $"{summary["b_goes_back"].Run} {summary["b_goes_back"].Tags.Single().Tag} {summary["b_goes_back"].Tags.Single().Count} {summary["b_goes_back"].Tags.Single().FirstStep}-{summary["b_goes_back"].Tags.Single().LastStep}");
+        Assert.AreEqual(60_009L, summary["c_goes_back_late"].Tags.Single(t => t.Tag == "x").LastStep);
+        Assert.IsEmpty(summary["h_header_only"].Tags);
+        Assert.IsFalse(summary.ContainsKey("g_empty"));
+    }
+
+    [TestMethod]
+    public void Summarize_reports_runs_read_ahead_on_the_callers_thread_in_read_order()
+    {
+        using var dir = new TempDirectory();
+        var (badCrcOffset, malformedOffset) = WriteDamagedRuns(dir.Path);
+        // After "b" (both problems): clean runs, a run with only a bad CRC and one with only a value that does not
+        // decode; with two or four threads "b", "d" and "f" are a helper's, so each kind of problem alone must send
+        // its run back to the caller.
+        Write(dir.Combine("c"), "events.out.tfevents.1.h", Steps(0, 30, ["loss", "acc"]));
+        // "d" is large enough that a helper reads several progress steps (64 KiB each) before its bad record.
+        Write(dir.Combine("d"), "events.out.tfevents.1.h", Steps(0, 20_000, ["loss"]));
+        long crcOnly = SpoilDataCrc(Path.Combine(dir.Combine("d"), "events.out.tfevents.1.h"), 15_000);
+        Write(dir.Combine("e"), "events.out.tfevents.1.h", Steps(0, 30, ["acc"]));
+        // "f" is read well past several progress steps (64 KiB each) before its bad value, which only its value pass
+        // meets (the purge pre-pass does not decode values): its helper has counted bytes by then.
+        long malformedOnly = WriteMalformedValueRun(dir.Combine("f"), 20_000);
+        List<string>? expectedReports = null, expectedSummaries = null;
+        foreach (int threads in new[] { 1, 2, 4 })
+        {
+            var reported = new List<(string? File, long Offset, TfRecordCorruption Kind, int Thread)>();
+            var heard = new HeardProgress();
+            var reader = new LogDirReader(dir.Path, new LogDirReaderOptions
+            {
+                MaxDegreeOfParallelism = threads,
+                ReadProgress = heard,
+                RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = e => reported.Add((e.SourceName, e.Offset, e.Corruption, Environment.CurrentManagedThreadId)) },
+            });
+            var summaries = Described(reader.Summarize());
+            // Every file read once as far as the caller is concerned: a run a helper gave back is counted for its
+            // second read only.
+            Assert.AreEqual(Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length), heard.Last, $"{threads} threads");
+            Assert.IsTrue(reported.All(r => r.Thread == Environment.CurrentManagedThreadId), $"{threads} threads: reported on the caller's thread");
+            Assert.AreEqual(2L, reader.MalformedValues, $"{threads} threads");
+            var reports = reported.Select(r => $"{Path.GetFileName(Path.GetDirectoryName(r.File))} {r.Offset} {r.Kind}").ToList();
+            CollectionAssert.Contains(reports, $"b {badCrcOffset} {TfRecordCorruption.DataCrcMismatch}", $"{threads} threads");
+            CollectionAssert.Contains(reports, $"b {malformedOffset} {TfRecordCorruption.InvalidPayload}", $"{threads} threads");
+            CollectionAssert.Contains(reports, $"d {crcOnly} {TfRecordCorruption.DataCrcMismatch}", $"{threads} threads");
+            CollectionAssert.Contains(reports, $"f {malformedOnly} {TfRecordCorruption.InvalidPayload}", $"{threads} threads");
+            expectedReports ??= reports;
+            expectedSummaries ??= summaries;
+            CollectionAssert.AreEqual(expectedReports, reports, $"{threads} threads: the reports of a one-thread pass, in its order");
+            CollectionAssert.AreEqual(expectedSummaries, summaries, $"{threads} threads");
+        }
+        Assert.IsTrue(expectedReports!.All(r => r[0] is 'b' or 'd' or 'f'), string.Join("; ", expectedReports));
+    }
+
+    /// <summary>The last total a read's progress reported, heard on the thread that reports it.</summary>
+    private sealed class HeardProgress : IProgress<long>
+    {
+        public long Last { get; private set; }
+
+        public void Report(long value) => Last = value;
+    }
+
+    [TestMethod]
+    public void Summarize_with_a_throwing_corruption_handler_throws_it_at_the_same_record_on_every_core()
+    {
+        using var dir = new TempDirectory();
+        WriteDamagedRuns(dir.Path);
+        Write(dir.Combine("c"), "events.out.tfevents.1.h", Steps(0, 30, ["loss"]));
+        string? expected = null;
+        foreach (int threads in new[] { 1, 2, 4 })
+        {
+            var reader = new LogDirReader(dir.Path, new LogDirReaderOptions
+            {
+                MaxDegreeOfParallelism = threads,
+                RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = e => throw new InvalidOperationException($"stop at {Path.GetFileName(Path.GetDirectoryName(e.SourceName))} {e.Offset} on {Environment.CurrentManagedThreadId}") },
+            });
+            var error = Assert.ThrowsExactly<InvalidOperationException>(() => reader.Summarize());
+            expected ??= error.Message;
+            Assert.AreEqual(expected, error.Message, $"{threads} threads");
+        }
+        StringAssert.StartsWith(expected, "stop at b ");
+        StringAssert.EndsWith(expected, $" on {Environment.CurrentManagedThreadId}");
+    }
+
+    /// <summary>A run of "loss" at steps 0 to <paramref name="at"/> + 3 with, at <paramref name="at"/>, a scalar whose tensor does not decode; returns its record's offset.</summary>
+    private static long WriteMalformedValueRun(string dir, int at)
+    {
+        Directory.CreateDirectory(dir);
+        var broken = new Event { Step = at, WallTime = 2, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "loss", Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { 1f } } } } } };
+        broken.Summary.Value[0].Tensor.TensorShape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dim { Size = 1 } } };
+        var payloads = new List<byte[]> { new Event { WallTime = 1, FileVersion = EventFileWriter.FileVersion }.ToByteArray() };
+        payloads.AddRange(Steps(0, at, ["loss"]).Select(e => e.ToByteArray()));
+        int malformed = payloads.Count;
+        payloads.Add(CorruptTensor(broken.ToByteArray()));
+        payloads.AddRange(Steps(at + 1, at + 4, ["loss"]).Select(e => e.ToByteArray()));
+        long position = 0, offset = 0;
+        using var stream = File.Create(Path.Combine(dir, "events.out.tfevents.1.h"));
+        for (int i = 0; i < payloads.Count; i++)
+        {
+            byte[] framed = Frame(payloads[i]);
+            offset = i == malformed ? position : offset;
+            stream.Write(framed);
+            position += framed.Length;
+        }
+        return offset;
+    }
+
+    [TestMethod]
+    public void Strict_Summarize_throws_the_first_failure_in_run_order_and_stops_its_threads()
+    {
+        using var dir = new TempDirectory();
+        var (badCrcOffset, _) = WriteDamagedRuns(dir.Path);
+        Write(dir.Combine("c"), "events.out.tfevents.1.h", Steps(0, 20_000, ["loss"]));
+        string laterDamaged = Path.Combine(dir.Combine("d"), "events.out.tfevents.1.h");
+        Write(dir.Combine("d"), "events.out.tfevents.1.h", Steps(0, 50, ["loss"]));
+        SpoilDataCrc(laterDamaged, 3);
+        foreach (int threads in new[] { 1, 2, 4 })
+        {
+            var reader = new LogDirReader(dir.Path, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = false } });
+            var error = Assert.ThrowsExactly<TfRecordCorruptException>(() => reader.Summarize());
+            Assert.AreEqual(Path.Combine(dir.Combine("b"), "events.out.tfevents.1.h"), error.SourceName, $"{threads} threads");
+            Assert.AreEqual(badCrcOffset, error.Offset, $"{threads} threads");
+            Assert.AreEqual(TfRecordCorruption.DataCrcMismatch, error.Corruption, $"{threads} threads");
+            // No helper reads on after the call: every file can be opened exclusively at once.
+            foreach (string file in Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories))
+            {
+                using var exclusive = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+        }
+    }
+
     [TestMethod]
     public void The_points_enumerate_as_an_iterators_would()
     {
