@@ -118,7 +118,7 @@ public sealed partial class LogDirReader
         finally
         {
             cancel.Cancel();
-            // Each helper ends at its next value: none reads on after the call returns or throws.
+            // Each helper ends at its next record: none reads on after the call returns or throws.
             Task.WaitAll(helpers);
         }
     }
