@@ -15,8 +15,7 @@ public sealed partial class LogDirReader
         filter ??= ReadFilter.All;
         IReadOnlyList<RunInfo> runs = GetRuns(filter.Runs);
         var tags = new IReadOnlyList<TagSummary>[runs.Count];
-        int parallelism = Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : Options.MaxDegreeOfParallelism;
-        int workers = Math.Min(Math.Min(parallelism, runs.Count), MaxSummaryThreads);
+        int workers = Math.Min(Math.Min(Options.Threads, runs.Count), LogDirReaderOptions.MaxRunThreads);
         if (workers <= 1)
         {
             var names = new Utf8StringCache();
@@ -35,9 +34,6 @@ public sealed partial class LogDirReader
             .OrderBy(r => r.Run, StringComparer.Ordinal)
             .ToList();
     }
-
-    // Runs summarised at once at most, whatever MaxDegreeOfParallelism asks (one thread each), as ReadScalars reads them.
-    private const int MaxSummaryThreads = 64;
 
     /// <summary>
     /// Run r's summary is made on thread r mod <paramref name="workers"/> (0 is the caller's), so the caller always has
@@ -132,7 +128,8 @@ public sealed partial class LogDirReader
         using var probe = new CleanRunProbe(cancellation);
         try
         {
-            return SummarizeRun(run, filter, names, probe, probe.Stop) is { } clean && !probe.Dirty ? new HelperSummary(clean, probe.BytesRead) : null;
+            // Null when the probe met anything to report (SummarizeRun checks it after the last record).
+            return SummarizeRun(run, filter, names, probe, probe.Stop) is { } clean ? new HelperSummary(clean, probe.BytesRead) : null;
         }
         catch (Exception)
         {

@@ -44,6 +44,12 @@ public sealed record LogDirReaderOptions
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>The threads a read may use: <see cref="MaxDegreeOfParallelism"/>, the processor count for 0.</summary>
+    internal int Threads => MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
+
+    /// <summary>Runs read at once at most, whatever <see cref="MaxDegreeOfParallelism"/> asks (one thread each).</summary>
+    internal const int MaxRunThreads = 64;
+
     /// <summary>
     /// Bytes per stretch when <see cref="LogDirReader.ReadScalars"/> reads one large run on several threads (4 MiB: about
     /// 70,000 scalar records, what a thread may read ahead of the caller). Internal: tests make it small to put

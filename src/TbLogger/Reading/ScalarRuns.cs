@@ -32,8 +32,6 @@ internal static class ScalarRuns
     /// </summary>
     private const int ChunksInFlight = 768;
 
-    /// <summary>Runs read at once at most, whatever MaxDegreeOfParallelism asks (one thread each).</summary>
-    private const int MaxThreads = 64;
 
     public static IEnumerable<ScalarPoint> Read(LogDirReader reader, ReadFilter filter) => new Points(reader, filter);
 
@@ -41,10 +39,10 @@ internal static class ScalarRuns
     private static IEnumerable<Chunk> Chunks(LogDirReader reader, ReadFilter filter)
     {
         IReadOnlyList<RunInfo> runs = reader.GetRuns(filter.Runs);
-        int parallelism = reader.Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : reader.Options.MaxDegreeOfParallelism;
+        int parallelism = reader.Options.Threads;
         return parallelism <= 1 || runs.Count == 0 ? Sequential(reader, runs, filter)
-            : runs.Count > 1 ? Runs(reader, runs, filter, Math.Min(Math.Min(parallelism, runs.Count), MaxThreads))
-            : OneRun(reader, runs, filter, Math.Min(parallelism, MaxThreads));
+            : runs.Count > 1 ? Runs(reader, runs, filter, Math.Min(Math.Min(parallelism, runs.Count), LogDirReaderOptions.MaxRunThreads))
+            : OneRun(reader, runs, filter, Math.Min(parallelism, LogDirReaderOptions.MaxRunThreads));
     }
 
     /// <summary>A read's points, each enumeration a new read (as an iterator's would be).</summary>

@@ -69,8 +69,7 @@ public static class LogExporter
         {
             // Scalars only: the reader decodes runs in parallel, and the rows are formatted on as many threads.
             writer.Flush();
-            int threads = reader.Options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : reader.Options.MaxDegreeOfParallelism;
-            rows = ScalarRowExport.Write(reader.ReadScalars(options.Filter), output, json, options.Progress, threads);
+            rows = ScalarRowExport.Write(reader.ReadScalars(options.Filter), output, json, options.Progress, reader.Options.Threads);
             options.Progress?.Report(rows);
             return rows;
         }
