@@ -36,7 +36,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <summary>The source_metadata.writer of the first record.</summary>
     public const string WriterName = EventFileHeader.WriterName;
 
-    private const int InitialQueueSlots = 256;
+    // Internal for tests: a capacity this small never grows the queue, so what a call allocates does not depend on
+    // whether the worker kept up with the caller.
+    internal const int InitialQueueSlots = 256;
 
     // A batch at least this large marks a busy writer: its record buffer grows to BusyWriteBuffer bytes, so the file
     // gets fewer, larger writes (1 MiB writes cost the kernel about 15 % less per byte than 64 KiB ones on Linux),

@@ -643,7 +643,8 @@ public sealed class ParallelScalarReadTests
             CollectionAssert.AreEqual(expectedReports, reports, $"{threads} threads: the reports of a one-thread pass, in its order");
             CollectionAssert.AreEqual(expectedSummaries, summaries, $"{threads} threads");
         }
-        Assert.IsTrue(expectedReports!.All(r => r[0] is 'b' or 'd' or 'f'), string.Join("; ", expectedReports));
+        Assert.IsNotNull(expectedReports);
+        Assert.IsTrue(expectedReports.All(r => r[0] is 'b' or 'd' or 'f'), string.Join("; ", expectedReports));
     }
 
     /// <summary>The last total a read's progress reported, heard on the thread that reports it.</summary>
