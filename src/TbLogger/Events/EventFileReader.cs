@@ -50,15 +50,35 @@ public sealed class EventFileReader : IDisposable
     /// <param name="path">An event file of <paramref name="storage"/>.</param>
     /// <param name="options">Corruption policy; null for the defaults (throw).</param>
     public EventFileReader(LogStorage storage, string path, TfRecordReaderOptions? options = null)
+        : this(OpenSource(storage, path, options ??= TfRecordReaderOptions.Default), options)
+    {
+    }
+
+    private EventFileReader(EventRecordSource source, TfRecordReaderOptions options)
+    {
+        _options = options;
+        _source = source;
+        _records = source.Records;
+        Path = source.Path;
+        _reject = Reject;
+    }
+
+    private static EventRecordSource OpenSource(LogStorage storage, string path, TfRecordReaderOptions options)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        _options = options ?? TfRecordReaderOptions.Default;
-        _source = EventRecordSource.Open(storage, path, _options);
-        _records = _source.Records;
-        Path = path;
-        _reject = Reject;
+        return EventRecordSource.Open(storage, path, options);
     }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> of <paramref name="storage"/>, or gives null for a file deleted since it was listed
+    /// or swapped for something that is not a regular file (see <see cref="EventRecordSource.TryOpen"/>).
+    /// </summary>
+    internal static EventFileReader? TryOpen(LogStorage storage, string path, TfRecordReaderOptions options) =>
+        EventRecordSource.TryOpen(storage, path, options) is { } source ? new EventFileReader(source, options) : null;
+
+    /// <summary>The file's length now, if its store's stream knows it.</summary>
+    internal long? Length => _source.Length;
 
     /// <summary>The events decoded ahead (for tests).</summary>
     internal EventBatch Batch => _batch ??= new EventBatch(Path, _names);
@@ -81,7 +101,10 @@ public sealed class EventFileReader : IDisposable
     /// <summary>Reads the next complete event.</summary>
     /// <param name="value">The event.</param>
     /// <returns>False at the end of the file or at a truncated record (a later call retries that record).</returns>
-    public bool TryReadNext(out Event value)
+    public bool TryReadNext(out Event value) => TryReadNext(out value, out _);
+
+    /// <summary>Reads the next complete event and where its record starts.</summary>
+    internal bool TryReadNext(out Event value, out long offset)
     {
         while (true)
         {
@@ -89,9 +112,10 @@ public sealed class EventFileReader : IDisposable
             EventBatch batch = Batch;
             if (batch.Pending || batch.Fill(_records))
             {
+                offset = batch.NextOffset;
                 next = batch.Take(_reject);
             }
-            else if (NextRecord(out long offset, out ReadOnlySpan<byte> data))
+            else if (NextRecord(out offset, out ReadOnlySpan<byte> data))
             {
                 // The general path, one record: reads more of the file, and meets its end, truncation and corruption.
                 next = EventRecordDecoder.Deliver(EventRecordDecoder.Decode(data, offset, Path, _names, out Exception? failure), failure, _reject);

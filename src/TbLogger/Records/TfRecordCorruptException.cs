@@ -18,7 +18,11 @@ public sealed class TfRecordCorruptException : IOException
         SourceName = sourceName;
         Offset = offset;
         Corruption = corruption;
+        Detail = detail;
     }
+
+    /// <summary>What was found, as given (the message without the file, offset and check around it).</summary>
+    internal string Detail { get; }
 
     /// <summary>The file or stream name given to the reader, or null.</summary>
     public string? SourceName { get; }

@@ -3,6 +3,8 @@ using TbLogger.Benchmarks.Quick;
 using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Reading;
+using TbLogger.Reading.Verify;
+using TbLogger.Reading.Verify.Loader;
 using TbLogger.Records;
 using TbLogger.Replay;
 using TbLogger.Storage;
@@ -263,6 +265,33 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         if (summary.Count != Runs || everyCore.Count != Runs)
         {
             throw new InvalidOperationException("Summarize missed runs.");
+        }
+        // tblog verify (its rules): the typed reader decodes ahead on a thread-pool thread beside the caller, which runs
+        // the rules; against the decoding kept on the caller (the reader's AppContext switch), warm code for both.
+        var (helped, helpedCpu) = VerifySeconds(dir, singleThreaded: false);
+        var (alone, _) = VerifySeconds(dir, singleThreaded: true);
+        report.Add("  Verify (tblog verify) seconds, decoding on two threads / on one", $"{helped:0.00} / {alone:0.00} = {alone / helped:0.00}x", "uses every core");
+        report.Add("  Verify: M records/s, cores busy (CPU time / wall time)", $"{total / helped / 1e6:0.00}, {helpedCpu / helped:0.00}");
+    }
+
+    /// <summary>Seconds and CPU seconds of a verification of <paramref name="dir"/> with tblog verify's rules, after one not timed.</summary>
+    private static (double Wall, double Cpu) VerifySeconds(string dir, bool singleThreaded)
+    {
+        AppContext.SetSwitch(EventBatch.SingleThreadSwitch, singleThreaded);
+        try
+        {
+            var options = new LogVerifierOptions { Rules = [new DecodeRule(), .. LoaderRules.All()] };
+            _ = LogVerifier.Verify(dir, options);
+            VerifyReport? report = null;
+            var (cpu, wall) = CpuAndWall(() => report = LogVerifier.Verify(dir, options));
+            long scalars = report!.Files.Sum(f => f.Records) - report.Files.Count; // a header per file
+            return scalars == (long)Runs * ScalarsPerRun && report.IsClean
+                ? (wall, cpu)
+                : throw new InvalidOperationException($"Verify read {scalars} scalars and found {report.Problems.Count()} problems.");
+        }
+        finally
+        {
+            AppContext.SetSwitch(EventBatch.SingleThreadSwitch, false);
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class VerifyTests
             new[] { (offBad, "framing", "data CRC mismatch (record skipped)"), (offBadLength, "framing", "length CRC mismatch (skipped to the next good record)") },
             problems.Take(2).Select(p => (p.Offset, p.Rule, p.Message)).ToArray());
         Assert.AreEqual((offGarbage, "decode"), (problems[2].Offset, problems[2].Rule));
-        StringAssert.StartsWith(problems[2].Message, "record of 4 bytes is not an Event");
+        StringAssert.StartsWith(problems[2].Message, "4 bytes are not an Event: ");
         Assert.AreEqual((offTail, "framing", "truncated record: the file ends 10 bytes into a record (a crash, or a writer still writing)"), (problems[3].Offset, problems[3].Rule, problems[3].Message));
         Assert.AreEqual(4, problems.Count);
         Assert.AreEqual(offBad, report.Files.Single().GoodPrefixLength);
@@ -71,6 +71,66 @@ public sealed class VerifyTests
 
         Assert.AreEqual($"The repair output '{temp.Combine("logs", "x")}' must not be the log directory or inside it.",
             Assert.ThrowsExactly<IOException>(() => LogRepair.Repair(report, temp.Combine("logs", "x"))).Message);
+    }
+
+    [TestMethod]
+    public void RulesSeeEveryEventOfALongFileWithItsIndexAndOffset()
+    {
+        // Long enough that the typed reader decodes most records in batches, on a helper thread too: a record that is
+        // not an Event inside one, and a bad CRC later, must still come in file order with their offsets.
+        const int Count = 2_000, NotEvent = 700, BadCrc = 1_500;
+        using var temp = new TempDirectory();
+        var records = new byte[Count][];
+        for (int r = 0; r < Count; r++)
+        {
+            records[r] = r == 0 ? Framed(Version()) : Framed(Scalar("loss", r, r * 0.5f));
+        }
+        records[NotEvent] = new byte[4 + 16];
+        TbLogger.Records.TfRecordWriter.Frame([0x0A, 0xFF, 0xFF, 0xFF], records[NotEvent]);
+        records[BadCrc][^6] ^= 0xFF;
+        var offsets = new long[Count];
+        for (int r = 1; r < Count; r++)
+        {
+            offsets[r] = offsets[r - 1] + records[r - 1].Length;
+        }
+        string dir = temp.Combine("logs", "run");
+        Directory.CreateDirectory(dir);
+        byte[] all = [.. records.SelectMany(r => r)];
+        File.WriteAllBytes(Path.Combine(dir, "events.out.tfevents.1.a"), all);
+
+        var seen = new SeenRule();
+        var heard = new List<long>();
+        var report = LogVerifier.Verify(temp.Combine("logs"), new LogVerifierOptions { Rules = [seen], Progress = new Heard(heard) });
+
+        FileVerification file = report.Files.Single();
+        CollectionAssert.AreEqual(
+            new[] { (offsets[NotEvent], "decode"), (offsets[BadCrc], "framing") },
+            file.Problems.Select(p => (p.Offset, p.Rule)).ToArray());
+        StringAssert.StartsWith(file.Problems[0].Message, "4 bytes are not an Event: ");
+        Assert.AreEqual("data CRC mismatch (record skipped)", file.Problems[1].Message);
+        // The record that is not an Event counts (it framed and verified); the one with a bad CRC does not.
+        Assert.AreEqual(Count - 1L, file.Records);
+        Assert.AreEqual(offsets[NotEvent], file.GoodPrefixLength);
+        Assert.AreEqual((long)all.Length, heard[^1]);
+        var expected = Enumerable.Range(0, Count).Where(r => r is not NotEvent and not BadCrc)
+            .Select(r => $"{(r < BadCrc ? r : r - 1)}@{offsets[r]}:{r}").ToArray();
+        CollectionAssert.AreEqual(expected, seen.Events.ToArray());
+    }
+
+    /// <summary>Every event a rule is shown, as "record index@offset:step" (step = its record number in these files).</summary>
+    private sealed class SeenRule : VerifyRule
+    {
+        public List<string> Events { get; } = [];
+
+        public override string Name => "seen";
+
+        public override void OnEvent(VerifyContext context, Event value) =>
+            Events.Add($"{context.RecordIndex}@{context.Offset}:{(value.WhatCase == Event.WhatOneofCase.FileVersion ? 0 : value.Step)}");
+    }
+
+    private sealed class Heard(List<long> totals) : IProgress<long>
+    {
+        public void Report(long value) => totals.Add(value);
     }
 
     [TestMethod]

@@ -1,4 +1,4 @@
-using Google.Protobuf;
+using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Records;
 using TbLogger.Storage;
@@ -69,46 +69,39 @@ public static class LogVerifier
         context.File = file;
         long? firstProblem = null;
         long goodEnd = 0;
+        long records = 0;
         var options = new TfRecordReaderOptions
         {
             SkipCorruptRecords = true,
             OnCorruptRecord = ex =>
             {
-                problems.Add(new VerifyProblem(file, ex.Offset, VerifySeverity.Error, "framing", Describe(ex)));
+                if (ex.Corruption == TfRecordCorruption.InvalidPayload)
+                {
+                    // A record that framed and verified but is not an Event (or is over the decode budget): it counts.
+                    records++;
+                    problems.Add(new VerifyProblem(file, ex.Offset, VerifySeverity.Error, "decode", ex.Detail));
+                }
+                else
+                {
+                    problems.Add(new VerifyProblem(file, ex.Offset, VerifySeverity.Error, "framing", Describe(ex)));
+                }
                 firstProblem ??= ex.Offset;
             },
         };
-        using var source = EventRecordSource.TryOpen(run.Storage, file, options);
-        if (source is null)
+        // The typed reader's decoding, so verify checks the events every reader returns (and decodes ahead on a
+        // second core as it does).
+        using var reader = EventFileReader.TryOpen(run.Storage, file, options);
+        if (reader is null)
         {
             return (0, 0, 0);
         }
-        long length = source.Length ?? 0;
-        long records = 0;
+        long length = reader.Length ?? 0;
         var cursor = new ByteProgress.FileCursor(progress);
-        TfRecordReader reader = source.Records;
-        while (source.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
+        while (reader.TryReadNext(out Event value, out long offset))
         {
             cursor.At(reader.Position);
             context.Offset = offset;
             context.RecordIndex = records++;
-            if (EventBudget.Problem(data.Span) is { } overBudget)
-            {
-                problems.Add(new VerifyProblem(file, offset, VerifySeverity.Error, "decode", overBudget));
-                firstProblem ??= offset;
-                continue;
-            }
-            Event value;
-            try
-            {
-                value = Event.Parser.ParseFrom(data.Span);
-            }
-            catch (InvalidProtocolBufferException ex)
-            {
-                problems.Add(new VerifyProblem(file, offset, VerifySeverity.Error, "decode", $"record of {data.Length} bytes is not an Event: {ex.Message}"));
-                firstProblem ??= offset;
-                continue;
-            }
             int before = problems.Count;
             foreach (var rule in rules)
             {
