@@ -204,6 +204,31 @@ public sealed class CommandTests
     }
 
     [TestMethod]
+    public async Task VerifyNamesARecordThatIsNotAnEventAndSalvageDropsIt()
+    {
+        using var temp = new TempDirectory();
+        string run = temp.Combine("logs", "run");
+        Directory.CreateDirectory(run);
+        string source = Directory.GetFiles(Path.Combine(Cli.Golden, "run1", "group_a")).Single();
+        string file = Path.Combine(run, Path.GetFileName(source));
+        byte[] bytes = File.ReadAllBytes(source);
+        var offsets = RecordOffsets(bytes);
+        // A record whose CRCs verify but whose 4 bytes claim a wall_time field longer than the record, after the 3rd.
+        var notEvent = new byte[4 + 16];
+        TbLogger.Records.TfRecordWriter.Frame([0x0A, 0xFF, 0xFF, 0xFF], notEvent);
+        File.WriteAllBytes(file, [.. bytes[..offsets[3]], .. notEvent, .. bytes[offsets[3]..]]);
+
+        var (code, stdout, stderr) = await Cli.Run("verify", temp.Combine("logs"), "--repair", temp.Combine("fixed"), "--salvage");
+        Assert.AreEqual(1, code, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        StringAssert.StartsWith(lines[0], $"{file}:{offsets[3]}: error [decode] 4 bytes are not an Event: ");
+        Assert.AreEqual($"1 file(s), {offsets.Count + 1} records, 1 problem(s).", lines[1]);
+        var salvaged = await Cli.Run("verify", temp.Combine("fixed"));
+        Assert.AreEqual(0, salvaged.Code, salvaged.Err);
+        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(Path.Combine(temp.Combine("fixed", "run"), Path.GetFileName(source))));
+    }
+
+    [TestMethod]
     public async Task ReadingCommandsSayOnceWhatTheySkipped()
     {
         // TensorBoard skips a corrupt record, and so do ls, export, plot and replay; each says so once when it ends.

@@ -268,30 +268,41 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         }
         // tblog verify (its rules): the typed reader decodes ahead on a thread-pool thread beside the caller, which runs
         // the rules; against the decoding kept on the caller (the reader's AppContext switch), warm code for both.
-        var (helped, helpedCpu) = VerifySeconds(dir, singleThreaded: false);
-        var (alone, _) = VerifySeconds(dir, singleThreaded: true);
-        report.Add("  Verify (tblog verify) seconds, decoding on two threads / on one", $"{helped:0.00} / {alone:0.00} = {alone / helped:0.00}x", "uses every core");
-        report.Add("  Verify: M records/s, cores busy (CPU time / wall time)", $"{total / helped / 1e6:0.00}, {helpedCpu / helped:0.00}");
+        double[] helped = VerifyTimes(dir, singleThreaded: false, out double verifyBusy);
+        double[] alone = VerifyTimes(dir, singleThreaded: true, out _);
+        report.Add("  Verify (tblog verify's rules) seconds, decoding on two threads / on one", $"{helped[1]:0.00} / {alone[1]:0.00}");
+        report.Add("  Verify: speed with decoding on two threads / on one", Ratio(alone, helped), "uses every core");
+        report.Add("  Verify: M scalars/s; cores busy (CPU time / wall time)", $"{Rate(total, helped, 1e6)}; {verifyBusy:0.00}");
     }
 
-    /// <summary>Seconds and CPU seconds of a verification of <paramref name="dir"/> with tblog verify's rules, after one not timed.</summary>
-    private static (double Wall, double Cpu) VerifySeconds(string dir, bool singleThreaded)
+    /// <summary>
+    /// Seconds of verifications of <paramref name="dir"/> with tblog verify's rules (<see cref="Times"/>), and the
+    /// cores one more kept busy, with the typed reader's decoding on the caller alone or not.
+    /// </summary>
+    private static double[] VerifyTimes(string dir, bool singleThreaded, out double busy)
     {
+        bool was = AppContext.TryGetSwitch(EventBatch.SingleThreadSwitch, out bool set) && set;
         AppContext.SetSwitch(EventBatch.SingleThreadSwitch, singleThreaded);
         try
         {
             var options = new LogVerifierOptions { Rules = [new DecodeRule(), .. LoaderRules.All()] };
-            _ = LogVerifier.Verify(dir, options);
-            VerifyReport? report = null;
-            var (cpu, wall) = CpuAndWall(() => report = LogVerifier.Verify(dir, options));
-            long scalars = report!.Files.Sum(f => f.Records) - report.Files.Count; // a header per file
-            return scalars == (long)Runs * ScalarsPerRun && report.IsClean
-                ? (wall, cpu)
-                : throw new InvalidOperationException($"Verify read {scalars} scalars and found {report.Problems.Count()} problems.");
+            void Verify()
+            {
+                VerifyReport report = LogVerifier.Verify(dir, options);
+                long scalars = report.Files.Sum(f => f.Records) - report.Files.Count; // a header per file
+                if (scalars != (long)Runs * ScalarsPerRun || !report.IsClean)
+                {
+                    throw new InvalidOperationException($"Verify read {scalars} scalars and found {report.Problems.Count()} problems.");
+                }
+            }
+            double[] times = Times(Verify);
+            var (cpu, wall) = CpuAndWall(Verify);
+            busy = cpu / wall;
+            return times;
         }
         finally
         {
-            AppContext.SetSwitch(EventBatch.SingleThreadSwitch, false);
+            AppContext.SetSwitch(EventBatch.SingleThreadSwitch, was);
         }
     }
 

@@ -77,8 +77,9 @@ public sealed class VerifyTests
     public void RulesSeeEveryEventOfALongFileWithItsIndexAndOffset()
     {
         // Long enough that the typed reader decodes most records in batches, on a helper thread too: a record that is
-        // not an Event inside one, and a bad CRC later, must still come in file order with their offsets.
-        const int Count = 2_000, NotEvent = 700, BadCrc = 1_500;
+        // not an Event inside one, and a bad CRC later, must still come in file order with their offsets, on the
+        // caller's thread; and over 1 MiB, so that progress is heard before the end of the file too.
+        const int Count = 50_000, NotEvent = 700, BadCrc = 30_000;
         using var temp = new TempDirectory();
         var records = new byte[Count][];
         for (int r = 0; r < Count; r++)
@@ -111,7 +112,11 @@ public sealed class VerifyTests
         // The record that is not an Event counts (it framed and verified); the one with a bad CRC does not.
         Assert.AreEqual(Count - 1L, file.Records);
         Assert.AreEqual(offsets[NotEvent], file.GoodPrefixLength);
+        Assert.IsGreaterThan(1 << 20, all.Length);
+        Assert.IsGreaterThan(1, heard.Count);
+        Assert.IsTrue(heard.Zip(heard.Skip(1)).All(p => p.First < p.Second), string.Join(",", heard));
         Assert.AreEqual((long)all.Length, heard[^1]);
+        Assert.AreEqual($"{Environment.CurrentManagedThreadId}", string.Join(",", seen.Threads));
         var expected = Enumerable.Range(0, Count).Where(r => r is not NotEvent and not BadCrc)
             .Select(r => $"{(r < BadCrc ? r : r - 1)}@{offsets[r]}:{r}").ToArray();
         CollectionAssert.AreEqual(expected, seen.Events.ToArray());
@@ -122,10 +127,16 @@ public sealed class VerifyTests
     {
         public List<string> Events { get; } = [];
 
+        /// <summary>The threads the rule was called on.</summary>
+        public SortedSet<int> Threads { get; } = [];
+
         public override string Name => "seen";
 
-        public override void OnEvent(VerifyContext context, Event value) =>
+        public override void OnEvent(VerifyContext context, Event value)
+        {
+            Threads.Add(Environment.CurrentManagedThreadId);
             Events.Add($"{context.RecordIndex}@{context.Offset}:{(value.WhatCase == Event.WhatOneofCase.FileVersion ? 0 : value.Step)}");
+        }
     }
 
     private sealed class Heard(List<long> totals) : IProgress<long>

@@ -1,3 +1,4 @@
+using TbLogger.Events;
 using TbLogger.Records;
 using TbLogger.Storage;
 
@@ -92,21 +93,13 @@ public static class LogRepair
         using var reader = EventRecordSource.Open(LocalLogStorage.Instance, source, new TfRecordReaderOptions { SkipCorruptRecords = true });
         using var to = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
         using var writer = new TfRecordWriter(to);
-        while (reader.TryReadNext(out _, out ReadOnlyMemory<byte> record))
+        while (reader.TryReadNext(out long offset, out ReadOnlyMemory<byte> record))
         {
-            if (EventBudget.Problem(record.Span) is not null)
+            // Kept when it is an Event by the readers' own judgement (the decode budget, then the parser).
+            if (EventRecordDecoder.Parse(record.Span, offset, source, out _) is null)
             {
-                continue;
+                writer.Write(record.Span);
             }
-            try
-            {
-                Protos.Event.Parser.ParseFrom(record.Span);
-            }
-            catch (Google.Protobuf.InvalidProtocolBufferException)
-            {
-                continue;
-            }
-            writer.Write(record.Span);
         }
     }
 
