@@ -206,6 +206,20 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Queues an event record encoded by the caller, written as given (no metadata is left out of it here): for a
+    /// writer whose events all come encoded, such as a replay's.
+    /// </summary>
+    /// <param name="record">The encoded Event; it must not be changed afterwards.</param>
+    /// <param name="step">Its step.</param>
+    /// <param name="wallTime">Its wall time.</param>
+    /// <returns>False when the queue was full and the record was dropped (<see cref="QueueFullMode.Drop"/>).</returns>
+    internal bool WriteEncoded(byte[] record, long step, double wallTime)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Enqueue(PendingEvent.Encoded(record, step, wallTime));
+    }
+
+    /// <summary>
     /// Queues <paramref name="item"/>. When <paramref name="gate"/> is given, it sees <paramref name="key"/> and the
     /// item's step under the lock, in file order, and may refuse the item by throwing.
     /// </summary>
@@ -323,8 +337,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             // After any wait for room: waiting releases the lock, and another thread may have moved the key on.
             object? notice = gate is not null && key is not null ? gate.Admit(key, item.Step) : null;
             _active.Set(_count++, in item);
-            // Scalars wake the worker only in bulk: the caller then never pays for a thread switch.
-            if (!item.IsScalar)
+            // Scalars (and encoded records) wake the worker only in bulk: the caller then never pays for a thread switch.
+            if (!item.IsBulk)
             {
                 _urgent = true;
                 WakeWorker();
@@ -580,7 +594,14 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     {
         if (!item.IsScalar)
         {
-            WriteMessage(in item, state);
+            if (item.Kind == PendingKind.Encoded)
+            {
+                _records.Write((byte[])item.Payload);
+            }
+            else
+            {
+                WriteMessage(in item, state);
+            }
             return;
         }
         string tag = (string)item.Payload;

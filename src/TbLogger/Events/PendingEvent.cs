@@ -25,6 +25,13 @@ internal enum PendingKind : byte
     /// that the queue releases exactly once, whether the item is written, fails to build, or is never written.
     /// </summary>
     Work,
+
+    /// <summary>
+    /// An event record the caller encoded (a replay, which leaves repeated metadata out itself), written as given;
+    /// <see cref="PendingEvent.Payload"/> is its byte[]. Queued in bulk, like scalars: a queue of bytes holds no
+    /// objects that outlive a collection of the young generation (a replay's queued events did, and were promoted).
+    /// </summary>
+    Encoded,
 }
 
 /// <summary>
@@ -53,11 +60,17 @@ internal readonly struct PendingEvent
     /// <summary>True for the scalar kinds, whose payload is the tag string.</summary>
     public bool IsScalar => Kind <= PendingKind.ScalarSimpleValue;
 
+    /// <summary>True for the kinds the worker takes in bulk (scalars and encoded records): they do not wake it one by one.</summary>
+    public bool IsBulk => IsScalar || Kind == PendingKind.Encoded;
+
     /// <summary>A scalar; <paramref name="kind"/> is one of the scalar kinds (<see cref="KindOf"/> of the writer's encoding, chosen once).</summary>
     public static PendingEvent Scalar(string tag, double value, long step, double wallTime, PendingKind kind) =>
         new(kind, tag, value, wallTime, step);
 
     public static PendingEvent Complete(Event value) => new(PendingKind.Event, value, 0, value.WallTime, value.Step);
+
+    /// <summary>An event record encoded by the caller (<see cref="PendingKind.Encoded"/>).</summary>
+    public static PendingEvent Encoded(byte[] record, long step, double wallTime) => new(PendingKind.Encoded, record, 0, wallTime, step);
 
     public static PendingEvent Deferred(Func<Summary> build, long step, double wallTime) =>
         new(PendingKind.DeferredSummary, build, 0, wallTime, step);

@@ -60,6 +60,25 @@ internal sealed class RepeatedMetadata
         return result;
     }
 
+    /// <summary>
+    /// Leaves out, in place, the metadata of each value of <paramref name="owned"/> that repeats its tag's first in this
+    /// file, as <see cref="WithoutRepeats"/> would: for an event that belongs to the caller, who encodes it itself.
+    /// </summary>
+    public void StripRepeats(Event owned)
+    {
+        if (owned.WhatCase != Event.WhatOneofCase.Summary)
+        {
+            return;
+        }
+        foreach (Summary.Types.Value v in owned.Summary.Value)
+        {
+            if (Repeats(v))
+            {
+                v.Metadata = null;
+            }
+        }
+    }
+
     private bool Repeats(Summary.Types.Value v)
     {
         // Only tensor values: a legacy image/audio/histo value without metadata is migrated by the loaders from its own

@@ -47,20 +47,15 @@ public sealed partial class LogDirReader
     public async IAsyncEnumerable<RunEvent> WatchAsync(ReadFilter? filter = null, bool fromStart = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         filter ??= ReadFilter.All;
+        var names = new Utf8StringCache();
         await foreach (var (follower, record, silent) in WatchRecordsAsync(filter, fromStart, cancellationToken).ConfigureAwait(false))
         {
             if (silent || !filter.Steps.Contains(record.Header.Step))
             {
                 continue;
             }
-            Protos.Event value;
-            try
+            if (DecodeEvent(record, names) is not { } value)
             {
-                value = Protos.Event.Parser.ParseFrom(record.Data.Span);
-            }
-            catch (Google.Protobuf.InvalidProtocolBufferException ex)
-            {
-                Malformed(record.File, record.Offset, $"{record.Data.Length} bytes are not an Event: {ex.Message}", ex);
                 continue;
             }
             if (filter.Tags is { } tagFilter)

@@ -106,16 +106,11 @@ public sealed partial class LogDirReader
     {
         ArgumentNullException.ThrowIfNull(run);
         PurgePlan plan = PurgePlan.For(run, Options);
+        var names = new Utf8StringCache();
         foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, ReportMalformed))
         {
-            Event value;
-            try
+            if (DecodeEvent(record, names) is not { } value)
             {
-                value = Event.Parser.ParseFrom(record.Data.Span);
-            }
-            catch (Google.Protobuf.InvalidProtocolBufferException ex)
-            {
-                Malformed(record.File, record.Offset, $"{record.Data.Length} bytes are not an Event: {ex.Message}", ex);
                 continue;
             }
             if (value.WhatCase == Event.WhatOneofCase.Summary && !plan.IsEmpty)
@@ -218,6 +213,26 @@ public sealed partial class LogDirReader
 
     internal void Malformed(in ValueRef v, Exception ex) =>
         Malformed(v.File, v.Offset, $"value '{v.Tag}' at step {v.Step} does not decode: {ex.Message}", ex);
+
+    /// <summary>
+    /// The event of <paramref name="record"/>, decoded as <see cref="Events.EventFileReader"/> decodes one (the scalar
+    /// layouts built without the protobuf parser, their tags from <paramref name="names"/>); null for a record that is
+    /// not an Event, reported as malformed (or thrown, when skipping is off).
+    /// </summary>
+    private Event? DecodeEvent(in RecordRef record, Utf8StringCache names)
+    {
+        Event? value = Events.EventRecordDecoder.Decode(record.Data.Span, record.Offset, record.File, names, out Exception? failure);
+        if (failure is Records.TfRecordCorruptException corrupt)
+        {
+            Malformed(record.File, record.Offset, corrupt.Detail, corrupt.InnerException);
+            return null;
+        }
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+        return value;
+    }
 
     private void Malformed(string file, long offset, string detail, Exception? inner) => ReportMalformed(MalformedError(file, offset, detail, inner));
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
 using TbLogger.Events;
 using TbLogger.Protos;
 using TbLogger.Reading;
@@ -104,6 +106,7 @@ public static class LogReplayer
                         done.Dispose();
                         runsWritten++;
                     }
+                    state.Closed(outRun);
                 }
             }
             // Reservoirs of a merged run fill across all source runs.
@@ -135,6 +138,8 @@ public static class LogReplayer
     private sealed class ReplayState(ReplayOptions options, Func<string, EventFileWriter> writerFor)
     {
         private readonly Dictionary<(string Run, string Tag), long> _seen = [];
+        // Per output run (one file each): the metadata each tag was first written with.
+        private readonly Dictionary<string, RepeatedMetadata> _repeats = new(StringComparer.Ordinal);
         private readonly Dictionary<(string Run, string Tag), Reservoir<(long Order, Event Event)>> _reservoirs = [];
         private long _order;
 
@@ -156,21 +161,22 @@ public static class LogReplayer
                 tag = sourceRun + "/" + tag;
             }
             var key = (outRun, tag);
-            long index = _seen.TryGetValue(key, out long n) ? n : 0;
-            _seen[key] = index + 1;
+            long index = CollectionsMarshal.GetValueRefOrAddDefault(_seen, key, out _)++;
             if (options.KeepEvery is int k && k > 1 && index % k != 0)
             {
                 Dropped++;
                 return;
             }
-            var copy = value.Clone();
-            copy.Tag = tag;
-            if (copy.Metadata is null && metadata.TryGetValue(value.Tag, out var known))
+            // The value was decoded for this replay and nothing else holds it: it moves into its own event, renamed,
+            // instead of being copied (a copy per value was a third of what a replay allocated).
+            if (value.Metadata is null && metadata.TryGetValue(value.Tag, out var known))
             {
                 // TensorFlow writes metadata only with a tag's first value, and that value may have been left out.
-                copy.Metadata = known.Clone();
+                // Shared, not copied: metadata is only ever read from here on (a repeat is left out, not changed).
+                value.Metadata = known;
             }
-            var single = new Event { Step = e.Step, WallTime = e.WallTime + options.TimeShift.TotalSeconds, Summary = new Summary { Value = { copy } } };
+            value.Tag = tag;
+            var single = new Event { Step = e.Step, WallTime = e.WallTime + options.TimeShift.TotalSeconds, Summary = new Summary { Value = { value } } };
             if (options.MaxPointsPerTag is int max)
             {
                 if (!_reservoirs.TryGetValue(key, out var reservoir))
@@ -198,14 +204,27 @@ public static class LogReplayer
             }
         }
 
+        /// <summary>
+        /// Writes <paramref name="e"/>, which belongs to the replay, to <paramref name="run"/>: its repeated metadata
+        /// left out here and its record encoded here, so the writer's queue holds bytes rather than events (queued
+        /// events outlived young-generation collections and were promoted: a replay spent most of its time collecting).
+        /// </summary>
         public void Write(string run, Event e)
         {
             if (e.WhatCase == Event.WhatOneofCase.Summary)
             {
                 Written += e.Summary.Value.Count;
             }
-            writerFor(run).WriteEvent(e);
+            if (!_repeats.TryGetValue(run, out var repeats))
+            {
+                _repeats[run] = repeats = new RepeatedMetadata();
+            }
+            repeats.StripRepeats(e);
+            writerFor(run).WriteEncoded(e.ToByteArray(), e.Step, e.WallTime);
         }
+
+        /// <summary>Forgets what was written to <paramref name="run"/>, whose file is closed.</summary>
+        public void Closed(string run) => _repeats.Remove(run);
 
         private string Rename(string tag)
         {

@@ -170,6 +170,29 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         var (smallPeak, _) = Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null,
             new ExportOptions { Filter = new ReadFilter { Steps = StepRange.Parse($":{scalars / Tags / 100}") } }));
         report.Add("  export of 1% of the steps: peak above baseline, MB", (smallPeak / 1e6).ToString("0.0"), "same as the full export = flat");
+        // tblog replay of the run into a new directory: every value decoded, renamed, re-encoded and written again.
+        var replay = ReplayTimes(dir, scalars, out long replayAllocated);
+        report.Add("  replay (tblog replay), M values/s", Rate(scalars, replay, 1e6));
+        report.Add("  replay: bytes allocated per value", (replayAllocated / (double)scalars).ToString("0"), "report: an Event read and one written");
+    }
+
+    /// <summary>Seconds of replays of the log directory <paramref name="source"/> (<see cref="Times"/>), and the bytes one more allocated.</summary>
+    private static double[] ReplayTimes(string source, long values, out long allocated)
+    {
+        string parent = source + "-replayed";
+        int pass = 0;
+        void Replay()
+        {
+            string output = Path.Combine(parent, (pass++).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            long written = LogReplayer.Replay(source, output).ValuesWritten;
+            Directory.Delete(output, recursive: true);
+            Check(written, values, "replayed values");
+        }
+        double[] times = Times(Replay);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        Replay();
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        return times;
     }
 
     /// <summary>

@@ -70,6 +70,33 @@ public sealed class WorkerBatchingTests
         release.Set();
     }
 
+    [TestMethod]
+    public void EncodedRecordsAreTakenInBulkAndWrittenAsGiven()
+    {
+        var stream = new GateStream();
+        var writer = NewWriter(stream);
+        // Each carries the same plugin metadata: the worker leaves repeats out of events it encodes, not of these.
+        var encoded = Enumerable.Range(0, Threshold).Select(step => new Event { Step = step, WallTime = 1, Summary = TbLogger.Summaries.Scalar("e", step) }).ToList();
+        for (int step = 0; step < Threshold - 1; step++)
+        {
+            Assert.IsTrue(writer.WriteEncoded(Google.Protobuf.MessageExtensions.ToByteArray(encoded[step]), step, 1));
+        }
+        Thread.Sleep(Quiet);
+        Assert.AreEqual(0L, writer.BatchesTaken, "31 encoded records woke the worker");
+
+        writer.Enqueue(ScalarAt(Threshold - 1));
+        Assert.IsTrue(WaitUntil(() => writer.BatchesTaken == 1), "the 32nd item did not wake the worker");
+        Assert.IsTrue(writer.WriteEncoded(Google.Protobuf.MessageExtensions.ToByteArray(encoded[^1]), Threshold, 1));
+        writer.Dispose();
+        var written = Events(stream.Captured);
+        CollectionAssert.AreEqual(encoded.Take(Threshold - 1).ToList(), written.Take(Threshold - 1).ToList());
+        Assert.IsTrue(written.Take(Threshold - 1).All(e => e.Summary.Value[0].Metadata?.PluginData?.PluginName == "scalars"));
+        Assert.AreEqual(Threshold - 1L, written[Threshold - 1].Step);
+        Assert.AreEqual(encoded[^1], written[^1]);
+        Assert.HasCount(Threshold + 1, written);
+        Assert.AreEqual("record", Assert.ThrowsExactly<ArgumentNullException>(() => new EventFileWriter(new MemoryStream(), "m").WriteEncoded(null!, 0, 0)).ParamName);
+    }
+
     // The threshold rule itself, on a worker that has just started (it may not have reached its first wait yet);
     // the test after it is the one where the worker is awake with scalars queued behind its batch.
     [TestMethod]

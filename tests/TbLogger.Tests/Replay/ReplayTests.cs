@@ -84,6 +84,47 @@ public sealed class ReplayTests
     }
 
     [TestMethod]
+    public void EachOutputTagCarriesItsMetadataOnceUnlessItChanges()
+    {
+        using var temp = new TempDirectory();
+        // PyTorch writes a scalar's plugin metadata with every value; two source tags renamed into one share it; a value
+        // whose metadata says something else (a description) keeps its own, as the writer keeps it.
+        Summary Loss(string tag, double value, string? description = null)
+        {
+            var summary = TbLogger.Summaries.Scalar(tag, value);
+            if (description is not null)
+            {
+                summary.Value[0].Metadata.SummaryDescription = description;
+            }
+            return summary;
+        }
+        var events = new List<Event> { Version() };
+        for (int step = 0; step < 6; step++)
+        {
+            events.Add(new Event { Step = step, WallTime = 10 + step, Summary = Loss("a", step, step == 4 ? "changed" : null) });
+            events.Add(new Event { Step = step, WallTime = 10 + step, Summary = Loss("b", -step) });
+        }
+        Write(temp.Combine("src", "r1"), "events.out.tfevents.1.a", [.. events]);
+        Write(temp.Combine("src", "r2"), "events.out.tfevents.1.a", [.. events]);
+
+        LogReplayer.Replay(temp.Combine("src"), temp.Combine("out"), new ReplayOptions { Renames = [TagRename.Parse("b=a")] });
+
+        foreach (string run in new[] { "r1", "r2" })
+        {
+            var written = EventFileReader.Read(Directory.GetFiles(temp.Combine("out", run)).Single()).Skip(1).ToList();
+            Assert.HasCount(12, written, run);
+            Assert.IsTrue(written.All(e => e.Summary.Value.Single().Tag == "a"), run);
+            CollectionAssert.AreEqual(
+                Enumerable.Range(0, 6).SelectMany(s => new[] { (double)s, -s }).ToArray(),
+                written.Select(e => (double)e.Summary.Value[0].Tensor.FloatVal[0]).ToArray(), run);
+            // With metadata: the first value of the run's file, and the one whose metadata differs from it.
+            CollectionAssert.AreEqual(
+                new[] { "0:", "8:changed" },
+                written.Select((e, i) => (i, e.Summary.Value[0].Metadata)).Where(p => p.Metadata is not null).Select(p => $"{p.i}:{p.Metadata.SummaryDescription}").ToArray(), run);
+        }
+    }
+
+    [TestMethod]
     public void MergeWritesSelectedRunsIntoOneWithPrefixedTags()
     {
         using var temp = new TempDirectory();
