@@ -180,11 +180,7 @@ public sealed class CommandTests
         var strict = await Cli.Run("verify", Cli.Golden, "--strict");
         Assert.AreEqual(1, strict.Code);
 
-        string run = temp.Combine("logs", "run");
-        Directory.CreateDirectory(run);
-        string source = Directory.GetFiles(Path.Combine(Cli.Golden, "run1", "group_a")).Single();
-        string file = Path.Combine(run, Path.GetFileName(source));
-        byte[] bytes = File.ReadAllBytes(source);
+        var (file, bytes) = GroupACopyIn(temp);
         // group_a's records: file_version (12 + 16 framing ... ) then 10 scalars; damage the data of the 3rd record.
         var offsets = RecordOffsets(bytes);
         bytes[offsets[2] + 14] ^= 0x01;
@@ -207,11 +203,7 @@ public sealed class CommandTests
     public async Task VerifyNamesARecordThatIsNotAnEventAndSalvageDropsIt()
     {
         using var temp = new TempDirectory();
-        string run = temp.Combine("logs", "run");
-        Directory.CreateDirectory(run);
-        string source = Directory.GetFiles(Path.Combine(Cli.Golden, "run1", "group_a")).Single();
-        string file = Path.Combine(run, Path.GetFileName(source));
-        byte[] bytes = File.ReadAllBytes(source);
+        var (file, bytes) = GroupACopyIn(temp);
         var offsets = RecordOffsets(bytes);
         // A record whose CRCs verify but whose 4 bytes claim a wall_time field longer than the record, after the 3rd.
         var notEvent = new byte[4 + 16];
@@ -225,7 +217,7 @@ public sealed class CommandTests
         Assert.AreEqual($"1 file(s), {offsets.Count + 1} records, 1 problem(s).", lines[1]);
         var salvaged = await Cli.Run("verify", temp.Combine("fixed"));
         Assert.AreEqual(0, salvaged.Code, salvaged.Err);
-        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(Path.Combine(temp.Combine("fixed", "run"), Path.GetFileName(source))));
+        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(Path.Combine(temp.Combine("fixed", "run"), Path.GetFileName(file))));
     }
 
     [TestMethod]
@@ -233,12 +225,9 @@ public sealed class CommandTests
     {
         // TensorBoard skips a corrupt record, and so do ls, export, plot and replay; each says so once when it ends.
         using var temp = new TempDirectory();
-        string run = temp.Combine("logs", "run");
-        Directory.CreateDirectory(run);
-        string source = Directory.GetFiles(Path.Combine(Cli.Golden, "run1", "group_a")).Single();
-        byte[] bytes = File.ReadAllBytes(source);
+        var (file, bytes) = GroupACopyIn(temp);
         bytes[RecordOffsets(bytes)[2] + 14] ^= 0x01;
-        File.WriteAllBytes(Path.Combine(run, Path.GetFileName(source)), bytes);
+        File.WriteAllBytes(file, bytes);
         string logs = temp.Combine("logs");
         string warning = $"tblog: warning: skipped 1 corrupt record(s) or value(s) that do not decode, as TensorBoard does; 'tblog verify {logs}' says where.";
 
@@ -258,6 +247,15 @@ public sealed class CommandTests
         var clean = await Cli.Run("ls", Cli.Golden);
         Assert.AreEqual(0, clean.Code);
         Assert.AreEqual("", clean.Err);
+    }
+
+    /// <summary>Where the golden group_a run's event file goes in <paramref name="temp"/>'s logs/run (created), and its bytes, for a test to change and write there.</summary>
+    private static (string File, byte[] Bytes) GroupACopyIn(TempDirectory temp)
+    {
+        string run = temp.Combine("logs", "run");
+        Directory.CreateDirectory(run);
+        string source = Directory.GetFiles(Path.Combine(Cli.Golden, "run1", "group_a")).Single();
+        return (Path.Combine(run, Path.GetFileName(source)), File.ReadAllBytes(source));
     }
 
     private static List<int> RecordOffsets(byte[] file)
