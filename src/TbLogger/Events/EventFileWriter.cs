@@ -19,9 +19,9 @@ namespace TbLogger.Events;
 /// out), as TensorFlow's writers do; both TensorBoard loaders take a tag's plugin from its first value.
 /// Events reach the operating system every <see cref="EventFileWriterOptions.FlushInterval"/>, on
 /// <see cref="Flush"/> and on dispose, which drains everything accepted before it. The worker takes an event or a
-/// summary to build as soon as it is queued, and scalars in bulk: when half of
-/// <see cref="EventFileWriterOptions.MaxQueueEvents"/> (at most 4,096) are waiting, with the next item that is not a
-/// scalar, on <see cref="Flush"/>, at the flush tick or on dispose. An I/O error on the worker is
+/// summary to build as soon as it is queued, and scalars (and records a replay encoded) in bulk: when half of
+/// <see cref="EventFileWriterOptions.MaxQueueEvents"/> (at most 4,096) are waiting, with the next item that is neither,
+/// on <see cref="Flush"/>, at the flush tick or on dispose. An I/O error on the worker is
 /// kept and thrown, wrapped in <see cref="EventFileWriteException"/>, from the next call. A summary built on the worker
 /// (a deferred item) that throws is skipped instead: its error is thrown the same way, once, and every other event is
 /// written. A call that throws either does not queue the event it was queuing, as a call that refuses its input
@@ -63,7 +63,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private long _flushCompleted;
     private bool _stopping;
     private bool _workerWaiting;
-    // An item other than a scalar is queued (built and written at once); scalars alone wait for _wakeThreshold of them.
+    // An item other than a scalar or an encoded record is queued (built and written at once); those alone wait for
+    // _wakeThreshold of them.
     private bool _urgent;
     private long _batchesTaken;
     private Exception? _fault;
@@ -468,8 +469,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         _lock.Enter();
         try
         {
-            // Asleep, the worker is woken by the first item that is not a scalar or by _wakeThreshold scalars; awake, it
-            // waits for the same. Taking every few scalars as they arrive (the worker encodes faster than a caller
+            // Asleep, the worker is woken by the first item that is not a scalar (or an encoded record) or by
+            // _wakeThreshold of those; awake, it waits for the same. Taking every few scalars as they arrive (the worker encodes faster than a caller
             // queues) would hand the lock and the queue's cache lines between the two threads every few items: one
             // thread logging in a loop made about a sixth fewer calls per second, and 2M scalars took about 16 % longer
             // (issue 19, A/B on 2 cores).
