@@ -470,10 +470,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         try
         {
             // Asleep, the worker is woken by the first item that is not a scalar (or an encoded record) or by
-            // _wakeThreshold of those; awake, it waits for the same. Taking every few scalars as they arrive (the worker encodes faster than a caller
-            // queues) would hand the lock and the queue's cache lines between the two threads every few items: one
-            // thread logging in a loop made about a sixth fewer calls per second, and 2M scalars took about 16 % longer
-            // (issue 19, A/B on 2 cores).
+            // _wakeThreshold of those; awake, it waits for the same. Taking every few scalars as they arrive (the worker
+            // encodes faster than a caller queues) would hand the lock and the queue's cache lines between the two
+            // threads every few items: one thread logging in a loop made about a sixth fewer calls per second, and 2M
+            // scalars took about 16 % longer (issue 19, A/B on 2 cores).
             while ((_count == 0 || (_count < _wakeThreshold && !_urgent)) && _flushRequested == _flushCompleted && !_stopping)
             {
                 long waitMs = state.NextFlushAt - Environment.TickCount64;

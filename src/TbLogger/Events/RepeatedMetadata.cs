@@ -7,7 +7,8 @@ namespace TbLogger.Events;
 /// TensorFlow's own writers do. Both TensorBoard loaders take a tag's plugin and its configuration from its first
 /// value in a run and ignore the metadata of later values, so a repeat only costs bytes on disk and memory in the
 /// loader. Metadata that differs from the tag's first is written as given, hparams values always keep theirs (there
-/// the metadata's content is the data), and so do legacy image/audio/histogram values (see <see cref="Repeats"/>). Single-threaded: one instance per file (a writer's worker, or a replay's output run, which strips its events itself).
+/// the metadata's content is the data), and so do legacy image/audio/histogram values (see <see cref="Repeats"/>).
+/// Single-threaded: one instance per file (a writer's worker, or a replay's output run, which strips its events itself).
 /// </summary>
 internal sealed class RepeatedMetadata
 {
