@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using TbLogger.Events;
-using TbLogger.Protos;
 
 namespace TbLogger.Replay;
 
@@ -41,6 +40,7 @@ public static class HistoryImporter
         PathPolicy.Check(options.DefaultRun, "The default run (ImportOptions.DefaultRun)");
         double baseWall = options.BaseWallTime ?? new DateTimeOffset(File.GetLastWriteTimeUtc(inputPath)).ToUnixTimeMilliseconds() / 1000.0;
         var writers = new Dictionary<string, EventFileWriter>(StringComparer.Ordinal);
+        PendingKind scalarKind = PendingEvent.KindOf(options.Encoding);
         long values = 0;
         long rows = 0;
         using var file = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
@@ -48,6 +48,10 @@ public static class HistoryImporter
         {
             void Emit(string run, string tag, long step, double wall, double value, long line)
             {
+                if (string.IsNullOrWhiteSpace(tag))
+                {
+                    throw new FormatException($"Line {line}: the tag is empty.");
+                }
                 if (!writers.TryGetValue(run, out var writer))
                 {
                     // The run comes from the file: it must name a directory inside the destination.
@@ -55,7 +59,9 @@ public static class HistoryImporter
                     writer = new EventFileWriter(dir, new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan });
                     writers.Add(run, writer);
                 }
-                writer.WriteEvent(new Event { Step = step, WallTime = wall, Summary = Summaries.Scalar(tag, value, options.Encoding) });
+                // Queued as a scalar, as SummaryWriter.AddScalar queues one: the worker encodes it (the bytes of
+                // Summaries.Scalar, its metadata with the tag's first value only) without an Event per value.
+                writer.Enqueue(PendingEvent.Scalar(tag, value, step, wall, scalarKind));
                 if ((++values & 0x3FFF) == 0)
                 {
                     // What the text reader has taken from the file (it reads ahead by one buffer).

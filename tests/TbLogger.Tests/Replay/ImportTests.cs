@@ -40,6 +40,43 @@ public sealed class ImportTests
     }
 
     [TestMethod]
+    public void ImportedRecordsAreTheEventsSummariesScalarBuildsWithEachTagsMetadataOnce()
+    {
+        using var temp = new TempDirectory();
+        string csv = temp.Combine("long.csv");
+        File.WriteAllText(csv, "run,tag,step,wall_time,value\na,loss,0,10.5,1.5\na,acc,0,10.5,0.25\na,loss,1,11.5,0.75\nb,loss,0,12,-2\na,acc,1,11.5,0.5\n");
+        foreach (var encoding in new[] { ScalarEncoding.Float32Tensor, ScalarEncoding.Float64Tensor, ScalarEncoding.SimpleValue })
+        {
+            string output = temp.Combine($"out-{encoding}");
+            Assert.AreEqual(new ImportResult(2, 5, 5), HistoryImporter.Import(csv, output, new ImportOptions { Encoding = encoding }));
+            // Every record after the header: the event Summaries.Scalar builds, its metadata left out after the tag's first value.
+            string Records(string run) => string.Join(" ", TbLogger.Events.EventFileReader.Read(Directory.GetFiles(Path.Combine(output, run)).Single()).Skip(1)
+                .Select(e => Convert.ToHexString(Google.Protobuf.MessageExtensions.ToByteArray(e))));
+            string Expected(params (string Tag, long Step, double Wall, double Value, bool First)[] values) => string.Join(" ", values.Select(v =>
+            {
+                var e = new TbLogger.Protos.Event { Step = v.Step, WallTime = v.Wall, Summary = TbLogger.Summaries.Scalar(v.Tag, v.Value, encoding) };
+                if (!v.First)
+                {
+                    e.Summary.Value[0].Metadata = null;
+                }
+                return Convert.ToHexString(Google.Protobuf.MessageExtensions.ToByteArray(e));
+            }));
+            Assert.AreEqual(Expected(("loss", 0, 10.5, 1.5, true), ("acc", 0, 10.5, 0.25, true), ("loss", 1, 11.5, 0.75, false), ("acc", 1, 11.5, 0.5, false)), Records("a"), encoding.ToString());
+            Assert.AreEqual(Expected(("loss", 0, 12, -2, true)), Records("b"), encoding.ToString());
+        }
+    }
+
+    [TestMethod]
+    public void AnEmptyTagIsReportedWithItsLineAndTheRowsBeforeItAreWritten()
+    {
+        using var temp = new TempDirectory();
+        string csv = temp.Combine("long.csv");
+        File.WriteAllText(csv, "tag,step,value\nloss,0,1.5\n ,1,2\n");
+        Assert.AreEqual("Line 3: the tag is empty.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out"))).Message);
+        Assert.AreEqual(("loss", 0L, 1.5), new LogDirReader(temp.Combine("out")).ReadScalars().Select(p => (p.Tag, p.Step, p.Value)).Single());
+    }
+
+    [TestMethod]
     public void WideJsonLinesAndNonFiniteValues()
     {
         using var temp = new TempDirectory();
