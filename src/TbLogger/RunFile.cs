@@ -65,6 +65,18 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
         ? wallTime => [SessionStartEvent.Encode(wallTime, step), SessionStartEvent.Encode(wallTime, step)]
         : null;
 
+    /// <summary>
+    /// Throws the step discipline's refusal of a scalar of <paramref name="tag"/> at <paramref name="step"/>, as
+    /// <see cref="EnqueueScalar"/> would, without queuing it (nothing to check on a rank that does not write).
+    /// </summary>
+    public void CheckScalarStep(string tag, long step)
+    {
+        if (_queue is not null && _steps is not null)
+        {
+            _queue.Check(_steps, tag, step);
+        }
+    }
+
     /// <summary>Queues a scalar; allocates nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool EnqueueScalar(string tag, double value, long step, double wallTime)

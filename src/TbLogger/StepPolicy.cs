@@ -36,6 +36,14 @@ internal sealed class StepPolicy : EnqueueGate
     [MethodImpl(HotPath.Options)]
     public override object? Admit(string key, long step)
     {
+        Check(key, step);
+        return _tracker.Observe(key, step, out long previous, out bool first) && first ? new StepViolation(FilePath, key, step, previous) : null;
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(HotPath.Options)]
+    public override void Check(string key, long step)
+    {
         if (_throw && _tracker.WouldEvict(key, step, out long last))
         {
             throw new ArgumentException(
@@ -44,7 +52,6 @@ internal sealed class StepPolicy : EnqueueGate
                     : $"Tag '{key}' went back from step {last} to {step}; TensorBoard would drop the points at steps >= {step} (StepDiscipline.Throw).",
                 nameof(step));
         }
-        return _tracker.Observe(key, step, out long previous, out bool first) && first ? new StepViolation(FilePath, key, step, previous) : null;
     }
 
     /// <inheritdoc />

@@ -172,7 +172,9 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <exception cref="ArgumentException">
     /// The main tag is empty, a key is empty, or a sub-run's directory name would be longer than a file system takes
-    /// (255 bytes of UTF-8); nothing is written then.
+    /// (255 bytes of UTF-8); or, under <see cref="StepDiscipline.Throw"/>, a line's step repeats or goes back. Nothing is
+    /// written then (every line is checked before the first is written; a call on another thread that writes one of
+    /// these lines at the same moment can still refuse a later line).
     /// </exception>
     public void AddScalars(string mainTag, IReadOnlyDictionary<string, double> values, long step, DateTimeOffset? wallTime = null)
     {
@@ -183,10 +185,12 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         // Lines logged before take no naming, checking or allocation (a Dictionary's own enumerator is a struct; a
         // class derived from it is read through the interface, as it may enumerate otherwise): a chart tag is known
         // only once it passed the checks below.
+        // Under StepDiscipline.Throw every line's step is checked before the first is written, as its name is.
+        bool checkSteps = _options.StepDiscipline == StepDiscipline.Throw;
         bool known = values.Count <= LinesOnStack && _lines.TryGetValue(mainTag, out var chart)
             && (values.GetType() == typeof(Dictionary<string, double>)
-                ? TryAddKnownLines(mainTag, chart, ((Dictionary<string, double>)values).GetEnumerator(), step, wall)
-                : TryAddKnownLines(mainTag, chart, values.GetEnumerator(), step, wall));
+                ? TryAddKnownLines(mainTag, chart, ((Dictionary<string, double>)values).GetEnumerator(), step, wall, checkSteps)
+                : TryAddKnownLines(mainTag, chart, values.GetEnumerator(), step, wall, checkSteps));
         if (known)
         {
             return;
@@ -197,6 +201,14 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         foreach (var (key, value) in values)
         {
             lines.Add((key, CheckedSubRunName(mainTag, key), value));
+        }
+        if (checkSteps)
+        {
+            // A sub-run not opened yet holds no point to repeat or go back from.
+            foreach (var (_, subRun, _) in lines)
+            {
+                ExistingSubRun(subRun)?.CheckScalarStep(mainTag, step);
+            }
         }
         foreach (var (key, subRun, value) in lines)
         {
@@ -214,7 +226,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     // Optimised from its first call (HotPath.Options): a loop logs its chart every step, and tier-0 code ran here for
     // the first several hundred thousand calls.
     [MethodImpl(HotPath.Options)]
-    private static bool TryAddKnownLines<TLines>(string mainTag, ConcurrentDictionary<string, RunFile> chart, TLines values, long step, double wall)
+    private static bool TryAddKnownLines<TLines>(string mainTag, ConcurrentDictionary<string, RunFile> chart, TLines values, long step, double wall, bool checkSteps)
         where TLines : IEnumerator<KeyValuePair<string, double>>
     {
         // Every line is looked up before the first is written, so a new one (named and checked by the caller) leaves
@@ -237,6 +249,10 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         finally
         {
             values.Dispose();
+        }
+        for (int i = 0; checkSteps && i < count; i++)
+        {
+            known[i].Line.CheckScalarStep(mainTag, step);
         }
         for (int i = 0; i < count; i++)
         {
@@ -366,6 +382,15 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
                 _subRuns.Add(name, writer);
             }
             return writer;
+        }
+    }
+
+    /// <summary>The sub-run <paramref name="name"/> if it is open, else null (nothing is opened).</summary>
+    private RunFile? ExistingSubRun(string name)
+    {
+        lock (_subRuns)
+        {
+            return _subRuns.GetValueOrDefault(name);
         }
     }
 

@@ -297,6 +297,31 @@ public sealed class SummaryWriterTests
     }
 
     [TestMethod]
+    public void AddScalarsUnderStepDisciplineThrowWritesNoLineWhenOneRefusesItsStep()
+    {
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { StepDiscipline = StepDiscipline.Throw }))
+        {
+            writer.AddScalars("loss", new Dictionary<string, double> { ["val"] = 1 }, 10);
+            // A new line (train) beside one whose step goes back: the naming path checks both before opening train.
+            var back = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("loss", new Dictionary<string, double> { ["train"] = 2, ["val"] = 2 }, 5));
+            Assert.AreEqual("Tag 'loss' went back from step 10 to 5; TensorBoard would drop the points at steps >= 5 (StepDiscipline.Throw). (Parameter 'step')", back.Message);
+            writer.AddScalars("loss", new Dictionary<string, double> { ["train"] = 3, ["val"] = 3 }, 20);
+            writer.AddScalars("loss", new Dictionary<string, double> { ["train"] = 4 }, 30);
+            // Both lines known: val (first) would be written at 25 before train refused it without the check.
+            var repeat = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("loss", new Dictionary<string, double> { ["val"] = 5, ["train"] = 5 }, 25));
+            Assert.AreEqual("step", repeat.ParamName);
+            StringAssert.StartsWith(repeat.Message, "Tag 'loss' went back from step 30 to 25;");
+            Assert.AreEqual(0L, writer.StepViolations);
+        }
+        var lines = new TbLogger.Reading.LogDirReader(dir.Path).ReadScalars()
+            .GroupBy(p => p.Run).ToDictionary(g => g.Key, g => string.Join(",", g.Select(p => $"{p.Step}:{p.Value}")));
+        Assert.AreEqual("10:1,20:3", lines["loss_val"]);
+        Assert.AreEqual("20:3,30:4", lines["loss_train"]);
+        Assert.HasCount(2, lines);
+    }
+
+    [TestMethod]
     public void AddScalarsLinesWithTheSameKeyUnderTwoChartsStayApart()
     {
         using var dir = new TempDirectory();

@@ -12,4 +12,12 @@ internal abstract class EnqueueGate
 
     /// <summary>Receives what <see cref="Admit"/> returned, on the caller's thread, after the queue's lock is released.</summary>
     public abstract void Notify(object notice);
+
+    /// <summary>
+    /// Throws as <see cref="Admit"/> would refuse the item, without admitting it: for an owner that checks several
+    /// items, in several files, before it queues the first.
+    /// </summary>
+    public virtual void Check(string key, long step)
+    {
+    }
 }

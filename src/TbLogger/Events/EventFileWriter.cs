@@ -220,6 +220,20 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         return Enqueue(PendingEvent.Encoded(record, step, wallTime));
     }
 
+    /// <summary>Lets <paramref name="gate"/> refuse an item of <paramref name="key"/> at <paramref name="step"/> (by throwing) under the lock, in file order, without queuing anything.</summary>
+    internal void Check(EnqueueGate gate, string key, long step)
+    {
+        _lock.Enter();
+        try
+        {
+            gate.Check(key, step);
+        }
+        finally
+        {
+            _lock.Exit();
+        }
+    }
+
     /// <summary>
     /// Queues <paramref name="item"/>. When <paramref name="gate"/> is given, it sees <paramref name="key"/> and the
     /// item's step under the lock, in file order, and may refuse the item by throwing.
