@@ -36,12 +36,15 @@ internal sealed class StepPolicy : EnqueueGate
     [MethodImpl(HotPath.Options)]
     public override object? Admit(string key, long step)
     {
-        Check(key, step);
+        if (_throw)
+        {
+            // Only here: under Warn and Silent a scalar never calls Check (a fresh process compiles nothing more).
+            Check(key, step);
+        }
         return _tracker.Observe(key, step, out long previous, out bool first) && first ? new StepViolation(FilePath, key, step, previous) : null;
     }
 
     /// <inheritdoc />
-    [MethodImpl(HotPath.Options)]
     public override void Check(string key, long step)
     {
         if (_throw && _tracker.WouldEvict(key, step, out long last))

@@ -204,10 +204,19 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
         if (checkSteps)
         {
-            // A sub-run not opened yet holds no point to repeat or go back from.
-            foreach (var (_, subRun, _) in lines)
+            for (int i = 0; i < lines.Count; i++)
             {
-                ExistingSubRun(subRun)?.CheckScalarStep(mainTag, step);
+                for (int j = 0; j < i; j++)
+                {
+                    if (lines[j].SubRun == lines[i].SubRun)
+                    {
+                        throw new ArgumentException(
+                            $"AddScalars('{mainTag}'): keys '{lines[j].Key}' and '{lines[i].Key}' both name the sub-run '{lines[i].SubRun}', so step {step} would repeat there; TensorBoard keeps one point per step (StepDiscipline.Throw).",
+                            nameof(values));
+                    }
+                }
+                // A sub-run not opened yet holds no point to repeat or go back from.
+                ExistingSubRun(lines[i].SubRun)?.CheckScalarStep(mainTag, step);
             }
         }
         foreach (var (key, subRun, value) in lines)
@@ -252,6 +261,14 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
         for (int i = 0; checkSteps && i < count; i++)
         {
+            for (int j = 0; j < i; j++)
+            {
+                if (ReferenceEquals(known[j].Line, known[i].Line))
+                {
+                    // Two keys of one sub-run: the naming path, which has their names, refuses the call.
+                    return false;
+                }
+            }
             known[i].Line.CheckScalarStep(mainTag, step);
         }
         for (int i = 0; i < count; i++)

@@ -312,13 +312,22 @@ public sealed class SummaryWriterTests
             var repeat = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("loss", new Dictionary<string, double> { ["val"] = 5, ["train"] = 5 }, 25));
             Assert.AreEqual("step", repeat.ParamName);
             StringAssert.StartsWith(repeat.Message, "Tag 'loss' went back from step 30 to 25;");
+            // Two keys of one sub-run (sanitised alike): the second would repeat the first's step in the same file.
+            const string Shared = "AddScalars('acc'): keys 'a:b' and 'a_b' both name the sub-run 'acc_a_b', so step {0} would repeat there; TensorBoard keeps one point per step (StepDiscipline.Throw). (Parameter 'values')";
+            var named = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("acc", new Dictionary<string, double> { ["a:b"] = 1, ["a_b"] = 1 }, 0));
+            Assert.AreEqual(string.Format(System.Globalization.CultureInfo.InvariantCulture, Shared, 0), named.Message);
+            writer.AddScalars("acc", new Dictionary<string, double> { ["a:b"] = 2 }, 1);
+            writer.AddScalars("acc", new Dictionary<string, double> { ["a_b"] = 3 }, 2);
+            var known = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("acc", new Dictionary<string, double> { ["a:b"] = 4, ["a_b"] = 4 }, 3));
+            Assert.AreEqual(string.Format(System.Globalization.CultureInfo.InvariantCulture, Shared, 3), known.Message);
             Assert.AreEqual(0L, writer.StepViolations);
         }
         var lines = new TbLogger.Reading.LogDirReader(dir.Path).ReadScalars()
             .GroupBy(p => p.Run).ToDictionary(g => g.Key, g => string.Join(",", g.Select(p => $"{p.Step}:{p.Value}")));
         Assert.AreEqual("10:1,20:3", lines["loss_val"]);
         Assert.AreEqual("20:3,30:4", lines["loss_train"]);
-        Assert.HasCount(2, lines);
+        Assert.AreEqual("1:2,2:3", lines["acc_a_b"]);
+        Assert.HasCount(3, lines);
     }
 
     [TestMethod]
