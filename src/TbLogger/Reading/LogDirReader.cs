@@ -219,33 +219,22 @@ public sealed partial class LogDirReader
     /// layouts built without the protobuf parser, their tags from <paramref name="names"/>); null for a record that is
     /// not an Event, reported as malformed (or thrown, when skipping is off).
     /// </summary>
-    private Event? DecodeEvent(in RecordRef record, Utf8StringCache names)
-    {
-        Event? value = Events.EventRecordDecoder.Decode(record.Data.Span, record.Offset, record.File, names, out Exception? failure);
-        if (failure is Records.TfRecordCorruptException corrupt)
-        {
-            Malformed(record.File, record.Offset, corrupt.Detail, corrupt.InnerException);
-            return null;
-        }
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-        return value;
-    }
+    private Event? DecodeEvent(in RecordRef record, Utf8StringCache names) =>
+        Events.EventRecordDecoder.Deliver(
+            Events.EventRecordDecoder.Decode(record.Data.Span, record.Offset, record.File, names, out Exception? failure), failure, RejectMalformed);
+
+    /// <summary>Reports a record or value that does not decode, or throws it when skipping is off (made once per reader).</summary>
+    private Action<Records.TfRecordCorruptException> RejectMalformed => field ??= corrupt => ReportMalformed(ThrowIfStrict(corrupt));
 
     private void Malformed(string file, long offset, string detail, Exception? inner) => ReportMalformed(MalformedError(file, offset, detail, inner));
 
     /// <summary>The corruption a malformed value is reported as; thrown here when skipping is off.</summary>
-    internal Records.TfRecordCorruptException MalformedError(string file, long offset, string detail, Exception? inner)
-    {
-        var corrupt = new Records.TfRecordCorruptException(file, offset, Records.TfRecordCorruption.InvalidPayload, detail, inner);
-        if (!Options.RecordOptions.SkipCorruptRecords)
-        {
-            throw corrupt;
-        }
-        return corrupt;
-    }
+    internal Records.TfRecordCorruptException MalformedError(string file, long offset, string detail, Exception? inner) =>
+        ThrowIfStrict(new Records.TfRecordCorruptException(file, offset, Records.TfRecordCorruption.InvalidPayload, detail, inner));
+
+    /// <summary><paramref name="corrupt"/>, thrown here when skipping is off.</summary>
+    private Records.TfRecordCorruptException ThrowIfStrict(Records.TfRecordCorruptException corrupt) =>
+        Options.RecordOptions.SkipCorruptRecords ? corrupt : throw corrupt;
 
     /// <summary>Counts and reports a skipped malformed value (on the thread that consumes the read, in read order).</summary>
     internal void ReportMalformed(Records.TfRecordCorruptException corrupt)

@@ -32,7 +32,6 @@ internal static class ScalarRuns
     /// </summary>
     private const int ChunksInFlight = 768;
 
-
     public static IEnumerable<ScalarPoint> Read(LogDirReader reader, ReadFilter filter) => new Points(reader, filter);
 
     /// <summary>The chunks of a read, on as many threads as the options and the runs allow.</summary>
