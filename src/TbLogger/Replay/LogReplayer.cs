@@ -38,7 +38,7 @@ public static class LogReplayer
         string output = Path.GetFullPath(destination);
         OutputGuard.EnsureUsable(reader.LogDirectory, output);
 
-        var writers = new Dictionary<string, EventFileWriter>(StringComparer.Ordinal);
+        var writers = new Dictionary<string, OutputRun>(StringComparer.Ordinal);
         var state = new ReplayState(options, name => Writer(writers, output, name));
         var runs = reader.GetRuns(options.Filter.Runs);
         // Run names come from the source (directory names, object keys): every one must land inside the destination.
@@ -106,7 +106,6 @@ public static class LogReplayer
                         done.Dispose();
                         runsWritten++;
                     }
-                    state.Closed(outRun);
                 }
             }
             // Reservoirs of a merged run fill across all source runs.
@@ -123,23 +122,40 @@ public static class LogReplayer
         return new ReplayResult(runs.Count, runsWritten + writers.Count, eventsRead, state.Written, state.Dropped);
     }
 
-    private static EventFileWriter Writer(Dictionary<string, EventFileWriter> writers, string output, string run)
+    private static OutputRun Writer(Dictionary<string, OutputRun> writers, string output, string run)
     {
         if (!writers.TryGetValue(run, out var writer))
         {
             string directory = PathPolicy.Resolve(output, run, $"Run '{PathPolicy.Printable(run)}'");
-            writer = new EventFileWriter(directory, new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 65_536 });
+            writer = new OutputRun(new EventFileWriter(directory, new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 65_536 }));
             writers.Add(run, writer);
         }
         return writer;
     }
 
+    /// <summary>
+    /// One output run's file: its writer, and the metadata each tag was first written with there. Its events are the
+    /// replay's: their repeated metadata is left out here and their records encoded here, so the writer's queue holds
+    /// bytes rather than events (queued events outlived young-generation collections and were promoted: a replay
+    /// spent most of its time collecting).
+    /// </summary>
+    private sealed class OutputRun(EventFileWriter writer) : IDisposable
+    {
+        private readonly RepeatedMetadata _repeats = new();
+
+        public void Write(Event e)
+        {
+            _repeats.StripRepeats(e);
+            writer.WriteEncoded(e.ToByteArray(), e.Step, e.WallTime);
+        }
+
+        public void Dispose() => writer.Dispose();
+    }
+
     /// <summary>Per-tag counters and reservoirs of one replay.</summary>
-    private sealed class ReplayState(ReplayOptions options, Func<string, EventFileWriter> writerFor)
+    private sealed class ReplayState(ReplayOptions options, Func<string, OutputRun> writerFor)
     {
         private readonly Dictionary<(string Run, string Tag), long> _seen = [];
-        // Per output run (one file each): the metadata each tag was first written with.
-        private readonly Dictionary<string, RepeatedMetadata> _repeats = new(StringComparer.Ordinal);
         private readonly Dictionary<(string Run, string Tag), Reservoir<(long Order, Event Event)>> _reservoirs = [];
         private long _order;
 
@@ -204,27 +220,14 @@ public static class LogReplayer
             }
         }
 
-        /// <summary>
-        /// Writes <paramref name="e"/>, which belongs to the replay, to <paramref name="run"/>: its repeated metadata
-        /// left out here and its record encoded here, so the writer's queue holds bytes rather than events (queued
-        /// events outlived young-generation collections and were promoted: a replay spent most of its time collecting).
-        /// </summary>
         public void Write(string run, Event e)
         {
             if (e.WhatCase == Event.WhatOneofCase.Summary)
             {
                 Written += e.Summary.Value.Count;
             }
-            if (!_repeats.TryGetValue(run, out var repeats))
-            {
-                _repeats[run] = repeats = new RepeatedMetadata();
-            }
-            repeats.StripRepeats(e);
-            writerFor(run).WriteEncoded(e.ToByteArray(), e.Step, e.WallTime);
+            writerFor(run).Write(e);
         }
-
-        /// <summary>Forgets what was written to <paramref name="run"/>, whose file is closed.</summary>
-        public void Closed(string run) => _repeats.Remove(run);
 
         private string Rename(string tag)
         {
