@@ -808,7 +808,7 @@ public sealed class OneRunSegmentTests
         foreach (var options in new[] { OneThread, Segmented(61) })
         {
             var values = new List<long>();
-            var reader = new LogDirReader(dir.Path, options with { ReadProgress = new Recorder(values) });
+            var reader = new LogDirReader(dir.Path, options with { ReadProgress = new ProgressRecorder(values) });
             Assert.AreEqual(new LogDirReader(dir.Path, OneThread).ReadScalars().Count(), reader.ReadScalars().Count());
             Assert.AreEqual(total, values[^1], $"{options.MaxDegreeOfParallelism} threads");
             for (int i = 1; i < values.Count; i++)
@@ -834,17 +834,6 @@ public sealed class OneRunSegmentTests
         foreach (string file in files)
         {
             using var exclusive = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-        }
-    }
-
-    private sealed class Recorder(List<long> values) : IProgress<long>
-    {
-        public void Report(long value)
-        {
-            lock (values)
-            {
-                values.Add(value);
-            }
         }
     }
 }

@@ -271,7 +271,7 @@ public sealed class ParallelScalarReadTests
         foreach (int threads in new[] { 1, 4 })
         {
             var values = new List<long>();
-            var reader = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = threads, ReadProgress = new Recorder(values) });
+            var reader = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = threads, ReadProgress = new ProgressRecorder(values) });
             CollectionAssert.AreEqual(expected, reader.ReadScalars().ToList(), $"{threads} threads");
             Assert.AreEqual(0, reader.ResumedSinglePasses, $"{threads} threads");
             // Every byte counted once, though the first 1,024 points' records were read three times.
@@ -290,7 +290,7 @@ public sealed class ParallelScalarReadTests
         long first = new FileInfo(Path.Combine(dir.Path, "a", "events.out.tfevents.1.h")).Length;
         long total = first + new FileInfo(Path.Combine(dir.Path, "a", "events.out.tfevents.2.h")).Length;
         var values = new List<long>();
-        var reader = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = 1, ReadProgress = new Recorder(values) });
+        var reader = new LogDirReader(dir.Path, HoldOneChunk with { MaxDegreeOfParallelism = 1, ReadProgress = new ProgressRecorder(values) });
         Assert.AreEqual(10_000, reader.ReadScalars().Count());
         Assert.AreEqual(1, reader.ResumedSinglePasses);
         // Files this small report at their ends only (a report per MiB otherwise): the second cursor ends the first
@@ -881,8 +881,8 @@ public sealed class ParallelScalarReadTests
             var progressMany = new List<long>();
             using var one = new MemoryStream();
             using var many = new MemoryStream();
-            long rowsOne = LogExporter.Export(new LogDirReader(dir.Path, OneThread), one, new ExportOptions { Format = format, Progress = new Recorder(progressOne) });
-            long rowsMany = LogExporter.Export(new LogDirReader(dir.Path, FourThreads), many, new ExportOptions { Format = format, Progress = new Recorder(progressMany) });
+            long rowsOne = LogExporter.Export(new LogDirReader(dir.Path, OneThread), one, new ExportOptions { Format = format, Progress = new ProgressRecorder(progressOne) });
+            long rowsMany = LogExporter.Export(new LogDirReader(dir.Path, FourThreads), many, new ExportOptions { Format = format, Progress = new ProgressRecorder(progressMany) });
             Assert.AreEqual(rowsOne, rowsMany);
             Assert.AreEqual(Reference(new LogDirReader(dir.Path)).Count, (int)rowsOne);
             CollectionAssert.AreEqual(one.ToArray(), many.ToArray(), $"{format}");
@@ -917,16 +917,5 @@ public sealed class ParallelScalarReadTests
             yield return points[i];
         }
         throw new InvalidDataException("source failed");
-    }
-
-    private sealed class Recorder(List<long> values) : IProgress<long>
-    {
-        public void Report(long value)
-        {
-            lock (values)
-            {
-                values.Add(value);
-            }
-        }
     }
 }

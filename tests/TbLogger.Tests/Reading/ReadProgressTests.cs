@@ -1,6 +1,7 @@
 using TbLogger.Reading.Verify;
 using TbLogger.Reading;
 using TbLogger.Replay;
+using TbLogger.Tests.Support;
 
 namespace TbLogger.Tests.Reading;
 
@@ -25,19 +26,6 @@ public sealed class ReadProgressTests
         return (root, bytes);
     }
 
-    private sealed class Recorder : IProgress<long>
-    {
-        public List<long> Values { get; } = [];
-
-        public void Report(long value)
-        {
-            lock (Values)
-            {
-                Values.Add(value);
-            }
-        }
-    }
-
     private static void AssertRealProgress(List<long> values, long total)
     {
         Assert.IsGreaterThanOrEqualTo(4, values.Count, string.Join(",", values));
@@ -52,7 +40,7 @@ public sealed class ReadProgressTests
     {
         using var temp = new TempDir();
         var (dir, total) = LargeLogDir(temp.Path);
-        var progress = new Recorder();
+        var progress = new ProgressRecorder();
         var reader = new LogDirReader(dir, new LogDirReaderOptions { ReadProgress = progress });
         Assert.AreEqual(60, reader.ReadScalars().Count());
         AssertRealProgress(progress.Values, total);
@@ -160,7 +148,7 @@ public sealed class ReadProgressTests
     {
         using var temp = new TempDir();
         var (dir, total) = LargeLogDir(Path.Combine(temp.Path, "logs"));
-        var progress = new Recorder();
+        var progress = new ProgressRecorder();
         var reader = new LogDirReader(dir, new LogDirReaderOptions { ReadProgress = progress });
         using var output = new MemoryStream();
         Assert.AreEqual(60L, LogExporter.Export(reader, output, new ExportOptions { IncludeHistograms = true }));
@@ -180,7 +168,7 @@ public sealed class ReadProgressTests
             }
         }
         long total = new FileInfo(Directory.GetFiles(temp.Path, "*tfevents*").Single()).Length;
-        var progress = new Recorder();
+        var progress = new ProgressRecorder();
         var report = LogVerifier.Verify(temp.Path, new LogVerifierOptions { Progress = progress });
         Assert.IsTrue(report.IsClean);
         AssertRealProgress(progress.Values, total);
@@ -191,7 +179,7 @@ public sealed class ReadProgressTests
     {
         using var temp = new TempDir();
         var (dir, total) = LargeLogDir(Path.Combine(temp.Path, "logs"));
-        var progress = new Recorder();
+        var progress = new ProgressRecorder();
         var result = LogReplayer.Replay(dir, Path.Combine(temp.Path, "out"), new ReplayOptions(), new LogDirReaderOptions { ReadProgress = progress });
         Assert.AreEqual(2, result.RunsRead);
         AssertRealProgress(progress.Values, total);
@@ -211,7 +199,7 @@ public sealed class ReadProgressTests
             }
         }
         long total = new FileInfo(csv).Length;
-        var progress = new Recorder();
+        var progress = new ProgressRecorder();
         var result = HistoryImporter.Import(csv, Path.Combine(temp.Path, "out"), new ImportOptions { Progress = progress });
         Assert.AreEqual(60_000L, result.Rows);
         AssertRealProgress(progress.Values, total);

@@ -101,7 +101,7 @@ public sealed class VerifyTests
 
         var seen = new SeenRule();
         var heard = new List<long>();
-        var report = LogVerifier.Verify(temp.Combine("logs"), new LogVerifierOptions { Rules = [seen], Progress = new Heard(heard) });
+        var report = LogVerifier.Verify(temp.Combine("logs"), new LogVerifierOptions { Rules = [seen], Progress = new ProgressRecorder(heard) });
 
         FileVerification file = report.Files.Single();
         CollectionAssert.AreEqual(
@@ -137,11 +137,6 @@ public sealed class VerifyTests
             Threads.Add(Environment.CurrentManagedThreadId);
             Events.Add($"{context.RecordIndex}@{context.Offset}:{(value.WhatCase == Event.WhatOneofCase.FileVersion ? 0 : value.Step)}");
         }
-    }
-
-    private sealed class Heard(List<long> totals) : IProgress<long>
-    {
-        public void Report(long value) => totals.Add(value);
     }
 
     [TestMethod]
