@@ -66,10 +66,19 @@ internal sealed class PurgePlan
     /// <param name="options">The reader's options.</param>
     /// <param name="recordOptions">The record options to read with, when not <paramref name="options"/>' own (a parallel read reroutes the corruption reports).</param>
     /// <param name="cancellation">Stops the pass (an abandoned parallel read).</param>
-    public static PurgePlan For(RunInfo run, LogDirReaderOptions options, TfRecordReaderOptions? recordOptions = null, CancellationToken cancellation = default) =>
-        !options.PurgeOrphanedData ? None
-        : options.Loader == TensorBoardLoader.Python ? BuildPython(run, recordOptions ?? options.RecordOptions, cancellation)
-        : BuildDataServer(run, recordOptions ?? options.RecordOptions, cancellation);
+    /// <remarks>
+    /// The pass reports no corrupt record: the read it plans meets every one again and reports it there, so a damaged
+    /// record was heard twice. With skipping off it still throws at the first, before the read returns anything.
+    /// </remarks>
+    public static PurgePlan For(RunInfo run, LogDirReaderOptions options, TfRecordReaderOptions? recordOptions = null, CancellationToken cancellation = default)
+    {
+        if (!options.PurgeOrphanedData)
+        {
+            return None;
+        }
+        TfRecordReaderOptions silent = (recordOptions ?? options.RecordOptions) with { OnCorruptRecord = null };
+        return options.Loader == TensorBoardLoader.Python ? BuildPython(run, silent, cancellation) : BuildDataServer(run, silent, cancellation);
+    }
 
     /// <summary>
     /// The data server: SessionLog is ignored; per tag, in file order, a point at a step that repeats or goes back

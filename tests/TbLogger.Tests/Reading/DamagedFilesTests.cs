@@ -44,6 +44,41 @@ public sealed class DamagedFilesTests
     }
 
     [TestMethod]
+    public void EveryReadReportsADamagedRecordOnceUnderBothLoaders()
+    {
+        // The purge plan's pre-pass reads the records its read then reads again: it used to report the damaged record
+        // too, so a handler heard it twice (everywhere but the data server's single-pass scalar scan).
+        using var temp = new TempDirectory();
+        byte[] bad = Framed(Scalar("loss", 1, 2));
+        bad[^6] ^= 0xFF;
+        string file = Path.Combine(temp.Path, "events.out.tfevents.1.a");
+        byte[] before = [.. Framed(Version()), .. Framed(Scalar("loss", 0, 1))];
+        File.WriteAllBytes(file, [.. before, .. bad, .. Framed(Scalar("loss", 2, 3))]);
+        var reads = new (string Name, Func<LogDirReader, int> Read)[]
+        {
+            ("ReadScalars", r => r.ReadScalars().Count()),
+            ("ReadEvents", r => r.GetRuns().Sum(run => r.ReadEvents(run).Count())),
+            ("Summarize", r => r.Summarize().Count),
+            ("ReadHistograms", r => r.ReadHistograms().Count()),
+            ("ReadText", r => r.ReadText().Count()),
+        };
+        foreach (TensorBoardLoader loader in new[] { TensorBoardLoader.DataServer, TensorBoardLoader.Python })
+        {
+            foreach (var (name, read) in reads)
+            {
+                var heard = new List<(long Offset, TfRecordCorruption Kind)>();
+                var reader = new LogDirReader(temp.Path, LogDirReaderOptions.Default with
+                {
+                    Loader = loader,
+                    RecordOptions = new TfRecordReaderOptions { SkipCorruptRecords = true, OnCorruptRecord = e => heard.Add((e.Offset, e.Corruption)) },
+                });
+                read(reader);
+                CollectionAssert.AreEqual(new[] { ((long)before.Length, TfRecordCorruption.DataCrcMismatch) }, heard, $"{name}, {loader}");
+            }
+        }
+    }
+
+    [TestMethod]
     public async Task WatchSeesRecordsAppendedWhileFollowingAndNeverAHalfRecord()
     {
         using var temp = new TempDirectory();
