@@ -13,8 +13,9 @@ internal sealed class SkippedData(CliOutput output, string logDirectory) : IDisp
     // Counted up to this many: then the warning says "at least" instead of holding one entry per problem.
     private const int MaxCounted = 100_000;
 
-    // By file, offset and message: a read that takes some records twice (a pre-pass, then the scan) reports them twice,
-    // while two values of one record that do not decode are two reports at the record's offset.
+    // By file, offset and message: a command that reads a run more than once (scalars, then histograms) hears each of
+    // its damaged records once per read, while two values of one record that do not decode are two reports at the
+    // record's offset.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string? File, long Offset, string Message), byte> _skipped = new();
 
     /// <summary><paramref name="options"/>, counting every report (on any thread) before any report they already make.</summary>
