@@ -35,88 +35,27 @@ public sealed partial class LogDirReader
             .ToList();
     }
 
-    /// <summary>
-    /// Run r's summary is made on thread r mod <paramref name="workers"/> (0 is the caller's), so the caller always has
-    /// a run of its own to read while a helper reads the next one (fixed shares: see ScalarRuns.Parallel). A helper's
-    /// read only notices whether the run is clean: a run that met anything to report (a corrupt record, a value that
-    /// does not decode, a strict read's error, an I/O error) is read again by the caller when it gets there, reporting
-    /// and throwing as a one-thread pass does, so nothing is held back and nothing is said twice or out of order.
-    /// </summary>
+    /// <summary>Runs summarised on <paramref name="workers"/> threads as <see cref="RunsAhead"/> shares them out.</summary>
     private void SummarizeInParallel(IReadOnlyList<RunInfo> runs, ReadFilter filter, int workers, IReadOnlyList<TagSummary>[] tags)
     {
-        // Per run: what its helper made (null: read it again), once done[r].
-        var made = new HelperSummary?[runs.Count];
-        var done = new bool[runs.Count];
-        object gate = new();
-        using var cancel = new CancellationTokenSource();
-        var helpers = new Task[workers - 1];
-        for (int h = 1; h < workers; h++)
-        {
-            int first = h;
-            // Not started with the token: a helper cancelled before it ran would make WaitAll below throw.
-            helpers[h - 1] = Task.Factory.StartNew(() =>
+        var callerNames = new Utf8StringCache();
+        // One tag cache per helper thread (run r is always made on thread r mod workers).
+        var helperNames = new Utf8StringCache[workers];
+        RunsAhead.Run<HelperSummary>(runs.Count, workers,
+            (r, cancellation) => SummarizeAhead(runs[r], filter, helperNames[r % workers] ??= new Utf8StringCache(), cancellation),
+            (r, ahead) =>
             {
-                try
+                if (ahead is not null)
                 {
-                    var names = new Utf8StringCache();
-                    for (int r = first; r < runs.Count && !cancel.IsCancellationRequested; r += workers)
-                    {
-                        HelperSummary? summary = SummarizeAhead(runs[r], filter, names, cancel.Token);
-                        lock (gate)
-                        {
-                            made[r] = summary;
-                            done[r] = true;
-                            Monitor.PulseAll(gate);
-                        }
-                    }
+                    // Its bytes count now, once: a run read again counts only the caller's read.
+                    _bytesRead?.Add(ahead.BytesRead, force: true);
+                    tags[r] = ahead.Tags;
                 }
-                finally
+                else
                 {
-                    // However the helper ends, the caller does not wait for runs it will not make: it reads them.
-                    lock (gate)
-                    {
-                        for (int r = first; r < runs.Count; r += workers)
-                        {
-                            done[r] = true;
-                        }
-                        Monitor.PulseAll(gate);
-                    }
+                    tags[r] = SummarizeRun(runs[r], filter, callerNames, probe: null, CancellationToken.None)!;
                 }
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
-        try
-        {
-            var names = new Utf8StringCache();
-            for (int r = 0; r < runs.Count; r++)
-            {
-                if (r % workers != 0)
-                {
-                    HelperSummary? ahead;
-                    lock (gate)
-                    {
-                        while (!done[r])
-                        {
-                            Monitor.Wait(gate);
-                        }
-                        ahead = made[r];
-                    }
-                    if (ahead is not null)
-                    {
-                        // Its bytes count now, once: a run read again counts only the caller's read.
-                        _bytesRead?.Add(ahead.BytesRead, force: true);
-                        tags[r] = ahead.Tags;
-                        continue;
-                    }
-                }
-                tags[r] = SummarizeRun(runs[r], filter, names, probe: null, CancellationToken.None)!;
-            }
-        }
-        finally
-        {
-            cancel.Cancel();
-            // Each helper ends at its next record: none reads on after the call returns or throws.
-            Task.WaitAll(helpers);
-        }
+            });
     }
 
     /// <summary>What a helper made of one clean run: its tags, and the bytes it read (counted when the caller takes it).</summary>
@@ -126,17 +65,10 @@ public sealed partial class LogDirReader
     private HelperSummary? SummarizeAhead(RunInfo run, ReadFilter filter, Utf8StringCache names, CancellationToken cancellation)
     {
         using var probe = new CleanRunProbe(cancellation);
-        try
-        {
-            // Null when the probe met anything to report (SummarizeRun checks it after the last record).
-            return SummarizeRun(run, filter, names, probe, probe.Stop) is { } clean ? new HelperSummary(clean, probe.BytesRead) : null;
-        }
-        catch (Exception)
-        {
-            // Whatever reading met (the probe stopping it at its first report, a strict read's corruption, an I/O
-            // error, the caller cancelling): the caller reads the run again and meets it where a one-thread pass would.
-            return null;
-        }
+        // Null when the probe met anything to report (SummarizeRun checks it after the last record); whatever it
+        // throws (the probe stopping it at its first report, a strict read's corruption, an I/O error) makes
+        // RunsAhead leave the run to the caller.
+        return SummarizeRun(run, filter, names, probe, probe.Stop) is { } clean ? new HelperSummary(clean, probe.BytesRead) : null;
     }
 
     /// <summary>
@@ -195,52 +127,6 @@ public sealed partial class LogDirReader
             .OrderBy(t => t.Plugin, StringComparer.Ordinal)
             .ThenBy(t => t.Tag, StringComparer.Ordinal)
             .ToList();
-    }
-
-    /// <summary>
-    /// A helper's read of one run: notes whether anything was met that a one-thread pass would report, and stops the
-    /// read there (<see cref="Stop"/>: the caller reads the run itself); counts the bytes it reads apart from the
-    /// reader's progress.
-    /// </summary>
-    private sealed class CleanRunProbe(CancellationToken cancellation) : IDisposable, IProgress<long>
-    {
-        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-
-        public bool Dirty { get; private set; }
-
-        /// <summary>Cancelled at the first report, or when the caller cancels.</summary>
-        public CancellationToken Stop => _stop.Token;
-
-        /// <summary>Where the read's bytes are counted (the last total it heard is <see cref="BytesRead"/>).</summary>
-        public ByteProgress Progress => field ??= new ByteProgress(this);
-
-        public long BytesRead { get; private set; }
-
-        public void Report(Records.TfRecordCorruptException corrupt)
-        {
-            Dirty = true;
-            _stop.Cancel();
-        }
-
-        /// <summary>The scalar of <paramref name="v"/>; one that does not decode marks the run dirty instead of being reported.</summary>
-        public bool Scalar(in ValueRef v, out double value)
-        {
-            try
-            {
-                return TryScalarCore(v, out value);
-            }
-            catch (Exception ex) when (IsMalformed(ex))
-            {
-                Dirty = true;
-                _stop.Cancel();
-                value = 0;
-                return false;
-            }
-        }
-
-        void IProgress<long>.Report(long value) => BytesRead = value;
-
-        public void Dispose() => _stop.Dispose();
     }
 
     private static long SafeLength(string file)

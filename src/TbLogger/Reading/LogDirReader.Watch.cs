@@ -54,7 +54,7 @@ public sealed partial class LogDirReader
             {
                 continue;
             }
-            if (DecodeEvent(record, names) is not { } value)
+            if (DecodeEvent(record, names, RejectMalformed) is not { } value)
             {
                 continue;
             }

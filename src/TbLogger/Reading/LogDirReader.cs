@@ -105,11 +105,28 @@ public sealed partial class LogDirReader
     public IEnumerable<RunEvent> ReadEvents(RunInfo run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        PurgePlan plan = PurgePlan.For(run, Options);
+        return ReadEvents(run, probe: null);
+    }
+
+    /// <summary>
+    /// The events of <paramref name="run"/> as <see cref="ReadEvents(RunInfo)"/> gives them. With
+    /// <paramref name="probe"/> (a helper's read ahead, see <see cref="RunsAhead"/>) what would be reported only marks
+    /// the probe dirty and ends the read, the bytes read are counted on the probe, and a stopped probe ends the read
+    /// at the next record (by throwing).
+    /// </summary>
+    internal IEnumerable<RunEvent> ReadEvents(RunInfo run, CleanRunProbe? probe)
+    {
+        Records.TfRecordReaderOptions recordOptions = probe is null ? Options.RecordOptions : Options.RecordOptions with { OnCorruptRecord = probe.Report };
+        CancellationToken cancellation = probe?.Stop ?? CancellationToken.None;
+        Action<Records.TfRecordCorruptException> skipped = probe is null ? ReportMalformed : probe.Report;
+        ByteProgress? progress = probe is null ? _bytesRead : _bytesRead is null ? null : probe.Progress;
+        Action<Records.TfRecordCorruptException> reject = probe is null ? RejectMalformed : probe.Report;
+        PurgePlan plan = PurgePlan.For(run, Options, recordOptions, cancellation);
         var names = new Utf8StringCache();
-        foreach (RecordRef record in RunRecords.Enumerate(run, Options.RecordOptions, _bytesRead, ReportMalformed))
+        foreach (RecordRef record in RunRecords.Enumerate(run, recordOptions, progress, skipped))
         {
-            if (DecodeEvent(record, names) is not { } value)
+            cancellation.ThrowIfCancellationRequested();
+            if (DecodeEvent(record, names, reject) is not { } value)
             {
                 continue;
             }
@@ -217,11 +234,12 @@ public sealed partial class LogDirReader
     /// <summary>
     /// The event of <paramref name="record"/>, decoded as <see cref="Events.EventFileReader"/> decodes one (the scalar
     /// layouts built without the protobuf parser, their tags from <paramref name="names"/>); null for a record that is
-    /// not an Event, reported as malformed (or thrown, when skipping is off).
+    /// not an Event, handed to <paramref name="reject"/> (<see cref="RejectMalformed"/> reports it, or throws it when
+    /// skipping is off).
     /// </summary>
-    private Event? DecodeEvent(in RecordRef record, Utf8StringCache names) =>
+    private Event? DecodeEvent(in RecordRef record, Utf8StringCache names, Action<Records.TfRecordCorruptException> reject) =>
         Events.EventRecordDecoder.Deliver(
-            Events.EventRecordDecoder.Decode(record.Data.Span, record.Offset, record.File, names, out Exception? failure), failure, RejectMalformed);
+            Events.EventRecordDecoder.Decode(record.Data.Span, record.Offset, record.File, names, out Exception? failure), failure, reject);
 
     /// <summary>Reports a record or value that does not decode, or throws it when skipping is off (made once per reader).</summary>
     private Action<Records.TfRecordCorruptException> RejectMalformed => field ??= corrupt => ReportMalformed(ThrowIfStrict(corrupt));

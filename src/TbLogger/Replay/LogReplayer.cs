@@ -20,6 +20,11 @@ public static class LogReplayer
     /// <param name="options">What to keep and change; null copies everything.</param>
     /// <param name="readerOptions">How to read; null for the defaults.</param>
     /// <returns>Counts.</returns>
+    /// <remarks>
+    /// Runs that are not merged are replayed several at once, as <paramref name="readerOptions"/>'
+    /// <see cref="LogDirReaderOptions.MaxDegreeOfParallelism"/> allows (every core by default), with the files, counts,
+    /// corruption reports (on the caller's thread, in read order) and exceptions of a one-thread replay.
+    /// </remarks>
     /// <exception cref="IOException">The destination is not empty or lies inside the source.</exception>
     /// <exception cref="UnsafePathException">A run name (from the source, or <see cref="ReplayOptions.MergeInto"/>) would not stay inside the destination; nothing is written.</exception>
     public static ReplayResult Replay(string source, string destination, ReplayOptions? options = null, LogDirReaderOptions? readerOptions = null)
@@ -38,8 +43,6 @@ public static class LogReplayer
         string output = Path.GetFullPath(destination);
         OutputGuard.EnsureUsable(reader.LogDirectory, output);
 
-        var writers = new Dictionary<string, OutputRun>(StringComparer.Ordinal);
-        var state = new ReplayState(options, name => Writer(writers, output, name));
         var runs = reader.GetRuns(options.Filter.Runs);
         // Run names come from the source (directory names, object keys): every one must land inside the destination.
         // Checked before anything is written, so a hostile name leaves no partial output.
@@ -54,49 +57,20 @@ public static class LogReplayer
                 PathPolicy.Check(run.Name, $"Source run '{PathPolicy.Printable(run.Directory)}'");
             }
         }
-        long eventsRead = 0;
+        if (options.MergeInto is null && Math.Min(Math.Min(reader.Options.Threads, runs.Count), LogDirReaderOptions.MaxRunThreads) is int workers and > 1)
+        {
+            return ReplayInParallel(reader, runs, output, options, workers);
+        }
+        var counter = new EventCounter(options.Progress);
+        var writers = new Dictionary<string, OutputRun>(StringComparer.Ordinal);
+        var state = new ReplayState(options, name => Writer(writers, output, name));
         int runsWritten = 0;
         try
         {
             foreach (RunInfo run in runs)
             {
                 string outRun = options.MergeInto ?? run.Name;
-                var metadata = new Dictionary<string, SummaryMetadata>(StringComparer.Ordinal);
-                foreach (RunEvent item in reader.ReadEvents(run))
-                {
-                    eventsRead++;
-                    if (eventsRead % 65_536 == 0)
-                    {
-                        options.Progress?.Report(eventsRead);
-                    }
-                    Event e = item.Event;
-                    switch (e.WhatCase)
-                    {
-                        case Event.WhatOneofCase.FileVersion:
-                        case Event.WhatOneofCase.SessionLog:
-                        case Event.WhatOneofCase.None:
-                            // The writer writes its own file_version; purges were applied while reading.
-                            continue;
-                        case Event.WhatOneofCase.Summary:
-                            foreach (var value in e.Summary.Value)
-                            {
-                                if (value.Metadata is not null && !metadata.ContainsKey(value.Tag))
-                                {
-                                    metadata[value.Tag] = value.Metadata;
-                                }
-                                state.Offer(run.Name, outRun, e, value, metadata);
-                            }
-                            break;
-                        default:
-                            if (options.Filter.Steps.Contains(e.Step))
-                            {
-                                var copy = e.Clone();
-                                copy.WallTime += options.TimeShift.TotalSeconds;
-                                state.Write(outRun, copy);
-                            }
-                            break;
-                    }
-                }
+                ReplayEvents(reader.ReadEvents(run), run.Name, outRun, options, state, counter);
                 if (options.MergeInto is null)
                 {
                     state.Finish(outRun);
@@ -118,19 +92,218 @@ public static class LogReplayer
                 writer.Dispose();
             }
         }
-        options.Progress?.Report(eventsRead);
-        return new ReplayResult(runs.Count, runsWritten + writers.Count, eventsRead, state.Written, state.Dropped);
+        counter.ReportTotal();
+        return new ReplayResult(runs.Count, runsWritten + writers.Count, counter.Count, state.Written, state.Dropped);
+    }
+
+    /// <summary>
+    /// Each source run into its own output run, on <paramref name="workers"/> threads as <see cref="RunsAhead"/> shares
+    /// them out, with the output, counts, reports and exceptions of a one-thread replay: a helper replays a run only
+    /// while its read is clean, and an attempt it gives up (or one made ahead of a run the replay failed at) is removed
+    /// again, its file and any directory it left empty, so the caller's replay of that run, or none, is all that stays.
+    /// Progress counts a helper's run when the caller takes it.
+    /// </summary>
+    private static ReplayResult ReplayInParallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, ReplayOptions options, int workers)
+    {
+        var counter = new EventCounter(options.Progress);
+        var removed = new RemovedAttempts(output);
+        long written = 0;
+        long dropped = 0;
+        int runsWritten = 0;
+        try
+        {
+            RunsAhead.Run<RunReplay>(runs.Count, workers,
+                (r, cancellation) =>
+                {
+                    using var probe = new CleanRunProbe(cancellation);
+                    var attempt = ReplayRun(reader.ReadEvents(runs[r], probe), runs[r].Name, output, options, new EventCounter(progress: null), removed);
+                    if (!probe.Abandoned)
+                    {
+                        return attempt with { BytesRead = probe.BytesRead };
+                    }
+                    removed.Remove(attempt.File);
+                    return null;
+                },
+                (r, ahead) =>
+                {
+                    if (ahead is not null)
+                    {
+                        // Its bytes count now, once: a run replayed again counts only the caller's read.
+                        reader.BytesRead?.Add(ahead.BytesRead, force: true);
+                        counter.Add(ahead.EventsRead);
+                    }
+                    RunReplay done = ahead ?? ReplayRun(reader.ReadEvents(runs[r]), runs[r].Name, output, options, counter, removeOnFailure: null);
+                    written += done.Written;
+                    dropped += done.Dropped;
+                    runsWritten += done.File is null ? 0 : 1;
+                },
+                attempt => removed.Remove(attempt.File));
+        }
+        finally
+        {
+            removed.PruneDirectories();
+        }
+        counter.ReportTotal();
+        return new ReplayResult(runs.Count, runsWritten, counter.Count, written, dropped);
+    }
+
+    /// <summary>
+    /// Replays one source run into the output run of the same name (no merge), and closes its file. With
+    /// <paramref name="removeOnFailure"/> (a helper's attempt) a replay that throws removes the file it wrote.
+    /// </summary>
+    private static RunReplay ReplayRun(IEnumerable<RunEvent> events, string run, string output, ReplayOptions options, EventCounter counter, RemovedAttempts? removeOnFailure)
+    {
+        OutputRun? opened = null;
+        var state = new ReplayState(options, name => opened ??= new OutputRun(OpenWriter(output, name)));
+        long start = counter.Count;
+        try
+        {
+            try
+            {
+                ReplayEvents(events, run, run, options, state, counter);
+                state.Finish(run);
+            }
+            finally
+            {
+                opened?.Dispose();
+            }
+        }
+        catch (Exception) when (removeOnFailure is not null)
+        {
+            // A helper's attempt: the file it wrote goes, and the caller replays the run itself, meeting the error
+            // where a one-thread replay does.
+            removeOnFailure.Remove(opened?.FilePath);
+            throw;
+        }
+        return new RunReplay(counter.Count - start, state.Written, state.Dropped, opened?.FilePath, BytesRead: 0);
+    }
+
+    /// <summary>The events of one source run, offered to <paramref name="state"/> for <paramref name="outRun"/>.</summary>
+    private static void ReplayEvents(IEnumerable<RunEvent> events, string sourceRun, string outRun, ReplayOptions options, ReplayState state, EventCounter counter)
+    {
+        var metadata = new Dictionary<string, SummaryMetadata>(StringComparer.Ordinal);
+        foreach (RunEvent item in events)
+        {
+            counter.Add(1);
+            Event e = item.Event;
+            switch (e.WhatCase)
+            {
+                case Event.WhatOneofCase.FileVersion:
+                case Event.WhatOneofCase.SessionLog:
+                case Event.WhatOneofCase.None:
+                    // The writer writes its own file_version; purges were applied while reading.
+                    continue;
+                case Event.WhatOneofCase.Summary:
+                    foreach (var value in e.Summary.Value)
+                    {
+                        if (value.Metadata is not null && !metadata.ContainsKey(value.Tag))
+                        {
+                            metadata[value.Tag] = value.Metadata;
+                        }
+                        state.Offer(sourceRun, outRun, e, value, metadata);
+                    }
+                    break;
+                default:
+                    if (options.Filter.Steps.Contains(e.Step))
+                    {
+                        var copy = e.Clone();
+                        copy.WallTime += options.TimeShift.TotalSeconds;
+                        state.Write(outRun, copy);
+                    }
+                    break;
+            }
+        }
     }
 
     private static OutputRun Writer(Dictionary<string, OutputRun> writers, string output, string run)
     {
         if (!writers.TryGetValue(run, out var writer))
         {
-            string directory = PathPolicy.Resolve(output, run, $"Run '{PathPolicy.Printable(run)}'");
-            writer = new OutputRun(new EventFileWriter(directory, new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 65_536 }));
+            writer = new OutputRun(OpenWriter(output, run));
             writers.Add(run, writer);
         }
         return writer;
+    }
+
+    // A bounded queue per open run (8,192 records, well under a megabyte): runs replayed at once each have one, and a
+    // larger queue made a replay no faster (issue 19).
+    private static EventFileWriter OpenWriter(string output, string run) =>
+        new(PathPolicy.Resolve(output, run, $"Run '{PathPolicy.Printable(run)}'"), new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 8_192 });
+
+    /// <summary>What replaying one run did: events read, values written and dropped, the file written (null for none), bytes read ahead.</summary>
+    private sealed record RunReplay(long EventsRead, long Written, long Dropped, string? File, long BytesRead);
+
+    /// <summary>Events read so far, reported to the replay's progress every 65,536 and at the end.</summary>
+    private sealed class EventCounter(IProgress<long>? progress)
+    {
+        public long Count { get; private set; }
+
+        public void Add(long events)
+        {
+            long before = Count;
+            Count += events;
+            if (progress is not null && Count / 65_536 != before / 65_536)
+            {
+                progress.Report(Count);
+            }
+        }
+
+        public void ReportTotal() => progress?.Report(Count);
+    }
+
+    /// <summary>
+    /// Output runs written ahead and then given up: each file is removed at once (the replay's own, in a destination
+    /// that was empty), and the directories left empty under the output once no writer is open.
+    /// </summary>
+    private sealed class RemovedAttempts(string output)
+    {
+        private readonly List<string> _directories = [];
+
+        public void Remove(string? file)
+        {
+            if (file is null)
+            {
+                return;
+            }
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left as it is: the caller's replay of the run writes a file of its own beside it.
+            }
+            lock (_directories)
+            {
+                _directories.Add(Path.GetDirectoryName(file)!);
+            }
+        }
+
+        /// <summary>Removes each emptied directory and its parents up to (not including) the output, while empty.</summary>
+        public void PruneDirectories()
+        {
+            string root = Path.TrimEndingDirectorySeparator(output);
+            foreach (string directory in _directories)
+            {
+                for (string? d = Path.TrimEndingDirectorySeparator(directory);
+                     d is not null && d.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+                     d = Path.GetDirectoryName(d))
+                {
+                    try
+                    {
+                        if (Directory.EnumerateFileSystemEntries(d).Any())
+                        {
+                            break;
+                        }
+                        Directory.Delete(d);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -148,6 +321,9 @@ public static class LogReplayer
             _repeats.StripRepeats(e);
             writer.WriteEncoded(e.ToByteArray(), e.Step, e.WallTime);
         }
+
+        /// <summary>The file written.</summary>
+        public string FilePath => writer.FilePath;
 
         public void Dispose() => writer.Dispose();
     }

@@ -36,7 +36,10 @@ public sealed record ReplayOptions
     /// <summary>Seed of the reservoir sampling (default 0, like TensorBoard).</summary>
     public int Seed { get; init; }
 
-    /// <summary>Called with the number of events read so far; may be null.</summary>
+    /// <summary>
+    /// Called on the caller's thread with the number of events read so far (a run replayed ahead on another thread
+    /// counts when its turn comes); may be null.
+    /// </summary>
     public IProgress<long>? Progress { get; init; }
 }
 

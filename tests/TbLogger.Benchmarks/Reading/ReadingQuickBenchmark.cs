@@ -289,6 +289,21 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         {
             throw new InvalidOperationException("Summarize missed runs.");
         }
+        // tblog replay: runs replayed on every core (each into its own output run) against one thread, warm code
+        // (the single-run replay above compiled it); CPU time beside wall time for a loaded machine.
+        string replayed = dir + "-replayed";
+        (double Cpu, double Wall) ReplayAll(LogDirReaderOptions options)
+        {
+            long written = 0;
+            var timed = CpuAndWall(() => written = LogReplayer.Replay(dir, replayed, null, options).ValuesWritten);
+            Directory.Delete(replayed, recursive: true);
+            Check(written, total, "replayed values");
+            return timed;
+        }
+        var (replayOneCpu, replayOne) = ReplayAll(oneThread);
+        var (replayEveryCpu, replayEvery) = ReplayAll(LogDirReaderOptions.Default);
+        report.Add("  Replay (tblog replay) seconds, every core / one thread", $"{replayEvery:0.00} / {replayOne:0.00} = {replayOne / replayEvery:0.00}x",
+            $"uses every core; cores busy {replayEveryCpu / replayEvery:0.00} / {replayOneCpu / replayOne:0.00}");
         // tblog verify (its rules): the typed reader decodes ahead on a thread-pool thread beside the caller, which runs
         // the rules; against the decoding kept on the caller (the reader's AppContext switch), warm code for both.
         double[] helped = VerifyTimes(dir, singleThreaded: false, out double verifyBusy);
