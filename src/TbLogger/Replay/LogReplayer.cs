@@ -57,43 +57,49 @@ public static class LogReplayer
                 PathPolicy.Check(run.Name, $"Source run '{PathPolicy.Printable(run.Directory)}'");
             }
         }
-        if (options.MergeInto is null && Math.Min(Math.Min(reader.Options.Threads, runs.Count), LogDirReaderOptions.MaxRunThreads) is int workers and > 1)
-        {
-            return ReplayInParallel(reader, runs, output, options, workers);
-        }
         var counter = new EventCounter(options.Progress);
-        var writers = new Dictionary<string, OutputRun>(StringComparer.Ordinal);
-        var state = new ReplayState(options, name => Writer(writers, output, name));
-        int runsWritten = 0;
+        if (options.MergeInto is { } mergeRun)
+        {
+            return ReplayMerged(reader, runs, output, mergeRun, options, counter);
+        }
+        var totals = new RunTotals();
+        int workers = Math.Min(Math.Min(reader.Options.Threads, runs.Count), LogDirReaderOptions.MaxRunThreads);
+        if (workers > 1)
+        {
+            ReplayInParallel(reader, runs, output, options, workers, counter, totals);
+        }
+        else
+        {
+            foreach (RunInfo run in runs)
+            {
+                // Each run's file is closed as soon as it is done (one writer thread per open run): thousands of runs stay cheap.
+                totals.Add(ReplayRun(reader.ReadEvents(run), run.Name, output, options, counter, removeOnFailure: null));
+            }
+        }
+        counter.ReportTotal();
+        return new ReplayResult(runs.Count, totals.RunsWritten, counter.Count, totals.Written, totals.Dropped);
+    }
+
+    /// <summary>Every source run into the one output run <paramref name="mergeRun"/>, on the caller's thread.</summary>
+    private static ReplayResult ReplayMerged(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, string mergeRun, ReplayOptions options, EventCounter counter)
+    {
+        OutputRun? merged = null;
+        var state = new ReplayState(options, () => merged ??= new OutputRun(OpenWriter(output, mergeRun)));
         try
         {
             foreach (RunInfo run in runs)
             {
-                string outRun = options.MergeInto ?? run.Name;
-                ReplayEvents(reader.ReadEvents(run), run.Name, outRun, options, state, counter);
-                if (options.MergeInto is null)
-                {
-                    state.Finish(outRun);
-                    // One writer thread per open run: close each run as soon as it is done, so thousands of runs stay cheap.
-                    if (writers.Remove(outRun, out var done))
-                    {
-                        done.Dispose();
-                        runsWritten++;
-                    }
-                }
+                ReplayEvents(reader.ReadEvents(run), run.Name, options, state, counter);
             }
             // Reservoirs of a merged run fill across all source runs.
-            state.Finish(null);
+            state.Finish();
         }
         finally
         {
-            foreach (var writer in writers.Values)
-            {
-                writer.Dispose();
-            }
+            merged?.Dispose();
         }
         counter.ReportTotal();
-        return new ReplayResult(runs.Count, runsWritten + writers.Count, counter.Count, state.Written, state.Dropped);
+        return new ReplayResult(runs.Count, merged is null ? 0 : 1, counter.Count, state.Written, state.Dropped);
     }
 
     /// <summary>
@@ -103,13 +109,9 @@ public static class LogReplayer
     /// again, its file and any directory it left empty, so the caller's replay of that run, or none, is all that stays.
     /// Progress counts a helper's run when the caller takes it.
     /// </summary>
-    private static ReplayResult ReplayInParallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, ReplayOptions options, int workers)
+    private static void ReplayInParallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, ReplayOptions options, int workers, EventCounter counter, RunTotals totals)
     {
-        var counter = new EventCounter(options.Progress);
         var removed = new RemovedAttempts(output);
-        long written = 0;
-        long dropped = 0;
-        int runsWritten = 0;
         try
         {
             RunsAhead.Run<RunReplay>(runs.Count, workers,
@@ -132,10 +134,7 @@ public static class LogReplayer
                         reader.BytesRead?.Add(ahead.BytesRead, force: true);
                         counter.Add(ahead.EventsRead);
                     }
-                    RunReplay done = ahead ?? ReplayRun(reader.ReadEvents(runs[r]), runs[r].Name, output, options, counter, removeOnFailure: null);
-                    written += done.Written;
-                    dropped += done.Dropped;
-                    runsWritten += done.File is null ? 0 : 1;
+                    totals.Add(ahead ?? ReplayRun(reader.ReadEvents(runs[r]), runs[r].Name, output, options, counter, removeOnFailure: null));
                 },
                 attempt => removed.Remove(attempt.File));
         }
@@ -143,8 +142,6 @@ public static class LogReplayer
         {
             removed.PruneDirectories();
         }
-        counter.ReportTotal();
-        return new ReplayResult(runs.Count, runsWritten, counter.Count, written, dropped);
     }
 
     /// <summary>
@@ -154,14 +151,14 @@ public static class LogReplayer
     private static RunReplay ReplayRun(IEnumerable<RunEvent> events, string run, string output, ReplayOptions options, EventCounter counter, RemovedAttempts? removeOnFailure)
     {
         OutputRun? opened = null;
-        var state = new ReplayState(options, name => opened ??= new OutputRun(OpenWriter(output, name)));
+        var state = new ReplayState(options, () => opened ??= new OutputRun(OpenWriter(output, run)));
         long start = counter.Count;
         try
         {
             try
             {
-                ReplayEvents(events, run, run, options, state, counter);
-                state.Finish(run);
+                ReplayEvents(events, run, options, state, counter);
+                state.Finish();
             }
             finally
             {
@@ -178,8 +175,8 @@ public static class LogReplayer
         return new RunReplay(counter.Count - start, state.Written, state.Dropped, opened?.FilePath, BytesRead: 0);
     }
 
-    /// <summary>The events of one source run, offered to <paramref name="state"/> for <paramref name="outRun"/>.</summary>
-    private static void ReplayEvents(IEnumerable<RunEvent> events, string sourceRun, string outRun, ReplayOptions options, ReplayState state, EventCounter counter)
+    /// <summary>The events of one source run, offered to <paramref name="state"/> (its output run's).</summary>
+    private static void ReplayEvents(IEnumerable<RunEvent> events, string sourceRun, ReplayOptions options, ReplayState state, EventCounter counter)
     {
         var metadata = new Dictionary<string, SummaryMetadata>(StringComparer.Ordinal);
         foreach (RunEvent item in events)
@@ -200,7 +197,7 @@ public static class LogReplayer
                         {
                             metadata[value.Tag] = value.Metadata;
                         }
-                        state.Offer(sourceRun, outRun, e, value, metadata);
+                        state.Offer(sourceRun, e, value, metadata);
                     }
                     break;
                 default:
@@ -208,21 +205,11 @@ public static class LogReplayer
                     {
                         var copy = e.Clone();
                         copy.WallTime += options.TimeShift.TotalSeconds;
-                        state.Write(outRun, copy);
+                        state.Write(copy);
                     }
                     break;
             }
         }
-    }
-
-    private static OutputRun Writer(Dictionary<string, OutputRun> writers, string output, string run)
-    {
-        if (!writers.TryGetValue(run, out var writer))
-        {
-            writer = new OutputRun(OpenWriter(output, run));
-            writers.Add(run, writer);
-        }
-        return writer;
     }
 
     // A bounded queue per open run (8,192 records, well under a megabyte): runs replayed at once each have one, and a
@@ -232,6 +219,23 @@ public static class LogReplayer
 
     /// <summary>What replaying one run did: events read, values written and dropped, the file written (null for none), bytes read ahead.</summary>
     private sealed record RunReplay(long EventsRead, long Written, long Dropped, string? File, long BytesRead);
+
+    /// <summary>What the runs replayed so far wrote and dropped.</summary>
+    private sealed class RunTotals
+    {
+        public long Written { get; private set; }
+
+        public long Dropped { get; private set; }
+
+        public int RunsWritten { get; private set; }
+
+        public void Add(RunReplay run)
+        {
+            Written += run.Written;
+            Dropped += run.Dropped;
+            RunsWritten += run.File is null ? 0 : 1;
+        }
+    }
 
     /// <summary>Events read so far, reported to the replay's progress every 65,536 and at the end.</summary>
     private sealed class EventCounter(IProgress<long>? progress)
@@ -328,18 +332,18 @@ public static class LogReplayer
         public void Dispose() => writer.Dispose();
     }
 
-    /// <summary>Per-tag counters and reservoirs of one replay.</summary>
-    private sealed class ReplayState(ReplayOptions options, Func<string, OutputRun> writerFor)
+    /// <summary>Per-tag counters and reservoirs of one output run (tags as written there, after renames and prefixes).</summary>
+    private sealed class ReplayState(ReplayOptions options, Func<OutputRun> output)
     {
-        private readonly Dictionary<(string Run, string Tag), long> _seen = [];
-        private readonly Dictionary<(string Run, string Tag), Reservoir<(long Order, Event Event)>> _reservoirs = [];
+        private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Reservoir<(long Order, Event Event)>> _reservoirs = new(StringComparer.Ordinal);
         private long _order;
 
         public long Written { get; private set; }
 
         public long Dropped { get; private set; }
 
-        public void Offer(string sourceRun, string outRun, Event e, Summary.Types.Value value, Dictionary<string, SummaryMetadata> metadata)
+        public void Offer(string sourceRun, Event e, Summary.Types.Value value, Dictionary<string, SummaryMetadata> metadata)
         {
             var filter = options.Filter;
             if ((filter.Tags is { } tags && !tags.IsMatch(value.Tag)) || !filter.Steps.Contains(e.Step))
@@ -352,8 +356,7 @@ public static class LogReplayer
             {
                 tag = sourceRun + "/" + tag;
             }
-            var key = (outRun, tag);
-            long index = CollectionsMarshal.GetValueRefOrAddDefault(_seen, key, out _)++;
+            long index = CollectionsMarshal.GetValueRefOrAddDefault(_seen, tag, out _)++;
             if (options.KeepEvery is int k && k > 1 && index % k != 0)
             {
                 Dropped++;
@@ -371,38 +374,37 @@ public static class LogReplayer
             var single = new Event { Step = e.Step, WallTime = e.WallTime + options.TimeShift.TotalSeconds, Summary = new Summary { Value = { value } } };
             if (options.MaxPointsPerTag is int max)
             {
-                if (!_reservoirs.TryGetValue(key, out var reservoir))
+                if (!_reservoirs.TryGetValue(tag, out var reservoir))
                 {
-                    _reservoirs[key] = reservoir = new Reservoir<(long, Event)>(max, options.Seed);
+                    _reservoirs[tag] = reservoir = new Reservoir<(long, Event)>(max, options.Seed);
                 }
                 reservoir.Add((_order++, single));
                 return;
             }
-            Write(outRun, single);
+            Write(single);
         }
 
-        /// <summary>Writes the reservoirs of <paramref name="outRun"/>, or of every run when null.</summary>
-        public void Finish(string? outRun)
+        /// <summary>Writes what the reservoirs kept, in the order it was offered.</summary>
+        public void Finish()
         {
-            var ready = _reservoirs.Where(p => outRun is null || p.Key.Run == outRun).ToList();
-            foreach (var item in ready.SelectMany(p => p.Value.Items.Select(i => (p.Key.Run, i.Order, i.Event))).OrderBy(i => i.Order))
+            foreach (var item in _reservoirs.Values.SelectMany(r => r.Items).OrderBy(i => i.Order))
             {
-                Write(item.Run, item.Event);
+                Write(item.Event);
             }
-            foreach (var (key, reservoir) in ready)
+            foreach (var (tag, reservoir) in _reservoirs)
             {
-                Dropped += _seen[key] - reservoir.Items.Count;
-                _reservoirs.Remove(key);
+                Dropped += _seen[tag] - reservoir.Items.Count;
             }
+            _reservoirs.Clear();
         }
 
-        public void Write(string run, Event e)
+        public void Write(Event e)
         {
             if (e.WhatCase == Event.WhatOneofCase.Summary)
             {
                 Written += e.Summary.Value.Count;
             }
-            writerFor(run).Write(e);
+            output().Write(e);
         }
 
         private string Rename(string tag)
