@@ -41,7 +41,7 @@ public sealed partial class LogDirReader
         var callerNames = new Utf8StringCache();
         // One tag cache per helper thread (run r is always made on thread r mod workers).
         var helperNames = new Utf8StringCache[workers];
-        RunsAhead.Run<HelperSummary>(runs.Count, workers,
+        SummariesTakenAhead += RunsAhead.Run<HelperSummary>(runs.Count, workers,
             (r, cancellation) => SummarizeAhead(runs[r], filter, helperNames[r % workers] ??= new Utf8StringCache(), cancellation),
             (r, ahead) =>
             {

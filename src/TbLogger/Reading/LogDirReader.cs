@@ -65,6 +65,9 @@ public sealed partial class LogDirReader
     /// <summary>Runs that <see cref="ReadScalars"/> read in segments on several threads (tests tell that path from the one-thread fallback by it).</summary>
     internal int SegmentedReads;
 
+    /// <summary>Runs whose summary a helper thread made and the caller took (for tests: Summarize does share its runs).</summary>
+    internal int SummariesTakenAhead;
+
     /// <summary>Runs whose single pass could not hold them, found nothing to evict and read on from where it stopped (for tests).</summary>
     internal int ResumedSinglePasses;
 

@@ -37,7 +37,7 @@ public sealed record LogDirReaderOptions
 
     /// <summary>
     /// How many runs <see cref="LogDirReader.ReadScalars"/> (and the scalar export), <see cref="LogDirReader.Summarize"/>
-    /// and <see cref="Replay.LogReplayer.Replay"/> (runs not merged) read at once, each on its own thread, the points,
+    /// and <see cref="Replay.LogReplayer.Replay(string, string, Replay.ReplayOptions?, LogDirReaderOptions?)"/> (runs not merged) read at once, each on its own thread, the points,
     /// summaries and replayed runs still returned in run order and exactly as a one-thread read returns them. 0 (the default) means <see cref="Environment.ProcessorCount"/>; 1 reads on the
     /// caller's thread only; at most 64 runs are read at once. Memory stays bounded (about 31 MB of points in flight)
     /// whatever the value.

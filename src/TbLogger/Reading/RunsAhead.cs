@@ -23,10 +23,11 @@ internal static class RunsAhead
     /// runs and those a helper left). An exception ends the pass and is thrown.
     /// </param>
     /// <param name="discard">
-    /// Undoes what a helper made that will not be taken, because the pass ended at an exception before its run;
+    /// Undoes what a helper made of a run the pass did not get past: the run whose take threw and those after it;
     /// called on the caller's thread after every helper has stopped. Null when there is nothing to undo.
     /// </param>
-    public static void Run<T>(int count, int workers, Func<int, CancellationToken, T?> ahead, Action<int, T?> take, Action<T>? discard = null)
+    /// <returns>How many runs were taken as a helper made them (for tests: the helpers did share the work).</returns>
+    public static int Run<T>(int count, int workers, Func<int, CancellationToken, T?> ahead, Action<int, T?> take, Action<T>? discard = null)
         where T : class
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 2);
@@ -43,6 +44,7 @@ internal static class RunsAhead
             helpers[h - 1] = Task.Factory.StartNew(() => Help(first), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         int next = 0;
+        int taken = 0;
         try
         {
             for (; next < count; next++)
@@ -57,11 +59,14 @@ internal static class RunsAhead
                             Monitor.Wait(gate);
                         }
                         aheadOfCaller = made[next];
-                        made[next] = null;
                     }
                 }
+                // Left in made[next] until its take returns: a take that throws leaves it to the discard below.
                 take(next, aheadOfCaller);
+                made[next] = null;
+                taken += aheadOfCaller is null ? 0 : 1;
             }
+            return taken;
         }
         finally
         {

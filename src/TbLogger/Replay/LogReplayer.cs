@@ -27,8 +27,16 @@ public static class LogReplayer
     /// </remarks>
     /// <exception cref="IOException">The destination is not empty or lies inside the source.</exception>
     /// <exception cref="UnsafePathException">A run name (from the source, or <see cref="ReplayOptions.MergeInto"/>) would not stay inside the destination; nothing is written.</exception>
-    public static ReplayResult Replay(string source, string destination, ReplayOptions? options = null, LogDirReaderOptions? readerOptions = null)
+    public static ReplayResult Replay(string source, string destination, ReplayOptions? options = null, LogDirReaderOptions? readerOptions = null) =>
+        Replay(source, destination, options, readerOptions, out _);
+
+    /// <summary>
+    /// <see cref="Replay(string, string, ReplayOptions?, LogDirReaderOptions?)"/>, and how many runs a helper thread
+    /// replayed that were kept (for tests: runs are shared out).
+    /// </summary>
+    internal static ReplayResult Replay(string source, string destination, ReplayOptions? options, LogDirReaderOptions? readerOptions, out int runsTakenAhead)
     {
+        runsTakenAhead = 0;
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
         options ??= new ReplayOptions();
         if (options.KeepEvery is < 1)
@@ -66,7 +74,7 @@ public static class LogReplayer
         int workers = Math.Min(Math.Min(reader.Options.Threads, runs.Count), LogDirReaderOptions.MaxRunThreads);
         if (workers > 1)
         {
-            ReplayInParallel(reader, runs, output, options, workers, counter, totals);
+            runsTakenAhead = ReplayInParallel(reader, runs, output, options, workers, counter, totals);
         }
         else
         {
@@ -107,14 +115,18 @@ public static class LogReplayer
     /// them out, with the output, counts, reports and exceptions of a one-thread replay: a helper replays a run only
     /// while its read is clean, and an attempt it gives up (or one made ahead of a run the replay failed at) is removed
     /// again, its file and any directory it left empty, so the caller's replay of that run, or none, is all that stays.
-    /// Progress counts a helper's run when the caller takes it.
+    /// Progress counts a helper's run when the caller takes it. A replay that fails keeps the runs before the one it
+    /// failed in, and that run as far as the caller got in it, or nothing of it when its helper's replay was being
+    /// taken (a progress sink that throws); the output directory, when nothing is left in it and the replay made it,
+    /// is removed too, as a one-thread replay that wrote nothing never made it.
     /// </summary>
-    private static void ReplayInParallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, ReplayOptions options, int workers, EventCounter counter, RunTotals totals)
+    /// <returns>The runs taken as a helper replayed them.</returns>
+    private static int ReplayInParallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, ReplayOptions options, int workers, EventCounter counter, RunTotals totals)
     {
         var removed = new RemovedAttempts(output);
         try
         {
-            RunsAhead.Run<RunReplay>(runs.Count, workers,
+            return RunsAhead.Run<RunReplay>(runs.Count, workers,
                 (r, cancellation) =>
                 {
                     using var probe = new CleanRunProbe(cancellation);
@@ -257,11 +269,25 @@ public static class LogReplayer
 
     /// <summary>
     /// Output runs written ahead and then given up: each file is removed at once (the replay's own, in a destination
-    /// that was empty), and the directories left empty under the output once no writer is open.
+    /// that was empty), and once no writer is open the directories left empty under the output, then the output
+    /// itself and its parents if this replay made them and nothing is left in them.
     /// </summary>
     private sealed class RemovedAttempts(string output)
     {
         private readonly List<string> _directories = [];
+
+        // The output and its parents that do not exist yet, deepest first: what the replay's first writer creates.
+        private readonly List<string> _missing = Missing(Path.TrimEndingDirectorySeparator(output));
+
+        private static List<string> Missing(string directory)
+        {
+            var missing = new List<string>();
+            for (string? d = directory; d is not null && !Directory.Exists(d) && !File.Exists(d); d = Path.GetDirectoryName(d))
+            {
+                missing.Add(d);
+            }
+            return missing;
+        }
 
         public void Remove(string? file)
         {
@@ -305,6 +331,21 @@ public static class LogReplayer
                     {
                         break;
                     }
+                }
+            }
+            foreach (string d in _missing)
+            {
+                try
+                {
+                    if (!Directory.Exists(d) || Directory.EnumerateFileSystemEntries(d).Any())
+                    {
+                        break;
+                    }
+                    Directory.Delete(d);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    break;
                 }
             }
         }

@@ -586,8 +586,12 @@ public sealed class ParallelScalarReadTests
                 Assert.IsGreaterThan(5, expected.Count);
                 foreach (int threads in new[] { 2, 3, 8 })
                 {
-                    var parallel = new LogDirReader(dir.Path, LogDirReaderOptions.Default with { Loader = loader, MaxDegreeOfParallelism = threads }).Summarize(f);
+                    var reader = new LogDirReader(dir.Path, LogDirReaderOptions.Default with { Loader = loader, MaxDegreeOfParallelism = threads });
+                    var parallel = reader.Summarize(f);
                     CollectionAssert.AreEqual(expected, Described(parallel), $"{loader}, {threads} threads, filter {f is not null}");
+                    // The runs are clean: every run r with r mod threads != 0 is taken as its helper summarised it.
+                    int runs = reader.GetRuns(f?.Runs).Count;
+                    Assert.AreEqual(Enumerable.Range(0, runs).Count(r => r % threads != 0), reader.SummariesTakenAhead, $"{loader}, {threads} threads, filter {f is not null}");
                 }
             }
         }

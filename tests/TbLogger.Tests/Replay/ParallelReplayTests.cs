@@ -40,25 +40,31 @@ public sealed class ParallelReplayTests
         }
         // A run with no event but file_version writes no output run.
         Write(Path.Combine(source, "r9_empty"), "events.out.tfevents.1.h", [Version()]);
-        var variants = new (string Name, ReplayOptions Options)[]
+        var variants = new (string Name, ReplayOptions Options, TensorBoardLoader Loader, int Runs)[]
         {
-            ("all", new ReplayOptions()),
-            ("keep every 3, loss renamed", new ReplayOptions { KeepEvery = 3, Renames = [TagRename.Parse("loss=train/loss")] }),
-            ("reservoir of 100", new ReplayOptions { MaxPointsPerTag = 100, Seed = 7 }),
-            ("steps 100-900, shifted", new ReplayOptions { Filter = new ReadFilter { Steps = StepRange.Parse("100:900") }, TimeShift = TimeSpan.FromHours(1) }),
+            ("all", new ReplayOptions(), TensorBoardLoader.DataServer, 7),
+            ("keep every 3, loss renamed", new ReplayOptions { KeepEvery = 3, Renames = [TagRename.Parse("loss=train/loss")] }, TensorBoardLoader.DataServer, 7),
+            ("reservoir of 100", new ReplayOptions { MaxPointsPerTag = 100, Seed = 7 }, TensorBoardLoader.DataServer, 7),
+            ("steps 100-900, shifted", new ReplayOptions { Filter = new ReadFilter { Steps = StepRange.Parse("100:900") }, TimeShift = TimeSpan.FromHours(1) }, TensorBoardLoader.DataServer, 7),
+            ("python loader, runs r*", new ReplayOptions { Filter = new ReadFilter { Runs = TagFilter.Glob(["r*"]) } }, TensorBoardLoader.Python, 5),
+            ("merged", new ReplayOptions { MergeInto = "merged", PrefixTagsWithRun = true }, TensorBoardLoader.DataServer, 1),
         };
-        foreach (var (name, options) in variants)
+        foreach (var (name, options, loader, runCount) in variants)
         {
             var expectedProgress = new ProgressRecorder();
-            var expected = LogReplayer.Replay(source, dir.Combine($"one {name}"), options with { Progress = expectedProgress }, new LogDirReaderOptions { MaxDegreeOfParallelism = 1 });
+            var expected = LogReplayer.Replay(source, dir.Combine($"one {name}"), options with { Progress = expectedProgress }, new LogDirReaderOptions { MaxDegreeOfParallelism = 1, Loader = loader });
             var expectedRuns = OutputRuns(dir.Combine($"one {name}"));
-            Assert.HasCount(7, expectedRuns, name);
+            Assert.HasCount(runCount, expectedRuns, name);
             foreach (int threads in new[] { 2, 3, 8 })
             {
                 string output = dir.Combine($"{threads} {name}");
                 var progress = new ProgressRecorder();
-                var result = LogReplayer.Replay(source, output, options with { Progress = progress }, new LogDirReaderOptions { MaxDegreeOfParallelism = threads });
+                var result = LogReplayer.Replay(source, output, options with { Progress = progress }, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, Loader = loader }, out int takenAhead);
                 Assert.AreEqual(expected, result, $"{name}, {threads} threads");
+                // Every run with r mod threads != 0 is a helper's, and clean runs are taken as it replayed them (the
+                // empty run too); a merged replay is one thread's.
+                int sourceRuns = (int)expected.RunsRead;
+                Assert.AreEqual(options.MergeInto is null ? Enumerable.Range(0, sourceRuns).Count(r => r % threads != 0) : 0, takenAhead, $"{name}, {threads} threads");
                 CollectionAssert.AreEqual(expectedRuns.Keys.ToList(), OutputRuns(output).Keys.ToList(), $"{name}, {threads} threads");
                 foreach (var (run, records) in OutputRuns(output))
                 {
@@ -176,6 +182,65 @@ public sealed class ParallelReplayTests
                 }
             }
         }
+    }
+
+    [TestMethod]
+    public void A_failed_replay_that_wrote_nothing_leaves_no_destination()
+    {
+        using var dir = new TempDirectory();
+        string source = dir.Combine("logs");
+        // The first run fails in its purge pre-pass, before it writes anything; its helper replays b meanwhile.
+        string a = Write(Path.Combine(source, "a"), "events.out.tfevents.1.h", [Version(), .. Scalars("loss", 0, 50_000)]);
+        SpoilDataCrc(a, 49_000);
+        Write(Path.Combine(source, "b"), "events.out.tfevents.1.h", [Version(), .. Scalars("acc", 0, 100)]);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            string created = dir.Combine($"new{threads}");
+            Assert.ThrowsExactly<TfRecordCorruptException>(() => LogReplayer.Replay(source, Path.Combine(created, "deeper", "out"), null, new LogDirReaderOptions
+            {
+                MaxDegreeOfParallelism = threads,
+                RecordOptions = new() { SkipCorruptRecords = false },
+            }));
+            Assert.IsFalse(Directory.Exists(created), $"{threads} threads");
+        }
+        // A destination that was there already stays.
+        Directory.CreateDirectory(dir.Combine("existing"));
+        Assert.ThrowsExactly<TfRecordCorruptException>(() => LogReplayer.Replay(source, dir.Combine("existing"), null, new LogDirReaderOptions
+        {
+            MaxDegreeOfParallelism = 2,
+            RecordOptions = new() { SkipCorruptRecords = false },
+        }));
+        Assert.IsEmpty(Directory.GetFileSystemEntries(dir.Combine("existing")));
+    }
+
+    [TestMethod]
+    public void A_run_replayed_ahead_whose_progress_report_throws_is_removed()
+    {
+        using var dir = new TempDirectory();
+        string source = dir.Combine("logs");
+        Write(Path.Combine(source, "a"), "events.out.tfevents.1.h", [Version(), .. Scalars("loss", 0, 40_000)]);
+        Write(Path.Combine(source, "b"), "events.out.tfevents.1.h", [Version(), .. Scalars("loss", 0, 40_000)]);
+        // A progress sink that cancels at its first report (65,536 events: inside run b).
+        var cancelling = new Progress(value => throw new OperationCanceledException($"cancelled at {value}"));
+        // One thread: a whole, b as far as the replay got (its writer closed on the way out).
+        Assert.ThrowsExactly<OperationCanceledException>(() => LogReplayer.Replay(source, dir.Combine("one"), new ReplayOptions { Progress = cancelling },
+            new LogDirReaderOptions { MaxDegreeOfParallelism = 1 }));
+        var one = OutputRuns(dir.Combine("one"));
+        Assert.HasCount(40_000, one["a"]);
+        Assert.IsLessThan(40_000, one["b"].Count);
+        // Two threads: b was replayed whole by its helper and fails as the caller takes it (its events counted at
+        // once): it is removed, directory and all, rather than left complete after the failure.
+        var error = Assert.ThrowsExactly<OperationCanceledException>(() => LogReplayer.Replay(source, dir.Combine("two"), new ReplayOptions { Progress = cancelling },
+            new LogDirReaderOptions { MaxDegreeOfParallelism = 2 }));
+        Assert.AreEqual("cancelled at 80002", error.Message);
+        CollectionAssert.AreEqual(new[] { "a" }, OutputRuns(dir.Combine("two")).Keys.ToList());
+        CollectionAssert.AreEqual(new[] { "a" }, Directory.GetFileSystemEntries(dir.Combine("two")).Select(Path.GetFileName).ToList());
+    }
+
+    /// <summary>A progress sink that calls <paramref name="report"/> on the reporting thread.</summary>
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
     }
 
     private static IEnumerable<Event> Scalars(string tag, int from, int to)
