@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Google.Protobuf;
 using TbLogger.Protos;
 using TbLogger.Records;
@@ -33,5 +34,20 @@ internal static class EventFiles
         var framed = new byte[data.Length + TfRecordWriter.FramingOverhead];
         TfRecordWriter.Frame(data, framed);
         return framed;
+    }
+
+    /// <summary>Flips the last data byte of record <paramref name="record"/> (0 is the first) of <paramref name="file"/>, so its data CRC fails; returns the record's offset.</summary>
+    public static long SpoilDataCrc(string file, int record)
+    {
+        byte[] bytes = File.ReadAllBytes(file);
+        long offset = 0;
+        for (int i = 0; i < record; i++)
+        {
+            offset += TfRecordWriter.FramingOverhead + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
+        }
+        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
+        bytes[offset + TfRecordWriter.FramingOverhead + length - 1] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+        return offset;
     }
 }

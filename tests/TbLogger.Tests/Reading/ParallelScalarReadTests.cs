@@ -7,6 +7,7 @@ using TbLogger.Records;
 using TbLogger.Replay;
 using TbLogger.Storage;
 using TbLogger.Tests.Support;
+using static TbLogger.Tests.Reading.EventFiles;
 
 namespace TbLogger.Tests.Reading;
 
@@ -68,21 +69,6 @@ public sealed class ParallelScalarReadTests
         {
             writer.Write(e.ToByteArray());
         }
-    }
-
-    /// <summary>Flips the last data byte of record <paramref name="record"/> (0 is the first) of <paramref name="file"/>, so its data CRC fails; returns the record's offset.</summary>
-    private static long SpoilDataCrc(string file, int record)
-    {
-        byte[] bytes = File.ReadAllBytes(file);
-        long offset = 0;
-        for (int i = 0; i < record; i++)
-        {
-            offset += TfRecordWriter.FramingOverhead + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
-        }
-        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
-        bytes[offset + TfRecordWriter.FramingOverhead + length - 1] ^= 0xFF;
-        File.WriteAllBytes(file, bytes);
-        return offset;
     }
 
     /// <summary>The points a strict read returns before it throws, and what it throws (which must be a corruption).</summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using TbLogger.Events;
 using TbLogger.Protos;
@@ -275,21 +274,6 @@ public sealed class ParallelReplayTests
             }
             writer.Write(e.ToByteArray());
         }
-        return offset;
-    }
-
-    /// <summary>Flips the last data byte of record <paramref name="record"/> (0 is the first) of <paramref name="file"/>; returns the record's offset.</summary>
-    private static long SpoilDataCrc(string file, int record)
-    {
-        byte[] bytes = File.ReadAllBytes(file);
-        long offset = 0;
-        for (int i = 0; i < record; i++)
-        {
-            offset += TfRecordWriter.FramingOverhead + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
-        }
-        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
-        bytes[offset + TfRecordWriter.FramingOverhead + length - 1] ^= 0xFF;
-        File.WriteAllBytes(file, bytes);
         return offset;
     }
 
