@@ -15,7 +15,7 @@ public sealed partial class LogDirReader
         filter ??= ReadFilter.All;
         IReadOnlyList<RunInfo> runs = GetRuns(filter.Runs);
         var tags = new IReadOnlyList<TagSummary>[runs.Count];
-        int workers = Math.Min(Math.Min(Options.Threads, runs.Count), LogDirReaderOptions.MaxRunThreads);
+        int workers = Options.ThreadsForRuns(runs.Count);
         if (workers <= 1)
         {
             var names = new Utf8StringCache();

@@ -50,6 +50,9 @@ public sealed record LogDirReaderOptions
     /// <summary>Runs read at once at most, whatever <see cref="MaxDegreeOfParallelism"/> asks (one thread each).</summary>
     internal const int MaxRunThreads = 64;
 
+    /// <summary>The threads a read of <paramref name="runs"/> runs uses, one run each: <see cref="Threads"/> up to the runs and <see cref="MaxRunThreads"/>.</summary>
+    internal int ThreadsForRuns(int runs) => Math.Min(Math.Min(Threads, runs), MaxRunThreads);
+
     /// <summary>
     /// Bytes per stretch when <see cref="LogDirReader.ReadScalars"/> reads one large run on several threads (4 MiB: about
     /// 70,000 scalar records, what a thread may read ahead of the caller). Internal: tests make it small to put

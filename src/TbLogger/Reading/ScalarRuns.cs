@@ -40,7 +40,7 @@ internal static class ScalarRuns
         IReadOnlyList<RunInfo> runs = reader.GetRuns(filter.Runs);
         int parallelism = reader.Options.Threads;
         return parallelism <= 1 || runs.Count == 0 ? Sequential(reader, runs, filter)
-            : runs.Count > 1 ? Runs(reader, runs, filter, Math.Min(Math.Min(parallelism, runs.Count), LogDirReaderOptions.MaxRunThreads))
+            : runs.Count > 1 ? Runs(reader, runs, filter, reader.Options.ThreadsForRuns(runs.Count))
             : OneRun(reader, runs, filter, Math.Min(parallelism, LogDirReaderOptions.MaxRunThreads));
     }
 

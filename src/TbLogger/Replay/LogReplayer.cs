@@ -71,7 +71,7 @@ public static class LogReplayer
             return ReplayMerged(reader, runs, output, mergeRun, options, counter);
         }
         var totals = new RunTotals();
-        int workers = Math.Min(Math.Min(reader.Options.Threads, runs.Count), LogDirReaderOptions.MaxRunThreads);
+        int workers = reader.Options.ThreadsForRuns(runs.Count);
         if (workers > 1)
         {
             runsTakenAhead = ReplayInParallel(reader, runs, output, options, workers, counter, totals);
