@@ -80,6 +80,15 @@ internal sealed class RepeatedMetadata
         }
     }
 
+    /// <summary>Leaves out, in place, the metadata of <paramref name="owned"/> when it repeats its tag's first in this file.</summary>
+    public void StripRepeat(Summary.Types.Value owned)
+    {
+        if (Repeats(owned))
+        {
+            owned.Metadata = null;
+        }
+    }
+
     private bool Repeats(Summary.Types.Value v)
     {
         // Only tensor values: a legacy image/audio/histo value without metadata is migrated by the loaders from its own

@@ -367,6 +367,16 @@ public static class LogReplayer
             writer.WriteEncoded(e.ToByteArray(), e.Step, e.WallTime);
         }
 
+        /// <summary>
+        /// Writes the event of one summary value without building it (see <see cref="SingleValueEvent"/>): the objects
+        /// of a replayed value are most of what a replay allocates.
+        /// </summary>
+        public void WriteValue(long step, double wallTime, Summary.Types.Value value)
+        {
+            _repeats.StripRepeat(value);
+            writer.WriteEncoded(SingleValueEvent.Encode(step, wallTime, value), step, wallTime);
+        }
+
         /// <summary>The file written.</summary>
         public string FilePath => writer.FilePath;
 
@@ -412,17 +422,18 @@ public static class LogReplayer
                 value.Metadata = known;
             }
             value.Tag = tag;
-            var single = new Event { Step = e.Step, WallTime = e.WallTime + options.TimeShift.TotalSeconds, Summary = new Summary { Value = { value } } };
+            double wallTime = e.WallTime + options.TimeShift.TotalSeconds;
             if (options.MaxPointsPerTag is int max)
             {
                 if (!_reservoirs.TryGetValue(tag, out var reservoir))
                 {
                     _reservoirs[tag] = reservoir = new Reservoir<(long, Event)>(max, options.Seed);
                 }
-                reservoir.Add((_order++, single));
+                reservoir.Add((_order++, new Event { Step = e.Step, WallTime = wallTime, Summary = new Summary { Value = { value } } }));
                 return;
             }
-            Write(single);
+            Written++;
+            output().WriteValue(e.Step, wallTime, value);
         }
 
         /// <summary>Writes what the reservoirs kept, in the order it was offered.</summary>
