@@ -62,25 +62,9 @@ internal sealed class RepeatedMetadata
     }
 
     /// <summary>
-    /// Leaves out, in place, the metadata of each value of <paramref name="owned"/> that repeats its tag's first in this
-    /// file, as <see cref="WithoutRepeats"/> would: for an event that belongs to the caller, who encodes it itself.
+    /// Leaves out, in place, the metadata of <paramref name="owned"/> when it repeats its tag's first in this file, as
+    /// <see cref="WithoutRepeats"/> would: for a value that belongs to the caller, who encodes it itself.
     /// </summary>
-    public void StripRepeats(Event owned)
-    {
-        if (owned.WhatCase != Event.WhatOneofCase.Summary)
-        {
-            return;
-        }
-        foreach (Summary.Types.Value v in owned.Summary.Value)
-        {
-            if (Repeats(v))
-            {
-                v.Metadata = null;
-            }
-        }
-    }
-
-    /// <summary>Leaves out, in place, the metadata of <paramref name="owned"/> when it repeats its tag's first in this file.</summary>
     public void StripRepeat(Summary.Types.Value owned)
     {
         if (Repeats(owned))

@@ -118,7 +118,7 @@ public sealed partial class LogDirReader
                 acc.Value = value;
             }
         }
-        if (probe is not null && (probe.Dirty || cancellation.IsCancellationRequested))
+        if (probe is { Abandoned: true })
         {
             return null;
         }

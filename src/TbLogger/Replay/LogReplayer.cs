@@ -315,38 +315,36 @@ public static class LogReplayer
             string root = Path.TrimEndingDirectorySeparator(output);
             foreach (string directory in _directories)
             {
-                for (string? d = Path.TrimEndingDirectorySeparator(directory);
-                     d is not null && d.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-                     d = Path.GetDirectoryName(d))
+                string? d = Path.TrimEndingDirectorySeparator(directory);
+                while (d is not null && d.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && RemoveIfEmpty(d))
                 {
-                    try
-                    {
-                        if (Directory.EnumerateFileSystemEntries(d).Any())
-                        {
-                            break;
-                        }
-                        Directory.Delete(d);
-                    }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        break;
-                    }
+                    d = Path.GetDirectoryName(d);
                 }
             }
             foreach (string d in _missing)
             {
-                try
-                {
-                    if (!Directory.Exists(d) || Directory.EnumerateFileSystemEntries(d).Any())
-                    {
-                        break;
-                    }
-                    Directory.Delete(d);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                if (!RemoveIfEmpty(d))
                 {
                     break;
                 }
+            }
+        }
+
+        /// <summary>Removes the directory <paramref name="d"/> when it exists and is empty; false otherwise (or when it cannot).</summary>
+        private static bool RemoveIfEmpty(string d)
+        {
+            try
+            {
+                if (!Directory.Exists(d) || Directory.EnumerateFileSystemEntries(d).Any())
+                {
+                    return false;
+                }
+                Directory.Delete(d);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
             }
         }
     }
@@ -361,11 +359,8 @@ public static class LogReplayer
     {
         private readonly RepeatedMetadata _repeats = new();
 
-        public void Write(Event e)
-        {
-            _repeats.StripRepeats(e);
-            writer.WriteEncoded(e.ToByteArray(), e.Step, e.WallTime);
-        }
+        /// <summary>Writes an event that is not a summary (a graph, run metadata, a log message): it holds no metadata to leave out.</summary>
+        public void Write(Event e) => writer.WriteEncoded(e.ToByteArray(), e.Step, e.WallTime);
 
         /// <summary>
         /// Writes the event of one summary value without building it (see <see cref="SingleValueEvent"/>): the objects
@@ -387,7 +382,7 @@ public static class LogReplayer
     private sealed class ReplayState(ReplayOptions options, Func<OutputRun> output)
     {
         private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, Reservoir<(long Order, Event Event)>> _reservoirs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Reservoir<(long Order, long Step, double WallTime, Summary.Types.Value Value)>> _reservoirs = new(StringComparer.Ordinal);
         private long _order;
 
         public long Written { get; private set; }
@@ -427,13 +422,12 @@ public static class LogReplayer
             {
                 if (!_reservoirs.TryGetValue(tag, out var reservoir))
                 {
-                    _reservoirs[tag] = reservoir = new Reservoir<(long, Event)>(max, options.Seed);
+                    _reservoirs[tag] = reservoir = new Reservoir<(long, long, double, Summary.Types.Value)>(max, options.Seed);
                 }
-                reservoir.Add((_order++, new Event { Step = e.Step, WallTime = wallTime, Summary = new Summary { Value = { value } } }));
+                reservoir.Add((_order++, e.Step, wallTime, value));
                 return;
             }
-            Written++;
-            output().WriteValue(e.Step, wallTime, value);
+            WriteValue(e.Step, wallTime, value);
         }
 
         /// <summary>Writes what the reservoirs kept, in the order it was offered.</summary>
@@ -441,7 +435,7 @@ public static class LogReplayer
         {
             foreach (var item in _reservoirs.Values.SelectMany(r => r.Items).OrderBy(i => i.Order))
             {
-                Write(item.Event);
+                WriteValue(item.Step, item.WallTime, item.Value);
             }
             foreach (var (tag, reservoir) in _reservoirs)
             {
@@ -450,13 +444,13 @@ public static class LogReplayer
             _reservoirs.Clear();
         }
 
-        public void Write(Event e)
+        /// <summary>Writes an event that is not a summary (summaries are written value by value).</summary>
+        public void Write(Event e) => output().Write(e);
+
+        private void WriteValue(long step, double wallTime, Summary.Types.Value value)
         {
-            if (e.WhatCase == Event.WhatOneofCase.Summary)
-            {
-                Written += e.Summary.Value.Count;
-            }
-            output().Write(e);
+            Written++;
+            output().WriteValue(step, wallTime, value);
         }
 
         private string Rename(string tag)
