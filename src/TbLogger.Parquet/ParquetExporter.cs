@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Parquet;
 using Parquet.Schema;
@@ -115,6 +116,11 @@ public static class ParquetExporter
     {
         // Bounded: readers wait for the writer instead of piling up row groups.
         var ready = Channel.CreateBounded<RowBatch<TPoint>>(new BoundedChannelOptions(options.MaxDegreeOfParallelism) { SingleReader = true });
+        // Written batches come back for the readers' next row groups: at most one per reader, the channel's and the
+        // writer's exist, so an export allocates its column arrays (a megabyte each at the default size) a few
+        // times, not once per row group, where each of them was garbage for the large object heap.
+        var written = new ConcurrentBag<RowBatch<TPoint>>();
+        RowBatch<TPoint> NextBatch(string run) => written.TryTake(out var batch) ? batch.Reuse(run) : newBatch(run);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Each run is read through a reader rooted at its own directory, keeping only that directory's files (".").
         var runFilter = options.Filter with { Runs = TagFilter.Exact(".") };
@@ -125,14 +131,14 @@ public static class ParquetExporter
                 await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancel.Token }, async (run, token) =>
                 {
                     var reader = new LogDirReader(storage, run.Directory, options.ReaderOptions);
-                    var batch = newBatch(run.Name);
+                    var batch = NextBatch(run.Name);
                     foreach (TPoint point in read(reader, runFilter))
                     {
                         batch.Add(point);
                         if (batch.IsFull)
                         {
                             await ready.Writer.WriteAsync(batch, token).ConfigureAwait(false);
-                            batch = newBatch(run.Name);
+                            batch = NextBatch(run.Name);
                         }
                     }
                     if (batch.Rows > 0)
@@ -153,7 +159,9 @@ public static class ParquetExporter
         {
             DataField[] fields = schema.GetDataFields();
             var parquetOptions = new ParquetOptions();
-            // Run and tag repeat on every row: dictionary pages whatever the sampling heuristics think.
+            // Run and tag repeat on every row: dictionary pages (Parquet.Net dictionary-encodes only the columns it is
+            // told to). Its encoder sizes a table for every row of the chunk (about 38 bytes each, garbage for the
+            // large object heap at the default group size): most of what an export allocates, and not ours to pool.
             parquetOptions.ColumnEncodingHints[fields[0].Path.ToString()] = EncodingHint.Dictionary;
             parquetOptions.ColumnEncodingHints[fields[1].Path.ToString()] = EncodingHint.Dictionary;
             await using (var writer = await ParquetWriter.CreateAsync(schema, output, parquetOptions, cancellationToken: cancel.Token).ConfigureAwait(false))
@@ -166,6 +174,7 @@ public static class ParquetExporter
                     }
                     rows += batch.Rows;
                     progress.Add(batch.Rows);
+                    written.Add(batch);
                 }
             }
         }

@@ -36,7 +36,7 @@ internal static class ParquetTables
 
     public sealed class ScalarBatch(string run, int capacity) : RowBatch<ScalarPoint>(run)
     {
-        private readonly string[] _tags = new string[capacity];
+        private readonly ReadOnlyMemory<char>[] _tags = new ReadOnlyMemory<char>[capacity];
         private readonly long[] _steps = new long[capacity];
         private readonly double[] _wallTimes = new double[capacity];
         private readonly double[] _values = new double[capacity];
@@ -48,17 +48,19 @@ internal static class ParquetTables
 
         public override void Add(in ScalarPoint point)
         {
-            _tags[_rows] = point.Tag;
+            _tags[_rows] = point.Tag.AsMemory();
             _steps[_rows] = point.Step;
             _wallTimes[_rows] = point.WallTime;
             _values[_rows] = point.Value;
             _rows++;
         }
 
+        protected override void Clear() => _rows = 0;
+
         public override async Task WriteAsync(ParquetRowGroupWriter rowGroup, DataField[] fields)
         {
             await WriteRunAsync(rowGroup, fields[0]).ConfigureAwait(false);
-            await rowGroup.WriteAsync(fields[1], _rows == _tags.Length ? _tags : _tags[.._rows]).ConfigureAwait(false);
+            await WriteStringsAsync(rowGroup, fields[1], _tags.AsMemory(0, _rows)).ConfigureAwait(false);
             await rowGroup.WriteAsync<long>(fields[2], _steps.AsMemory(0, _rows)).ConfigureAwait(false);
             await rowGroup.WriteAsync<double>(fields[3], _wallTimes.AsMemory(0, _rows)).ConfigureAwait(false);
             await rowGroup.WriteAsync<double>(fields[4], _values.AsMemory(0, _rows)).ConfigureAwait(false);
@@ -67,14 +69,15 @@ internal static class ParquetTables
 
     public sealed class HistogramBatch(string run, int capacity) : RowBatch<HistogramPoint>(run)
     {
-        private readonly List<string> _tags = new(capacity);
-        private readonly List<long> _steps = new(capacity);
-        private readonly List<double> _wallTimes = new(capacity);
-        private readonly List<double>[] _stats = [new(capacity), new(capacity), new(capacity), new(capacity), new(capacity)];
-        private readonly List<int> _lengths = new(capacity);
-        private readonly List<double> _left = [];
-        private readonly List<double> _right = [];
-        private readonly List<double> _count = [];
+        private readonly ColumnBuffer<ReadOnlyMemory<char>> _tags = new(capacity);
+        private readonly ColumnBuffer<long> _steps = new(capacity);
+        private readonly ColumnBuffer<double> _wallTimes = new(capacity);
+        private readonly ColumnBuffer<double>[] _stats = [new(capacity), new(capacity), new(capacity), new(capacity), new(capacity)];
+        private readonly ColumnBuffer<int> _lengths = new(capacity);
+        private readonly ColumnBuffer<double> _left = new(capacity);
+        private readonly ColumnBuffer<double> _right = new(capacity);
+        private readonly ColumnBuffer<double> _count = new(capacity);
+        private readonly ListLevels _levels = new();
         private readonly int _capacity = capacity;
 
         public override int Rows => _tags.Count;
@@ -83,7 +86,7 @@ internal static class ParquetTables
 
         public override void Add(in HistogramPoint point)
         {
-            _tags.Add(point.Tag);
+            _tags.Add(point.Tag.AsMemory());
             _steps.Add(point.Step);
             _wallTimes.Add(point.WallTime);
             _stats[0].Add(point.Min);
@@ -100,30 +103,44 @@ internal static class ParquetTables
             }
         }
 
+        protected override void Clear()
+        {
+            foreach (var column in (ReadOnlySpan<ColumnBuffer<double>>)[_wallTimes, .. _stats, _left, _right, _count])
+            {
+                column.Clear();
+            }
+            _tags.Clear();
+            _steps.Clear();
+            _lengths.Clear();
+        }
+
         public override async Task WriteAsync(ParquetRowGroupWriter rowGroup, DataField[] fields)
         {
             await WriteRunAsync(rowGroup, fields[0]).ConfigureAwait(false);
-            await rowGroup.WriteAsync(fields[1], _tags).ConfigureAwait(false);
-            await rowGroup.WriteAsync<long>(fields[2], _steps.ToArray()).ConfigureAwait(false);
-            await rowGroup.WriteAsync<double>(fields[3], _wallTimes.ToArray()).ConfigureAwait(false);
+            await WriteStringsAsync(rowGroup, fields[1], _tags.Memory).ConfigureAwait(false);
+            await rowGroup.WriteAsync(fields[2], _steps.Memory).ConfigureAwait(false);
+            await rowGroup.WriteAsync(fields[3], _wallTimes.Memory).ConfigureAwait(false);
             for (int i = 0; i < _stats.Length; i++)
             {
-                await rowGroup.WriteAsync<double>(fields[4 + i], _stats[i].ToArray()).ConfigureAwait(false);
+                await rowGroup.WriteAsync(fields[4 + i], _stats[i].Memory).ConfigureAwait(false);
             }
-            await WriteListAsync(rowGroup, fields[9], _left.ToArray(), _lengths).ConfigureAwait(false);
-            await WriteListAsync(rowGroup, fields[10], _right.ToArray(), _lengths).ConfigureAwait(false);
-            await WriteListAsync(rowGroup, fields[11], _count.ToArray(), _lengths).ConfigureAwait(false);
+            // The three list columns have the same lengths, so the same levels.
+            _levels.Compute(_lengths.Span, fields[9].MaxDefinitionLevel);
+            await _levels.WriteAsync(rowGroup, fields[9], _left.Memory).ConfigureAwait(false);
+            await _levels.WriteAsync(rowGroup, fields[10], _right.Memory).ConfigureAwait(false);
+            await _levels.WriteAsync(rowGroup, fields[11], _count.Memory).ConfigureAwait(false);
         }
     }
 
     public sealed class PrCurveBatch(string run, int capacity) : RowBatch<PrCurvePoint>(run)
     {
-        private readonly List<string> _tags = new(capacity);
-        private readonly List<long> _steps = new(capacity);
-        private readonly List<double> _wallTimes = new(capacity);
-        private readonly List<int> _thresholds = new(capacity);
-        private readonly List<int> _lengths = new(capacity);
-        private readonly List<float>[] _rows = [[], [], [], [], [], []];
+        private readonly ColumnBuffer<ReadOnlyMemory<char>> _tags = new(capacity);
+        private readonly ColumnBuffer<long> _steps = new(capacity);
+        private readonly ColumnBuffer<double> _wallTimes = new(capacity);
+        private readonly ColumnBuffer<int> _thresholds = new(capacity);
+        private readonly ColumnBuffer<int> _lengths = new(capacity);
+        private readonly ColumnBuffer<float>[] _rows = [new(capacity), new(capacity), new(capacity), new(capacity), new(capacity), new(capacity)];
+        private readonly ListLevels _levels = new();
         private readonly int _capacity = capacity;
 
         public override int Rows => _tags.Count;
@@ -138,7 +155,7 @@ internal static class ParquetTables
             {
                 return; // not a [6, T] tensor: the reader never returns one, but rows of unequal length cannot share levels
             }
-            _tags.Add(point.Tag);
+            _tags.Add(point.Tag.AsMemory());
             _steps.Add(point.Step);
             _wallTimes.Add(point.WallTime);
             _thresholds.Add(point.NumThresholds);
@@ -149,16 +166,31 @@ internal static class ParquetTables
             }
         }
 
+        protected override void Clear()
+        {
+            foreach (var row in _rows)
+            {
+                row.Clear();
+            }
+            _tags.Clear();
+            _steps.Clear();
+            _wallTimes.Clear();
+            _thresholds.Clear();
+            _lengths.Clear();
+        }
+
         public override async Task WriteAsync(ParquetRowGroupWriter rowGroup, DataField[] fields)
         {
             await WriteRunAsync(rowGroup, fields[0]).ConfigureAwait(false);
-            await rowGroup.WriteAsync(fields[1], _tags).ConfigureAwait(false);
-            await rowGroup.WriteAsync<long>(fields[2], _steps.ToArray()).ConfigureAwait(false);
-            await rowGroup.WriteAsync<double>(fields[3], _wallTimes.ToArray()).ConfigureAwait(false);
-            await rowGroup.WriteAsync<int>(fields[4], _thresholds.ToArray()).ConfigureAwait(false);
+            await WriteStringsAsync(rowGroup, fields[1], _tags.Memory).ConfigureAwait(false);
+            await rowGroup.WriteAsync(fields[2], _steps.Memory).ConfigureAwait(false);
+            await rowGroup.WriteAsync(fields[3], _wallTimes.Memory).ConfigureAwait(false);
+            await rowGroup.WriteAsync(fields[4], _thresholds.Memory).ConfigureAwait(false);
+            // The six list columns have the same lengths, so the same levels.
+            _levels.Compute(_lengths.Span, fields[5].MaxDefinitionLevel);
             for (int i = 0; i < _rows.Length; i++)
             {
-                await WriteListAsync(rowGroup, fields[5 + i], _rows[i].ToArray(), _lengths).ConfigureAwait(false);
+                await _levels.WriteAsync(rowGroup, fields[5 + i], _rows[i].Memory).ConfigureAwait(false);
             }
         }
     }

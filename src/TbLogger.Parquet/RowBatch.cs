@@ -3,17 +3,22 @@ using Parquet.Schema;
 
 namespace TbLogger.Parquet;
 
-/// <summary>One row group's worth of rows of one run, as column arrays; written by the exporter's single writer.</summary>
+/// <summary>
+/// One row group's worth of rows of one run, as column arrays; written by the exporter's single writer, then reused for
+/// another row group (<see cref="Reuse"/>), so an export allocates its column arrays once, not once per row group.
+/// </summary>
 /// <typeparam name="TPoint">The point type read from the log.</typeparam>
 internal abstract class RowBatch<TPoint>
 {
+    private ReadOnlyMemory<char>[] _runs = [];
+
     protected RowBatch(string run)
     {
         Run = run;
     }
 
     /// <summary>The run every row belongs to (a row group never mixes runs, so its dictionary holds one entry).</summary>
-    public string Run { get; }
+    public string Run { get; private set; }
 
     public abstract int Rows { get; }
 
@@ -21,50 +26,35 @@ internal abstract class RowBatch<TPoint>
 
     public abstract void Add(in TPoint point);
 
+    /// <summary>Empties the batch for a row group of <paramref name="run"/>, keeping its arrays.</summary>
+    /// <returns>This batch.</returns>
+    public RowBatch<TPoint> Reuse(string run)
+    {
+        Run = run;
+        Clear();
+        return this;
+    }
+
+    /// <summary>Removes every row, keeping the arrays that held them.</summary>
+    protected abstract void Clear();
+
     /// <summary>Writes the batch's columns, in schema order.</summary>
     public abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, DataField[] fields);
 
     protected Task WriteRunAsync(ParquetRowGroupWriter rowGroup, DataField field)
     {
-        var runs = new string[Rows];
-        Array.Fill(runs, Run);
-        return rowGroup.WriteAsync(field, runs);
+        if (_runs.Length < Rows)
+        {
+            _runs = new ReadOnlyMemory<char>[Rows];
+        }
+        _runs.AsSpan(0, Rows).Fill(Run.AsMemory());
+        return WriteStringsAsync(rowGroup, field, _runs.AsMemory(0, Rows));
     }
 
     /// <summary>
-    /// The levels of list columns (Dremel encoding): one entry per element, plus one for each empty list. Repetition
-    /// 0 starts a row's list and 1 continues it; definition is the field's maximum for an element, one less for an
-    /// empty list (which holds no value).
+    /// Writes a string column given as memory (the fields are required): the string overload would copy the rows
+    /// into nullable values and back for every row group.
     /// </summary>
-    protected static (int[] Repetition, int[] Definition) ListLevels(List<int> lengths, int maxDefinition)
-    {
-        int entries = 0;
-        foreach (int length in lengths)
-        {
-            entries += Math.Max(length, 1);
-        }
-        var repetition = new int[entries];
-        var definition = new int[entries];
-        int position = 0;
-        foreach (int length in lengths)
-        {
-            repetition[position] = 0;
-            definition[position] = length == 0 ? maxDefinition - 1 : maxDefinition;
-            for (int i = 1; i < length; i++)
-            {
-                repetition[position + i] = 1;
-                definition[position + i] = maxDefinition;
-            }
-            position += Math.Max(length, 1);
-        }
-        return (repetition, definition);
-    }
-
-    /// <summary>Writes one list column: <paramref name="values"/> are the elements of every row, in order.</summary>
-    protected static Task WriteListAsync<T>(ParquetRowGroupWriter rowGroup, DataField field, T[] values, List<int> lengths)
-        where T : struct
-    {
-        var (repetition, definition) = ListLevels(lengths, field.MaxDefinitionLevel);
-        return rowGroup.WriteAllPartsAsync<T>(field, values, definition, repetition, CancellationToken.None);
-    }
+    protected static Task WriteStringsAsync(ParquetRowGroupWriter rowGroup, DataField field, ReadOnlyMemory<ReadOnlyMemory<char>> values) =>
+        rowGroup.WriteAsync(field, values);
 }

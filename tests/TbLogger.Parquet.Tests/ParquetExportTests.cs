@@ -229,4 +229,61 @@ public sealed class ParquetExportTests
             expected.Select(h => $"{h.Step} {h.Buckets.Count} {(h.Buckets.Count == 0 ? "" : h.Buckets.Sum(b => b.Count).ToString(CultureInfo.InvariantCulture))} {h.Count.ToString(CultureInfo.InvariantCulture)}").ToList(),
             rows.Select(r => $"{r[0]} {r[1]} {(r[2] is DBNull ? "" : Convert.ToDouble(r[2], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture))} {Convert.ToDouble(r[3], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)}").ToList());
     }
+
+    [TestMethod]
+    public void Every_row_equals_the_readers_when_row_groups_reuse_the_arrays_of_earlier_ones()
+    {
+        // One reader and small groups: every run's groups after the first reuse a written batch's arrays, a run's
+        // first group reuses the previous run's, and a histogram group with fewer buckets follows one with more.
+        string logs = Path.Combine(s_root, "reuse-" + Guid.NewGuid().ToString("N"));
+        var random = new Random(5);
+        foreach (string run in new[] { "a", "b/c" })
+        {
+            using var writer = new SummaryWriter(Path.Combine(logs, run), Manual);
+            for (int step = 0; step < 23; step++)
+            {
+                writer.AddScalar(run == "a" ? "loss" : "acc", random.NextDouble(), step);
+                if (step % 2 == 0)
+                {
+                    writer.AddScalar("lr", step / 64.0, step);
+                }
+                int buckets = (step * 7 % 5) + (run == "a" ? 3 : 1);
+                if (step == 9)
+                {
+                    // A legacy histogram without buckets: an empty list between full ones.
+                    var empty = new TbLogger.Protos.Summary();
+                    empty.Value.Add(new TbLogger.Protos.Summary.Types.Value { Tag = "w", Histo = new TbLogger.Protos.HistogramProto() });
+                    writer.AddSummary(empty, step);
+                    continue;
+                }
+                writer.AddHistogramRaw("w", 0, buckets, buckets, buckets * (buckets + 1) / 2.0, 1,
+                    Enumerable.Range(1, buckets).Select(b => (double)b).ToArray(), Enumerable.Repeat(1.0, buckets).ToArray(), step);
+            }
+        }
+        string output = Path.Combine(s_root, "reuse-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var result = ParquetExporter.Export(logs, output, new ParquetExportOptions
+        {
+            IncludeHistograms = true,
+            RowGroupRows = 5,
+            ListRowGroupRows = 4,
+            MaxDegreeOfParallelism = 1,
+        });
+
+        using var duck = Open();
+        static string Number(object value) => Convert.ToDouble(value, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture);
+        static string List(object value) => string.Join(" ", ((System.Collections.IEnumerable)value).Cast<object>().Select(Number));
+        var reader = new LogDirReader(logs);
+        var scalars = reader.ReadScalars().Select(p => $"{p.Run} {p.Tag} {p.Step} {p.WallTime.ToString("R", CultureInfo.InvariantCulture)} {p.Value.ToString("R", CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal).ToList();
+        Assert.AreEqual(scalars.Count, result.ScalarRows);
+        CollectionAssert.AreEqual(scalars,
+            Query(duck, $"SELECT run, tag, step, wall_time, value FROM '{Sql(output)}'").Select(r => $"{r[0]} {r[1]} {r[2]} {Number(r[3])} {Number(r[4])}").Order(StringComparer.Ordinal).ToList());
+        var histograms = reader.ReadHistograms().Select(h => $"{h.Run} {h.Tag} {h.Step} {h.Min} {h.Max} {h.Count} {h.Sum} | {string.Join(" ", h.Buckets.Select(b => b.Left))} | {string.Join(" ", h.Buckets.Select(b => b.Right))} | {string.Join(" ", h.Buckets.Select(b => b.Count))}").Order(StringComparer.Ordinal).ToList();
+        Assert.AreEqual(2 * 23, histograms.Count);
+        Assert.AreEqual(histograms.Count, result.HistogramRows);
+        CollectionAssert.AreEqual(histograms,
+            Query(duck, $"SELECT run, tag, step, min, max, count, sum, bucket_left, bucket_right, bucket_count FROM '{Sql(result.HistogramsPath!)}'")
+                .Select(r => $"{r[0]} {r[1]} {r[2]} {Number(r[3])} {Number(r[4])} {Number(r[5])} {Number(r[6])} | {List(r[7])} | {List(r[8])} | {List(r[9])}").Order(StringComparer.Ordinal).ToList());
+        var groups = Query(duck, $"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{Sql(output)}')");
+        Assert.AreEqual(2 * 7L, Convert.ToInt64(groups[0][0], CultureInfo.InvariantCulture), "35 rows per run, in groups of 5");
+    }
 }

@@ -122,7 +122,7 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
             report.Add("  one run: CPU per scalar, caller's thread / all threads, ns", $"{callerNs[1]:0.0} / {processNs[1]:0.0}",
                 "caller's share <= 67 = 15 M/s on free cores");
         }
-        var (onePeak, _) = Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
+        var (onePeak, _) = PeakMemory.Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
         report.Add("  one run: ReadScalars peak working set above baseline, MB", (onePeak / 1e6).ToString("0.0"), "goal <= 64, flat");
         // The steady state, as for ReadScalars above: the typed path's code (on the caller's thread and its helper)
         // reaches its optimised tier only after a few million events, fewer when the process has compiled nothing
@@ -164,10 +164,10 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         report.Add($"  CSV formatting alone, {Environment.ProcessorCount} threads, M rows/s", Rate(points.Length, formatAll, 1e6), "the floor of export");
         points = null;
 
-        var (exportPeak, allocated) = Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null, new ExportOptions()));
+        var (exportPeak, allocated) = PeakMemory.Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null, new ExportOptions()));
         report.Add("  export: peak working set above baseline, MB", (exportPeak / 1e6).ToString("0.0"), "goal <= 64, flat");
         report.Add("  export: bytes allocated per row", (allocated / (double)scalars).ToString("0.00"), "goal ~0");
-        var (smallPeak, _) = Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null,
+        var (smallPeak, _) = PeakMemory.Measure(() => LogExporter.Export(new LogDirReader(dir), Stream.Null,
             new ExportOptions { Filter = new ReadFilter { Steps = StepRange.Parse($":{scalars / Tags / 100}") } }));
         report.Add("  export of 1% of the steps: peak above baseline, MB", (smallPeak / 1e6).ToString("0.0"), "same as the full export = flat");
         // tblog replay of the run into a new directory: every value decoded, renamed, re-encoded and written again.
@@ -215,7 +215,7 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
             Check(count, GoalRunScalars, "ReadScalars (10^7)");
             report.Add("  ReadScalars, M scalars/s", Rate(GoalRunScalars, scalarsTime, 1e6), "goal >= 15");
             report.Add("  ReadScalars speed / plain read speed", Ratio(raw, scalarsTime), "goal >= 0.1x");
-            var (peak, _) = Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
+            var (peak, _) = PeakMemory.Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
             report.Add("  ReadScalars peak working set above baseline, MB", (peak / 1e6).ToString("0.0"), "goal <= 64, flat");
         }
         finally
@@ -270,7 +270,7 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         report.Add("  cores busy during the parallel read (CPU time / wall time)", busy[1].ToString("0.00"), $"goal ~{Environment.ProcessorCount} when the cores are free");
         report.Add("  CPU time of the parallel read / of the one-thread read", $"{cpuRatios[1]:0.00}x [{cpuRatios[0]:0.00}-{cpuRatios[2]:0.00}]", "goal ~1 (no extra work)");
         report.Add("  the same for plain FileStream reads of the same files", $"{plainRatios[1]:0.00}x [{plainRatios[0]:0.00}-{plainRatios[2]:0.00}]", "the machine's floor of the line above");
-        var (peak, allocated) = Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
+        var (peak, allocated) = PeakMemory.Measure(() => new LogDirReader(dir).ReadScalars().LongCount());
         report.Add("  ReadScalars: peak working set above baseline, MB", (peak / 1e6).ToString("0.0"), "goal <= 64, flat");
         report.Add("  ReadScalars: bytes allocated per scalar", (allocated / (double)total).ToString("0.00"), "goal ~0");
         report.Add("  process peak working set, MB", (Process.GetCurrentProcess().PeakWorkingSet64 / 1e6).ToString("0"));
@@ -500,34 +500,5 @@ public sealed class ReadingQuickBenchmark : IQuickBenchmark
         }
         // Uses what was read, so none of it is optimised away.
         return double.IsNaN(sum) || tagLengths < 0 ? -1 : count;
-    }
-
-    /// <summary>Runs <paramref name="action"/> while a sampler records the working set; returns peak above the starting set and bytes allocated.</summary>
-    private static (long PeakDelta, long Allocated) Measure(Action action)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        long baseline = process.WorkingSet64;
-        long peak = baseline;
-        using var done = new ManualResetEventSlim();
-        var sampler = new Thread(() =>
-        {
-            var p = Process.GetCurrentProcess();
-            while (!done.Wait(5))
-            {
-                p.Refresh();
-                peak = Math.Max(peak, p.WorkingSet64);
-            }
-        }) { IsBackground = true };
-        sampler.Start();
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        action();
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        done.Set();
-        sampler.Join();
-        return (Math.Max(0, peak - baseline), allocated);
     }
 }
