@@ -86,8 +86,25 @@ internal static class EventRecordDecoder
     /// </summary>
     private static Event BuildScalar(ReadOnlySpan<byte> data, ScalarLayout layout, long step, int tagStart, int tagLength, int valueAt, Utf8StringCache names)
     {
-        ReadOnlySpan<byte> tag = data.Slice(tagStart, tagLength);
-        var summaryValue = new Summary.Types.Value { Tag = tag.Length <= EventFileReader.MaxCachedTagBytes ? names.Get(tag) : System.Text.Encoding.UTF8.GetString(tag) };
+        var summary = new Summary();
+        summary.Value.Capacity = 1;
+        summary.Value.Add(BuildValue(data, layout, Tag(data.Slice(tagStart, tagLength), names), valueAt));
+        return new Event
+        {
+            WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]),
+            Step = step,
+            Summary = summary,
+        };
+    }
+
+    /// <summary>The tag of a scalar layout's value as the parser makes it, from <paramref name="names"/> unless it is long.</summary>
+    public static string Tag(ReadOnlySpan<byte> utf8, Utf8StringCache names) =>
+        utf8.Length <= EventFileReader.MaxCachedTagBytes ? names.Get(utf8) : System.Text.Encoding.UTF8.GetString(utf8);
+
+    /// <summary>The summary value of a record of one of the scalar layouts, as the parser builds it, tagged <paramref name="tag"/>.</summary>
+    public static Summary.Types.Value BuildValue(ReadOnlySpan<byte> data, ScalarLayout layout, string tag, int valueAt)
+    {
+        var summaryValue = new Summary.Types.Value { Tag = tag };
         ReadOnlySpan<byte> bytes = data[valueAt..];
         switch (layout)
         {
@@ -111,14 +128,6 @@ internal static class EventRecordDecoder
         {
             summaryValue.Tensor.TensorShape = new TensorShapeProto();
         }
-        var summary = new Summary();
-        summary.Value.Capacity = 1;
-        summary.Value.Add(summaryValue);
-        return new Event
-        {
-            WallTime = BinaryPrimitives.ReadDoubleLittleEndian(data[1..]),
-            Step = step,
-            Summary = summary,
-        };
+        return summaryValue;
     }
 }

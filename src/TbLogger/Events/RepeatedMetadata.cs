@@ -73,6 +73,14 @@ internal sealed class RepeatedMetadata
         }
     }
 
+    /// <summary>
+    /// Whether a tensor value of <paramref name="tag"/> carrying <paramref name="metadata"/> would be written without it
+    /// (<see cref="StripRepeat"/> would leave it out), without recording anything: false where the value would be
+    /// written with it, which is also when it would be the tag's first in this file.
+    /// </summary>
+    public bool WouldStripTensor(string tag, SummaryMetadata metadata) =>
+        tag.Length != 0 && metadata.PluginData?.PluginName != PluginNames.HParams && _first.TryGetValue(tag, out var first) && first.Equals(metadata);
+
     private bool Repeats(Summary.Types.Value v)
     {
         // Only tensor values: a legacy image/audio/histo value without metadata is migrated by the loaders from its own

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Text;
 using Google.Protobuf;
 using TbLogger.Protos;
 
@@ -18,13 +20,74 @@ internal static class SingleValueEvent
     public static byte[] Encode(long step, double wallTime, Summary.Types.Value value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        int valueSize = value.CalculateSize();
+        byte[] bytes = Begin(step, wallTime, value.CalculateSize(), out CodedOutputStream output);
+        value.WriteTo(output);
+        output.CheckNoSpaceLeft();
+        return bytes;
+    }
+
+    /// <summary>
+    /// Encodes the event of a value given as its tag and the bytes of its one other field, as the generated code
+    /// encodes that value: the tag (field 1, left out when empty) comes first, and <paramref name="valueField"/> is
+    /// copied as it is. For a value read in one of the scalar layouts (<see cref="EventShape.MatchScalar"/>), whose
+    /// field after the tag is exactly what the generated code writes for it, without building the value.
+    /// </summary>
+    /// <param name="step">The event's step.</param>
+    /// <param name="wallTime">The event's wall time.</param>
+    /// <param name="tag">The value's tag.</param>
+    /// <param name="valueField">The value's field after its tag (a simple_value or a tensor), with its key.</param>
+    /// <returns>The serialised Event.</returns>
+    public static byte[] Encode(long step, double wallTime, string tag, ReadOnlySpan<byte> valueField)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        // Written by hand, not through a CodedOutputStream: the stream object was most of what is left to allocate per
+        // replayed scalar besides the record. The generated code's UTF-8 is Encoding.UTF8's (Google.Protobuf's).
+        int tagBytes = Encoding.UTF8.GetByteCount(tag);
+        int valueSize = (tagBytes != 0 ? 1 + CodedOutputStream.ComputeLengthSize(tagBytes) + tagBytes : 0) + valueField.Length;
+        int summarySize = 1 + CodedOutputStream.ComputeLengthSize(valueSize) + valueSize;
+        int size = (wallTime != 0D ? 1 + 8 : 0) + (step != 0L ? 1 + CodedOutputStream.ComputeInt64Size(step) : 0)
+            + 1 + CodedOutputStream.ComputeLengthSize(summarySize) + summarySize;
+        byte[] bytes = new byte[size];
+        Span<byte> d = bytes;
+        int at = 0;
+        if (wallTime != 0D)
+        {
+            d[at++] = 9;
+            BinaryPrimitives.WriteDoubleLittleEndian(d[at..], wallTime);
+            at += 8;
+        }
+        if (step != 0L)
+        {
+            d[at++] = 16;
+            at += ScalarEventEncoder.WriteVarint(d[at..], (ulong)step);
+        }
+        d[at++] = 42;
+        at += ScalarEventEncoder.WriteVarint(d[at..], (ulong)summarySize);
+        d[at++] = 10;
+        at += ScalarEventEncoder.WriteVarint(d[at..], (ulong)valueSize);
+        if (tagBytes != 0)
+        {
+            d[at++] = 10;
+            at += ScalarEventEncoder.WriteVarint(d[at..], (ulong)tagBytes);
+            at += Encoding.UTF8.GetBytes(tag, d[at..]);
+        }
+        valueField.CopyTo(d[at..]);
+        if (at + valueField.Length != size)
+        {
+            throw new InvalidOperationException($"Encoded {at + valueField.Length} bytes of an event sized {size}.");
+        }
+        return bytes;
+    }
+
+    /// <summary>The array of the whole event, its fields up to the value's first byte written by <paramref name="output"/>.</summary>
+    private static byte[] Begin(long step, double wallTime, int valueSize, out CodedOutputStream output)
+    {
         // Summary { value (field 1, length-delimited) }, inside Event's summary (field 5, length-delimited).
         int summarySize = 1 + CodedOutputStream.ComputeLengthSize(valueSize) + valueSize;
         int size = (wallTime != 0D ? 1 + 8 : 0) + (step != 0L ? 1 + CodedOutputStream.ComputeInt64Size(step) : 0)
             + 1 + CodedOutputStream.ComputeLengthSize(summarySize) + summarySize;
         byte[] bytes = new byte[size];
-        var output = new CodedOutputStream(bytes);
+        output = new CodedOutputStream(bytes);
         // The generated code's tests: a double compared with 0 (so -0.0 is left out too), an int64 with 0L.
         if (wallTime != 0D)
         {
@@ -40,8 +103,6 @@ internal static class SingleValueEvent
         output.WriteLength(summarySize);
         output.WriteRawTag(10);
         output.WriteLength(valueSize);
-        value.WriteTo(output);
-        output.CheckNoSpaceLeft();
         return bytes;
     }
 }

@@ -119,6 +119,20 @@ public sealed partial class LogDirReader
     /// </summary>
     internal IEnumerable<RunEvent> ReadEvents(RunInfo run, CleanRunProbe? probe)
     {
+        foreach (RunRecord record in ReadRecords(run, probe, keepScalarsEncoded: false))
+        {
+            yield return new RunEvent(run.Name, record.Event!, record.Record.File, record.Record.Offset);
+        }
+    }
+
+    /// <summary>
+    /// The records of <paramref name="run"/> whose events <see cref="ReadEvents(RunInfo, CleanRunProbe?)"/> gives (with
+    /// <paramref name="probe"/> as there), each with its event; with <paramref name="keepScalarsEncoded"/>, a record of
+    /// one of the scalar layouts that no purge touches comes undecoded instead (its layout, step and tag): a replay
+    /// writes its value's bytes again without building the objects of an event (issue 19).
+    /// </summary>
+    internal IEnumerable<RunRecord> ReadRecords(RunInfo run, CleanRunProbe? probe, bool keepScalarsEncoded)
+    {
         Records.TfRecordReaderOptions recordOptions = probe is null ? Options.RecordOptions : Options.RecordOptions with { OnCorruptRecord = probe.Report };
         CancellationToken cancellation = probe?.Stop ?? CancellationToken.None;
         Action<Records.TfRecordCorruptException> skipped = probe is null ? ReportMalformed : probe.Report;
@@ -129,6 +143,17 @@ public sealed partial class LogDirReader
         foreach (RecordRef record in RunRecords.Enumerate(run, recordOptions, progress, skipped))
         {
             cancellation.ThrowIfCancellationRequested();
+            if (keepScalarsEncoded
+                && Events.EventShape.MatchScalar(record.Data.Span, out long step, out int tagStart, out int tagLength, out int valueAt) is var layout and not Events.ScalarLayout.None)
+            {
+                string tag = Events.EventRecordDecoder.Tag(record.Data.Span.Slice(tagStart, tagLength), names);
+                if (plan.IsEmpty || (!plan.IsEventPurged(record.Ordinal, step) && !plan.IsTagPurged(tag, record.Ordinal, step)))
+                {
+                    yield return new RunRecord(record, Event: null, layout, step, tag, tagStart + tagLength, valueAt);
+                    continue;
+                }
+                // Purged: decoded below, as every other record, so it is left out exactly as ReadEvents leaves it out.
+            }
             if (DecodeEvent(record, names, reject) is not { } value)
             {
                 continue;
@@ -147,7 +172,7 @@ public sealed partial class LogDirReader
                     }
                 }
             }
-            yield return new RunEvent(run.Name, value, record.File, record.Offset);
+            yield return new RunRecord(record, value, Events.ScalarLayout.None, Step: 0, Tag: null, ValueFieldAt: 0, ValueAt: 0);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using TbLogger.Events;
@@ -32,9 +33,11 @@ public static class LogReplayer
 
     /// <summary>
     /// <see cref="Replay(string, string, ReplayOptions?, LogDirReaderOptions?)"/>, and how many runs a helper thread
-    /// replayed that were kept (for tests: runs are shared out).
+    /// replayed that were kept (for tests: runs are shared out). Without <paramref name="keepScalarsEncoded"/> every
+    /// record is decoded into its event (for tests: the scalars written from their bytes must be what the events give).
     /// </summary>
-    internal static ReplayResult Replay(string source, string destination, ReplayOptions? options, LogDirReaderOptions? readerOptions, out int runsTakenAhead)
+    internal static ReplayResult Replay(string source, string destination, ReplayOptions? options, LogDirReaderOptions? readerOptions, out int runsTakenAhead,
+        bool keepScalarsEncoded = true)
     {
         runsTakenAhead = 0;
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
@@ -68,20 +71,20 @@ public static class LogReplayer
         var counter = new EventCounter(options.Progress);
         if (options.MergeInto is { } mergeRun)
         {
-            return ReplayMerged(reader, runs, output, mergeRun, options, counter);
+            return ReplayMerged(reader, runs, output, mergeRun, options, counter, keepScalarsEncoded);
         }
         var totals = new RunTotals();
         int workers = reader.Options.ThreadsForRuns(runs.Count);
         if (workers > 1)
         {
-            runsTakenAhead = ReplayInParallel(reader, runs, output, options, workers, counter, totals);
+            runsTakenAhead = ReplayInParallel(reader, runs, output, options, workers, counter, totals, keepScalarsEncoded);
         }
         else
         {
             foreach (RunInfo run in runs)
             {
                 // Each run's file is closed as soon as it is done (one writer thread per open run): thousands of runs stay cheap.
-                totals.Add(ReplayRun(reader.ReadEvents(run), run.Name, output, options, counter, removeOnFailure: null));
+                totals.Add(ReplayRun(reader.ReadRecords(run, probe: null, keepScalarsEncoded), run.Name, output, options, counter, removeOnFailure: null));
             }
         }
         counter.ReportTotal();
@@ -89,7 +92,8 @@ public static class LogReplayer
     }
 
     /// <summary>Every source run into the one output run <paramref name="mergeRun"/>, on the caller's thread.</summary>
-    private static ReplayResult ReplayMerged(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, string mergeRun, ReplayOptions options, EventCounter counter)
+    private static ReplayResult ReplayMerged(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, string mergeRun, ReplayOptions options, EventCounter counter,
+        bool keepScalarsEncoded)
     {
         OutputRun? merged = null;
         var state = new ReplayState(options, () => merged ??= new OutputRun(OpenWriter(output, mergeRun)));
@@ -97,7 +101,7 @@ public static class LogReplayer
         {
             foreach (RunInfo run in runs)
             {
-                ReplayEvents(reader.ReadEvents(run), run.Name, options, state, counter);
+                ReplayEvents(reader.ReadRecords(run, probe: null, keepScalarsEncoded), run.Name, options, state, counter);
             }
             // Reservoirs of a merged run fill across all source runs.
             state.Finish();
@@ -121,7 +125,8 @@ public static class LogReplayer
     /// is removed too, as a one-thread replay that wrote nothing never made it.
     /// </summary>
     /// <returns>The runs taken as a helper replayed them.</returns>
-    private static int ReplayInParallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, ReplayOptions options, int workers, EventCounter counter, RunTotals totals)
+    private static int ReplayInParallel(LogDirReader reader, IReadOnlyList<RunInfo> runs, string output, ReplayOptions options, int workers, EventCounter counter, RunTotals totals,
+        bool keepScalarsEncoded)
     {
         var removed = new RemovedAttempts(output);
         try
@@ -130,7 +135,7 @@ public static class LogReplayer
                 (r, cancellation) =>
                 {
                     using var probe = new CleanRunProbe(cancellation);
-                    var attempt = ReplayRun(reader.ReadEvents(runs[r], probe), runs[r].Name, output, options, new EventCounter(progress: null), removed);
+                    var attempt = ReplayRun(reader.ReadRecords(runs[r], probe, keepScalarsEncoded), runs[r].Name, output, options, new EventCounter(progress: null), removed);
                     if (!probe.Abandoned)
                     {
                         return attempt with { BytesRead = probe.BytesRead };
@@ -146,7 +151,7 @@ public static class LogReplayer
                         reader.BytesRead?.Add(ahead.BytesRead, force: true);
                         counter.Add(ahead.EventsRead);
                     }
-                    totals.Add(ahead ?? ReplayRun(reader.ReadEvents(runs[r]), runs[r].Name, output, options, counter, removeOnFailure: null));
+                    totals.Add(ahead ?? ReplayRun(reader.ReadRecords(runs[r], probe: null, keepScalarsEncoded), runs[r].Name, output, options, counter, removeOnFailure: null));
                 },
                 attempt => removed.Remove(attempt.File));
         }
@@ -160,7 +165,7 @@ public static class LogReplayer
     /// Replays one source run into the output run of the same name (no merge), and closes its file. With
     /// <paramref name="removeOnFailure"/> (a helper's attempt) a replay that throws removes the file it wrote.
     /// </summary>
-    private static RunReplay ReplayRun(IEnumerable<RunEvent> events, string run, string output, ReplayOptions options, EventCounter counter, RemovedAttempts? removeOnFailure)
+    private static RunReplay ReplayRun(IEnumerable<RunRecord> events, string run, string output, ReplayOptions options, EventCounter counter, RemovedAttempts? removeOnFailure)
     {
         OutputRun? opened = null;
         var state = new ReplayState(options, () => opened ??= new OutputRun(OpenWriter(output, run)));
@@ -187,14 +192,22 @@ public static class LogReplayer
         return new RunReplay(counter.Count - start, state.Written, state.Dropped, opened?.FilePath, BytesRead: 0);
     }
 
-    /// <summary>The events of one source run, offered to <paramref name="state"/> (its output run's).</summary>
-    private static void ReplayEvents(IEnumerable<RunEvent> events, string sourceRun, ReplayOptions options, ReplayState state, EventCounter counter)
+    /// <summary>
+    /// The events of one source run, offered to <paramref name="state"/> (its output run's); a scalar left encoded by
+    /// the read is offered as it is.
+    /// </summary>
+    private static void ReplayEvents(IEnumerable<RunRecord> events, string sourceRun, ReplayOptions options, ReplayState state, EventCounter counter)
     {
         var metadata = new Dictionary<string, SummaryMetadata>(StringComparer.Ordinal);
-        foreach (RunEvent item in events)
+        foreach (RunRecord item in events)
         {
             counter.Add(1);
-            Event e = item.Event;
+            if (item.Event is not { } e)
+            {
+                // The scalar layouts carry no metadata: the tag's first, if it had any, is what it would be given.
+                state.OfferScalar(sourceRun, item, metadata.GetValueOrDefault(item.Tag!));
+                continue;
+            }
             switch (e.WhatCase)
             {
                 case Event.WhatOneofCase.FileVersion:
@@ -372,6 +385,17 @@ public static class LogReplayer
             writer.WriteEncoded(SingleValueEvent.Encode(step, wallTime, value), step, wallTime);
         }
 
+        /// <summary>
+        /// Writes a scalar read in one of the scalar layouts under <paramref name="tag"/>, from its value's field after
+        /// the tag (see <see cref="SingleValueEvent.Encode(long, double, string, ReadOnlySpan{byte})"/>): it carries no
+        /// metadata, so there is none to leave out.
+        /// </summary>
+        public void WriteScalar(long step, double wallTime, string tag, ReadOnlySpan<byte> valueField) =>
+            writer.WriteEncoded(SingleValueEvent.Encode(step, wallTime, tag, valueField), step, wallTime);
+
+        /// <summary>Whether a tensor value of <paramref name="tag"/> with <paramref name="metadata"/> would be written here without it.</summary>
+        public bool WouldStripTensor(string tag, SummaryMetadata metadata) => _repeats.WouldStripTensor(tag, metadata);
+
         /// <summary>The file written.</summary>
         public string FilePath => writer.FilePath;
 
@@ -391,21 +415,8 @@ public static class LogReplayer
 
         public void Offer(string sourceRun, Event e, Summary.Types.Value value, Dictionary<string, SummaryMetadata> metadata)
         {
-            var filter = options.Filter;
-            if ((filter.Tags is { } tags && !tags.IsMatch(value.Tag)) || !filter.Steps.Contains(e.Step))
+            if (Admit(sourceRun, value.Tag, e.Step) is not { } tag)
             {
-                Dropped++;
-                return;
-            }
-            string tag = Rename(value.Tag);
-            if (options.MergeInto is not null && options.PrefixTagsWithRun)
-            {
-                tag = sourceRun + "/" + tag;
-            }
-            long index = CollectionsMarshal.GetValueRefOrAddDefault(_seen, tag, out _)++;
-            if (options.KeepEvery is int k && k > 1 && index % k != 0)
-            {
-                Dropped++;
                 return;
             }
             // The value was decoded for this replay and nothing else holds it: it moves into its own event, renamed,
@@ -417,17 +428,75 @@ public static class LogReplayer
                 value.Metadata = known;
             }
             value.Tag = tag;
-            double wallTime = e.WallTime + options.TimeShift.TotalSeconds;
+            Keep(e.Step, e.WallTime + options.TimeShift.TotalSeconds, value);
+        }
+
+        /// <summary>
+        /// Offers a scalar the read left encoded, <paramref name="known"/> being its source tag's first metadata: its
+        /// bytes are written again under its output tag when the value would be written without metadata (its tag has
+        /// none, or the output file's first value of the tag carried the same), else it is built as the parser builds
+        /// it and offered as any value.
+        /// </summary>
+        public void OfferScalar(string sourceRun, in RunRecord scalar, SummaryMetadata? known)
+        {
+            if (Admit(sourceRun, scalar.Tag!, scalar.Step) is not { } tag)
+            {
+                return;
+            }
+            ReadOnlySpan<byte> record = scalar.Record.Data.Span;
+            double wallTime = BinaryPrimitives.ReadDoubleLittleEndian(record[1..]) + options.TimeShift.TotalSeconds;
+            if (options.MaxPointsPerTag is null
+                && (known is null || (scalar.Layout != ScalarLayout.SimpleValue && output().WouldStripTensor(tag, known))))
+            {
+                Written++;
+                output().WriteScalar(scalar.Step, wallTime, tag, record[scalar.ValueFieldAt..]);
+                return;
+            }
+            var value = EventRecordDecoder.BuildValue(record, scalar.Layout, tag, scalar.ValueAt);
+            value.Metadata = known;
+            Keep(scalar.Step, wallTime, value);
+        }
+
+        /// <summary>
+        /// The output tag of a value of <paramref name="sourceTag"/> at <paramref name="step"/> when the filters,
+        /// renames and <see cref="ReplayOptions.KeepEvery"/> keep it; null (counted as dropped) when they do not.
+        /// </summary>
+        private string? Admit(string sourceRun, string sourceTag, long step)
+        {
+            var filter = options.Filter;
+            if ((filter.Tags is { } tags && !tags.IsMatch(sourceTag)) || !filter.Steps.Contains(step))
+            {
+                Dropped++;
+                return null;
+            }
+            string tag = Rename(sourceTag);
+            if (options.MergeInto is not null && options.PrefixTagsWithRun)
+            {
+                tag = sourceRun + "/" + tag;
+            }
+            long index = CollectionsMarshal.GetValueRefOrAddDefault(_seen, tag, out _)++;
+            if (options.KeepEvery is int k && k > 1 && index % k != 0)
+            {
+                Dropped++;
+                return null;
+            }
+            return tag;
+        }
+
+        /// <summary>Writes an admitted value, or keeps it in its tag's reservoir.</summary>
+        private void Keep(long step, double wallTime, Summary.Types.Value value)
+        {
+            string tag = value.Tag;
             if (options.MaxPointsPerTag is int max)
             {
                 if (!_reservoirs.TryGetValue(tag, out var reservoir))
                 {
                     _reservoirs[tag] = reservoir = new Reservoir<(long, long, double, Summary.Types.Value)>(max, options.Seed);
                 }
-                reservoir.Add((_order++, e.Step, wallTime, value));
+                reservoir.Add((_order++, step, wallTime, value));
                 return;
             }
-            WriteValue(e.Step, wallTime, value);
+            WriteValue(step, wallTime, value);
         }
 
         /// <summary>Writes what the reservoirs kept, in the order it was offered.</summary>

@@ -44,6 +44,48 @@ public sealed class SingleValueEventTests
     }
 
     [TestMethod]
+    public void EncodesATagAndAValueFieldAsTheGeneratedCodeEncodesTheValue()
+    {
+        // The fields after the tag that the scalar layouts hold (EventShape.MatchScalar), the field given as bytes.
+        var fields = new Func<Summary.Types.Value>[]
+        {
+            () => new Summary.Types.Value { SimpleValue = -0.0f },
+            () => new Summary.Types.Value { SimpleValue = float.NaN },
+            () => new Summary.Types.Value { Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { 0f } } },
+            () => new Summary.Types.Value { Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { 3.5f }, TensorShape = new TensorShapeProto() } },
+            () => new Summary.Types.Value { Tensor = new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { double.MaxValue } } },
+            () => new Summary.Types.Value { Tensor = new TensorProto { Dtype = DataType.DtDouble, DoubleVal = { -1e-300 }, TensorShape = new TensorShapeProto() } },
+        };
+        // Empty (left out), ASCII, non-ASCII, a lone surrogate (encoded as U+FFFD by both), and 130 bytes (a two-byte length,
+        // the value's and the summary's too).
+        string[] tags = ["", "loss", "ü/größe", "bad\uD800", new string('t', 130)];
+        long[] steps = [0, 1, -1, 300, long.MaxValue];
+        double[] wallTimes = [0, -0.0, 1_700_000_000.25, double.NaN];
+        int cases = 0;
+        for (int f = 0; f < fields.Length; f++)
+        {
+            var field = fields[f];
+            byte[] valueField = field().ToByteArray();
+            foreach (string tag in tags)
+            {
+                foreach (long step in steps)
+                {
+                    foreach (double wallTime in wallTimes)
+                    {
+                        var value = field();
+                        value.Tag = tag;
+                        byte[] expected = new Event { Step = step, WallTime = wallTime, Summary = new Summary { Value = { value } } }.ToByteArray();
+                        // (A value's ToString would throw on the lone surrogate: the message names the case instead.)
+                        CollectionAssert.AreEqual(expected, SingleValueEvent.Encode(step, wallTime, tag, valueField), $"field {f}, tag of {tag.Length} chars, step {step}, wall time {wallTime}");
+                        cases++;
+                    }
+                }
+            }
+        }
+        Assert.AreEqual(fields.Length * tags.Length * steps.Length * wallTimes.Length, cases);
+    }
+
+    [TestMethod]
     public void ANullValueIsRefused()
     {
         var error = Assert.ThrowsExactly<ArgumentNullException>(() => SingleValueEvent.Encode(1, 2, null!));

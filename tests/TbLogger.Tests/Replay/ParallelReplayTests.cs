@@ -52,7 +52,7 @@ public sealed class ParallelReplayTests
         {
             var expectedProgress = new ProgressRecorder();
             var expected = LogReplayer.Replay(source, dir.Combine($"one {name}"), options with { Progress = expectedProgress }, new LogDirReaderOptions { MaxDegreeOfParallelism = 1, Loader = loader });
-            var expectedRuns = OutputRuns(dir.Combine($"one {name}"));
+            var expectedRuns = ReplayOutput.Runs(dir.Combine($"one {name}"));
             Assert.HasCount(runCount, expectedRuns, name);
             foreach (int threads in new[] { 2, 3, 8 })
             {
@@ -64,8 +64,8 @@ public sealed class ParallelReplayTests
                 // empty run too); a merged replay is one thread's.
                 int sourceRuns = (int)expected.RunsRead;
                 Assert.AreEqual(options.MergeInto is null ? Enumerable.Range(0, sourceRuns).Count(r => r % threads != 0) : 0, takenAhead, $"{name}, {threads} threads");
-                CollectionAssert.AreEqual(expectedRuns.Keys.ToList(), OutputRuns(output).Keys.ToList(), $"{name}, {threads} threads");
-                foreach (var (run, records) in OutputRuns(output))
+                CollectionAssert.AreEqual(expectedRuns.Keys.ToList(), ReplayOutput.Runs(output).Keys.ToList(), $"{name}, {threads} threads");
+                foreach (var (run, records) in ReplayOutput.Runs(output))
                 {
                     CollectionAssert.AreEqual(expectedRuns[run], records, $"{name}, {threads} threads, run {run}");
                 }
@@ -117,7 +117,7 @@ public sealed class ParallelReplayTests
             Assert.IsTrue(reports.All(r => r.Thread == Environment.CurrentManagedThreadId), $"{threads} threads: reported on the caller's thread");
             // Every source byte counted once: a run a helper gave back counts only the caller's read.
             Assert.AreEqual(sourceBytes, bytes.Values[^1], $"{threads} threads");
-            var runs = OutputRuns(output);
+            var runs = ReplayOutput.Runs(output);
             // One file per run: the helpers' abandoned attempts at b, d and f are gone.
             Assert.AreEqual(6, Directory.GetFiles(output, "*", SearchOption.AllDirectories).Length, $"{threads} threads");
             if (expected is null)
@@ -167,7 +167,7 @@ public sealed class ParallelReplayTests
                 string what = $"{threads} threads, purge {purge}";
                 Assert.AreEqual(badCrc, error.Offset, what);
                 Assert.AreEqual(TfRecordCorruption.DataCrcMismatch, error.Corruption, what);
-                var runs = OutputRuns(output);
+                var runs = ReplayOutput.Runs(output);
                 // Run a whole, b up to its bad record or not at all; nothing of c or x/y, not even an empty directory.
                 string[] written = purge ? ["a"] : ["a", "b"];
                 CollectionAssert.AreEqual(written, runs.Keys.ToList(), what);
@@ -224,7 +224,7 @@ public sealed class ParallelReplayTests
         // One thread: a whole, b as far as the replay got (its writer closed on the way out).
         Assert.ThrowsExactly<OperationCanceledException>(() => LogReplayer.Replay(source, dir.Combine("one"), new ReplayOptions { Progress = cancelling },
             new LogDirReaderOptions { MaxDegreeOfParallelism = 1 }));
-        var one = OutputRuns(dir.Combine("one"));
+        var one = ReplayOutput.Runs(dir.Combine("one"));
         Assert.HasCount(40_000, one["a"]);
         Assert.IsLessThan(40_000, one["b"].Count);
         // Two threads: b was replayed whole by its helper and fails as the caller takes it (its events counted at
@@ -232,7 +232,7 @@ public sealed class ParallelReplayTests
         var error = Assert.ThrowsExactly<OperationCanceledException>(() => LogReplayer.Replay(source, dir.Combine("two"), new ReplayOptions { Progress = cancelling },
             new LogDirReaderOptions { MaxDegreeOfParallelism = 2 }));
         Assert.AreEqual("cancelled at 80002", error.Message);
-        CollectionAssert.AreEqual(new[] { "a" }, OutputRuns(dir.Combine("two")).Keys.ToList());
+        CollectionAssert.AreEqual(new[] { "a" }, ReplayOutput.Runs(dir.Combine("two")).Keys.ToList());
         CollectionAssert.AreEqual(new[] { "a" }, Directory.GetFileSystemEntries(dir.Combine("two")).Select(Path.GetFileName).ToList());
     }
 
@@ -275,28 +275,5 @@ public sealed class ParallelReplayTests
             writer.Write(e.ToByteArray());
         }
         return offset;
-    }
-
-    /// <summary>
-    /// Each output run (its directory under <paramref name="output"/>, which holds exactly one event file) and its
-    /// records after the writer's own file_version, as hex: the replayed events, byte for byte.
-    /// </summary>
-    private static Dictionary<string, List<string>> OutputRuns(string output)
-    {
-        var runs = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (string file in Directory.GetFiles(output, "*tfevents*", SearchOption.AllDirectories))
-        {
-            string run = Path.GetRelativePath(output, Path.GetDirectoryName(file)!);
-            Assert.IsFalse(runs.ContainsKey(run), $"run {run} has more than one event file");
-            using var reader = new TfRecordReader(File.OpenRead(file));
-            var records = new List<string>();
-            while (reader.TryReadNext(out ReadOnlyMemory<byte> record))
-            {
-                records.Add(Convert.ToHexString(record.Span));
-            }
-            Assert.AreEqual(EventFileWriter.FileVersion, Event.Parser.ParseFrom(Convert.FromHexString(records[0])).FileVersion, $"run {run}");
-            runs[run] = records[1..];
-        }
-        return new Dictionary<string, List<string>>(runs, StringComparer.Ordinal);
     }
 }
