@@ -229,9 +229,9 @@ public static class LogExporter
         {
             if (double.IsFinite(value))
             {
-                Span<byte> text = stackalloc byte[32];
-                value.TryFormat(text, out int written, "R", CultureInfo.InvariantCulture);
-                writer.Raw(text[..written]);
+                // A histogram row is mostly numbers (three per bucket): the same text as TryFormat("R"), at about half
+                // its cost, as the scalar rows write theirs.
+                writer.FiniteNumber(value);
                 return;
             }
             writer.Raw(Quote);

@@ -274,7 +274,9 @@ internal static class RoundTripText
 
     private static ulong PowerOfTen(int n) => PowersOfTen[n];
 
-    private static ReadOnlySpan<ulong> PowersOfTen =>
+    // An array, not a span over the assembly's data: unoptimised code (a Debug build, tier 0) builds that span through a
+    // field handle it allocates on every call, 72 bytes per number formatted.
+    private static readonly ulong[] PowersOfTen =
     [
         1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
         100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,

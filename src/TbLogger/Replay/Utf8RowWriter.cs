@@ -70,6 +70,13 @@ internal sealed class Utf8RowWriter : IDisposable
     /// <summary>Shortest round-trip text; NaN and infinities as "NaN", "Infinity", "-Infinity" (quoted when <paramref name="json"/>).</summary>
     public void Double(double value, bool json) => Number(value, json, ref _lastValue);
 
+    /// <summary>The shortest round-trip text of a finite <paramref name="value"/> (<see cref="RoundTripText"/>), with no memory of the last.</summary>
+    public void FiniteNumber(double value)
+    {
+        Ensure(MaxNumberLength);
+        _used += RoundTripText.Format(value, _buffer.AsSpan(_used));
+    }
+
     /// <summary>
     /// Like <see cref="Double"/>, remembering the last wall time apart from the last value: every tag of a step
     /// shares its wall time, so a row's wall time is almost always the previous row's, while its value is not.
