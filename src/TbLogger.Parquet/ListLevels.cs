@@ -26,8 +26,9 @@ internal sealed class ListLevels
         }
         if (_repetition.Length < entries)
         {
-            _repetition = new int[entries];
-            _definition = new int[entries];
+            int size = Math.Max(entries, _repetition.Length * 2);
+            _repetition = new int[size];
+            _definition = new int[size];
         }
         int position = 0;
         foreach (int length in lengths)

@@ -164,19 +164,12 @@ public static class ParquetExporter
             // large object heap at the default group size): most of what an export allocates, and not ours to pool.
             parquetOptions.ColumnEncodingHints[fields[0].Path.ToString()] = EncodingHint.Dictionary;
             parquetOptions.ColumnEncodingHints[fields[1].Path.ToString()] = EncodingHint.Dictionary;
-            // Steps grow by small, steady strides and doubles of one column share their sign and exponent bytes: delta
-            // and byte-stream-split pages compress them far better than plain ones, at the same speed (10^7 scalars:
-            // 36 MB against 89 MB). List columns stay plain, as some readers expect.
-            foreach (DataField field in fields.Where(f => f.MaxRepetitionLevel == 0))
+            // Steps grow by small, steady strides: delta pages compress them to a few bits each (10^7 scalars: 59 MB
+            // against 89 MB), with their statistics. Doubles stay plain: Parquet.Net writes byte-stream-split pages
+            // (a further 23 MB less) without min/max statistics, which readers use to skip row groups by value.
+            foreach (DataField field in fields.Where(f => f.MaxRepetitionLevel == 0 && f.ClrType == typeof(long)))
             {
-                if (field.ClrType == typeof(long))
-                {
-                    parquetOptions.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
-                }
-                else if (field.ClrType == typeof(double) || field.ClrType == typeof(float))
-                {
-                    parquetOptions.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.ByteSplitStream;
-                }
+                parquetOptions.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
             }
             await using (var writer = await ParquetWriter.CreateAsync(schema, output, parquetOptions, cancellationToken: cancel.Token).ConfigureAwait(false))
             {

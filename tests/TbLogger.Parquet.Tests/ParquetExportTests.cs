@@ -128,12 +128,17 @@ public sealed class ParquetExportTests
             var encodings = Query(duck, $"SELECT DISTINCT encodings FROM parquet_metadata('{Sql(output)}') WHERE path_in_schema = '{column}'");
             Assert.IsTrue(encodings.All(e => ((string)e[0]).Contains("DICTIONARY", StringComparison.Ordinal)), $"{column}: {string.Join(", ", encodings.Select(e => e[0]))}");
         }
-        // Steps delta-encoded, doubles split by byte stream: what makes the file small (and DuckDB reads them back exactly, above).
-        foreach (var (column, encoding) in new[] { ("step", "DELTA_BINARY_PACKED"), ("wall_time", "BYTE_STREAM_SPLIT"), ("value", "BYTE_STREAM_SPLIT") })
+        // Steps delta-encoded (what makes the file small; DuckDB reads them back exactly, above), and every numeric
+        // column with the min/max statistics readers skip row groups by.
+        var stepEncodings = Query(duck, $"SELECT DISTINCT encodings FROM parquet_metadata('{Sql(output)}') WHERE path_in_schema = 'step'");
+        Assert.IsTrue(stepEncodings.All(e => ((string)e[0]).Contains("DELTA_BINARY_PACKED", StringComparison.Ordinal)), string.Join(", ", stepEncodings.Select(e => e[0])));
+        foreach (string column in new[] { "step", "wall_time", "value" })
         {
-            var encodings = Query(duck, $"SELECT DISTINCT encodings FROM parquet_metadata('{Sql(output)}') WHERE path_in_schema = '{column}'");
-            Assert.IsTrue(encodings.All(e => ((string)e[0]).Contains(encoding, StringComparison.Ordinal)), $"{column}: {string.Join(", ", encodings.Select(e => e[0]))}");
+            var missing = Query(duck, $"SELECT count(*) FROM parquet_metadata('{Sql(output)}') WHERE path_in_schema = '{column}' AND (stats_min IS NULL OR stats_max IS NULL)");
+            Assert.AreEqual(0L, Convert.ToInt64(missing[0][0], CultureInfo.InvariantCulture), $"{column}: row groups without min/max");
         }
+        var firstGroup = Query(duck, $"SELECT stats_min, stats_max FROM parquet_metadata('{Sql(output)}') WHERE path_in_schema = 'step' AND row_group_id = 0");
+        Assert.AreEqual("0", firstGroup[0][0]?.ToString());
         var types = Query(duck, $"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('{Sql(output)}'))");
         CollectionAssert.AreEqual(new[] { "run VARCHAR", "tag VARCHAR", "step BIGINT", "wall_time DOUBLE", "value DOUBLE" }, types.Select(t => $"{t[0]} {t[1]}").ToArray());
     }
