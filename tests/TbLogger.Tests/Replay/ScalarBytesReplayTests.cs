@@ -99,7 +99,7 @@ public sealed class ScalarBytesReplayTests
     /// A run of 60 steps of ten tags, each in one of the scalar layouts (simple_value; float or double tensors, with
     /// and without an empty shape), with NaN and -0.0 values and zero wall times; metadata as TensorFlow writes it (the
     /// first value of a tag), on every value (m1), changing at step 30 (m2), hparams (hp), none (e); and events that are
-    /// not in those layouts: a log message, two values in one event, a histogram. Optionally a restart (a second
+    /// not in those layouts: a graph, two values in one event, a histogram. Optionally a restart (a second
     /// SessionLog START, going back to step 15: the Python loader purges what came before it from step 15 on) and steps
     /// going back (both loaders purge the tag's values from that step on).
     /// </summary>
@@ -157,7 +157,7 @@ public sealed class ScalarBytesReplayTests
             }
             if (step == 10)
             {
-                events.Add(new Event { WallTime = 1_700_000_010, Step = 10, LogMessage = new LogMessage { Message = "hi" } });
+                events.Add(new Event { WallTime = 1_700_000_010, Step = 10, GraphDef = ByteString.CopyFromUtf8("graph") });
                 events.Add(new Event
                 {
                     WallTime = 1_700_000_011,
