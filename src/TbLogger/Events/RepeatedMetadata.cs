@@ -79,14 +79,13 @@ internal sealed class RepeatedMetadata
     /// written with it, which is also when it would be the tag's first in this file.
     /// </summary>
     public bool WouldStripTensor(string tag, SummaryMetadata metadata) =>
-        tag.Length != 0 && metadata.PluginData?.PluginName != PluginNames.HParams && _first.TryGetValue(tag, out var first) && first.Equals(metadata);
+        !AlwaysWritten(tag, metadata) && _first.TryGetValue(tag, out var first) && first.Equals(metadata);
 
     private bool Repeats(Summary.Types.Value v)
     {
         // Only tensor values: a legacy image/audio/histo value without metadata is migrated by the loaders from its own
         // kind (plugin "image", not "images"), which differs from its tag's first plugin; tfcheck --strict flags that.
-        if (v.ValueCase != Summary.Types.Value.ValueOneofCase.Tensor || v.Metadata is not { } metadata || v.Tag.Length == 0
-            || metadata.PluginData?.PluginName == PluginNames.HParams)
+        if (v.ValueCase != Summary.Types.Value.ValueOneofCase.Tensor || v.Metadata is not { } metadata || AlwaysWritten(v.Tag, metadata))
         {
             return false;
         }
@@ -97,4 +96,8 @@ internal sealed class RepeatedMetadata
         }
         return first.Equals(metadata);
     }
+
+    /// <summary>Metadata written as given even when it repeats: an untagged value's, and hparams' (their metadata is their data).</summary>
+    private static bool AlwaysWritten(string tag, SummaryMetadata metadata) =>
+        tag.Length == 0 || metadata.PluginData?.PluginName == PluginNames.HParams;
 }
