@@ -20,9 +20,9 @@ internal static class SingleValueEvent
     public static byte[] Encode(long step, double wallTime, Summary.Types.Value value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        byte[] bytes = Begin(step, wallTime, value.CalculateSize(), out CodedOutputStream output);
-        value.WriteTo(output);
-        output.CheckNoSpaceLeft();
+        byte[] bytes = Envelope(step, wallTime, value.CalculateSize(), out int at);
+        // Throws unless the value fills the rest exactly.
+        value.WriteTo(bytes.AsSpan(at));
         return bytes;
     }
 
@@ -40,16 +40,40 @@ internal static class SingleValueEvent
     public static byte[] Encode(long step, double wallTime, string tag, ReadOnlySpan<byte> valueField)
     {
         ArgumentNullException.ThrowIfNull(tag);
-        // Written by hand, not through a CodedOutputStream: the stream object was most of what is left to allocate per
-        // replayed scalar besides the record. The generated code's UTF-8 is Encoding.UTF8's (Google.Protobuf's).
+        // The generated code's UTF-8 is Encoding.UTF8's (Google.Protobuf's).
         int tagBytes = Encoding.UTF8.GetByteCount(tag);
         int valueSize = (tagBytes != 0 ? 1 + CodedOutputStream.ComputeLengthSize(tagBytes) + tagBytes : 0) + valueField.Length;
+        byte[] bytes = Envelope(step, wallTime, valueSize, out int at);
+        Span<byte> d = bytes;
+        if (tagBytes != 0)
+        {
+            d[at++] = 10;
+            at += ScalarEventEncoder.WriteVarint(d[at..], (ulong)tagBytes);
+            at += Encoding.UTF8.GetBytes(tag, d[at..]);
+        }
+        valueField.CopyTo(d[at..]);
+        if (at + valueField.Length != bytes.Length)
+        {
+            throw new InvalidOperationException($"Encoded {at + valueField.Length} bytes of an event sized {bytes.Length}.");
+        }
+        return bytes;
+    }
+
+    /// <summary>
+    /// The array of the whole event for a value of <paramref name="valueSize"/> bytes, its fields up to the value's
+    /// first byte written (at <paramref name="at"/> on return). Written by hand, not through a CodedOutputStream: the
+    /// stream object was most of what was left to allocate per replayed scalar besides the record.
+    /// </summary>
+    private static byte[] Envelope(long step, double wallTime, int valueSize, out int at)
+    {
+        // Summary { value (field 1, length-delimited) }, inside Event's summary (field 5, length-delimited).
         int summarySize = 1 + CodedOutputStream.ComputeLengthSize(valueSize) + valueSize;
         int size = (wallTime != 0D ? 1 + 8 : 0) + (step != 0L ? 1 + CodedOutputStream.ComputeInt64Size(step) : 0)
             + 1 + CodedOutputStream.ComputeLengthSize(summarySize) + summarySize;
         byte[] bytes = new byte[size];
         Span<byte> d = bytes;
-        int at = 0;
+        at = 0;
+        // The generated code's tests: a double compared with 0 (so -0.0 is left out too), an int64 with 0L.
         if (wallTime != 0D)
         {
             d[at++] = 9;
@@ -65,44 +89,6 @@ internal static class SingleValueEvent
         at += ScalarEventEncoder.WriteVarint(d[at..], (ulong)summarySize);
         d[at++] = 10;
         at += ScalarEventEncoder.WriteVarint(d[at..], (ulong)valueSize);
-        if (tagBytes != 0)
-        {
-            d[at++] = 10;
-            at += ScalarEventEncoder.WriteVarint(d[at..], (ulong)tagBytes);
-            at += Encoding.UTF8.GetBytes(tag, d[at..]);
-        }
-        valueField.CopyTo(d[at..]);
-        if (at + valueField.Length != size)
-        {
-            throw new InvalidOperationException($"Encoded {at + valueField.Length} bytes of an event sized {size}.");
-        }
-        return bytes;
-    }
-
-    /// <summary>The array of the whole event, its fields up to the value's first byte written by <paramref name="output"/>.</summary>
-    private static byte[] Begin(long step, double wallTime, int valueSize, out CodedOutputStream output)
-    {
-        // Summary { value (field 1, length-delimited) }, inside Event's summary (field 5, length-delimited).
-        int summarySize = 1 + CodedOutputStream.ComputeLengthSize(valueSize) + valueSize;
-        int size = (wallTime != 0D ? 1 + 8 : 0) + (step != 0L ? 1 + CodedOutputStream.ComputeInt64Size(step) : 0)
-            + 1 + CodedOutputStream.ComputeLengthSize(summarySize) + summarySize;
-        byte[] bytes = new byte[size];
-        output = new CodedOutputStream(bytes);
-        // The generated code's tests: a double compared with 0 (so -0.0 is left out too), an int64 with 0L.
-        if (wallTime != 0D)
-        {
-            output.WriteRawTag(9);
-            output.WriteDouble(wallTime);
-        }
-        if (step != 0L)
-        {
-            output.WriteRawTag(16);
-            output.WriteInt64(step);
-        }
-        output.WriteRawTag(42);
-        output.WriteLength(summarySize);
-        output.WriteRawTag(10);
-        output.WriteLength(valueSize);
         return bytes;
     }
 }
