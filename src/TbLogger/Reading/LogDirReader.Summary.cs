@@ -82,10 +82,8 @@ public sealed partial class LogDirReader
         // The reader hands out one string per tag, and tags come back in a cycle: the accumulator of the previous value
         // remembers the one that came after it, so most values find theirs by one reference comparison.
         Accumulator? last = null;
-        IEnumerable<ValueRef> values = probe is null
-            ? RunValues(run, filter, kind: null, names, Options.RecordOptions, ReportMalformed, _bytesRead, cancellation)
-            : RunValues(run, filter, kind: null, names, Options.RecordOptions with { OnCorruptRecord = probe.Report }, probe.Report, _bytesRead is null ? null : probe.Progress, cancellation);
-        foreach (ValueRef v in values)
+        var (recordOptions, skipped, progress) = ReadSinks(probe);
+        foreach (ValueRef v in RunValues(run, filter, kind: null, names, recordOptions, skipped, progress, cancellation))
         {
             Accumulator acc;
             if (last?.Next is { } next && ReferenceEquals(next.Tag, v.Tag))

@@ -133,10 +133,8 @@ public sealed partial class LogDirReader
     /// </summary>
     internal IEnumerable<RunRecord> ReadRecords(RunInfo run, CleanRunProbe? probe, bool keepScalarsEncoded)
     {
-        Records.TfRecordReaderOptions recordOptions = probe is null ? Options.RecordOptions : Options.RecordOptions with { OnCorruptRecord = probe.Report };
+        var (recordOptions, skipped, progress) = ReadSinks(probe);
         CancellationToken cancellation = probe?.Stop ?? CancellationToken.None;
-        Action<Records.TfRecordCorruptException> skipped = probe is null ? ReportMalformed : probe.Report;
-        ByteProgress? progress = probe is null ? _bytesRead : _bytesRead is null ? null : probe.Progress;
         Action<Records.TfRecordCorruptException> reject = probe is null ? RejectMalformed : probe.Report;
         PurgePlan plan = PurgePlan.For(run, Options, recordOptions, cancellation);
         var names = new Utf8StringCache();
@@ -149,7 +147,7 @@ public sealed partial class LogDirReader
                 string tag = Events.EventRecordDecoder.Tag(record.Data.Span.Slice(tagStart, tagLength), names);
                 if (plan.IsEmpty || (!plan.IsEventPurged(record.Ordinal, step) && !plan.IsTagPurged(tag, record.Ordinal, step)))
                 {
-                    yield return new RunRecord(record, Event: null, layout, step, tag, tagStart + tagLength, valueAt);
+                    yield return new RunRecord(record, Event: null, layout, tag, tagStart + tagLength, valueAt);
                     continue;
                 }
                 // Purged: decoded below, as every other record, so it is left out exactly as ReadEvents leaves it out.
@@ -172,9 +170,19 @@ public sealed partial class LogDirReader
                     }
                 }
             }
-            yield return new RunRecord(record, value, Events.ScalarLayout.None, Step: 0, Tag: null, ValueFieldAt: 0, ValueAt: 0);
+            yield return new RunRecord(record, value, Events.ScalarLayout.None, Tag: null, ValueFieldAt: 0, ValueAt: 0);
         }
     }
+
+    /// <summary>
+    /// Where a read of one run sends what it meets: the reader's own record options, report of skipped data and byte
+    /// progress; or, for a helper's read ahead (<paramref name="probe"/>), the probe, which only notes a report and
+    /// stops the read, and counts the bytes apart.
+    /// </summary>
+    private (Records.TfRecordReaderOptions Records, Action<Records.TfRecordCorruptException> Skipped, ByteProgress? Progress) ReadSinks(CleanRunProbe? probe) =>
+        probe is null
+            ? (Options.RecordOptions, ReportMalformed, _bytesRead)
+            : (Options.RecordOptions with { OnCorruptRecord = probe.Report }, probe.Report, _bytesRead is null ? null : probe.Progress);
 
     /// <summary>The values selected by <paramref name="filter"/>, after purges, with their plugin resolved.</summary>
     internal IEnumerable<ValueRef> Values(ReadFilter? filter, PluginKind? kind)

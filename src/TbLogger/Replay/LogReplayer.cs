@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using TbLogger.Events;
@@ -439,22 +438,23 @@ public static class LogReplayer
         /// </summary>
         public void OfferScalar(string sourceRun, in RunRecord scalar, SummaryMetadata? known)
         {
-            if (Admit(sourceRun, scalar.Tag!, scalar.Step) is not { } tag)
+            EventHeader header = scalar.Record.Header;
+            if (Admit(sourceRun, scalar.Tag!, header.Step) is not { } tag)
             {
                 return;
             }
             ReadOnlySpan<byte> record = scalar.Record.Data.Span;
-            double wallTime = BinaryPrimitives.ReadDoubleLittleEndian(record[1..]) + options.TimeShift.TotalSeconds;
+            double wallTime = header.WallTime + options.TimeShift.TotalSeconds;
             if (options.MaxPointsPerTag is null
                 && (known is null || (scalar.Layout != ScalarLayout.SimpleValue && output().WouldStripTensor(tag, known))))
             {
                 Written++;
-                output().WriteScalar(scalar.Step, wallTime, tag, record[scalar.ValueFieldAt..]);
+                output().WriteScalar(header.Step, wallTime, tag, record[scalar.ValueFieldAt..]);
                 return;
             }
             var value = EventRecordDecoder.BuildValue(record, scalar.Layout, tag, scalar.ValueAt);
             value.Metadata = known;
-            Keep(scalar.Step, wallTime, value);
+            Keep(header.Step, wallTime, value);
         }
 
         /// <summary>
