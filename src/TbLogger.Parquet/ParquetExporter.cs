@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Threading.Channels;
 using Parquet;
 using Parquet.Schema;
@@ -159,6 +160,7 @@ public static class ParquetExporter
         {
             DataField[] fields = schema.GetDataFields();
             var parquetOptions = new ParquetOptions();
+            (parquetOptions.CompressionMethod, parquetOptions.CompressionLevel) = Codec(options.Compression);
             // Run and tag repeat on every row: dictionary pages (Parquet.Net dictionary-encodes only the columns it is
             // told to). Its encoder sizes a table for every row of the chunk (about 38 bytes each, garbage for the
             // large object heap at the default group size): most of what an export allocates, and not ours to pool.
@@ -195,6 +197,20 @@ public static class ParquetExporter
         await readers.ConfigureAwait(false);
         return rows;
     }
+
+    /// <summary>
+    /// Parquet.Net's codec and level for <paramref name="compression"/>. Its default level is the smallest size, which
+    /// for Zstandard is level 19: many times slower than level 1, whose files were as small here (10^7 scalars in groups
+    /// of 32,768 rows: 17.9 MB at level 1, 18.8 at level 3 and 8 % slower, 57 with Snappy at level 1's speed).
+    /// </summary>
+    private static (CompressionMethod Method, CompressionLevel Level) Codec(ParquetCompression compression) => compression switch
+    {
+        ParquetCompression.Zstd => (CompressionMethod.Zstd, CompressionLevel.Fastest),
+        ParquetCompression.Snappy => (CompressionMethod.Snappy, CompressionLevel.Optimal),
+        ParquetCompression.Gzip => (CompressionMethod.Gzip, CompressionLevel.Optimal),
+        ParquetCompression.Uncompressed => (CompressionMethod.None, CompressionLevel.NoCompression),
+        _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Unknown ParquetCompression."),
+    };
 
     private static string Sibling(string scalarsPath, string table)
     {

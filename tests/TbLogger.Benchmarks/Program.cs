@@ -9,6 +9,11 @@ if (args.Length == 2 && args[0] == TbLogger.Benchmarks.Writer.WriterQuickBenchma
 {
     return TbLogger.Benchmarks.Writer.WriterQuickBenchmark.ShortRunChild(args[1]);
 }
+// The Parquet group's export child: a fresh process whose working set is the export's alone.
+if (args.Length == 3 && args[0] == TbLogger.Benchmarks.Parquet.ParquetQuickBenchmark.ExportChildArgument)
+{
+    return TbLogger.Benchmarks.Parquet.ParquetQuickBenchmark.ExportChild(args[1], args[2]);
+}
 if (args.Length > 0 && args[0] == "--quick")
 {
     string? filter = args.Length > 1 ? args[1] : null;

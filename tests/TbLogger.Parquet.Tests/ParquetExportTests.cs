@@ -197,6 +197,66 @@ public sealed class ParquetExportTests
     }
 
     [TestMethod]
+    [DataRow(ParquetCompression.Zstd, "ZSTD")]
+    [DataRow(ParquetCompression.Snappy, "SNAPPY")]
+    [DataRow(ParquetCompression.Gzip, "GZIP")]
+    [DataRow(ParquetCompression.Uncompressed, "UNCOMPRESSED")]
+    public void Each_compression_is_the_codec_of_every_column_chunk_and_DuckDB_reads_the_same_rows(ParquetCompression compression, string codec)
+    {
+        string output = Path.Combine(s_root, $"{codec}-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var result = ParquetExporter.Export(s_logs, output, new ParquetExportOptions { Compression = compression, IncludeHistograms = true, IncludePrCurves = true, RowGroupRows = 5000 });
+        using var duck = Open();
+        foreach (string table in new[] { output, result.HistogramsPath!, result.PrCurvesPath! })
+        {
+            var codecs = Query(duck, $"SELECT DISTINCT compression FROM parquet_metadata('{Sql(table)}')");
+            CollectionAssert.AreEqual(new[] { codec }, codecs.Select(c => (string)c[0]).ToArray(), Path.GetFileName(table));
+        }
+        // Every row, as the reader reads the event files (the codec changes the bytes, never a value).
+        var expected = new LogDirReader(s_logs).ReadScalars().Select(p => $"{p.Run} {p.Tag} {p.Step} {p.WallTime:R} {p.Value:R}").Order(StringComparer.Ordinal).ToList();
+        var rows = Query(duck, $"SELECT run, tag, step, wall_time, value FROM '{Sql(output)}'")
+            .Select(r => $"{r[0]} {r[1]} {r[2]} {(double)r[3]:R} {(double)r[4]:R}").Order(StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(expected, rows);
+        Assert.AreEqual(6L * 30, Convert.ToInt64(Query(duck, $"SELECT count(*) FROM '{Sql(result.HistogramsPath!)}'")[0][0], CultureInfo.InvariantCulture));
+        Assert.AreEqual(6L * 30, Convert.ToInt64(Query(duck, $"SELECT count(*) FROM '{Sql(result.PrCurvesPath!)}'")[0][0], CultureInfo.InvariantCulture));
+    }
+
+    [TestMethod]
+    public void The_defaults_are_zstd_and_groups_of_65536_rows_and_an_unknown_compression_is_refused()
+    {
+        var defaults = new ParquetExportOptions();
+        Assert.AreEqual(ParquetCompression.Zstd, defaults.Compression);
+        Assert.AreEqual(65_536, defaults.RowGroupRows);
+        string output = Path.Combine(s_root, "bad-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ParquetExporter.Export(s_logs, output, new ParquetExportOptions { Compression = (ParquetCompression)7 }));
+        Assert.AreEqual("Compression", error.ParamName);
+        StringAssert.StartsWith(error.Message, "Unknown ParquetCompression.");
+        Assert.IsFalse(File.Exists(output), "nothing is written for refused options");
+    }
+
+    [TestMethod]
+    public void Tblog_export_compression_chooses_the_codec_and_is_refused_for_csv()
+    {
+        string output = Path.Combine(s_root, "cli-snappy-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var (code, _, stderr) = CliRunner.Run("export", s_logs, "-o", output, "--compression", "snappy", "--tags", "loss");
+        Assert.AreEqual(0, code, stderr);
+        using var duck = Open();
+        Assert.AreEqual("SNAPPY", (string)Query(duck, $"SELECT DISTINCT compression FROM parquet_metadata('{Sql(output)}')").Single()[0]);
+        Assert.AreEqual(18000L, Convert.ToInt64(Query(duck, $"SELECT count(*) FROM '{Sql(output)}'")[0][0], CultureInfo.InvariantCulture));
+        string byDefault = Path.Combine(s_root, "cli-default-" + Guid.NewGuid().ToString("N") + ".parquet");
+        Assert.AreEqual(0, CliRunner.Run("export", s_logs, "-o", byDefault, "--tags", "loss").Code);
+        Assert.AreEqual("ZSTD", (string)Query(duck, $"SELECT DISTINCT compression FROM parquet_metadata('{Sql(byDefault)}')").Single()[0]);
+
+        string csv = Path.Combine(s_root, "cli-" + Guid.NewGuid().ToString("N") + ".csv");
+        var (csvCode, _, csvError) = CliRunner.Run("export", s_logs, "-o", csv, "--compression", "gzip");
+        Assert.AreEqual(2, csvCode);
+        Assert.AreEqual("tblog: --compression applies only to Parquet output (--format parquet, or an --output ending in .parquet).\n", csvError);
+        Assert.IsFalse(File.Exists(csv));
+        var (unknownCode, _, unknownError) = CliRunner.Run("export", s_logs, "-o", output, "--compression", "lz4");
+        Assert.AreEqual(2, unknownCode);
+        StringAssert.StartsWith(unknownError, "tblog: Argument 'lz4' not recognized. Must be one of:");
+    }
+
+    [TestMethod]
     public void Tblog_export_format_parquet_writes_the_tables_and_refuses_standard_output()
     {
         string output = Path.Combine(s_root, "cli-" + Guid.NewGuid().ToString("N") + ".parquet");

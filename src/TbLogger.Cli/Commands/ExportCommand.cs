@@ -21,11 +21,13 @@ internal static class ExportCommand
         var prCurves = new Option<bool>("--pr-curves") { Description = "Also export PR curves." };
         var images = new Option<string?>("--images") { Description = "Also write every image to DIR/{run}/{tag}_step{step}.png (or .jpg, .gif)." };
         var audio = new Option<string?>("--audio") { Description = "Also write every audio clip to DIR/{run}/{tag}_step{step}.wav." };
+        var compression = new Option<string?>("--compression") { Description = "Parquet only: zstd (default; about a third of Snappy's size), snappy (for readers without Zstandard), gzip or uncompressed." };
+        compression.AcceptOnlyFromAmong("zstd", "snappy", "gzip", "uncompressed");
         var text = new Option<string?>("--text") { Description = "Also write every text value to DIR/{run}/{tag}_step{step}.txt." };
         var loader = LoaderOption.Create();
         var command = new Command("export", "Export scalars (and optionally histograms, PR curves) as CSV, JSON Lines or Parquet: run, tag, step, wall_time, value.")
         {
-            logDir, outPath, format, runs, tags, steps, histograms, prCurves, images, audio, text, loader,
+            logDir, outPath, format, runs, tags, steps, histograms, prCurves, compression, images, audio, text, loader,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,8 +37,13 @@ internal static class ExportCommand
             var readerOptions = skipped.Count(LoaderOption.Options(parse, loader));
             string? imagesDir = parse.GetValue(images), audioDir = parse.GetValue(audio), textDir = parse.GetValue(text);
             bool media = imagesDir is not null || audioDir is not null || textDir is not null;
+            string? compressionName = parse.GetValue(compression);
             if (parse.GetValue(outPath) is not { } target)
             {
+                if (compressionName is not null)
+                {
+                    throw new UsageException(CompressionIsParquetOnly);
+                }
                 if (!media)
                 {
                     throw new UsageException("--output is required unless --images, --audio or --text is given.");
@@ -52,14 +59,20 @@ internal static class ExportCommand
                 }
                 return counts.Images + counts.Audio + counts.Text == 0 ? ExitCodes.Problems : ExitCodes.Ok;
             }
+            bool parquet = parse.GetValue(format) == "parquet" || (parse.GetValue(format) is null && target.EndsWith(ParquetExporter.Extension, StringComparison.OrdinalIgnoreCase));
+            if (compressionName is not null && !parquet)
+            {
+                throw new UsageException(CompressionIsParquetOnly);
+            }
             if (media)
             {
                 MediaExport.Write(new LogDirReader(dir, readerOptions), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
             }
             bool toStdout = target == "-";
-            if (parse.GetValue(format) == "parquet" || (parse.GetValue(format) is null && target.EndsWith(ParquetExporter.Extension, StringComparison.OrdinalIgnoreCase)))
+            if (parquet)
             {
-                return await ExportParquetAsync(o, dir, target, parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps), parse.GetValue(histograms), parse.GetValue(prCurves), readerOptions).ConfigureAwait(false);
+                return await ExportParquetAsync(o, dir, target, parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps), parse.GetValue(histograms), parse.GetValue(prCurves),
+                    CompressionNamed(compressionName), readerOptions).ConfigureAwait(false);
             }
             var options = new ExportOptions
             {
@@ -104,8 +117,20 @@ internal static class ExportCommand
     }
 
     /// <summary>Parquet: tables of their own (list columns for histograms and PR curves), runs read in parallel.</summary>
+    private const string CompressionIsParquetOnly = "--compression applies only to Parquet output (--format parquet, or an --output ending in .parquet).";
+
+    /// <summary>The codec --compression names (one of the values it accepts); Zstandard when it is not given.</summary>
+    private static ParquetCompression CompressionNamed(string? name) => name switch
+    {
+        null or "zstd" => ParquetCompression.Zstd,
+        "snappy" => ParquetCompression.Snappy,
+        "gzip" => ParquetCompression.Gzip,
+        "uncompressed" => ParquetCompression.Uncompressed,
+        _ => throw new UsageException($"Unknown --compression '{name}'."),
+    };
+
     private static async Task<int> ExportParquetAsync(CliOutput o, string dir, string target, string? runs, string? tags, string? steps, bool histograms, bool prCurves,
-        LogDirReaderOptions readerOptions)
+        ParquetCompression compression, LogDirReaderOptions readerOptions)
     {
         if (target == "-")
         {
@@ -125,6 +150,7 @@ internal static class ExportCommand
             Filter = ArgumentParsers.ReadFilter(runs, tags, steps),
             IncludeHistograms = histograms,
             IncludePrCurves = prCurves,
+            Compression = compression,
             ReaderOptions = readerOptions,
         };
         var result = await o.WithProgressAsync("Exporting", 0, progress => ParquetExporter.Export(dir, target, options with { Progress = progress })).ConfigureAwait(false);
