@@ -116,7 +116,6 @@ internal static class ExportCommand
         return command;
     }
 
-    /// <summary>Parquet: tables of their own (list columns for histograms and PR curves), runs read in parallel.</summary>
     private const string CompressionIsParquetOnly = "--compression applies only to Parquet output (--format parquet, or an --output ending in .parquet).";
 
     /// <summary>The codec --compression names (one of the values it accepts); Zstandard when it is not given.</summary>
@@ -129,6 +128,7 @@ internal static class ExportCommand
         _ => throw new UsageException($"Unknown --compression '{name}'."),
     };
 
+    /// <summary>Parquet: tables of their own (list columns for histograms and PR curves), runs read in parallel.</summary>
     private static async Task<int> ExportParquetAsync(CliOutput o, string dir, string target, string? runs, string? tags, string? steps, bool histograms, bool prCurves,
         ParquetCompression compression, LogDirReaderOptions readerOptions)
     {
