@@ -4,13 +4,13 @@ namespace TbLogger.Parquet;
 public enum ParquetCompression
 {
     /// <summary>
-    /// Zstandard at its fastest level (the default): about a third of Snappy's size for exported scalars (their wall
-    /// times and float32-derived values repeat high bytes that only an entropy coder shrinks), at the same export
-    /// speed. DuckDB, Apache Arrow (pyarrow, pandas), Polars and Spark 3 read it.
+    /// Zstandard at its fastest level (the default): a third to a half of Snappy's size for exported scalars (their
+    /// wall times and float32-derived values repeat high bytes that only an entropy coder shrinks), in 5-12 % more
+    /// time. DuckDB, Apache Arrow (pyarrow, pandas), Polars and Spark 3.2+ read it.
     /// </summary>
     Zstd,
 
-    /// <summary>Snappy: every Parquet reader, including old ones without Zstandard, reads it; files about 3x larger.</summary>
+    /// <summary>Snappy: every Parquet reader, including old ones without Zstandard, reads it; files 2-3x Zstandard's.</summary>
     Snappy,
 
     /// <summary>Gzip at zlib's default level: as widely read as Snappy, smaller than it, slower to write than either.</summary>

@@ -18,13 +18,14 @@ public sealed record ParquetExportOptions
     /// <summary>
     /// Scalar rows per row group (default 65,536: about 3 MB of column data in memory). Memory stays at a few row
     /// groups per run being read, whatever the logs' size, and follows the group size: Parquet.Net's dictionary encoder
-    /// sizes a table for every row of a group's run and tag columns (10^7 scalars peaked at a GC heap of about 140 MB
-    /// with 131,072 rows, 100 with 65,536, 55 with 32,768). Larger groups compress a little better; DuckDB scans
-    /// groups of 65,536 as fast as larger ones (32,768 took about a fifth longer).
+    /// sizes a table for every row of a group's run and tag columns (10^7 scalars peaked at a GC heap of 130-190 MB
+    /// with 131,072 rows, 90-140 with 65,536, 50-60 with 32,768). Larger groups compress a little better; DuckDB scans
+    /// groups of 65,536 as fast as larger ones (32,768 took 8-35 % longer in two measurements). At most
+    /// <see cref="MaxRowGroupRows"/>.
     /// </summary>
     public int RowGroupRows { get; init; } = 64 * 1024;
 
-    /// <summary>Histogram or PR-curve rows per row group (default 8,192); a group is also closed once it holds 1M list elements.</summary>
+    /// <summary>Histogram or PR-curve rows per row group (default 8,192, at most <see cref="MaxRowGroupRows"/>); a group is also closed once it holds 1M list elements.</summary>
     public int ListRowGroupRows { get; init; } = 8 * 1024;
 
     /// <summary>The pages' compression (default <see cref="ParquetCompression.Zstd"/>; <see cref="ParquetCompression.Snappy"/> for readers without Zstandard).</summary>
@@ -42,11 +43,18 @@ public sealed record ParquetExportOptions
     /// <summary>Called with the number of rows written so far, after every row group; may be null.</summary>
     public IProgress<long>? Progress { get; init; }
 
+    /// <summary>The most rows <see cref="RowGroupRows"/> and <see cref="ListRowGroupRows"/> accept (4,194,304).</summary>
+    public const int MaxRowGroupRows = 1 << 22;
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Filter, nameof(Filter));
         ArgumentOutOfRangeException.ThrowIfLessThan(RowGroupRows, 1, nameof(RowGroupRows));
         ArgumentOutOfRangeException.ThrowIfLessThan(ListRowGroupRows, 1, nameof(ListRowGroupRows));
+        // A group's columns are arrays of this many rows, a few of them at once: beyond this an export would rather run
+        // out of memory than write.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RowGroupRows, MaxRowGroupRows, nameof(RowGroupRows));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ListRowGroupRows, MaxRowGroupRows, nameof(ListRowGroupRows));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDegreeOfParallelism, 1, nameof(MaxDegreeOfParallelism));
         if (Compression is not (ParquetCompression.Zstd or ParquetCompression.Snappy or ParquetCompression.Gzip or ParquetCompression.Uncompressed))
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.IO.Compression;
 using DuckDB.NET.Data;
+using Parquet;
 using TbLogger.Reading;
 
 namespace TbLogger.Parquet.Tests;
@@ -211,13 +213,38 @@ public sealed class ParquetExportTests
             var codecs = Query(duck, $"SELECT DISTINCT compression FROM parquet_metadata('{Sql(table)}')");
             CollectionAssert.AreEqual(new[] { codec }, codecs.Select(c => (string)c[0]).ToArray(), Path.GetFileName(table));
         }
-        // Every row, as the reader reads the event files (the codec changes the bytes, never a value).
-        var expected = new LogDirReader(s_logs).ReadScalars().Select(p => $"{p.Run} {p.Tag} {p.Step} {p.WallTime:R} {p.Value:R}").Order(StringComparer.Ordinal).ToList();
-        var rows = Query(duck, $"SELECT run, tag, step, wall_time, value FROM '{Sql(output)}'")
-            .Select(r => $"{r[0]} {r[1]} {r[2]} {(double)r[3]:R} {(double)r[4]:R}").Order(StringComparer.Ordinal).ToList();
-        CollectionAssert.AreEqual(expected, rows);
-        Assert.AreEqual(6L * 30, Convert.ToInt64(Query(duck, $"SELECT count(*) FROM '{Sql(result.HistogramsPath!)}'")[0][0], CultureInfo.InvariantCulture));
-        Assert.AreEqual(6L * 30, Convert.ToInt64(Query(duck, $"SELECT count(*) FROM '{Sql(result.PrCurvesPath!)}'")[0][0], CultureInfo.InvariantCulture));
+        // Every row of every table, as the reader reads the event files (the codec changes the bytes, never a value).
+        var reader = new LogDirReader(s_logs);
+        CollectionAssert.AreEqual(
+            reader.ReadScalars().Select(p => $"{p.Run} {p.Tag} {p.Step} {R(p.WallTime)} {R(p.Value)}").Order(StringComparer.Ordinal).ToList(),
+            Query(duck, $"SELECT run, tag, step, wall_time, value FROM '{Sql(output)}'").Select(r => $"{r[0]} {r[1]} {r[2]} {R(r[3])} {R(r[4])}").Order(StringComparer.Ordinal).ToList());
+        var histograms = reader.ReadHistograms().Select(h => $"{h.Run} {h.Tag} {h.Step} {R(h.Min)} {R(h.Max)} {R(h.Count)} {R(h.Sum)} {R(h.SumSquares)} | {string.Join(" ", h.Buckets.Select(b => R(b.Left)))} | {string.Join(" ", h.Buckets.Select(b => R(b.Right)))} | {string.Join(" ", h.Buckets.Select(b => R(b.Count)))}").Order(StringComparer.Ordinal).ToList();
+        Assert.HasCount(6 * 30, histograms);
+        CollectionAssert.AreEqual(histograms,
+            Query(duck, $"SELECT run, tag, step, min, max, count, sum, sum_squares, bucket_left, bucket_right, bucket_count FROM '{Sql(result.HistogramsPath!)}'")
+                .Select(r => $"{r[0]} {r[1]} {r[2]} {R(r[3])} {R(r[4])} {R(r[5])} {R(r[6])} {R(r[7])} | {Rs(r[8])} | {Rs(r[9])} | {Rs(r[10])}").Order(StringComparer.Ordinal).ToList());
+        var curves = reader.ReadPrCurves().Select(c => $"{c.Run} {c.Tag} {c.Step} {c.NumThresholds} | {string.Join(" ", c.Precision.Select(v => R(v)))} | {string.Join(" ", c.Recall.Select(v => R(v)))} | {string.Join(" ", c.TruePositives.Select(v => R(v)))}").Order(StringComparer.Ordinal).ToList();
+        Assert.HasCount(6 * 30, curves);
+        CollectionAssert.AreEqual(curves,
+            Query(duck, $"SELECT run, tag, step, num_thresholds, precision, recall, true_positives FROM '{Sql(result.PrCurvesPath!)}'")
+                .Select(r => $"{r[0]} {r[1]} {r[2]} {r[3]} | {Rs(r[4])} | {Rs(r[5])} | {Rs(r[6])}").Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>A number as its shortest round-trip text, whatever the culture (DuckDB hands back doubles and floats).</summary>
+    private static string R(object value) => Convert.ToDouble(value, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A list column's numbers, as <see cref="R"/> writes them.</summary>
+    private static string Rs(object value) => string.Join(" ", ((System.Collections.IEnumerable)value).Cast<object>().Select(R));
+
+    [TestMethod]
+    [DataRow(ParquetCompression.Zstd, CompressionMethod.Zstd, CompressionLevel.Fastest)]
+    [DataRow(ParquetCompression.Snappy, CompressionMethod.Snappy, CompressionLevel.Optimal)]
+    [DataRow(ParquetCompression.Gzip, CompressionMethod.Gzip, CompressionLevel.Optimal)]
+    [DataRow(ParquetCompression.Uncompressed, CompressionMethod.None, CompressionLevel.NoCompression)]
+    public void Each_compression_is_given_to_Parquet_Net_with_its_level(ParquetCompression compression, CompressionMethod method, CompressionLevel level)
+    {
+        // Zstandard's level is nowhere in the file: Parquet.Net's default (the smallest size) is level 19, 16 times slower.
+        Assert.AreEqual((method, level), ParquetExporter.Codec(compression));
     }
 
     [TestMethod]
@@ -231,30 +258,116 @@ public sealed class ParquetExportTests
         Assert.AreEqual("Compression", error.ParamName);
         StringAssert.StartsWith(error.Message, "Unknown ParquetCompression.");
         Assert.IsFalse(File.Exists(output), "nothing is written for refused options");
+        var tooLarge = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ParquetExporter.Export(s_logs, output, new ParquetExportOptions { RowGroupRows = ParquetExportOptions.MaxRowGroupRows + 1 }));
+        Assert.AreEqual("RowGroupRows", tooLarge.ParamName);
+        var tooLargeLists = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ParquetExporter.Export(s_logs, output, new ParquetExportOptions { ListRowGroupRows = int.MaxValue }));
+        Assert.AreEqual("ListRowGroupRows", tooLargeLists.ParamName);
+        Assert.IsFalse(File.Exists(output));
+        Assert.AreEqual(0, Directory.GetFiles(s_root, "*.partial").Length);
     }
 
     [TestMethod]
-    public void Tblog_export_compression_chooses_the_codec_and_is_refused_for_csv()
+    public void An_export_that_fails_or_is_cancelled_leaves_the_previous_tables_and_no_partial_file()
     {
-        string output = Path.Combine(s_root, "cli-snappy-" + Guid.NewGuid().ToString("N") + ".parquet");
-        var (code, _, stderr) = CliRunner.Run("export", s_logs, "-o", output, "--compression", "snappy", "--tags", "loss");
-        Assert.AreEqual(0, code, stderr);
-        using var duck = Open();
-        Assert.AreEqual("SNAPPY", (string)Query(duck, $"SELECT DISTINCT compression FROM parquet_metadata('{Sql(output)}')").Single()[0]);
-        Assert.AreEqual(18000L, Convert.ToInt64(Query(duck, $"SELECT count(*) FROM '{Sql(output)}'")[0][0], CultureInfo.InvariantCulture));
-        string byDefault = Path.Combine(s_root, "cli-default-" + Guid.NewGuid().ToString("N") + ".parquet");
-        Assert.AreEqual(0, CliRunner.Run("export", s_logs, "-o", byDefault, "--tags", "loss").Code);
-        Assert.AreEqual("ZSTD", (string)Query(duck, $"SELECT DISTINCT compression FROM parquet_metadata('{Sql(byDefault)}')").Single()[0]);
+        string dir = Path.Combine(s_root, "staged-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string output = Path.Combine(dir, "t.parquet");
+        var first = ParquetExporter.Export(s_logs, output, new ParquetExportOptions { IncludeHistograms = true, Filter = ReadFilter.All with { Tags = TagFilter.Parse("loss,weights") } });
+        byte[] scalars = File.ReadAllBytes(output);
+        byte[] histograms = File.ReadAllBytes(first.HistogramsPath!);
 
+        // A progress sink that throws once the scalars table has its first row groups: Parquet.Net still writes that
+        // table's footer on the way out, so written in place it would be a valid table of some of the rows.
+        var failing = new ParquetExportOptions { IncludeHistograms = true, RowGroupRows = 1000, MaxDegreeOfParallelism = 1, Progress = new ThrowAfter(3) };
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => ParquetExporter.Export(s_logs, output, failing));
+        Assert.AreEqual("progress sink failed", error.Message);
+        CollectionAssert.AreEqual(scalars, File.ReadAllBytes(output));
+        CollectionAssert.AreEqual(histograms, File.ReadAllBytes(first.HistogramsPath!));
+
+        // Cancelled while the histograms table (the second) is written: the complete scalars table is not moved either.
+        using var cancel = new CancellationTokenSource();
+        var cancelling = new ParquetExportOptions { IncludeHistograms = true, ListRowGroupRows = 10, MaxDegreeOfParallelism = 1, Progress = new CancelAt(6 * 3000 * 2 + 1, cancel) };
+        Assert.Throws<OperationCanceledException>(() => ParquetExporter.ExportAsync(s_logs, output, cancelling, cancel.Token).GetAwaiter().GetResult());
+        CollectionAssert.AreEqual(scalars, File.ReadAllBytes(output));
+        CollectionAssert.AreEqual(histograms, File.ReadAllBytes(first.HistogramsPath!));
+        CollectionAssert.AreEquivalent(new[] { "t.parquet", "t.histograms.parquet" }, Directory.GetFiles(dir).Select(Path.GetFileName).ToArray(), "no temporary file is left");
+
+        // A new file where none was: nothing until the export completes, then the table itself.
+        string fresh = Path.Combine(dir, "fresh.parquet");
+        Assert.ThrowsExactly<InvalidOperationException>(() => ParquetExporter.Export(s_logs, fresh, failing with { Progress = new ThrowAfter(1) }));
+        Assert.IsFalse(File.Exists(fresh));
+        Assert.AreEqual(6 * 3000 * 2L, ParquetExporter.Export(s_logs, fresh).ScalarRows);
+        CollectionAssert.AreEquivalent(new[] { "t.parquet", "t.histograms.parquet", "fresh.parquet" }, Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
+    }
+
+    /// <summary>Throws on its <c>n</c>-th report.</summary>
+    private sealed class ThrowAfter(int n) : IProgress<long>
+    {
+        private int _reports;
+
+        public void Report(long value)
+        {
+            if (++_reports == n)
+            {
+                throw new InvalidOperationException("progress sink failed");
+            }
+        }
+    }
+
+    /// <summary>Cancels <paramref name="source"/> once the rows written reach <paramref name="rows"/>.</summary>
+    private sealed class CancelAt(long rows, CancellationTokenSource source) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            if (value >= rows)
+            {
+                source.Cancel();
+            }
+        }
+    }
+
+    [TestMethod]
+    [DataRow("zstd", "ZSTD")]
+    [DataRow("snappy", "SNAPPY")]
+    [DataRow("gzip", "GZIP")]
+    [DataRow("uncompressed", "UNCOMPRESSED")]
+    [DataRow(null, "ZSTD")]
+    public void Tblog_export_compression_chooses_the_codec(string? name, string codec)
+    {
+        string output = Path.Combine(s_root, $"cli-{codec}-" + Guid.NewGuid().ToString("N") + ".parquet");
+        string[] args = name is null ? ["export", s_logs, "-o", output, "--tags", "loss", "--json"] : ["export", s_logs, "-o", output, "--compression", name, "--tags", "loss", "--json"];
+        var (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.AreEqual(0, code, stderr);
+        StringAssert.Contains(stdout, $"\"compression\":\"{name ?? "zstd"}\"");
+        using var duck = Open();
+        Assert.AreEqual(codec, (string)Query(duck, $"SELECT DISTINCT compression FROM parquet_metadata('{Sql(output)}')").Single()[0]);
+        Assert.AreEqual(18000L, Convert.ToInt64(Query(duck, $"SELECT count(*) FROM '{Sql(output)}'")[0][0], CultureInfo.InvariantCulture));
+    }
+
+    [TestMethod]
+    public void Tblog_export_compression_is_refused_without_parquet_output_before_anything_is_written()
+    {
+        const string refused = "tblog: --compression applies only to Parquet output (--format parquet, or an --output ending in .parquet without another --format).\n";
         string csv = Path.Combine(s_root, "cli-" + Guid.NewGuid().ToString("N") + ".csv");
-        var (csvCode, _, csvError) = CliRunner.Run("export", s_logs, "-o", csv, "--compression", "gzip");
-        Assert.AreEqual(2, csvCode);
-        Assert.AreEqual("tblog: --compression applies only to Parquet output (--format parquet, or an --output ending in .parquet).\n", csvError);
+        Assert.AreEqual((2, refused), Exit(CliRunner.Run("export", s_logs, "-o", csv, "--compression", "gzip")));
         Assert.IsFalse(File.Exists(csv));
-        var (unknownCode, _, unknownError) = CliRunner.Run("export", s_logs, "-o", output, "--compression", "lz4");
+        string named = Path.Combine(s_root, "cli-" + Guid.NewGuid().ToString("N") + ".parquet");
+        Assert.AreEqual((2, refused), Exit(CliRunner.Run("export", s_logs, "-o", named, "--format", "csv", "--compression", "zstd")));
+        Assert.IsFalse(File.Exists(named));
+        // Media alone (no --output): refused before any image is written.
+        string images = Path.Combine(s_root, "img-" + Guid.NewGuid().ToString("N"));
+        Assert.AreEqual((2, refused), Exit(CliRunner.Run("export", s_logs, "--images", images, "--compression", "zstd")));
+        Assert.IsFalse(Directory.Exists(images));
+        // A Parquet target that cannot be written is refused before the media beside it are written.
+        string audio = Path.Combine(s_root, "aud-" + Guid.NewGuid().ToString("N"));
+        Assert.AreEqual((2, "tblog: --format parquet writes files: give --output NAME.parquet.\n"), Exit(CliRunner.Run("export", s_logs, "--audio", audio, "-o", "-", "--format", "parquet")));
+        Assert.IsFalse(Directory.Exists(audio));
+        var (unknownCode, _, unknownError) = CliRunner.Run("export", s_logs, "-o", named, "--compression", "lz4");
         Assert.AreEqual(2, unknownCode);
         StringAssert.StartsWith(unknownError, "tblog: Argument 'lz4' not recognized. Must be one of:");
     }
+
+    private static (int Code, string Err) Exit((int Code, string Out, string Err) run) => (run.Code, run.Err);
 
     [TestMethod]
     public void Tblog_export_format_parquet_writes_the_tables_and_refuses_standard_output()

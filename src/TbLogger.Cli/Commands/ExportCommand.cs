@@ -21,7 +21,7 @@ internal static class ExportCommand
         var prCurves = new Option<bool>("--pr-curves") { Description = "Also export PR curves." };
         var images = new Option<string?>("--images") { Description = "Also write every image to DIR/{run}/{tag}_step{step}.png (or .jpg, .gif)." };
         var audio = new Option<string?>("--audio") { Description = "Also write every audio clip to DIR/{run}/{tag}_step{step}.wav." };
-        var compression = new Option<string?>("--compression") { Description = "Parquet only: zstd (default; about a third of Snappy's size), snappy (for readers without Zstandard), gzip or uncompressed." };
+        var compression = new Option<string?>("--compression") { Description = "Parquet only: zstd (default; a third to a half of Snappy's size), snappy (for readers without Zstandard), gzip or uncompressed." };
         compression.AcceptOnlyFromAmong("zstd", "snappy", "gzip", "uncompressed");
         var text = new Option<string?>("--text") { Description = "Also write every text value to DIR/{run}/{tag}_step{step}.txt." };
         var loader = LoaderOption.Create();
@@ -64,6 +64,11 @@ internal static class ExportCommand
             {
                 throw new UsageException(CompressionIsParquetOnly);
             }
+            if (parquet)
+            {
+                // Before any media is written: a usage error leaves nothing behind.
+                CheckParquetTarget(target);
+            }
             if (media)
             {
                 MediaExport.Write(new LogDirReader(dir, readerOptions), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
@@ -72,7 +77,7 @@ internal static class ExportCommand
             if (parquet)
             {
                 return await ExportParquetAsync(o, dir, target, parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps), parse.GetValue(histograms), parse.GetValue(prCurves),
-                    CompressionNamed(compressionName), readerOptions).ConfigureAwait(false);
+                    compressionName ?? "zstd", readerOptions, cancellationToken).ConfigureAwait(false);
             }
             var options = new ExportOptions
             {
@@ -116,21 +121,20 @@ internal static class ExportCommand
         return command;
     }
 
-    private const string CompressionIsParquetOnly = "--compression applies only to Parquet output (--format parquet, or an --output ending in .parquet).";
+    private const string CompressionIsParquetOnly = "--compression applies only to Parquet output (--format parquet, or an --output ending in .parquet without another --format).";
 
-    /// <summary>The codec --compression names (one of the values it accepts); Zstandard when it is not given.</summary>
-    private static ParquetCompression CompressionNamed(string? name) => name switch
+    /// <summary>The codec --compression names (one of the values it accepts).</summary>
+    private static ParquetCompression CompressionNamed(string name) => name switch
     {
-        null or "zstd" => ParquetCompression.Zstd,
+        "zstd" => ParquetCompression.Zstd,
         "snappy" => ParquetCompression.Snappy,
         "gzip" => ParquetCompression.Gzip,
         "uncompressed" => ParquetCompression.Uncompressed,
         _ => throw new UsageException($"Unknown --compression '{name}'."),
     };
 
-    /// <summary>Parquet: tables of their own (list columns for histograms and PR curves), runs read in parallel.</summary>
-    private static async Task<int> ExportParquetAsync(CliOutput o, string dir, string target, string? runs, string? tags, string? steps, bool histograms, bool prCurves,
-        ParquetCompression compression, LogDirReaderOptions readerOptions)
+    /// <summary>Refuses a Parquet target that is standard output, lacks the extension or lies in a missing directory.</summary>
+    private static void CheckParquetTarget(string target)
     {
         if (target == "-")
         {
@@ -145,19 +149,27 @@ internal static class ExportCommand
         {
             throw new UsageException($"The output directory '{parent}' does not exist.");
         }
+    }
+
+    /// <summary>Parquet: tables of their own (list columns for histograms and PR curves), runs read in parallel.</summary>
+    private static async Task<int> ExportParquetAsync(CliOutput o, string dir, string target, string? runs, string? tags, string? steps, bool histograms, bool prCurves,
+        string compression, LogDirReaderOptions readerOptions, CancellationToken cancellationToken)
+    {
         var options = new ParquetExportOptions
         {
             Filter = ArgumentParsers.ReadFilter(runs, tags, steps),
             IncludeHistograms = histograms,
             IncludePrCurves = prCurves,
-            Compression = compression,
+            Compression = CompressionNamed(compression),
             ReaderOptions = readerOptions,
         };
-        var result = await o.WithProgressAsync("Exporting", 0, progress => ParquetExporter.Export(dir, target, options with { Progress = progress })).ConfigureAwait(false);
+        // Ctrl+C stops the export: its tables are written under temporary names, so none is left half written.
+        var result = await o.WithProgressAsync("Exporting", 0,
+            progress => ParquetExporter.ExportAsync(dir, target, options with { Progress = progress }, cancellationToken).GetAwaiter().GetResult()).ConfigureAwait(false);
         string[] files = new[] { result.ScalarsPath, result.HistogramsPath, result.PrCurvesPath }.OfType<string>().ToArray();
         if (o.Json)
         {
-            o.WriteJson(new { output = target, rows = result.TotalRows, format = "parquet", scalars = result.ScalarRows, histograms = result.HistogramRows, pr_curves = result.PrCurveRows, runs = result.Runs, files });
+            o.WriteJson(new { output = target, rows = result.TotalRows, format = "parquet", compression, scalars = result.ScalarRows, histograms = result.HistogramRows, pr_curves = result.PrCurveRows, runs = result.Runs, files });
         }
         else
         {

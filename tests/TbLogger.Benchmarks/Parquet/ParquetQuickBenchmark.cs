@@ -53,18 +53,22 @@ public sealed class ParquetQuickBenchmark : IQuickBenchmark
             report.Add("CSV bytes", csvBytes.ToString("N0", CultureInfo.InvariantCulture));
             report.Add("Parquet bytes", parquetBytes.ToString("N0", CultureInfo.InvariantCulture));
             report.AddRatio("Parquet bytes / CSV bytes", parquetBytes, csvBytes, "< 1");
-            // The default codec (Zstandard) against Snappy, the one every reader knows, on the same table: each once more
-            // (the first export above also paid Parquet.Net's first use), Snappy first.
+            // The default codec (Zstandard) against Snappy, the one every reader knows, on the same table: two rounds of
+            // each, alternating (the first export above also paid Parquet.Net's first use), the faster of each kept.
             string snappy = Path.Combine(root, "snappy.parquet");
-            double snappyNs = Time(() => ParquetExporter.Export(logs, snappy, new ParquetExportOptions { Compression = ParquetCompression.Snappy }));
-            double zstdNs = Time(() => ParquetExporter.Export(logs, parquet));
+            double snappyNs = double.MaxValue, zstdNs = double.MaxValue;
+            for (int round = 0; round < 2; round++)
+            {
+                snappyNs = Math.Min(snappyNs, Time(() => ParquetExporter.Export(logs, snappy, new ParquetExportOptions { Compression = ParquetCompression.Snappy })));
+                zstdNs = Math.Min(zstdNs, Time(() => ParquetExporter.Export(logs, parquet)));
+            }
             long snappyBytes = new FileInfo(snappy).Length;
             report.Add("Parquet bytes, Snappy", snappyBytes.ToString("N0", CultureInfo.InvariantCulture));
             report.AddRatio("Parquet bytes: Zstandard (default) / Snappy", parquetBytes, snappyBytes, "report");
-            report.AddRatio("Parquet export time: Zstandard / Snappy", zstdNs, snappyNs, "report");
+            report.AddRatio("Parquet export time: Zstandard / Snappy (best of 2 each, alternating)", zstdNs, snappyNs, "report");
             report.Add("process peak working set (MB)", (Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture));
             // The export alone in a fresh process: this one's working set already holds what the exports above left.
-            var child = Process.Start(new ProcessStartInfo("dotnet", [typeof(ParquetQuickBenchmark).Assembly.Location, ExportChildArgument, logs, parquet])
+            using var child = Process.Start(new ProcessStartInfo("dotnet", [typeof(ParquetQuickBenchmark).Assembly.Location, ExportChildArgument, logs, parquet])
             {
                 RedirectStandardOutput = true,
             })!;
