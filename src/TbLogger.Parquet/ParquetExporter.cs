@@ -113,7 +113,7 @@ public static class ParquetExporter
 
     private static async Task<long> WriteFileAsync(StagedFiles staged, string path, Func<Stream, Task<long>> write)
     {
-        await using var stream = staged.Create(path);
+        await using var stream = staged.Create(path, FileShare.Read, bufferSize: 1 << 16);
         return await write(stream).ConfigureAwait(false);
     }
 

@@ -34,7 +34,10 @@ public static class LogExporter
         return ExportToFile(new LogDirReader(logDirectory, readerOptions), outputPath, options);
     }
 
-    /// <summary>Exports what <paramref name="reader"/> reads into a new file (replaced if it exists).</summary>
+    /// <summary>
+    /// Exports what <paramref name="reader"/> reads into a new file (replaced if it exists), written under a hidden
+    /// temporary name beside it and moved into place once complete: an export that fails leaves the previous file.
+    /// </summary>
     /// <param name="reader">The log directory reader (its options decide how it reads, e.g. a progress sink).</param>
     /// <param name="outputPath">The output file.</param>
     /// <param name="options">What to write; null for all scalars as CSV.</param>
@@ -43,8 +46,16 @@ public static class LogExporter
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
-        using var stream = Storage.ReplacedFile.Open(outputPath, FileShare.Read, bufferSize: 0);
-        return Export(reader, stream, options);
+        // Written under a temporary name and moved into place once complete: an export that fails leaves the previous
+        // file (or none), not rows cut off at some byte.
+        using var staged = new Storage.StagedFiles();
+        long rows;
+        using (var stream = staged.Create(outputPath, FileShare.Read, bufferSize: 0))
+        {
+            rows = Export(reader, stream, options);
+        }
+        staged.Commit();
+        return rows;
     }
 
     /// <summary>Exports to a stream (left open).</summary>

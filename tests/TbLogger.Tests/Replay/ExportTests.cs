@@ -20,6 +20,53 @@ public sealed class ExportTests
     }
 
     [TestMethod]
+    public void ExportToFile_replaces_the_file_once_complete_through_a_link_and_writes_a_device_in_place()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "tblogger-export-staged-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string output = Path.Combine(dir, "out.csv");
+            long rows = LogExporter.ExportToFile(s_golden, output);
+            byte[] whole = File.ReadAllBytes(output);
+            Assert.AreEqual(Export(s_golden, new ExportOptions()), Encoding.UTF8.GetString(whole));
+
+            // A read that fails part way (its progress sink throws): the previous export stays, no temporary file is left.
+            var failing = new LogDirReader(s_golden, new LogDirReaderOptions { ReadProgress = new ThrowingProgress() });
+            Assert.AreEqual("progress failed", Assert.ThrowsExactly<InvalidOperationException>(() => LogExporter.ExportToFile(failing, output)).Message);
+            CollectionAssert.AreEqual(whole, File.ReadAllBytes(output));
+            Assert.ThrowsExactly<InvalidOperationException>(() => LogExporter.ExportToFile(failing, Path.Combine(dir, "new.csv")));
+            CollectionAssert.AreEqual(new[] { "out.csv" }, Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
+
+            // A link: the file it leads to is replaced and the link stays.
+            string real = Path.Combine(dir, "real.csv");
+            File.WriteAllText(real, "old");
+            string link = Path.Combine(dir, "link.csv");
+            File.CreateSymbolicLink(link, real);
+            Assert.AreEqual(rows, LogExporter.ExportToFile(s_golden, link));
+            Assert.AreEqual(real, new FileInfo(link).LinkTarget);
+            CollectionAssert.AreEqual(whole, File.ReadAllBytes(real));
+
+            // A device is written, not replaced by a file.
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.AreEqual(rows, LogExporter.ExportToFile(s_golden, "/dev/null"));
+                Assert.IsTrue(TbLogger.Storage.UnixFileStatus.Stat("/dev/null", out var status) && status.KindName == "character device");
+            }
+            CollectionAssert.AreEquivalent(new[] { "out.csv", "real.csv", "link.csv" }, Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed class ThrowingProgress : IProgress<long>
+    {
+        public void Report(long value) => throw new InvalidOperationException("progress failed");
+    }
+
+    [TestMethod]
     public void CsvHasHeaderAndRoundTripValues()
     {
         string csv = Export(s_golden, new ExportOptions { Filter = new ReadFilter { Tags = TagFilter.Exact("train/accuracy", "train/x_double"), Steps = StepRange.Parse("1:1") } });
