@@ -53,6 +53,11 @@ public sealed class ExportTests
                 Assert.AreEqual(rows, LogExporter.ExportToFile(s_golden, "/dev/null"));
                 Assert.IsTrue(TbLogger.Storage.UnixFileStatus.Stat("/dev/null", out var status) && status.KindName == "character device");
             }
+            // A name at the file system's limit (255 bytes) still fits: the temporary name does not grow with it.
+            string longest = Path.Combine(dir, new string('n', 251) + ".csv");
+            Assert.AreEqual(rows, LogExporter.ExportToFile(s_golden, longest));
+            CollectionAssert.AreEqual(whole, File.ReadAllBytes(longest));
+            File.Delete(longest);
             CollectionAssert.AreEquivalent(new[] { "out.csv", "real.csv", "link.csv" }, Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
         }
         finally
