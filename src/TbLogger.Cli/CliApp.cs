@@ -51,6 +51,12 @@ internal static class CliApp
             stderr.WriteLine($"tblog: {ex.Message}");
             return ExitCodes.Usage;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM reached an operation that stops (a Parquet export): one line, not an unhandled exception.
+            stderr.WriteLine("tblog: stopped before it finished.");
+            return ExitCodes.Stopped;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException)
         {
             stderr.WriteLine($"tblog: {OneLine(ex)}");

@@ -370,6 +370,20 @@ public sealed class ParquetExportTests
     private static (int Code, string Err) Exit((int Code, string Out, string Err) run) => (run.Code, run.Err);
 
     [TestMethod]
+    public void Tblog_export_stopped_by_ctrl_c_exits_130_and_leaves_no_table()
+    {
+        // Ctrl+C (or SIGTERM) cancels the token the command gets: one line and exit 130, not an unhandled exception.
+        string output = Path.Combine(s_root, "cli-stopped-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int code = TbLogger.Cli.CliApp.RunAsync(["export", s_logs, "-o", output], stdout, stderr, interactive: false, new CancellationToken(canceled: true)).GetAwaiter().GetResult();
+        Assert.AreEqual(130, code, stderr.ToString());
+        Assert.AreEqual("tblog: stopped before it finished.\n", stderr.ToString());
+        Assert.IsFalse(File.Exists(output));
+        Assert.AreEqual(0, Directory.GetFiles(s_root, "*.partial").Length);
+    }
+
+    [TestMethod]
     public void Tblog_export_format_parquet_writes_the_tables_and_refuses_standard_output()
     {
         string output = Path.Combine(s_root, "cli-" + Guid.NewGuid().ToString("N") + ".parquet");

@@ -47,6 +47,15 @@ public sealed class ExportTests
             Assert.AreEqual(real, new FileInfo(link).LinkTarget);
             CollectionAssert.AreEqual(whole, File.ReadAllBytes(real));
 
+            // An existing target keeps its permissions (a private export stays private).
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                Assert.AreEqual(rows, LogExporter.ExportToFile(s_golden, output));
+                Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(output));
+                CollectionAssert.AreEqual(whole, File.ReadAllBytes(output));
+            }
+
             // A device is written, not replaced by a file.
             if (!OperatingSystem.IsWindows())
             {
