@@ -51,9 +51,11 @@ internal static class CliApp
             stderr.WriteLine($"tblog: {ex.Message}");
             return ExitCodes.Usage;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (ex.InnerException is not TimeoutException)
         {
             // Ctrl+C or SIGTERM reached an operation that stops (a Parquet export): one line, not an unhandled exception.
+            // Not only when this token is cancelled: System.CommandLine handles both signals with a token of its own.
+            // A client's timeout (HttpClient's TaskCanceledException around a TimeoutException) is a failure, below.
             stderr.WriteLine("tblog: stopped before it finished.");
             return ExitCodes.Stopped;
         }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace TbLogger.Storage;
 
 /// <summary>
@@ -15,10 +17,16 @@ namespace TbLogger.Storage;
 /// sticky directory) is copied into it instead. Files are moved one after another: a failure between two moves leaves
 /// the first table new and the others old. Known differences from writing in place: a hard link to the target keeps
 /// the old bytes, the owner becomes this process's user, the file system needs room for both copies until the move, and
-/// a process killed outright leaves its hidden temporary file.
+/// a process killed outright (SIGKILL) leaves its hidden temporary file; one that exits otherwise removes it.
 /// </remarks>
 internal sealed class StagedFiles : IDisposable
 {
+    // Temporary files of every export in this process not yet committed or removed, removed at exit: a command stopped
+    // by a signal while an export that takes no cancellation still runs (tblog export to CSV: System.CommandLine returns
+    // after its grace period) would otherwise leave a hidden file as large as the export.
+    private static readonly ConcurrentDictionary<string, byte> s_pending = new(StringComparer.Ordinal);
+    private static int s_exitHooked;
+
     private readonly List<(string Temporary, string Target)> _staged = [];
 
     /// <summary>
@@ -64,6 +72,7 @@ internal sealed class StagedFiles : IDisposable
             return InPlace(target, share, bufferSize);
         }
         _staged.Add((temporary, destination));
+        Pending(temporary);
         if (mode is { } kept && !OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(stream.SafeFileHandle, kept);
@@ -74,6 +83,34 @@ internal sealed class StagedFiles : IDisposable
     private static FileStream InPlace(string target, FileShare share, int bufferSize) =>
         new(target, FileMode.Create, FileAccess.Write, share, bufferSize);
 
+    private static void Pending(string temporary)
+    {
+        s_pending.TryAdd(temporary, 0);
+        if (Interlocked.Exchange(ref s_exitHooked, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                foreach (string left in s_pending.Keys)
+                {
+                    TryDelete(left);
+                }
+            };
+        }
+    }
+
+    private static void TryDelete(string temporary)
+    {
+        try
+        {
+            File.Delete(temporary);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The export's own error is the one worth reporting; a leftover hidden .partial file is harmless.
+        }
+        s_pending.TryRemove(temporary, out _);
+    }
+
     /// <summary>Moves every staged file into place (replacing what is there); call once all are written and closed.</summary>
     public void Commit()
     {
@@ -83,13 +120,14 @@ internal sealed class StagedFiles : IDisposable
             try
             {
                 File.Move(temporary, target, overwrite: true);
+                s_pending.TryRemove(temporary, out _);
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
             {
                 // A target that stays where it is (a bind mount: EBUSY; another user's file in a sticky directory:
                 // EPERM) but that this process may write: its bytes are copied in, as writing it in place did.
                 File.Copy(temporary, target, overwrite: true);
-                File.Delete(temporary);
+                TryDelete(temporary);
             }
             _staged.RemoveAt(0);
         }
@@ -100,14 +138,7 @@ internal sealed class StagedFiles : IDisposable
     {
         foreach (var (temporary, _) in _staged)
         {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The export's own error is the one worth reporting; a leftover hidden .partial file is harmless.
-            }
+            TryDelete(temporary);
         }
         _staged.Clear();
     }
