@@ -19,7 +19,32 @@ if (args[0] == "jit-scalars")
     JitScalars(args[1]);
     return;
 }
+if (args[0] == "exit-mid-export")
+{
+    ExitMidExport(args[1]);
+    return;
+}
 Crash(args);
+
+// Usage: TbLogger.CrashWriter exit-mid-export DIR
+// Logs scalars to DIR/run, then exports them to DIR/out.csv and ends the process (Environment.Exit, as a command's
+// grace period after Ctrl+C ends) at the export's first progress report: what is left of the export in DIR then is
+// what a stopped `tblog export` leaves.
+static void ExitMidExport(string dir)
+{
+    using (var writer = new SummaryWriter(Path.Combine(dir, "run"), new SummaryWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan }))
+    {
+        for (int step = 0; step < 1000; step++)
+        {
+            writer.AddScalar("loss", 1.0 / (step + 1), step);
+        }
+    }
+    var reader = new TbLogger.Reading.LogDirReader(Path.Combine(dir, "run"), new TbLogger.Reading.LogDirReaderOptions { ReadProgress = new ExitOnReport() });
+    Console.WriteLine("exporting");
+    Console.Out.Flush();
+    TbLogger.Replay.LogExporter.ExportToFile(reader, Path.Combine(dir, "out.csv"));
+    Console.WriteLine("not stopped");
+}
 
 // Usage: TbLogger.CrashWriter LOGDIR FLUSH_EVERY FLUSHES
 // Writes scalar "crash/value" = step at steps 0, 1, 2, ...; after every FLUSH_EVERY steps it calls Flush and prints
@@ -289,4 +314,10 @@ internal sealed class JitListener : System.Diagnostics.Tracing.EventListener
 
     /// <summary>True when <paramref name="method"/> ("namespace.type.name signature") is one of <paramref name="names"/>, any overload.</summary>
     private static bool Named(string[] names, string method) => names.Any(n => method.StartsWith(n + " ", StringComparison.Ordinal));
+}
+
+/// <summary>Ends the process at its first report.</summary>
+internal sealed class ExitOnReport : IProgress<long>
+{
+    public void Report(long value) => Environment.Exit(0);
 }

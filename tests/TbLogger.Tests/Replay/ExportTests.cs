@@ -75,6 +75,19 @@ public sealed class ExportTests
         }
     }
 
+    [TestMethod]
+    public async Task A_process_that_exits_during_an_export_leaves_the_previous_file_and_no_temporary_one()
+    {
+        // What a stopped `tblog export` to CSV leaves: it takes no cancellation, so the process ends (after the command
+        // line's grace period) while the export writes its temporary file, which is removed at exit.
+        using var temp = new TempDirectory();
+        File.WriteAllText(Path.Combine(temp.Path, "out.csv"), "previous");
+        string output = await FreshProcess.CrashWriterAsync("exit-mid-export", temp.Path, TimeSpan.FromSeconds(60));
+        Assert.AreEqual("exporting", output);
+        Assert.AreEqual("previous", File.ReadAllText(Path.Combine(temp.Path, "out.csv")));
+        CollectionAssert.AreEqual(new[] { "out.csv" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).ToArray());
+    }
+
     private sealed class ThrowingProgress : IProgress<long>
     {
         public void Report(long value) => throw new InvalidOperationException("progress failed");
