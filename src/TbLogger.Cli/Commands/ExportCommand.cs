@@ -22,7 +22,7 @@ internal static class ExportCommand
         var images = new Option<string?>("--images") { Description = "Also write every image to DIR/{run}/{tag}_step{step}.png (or .jpg, .gif)." };
         var audio = new Option<string?>("--audio") { Description = "Also write every audio clip to DIR/{run}/{tag}_step{step}.wav." };
         var compression = new Option<string?>("--compression") { Description = "Parquet only: zstd (default; a third to a half of Snappy's size), snappy (for readers without Zstandard), gzip or uncompressed." };
-        compression.AcceptOnlyFromAmong("zstd", "snappy", "gzip", "uncompressed");
+        compression.AcceptOnlyFromAmong([.. s_compressions.Keys]);
         var text = new Option<string?>("--text") { Description = "Also write every text value to DIR/{run}/{tag}_step{step}.txt." };
         var loader = LoaderOption.Create();
         var command = new Command("export", "Export scalars (and optionally histograms, PR curves) as CSV, JSON Lines or Parquet: run, tag, step, wall_time, value.")
@@ -96,11 +96,7 @@ internal static class ExportCommand
                 o.Out.Flush();
                 return ExitCodes.Ok;
             }
-            string? parent = Path.GetDirectoryName(Path.GetFullPath(target));
-            if (parent is not null && !Directory.Exists(parent))
-            {
-                throw new UsageException($"The output directory '{parent}' does not exist.");
-            }
+            CheckOutputDirectory(target);
             // Progress is bytes of event files read out of their total (rows say nothing about how far along we are).
             long total = CliOutput.EventFileBytes(reader, options.Filter.Runs);
             rows = await o.WithProgressAsync("Exporting", total, progress =>
@@ -123,14 +119,13 @@ internal static class ExportCommand
 
     private const string CompressionIsParquetOnly = "--compression applies only to Parquet output (--format parquet, or an --output ending in .parquet without another --format).";
 
-    /// <summary>The codec --compression names (one of the values it accepts).</summary>
-    private static ParquetCompression CompressionNamed(string name) => name switch
+    /// <summary>The values --compression accepts (in its help's order) and the codec each names.</summary>
+    private static readonly OrderedDictionary<string, ParquetCompression> s_compressions = new(StringComparer.Ordinal)
     {
-        "zstd" => ParquetCompression.Zstd,
-        "snappy" => ParquetCompression.Snappy,
-        "gzip" => ParquetCompression.Gzip,
-        "uncompressed" => ParquetCompression.Uncompressed,
-        _ => throw new UsageException($"Unknown --compression '{name}'."),
+        ["zstd"] = ParquetCompression.Zstd,
+        ["snappy"] = ParquetCompression.Snappy,
+        ["gzip"] = ParquetCompression.Gzip,
+        ["uncompressed"] = ParquetCompression.Uncompressed,
     };
 
     /// <summary>Refuses a Parquet target that is standard output, lacks the extension or lies in a missing directory.</summary>
@@ -144,6 +139,12 @@ internal static class ExportCommand
         {
             throw new UsageException($"--format parquet: the output '{target}' must end in .parquet.");
         }
+        CheckOutputDirectory(target);
+    }
+
+    /// <summary>Refuses an output file whose directory does not exist.</summary>
+    private static void CheckOutputDirectory(string target)
+    {
         string? parent = Path.GetDirectoryName(Path.GetFullPath(target));
         if (parent is not null && !Directory.Exists(parent))
         {
@@ -160,7 +161,7 @@ internal static class ExportCommand
             Filter = ArgumentParsers.ReadFilter(runs, tags, steps),
             IncludeHistograms = histograms,
             IncludePrCurves = prCurves,
-            Compression = CompressionNamed(compression),
+            Compression = s_compressions[compression],
             ReaderOptions = readerOptions,
         };
         // Ctrl+C stops the export: its tables are written under temporary names, so none is left half written.
