@@ -131,4 +131,20 @@ public sealed class MediaExportTests
         Assert.IsTrue(File.Exists(temp.Combine("img2", "run1", "image_gray_step0.png")));
         StringAssert.StartsWith(File.ReadAllText(temp.Combine("s.csv")), "run,tag,step,wall_time");
     }
+
+    [TestMethod]
+    public async Task AnOutputFileInAMissingDirectoryIsRefusedBeforeAnyMediaIsWritten()
+    {
+        using var temp = new TempDirectory();
+        string missing = temp.Combine("no-such-dir");
+        foreach (string name in new[] { "s.csv", "s.jsonl" })
+        {
+            string images = temp.Combine("img-" + name);
+            var result = await Cli.Run("export", Cli.Golden, "-o", Path.Combine(missing, name), "--images", images, "--text", images + "-txt");
+            Assert.AreEqual((2, "", $"tblog: The output directory '{missing}' does not exist.\n"), result, name);
+            Assert.IsFalse(Directory.Exists(images), "no image was written for an export that was refused");
+            Assert.IsFalse(Directory.Exists(images + "-txt"), "no text was written for an export that was refused");
+        }
+        Assert.IsFalse(Directory.Exists(missing));
+    }
 }

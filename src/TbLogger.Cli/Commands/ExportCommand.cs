@@ -64,16 +64,20 @@ internal static class ExportCommand
             {
                 throw new UsageException(CompressionIsParquetOnly);
             }
+            bool toStdout = target == "-";
+            // Before any media is written: a usage error leaves nothing behind.
             if (parquet)
             {
-                // Before any media is written: a usage error leaves nothing behind.
                 CheckParquetTarget(target);
+            }
+            else if (!toStdout)
+            {
+                CheckOutputDirectory(target);
             }
             if (media)
             {
                 MediaExport.Write(new LogDirReader(dir, readerOptions), ArgumentParsers.ReadFilter(parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps)), imagesDir, audioDir, textDir);
             }
-            bool toStdout = target == "-";
             if (parquet)
             {
                 return await ExportParquetAsync(o, dir, target, parse.GetValue(runs), parse.GetValue(tags), parse.GetValue(steps), parse.GetValue(histograms), parse.GetValue(prCurves),
@@ -96,7 +100,6 @@ internal static class ExportCommand
                 o.Out.Flush();
                 return ExitCodes.Ok;
             }
-            CheckOutputDirectory(target);
             // Progress is bytes of event files read out of their total (rows say nothing about how far along we are).
             long total = CliOutput.EventFileBytes(reader, options.Filter.Runs);
             rows = await o.WithProgressAsync("Exporting", total, progress =>
