@@ -171,7 +171,8 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <param name="step">The global step.</param>
     /// <param name="wallTime">When it happened; null for now.</param>
     /// <exception cref="ArgumentException">
-    /// The main tag is empty, a key is empty, or a sub-run's directory name would be longer than a file system takes
+    /// The main tag is empty, a key is empty, two keys name the same sub-run once sanitized (e.g. "a:b" and "a_b": one
+    /// line would hide the other's point), or a sub-run's directory name would be longer than a file system takes
     /// (255 bytes of UTF-8); or, under <see cref="StepDiscipline.Throw"/>, a line's step repeats or goes back. Nothing is
     /// written then (every line is checked before the first is written; a call on another thread that writes one of
     /// these lines at the same moment can still refuse a later line).
@@ -202,19 +203,21 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         {
             lines.Add((key, CheckedSubRunName(mainTag, key), value));
         }
-        if (checkSteps)
+        for (int i = 0; i < lines.Count; i++)
         {
-            for (int i = 0; i < lines.Count; i++)
+            // Whatever the step discipline: two keys sanitized alike write one line twice at one step, and TensorBoard
+            // keeps one of the two points (a step warning did not say which keys clashed).
+            for (int j = 0; j < i; j++)
             {
-                for (int j = 0; j < i; j++)
+                if (lines[j].SubRun == lines[i].SubRun)
                 {
-                    if (lines[j].SubRun == lines[i].SubRun)
-                    {
-                        throw new ArgumentException(
-                            $"AddScalars('{mainTag}'): keys '{lines[j].Key}' and '{lines[i].Key}' both name the sub-run '{lines[i].SubRun}', so step {step} would repeat there; TensorBoard keeps one point per step (StepDiscipline.Throw).",
-                            nameof(values));
-                    }
+                    throw new ArgumentException(
+                        $"AddScalars('{mainTag}'): keys '{lines[j].Key}' and '{lines[i].Key}' both name the sub-run '{lines[i].SubRun}' (see SubRunName), so step {step} would repeat there; TensorBoard keeps one point per step.",
+                        nameof(values));
                 }
+            }
+            if (checkSteps)
+            {
                 // A sub-run not opened yet holds no point to repeat or go back from.
                 ExistingSubRun(lines[i].SubRun)?.CheckScalarStep(mainTag, step);
             }
@@ -259,7 +262,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         {
             values.Dispose();
         }
-        for (int i = 0; checkSteps && i < count; i++)
+        for (int i = 0; i < count; i++)
         {
             for (int j = 0; j < i; j++)
             {
@@ -269,7 +272,10 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
                     return false;
                 }
             }
-            known[i].Line.CheckScalarStep(mainTag, step);
+            if (checkSteps)
+            {
+                known[i].Line.CheckScalarStep(mainTag, step);
+            }
         }
         for (int i = 0; i < count; i++)
         {

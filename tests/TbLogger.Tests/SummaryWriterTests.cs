@@ -313,7 +313,7 @@ public sealed class SummaryWriterTests
             Assert.AreEqual("step", repeat.ParamName);
             StringAssert.StartsWith(repeat.Message, "Tag 'loss' went back from step 30 to 25;");
             // Two keys of one sub-run (sanitised alike): the second would repeat the first's step in the same file.
-            const string Shared = "AddScalars('acc'): keys 'a:b' and 'a_b' both name the sub-run 'acc_a_b', so step {0} would repeat there; TensorBoard keeps one point per step (StepDiscipline.Throw). (Parameter 'values')";
+            const string Shared = "AddScalars('acc'): keys 'a:b' and 'a_b' both name the sub-run 'acc_a_b' (see SubRunName), so step {0} would repeat there; TensorBoard keeps one point per step. (Parameter 'values')";
             var named = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("acc", new Dictionary<string, double> { ["a:b"] = 1, ["a_b"] = 1 }, 0));
             Assert.AreEqual(string.Format(System.Globalization.CultureInfo.InvariantCulture, Shared, 0), named.Message);
             writer.AddScalars("acc", new Dictionary<string, double> { ["a:b"] = 2 }, 1);
@@ -328,6 +328,32 @@ public sealed class SummaryWriterTests
         Assert.AreEqual("20:3,30:4", lines["loss_train"]);
         Assert.AreEqual("1:2,2:3", lines["acc_a_b"]);
         Assert.HasCount(3, lines);
+    }
+
+    [TestMethod]
+    [DataRow(StepDiscipline.Warn)]
+    [DataRow(StepDiscipline.Silent)]
+    public void AddScalarsKeysSanitizedAlikeInOneCallAreRefusedWhateverTheStepDiscipline(StepDiscipline discipline)
+    {
+        using var dir = new TempDirectory();
+        var reports = new List<StepViolation>();
+        using (var writer = new SummaryWriter(dir.Path, new SummaryWriterOptions { StepDiscipline = discipline, StepViolationHandler = reports.Add }))
+        {
+            // New lines: the naming path.
+            var fresh = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("m", new Dictionary<string, double> { ["a:b"] = 1, ["a_b"] = 2, ["a\\b"] = 3 }, 0));
+            Assert.AreEqual("AddScalars('m'): keys 'a:b' and 'a_b' both name the sub-run 'm_a_b' (see SubRunName), so step 0 would repeat there; TensorBoard keeps one point per step. (Parameter 'values')", fresh.Message);
+            Assert.IsFalse(Directory.Exists(Path.Combine(dir.Path, "m_a_b")), "nothing was opened for a refused call");
+            // One key per call is one line under either spelling, as before.
+            writer.AddScalars("m", new Dictionary<string, double> { ["a:b"] = 10 }, 1);
+            writer.AddScalars("m", new Dictionary<string, double> { ["a_b"] = 20 }, 2);
+            // Both keys known from earlier calls: the path that allocates nothing refuses them too.
+            var known = Assert.ThrowsExactly<ArgumentException>(() => writer.AddScalars("m", new Dictionary<string, double> { ["a_b"] = 30, ["a:b"] = 40 }, 3));
+            Assert.AreEqual("AddScalars('m'): keys 'a_b' and 'a:b' both name the sub-run 'm_a_b' (see SubRunName), so step 3 would repeat there; TensorBoard keeps one point per step. (Parameter 'values')", known.Message);
+            Assert.AreEqual(0L, writer.StepViolations);
+        }
+        Assert.IsEmpty(reports);
+        var points = new TbLogger.Reading.LogDirReader(dir.Path).ReadScalars().Select(p => $"{p.Run}/{p.Tag}@{p.Step}={p.Value}").ToArray();
+        CollectionAssert.AreEqual(new[] { "m_a_b/m@1=10", "m_a_b/m@2=20" }, points);
     }
 
     [TestMethod]
