@@ -149,6 +149,30 @@ public sealed class CommandTests
     }
 
     [TestMethod]
+    public async Task ReplayMergedRunsSharingATagWarnsOfThePointsTensorBoardDrops()
+    {
+        using var temp = new TempDirectory();
+        foreach (string run in new[] { "a", "b" })
+        {
+            using var writer = new SummaryWriter(temp.Combine("src", run));
+            for (int step = 0; step < 3; step++)
+            {
+                writer.AddScalar("loss", step, step);
+            }
+        }
+        var merged = await Cli.Run("replay", temp.Combine("src"), temp.Combine("out"), "--merge", "all");
+        Assert.AreEqual((0, "Replayed 2 run(s) into 1: 6 values written, 0 left out.\n",
+            "tblog: warning: 1 value(s) repeat or go back in step within their tag, so TensorBoard drops that tag's earlier points at those steps and after (runs merged without --merge-prefix share these tags); 'tblog verify' lists them.\n"), merged);
+        var json = await Cli.Run("replay", temp.Combine("src"), temp.Combine("out-json"), "--merge", "all", "--json");
+        StringAssert.Contains(json.Out, "\"step_violations\":1");
+        var prefixed = await Cli.Run("replay", temp.Combine("src"), temp.Combine("out2"), "--merge", "all", "--merge-prefix");
+        Assert.AreEqual((0, "Replayed 2 run(s) into 1: 6 values written, 0 left out.\n", ""), prefixed);
+        var alone = await Cli.Run("replay", temp.Combine("src"), temp.Combine("out3"), "--merge-prefix");
+        Assert.AreEqual((2, "", "tblog: --merge-prefix applies only with --merge RUN.\n"), alone);
+        Assert.IsFalse(Directory.Exists(temp.Combine("out3")));
+    }
+
+    [TestMethod]
     public async Task ImportTurnsAKerasHistoryIntoRuns()
     {
         using var temp = new TempDirectory();

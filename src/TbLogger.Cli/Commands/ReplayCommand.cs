@@ -37,6 +37,10 @@ internal static class ReplayCommand
             {
                 throw new UsageException("--every must be at least 1.");
             }
+            if (parse.GetValue(mergePrefix) && parse.GetValue(merge) is null)
+            {
+                throw new UsageException("--merge-prefix applies only with --merge RUN.");
+            }
             TagRename[] renames;
             try
             {
@@ -69,6 +73,11 @@ internal static class ReplayCommand
             else
             {
                 o.Out.WriteLine($"Replayed {result.RunsRead} run(s) into {result.RunsWritten}: {result.ValuesWritten} values written, {result.ValuesDropped} left out.");
+            }
+            if (result.StepViolations > 0)
+            {
+                o.Error.WriteLine(
+                    $"tblog: warning: {result.StepViolations} value(s) repeat or go back in step within their tag, so TensorBoard drops that tag's earlier points at those steps and after{(options.MergeInto is not null && !options.PrefixTagsWithRun ? " (runs merged without --merge-prefix share these tags)" : "")}; 'tblog verify' lists them.");
             }
             return ExitCodes.Ok;
         });

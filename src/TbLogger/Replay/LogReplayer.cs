@@ -87,7 +87,7 @@ public static class LogReplayer
             }
         }
         counter.ReportTotal();
-        return new ReplayResult(runs.Count, totals.RunsWritten, counter.Count, totals.Written, totals.Dropped);
+        return new ReplayResult(runs.Count, totals.RunsWritten, counter.Count, totals.Written, totals.Dropped) { StepViolations = totals.StepViolations };
     }
 
     /// <summary>Every source run into the one output run <paramref name="mergeRun"/>, on the caller's thread.</summary>
@@ -110,7 +110,7 @@ public static class LogReplayer
             merged?.Dispose();
         }
         counter.ReportTotal();
-        return new ReplayResult(runs.Count, merged is null ? 0 : 1, counter.Count, state.Written, state.Dropped);
+        return new ReplayResult(runs.Count, merged is null ? 0 : 1, counter.Count, state.Written, state.Dropped) { StepViolations = state.StepViolations };
     }
 
     /// <summary>
@@ -188,7 +188,7 @@ public static class LogReplayer
             removeOnFailure.Remove(opened?.FilePath);
             throw;
         }
-        return new RunReplay(counter.Count - start, state.Written, state.Dropped, opened?.FilePath, BytesRead: 0);
+        return new RunReplay(counter.Count - start, state.Written, state.Dropped, state.StepViolations, opened?.FilePath, BytesRead: 0);
     }
 
     /// <summary>
@@ -241,8 +241,8 @@ public static class LogReplayer
     private static EventFileWriter OpenWriter(string output, string run) =>
         new(PathPolicy.Resolve(output, run, $"Run '{PathPolicy.Printable(run)}'"), new EventFileWriterOptions { FlushInterval = Timeout.InfiniteTimeSpan, MaxQueueEvents = 8_192 });
 
-    /// <summary>What replaying one run did: events read, values written and dropped, the file written (null for none), bytes read ahead.</summary>
-    private sealed record RunReplay(long EventsRead, long Written, long Dropped, string? File, long BytesRead);
+    /// <summary>What replaying one run did: events read, values written, dropped and going back in step, the file written (null for none), bytes read ahead.</summary>
+    private sealed record RunReplay(long EventsRead, long Written, long Dropped, long StepViolations, string? File, long BytesRead);
 
     /// <summary>What the runs replayed so far wrote and dropped.</summary>
     private sealed class RunTotals
@@ -253,10 +253,13 @@ public static class LogReplayer
 
         public int RunsWritten { get; private set; }
 
+        public long StepViolations { get; private set; }
+
         public void Add(RunReplay run)
         {
             Written += run.Written;
             Dropped += run.Dropped;
+            StepViolations += run.StepViolations;
             RunsWritten += run.File is null ? 0 : 1;
         }
     }
@@ -405,6 +408,8 @@ public static class LogReplayer
     private sealed class ReplayState(ReplayOptions options, Func<OutputRun> output)
     {
         private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
+        // Each output tag's last step written, to count the points that make TensorBoard drop earlier ones.
+        private readonly Dictionary<string, long> _lastSteps = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Reservoir<(long Order, long Step, double WallTime, Summary.Types.Value Value)>> _reservoirs = new(StringComparer.Ordinal);
         private long _order;
 
@@ -412,12 +417,10 @@ public static class LogReplayer
 
         public long Dropped { get; private set; }
 
+        public long StepViolations { get; private set; }
+
         public void Offer(string sourceRun, Event e, Summary.Types.Value value, Dictionary<string, SummaryMetadata> metadata)
         {
-            if (Admit(sourceRun, value.Tag, e.Step) is not { } tag)
-            {
-                return;
-            }
             // The value was decoded for this replay and nothing else holds it: it moves into its own event, renamed,
             // instead of being copied (a copy per value was a third of what a replay allocated).
             if (value.Metadata is null && metadata.TryGetValue(value.Tag, out var known))
@@ -425,6 +428,10 @@ public static class LogReplayer
                 // TensorFlow writes metadata only with a tag's first value, and that value may have been left out.
                 // Shared, not copied: metadata is only ever read from here on (a repeat is left out, not changed).
                 value.Metadata = known;
+            }
+            if (Admit(sourceRun, value.Tag, e.Step, HasFixedName(value.Metadata)) is not { } tag)
+            {
+                return;
             }
             value.Tag = tag;
             Keep(e.Step, e.WallTime + options.TimeShift.TotalSeconds, value);
@@ -439,7 +446,7 @@ public static class LogReplayer
         public void OfferScalar(string sourceRun, in RunRecord scalar, SummaryMetadata? known)
         {
             EventHeader header = scalar.Record.Header;
-            if (Admit(sourceRun, scalar.Tag!, header.Step) is not { } tag)
+            if (Admit(sourceRun, scalar.Tag!, header.Step, fixedName: false) is not { } tag)
             {
                 return;
             }
@@ -449,6 +456,7 @@ public static class LogReplayer
                 && (known is null || (scalar.Layout != ScalarLayout.SimpleValue && output().WouldStripTensor(tag, known))))
             {
                 Written++;
+                CountStep(tag, header.Step);
                 output().WriteScalar(header.Step, wallTime, tag, record[scalar.ValueFieldAt..]);
                 return;
             }
@@ -459,9 +467,10 @@ public static class LogReplayer
 
         /// <summary>
         /// The output tag of a value of <paramref name="sourceTag"/> at <paramref name="step"/> when the filters,
-        /// renames and <see cref="ReplayOptions.KeepEvery"/> keep it; null (counted as dropped) when they do not.
+        /// renames and <see cref="ReplayOptions.KeepEvery"/> keep it; null (counted as dropped) when they do not. A tag
+        /// with a <paramref name="fixedName"/> is not prefixed with its run.
         /// </summary>
-        private string? Admit(string sourceRun, string sourceTag, long step)
+        private string? Admit(string sourceRun, string sourceTag, long step, bool fixedName)
         {
             var filter = options.Filter;
             if ((filter.Tags is { } tags && !tags.IsMatch(sourceTag)) || !filter.Steps.Contains(step))
@@ -470,7 +479,7 @@ public static class LogReplayer
                 return null;
             }
             string tag = Rename(sourceTag);
-            if (options.MergeInto is not null && options.PrefixTagsWithRun)
+            if (options.MergeInto is not null && options.PrefixTagsWithRun && !fixedName)
             {
                 tag = sourceRun + "/" + tag;
             }
@@ -519,8 +528,27 @@ public static class LogReplayer
         private void WriteValue(long step, double wallTime, Summary.Types.Value value)
         {
             Written++;
+            CountStep(value.Tag, step);
             output().WriteValue(step, wallTime, value);
         }
+
+        /// <summary>Counts a point of <paramref name="tag"/> at <paramref name="step"/> that repeats or goes back (as TensorBoard's loaders see it: see LoaderModel).</summary>
+        private void CountStep(string tag, long step)
+        {
+            ref long last = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastSteps, tag, out bool seen);
+            if (seen && step <= last)
+            {
+                StepViolations++;
+            }
+            last = step;
+        }
+
+        /// <summary>
+        /// True for the values TensorBoard finds by their tag (the hparams plugin's experiment and session tags, the
+        /// custom scalars layout): prefixed with a run, their dashboards would show nothing.
+        /// </summary>
+        private static bool HasFixedName(SummaryMetadata? metadata) =>
+            metadata?.PluginData?.PluginName is PluginNames.HParams or PluginNames.CustomScalars;
 
         private string Rename(string tag)
         {

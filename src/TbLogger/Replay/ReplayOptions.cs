@@ -25,12 +25,18 @@ public sealed record ReplayOptions
 
     /// <summary>
     /// When set, every selected run is written into this one run (name relative to the destination). Runs are merged
-    /// in name order; give tags distinct names (see <see cref="PrefixTagsWithRun"/>) or later runs' points of a
-    /// shared tag interleave with earlier ones.
+    /// in name order, so a tag that several runs share is written as if they had logged into one directory one after
+    /// another: a later run's point at a step the tag already reached makes TensorBoard drop the tag's earlier points
+    /// at that step and after (as it does for a resumed run), and <see cref="ReplayResult.StepViolations"/> counts
+    /// such points. <see cref="PrefixTagsWithRun"/> keeps every run's points.
     /// </summary>
     public string? MergeInto { get; init; }
 
-    /// <summary>With <see cref="MergeInto"/>, prefix each tag with its source run's name ("run/tag").</summary>
+    /// <summary>
+    /// With <see cref="MergeInto"/>, prefix each tag with its source run's name ("run/tag"); not the tags whose names
+    /// TensorBoard looks for (the hparams plugin's <c>_hparams_/…</c>, the custom scalars layout's
+    /// <c>custom_scalars__config__</c>), which keep their names so those dashboards still find them.
+    /// </summary>
     public bool PrefixTagsWithRun { get; init; }
 
     /// <summary>Seed of the reservoir sampling (default 0, like TensorBoard).</summary>
@@ -49,4 +55,12 @@ public sealed record ReplayOptions
 /// <param name="EventsRead">Events read (after purges).</param>
 /// <param name="ValuesWritten">Summary values written.</param>
 /// <param name="ValuesDropped">Summary values left out by filters and downsampling.</param>
-public sealed record ReplayResult(int RunsRead, int RunsWritten, long EventsRead, long ValuesWritten, long ValuesDropped);
+public sealed record ReplayResult(int RunsRead, int RunsWritten, long EventsRead, long ValuesWritten, long ValuesDropped)
+{
+    /// <summary>
+    /// Values written at a step their tag had already reached in its output run (a repeat or a step back): TensorBoard
+    /// drops the tag's earlier points at that step and after. Runs merged without <see cref="ReplayOptions.PrefixTagsWithRun"/>
+    /// that share a tag make them (a source run's own are resolved when it is read, as TensorBoard's loader resolves them).
+    /// </summary>
+    public long StepViolations { get; init; }
+}

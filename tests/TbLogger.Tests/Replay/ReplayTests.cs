@@ -137,6 +137,49 @@ public sealed class ReplayTests
     }
 
     [TestMethod]
+    public void MergeWithPrefixesKeepsTheTagsTensorBoardLooksForByName()
+    {
+        using var temp = new TempDirectory();
+        var result = LogReplayer.Replay(s_golden, temp.Combine("out"), new ReplayOptions { MergeInto = "all", PrefixTagsWithRun = true });
+        var reader = new LogDirReader(temp.Combine("out"));
+        Assert.AreEqual("all", reader.GetRuns().Single().Name);
+        // The hparams session and the custom scalars layout keep their tags, so their dashboards still find them.
+        var session = reader.ReadHParamsSessions().Single();
+        Assert.AreEqual("adam", session.HParams["optimizer"]);
+        Assert.AreEqual(2, reader.ReadCustomScalarLayouts().Single().Categories.Count);
+        var source = new LogDirReader(s_golden);
+        var hparamsTags = source.Values(ReadFilter.All, PluginKind.HParams).Select(v => v.Tag).Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.IsNotEmpty(hparamsTags);
+        CollectionAssert.AreEqual(hparamsTags, reader.Values(ReadFilter.All, PluginKind.HParams).Select(v => v.Tag).Distinct().Order(StringComparer.Ordinal).ToArray());
+        // Every other tag is prefixed with its run, so no tag goes back in step.
+        CollectionAssert.AreEquivalent(
+            source.ReadScalars().Select(p => $"{p.Run}/{p.Tag}@{p.Step}={p.Value}").ToArray(),
+            reader.ReadScalars().Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
+        Assert.AreEqual(0L, result.StepViolations);
+    }
+
+    [TestMethod]
+    public void MergeWithoutPrefixesCountsThePointsThatMakeTensorBoardDropEarlierOnes()
+    {
+        using var temp = new TempDirectory();
+        // Run a logs steps 0-4, run b steps 3-5 of the same tag (a resumed run, say), run c another tag.
+        Write(temp.Combine("src", "a"), "events.out.tfevents.1.a", Version(), Scalar("loss", 0, 10), Scalar("loss", 1, 11), Scalar("loss", 2, 12), Scalar("loss", 3, 13), Scalar("loss", 4, 14));
+        Write(temp.Combine("src", "b"), "events.out.tfevents.1.b", Version(), Scalar("loss", 3, 23), Scalar("loss", 4, 24), Scalar("loss", 5, 25));
+        Write(temp.Combine("src", "c"), "events.out.tfevents.1.c", Version(), Scalar("acc", 0, 1), Scalar("acc", 0, 2));
+        var result = LogReplayer.Replay(temp.Combine("src"), temp.Combine("out"), new ReplayOptions { MergeInto = "merged" });
+        // c's repeated step was resolved as TensorBoard's loader resolves it when the source was read (its later point).
+        Assert.AreEqual((9L, 0L), (result.ValuesWritten, result.ValuesDropped));
+        // b's step 3 goes back from a's 4; b's step 4 then follows its 3.
+        Assert.AreEqual(1L, result.StepViolations);
+        // What TensorBoard shows: a's points before b took over, then b's.
+        var shown = new LogDirReader(temp.Combine("out")).ReadScalars().Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray();
+        CollectionAssert.AreEqual(new[] { "acc@0=2", "loss@0=10", "loss@1=11", "loss@2=12", "loss@3=23", "loss@4=24", "loss@5=25" }, shown.Order(StringComparer.Ordinal).ToArray());
+        var prefixed = LogReplayer.Replay(temp.Combine("src"), temp.Combine("out2"), new ReplayOptions { MergeInto = "merged", PrefixTagsWithRun = true });
+        Assert.AreEqual(0L, prefixed.StepViolations);
+        Assert.AreEqual(9, new LogDirReader(temp.Combine("out2")).ReadScalars().Count(), "every point written is shown");
+    }
+
+    [TestMethod]
     public void PurgedDataIsNotReplayedAndNoSessionStartIsCopied()
     {
         using var temp = new TempDirectory();
