@@ -187,7 +187,7 @@ public sealed class CommandTests
         Assert.AreEqual((2, $"tblog: History file '{temp.Combine("nope.csv")}' does not exist.\n"), (missing.Code, missing.Err));
         File.WriteAllText(temp.Combine("bad.csv"), "epoch,loss\n0,zero\n");
         var bad = await Cli.Run("import", temp.Combine("bad.csv"), temp.Combine("y"));
-        Assert.AreEqual((1, "tblog: Line 2: 'zero' is not a number.\n"), (bad.Code, bad.Err));
+        Assert.AreEqual((1, $"tblog: History file '{temp.Combine("bad.csv")}' line 2: 'zero' is not a number.\n"), (bad.Code, bad.Err));
     }
 
     [TestMethod]

@@ -20,7 +20,7 @@ public static class HistoryImporter
     /// <param name="destination">A new or empty directory.</param>
     /// <param name="options">Layout options; null for the defaults.</param>
     /// <returns>Counts.</returns>
-    /// <exception cref="FormatException">The file is not a history (with the line number).</exception>
+    /// <exception cref="FormatException">The file is not a history (naming the file and the line).</exception>
     /// <exception cref="IOException">The destination is not empty.</exception>
     /// <exception cref="UnsafePathException">A run named in the file (or the default run) would not stay inside the destination.</exception>
     public static ImportResult Import(string inputPath, string destination, ImportOptions? options = null)
@@ -75,6 +75,12 @@ public static class HistoryImporter
                 ? ImportJsonLines(text, options, baseWall, Emit)
                 : ImportCsv(new CsvReader(text, extension == ".tsv" ? '\t' : ','), options, baseWall, Emit);
             options.Progress?.Report(file.Length);
+        }
+        catch (FormatException ex)
+        {
+            // Where the problem is: "Line 3: ..." becomes "History file 'h.csv' line 3: ...".
+            string where = $"History file '{PathPolicy.Printable(inputPath)}'";
+            throw new FormatException(ex.Message.StartsWith("Line ", StringComparison.Ordinal) ? $"{where} line {ex.Message[5..]}" : $"{where}: {ex.Message}", ex);
         }
         finally
         {

@@ -72,7 +72,7 @@ public sealed class ImportTests
         using var temp = new TempDirectory();
         string csv = temp.Combine("long.csv");
         File.WriteAllText(csv, "tag,step,value\nloss,0,1.5\n ,1,2\n");
-        Assert.AreEqual("Line 3: the tag is empty.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out"))).Message);
+        Assert.AreEqual($"History file '{csv}' line 3: the tag is empty.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out"))).Message);
         Assert.AreEqual(("loss", 0L, 1.5), new LogDirReader(temp.Combine("out")).ReadScalars().Select(p => (p.Tag, p.Step, p.Value)).Single());
     }
 
@@ -95,9 +95,17 @@ public sealed class ImportTests
         string csv = temp.Combine("bad.csv");
         File.WriteAllText(csv, "epoch,loss\n0,0.5\n1,abc\n");
         var ex = Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out")));
-        Assert.AreEqual("Line 3: 'abc' is not a number.", ex.Message);
+        Assert.AreEqual($"History file '{csv}' line 3: 'abc' is not a number.", ex.Message);
+        Assert.IsInstanceOfType<FormatException>(ex.InnerException);
         File.WriteAllText(csv, "epoch,loss\n0,0.5,9\n");
-        Assert.AreEqual("Line 2: 3 fields, the header has 2.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out2"))).Message);
+        Assert.AreEqual($"History file '{csv}' line 2: 3 fields, the header has 2.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out2"))).Message);
+        File.WriteAllText(csv, "epoch,loss\n1,\"unterminated\n2,3\n");
+        Assert.AreEqual($"History file '{csv}' line 2: a quoted field is not closed.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out4"))).Message);
+        File.WriteAllText(csv, "");
+        Assert.AreEqual($"History file '{csv}': The history file is empty.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(csv, temp.Combine("out5"))).Message);
+        string jsonl = temp.Combine("bad.jsonl");
+        File.WriteAllText(jsonl, "{\"step\": 1, \"loss\": 2}\n[1]\n");
+        Assert.AreEqual($"History file '{jsonl}' line 2: expected a JSON object.", Assert.ThrowsExactly<FormatException>(() => HistoryImporter.Import(jsonl, temp.Combine("out6"))).Message);
         Assert.ThrowsExactly<FileNotFoundException>(() => HistoryImporter.Import(temp.Combine("none.csv"), temp.Combine("out3")));
     }
 }
