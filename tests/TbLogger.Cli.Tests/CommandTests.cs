@@ -36,6 +36,18 @@ public sealed class CommandTests
     }
 
     [TestMethod]
+    public async Task LsSaysWhenItsRunFilterMatchesNothingRatherThanThatThereAreNoRuns()
+    {
+        int runs = new LogDirReader(Cli.Golden).GetRuns().Count;
+        Assert.IsGreaterThan(0, runs);
+        var none = await Cli.Run("ls", Cli.Golden, "--runs", "nomatch");
+        Assert.AreEqual((1, "", $"tblog: no run under '{Cli.Golden}' matches --runs 'nomatch' ({runs} run(s) there).\n"), none);
+        using var empty = new TempDirectory();
+        var nothing = await Cli.Run("ls", empty.Path, "--runs", "nomatch");
+        Assert.AreEqual((1, "", $"tblog: no runs (directories with event files) under '{empty.Path}'.\n"), nothing);
+    }
+
+    [TestMethod]
     public async Task UsageErrorsExitWith2AndOneLine()
     {
         var missing = await Cli.Run("ls", "/no/such/dir");

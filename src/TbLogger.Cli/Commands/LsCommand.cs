@@ -24,7 +24,11 @@ internal static class LsCommand
             var summary = await o.WithProgressAsync("Reading", 0, _ => WithStoreSizes(dir, new LogDirReader(dir, skipped.Count(LoaderOption.Options(parse, loader))).Summarize(filter))).ConfigureAwait(false);
             if (summary.Count == 0)
             {
-                o.Error.WriteLine($"tblog: no runs (directories with event files) under '{dir}'.");
+                // A filter that matched nothing is not an empty directory.
+                int all = parse.GetValue(runs) is null ? 0 : new LogDirReader(dir, LoaderOption.Options(parse, loader)).GetRuns().Count;
+                o.Error.WriteLine(all > 0
+                    ? $"tblog: no run under '{dir}' matches --runs '{PathPolicy.Printable(parse.GetValue(runs))}' ({all} run(s) there)."
+                    : $"tblog: no runs (directories with event files) under '{dir}'.");
                 return ExitCodes.Problems;
             }
             if (o.Json)
