@@ -38,7 +38,14 @@ public sealed class LocalLogStorage : LogStorage
                 Directory.CreateDirectory(directory);
                 return;
             }
-            catch (IOException) when (attempt < CreateAttempts && !File.Exists(directory))
+            catch (IOException ex) when (FileInTheWay(directory) is { } file)
+            {
+                // The runtime's message ("The file '…' already exists.") does not say that a directory was wanted.
+                throw new IOException(file == directory
+                    ? $"The log directory '{directory}' is a file, not a directory."
+                    : $"The log directory '{directory}' cannot be created: '{file}' is a file, not a directory.", ex);
+            }
+            catch (IOException) when (attempt < CreateAttempts)
             {
                 if (Directory.Exists(directory))
                 {
@@ -47,6 +54,23 @@ public sealed class LocalLogStorage : LogStorage
                 Thread.Sleep(attempt);
             }
         }
+    }
+
+    /// <summary>The path itself or the nearest of its parents when that is a file (not a directory); null when none is.</summary>
+    private static string? FileInTheWay(string directory)
+    {
+        for (string? path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)); !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+            {
+                return path == Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) ? directory : path;
+            }
+            if (Directory.Exists(path))
+            {
+                return null;
+            }
+        }
+        return null;
     }
 
     /// <inheritdoc/>

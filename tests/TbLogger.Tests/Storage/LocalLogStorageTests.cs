@@ -45,7 +45,8 @@ public sealed class LocalLogStorageTests
         using var temp = new TempDirectory();
         string path = temp.Combine("file");
         File.WriteAllText(path, "x");
-        Assert.ThrowsExactly<IOException>(() => LocalLogStorage.Instance.CreateDirectory(path));
+        var direct = Assert.ThrowsExactly<IOException>(() => LocalLogStorage.Instance.CreateDirectory(path));
+        Assert.AreEqual($"The log directory '{path}' is a file, not a directory.", direct.Message);
     }
 
     [TestMethod]
@@ -85,17 +86,20 @@ public sealed class LocalLogStorageTests
     }
 
     [TestMethod]
-    public void A_file_where_the_run_directory_or_its_parent_should_be_fails_as_Directory_CreateDirectory_does()
+    public void A_file_where_the_run_directory_or_its_parent_should_be_fails_with_an_error_that_says_so()
     {
         using var temp = new TempDirectory();
         string file = temp.Combine("taken");
         File.WriteAllText(file, "not a directory");
-        foreach (string run in new[] { file, Path.Combine(file, "run") })
+        foreach (string run in new[] { file, Path.Combine(file, "run"), Path.Combine(file, "run", "deeper") })
         {
             var expected = Assert.Throws<IOException>(() => Directory.CreateDirectory(run));
-            var error = Assert.Throws<IOException>(() => new SummaryWriter(run));
-            Assert.AreEqual(expected.GetType(), error.GetType(), run);
-            Assert.AreEqual(expected.Message, error.Message, run);
+            var error = Assert.ThrowsExactly<IOException>(() => new SummaryWriter(run));
+            // The runtime's own error ("The file '…' already exists.") is kept inside one that says a directory was wanted.
+            Assert.AreEqual(run == file
+                ? $"The log directory '{file}' is a file, not a directory."
+                : $"The log directory '{run}' cannot be created: '{file}' is a file, not a directory.", error.Message, run);
+            Assert.AreEqual(expected.Message, error.InnerException?.Message, run);
         }
         Assert.AreEqual("not a directory", File.ReadAllText(file));
         CollectionAssert.AreEqual(new[] { file }, Directory.GetFileSystemEntries(temp.Path));
