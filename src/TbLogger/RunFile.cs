@@ -47,7 +47,7 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
     public static RunFile Open(LogStorage storage, string directory, SummaryWriterOptions options)
     {
         var steps = StepPolicy.For(options);
-        var queue = new EventFileWriter(storage, directory, options.EventFile, PurgeEvent(options.PurgeStep));
+        var queue = new EventFileWriter(storage, directory, options.EventFile, PurgeEvent(options.PurgeStep)) { OwnerName = OwnerName };
         return new RunFile(queue, directory, options, steps);
     }
 
@@ -171,7 +171,7 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
     {
         if (_queue is null)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfDisposed();
             return;
         }
         _queue.Flush();
@@ -193,7 +193,19 @@ internal sealed class RunFile : IDisposable, IAsyncDisposable
 
     private bool Discard()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return true;
+    }
+
+    // A call racing with SummaryWriter.Dispose can pass the writer's own check and meet this file (or its queue)
+    // disposed: the error names the type the caller used, as the writer's check does.
+    private const string OwnerName = "TbLogger.SummaryWriter";
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(OwnerName);
+        }
     }
 }

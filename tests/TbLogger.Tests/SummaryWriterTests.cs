@@ -204,6 +204,31 @@ public sealed class SummaryWriterTests
     }
 
     [TestMethod]
+    public void A_call_that_meets_a_run_file_disposed_under_it_names_the_SummaryWriter()
+    {
+        // A call racing with Dispose passes the writer's own check and then meets its run file (or that file's queue)
+        // disposed: the error names the type the caller used, not an internal one.
+        using var dir = new TempDirectory();
+        var options = new SummaryWriterOptions();
+        var written = RunFile.Open(TbLogger.Storage.LocalLogStorage.Instance, dir.Path, options);
+        var discarded = RunFile.Discarding("rank 1 of 2", options);
+        written.Dispose();
+        discarded.Dispose();
+        foreach (RunFile run in new[] { written, discarded })
+        {
+            Assert.AreEqual("TbLogger.SummaryWriter", Assert.ThrowsExactly<ObjectDisposedException>(() => run.EnqueueScalar("x", 1, 0, 0)).ObjectName);
+            Assert.AreEqual("TbLogger.SummaryWriter", Assert.ThrowsExactly<ObjectDisposedException>(run.Flush).ObjectName);
+        }
+        using var writer = new SummaryWriter(dir.Combine("w"));
+        writer.Dispose();
+        Assert.AreEqual("TbLogger.SummaryWriter", Assert.ThrowsExactly<ObjectDisposedException>(() => writer.AddScalar("late", 1, 1)).ObjectName);
+        // An EventFileWriter of the user's own still names itself.
+        var events = new EventFileWriter(dir.Combine("e"));
+        events.Dispose();
+        Assert.AreEqual("TbLogger.Events.EventFileWriter", Assert.ThrowsExactly<ObjectDisposedException>(() => events.WriteEvent(new TbLogger.Protos.Event())).ObjectName);
+    }
+
+    [TestMethod]
     public void FlushMakesEverythingReadableWhileTheWriterStaysOpen()
     {
         using var dir = new TempDirectory();

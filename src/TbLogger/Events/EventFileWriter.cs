@@ -390,8 +390,17 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             _faultReported = true;
             throw new EventFileWriteException(FilePath, _fault);
         }
-        ObjectDisposedException.ThrowIf(_stopping, this);
+        if (_stopping)
+        {
+            throw new ObjectDisposedException(OwnerName ?? typeof(EventFileWriter).FullName);
+        }
     }
+
+    /// <summary>
+    /// The type named when a call meets this writer disposed: its owner's (SummaryWriter's), whose own check a call
+    /// racing with its Dispose can pass just before the owner disposes this writer.
+    /// </summary>
+    internal string? OwnerName { get; init; }
 
     /// <summary>Under the lock: reports (once) values that failed to build since the last report.</summary>
     // Run on every enqueue: see ThrowIfUnusable.
