@@ -105,6 +105,6 @@ public sealed class HostileOutputTests
         Assert.HasCount(2, lines, tail.Out);
         StringAssert.EndsWith(lines[1], "  r  x  step 3  3");
         long offset = first.Length + TbLogger.Records.TfRecordWriter.FramingOverhead;
-        Assert.AreEqual($"tblog: skipped: Corrupt TFRecord in '{file}' at byte offset {offset}: record does not decode (1 bytes are not an Event).\n", tail.Err.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.AreEqual($"tblog: skipped: Corrupt TFRecord in '{file}' at byte offset {offset}: record does not decode (1 bytes are not an Event: While parsing a protocol message, the input ended unexpectedly in the middle of a field.  This could mean either that the input has been truncated or that an embedded message misreported its own length.).\n", tail.Err.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 }

@@ -35,8 +35,6 @@ public sealed class EventFileReader : IDisposable
     private byte[] _canonical = [];
     private long _invalidSkipped;
 
-    private static readonly MessageParser<Event> s_withoutUnknownFields = Event.Parser.WithDiscardUnknownFields(true);
-
     /// <summary>Opens <paramref name="path"/> for reading; the file may still be growing.</summary>
     /// <param name="path">An event file: a local path, or a URI whose scheme has a registered <see cref="LogStorage"/>.</param>
     /// <param name="options">Corruption policy; null for the defaults (throw).</param>
@@ -232,7 +230,7 @@ public sealed class EventFileReader : IDisposable
     /// </summary>
     private ReadOnlySpan<byte> Canonical(ReadOnlySpan<byte> record)
     {
-        Event clean = s_withoutUnknownFields.ParseFrom(record);
+        Event clean = EventRecordDecoder.WithoutUnknownFields.ParseFrom(record);
         int size = clean.CalculateSize();
         if (_canonical.Length < size)
         {

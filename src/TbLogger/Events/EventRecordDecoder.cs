@@ -77,6 +77,30 @@ internal static class EventRecordDecoder
         }
     }
 
+    /// <summary>The parser of <see cref="Canonical"/>: unknown fields are dropped, so nothing is left that the wire readers do not walk.</summary>
+    internal static readonly MessageParser<Event> WithoutUnknownFields = Event.Parser.WithDiscardUnknownFields(true);
+
+    /// <summary>
+    /// For a record the wire readers do not walk (a oneof member given twice, which the parser merges; an unknown
+    /// group): the parser judges it (<see cref="Parse"/>: the budget, then the protobuf parser), and an Event it accepts
+    /// is encoded again without its unknown fields, which the wire readers then read as the parser would.
+    /// </summary>
+    /// <param name="record">The record's payload.</param>
+    /// <param name="offset">Where its framing starts, for the message.</param>
+    /// <param name="path">The file, for the message.</param>
+    /// <param name="canonical">The Event's canonical encoding; empty when it is not an Event.</param>
+    /// <returns>Null, or why the record is not an Event.</returns>
+    public static TfRecordCorruptException? Canonical(ReadOnlySpan<byte> record, long offset, string path, out byte[] canonical)
+    {
+        canonical = [];
+        if (Parse(record, offset, path, out _) is { } corrupt)
+        {
+            return corrupt;
+        }
+        canonical = WithoutUnknownFields.ParseFrom(record).ToByteArray();
+        return null;
+    }
+
     /// <summary>
     /// The Event the protobuf parser would build from a record of one of the scalar layouts, built directly: the
     /// parser's generic walk costs more than the objects themselves, and the tag string is shared between events

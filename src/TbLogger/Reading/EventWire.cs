@@ -121,6 +121,7 @@ internal static class EventWire
             }
         }
         int pos = 0;
+        bool oneofSeen = false;
         while (pos < data.Length)
         {
             if (!ProtoWire.TryReadTag(data, ref pos, out int field, out int wire))
@@ -129,6 +130,10 @@ internal static class EventWire
             }
             switch (field)
             {
+                case >= 3 and <= 9 when oneofSeen:
+                    // A second member of the oneof: the parser keeps the last, merging it with the first when both are
+                    // the same message (two summaries are one summary of both's values). Left to the parser.
+                    return false;
                 case 1 when wire == ProtoWire.Fixed64:
                     if (!ProtoWire.TryReadFixed64(data, ref pos, out ulong bits))
                     {
@@ -148,7 +153,7 @@ internal static class EventWire
                     {
                         return false;
                     }
-                    // A repeated one-of member: protobuf keeps the last one, and merges messages; last wins is enough here.
+                    oneofSeen = true;
                     header.Kind = (EventKind)field;
                     header.PayloadStart = start;
                     header.PayloadLength = length;
@@ -176,15 +181,26 @@ internal static class EventWire
     }
 
     /// <summary>Finds the next Summary.value (field 1) at or after <paramref name="pos"/> in a Summary's bytes.</summary>
-    public static bool TryNextValue(ReadOnlySpan<byte> summary, ref int pos, out int start, out int length)
+    public static bool TryNextValue(ReadOnlySpan<byte> summary, ref int pos, out int start, out int length) =>
+        TryNextValue(summary, ref pos, out start, out length, out _);
+
+    /// <summary>
+    /// Finds the next Summary.value (field 1) at or after <paramref name="pos"/> in a Summary's bytes; when there is
+    /// none, <paramref name="broken"/> says whether that is because the bytes stopped being fields (the protobuf parser
+    /// then rejects the whole event, or it holds a group, which no TensorBoard message uses) rather than at their end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryNextValue(ReadOnlySpan<byte> summary, ref int pos, out int start, out int length, out bool broken)
     {
         start = 0;
         length = 0;
+        broken = false;
         while (pos < summary.Length)
         {
             if (!ProtoWire.TryReadTag(summary, ref pos, out int field, out int wire))
             {
                 pos = summary.Length;
+                broken = true;
                 return false;
             }
             if (field == 1 && wire == ProtoWire.LengthDelimited)
@@ -192,6 +208,7 @@ internal static class EventWire
                 if (!ProtoWire.TryReadLengthDelimited(summary, ref pos, out start, out length))
                 {
                     pos = summary.Length;
+                    broken = true;
                     return false;
                 }
                 return true;
@@ -199,6 +216,7 @@ internal static class EventWire
             if (!ProtoWire.TrySkip(summary, ref pos, wire))
             {
                 pos = summary.Length;
+                broken = true;
                 return false;
             }
         }

@@ -177,7 +177,8 @@ public sealed partial class LogDirReader
     private void Resolve(Follower follower, in RecordRef record, Utf8StringCache tags, ReadFilter filter, List<ScalarPoint>? emit)
     {
         int pos = 0;
-        while (TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags))
+        bool? parses = null;
+        while (TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags, follower.Reject, ref parses))
         {
             if (filter.Tags is { } tagFilter && !tagFilter.IsMatch(tag!))
             {
@@ -357,11 +358,24 @@ public sealed partial class LogDirReader
             }
         }
 
+        /// <summary>A record whose summary turns out not to decode: skipped as <see cref="TryRead"/> skips one whose header does not.</summary>
+        public void Reject(TfRecordCorruptException corrupt)
+        {
+            if (!_options.SkipCorruptRecords)
+            {
+                throw corrupt;
+            }
+            if (!Silent)
+            {
+                _skipped(corrupt);
+            }
+        }
+
         public bool TryRead(out RecordRef record)
         {
             while (_reader is not null && _reader.TryReadNext(out long offset, out ReadOnlyMemory<byte> data))
             {
-                if (RunRecords.Undecodable(File, offset, data.Span, out EventHeader header) is { } corrupt)
+                if (RunRecords.Undecodable(File, offset, data.Span, out EventHeader header, out byte[]? canonical) is { } corrupt)
                 {
                     // Skipped as the other reads skip it: counted and reported (what was there before watching
                     // started is passed over silently, like its good records), or thrown when skipping is off.
@@ -376,7 +390,7 @@ public sealed partial class LogDirReader
                     _ordinal++;
                     continue;
                 }
-                record = new RecordRef(File, offset, _ordinal++, data, header);
+                record = new RecordRef(File, offset, _ordinal++, canonical ?? data, header);
                 return true;
             }
             record = default;

@@ -25,13 +25,26 @@ internal static class RunRecords
 
     /// <summary>
     /// Null when <paramref name="data"/> is an event whose header decodes and whose summary is within the value
-    /// budget; otherwise the corruption (<see cref="TfRecordCorruption.InvalidPayload"/>) naming file and offset.
+    /// budget; otherwise the corruption (<see cref="TfRecordCorruption.InvalidPayload"/>) naming file and offset. An
+    /// event whose header the wire walk does not read (a oneof member given twice, an unknown group) is read from its
+    /// <paramref name="canonical"/> encoding when the parser accepts it (<see cref="Events.EventRecordDecoder.Canonical"/>),
+    /// as <see cref="Events.EventFileReader"/> reads it: two summaries in one event are one summary of both's values.
     /// </summary>
-    public static TfRecordCorruptException? Undecodable(string file, long offset, ReadOnlySpan<byte> data, out EventHeader header)
+    public static TfRecordCorruptException? Undecodable(string file, long offset, ReadOnlySpan<byte> data, out EventHeader header, out byte[]? canonical)
     {
+        canonical = null;
         if (!EventWire.TryReadHeader(data, out header))
         {
-            return new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, $"{data.Length} bytes are not an Event");
+            if (Events.EventRecordDecoder.Canonical(data, offset, file, out byte[] parsed) is { } corrupt)
+            {
+                return corrupt;
+            }
+            if (!EventWire.TryReadHeader(parsed, out header))
+            {
+                return new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, $"{data.Length} bytes are not an Event");
+            }
+            canonical = parsed;
+            return null;
         }
         // The budget's own first test, here to spare nearly every record a call.
         return data.Length <= EventBudget.AlwaysWithinBudget ? null : EventBudget.Problem(data) is { } overBudget ? new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, overBudget) : null;
@@ -236,7 +249,7 @@ internal sealed class RunRecordCursor : IDisposable
     /// </summary>
     private bool TakeDecodable(string file, long offset, byte[] buffer, int start, int length)
     {
-        if (RunRecords.Undecodable(file, offset, new ReadOnlySpan<byte>(buffer, start, length), out Header) is { } corrupt)
+        if (RunRecords.Undecodable(file, offset, new ReadOnlySpan<byte>(buffer, start, length), out Header, out byte[]? canonical) is { } corrupt)
         {
             if (!_options.SkipCorruptRecords)
             {
@@ -245,6 +258,11 @@ internal sealed class RunRecordCursor : IDisposable
             _skipped?.Invoke(corrupt);
             _nextOrdinal++;
             return false;
+        }
+        if (canonical is not null)
+        {
+            Take(file, offset, canonical, 0, canonical.Length);
+            return true;
         }
         Take(file, offset, buffer, start, length);
         return true;

@@ -21,6 +21,12 @@ internal sealed class ScalarScan : IDisposable
     private readonly TagTable _tags;
     private readonly Action<string, long, string, Exception> _malformed;
     private readonly CancellationToken _cancellation;
+    private readonly Action<TfRecordCorruptException>? _skipped;
+    private readonly bool _skipCorrupt;
+    // The record last checked with the protobuf parser after a value could not be walked, and whether the parser
+    // rejected it: asked once per record however many of its values fail.
+    private long _checkedOrdinal = -1;
+    private bool _rejected;
     // Not readonly: a single pass that finds nothing to evict stops observing when it resumes (ResumeAfterRest).
     private PurgePlan.DataServerMarks? _marks;
 
@@ -65,6 +71,8 @@ internal sealed class ScalarScan : IDisposable
         _records = new RunRecordCursor(run, recordOptions, progress, counted, skipped, segment?.From, segment?.To);
         _malformed = malformed;
         _cancellation = cancellation;
+        _skipped = skipped;
+        _skipCorrupt = recordOptions.SkipCorruptRecords;
         _marks = observeAll ? new PurgePlan.DataServerMarks() : null;
         _minStep = filter.Steps.Min ?? long.MinValue;
         _maxStep = filter.Steps.Max ?? long.MaxValue;
@@ -167,8 +175,13 @@ internal sealed class ScalarScan : IDisposable
         double wallTime = _records.Header.WallTime;
         while (count < batch.Length)
         {
-            if (!EventWire.TryNextValue(summary, ref pos, out int start, out int length))
+            if (!EventWire.TryNextValue(summary, ref pos, out int start, out int length, out bool broken))
             {
+                if (broken)
+                {
+                    Filled = count;
+                    RecordDoesNotDecode();
+                }
                 _valuePos = -1;
                 return true;
             }
@@ -205,6 +218,12 @@ internal sealed class ScalarScan : IDisposable
             {
                 FillGeneral(batch, ref count, value, null, default);
             }
+            if (_rejected && _checkedOrdinal == _records.Ordinal)
+            {
+                // The record does not decode: none of its later values is read (TensorBoard reads none of them).
+                _valuePos = -1;
+                return true;
+            }
         }
         _valuePos = pos;
         return false;
@@ -228,10 +247,18 @@ internal sealed class ScalarScan : IDisposable
         {
             if (!EventWire.TryReadValue(value, out info))
             {
+                Filled = count;
+                RecordDoesNotDecode();
                 return;
             }
             tag = _tags.Get(value.Slice(info.TagStart, info.TagLength));
             _marks?.Observe(tag, _records.Ordinal, step);
+        }
+        if (tag.InvalidUtf8)
+        {
+            Filled = count;
+            RecordDoesNotDecode();
+            return;
         }
         if (tag.FilterMatch == 0)
         {
@@ -263,6 +290,34 @@ internal sealed class ScalarScan : IDisposable
             return;
         }
         batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, scalar);
+    }
+
+    /// <summary>
+    /// A value, or the summary's framing after it, could not be walked: when the protobuf parser rejects the record too
+    /// (TensorBoard's loaders then skip the whole event), it is reported once as a record whose event does not decode
+    /// (thrown when skipping is off) and the scan reads none of its later values; the values before the damage were
+    /// already read (TensorBoard shows none of the record's). In a record the parser accepts (a group, which no
+    /// TensorBoard message uses) the value is passed over unreported, as before.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void RecordDoesNotDecode()
+    {
+        if (_checkedOrdinal == _records.Ordinal)
+        {
+            return;
+        }
+        _checkedOrdinal = _records.Ordinal;
+        var corrupt = Events.EventRecordDecoder.Parse(_records.Span, _records.Offset, _records.File, out _);
+        _rejected = corrupt is not null;
+        if (corrupt is null)
+        {
+            return;
+        }
+        if (!_skipCorrupt)
+        {
+            throw corrupt;
+        }
+        _skipped?.Invoke(corrupt);
     }
 
     /// <summary>

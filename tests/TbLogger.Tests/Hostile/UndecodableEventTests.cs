@@ -16,6 +16,8 @@ public sealed class UndecodableEventTests
     // Field 2 (step), varint, with no varint after it: no event header decodes from this.
     private static readonly byte[] NotAnEvent = [0x10];
 
+    internal const string Truncated = "While parsing a protocol message, the input ended unexpectedly in the middle of a field.  This could mean either that the input has been truncated or that an embedded message misreported its own length.";
+
     private static Event Scalar(long step, float value) =>
         new() { Step = step, WallTime = 1_700_000_000 + step, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "loss", SimpleValue = value } } } };
 
@@ -40,7 +42,8 @@ public sealed class UndecodableEventTests
         Assert.AreEqual(file, ex.SourceName);
         Assert.AreEqual(offset, ex.Offset);
         Assert.AreEqual(TfRecordCorruption.InvalidPayload, ex.Corruption);
-        Assert.AreEqual($"Corrupt TFRecord in '{file}' at byte offset {offset}: record does not decode (1 bytes are not an Event).", ex.Message);
+        // The protobuf parser's own words, as EventFileReader and tblog verify report the record.
+        Assert.AreEqual($"Corrupt TFRecord in '{file}' at byte offset {offset}: record does not decode (1 bytes are not an Event: {Truncated}).", ex.Message);
     }
 
     [TestMethod]

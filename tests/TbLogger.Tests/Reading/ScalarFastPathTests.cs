@@ -179,28 +179,42 @@ public sealed class ScalarFastPathTests
     }
 
     [TestMethod]
-    public void InvalidUtf8TagsThatDecodeAlikeShareOneStepHistory()
+    [DataRow(1)]
+    [DataRow(2)]
+    public void A_tag_that_is_not_UTF8_is_no_tag_its_record_is_reported_as_TensorBoard_skips_it(int threads)
     {
-        // Tag bytes FF then FE: both decode to U+FFFD, the tag their points carry. As one tag to the reader, step 3
-        // after step 5 goes back, and the data server's rule evicts step 5 (what a valid tag gives, and b43fdf3 gave).
-        static byte[] Record(byte tagByte, byte step, float value) =>
+        // Tag bytes FF, then FE: the protobuf parser rejects both events (and TensorBoard's loaders skip them). Both
+        // decode to U+FFFD; a tag that is U+FFFD itself (EF BF BD, valid UTF-8) is a tag like any other, apart from them.
+        static byte[] Record(byte[] tag, byte step, float value) =>
         [
-            0x09, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x10, step, 0x2A, 0x0A, 0x0A, 0x08, 0x0A, 0x01, tagByte, 0x15,
+            0x09, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x10, step, 0x2A, (byte)(tag.Length + 9), 0x0A, (byte)(tag.Length + 7), 0x0A, (byte)tag.Length, .. tag, 0x15,
             .. BitConverter.GetBytes(value),
         ];
         using var temp = new TempDirectory();
         string dir = temp.Combine("run");
         Directory.CreateDirectory(dir);
-        using (var stream = File.Create(Path.Combine(dir, "events.out.tfevents.1.x")))
+        string file = Path.Combine(dir, "events.out.tfevents.1.x");
+        byte[][] records = [Record([0xEF, 0xBF, 0xBD], 4, 0f), Record([0xFF], 5, 1f), Record([0xFE], 3, 2f), Record([0xEF, 0xBF, 0xBD], 6, 3f)];
+        using (var stream = File.Create(file))
         using (var writer = new TbLogger.Records.TfRecordWriter(stream))
         {
-            writer.Write(Record(0xFF, 5, 1f));
-            writer.Write(Record(0xFE, 3, 2f));
-            writer.Write(Record(0xFE, 6, 3f));
+            foreach (byte[] record in records)
+            {
+                writer.Write(record);
+            }
         }
-        var points = new LogDirReader(temp.Path).ReadScalars().ToList();
-        CollectionAssert.AreEqual(new[] { "\uFFFD", "\uFFFD" }, points.Select(p => p.Tag).ToArray());
-        CollectionAssert.AreEqual(new[] { 3L, 6L }, points.Select(p => p.Step).ToArray());
-        CollectionAssert.AreEqual(new[] { 2.0, 3.0 }, points.Select(p => p.Value).ToArray());
+        long[] offsets = [.. records.Select((r, i) => records.Take(i).Sum(p => (long)p.Length + TbLogger.Records.TfRecordWriter.FramingOverhead))];
+        var reported = new List<TbLogger.Records.TfRecordCorruptException>();
+        var reader = new LogDirReader(temp.Path, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = reported.Add } });
+        var points = reader.ReadScalars().ToList();
+        CollectionAssert.AreEqual(new[] { "\uFFFD@4=0", "\uFFFD@6=3" }, points.Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
+        CollectionAssert.AreEqual(new[] { offsets[1], offsets[2] }, reported.Select(r => r.Offset).ToArray());
+        StringAssert.Contains(reported[0].Message, "String is invalid UTF-8");
+        Assert.AreEqual(2L, reader.MalformedValues);
+        // The value reads and the parser agree.
+        reported.Clear();
+        CollectionAssert.AreEqual(new[] { "\uFFFD@4", "\uFFFD@6" }, reader.Values(ReadFilter.All, kind: null).Select(v => $"{v.Tag}@{v.Step}").ToArray());
+        CollectionAssert.AreEqual(new[] { offsets[1], offsets[2] }, reported.Select(r => r.Offset).ToArray());
+        Assert.HasCount(2, TbLogger.Events.EventFileReader.Read(file, new() { SkipCorruptRecords = true }).ToList());
     }
 }
