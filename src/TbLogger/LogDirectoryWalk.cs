@@ -55,7 +55,8 @@ public static class LogDirectoryWalk
         var pending = new Stack<(string Path, string Real)>();
         var linked = new Stack<(string Path, string Real)>();
         pending.Push((start, realRoot));
-        var options = new EnumerationOptions { IgnoreInaccessible = true, RecurseSubdirectories = false, AttributesToSkip = 0 };
+        // Not IgnoreInaccessible: a directory this user may not list is said (below), not passed over in silence.
+        var options = new EnumerationOptions { IgnoreInaccessible = false, RecurseSubdirectories = false, AttributesToSkip = 0 };
         while (pending.Count > 0 || linked.Count > 0)
         {
             var (directory, real) = pending.Count > 0 ? pending.Pop() : linked.Pop();
@@ -102,9 +103,16 @@ public static class LogDirectoryWalk
                     AddFile(files, path, path, include, warning);
                 }
             }
+            catch (DirectoryNotFoundException) when (!Path.GetFileName(directory).Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                // Removed while walking: TensorBoard skips it too.
+                continue;
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // A directory removed or locked while walking: TensorBoard skips it too.
+                // Skipped, as TensorBoard skips it, but said: this user may not list it, its path is too long to open,
+                // or its name is not UTF-8 (.NET gives such a name with U+FFFD in place of the bytes and cannot open it).
+                warning($"skipped the directory '{PathPolicy.Printable(directory)}': {PathPolicy.Printable(ex.Message)}");
                 continue;
             }
             files.Sort(StringComparer.Ordinal);
@@ -227,6 +235,12 @@ public static class LogDirectoryWalk
     {
         if (include is not null && !include(path))
         {
+            return;
+        }
+        if (path.Contains('\uFFFD', StringComparison.Ordinal) && !File.Exists(target))
+        {
+            // Listed under a name .NET cannot open again: its bytes are not UTF-8 and became U+FFFD.
+            warning($"skipped '{PathPolicy.Printable(path)}': its name is not valid UTF-8, and .NET cannot open such a file.");
             return;
         }
         if (SpecialFileKind(target) is { } kind)

@@ -70,10 +70,10 @@ public sealed class EventFileReader : IDisposable
 
     /// <summary>
     /// Opens <paramref name="path"/> of <paramref name="storage"/>, or gives null for a file deleted since it was listed
-    /// or swapped for something that is not a regular file (see <see cref="EventRecordSource.TryOpen"/>).
+    /// or swapped for something that is not a regular file, or not readable by this user (see <see cref="EventRecordSource.TryOpen"/>).
     /// </summary>
-    internal static EventFileReader? TryOpen(LogStorage storage, string path, TfRecordReaderOptions options) =>
-        EventRecordSource.TryOpen(storage, path, options) is { } source ? new EventFileReader(source, options) : null;
+    internal static EventFileReader? TryOpen(LogStorage storage, string path, TfRecordReaderOptions options, Action<UnauthorizedAccessException>? unreadable = null) =>
+        EventRecordSource.TryOpen(storage, path, options, unreadable: unreadable) is { } source ? new EventFileReader(source, options) : null;
 
     /// <summary>The file's length now, if its store's stream knows it.</summary>
     internal long? Length => _source.Length;

@@ -74,9 +74,11 @@ internal sealed class EventRecordSource : IDisposable
 
     /// <summary>
     /// Like <see cref="Open"/>, but a file deleted since it was listed (e.g. rotated) gives null, as TensorBoard skips
-    /// it too; so does one swapped for a FIFO or device since (with a warning on standard error naming it).
+    /// it too; so does one swapped for a FIFO or device since (with a warning on standard error naming it), and one
+    /// this user may not read (told to <paramref name="unreadable"/>, or a warning on standard error): the run's other
+    /// files, and the other runs, are still read.
     /// </summary>
-    public static EventRecordSource? TryOpen(LogStorage storage, string path, TfRecordReaderOptions? options, long startOffset = 0)
+    public static EventRecordSource? TryOpen(LogStorage storage, string path, TfRecordReaderOptions? options, long startOffset = 0, Action<UnauthorizedAccessException>? unreadable = null)
     {
         try
         {
@@ -89,6 +91,18 @@ internal sealed class EventRecordSource : IDisposable
         catch (NotRegularFileException ex)
         {
             LogDirectoryWalk.StandardErrorWarning($"skipped '{PathPolicy.Printable(ex.FilePath)}': it is a {ex.Kind}, not a regular file.");
+            return null;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            if (unreadable is not null)
+            {
+                unreadable(ex);
+            }
+            else
+            {
+                LogDirectoryWalk.StandardErrorWarning($"skipped '{PathPolicy.Printable(path)}': {PathPolicy.Printable(ex.Message)}");
+            }
             return null;
         }
     }

@@ -139,4 +139,52 @@ public sealed class HostileDirectoryTests
         Assert.IsTrue(File.Exists(Path.Combine(outside, "secret", EventName)));
         Assert.AreEqual(1, new LogDirReader(output).ReadScalars().Count());
     }
+    [TestMethod]
+    public void A_file_this_user_may_not_read_is_skipped_and_the_rest_read_and_verify_names_it()
+    {
+        // Before: the UnauthorizedAccessException of one file ended every read of the directory (tblog ls, export
+        // and verify printed nothing for the good runs).
+        const string Root = "mem://bucket/runs";
+        string denied = $"{Root}/b/events.out.tfevents.2.h";
+        var objects = new Dictionary<string, byte[]>
+        {
+            [$"{Root}/a/events.out.tfevents.1.h"] = FileBytes(Scalar("loss", 1, 0.5f)),
+            [denied] = FileBytes(Scalar("loss", 1, 0.25f)),
+            [$"{Root}/b/events.out.tfevents.3.h"] = FileBytes(Scalar("loss", 2, 0.75f)),
+        };
+        var storage = new MemoryLogStorage(objects, new HashSet<string> { denied });
+        var reader = new LogDirReader(storage, Root);
+        CollectionAssert.AreEqual(new[] { "a/loss@1=0.5", "b/loss@2=0.75" }, reader.ReadScalars().Select(p => $"{p.Run}/{p.Tag}@{p.Step}={p.Value}").ToArray());
+        var report = LogVerifier.Verify(reader);
+        var problem = report.Files.SelectMany(f => f.Problems).Single();
+        Assert.AreEqual((denied, 0L, VerifySeverity.Error, "read"), (problem.File, problem.Offset, problem.Severity, problem.Rule));
+        Assert.AreEqual($"the file cannot be read: Access to the path '{denied}' is denied.", problem.Message);
+        Assert.IsFalse(report.IsClean);
+    }
+
+    [TestMethod]
+    public void Names_that_are_not_UTF8_are_skipped_with_a_warning_not_in_silence()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("Makes names that are not UTF-8, which only Linux file systems take as they are.");
+        }
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("good"));
+        Write(temp.Combine("good"), EventName, Version(), Scalar("loss", 1, 0.5f));
+        // .NET lists these names with U+FFFD in place of the byte FF, and cannot open them under that name.
+        using (var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "mkdir \"$1/bad$(printf '\\377')\" && cp \"$1/good/$2\" \"$1/bad$(printf '\\377')/$2\" && cp \"$1/good/$2\" \"$1/good/$2$(printf '\\377')\"", "sh", temp.Path, EventName]) { UseShellExecute = false })!)
+        {
+            process.WaitForExit();
+            Assert.AreEqual(0, process.ExitCode, "sh");
+        }
+        var warnings = new List<string>();
+        var files = LogDirectoryWalk.Files(temp.Path, warning: warnings.Add).ToList();
+        CollectionAssert.AreEqual(new[] { temp.Combine("good", EventName) }, files);
+        CollectionAssert.AreEquivalent(new[]
+        {
+            $"skipped the directory '{temp.Combine("bad\uFFFD")}': Could not find a part of the path '{temp.Combine("bad\uFFFD")}'.",
+            $"skipped '{temp.Combine("good", EventName + "\uFFFD")}': its name is not valid UTF-8, and .NET cannot open such a file.",
+        }, warnings);
+    }
 }

@@ -4,9 +4,10 @@ namespace TbLogger.Tests.Hostile;
 
 /// <summary>
 /// An object store in memory, keyed like S3 ("mem://bucket/key"): keys are whatever the data says, including
-/// "runs/../../x" and "runs//tmp/x", which a real bucket accepts too. Read-only for these tests.
+/// "runs/../../x" and "runs//tmp/x", which a real bucket accepts too. Read-only for these tests; the keys in
+/// <paramref name="denied"/> are listed but refuse to be read, as a file this user may not read does.
 /// </summary>
-internal sealed class MemoryLogStorage(IReadOnlyDictionary<string, byte[]> objects) : LogStorage
+internal sealed class MemoryLogStorage(IReadOnlyDictionary<string, byte[]> objects, IReadOnlySet<string>? denied = null) : LogStorage
 {
     public override bool IsLocal => false;
 
@@ -26,5 +27,6 @@ internal sealed class MemoryLogStorage(IReadOnlyDictionary<string, byte[]> objec
     }
 
     public override Stream OpenRead(string path) =>
-        objects.TryGetValue(path, out var data) ? new MemoryStream(data, writable: false) : throw new FileNotFoundException(path);
+        denied?.Contains(path) == true ? throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.")
+        : objects.TryGetValue(path, out var data) ? new MemoryStream(data, writable: false) : throw new FileNotFoundException(path);
 }

@@ -171,15 +171,4 @@ public sealed class PathPolicyTests
         Assert.IsTrue(Directory.Exists(Path.Combine(temp.Path, wide)));
         Assert.IsTrue(File.Exists(Path.Combine(temp.Path, "00000", new string('e', 255), "tensors.tsv")));
     }
-
-    private static byte[] FileBytes(params Event[] events)
-    {
-        using var buffer = new MemoryStream();
-        buffer.Write(Framed(Version()));
-        foreach (var e in events)
-        {
-            buffer.Write(Framed(e));
-        }
-        return buffer.ToArray();
-    }
 }

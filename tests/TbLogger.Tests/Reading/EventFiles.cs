@@ -28,6 +28,18 @@ internal static class EventFiles
         return path;
     }
 
+    /// <summary>A whole event file's bytes: a file_version record, then <paramref name="events"/>.</summary>
+    public static byte[] FileBytes(params Event[] events)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write(Framed(Version()));
+        foreach (var e in events)
+        {
+            buffer.Write(Framed(e));
+        }
+        return buffer.ToArray();
+    }
+
     public static byte[] Framed(Event e)
     {
         byte[] data = e.ToByteArray();

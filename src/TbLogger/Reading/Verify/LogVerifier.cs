@@ -90,7 +90,8 @@ public static class LogVerifier
         };
         // The typed reader's decoding, so verify checks the events every reader returns (and decodes ahead on a
         // second core as it does).
-        using var reader = EventFileReader.TryOpen(run.Storage, file, options);
+        using var reader = EventFileReader.TryOpen(run.Storage, file, options,
+            unreadable: ex => problems.Add(new VerifyProblem(file, 0, VerifySeverity.Error, "read", $"the file cannot be read: {ex.Message}")));
         if (reader is null)
         {
             return (0, 0, 0);
