@@ -124,6 +124,14 @@ public sealed class TfRecordReader : IDisposable
             int total = checked(dataLength + TfRecordWriter.FramingOverhead);
             if (_end - _start < total && !Fill(total))
             {
+                if (_options.ScanPastBadRecords && _options.SkipCorruptRecords)
+                {
+                    // A complete file being salvaged: a length running past its end is damage, not a record still
+                    // being written, and good records may lie inside what it claims.
+                    EnterCorruptStretch();
+                    SkipBytes(1);
+                    continue;
+                }
                 return EndOrTruncated(recordOffset);
             }
             ReadOnlySpan<byte> data = _buffer.AsSpan(_start + TfRecordWriter.HeaderLength, dataLength);
@@ -135,6 +143,12 @@ public sealed class TfRecordReader : IDisposable
                 if (_resynchronizing)
                 {
                     // A length that verified by chance inside a corrupt stretch: keep scanning.
+                    SkipBytes(1);
+                }
+                else if (_options.ScanPastBadRecords)
+                {
+                    // Salvaging: the length may be a torn record's, covering good records after it.
+                    EnterCorruptStretch();
                     SkipBytes(1);
                 }
                 else
@@ -259,7 +273,16 @@ public sealed class TfRecordReader : IDisposable
             // Inside a corrupt stretch every byte fails again; report the stretch once, where it starts.
             report(new TfRecordCorruptException(SourceName, offset, corruption, Detail(corruption, stored, computed, length)));
         }
-        if (corruption != TfRecordCorruption.DataCrcMismatch && !_resynchronizing)
+        if (corruption != TfRecordCorruption.DataCrcMismatch)
+        {
+            EnterCorruptStretch();
+        }
+    }
+
+    /// <summary>Starts scanning byte by byte for the next record whose CRCs verify (once per corrupt stretch).</summary>
+    private void EnterCorruptStretch()
+    {
+        if (!_resynchronizing)
         {
             _resynchronizing = true;
             SkippedRecords++;

@@ -25,4 +25,13 @@ public sealed record TfRecordReaderOptions
     /// a checker can report every problem without stopping at the first. Null by default.
     /// </summary>
     public Action<TfRecordCorruptException>? OnCorruptRecord { get; init; }
+
+    /// <summary>
+    /// With <see cref="SkipCorruptRecords"/>, for salvaging a complete file (not a live one): a record whose data CRC
+    /// fails, or whose verified length runs past the end of the file, is not trusted to say where the next record
+    /// starts, and the reader scans on byte by byte from just after its start, as after a bad length CRC. Recovers the
+    /// records a torn record's length covers (a crash, then more records appended). Reading as TensorBoard reads skips
+    /// the claimed length instead, so this is for repairs only.
+    /// </summary>
+    internal bool ScanPastBadRecords { get; init; }
 }

@@ -74,6 +74,35 @@ public sealed class VerifyTests
     }
 
     [TestMethod]
+    public void SalvageKeepsTheRecordsATornRecordsLengthCovers()
+    {
+        // A crash tore a record after its first 20 bytes (its verified length still claims the whole record), then
+        // records were appended; and a verified length of 255 MiB, far past the end, before more records. Reading
+        // (as TensorBoard does) trusts each verified length and skips what it claims; salvage scans on instead.
+        using var temp = new TempDirectory();
+        byte[] torn = Framed(Scalar("mid", 5, 5))[..20];
+        byte[] huge = new byte[TbLogger.Records.TfRecordWriter.HeaderLength];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(huge, 255UL << 20);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(8), TbLogger.Records.MaskedCrc32C.ComputeMasked(255UL << 20));
+        var after = Enumerable.Range(1, 5).SelectMany(i => Framed(Scalar("after", i, i))).ToArray();
+        var last = Enumerable.Range(6, 3).SelectMany(i => Framed(Scalar("after", i, i))).ToArray();
+        string dir = temp.Combine("logs", "run");
+        Directory.CreateDirectory(dir);
+        File.WriteAllBytes(Path.Combine(dir, "events.out.tfevents.1.a"), [.. Framed(Version()), .. Framed(Scalar("before", 0, 1)), .. torn, .. after, .. huge, .. last]);
+
+        var report = LogVerifier.Verify(temp.Combine("logs"));
+        Assert.IsFalse(report.IsClean);
+        // The read trusts the torn record's length, which swallows the first appended record whole.
+        var read = new LogDirReader(temp.Combine("logs"), new LogDirReaderOptions { RecordOptions = new() { SkipCorruptRecords = true } }).ReadScalars().Select(p => $"{p.Tag}@{p.Step}").ToArray();
+        CollectionAssert.DoesNotContain(read, "after@1");
+
+        LogRepair.Repair(report, temp.Combine("salvaged"), RepairMode.Salvage);
+        var salvaged = new LogDirReader(temp.Combine("salvaged")).ReadScalars().Select(p => $"{p.Tag}@{p.Step}").ToArray();
+        CollectionAssert.AreEqual(new[] { "before@0", "after@1", "after@2", "after@3", "after@4", "after@5", "after@6", "after@7", "after@8" }, salvaged);
+        Assert.IsTrue(LogVerifier.Verify(temp.Combine("salvaged")).IsClean);
+    }
+
+    [TestMethod]
     public void RulesSeeEveryEventOfALongFileWithItsIndexAndOffset()
     {
         // Long enough that the typed reader decodes most records in batches, on a helper thread too: a record that is

@@ -10,7 +10,10 @@ public enum RepairMode
     /// <summary>Keep each file up to its last good record before the first problem (default).</summary>
     Truncate,
 
-    /// <summary>Keep every record that verifies and decodes, skipping the damaged ones.</summary>
+    /// <summary>
+    /// Keep every record that verifies and decodes, skipping the damaged ones; past a damaged record the file is scanned
+    /// byte by byte for the next good one, so records inside a torn record's claimed length are kept too.
+    /// </summary>
     Salvage,
 }
 
@@ -90,7 +93,9 @@ public static class LogRepair
 
     private static void Salvage(string source, string target)
     {
-        using var reader = EventRecordSource.Open(LocalLogStorage.Instance, source, new TfRecordReaderOptions { SkipCorruptRecords = true });
+        // Scanning past a record whose data CRC fails or whose length runs past the end: a torn record's length does
+        // not hide the good records written after it.
+        using var reader = EventRecordSource.Open(LocalLogStorage.Instance, source, new TfRecordReaderOptions { SkipCorruptRecords = true, ScanPastBadRecords = true });
         using var to = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
         using var writer = new TfRecordWriter(to);
         while (reader.TryReadNext(out long offset, out ReadOnlyMemory<byte> record))
