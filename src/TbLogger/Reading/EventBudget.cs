@@ -48,18 +48,10 @@ internal static class EventBudget
         }
         long allowed = Math.Max(AlwaysAllowedValues, record.Length / MinBytesPerValue);
         // Every value takes at least two bytes (tag and length): a small record cannot exceed the count of values.
-        if (record.Length / 2 > allowed && EventWire.TryReadHeader(record, out EventHeader header) && header.Kind == EventKind.Summary)
+        // Counted over every summary field of the event, not the one its header names: the parser merges them all.
+        if (record.Length / 2 > allowed && CountsMoreValues(record, allowed))
         {
-            ReadOnlySpan<byte> summary = record.Slice(header.PayloadStart, header.PayloadLength);
-            long count = 0;
-            int pos = 0;
-            while (EventWire.TryNextValue(summary, ref pos, out _, out _))
-            {
-                if (++count > allowed)
-                {
-                    return $"a summary of more than {allowed} values in {record.Length} bytes (at most one value per {MinBytesPerValue} bytes is decoded)";
-                }
-            }
+            return $"a summary of more than {allowed} values in {record.Length} bytes (at most one value per {MinBytesPerValue} bytes is decoded)";
         }
         long limit = (long)MaxCostPerByte * record.Length;
         if (EventCost.Of(record, limit, out string? problem) < 0)
@@ -67,5 +59,41 @@ internal static class EventBudget
             return problem ?? $"a record of {record.Length} bytes whose objects would cost more than {MaxCostPerByte} times its size (its elements are too many and too small: unknown fields, strings or shape dimensions)";
         }
         return null;
+    }
+
+    /// <summary>True when the summaries of <paramref name="record"/> (every field 5 at its top level) hold more than <paramref name="allowed"/> values.</summary>
+    private static bool CountsMoreValues(ReadOnlySpan<byte> record, long allowed)
+    {
+        long count = 0;
+        int pos = 0;
+        while (pos < record.Length)
+        {
+            if (!ProtoWire.TryReadTag(record, ref pos, out int field, out int wire))
+            {
+                return false;
+            }
+            if (field != (int)EventKind.Summary || wire != ProtoWire.LengthDelimited)
+            {
+                if (!ProtoWire.TrySkip(record, ref pos, wire))
+                {
+                    return false;
+                }
+                continue;
+            }
+            if (!ProtoWire.TryReadLengthDelimited(record, ref pos, out int start, out int length))
+            {
+                return false;
+            }
+            ReadOnlySpan<byte> summary = record.Slice(start, length);
+            int at = 0;
+            while (EventWire.TryNextValue(summary, ref at, out _, out _))
+            {
+                if (++count > allowed)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -319,11 +319,12 @@ public sealed partial class LogDirReader
     }
 
     /// <summary>
-    /// The next value of <paramref name="record"/>'s summary from <paramref name="pos"/>, its tag read. A value or a
-    /// stretch of the summary that cannot be walked is checked with the protobuf parser, once per record
-    /// (<paramref name="parses"/>, null until then): a record it rejects (TensorBoard's loaders then skip the whole
-    /// event) goes to <paramref name="reject"/> and ends; in one it accepts (a group, which no TensorBoard message
-    /// uses) the value is passed over unreported, as before.
+    /// The next value of <paramref name="record"/>'s summary from <paramref name="pos"/>, its tag read. The records
+    /// come from the cursor, which let through only those that are one common scalar value or that the parser vouches
+    /// for (<see cref="RunRecords.IsSound"/>); a value that is still no value here (its tag is not UTF-8, or the walk
+    /// cannot read it) is checked with the protobuf parser, once per record (<paramref name="parses"/>, null until
+    /// then): a record it rejects (TensorBoard's loaders then skip it) goes to <paramref name="reject"/> and ends; in
+    /// one it accepts the value is passed over unreported.
     /// </summary>
     private static bool TryNextValue(in RecordRef record, ref int pos, out int start, out int length, out ValueInfo info, out string? tag, Utf8StringCache tags,
         Action<Records.TfRecordCorruptException> reject, ref bool? parses)

@@ -111,7 +111,8 @@ internal sealed class PurgePlan
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Observe(TagState tag, long ordinal, long step)
         {
-            if (tag.Steps.Observe(step))
+            // A tag that is not UTF-8 makes the parser, and the loader, reject the event: no point.
+            if (!tag.InvalidUtf8 && tag.Steps.Observe(step))
             {
                 AddMark(_byTag ??= new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal), tag.Tag, ordinal, step);
             }
@@ -231,9 +232,10 @@ internal sealed class PurgePlan
                 int pos = 0;
                 while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
                 {
-                    if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info))
+                    if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info)
+                        && tags.Get(summary.Slice(start + info.TagStart, info.TagLength)) is { InvalidUtf8: false } tag)
                     {
-                        AddMark(byTag, tags.Get(summary.Slice(start + info.TagStart, info.TagLength)).Tag, record.Ordinal, header.Step);
+                        AddMark(byTag, tag.Tag, record.Ordinal, header.Step);
                     }
                 }
             }

@@ -26,14 +26,16 @@ internal static class RunRecords
     /// <summary>
     /// Null when <paramref name="data"/> is an event whose header decodes and whose summary is within the value
     /// budget; otherwise the corruption (<see cref="TfRecordCorruption.InvalidPayload"/>) naming file and offset. An
-    /// event whose header the wire walk does not read (a oneof member given twice, an unknown group) is read from its
-    /// <paramref name="canonical"/> encoding when the parser accepts it (<see cref="Events.EventRecordDecoder.Canonical"/>),
-    /// as <see cref="Events.EventFileReader"/> reads it: two summaries in one event are one summary of both's values.
+    /// event that is not certainly read by the wire walks as the parser reads it (<see cref="IsSound"/>: a oneof member
+    /// given twice, an unknown group, a value with bytes that are not fields) is judged by the parser: one it rejects
+    /// is corrupt, as TensorBoard's loaders skip it whole; one it accepts is read from its <paramref name="canonical"/>
+    /// encoding (<see cref="Events.EventRecordDecoder.Canonical"/>), as <see cref="Events.EventFileReader"/> reads it
+    /// (two summaries in one event are one summary of both's values).
     /// </summary>
     public static TfRecordCorruptException? Undecodable(string file, long offset, ReadOnlySpan<byte> data, out EventHeader header, out byte[]? canonical)
     {
         canonical = null;
-        if (!EventWire.TryReadHeader(data, out header))
+        if (!EventWire.TryReadHeader(data, out header) || !IsSound(data, header))
         {
             if (Events.EventRecordDecoder.Canonical(data, offset, file, out byte[] parsed) is { } corrupt)
             {
@@ -49,6 +51,26 @@ internal static class RunRecords
         // The budget's own first test, here to spare nearly every record a call.
         return data.Length <= EventBudget.AlwaysWithinBudget ? null : EventBudget.Problem(data) is { } overBudget ? new TfRecordCorruptException(file, offset, TfRecordCorruption.InvalidPayload, overBudget) : null;
     }
+
+    /// <summary>
+    /// True when the wire walks read <paramref name="data"/>, whose <paramref name="header"/> decoded, exactly as the
+    /// protobuf parser would: a summary of one value in a common scalar layout filling it (nearly every record: the
+    /// check costs a few comparisons), or an event <see cref="Events.EventShape.IsPlain(ReadOnlySpan{byte})"/> vouches
+    /// for. Anything else goes to the parser (see <see cref="Undecodable"/>), so a record's values are read all or
+    /// none, as TensorBoard's loaders read them.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool IsSound(ReadOnlySpan<byte> data, in EventHeader header) =>
+        (header.Kind == EventKind.Summary && IsOneCommonValue(data.Slice(header.PayloadStart, header.PayloadLength))) || IsPlain(data);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool IsOneCommonValue(ReadOnlySpan<byte> summary) =>
+        summary.Length > 2 && summary[0] == 0x0A && summary[1] < 0x80 && summary[1] + 2 == summary.Length
+        && EventWire.TryReadCommonScalar(summary[2..], out _, out _, out _) != 0;
+
+    // Out of line: the walk is for the few records of other layouts.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsPlain(ReadOnlySpan<byte> data) => Events.EventShape.IsPlain(data);
 }
 
 /// <summary>
@@ -210,7 +232,8 @@ internal sealed class RunRecordCursor : IDisposable
             }
             long offset = source.Records.Position - length - TfRecordWriter.FramingOverhead;
             ReadOnlySpan<byte> span = new(buffer, start, length);
-            if (length <= EventBudget.AlwaysWithinBudget && (EventWire.TryReadSummaryHeader(span, out Header) || EventWire.TryReadHeader(span, out Header)))
+            if (length <= EventBudget.AlwaysWithinBudget && (EventWire.TryReadSummaryHeader(span, out Header) || EventWire.TryReadHeader(span, out Header))
+                && RunRecords.IsSound(span, Header))
             {
                 Take(source.Path, offset, buffer, start, length);
                 return true;

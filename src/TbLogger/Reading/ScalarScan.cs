@@ -293,11 +293,11 @@ internal sealed class ScalarScan : IDisposable
     }
 
     /// <summary>
-    /// A value, or the summary's framing after it, could not be walked: when the protobuf parser rejects the record too
-    /// (TensorBoard's loaders then skip the whole event), it is reported once as a record whose event does not decode
-    /// (thrown when skipping is off) and the scan reads none of its later values; the values before the damage were
-    /// already read (TensorBoard shows none of the record's). In a record the parser accepts (a group, which no
-    /// TensorBoard message uses) the value is passed over unreported, as before.
+    /// A value that is no value here: its tag is not UTF-8, or the walk cannot read it (the cursor let through only
+    /// records that are one common scalar value or that the parser vouches for, see <see cref="RunRecords.IsSound"/>,
+    /// so this is the tag's case). When the protobuf parser rejects the record (TensorBoard's loaders then skip it), it
+    /// is reported once as a record whose event does not decode (thrown when skipping is off) and none of its later
+    /// values is read; in a record the parser accepts the value is passed over unreported.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void RecordDoesNotDecode()

@@ -28,14 +28,16 @@ public sealed record ReplayOptions
     /// in name order, so a tag that several runs share is written as if they had logged into one directory one after
     /// another: a later run's point at a step the tag already reached makes TensorBoard drop the tag's earlier points
     /// at that step and after (as it does for a resumed run), and <see cref="ReplayResult.StepViolations"/> counts
-    /// such points. <see cref="PrefixTagsWithRun"/> keeps every run's points.
+    /// such points. <see cref="PrefixTagsWithRun"/> keeps every run's points of its own tags.
     /// </summary>
     public string? MergeInto { get; init; }
 
     /// <summary>
     /// With <see cref="MergeInto"/>, prefix each tag with its source run's name ("run/tag"); not the tags whose names
     /// TensorBoard looks for (the hparams plugin's <c>_hparams_/…</c>, the custom scalars layout's
-    /// <c>custom_scalars__config__</c>), which keep their names so those dashboards still find them.
+    /// <c>custom_scalars__config__</c>), which keep their names so those dashboards still find them. A merged run holds
+    /// one hparams session and one layout: of several source runs' TensorBoard shows one (the others are counted in
+    /// <see cref="ReplayResult.StepViolations"/>), and a prefixed tag no longer matches a metric or chart that named it.
     /// </summary>
     public bool PrefixTagsWithRun { get; init; }
 
@@ -60,7 +62,8 @@ public sealed record ReplayResult(int RunsRead, int RunsWritten, long EventsRead
     /// <summary>
     /// Values written at a step their tag had already reached in its output run (a repeat or a step back): TensorBoard
     /// drops the tag's earlier points at that step and after. Runs merged without <see cref="ReplayOptions.PrefixTagsWithRun"/>
-    /// that share a tag make them (a source run's own are resolved when it is read, as TensorBoard's loader resolves them).
+    /// that share a tag make them, and so, with it, do the hparams and custom scalars tags of several merged runs, which
+    /// keep their names (a source run's own are resolved when it is read, as TensorBoard's loader resolves them).
     /// </summary>
     public long StepViolations { get; init; }
 }

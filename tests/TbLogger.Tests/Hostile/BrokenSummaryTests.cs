@@ -8,10 +8,10 @@ namespace TbLogger.Tests.Hostile;
 
 /// <summary>
 /// A record whose event header decodes but whose summary does not (a value with a field of wire type 7, the summary's
-/// bytes after a good value cut off): the protobuf parser rejects the event, and TensorBoard's loaders skip it, so the
-/// typed reads skip it too and count and report it as a record whose event does not decode (strict mode throws it).
-/// They used to pass over it silently. A value the parser accepts but the reads do not walk (an unknown group) stays
-/// unreported.
+/// bytes after a good value cut off): the protobuf parser rejects the event, and TensorBoard's loaders skip it whole,
+/// so the typed reads skip it whole too and count and report it as a record whose event does not decode (strict mode
+/// throws it). They used to pass over the damaged value silently and read the values before it. A value the parser
+/// accepts but the wire walks do not read (one holding an unknown group) is read as the parser reads it.
 /// </summary>
 [TestClass]
 public sealed class BrokenSummaryTests
@@ -68,10 +68,13 @@ public sealed class BrokenSummaryTests
         return new Layout(file, offsets[1], offsets[3]);
     }
 
+    /// <summary>A reader; with several threads one run is read in stretches of 64 bytes (the segmented read), at once.</summary>
     private static LogDirReader Reader(string dir, List<TfRecordCorruptException> reported, bool skip = true, int threads = 1) =>
         new(dir, new LogDirReaderOptions
         {
             MaxDegreeOfParallelism = threads,
+            SegmentBytes = threads > 1 ? 64 : LogDirReaderOptions.Default.SegmentBytes,
+            SplitAfterScalars = threads > 1 ? 0 : LogDirReaderOptions.Default.SplitAfterScalars,
             PollInterval = TimeSpan.FromMilliseconds(10),
             RecordOptions = new() { SkipCorruptRecords = skip, OnCorruptRecord = reported.Add },
         });
@@ -98,8 +101,9 @@ public sealed class BrokenSummaryTests
         var layout = WriteRun(dir.Path);
         var reported = new List<TfRecordCorruptException>();
         var reader = Reader(dir.Path, reported, threads: threads);
-        // Step 4's good value comes before the damage and is read before it is met (TensorBoard drops all of step 4).
-        CollectionAssert.AreEqual(new[] { "loss@1", "loss@3", "cut@4", "loss@6" }, reader.ReadScalars().Select(p => $"{p.Tag}@{p.Step}").ToArray());
+        // None of step 4's values, though the first is whole: TensorBoard drops the whole event too.
+        CollectionAssert.AreEqual(new[] { "loss@1", "loss@3", "group@5", "loss@6" }, reader.ReadScalars().Select(p => $"{p.Tag}@{p.Step}").ToArray());
+        Assert.AreEqual(0, reader.SegmentedReads, "a run with an event that does not decode is read on one thread (ScalarRuns.OneRun)");
         Assert.AreEqual(2L, reader.MalformedValues);
         AssertReported(reported, layout);
 
@@ -116,12 +120,47 @@ public sealed class BrokenSummaryTests
         var reported = new List<TfRecordCorruptException>();
         var reader = Reader(dir.Path, reported);
         var values = reader.Values(ReadFilter.All, kind: null).Select(v => $"{v.Tag}@{v.Step}").ToArray();
-        CollectionAssert.AreEqual(new[] { "loss@1", "loss@3", "cut@4", "loss@6" }, values);
+        CollectionAssert.AreEqual(new[] { "loss@1", "loss@3", "group@5", "loss@6" }, values);
         Assert.AreEqual(2L, reader.MalformedValues);
         AssertReported(reported, layout);
 
         var strict = Reader(dir.Path, [], skip: false);
         Assert.AreEqual(layout.BadValueAt, Assert.ThrowsExactly<TfRecordCorruptException>(() => strict.Values(ReadFilter.All, kind: null).ToList()).Offset);
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void Damage_nested_in_a_value_rejects_the_whole_event_which_then_evicts_nothing(int threads)
+    {
+        // x@10; then one event of x@5 and a value whose metadata holds bytes that are not fields (the parser rejects
+        // the event: TensorBoard skips it whole, so x@5 does not evict x@10); then y@11.
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "run", "events.out.tfevents.1.host");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        byte[] metadataValue = new Summary.Types.Value { Tag = "m", SimpleValue = 1 }.ToByteArray();
+        metadataValue = [.. metadataValue, 0x4A, 0x02, 0xFF, 0xFF];
+        byte[] summary = [.. new Summary { Value = { new Summary.Types.Value { Tag = "x", SimpleValue = 5 } } }.ToByteArray(), 0x0A, (byte)metadataValue.Length, .. metadataValue];
+        byte[] rejected = EventWithSummary(5, summary);
+        Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(rejected));
+        long rejectedAt;
+        using (var stream = File.Create(file))
+        using (var writer = new TfRecordWriter(stream))
+        {
+            byte[] first = Scalar(10, "x", 10);
+            writer.Write(first);
+            writer.Write(rejected);
+            writer.Write(Scalar(11, "y", 11));
+            rejectedAt = first.Length + TfRecordWriter.FramingOverhead;
+        }
+        var reported = new List<TfRecordCorruptException>();
+        var reader = Reader(dir.Path, reported, threads: threads);
+        CollectionAssert.AreEqual(new[] { "x@10=10", "y@11=11" }, reader.ReadScalars().Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
+        Assert.AreEqual(rejectedAt, reported.Single().Offset);
+        reported.Clear();
+        CollectionAssert.AreEqual(new[] { "x@10", "y@11" }, reader.Values(ReadFilter.All, kind: null).Select(v => $"{v.Tag}@{v.Step}").ToArray());
+        Assert.AreEqual(rejectedAt, reported.Single().Offset);
+        Assert.AreEqual(rejectedAt, Assert.ThrowsExactly<TfRecordCorruptException>(() => Reader(dir.Path, [], skip: false, threads: threads).ReadScalars().ToList()).Offset);
     }
 
     [TestMethod]
@@ -150,6 +189,7 @@ public sealed class BrokenSummaryTests
         var reader = Reader(dir.Path, reported, threads: threads);
         var expected = new[] { "x@4=0", "x@5=1", "z@5=2", "z@6=3" };
         CollectionAssert.AreEqual(expected, reader.ReadScalars().Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
+        Assert.AreEqual(threads > 1 ? 1 : 0, reader.SegmentedReads, "two threads read the run in stretches");
         CollectionAssert.AreEqual(expected, reader.Values(ReadFilter.All, kind: null).Select(v => reader.Scalar(v, out double value) ? $"{v.Tag}@{v.Step}={value}" : "?").ToArray());
         CollectionAssert.AreEqual(expected, TbLogger.Events.EventFileReader.Read(file).Where(e => e.Summary is not null)
             .SelectMany(e => e.Summary.Value.Select(v => $"{v.Tag}@{e.Step}={v.SimpleValue}")).ToArray());
@@ -175,7 +215,7 @@ public sealed class BrokenSummaryTests
                 break;
             }
         }
-        CollectionAssert.AreEqual(new[] { "loss@1", "loss@3", "cut@4", "loss@6" }, points);
+        CollectionAssert.AreEqual(new[] { "loss@1", "loss@3", "group@5", "loss@6" }, points);
         Assert.AreEqual(2L, reader.MalformedValues);
         AssertReported(reported, layout);
     }

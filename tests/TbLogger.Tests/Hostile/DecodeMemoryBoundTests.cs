@@ -84,6 +84,8 @@ public sealed class DecodeMemoryBoundTests
         "int64 scalar tensors with one-letter tags" => [0x10, 0x01, .. Field(5, Repeat(Field(1, [.. Field(1, "a"u8.ToArray()), .. Field(8, [0x08, 0x09, 0x12, 0x00, 0x52, 0x01, 0x05])]), count))],
         "distinct unknown fields" => [0x10, 0x01, .. Enumerable.Range(0, count).SelectMany(i => (byte[])[.. Varint((ulong)((16 + i) << 3 | 2)), 0x00])],
         "repeated summaries" => [0x10, 0x01, .. Repeat([0x2A, 0x02, 0x0A, 0x00], count)],
+        // One value of a six-letter tag each: fewer values than the count allows, so the oneof rule is what refuses it.
+        "repeated summaries of one named value" => [0x10, 0x01, .. Repeat([0x2A, 0x0A, 0x0A, 0x08, .. Field(1, "abcdef"u8.ToArray())], count)],
         "repeated tensors in a value" => [0x10, 0x01, .. Field(5, Field(1, [.. Field(1, "t"u8.ToArray()), .. Repeat(Field(8, [0x52, 0x04, 1, 2, 3, 4]), count)]))],
         "repeated experiments in hparams content" => [0x10, 0x01, .. Field(5, Field(1, [.. Field(1, "h"u8.ToArray()), .. Field(9, Field(1, [.. Field(1, "hparams"u8.ToArray()), .. Field(2, Repeat([0x12, 0x02, 0x22, 0x00], count))]))]))],
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
@@ -91,7 +93,8 @@ public sealed class DecodeMemoryBoundTests
 
     [TestMethod]
     [DataRow("empty shape dimensions", "a tensor shape of more than 254 dimensions (TensorFlow's limit)")]
-    [DataRow("repeated summaries", "field 5 of Event given more than once (a oneof member, which the parser would copy at every repeat)")]
+    [DataRow("repeated summaries", "a summary of more than 50000 values in 400002 bytes (at most one value per 8 bytes is decoded)")]
+    [DataRow("repeated summaries of one named value", "field 5 of Event given more than once (a oneof member, which the parser would copy at every repeat)")]
     [DataRow("repeated tensors in a value", "field 8 of Value given more than once (a oneof member, which the parser would copy at every repeat)")]
     [DataRow("repeated experiments in hparams content", "field 2 of HParamsData given more than once (a oneof member, which the parser would copy at every repeat)")]
     [DataRow("unknown empty fields in the event", null)]
@@ -103,6 +106,21 @@ public sealed class DecodeMemoryBoundTests
         byte[] record = Layout(layout, 100_000);
         string? problem = TbLogger.Reading.EventBudget.Problem(record);
         Assert.AreEqual(rule ?? $"a record of {record.Length} bytes whose objects would cost more than 96 times its size (its elements are too many and too small: unknown fields, strings or shape dimensions)", problem);
+    }
+
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void The_values_of_a_summary_beside_another_oneof_member_are_counted_too(bool summaryFirst)
+    {
+        // The parser keeps both (file_version, then the summary, or the other way round); the header names only one of
+        // them, and the value count once looked only at the summary the header named.
+        byte[] summary = Field(5, Repeat([0x0A, 0x00], 100_000));
+        byte[] version = Field(3, "x"u8.ToArray());
+        byte[] record = summaryFirst ? [0x10, 0x01, .. summary, .. version] : [0x10, 0x01, .. version, .. summary];
+        Assert.AreEqual(
+            $"a summary of more than {record.Length / TbLogger.Reading.EventBudget.MinBytesPerValue} values in {record.Length} bytes (at most one value per 8 bytes is decoded)",
+            TbLogger.Reading.EventBudget.Problem(record));
     }
 
     [TestMethod]

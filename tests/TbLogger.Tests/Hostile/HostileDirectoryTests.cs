@@ -163,6 +163,26 @@ public sealed class HostileDirectoryTests
     }
 
     [TestMethod]
+    public void Repair_leaves_out_a_file_verify_could_not_read_and_copies_the_rest()
+    {
+        // As root (CI) no file is unreadable, so the report says it as verify does for one (rule "read"): the repair
+        // used to open it, throw, and leave a half-made output behind.
+        using var temp = new TempDirectory();
+        string good = Write(temp.Combine("logs", "a"), EventName, Version(), Scalar("loss", 1, 0.5f));
+        string locked = Write(temp.Combine("logs", "b"), EventName, Version(), Scalar("loss", 1, 0.25f));
+        var report = LogVerifier.Verify(temp.Combine("logs"));
+        report = report with
+        {
+            Files = [.. report.Files.Select(f => f.File == locked
+                ? f with { Problems = [new VerifyProblem(locked, 0, VerifySeverity.Error, "read", "the file cannot be read: Access to the path is denied.")] }
+                : f)],
+        };
+        Assert.AreEqual(0, LogRepair.Repair(report, temp.Combine("out")));
+        CollectionAssert.AreEqual(File.ReadAllBytes(good), File.ReadAllBytes(temp.Combine("out", "a", EventName)));
+        Assert.IsFalse(File.Exists(temp.Combine("out", "b", EventName)));
+    }
+
+    [TestMethod]
     public void Names_that_are_not_UTF8_are_skipped_with_a_warning_not_in_silence()
     {
         if (!OperatingSystem.IsLinux())

@@ -205,8 +205,16 @@ public sealed class ScalarFastPathTests
         }
         long[] offsets = [.. records.Select((r, i) => records.Take(i).Sum(p => (long)p.Length + TbLogger.Records.TfRecordWriter.FramingOverhead))];
         var reported = new List<TbLogger.Records.TfRecordCorruptException>();
-        var reader = new LogDirReader(temp.Path, new LogDirReaderOptions { MaxDegreeOfParallelism = threads, RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = reported.Add } });
+        var reader = new LogDirReader(temp.Path, new LogDirReaderOptions
+        {
+            MaxDegreeOfParallelism = threads,
+            // With two threads, the run is read in stretches of 64 bytes.
+            SegmentBytes = 64,
+            SplitAfterScalars = 0,
+            RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = reported.Add },
+        });
         var points = reader.ReadScalars().ToList();
+        Assert.AreEqual(threads > 1 ? 1 : 0, reader.SegmentedReads);
         CollectionAssert.AreEqual(new[] { "\uFFFD@4=0", "\uFFFD@6=3" }, points.Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
         CollectionAssert.AreEqual(new[] { offsets[1], offsets[2] }, reported.Select(r => r.Offset).ToArray());
         StringAssert.Contains(reported[0].Message, "String is invalid UTF-8");

@@ -60,6 +60,12 @@ public static class LogRepair
                 File.Copy(source, target);
                 continue;
             }
+            if (file.Problems.Any(p => p.Rule == LogVerifier.UnreadableRule))
+            {
+                // Verify could not read it; nor can the copy. Left out, said, and the rest repaired.
+                LogDirectoryWalk.StandardErrorWarning($"left '{PathPolicy.Printable(source)}' out of the repair: this user may not read it.");
+                continue;
+            }
             repaired++;
             if (mode == RepairMode.Truncate)
             {

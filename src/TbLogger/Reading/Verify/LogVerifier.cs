@@ -64,6 +64,9 @@ public static class LogVerifier
         return new VerifyReport(reader.LogDirectory, files);
     }
 
+    /// <summary>The rule of the problem a file this user may not read gets (<see cref="LogRepair"/> leaves such a file out).</summary>
+    internal const string UnreadableRule = "read";
+
     private static (long Records, long Length, long GoodPrefix) VerifyFile(RunInfo run, string file, VerifyContext context, List<VerifyProblem> problems, IReadOnlyList<VerifyRule> rules, ByteProgress? progress)
     {
         context.File = file;
@@ -91,7 +94,7 @@ public static class LogVerifier
         // The typed reader's decoding, so verify checks the events every reader returns (and decodes ahead on a
         // second core as it does).
         using var reader = EventFileReader.TryOpen(run.Storage, file, options,
-            unreadable: ex => problems.Add(new VerifyProblem(file, 0, VerifySeverity.Error, "read", $"the file cannot be read: {ex.Message}")));
+            unreadable: ex => problems.Add(new VerifyProblem(file, 0, VerifySeverity.Error, UnreadableRule, $"the file cannot be read: {ex.Message}")));
         if (reader is null)
         {
             return (0, 0, 0);
