@@ -35,7 +35,7 @@ internal static class RunRecords
     public static TfRecordCorruptException? Undecodable(string file, long offset, ReadOnlySpan<byte> data, out EventHeader header, out byte[]? canonical)
     {
         canonical = null;
-        if (!EventWire.TryReadHeader(data, out header) || !IsSound(data, header))
+        if (!EventWire.TryReadHeader(data, out header) || !IsSound(data))
         {
             if (Events.EventRecordDecoder.Canonical(data, offset, file, out byte[] parsed) is { } corrupt)
             {
@@ -53,20 +53,15 @@ internal static class RunRecords
     }
 
     /// <summary>
-    /// True when the wire walks read <paramref name="data"/>, whose <paramref name="header"/> decoded, exactly as the
-    /// protobuf parser would: a summary of one value in a common scalar layout filling it (nearly every record: the
-    /// check costs a few comparisons), or an event <see cref="Events.EventShape.IsPlain(ReadOnlySpan{byte})"/> vouches
-    /// for. Anything else goes to the parser (see <see cref="Undecodable"/>), so a record's values are read all or
-    /// none, as TensorBoard's loaders read them.
+    /// True when the wire walks read <paramref name="data"/> exactly as the protobuf parser would: one of the scalar
+    /// events writers repeat, matched byte for byte over the whole record (<see cref="Events.EventShape.MatchScalar"/>:
+    /// nearly every record, for a few comparisons and the tag's UTF-8 check), or an event
+    /// <see cref="Events.EventShape.IsPlain(ReadOnlySpan{byte})"/> vouches for. Anything else goes to the parser (see
+    /// <see cref="Undecodable"/>), so a record's values are read all or none, as TensorBoard's loaders read them.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static bool IsSound(ReadOnlySpan<byte> data, in EventHeader header) =>
-        (header.Kind == EventKind.Summary && IsOneCommonValue(data.Slice(header.PayloadStart, header.PayloadLength))) || IsPlain(data);
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool IsOneCommonValue(ReadOnlySpan<byte> summary) =>
-        summary.Length > 2 && summary[0] == 0x0A && summary[1] < 0x80 && summary[1] + 2 == summary.Length
-        && EventWire.TryReadCommonScalar(summary[2..], out _, out _, out _) != 0;
+    public static bool IsSound(ReadOnlySpan<byte> data) =>
+        Events.EventShape.MatchScalar(data, out _, out _, out _, out _) != Events.ScalarLayout.None || IsPlain(data);
 
     // Out of line: the walk is for the few records of other layouts.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -233,7 +228,7 @@ internal sealed class RunRecordCursor : IDisposable
             long offset = source.Records.Position - length - TfRecordWriter.FramingOverhead;
             ReadOnlySpan<byte> span = new(buffer, start, length);
             if (length <= EventBudget.AlwaysWithinBudget && (EventWire.TryReadSummaryHeader(span, out Header) || EventWire.TryReadHeader(span, out Header))
-                && RunRecords.IsSound(span, Header))
+                && RunRecords.IsSound(span))
             {
                 Take(source.Path, offset, buffer, start, length);
                 return true;

@@ -166,6 +166,46 @@ public sealed class BrokenSummaryTests
     [TestMethod]
     [DataRow(1)]
     [DataRow(2)]
+    public void Damage_outside_the_summary_or_inside_a_scalar_tensor_rejects_the_whole_event_too(int threads)
+    {
+        // Two events at step 2 the parser rejects though their summary is one plain-looking scalar value: one with a
+        // source_metadata whose writer is the byte FF (not UTF-8), one whose tensor's shape names a dimension FF.
+        // Neither may evict the real points at steps 2 and 3.
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "run", "events.out.tfevents.1.host");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        byte[] badSource = [.. Scalar(2, "loss", 99), 0x52, 0x03, 0x0A, 0x01, 0xFF];
+        byte[] tensor = [0x08, 0x01, 0x12, 0x05, 0x12, 0x03, 0x12, 0x01, 0xFF, 0x2A, 0x04, .. BitConverter.GetBytes(99f)];
+        byte[] badTensor = EventWithSummary(2, [0x0A, (byte)(8 + tensor.Length), .. Field(1, "loss"u8.ToArray()), 0x42, (byte)tensor.Length, .. tensor]);
+        Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(badSource));
+        Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(badTensor));
+        byte[][] records = [Scalar(1, "loss", 1), Scalar(2, "loss", 2), Scalar(3, "loss", 3), badSource, badTensor, Scalar(4, "loss", 4)];
+        using (var stream = File.Create(file))
+        using (var writer = new TfRecordWriter(stream))
+        {
+            foreach (byte[] record in records)
+            {
+                writer.Write(record);
+            }
+        }
+        long[] offsets = [.. records.Select((r, i) => records.Take(i).Sum(p => (long)p.Length + TfRecordWriter.FramingOverhead))];
+        var reported = new List<TfRecordCorruptException>();
+        var reader = Reader(dir.Path, reported, threads: threads);
+        var expected = new[] { "loss@1=1", "loss@2=2", "loss@3=3", "loss@4=4" };
+        CollectionAssert.AreEqual(expected, reader.ReadScalars().Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
+        CollectionAssert.AreEqual(new[] { offsets[3], offsets[4] }, reported.Select(r => r.Offset).ToArray());
+        reported.Clear();
+        CollectionAssert.AreEqual(expected, reader.Values(ReadFilter.All, kind: null).Select(v => reader.Scalar(v, out double value) ? $"{v.Tag}@{v.Step}={value}" : "?").ToArray());
+        CollectionAssert.AreEqual(new[] { offsets[3], offsets[4] }, reported.Select(r => r.Offset).ToArray());
+        Assert.AreEqual(offsets[3], Assert.ThrowsExactly<TfRecordCorruptException>(() => Reader(dir.Path, [], skip: false, threads: threads).ReadScalars().ToList()).Offset);
+    }
+
+    /// <summary>A length-delimited field: key, one-byte length, bytes.</summary>
+    private static byte[] Field(int number, byte[] bytes) => [(byte)((number << 3) | 2), (byte)bytes.Length, .. bytes];
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
     public void Two_summaries_in_one_event_are_read_as_the_parser_merges_them(int threads)
     {
         // Event.summary given twice: protobuf (and so TensorBoard) merges them, one summary of both's values. The

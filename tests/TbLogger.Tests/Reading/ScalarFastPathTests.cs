@@ -208,13 +208,13 @@ public sealed class ScalarFastPathTests
         var reader = new LogDirReader(temp.Path, new LogDirReaderOptions
         {
             MaxDegreeOfParallelism = threads,
-            // With two threads, the run is read in stretches of 64 bytes.
+            // With two threads, a run without damage would be read in stretches of 64 bytes.
             SegmentBytes = 64,
             SplitAfterScalars = 0,
             RecordOptions = new() { SkipCorruptRecords = true, OnCorruptRecord = reported.Add },
         });
         var points = reader.ReadScalars().ToList();
-        Assert.AreEqual(threads > 1 ? 1 : 0, reader.SegmentedReads);
+        Assert.AreEqual(0, reader.SegmentedReads, "a run with an event that does not decode is read on one thread (ScalarRuns.OneRun)");
         CollectionAssert.AreEqual(new[] { "\uFFFD@4=0", "\uFFFD@6=3" }, points.Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
         CollectionAssert.AreEqual(new[] { offsets[1], offsets[2] }, reported.Select(r => r.Offset).ToArray());
         StringAssert.Contains(reported[0].Message, "String is invalid UTF-8");
