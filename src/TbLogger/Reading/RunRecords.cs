@@ -63,6 +63,58 @@ internal static class RunRecords
     public static bool IsSound(ReadOnlySpan<byte> data) =>
         Events.EventShape.MatchScalar(data, out _, out _, out _, out _) != Events.ScalarLayout.None || IsPlain(data);
 
+    /// <summary>
+    /// The header of an event in the writers' layout of one scalar value, read and checked in one pass: wall_time, step,
+    /// and a summary running to the end of the record that holds one value, a tag and a simple_value or a DT_FLOAT /
+    /// DT_DOUBLE tensor of one packed number with or without an empty shape, byte for byte (the layouts of
+    /// <see cref="Events.EventShape.MatchScalar"/>), so nothing in it can make the parser reject it but the tag's
+    /// UTF-8, which the readers check once per tag (<see cref="TagState.InvalidUtf8"/>). False for anything else.
+    /// </summary>
+    // Not inlined: the cursor's MoveNext is inlined into the scans' record loops only while it stays small.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static bool TryReadExactScalar(ReadOnlySpan<byte> data, out EventHeader header)
+    {
+        header = default;
+        int at = 10;
+        if (data.Length < 16 || data[0] != 0x09 || data[9] != 0x10 || !ProtoWire.TryReadVarint(data, ref at, out ulong step))
+        {
+            return false;
+        }
+        // summary (2A, one-byte length) = value (0A, one-byte length) = tag (0A, one-byte length, bytes), then the number.
+        if (data.Length - at < 6 || data[at] != 0x2A || data[at + 1] != data.Length - at - 2 || data[at + 2] != 0x0A
+            || data[at + 3] != data.Length - at - 4 || data[at + 4] != 0x0A || data[at + 5] >= 0x80 || data[at + 1] >= 0x80)
+        {
+            return false;
+        }
+        int tagEnd = at + 6 + data[at + 5];
+        if (tagEnd > data.Length)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> rest = data[tagEnd..];
+        bool exact = rest.Length switch
+        {
+            5 => rest[0] == 0x15,
+            10 => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(rest) == 0x0842 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest[2..]) == 0x042A0108u,
+            12 => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(rest) == 0x0A42 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest[2..]) == 0x00120108u
+                && System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(rest[6..]) == 0x042A,
+            14 => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(rest) == 0x0C42 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest[2..]) == 0x08320208u,
+            16 => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(rest) == 0x0E42 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(rest[2..]) == 0x00120208u
+                && System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(rest[6..]) == 0x0832,
+            _ => false,
+        };
+        if (!exact)
+        {
+            return false;
+        }
+        header.WallTime = System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(data[1..]);
+        header.Step = (long)step;
+        header.Kind = EventKind.Summary;
+        header.PayloadStart = at + 2;
+        header.PayloadLength = data.Length - at - 2;
+        return true;
+    }
+
     // Out of line: the walk is for the few records of other layouts.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static bool IsPlain(ReadOnlySpan<byte> data) => Events.EventShape.IsPlain(data);
@@ -227,8 +279,10 @@ internal sealed class RunRecordCursor : IDisposable
             }
             long offset = source.Records.Position - length - TfRecordWriter.FramingOverhead;
             ReadOnlySpan<byte> span = new(buffer, start, length);
-            if (length <= EventBudget.AlwaysWithinBudget && (EventWire.TryReadSummaryHeader(span, out Header) || EventWire.TryReadHeader(span, out Header))
-                && RunRecords.IsSound(span))
+            // The writers' layout of one scalar value (nearly every record), read and vouched for in one pass; any
+            // other event within the budget by the general walks.
+            if (length <= EventBudget.AlwaysWithinBudget
+                && (RunRecords.TryReadExactScalar(span, out Header) || (EventWire.TryReadHeader(span, out Header) && RunRecords.IsSound(span))))
             {
                 Take(source.Path, offset, buffer, start, length);
                 return true;
