@@ -35,14 +35,28 @@ public sealed class BrokenSummaryTests
 
     private sealed record Layout(string File, long BadValueAt, long BadFramingAt);
 
+    /// <summary>Writes <paramref name="records"/> as the event file run/events.out.tfevents.1.host of <paramref name="dir"/>; returns the file and each record's offset.</summary>
+    private static (string File, long[] Offsets) WriteRecords(string dir, params byte[][] records)
+    {
+        string file = Path.Combine(dir, "run", "events.out.tfevents.1.host");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var offsets = new long[records.Length];
+        using var stream = File.Create(file);
+        using var writer = new TfRecordWriter(stream);
+        for (int i = 0; i < records.Length; i++)
+        {
+            offsets[i] = writer.BytesWritten;
+            writer.Write(records[i]);
+        }
+        return (file, offsets);
+    }
+
     /// <summary>
     /// Steps 1 (good), 2 (a value holding a field of wire type 7), 3 (good), 4 (a good value, then summary bytes that
     /// are not a field), 5 (a value holding an unknown group: the parser accepts it), 6 (good).
     /// </summary>
     private static Layout WriteRun(string dir)
     {
-        string file = Path.Combine(dir, "run", "events.out.tfevents.1.host");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         byte[][] records =
         [
             Scalar(1, "loss", 1),
@@ -55,16 +69,7 @@ public sealed class BrokenSummaryTests
         Assert.IsNotNull(Event.Parser.ParseFrom(records[4]), "the group value is an Event to the parser");
         Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(records[1]));
         Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(records[3]));
-        using (var stream = File.Create(file))
-        using (var writer = new TfRecordWriter(stream))
-        {
-            foreach (byte[] record in records)
-            {
-                writer.Write(record);
-            }
-        }
-        long at = 0;
-        var offsets = records.Select(r => { long o = at; at += r.Length + TfRecordWriter.FramingOverhead; return o; }).ToArray();
+        var (file, offsets) = WriteRecords(dir, records);
         return new Layout(file, offsets[1], offsets[3]);
     }
 
@@ -136,23 +141,12 @@ public sealed class BrokenSummaryTests
         // x@10; then one event of x@5 and a value whose metadata holds bytes that are not fields (the parser rejects
         // the event: TensorBoard skips it whole, so x@5 does not evict x@10); then y@11.
         using var dir = new TempDirectory();
-        string file = Path.Combine(dir.Path, "run", "events.out.tfevents.1.host");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         byte[] metadataValue = new Summary.Types.Value { Tag = "m", SimpleValue = 1 }.ToByteArray();
         metadataValue = [.. metadataValue, 0x4A, 0x02, 0xFF, 0xFF];
         byte[] summary = [.. new Summary { Value = { new Summary.Types.Value { Tag = "x", SimpleValue = 5 } } }.ToByteArray(), 0x0A, (byte)metadataValue.Length, .. metadataValue];
         byte[] rejected = EventWithSummary(5, summary);
         Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(rejected));
-        long rejectedAt;
-        using (var stream = File.Create(file))
-        using (var writer = new TfRecordWriter(stream))
-        {
-            byte[] first = Scalar(10, "x", 10);
-            writer.Write(first);
-            writer.Write(rejected);
-            writer.Write(Scalar(11, "y", 11));
-            rejectedAt = first.Length + TfRecordWriter.FramingOverhead;
-        }
+        long rejectedAt = WriteRecords(dir.Path, Scalar(10, "x", 10), rejected, Scalar(11, "y", 11)).Offsets[1];
         var reported = new List<TfRecordCorruptException>();
         var reader = Reader(dir.Path, reported, threads: threads);
         CollectionAssert.AreEqual(new[] { "x@10=10", "y@11=11" }, reader.ReadScalars().Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
@@ -172,23 +166,12 @@ public sealed class BrokenSummaryTests
         // source_metadata whose writer is the byte FF (not UTF-8), one whose tensor's shape names a dimension FF.
         // Neither may evict the real points at steps 2 and 3.
         using var dir = new TempDirectory();
-        string file = Path.Combine(dir.Path, "run", "events.out.tfevents.1.host");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         byte[] badSource = [.. Scalar(2, "loss", 99), 0x52, 0x03, 0x0A, 0x01, 0xFF];
         byte[] tensor = [0x08, 0x01, 0x12, 0x05, 0x12, 0x03, 0x12, 0x01, 0xFF, 0x2A, 0x04, .. BitConverter.GetBytes(99f)];
         byte[] badTensor = EventWithSummary(2, [0x0A, (byte)(8 + tensor.Length), .. Field(1, "loss"u8.ToArray()), 0x42, (byte)tensor.Length, .. tensor]);
         Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(badSource));
         Assert.ThrowsExactly<InvalidProtocolBufferException>(() => Event.Parser.ParseFrom(badTensor));
-        byte[][] records = [Scalar(1, "loss", 1), Scalar(2, "loss", 2), Scalar(3, "loss", 3), badSource, badTensor, Scalar(4, "loss", 4)];
-        using (var stream = File.Create(file))
-        using (var writer = new TfRecordWriter(stream))
-        {
-            foreach (byte[] record in records)
-            {
-                writer.Write(record);
-            }
-        }
-        long[] offsets = [.. records.Select((r, i) => records.Take(i).Sum(p => (long)p.Length + TfRecordWriter.FramingOverhead))];
+        long[] offsets = WriteRecords(dir.Path, Scalar(1, "loss", 1), Scalar(2, "loss", 2), Scalar(3, "loss", 3), badSource, badTensor, Scalar(4, "loss", 4)).Offsets;
         var reported = new List<TfRecordCorruptException>();
         var reader = Reader(dir.Path, reported, threads: threads);
         var expected = new[] { "loss@1=1", "loss@2=2", "loss@3=3", "loss@4=4" };
@@ -211,20 +194,12 @@ public sealed class BrokenSummaryTests
         // Event.summary given twice: protobuf (and so TensorBoard) merges them, one summary of both's values. The
         // reads kept only the last one's.
         using var dir = new TempDirectory();
-        string file = Path.Combine(dir.Path, "run", "events.out.tfevents.1.host");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         byte[] first = new Summary { Value = { new Summary.Types.Value { Tag = "x", SimpleValue = 1 } } }.ToByteArray();
         byte[] second = new Summary { Value = { new Summary.Types.Value { Tag = "z", SimpleValue = 2 } } }.ToByteArray();
         byte[] twice = [.. EventWithSummary(5, first), 0x2A, (byte)second.Length, .. second];
         var parsed = Event.Parser.ParseFrom(twice);
         CollectionAssert.AreEqual(new[] { "x", "z" }, parsed.Summary.Value.Select(v => v.Tag).ToArray());
-        using (var stream = File.Create(file))
-        using (var writer = new TfRecordWriter(stream))
-        {
-            writer.Write(Scalar(4, "x", 0));
-            writer.Write(twice);
-            writer.Write(Scalar(6, "z", 3));
-        }
+        string file = WriteRecords(dir.Path, Scalar(4, "x", 0), twice, Scalar(6, "z", 3)).File;
         var reported = new List<TfRecordCorruptException>();
         var reader = Reader(dir.Path, reported, threads: threads);
         var expected = new[] { "x@4=0", "x@5=1", "z@5=2", "z@6=3" };
