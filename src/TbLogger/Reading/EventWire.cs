@@ -181,26 +181,15 @@ internal static class EventWire
     }
 
     /// <summary>Finds the next Summary.value (field 1) at or after <paramref name="pos"/> in a Summary's bytes.</summary>
-    public static bool TryNextValue(ReadOnlySpan<byte> summary, ref int pos, out int start, out int length) =>
-        TryNextValue(summary, ref pos, out start, out length, out _);
-
-    /// <summary>
-    /// Finds the next Summary.value (field 1) at or after <paramref name="pos"/> in a Summary's bytes; when there is
-    /// none, <paramref name="broken"/> says whether that is because the bytes stopped being fields (the protobuf parser
-    /// then rejects the whole event, or it holds a group, which no TensorBoard message uses) rather than at their end.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryNextValue(ReadOnlySpan<byte> summary, ref int pos, out int start, out int length, out bool broken)
+    public static bool TryNextValue(ReadOnlySpan<byte> summary, ref int pos, out int start, out int length)
     {
         start = 0;
         length = 0;
-        broken = false;
         while (pos < summary.Length)
         {
             if (!ProtoWire.TryReadTag(summary, ref pos, out int field, out int wire))
             {
                 pos = summary.Length;
-                broken = true;
                 return false;
             }
             if (field == 1 && wire == ProtoWire.LengthDelimited)
@@ -208,7 +197,6 @@ internal static class EventWire
                 if (!ProtoWire.TryReadLengthDelimited(summary, ref pos, out start, out length))
                 {
                     pos = summary.Length;
-                    broken = true;
                     return false;
                 }
                 return true;
@@ -216,7 +204,6 @@ internal static class EventWire
             if (!ProtoWire.TrySkip(summary, ref pos, wire))
             {
                 pos = summary.Length;
-                broken = true;
                 return false;
             }
         }

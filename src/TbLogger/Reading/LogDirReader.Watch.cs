@@ -177,8 +177,7 @@ public sealed partial class LogDirReader
     private void Resolve(Follower follower, in RecordRef record, Utf8StringCache tags, ReadFilter filter, List<ScalarPoint>? emit)
     {
         int pos = 0;
-        bool? parses = null;
-        while (TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags, follower.Reject, ref parses))
+        while (TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags))
         {
             if (filter.Tags is { } tagFilter && !tagFilter.IsMatch(tag!))
             {
@@ -355,19 +354,6 @@ public sealed partial class LogDirReader
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
             {
                 return false;
-            }
-        }
-
-        /// <summary>A record whose summary turns out not to decode: skipped as <see cref="TryRead"/> skips one whose header does not.</summary>
-        public void Reject(TfRecordCorruptException corrupt)
-        {
-            if (!_options.SkipCorruptRecords)
-            {
-                throw corrupt;
-            }
-            if (!Silent)
-            {
-                _skipped(corrupt);
             }
         }
 

@@ -210,8 +210,6 @@ public sealed partial class LogDirReader
     {
         PurgePlan plan = PurgePlan.For(run, Options, recordOptions, cancellation);
         var plugins = new TagPlugins();
-        // A summary that turns out not to decode: treated as the cursor treats a record whose header does not.
-        Action<Records.TfRecordCorruptException> reject = corrupt => skipped(recordOptions.SkipCorruptRecords ? corrupt : throw corrupt);
         foreach (RecordRef record in RunRecords.Enumerate(run, recordOptions, progress, skipped))
         {
             cancellation.ThrowIfCancellationRequested();
@@ -222,10 +220,9 @@ public sealed partial class LogDirReader
             }
             bool inRange = filter.Steps.Contains(header.Step) && !plan.IsEventPurged(record.Ordinal, header.Step);
             int pos = 0;
-            bool? parses = null;
             while (true)
             {
-                if (!TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags, reject, ref parses))
+                if (!TryNextValue(record, ref pos, out int start, out int length, out ValueInfo info, out string? tag, tags))
                 {
                     break;
                 }
@@ -300,69 +297,26 @@ public sealed partial class LogDirReader
         Options.RecordOptions.OnCorruptRecord?.Invoke(corrupt);
     }
 
-    /// <summary>
-    /// Whether the protobuf parser accepts <paramref name="record"/>, asked once per record (<paramref name="parses"/>);
-    /// a record it rejects goes to <paramref name="reject"/> the first time.
-    /// </summary>
-    private static bool ParsesAfterAll(in RecordRef record, Action<Records.TfRecordCorruptException> reject, ref bool? parses)
-    {
-        if (parses is null)
-        {
-            var corrupt = Events.EventRecordDecoder.Parse(record.Data.Span, record.Offset, record.File, out _);
-            parses = corrupt is null;
-            if (corrupt is not null)
-            {
-                reject(corrupt);
-            }
-        }
-        return parses.Value;
-    }
-
-    /// <summary>
-    /// The next value of <paramref name="record"/>'s summary from <paramref name="pos"/>, its tag read. The records
-    /// come from the cursor, which let through only those that are one common scalar value or that the parser vouches
-    /// for (<see cref="RunRecords.IsSound"/>); a value that is still no value here (its tag is not UTF-8, or the walk
-    /// cannot read it) is checked with the protobuf parser, once per record (<paramref name="parses"/>, null until
-    /// then): a record it rejects (TensorBoard's loaders then skip it) goes to <paramref name="reject"/> and ends; in
-    /// one it accepts the value is passed over unreported.
-    /// </summary>
-    private static bool TryNextValue(in RecordRef record, ref int pos, out int start, out int length, out ValueInfo info, out string? tag, Utf8StringCache tags,
-        Action<Records.TfRecordCorruptException> reject, ref bool? parses)
+    private static bool TryNextValue(in RecordRef record, ref int pos, out int start, out int length, out ValueInfo info, out string? tag, Utf8StringCache tags)
     {
         ReadOnlySpan<byte> summary = record.Data.Span.Slice(record.Header.PayloadStart, record.Header.PayloadLength);
         info = default;
         tag = null;
-        while (true)
+        while (EventWire.TryNextValue(summary, ref pos, out start, out length))
         {
-            if (!EventWire.TryNextValue(summary, ref pos, out start, out length, out bool broken))
-            {
-                if (broken)
-                {
-                    ParsesAfterAll(record, reject, ref parses);
-                }
-                break;
-            }
             ReadOnlySpan<byte> value = summary.Slice(start, length);
             // The layouts writers repeat (a tag, then a simple_value or a tensor, no metadata) without the general walk.
             int field = EventWire.TryReadCommonScalar(value, out int tagLength, out int payloadStart, out int payloadLength);
             if (field != 0)
             {
                 info = EventWire.CommonInfo(value, field, tagLength, payloadStart, payloadLength);
+                tag = tags.Get(value.Slice(2, tagLength));
+                return true;
             }
-            if (field != 0 || EventWire.TryReadValue(value, out info))
+            if (EventWire.TryReadValue(value, out info))
             {
-                ReadOnlySpan<byte> utf8 = value.Slice(info.TagStart, info.TagLength);
-                // A tag that is not UTF-8 is no tag: the parser rejects the event (as TensorBoard's loaders do).
-                if (System.Text.Unicode.Utf8.IsValid(utf8))
-                {
-                    tag = tags.Get(utf8);
-                    return true;
-                }
-            }
-            if (!ParsesAfterAll(record, reject, ref parses))
-            {
-                pos = summary.Length;
-                break;
+                tag = tags.Get(value.Slice(info.TagStart, info.TagLength));
+                return true;
             }
         }
         start = length = 0;

@@ -111,8 +111,7 @@ internal sealed class PurgePlan
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Observe(TagState tag, long ordinal, long step)
         {
-            // A tag that is not UTF-8 makes the parser, and the loader, reject the event: no point.
-            if (!tag.InvalidUtf8 && tag.Steps.Observe(step))
+            if (tag.Steps.Observe(step))
             {
                 AddMark(_byTag ??= new Dictionary<string, List<(long, long)>>(StringComparer.Ordinal), tag.Tag, ordinal, step);
             }
@@ -232,10 +231,9 @@ internal sealed class PurgePlan
                 int pos = 0;
                 while (EventWire.TryNextValue(summary, ref pos, out int start, out int length))
                 {
-                    if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info)
-                        && tags.Get(summary.Slice(start + info.TagStart, info.TagLength)) is { InvalidUtf8: false } tag)
+                    if (EventWire.TryReadValue(summary.Slice(start, length), out ValueInfo info))
                     {
-                        AddMark(byTag, tag.Tag, record.Ordinal, header.Step);
+                        AddMark(byTag, tags.Get(summary.Slice(start + info.TagStart, info.TagLength)).Tag, record.Ordinal, header.Step);
                     }
                 }
             }

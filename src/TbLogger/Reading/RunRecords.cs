@@ -67,8 +67,8 @@ internal static class RunRecords
     /// The header of an event in the writers' layout of one scalar value, read and checked in one pass: wall_time, step,
     /// and a summary running to the end of the record that holds one value, a tag and a simple_value or a DT_FLOAT /
     /// DT_DOUBLE tensor of one packed number with or without an empty shape, byte for byte (the layouts of
-    /// <see cref="Events.EventShape.MatchScalar"/>), so nothing in it can make the parser reject it but the tag's
-    /// UTF-8, which the readers check once per tag (<see cref="TagState.InvalidUtf8"/>). False for anything else.
+    /// <see cref="Events.EventShape.MatchScalar"/>) and a tag that is UTF-8, so that the parser reads it as the walks do.
+    /// False for anything else.
     /// </summary>
     // Not inlined: the cursor's MoveNext is inlined into the scans' record loops only while it stays small.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -87,7 +87,7 @@ internal static class RunRecords
             return false;
         }
         int tagEnd = at + 6 + data[at + 5];
-        if (tagEnd > data.Length)
+        if (tagEnd > data.Length || !IsUtf8(data[(at + 6)..tagEnd]))
         {
             return false;
         }
@@ -113,6 +113,21 @@ internal static class RunRecords
         header.PayloadStart = at + 2;
         header.PayloadLength = data.Length - at - 2;
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="tag"/> is UTF-8: a tag of 8 to 16 ASCII bytes (most) by two loads, for about a nanosecond
+    /// where the framework's validation costs three or four per record; any other by that validation.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool IsUtf8(ReadOnlySpan<byte> tag)
+    {
+        if (tag.Length is >= 8 and <= 16
+            && ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(tag) | System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(tag[^8..])) & 0x8080808080808080UL) == 0)
+        {
+            return true;
+        }
+        return System.Text.Unicode.Utf8.IsValid(tag);
     }
 
     // Out of line: the walk is for the few records of other layouts.

@@ -21,12 +21,6 @@ internal sealed class ScalarScan : IDisposable
     private readonly TagTable _tags;
     private readonly Action<string, long, string, Exception> _malformed;
     private readonly CancellationToken _cancellation;
-    private readonly Action<TfRecordCorruptException>? _skipped;
-    private readonly bool _skipCorrupt;
-    // The record last checked with the protobuf parser after a value could not be walked, and whether the parser
-    // rejected it: asked once per record however many of its values fail.
-    private long _checkedOrdinal = -1;
-    private bool _rejected;
     // Not readonly: a single pass that finds nothing to evict stops observing when it resumes (ResumeAfterRest).
     private PurgePlan.DataServerMarks? _marks;
 
@@ -71,8 +65,6 @@ internal sealed class ScalarScan : IDisposable
         _records = new RunRecordCursor(run, recordOptions, progress, counted, skipped, segment?.From, segment?.To);
         _malformed = malformed;
         _cancellation = cancellation;
-        _skipped = skipped;
-        _skipCorrupt = recordOptions.SkipCorruptRecords;
         _marks = observeAll ? new PurgePlan.DataServerMarks() : null;
         _minStep = filter.Steps.Min ?? long.MinValue;
         _maxStep = filter.Steps.Max ?? long.MaxValue;
@@ -175,13 +167,8 @@ internal sealed class ScalarScan : IDisposable
         double wallTime = _records.Header.WallTime;
         while (count < batch.Length)
         {
-            if (!EventWire.TryNextValue(summary, ref pos, out int start, out int length, out bool broken))
+            if (!EventWire.TryNextValue(summary, ref pos, out int start, out int length))
             {
-                if (broken)
-                {
-                    Filled = count;
-                    RecordDoesNotDecode();
-                }
                 _valuePos = -1;
                 return true;
             }
@@ -218,12 +205,6 @@ internal sealed class ScalarScan : IDisposable
             {
                 FillGeneral(batch, ref count, value, null, default);
             }
-            if (_rejected && _checkedOrdinal == _records.Ordinal)
-            {
-                // The record does not decode: none of its later values is read (TensorBoard reads none of them).
-                _valuePos = -1;
-                return true;
-            }
         }
         _valuePos = pos;
         return false;
@@ -247,18 +228,10 @@ internal sealed class ScalarScan : IDisposable
         {
             if (!EventWire.TryReadValue(value, out info))
             {
-                Filled = count;
-                RecordDoesNotDecode();
                 return;
             }
             tag = _tags.Get(value.Slice(info.TagStart, info.TagLength));
             _marks?.Observe(tag, _records.Ordinal, step);
-        }
-        if (tag.InvalidUtf8)
-        {
-            Filled = count;
-            RecordDoesNotDecode();
-            return;
         }
         if (tag.FilterMatch == 0)
         {
@@ -290,34 +263,6 @@ internal sealed class ScalarScan : IDisposable
             return;
         }
         batch[count++] = new ScalarPoint(_runName, tag.Tag, step, _records.Header.WallTime, scalar);
-    }
-
-    /// <summary>
-    /// A value that is no value here: its tag is not UTF-8, or the walk cannot read it (the cursor let through only
-    /// records that are one common scalar value or that the parser vouches for, see <see cref="RunRecords.IsSound"/>,
-    /// so this is the tag's case). When the protobuf parser rejects the record (TensorBoard's loaders then skip it), it
-    /// is reported once as a record whose event does not decode (thrown when skipping is off) and none of its later
-    /// values is read; in a record the parser accepts the value is passed over unreported.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void RecordDoesNotDecode()
-    {
-        if (_checkedOrdinal == _records.Ordinal)
-        {
-            return;
-        }
-        _checkedOrdinal = _records.Ordinal;
-        var corrupt = Events.EventRecordDecoder.Parse(_records.Span, _records.Offset, _records.File, out _);
-        _rejected = corrupt is not null;
-        if (corrupt is null)
-        {
-            return;
-        }
-        if (!_skipCorrupt)
-        {
-            throw corrupt;
-        }
-        _skipped?.Invoke(corrupt);
     }
 
     /// <summary>

@@ -370,11 +370,6 @@ internal sealed class SegmentPrePass
                         // Not a value: not a point for the loader either.
                         continue;
                     }
-                    if (tag.InvalidUtf8)
-                    {
-                        // Not a tag: the parser, and the loader, reject the event.
-                        continue;
-                    }
                     if (!tag.Steps.Seen)
                     {
                         tag.FirstOrdinal = ordinal;

@@ -23,8 +23,8 @@ internal sealed class TagTable(Action<TagState>? seed = null)
     private Entry[] _entries = new Entry[32];
     private int _count;
 
-    // One state per decoded tag (a tag's bytes are valid UTF-8, so one string has one byte sequence); invalid
-    // sequences, which decode to shared strings (U+FFFD), each get a state of their own, marked InvalidUtf8.
+    // One state per decoded tag: different invalid UTF-8 sequences decode to the same string (U+FFFD), which is the
+    // tag their points carry and the key of the purge plan's marks, so they must also share one step history.
     private readonly Dictionary<string, TagState> _byTag = new(StringComparer.Ordinal);
 
     // Tags usually repeat in a fixed cycle (a training loop logs the same tags every step): remembering which tag
@@ -58,14 +58,7 @@ internal sealed class TagTable(Action<TagState>? seed = null)
             {
                 byte[] key = utf8.ToArray();
                 string tag = Encoding.UTF8.GetString(utf8);
-                TagState? state;
-                if (!System.Text.Unicode.Utf8.IsValid(utf8))
-                {
-                    // Not a tag at all: the protobuf parser rejects the event (see TagState.InvalidUtf8). Kept apart from
-                    // the tags whose decoded text it shares (a literal U+FFFD), each byte sequence with a state of its own.
-                    state = new TagState(key, tag) { InvalidUtf8 = true };
-                }
-                else if (!_byTag.TryGetValue(tag, out state))
+                if (!_byTag.TryGetValue(tag, out TagState? state))
                 {
                     state = new TagState(key, tag);
                     _byTag.Add(tag, state);
@@ -140,12 +133,6 @@ internal sealed class TagState(byte[] utf8, string tag)
     /// has no marks for it. Set by the scan after the general path decided all three.
     /// </summary>
     public bool Plain;
-
-    /// <summary>
-    /// The tag's bytes are not valid UTF-8: the protobuf parser rejects the event holding it (TensorBoard's loaders
-    /// skip it), so its values are not points and the record is reported (see <see cref="ScalarScan"/>).
-    /// </summary>
-    public bool InvalidUtf8 { get; init; }
 
     /// <summary>The tag's last step, for the data server's eviction rule (a pass that observes every value).</summary>
     public Loading.LoaderModel.TagStepState Steps;

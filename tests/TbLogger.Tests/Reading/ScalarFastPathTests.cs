@@ -194,7 +194,13 @@ public sealed class ScalarFastPathTests
         string dir = temp.Combine("run");
         Directory.CreateDirectory(dir);
         string file = Path.Combine(dir, "events.out.tfevents.1.x");
-        byte[][] records = [Record([0xEF, 0xBF, 0xBD], 4, 0f), Record([0xFF], 5, 1f), Record([0xFE], 3, 2f), Record([0xEF, 0xBF, 0xBD], 6, 3f)];
+        // Then tags of 8 to 16 bytes, which the record check reads as two words: one with the byte FF, and "grüße/ab",
+        // UTF-8 but not ASCII.
+        byte[][] records =
+        [
+            Record([0xEF, 0xBF, 0xBD], 4, 0f), Record([0xFF], 5, 1f), Record([0xFE], 3, 2f), Record([0xEF, 0xBF, 0xBD], 6, 3f),
+            Record([.. "abcdefg"u8, 0xFF], 7, 4f), Record("grüße/ab"u8.ToArray(), 8, 5f),
+        ];
         using (var stream = File.Create(file))
         using (var writer = new TbLogger.Records.TfRecordWriter(stream))
         {
@@ -215,14 +221,14 @@ public sealed class ScalarFastPathTests
         });
         var points = reader.ReadScalars().ToList();
         Assert.AreEqual(0, reader.SegmentedReads, "a run with an event that does not decode is read on one thread (ScalarRuns.OneRun)");
-        CollectionAssert.AreEqual(new[] { "\uFFFD@4=0", "\uFFFD@6=3" }, points.Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
-        CollectionAssert.AreEqual(new[] { offsets[1], offsets[2] }, reported.Select(r => r.Offset).ToArray());
+        CollectionAssert.AreEqual(new[] { "\uFFFD@4=0", "\uFFFD@6=3", "grüße/ab@8=5" }, points.Select(p => $"{p.Tag}@{p.Step}={p.Value}").ToArray());
+        CollectionAssert.AreEqual(new[] { offsets[1], offsets[2], offsets[4] }, reported.Select(r => r.Offset).ToArray());
         StringAssert.Contains(reported[0].Message, "String is invalid UTF-8");
-        Assert.AreEqual(2L, reader.MalformedValues);
+        Assert.AreEqual(3L, reader.MalformedValues);
         // The value reads and the parser agree.
         reported.Clear();
-        CollectionAssert.AreEqual(new[] { "\uFFFD@4", "\uFFFD@6" }, reader.Values(ReadFilter.All, kind: null).Select(v => $"{v.Tag}@{v.Step}").ToArray());
-        CollectionAssert.AreEqual(new[] { offsets[1], offsets[2] }, reported.Select(r => r.Offset).ToArray());
-        Assert.HasCount(2, TbLogger.Events.EventFileReader.Read(file, new() { SkipCorruptRecords = true }).ToList());
+        CollectionAssert.AreEqual(new[] { "\uFFFD@4", "\uFFFD@6", "grüße/ab@8" }, reader.Values(ReadFilter.All, kind: null).Select(v => $"{v.Tag}@{v.Step}").ToArray());
+        CollectionAssert.AreEqual(new[] { offsets[1], offsets[2], offsets[4] }, reported.Select(r => r.Offset).ToArray());
+        Assert.HasCount(3, TbLogger.Events.EventFileReader.Read(file, new() { SkipCorruptRecords = true }).ToList());
     }
 }
