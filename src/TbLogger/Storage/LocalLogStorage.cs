@@ -59,11 +59,13 @@ public sealed class LocalLogStorage : LogStorage
     /// <summary>The path itself or the nearest of its parents when that is a file (not a directory); null when none is.</summary>
     private static string? FileInTheWay(string directory)
     {
-        for (string? path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)); !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        for (string? path = full; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
         {
             if (File.Exists(path))
             {
-                return path == Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) ? directory : path;
+                // The directory itself keeps the caller's spelling, for the message.
+                return path == full ? directory : path;
             }
             if (Directory.Exists(path))
             {
